@@ -1,0 +1,136 @@
+"""The runtime place index: loads what `gazetteer.build` wrote, memory-mapped where it can.
+
+    gaz = Gazetteer.load()
+    gaz.lookup("wonsan")        -> [(Place, flags), ...]
+"""
+from __future__ import annotations
+
+import gzip
+import json
+import threading
+from functools import cached_property
+from pathlib import Path
+
+import marisa_trie
+import numpy as np
+
+from gazetteer.build import (AMBIGUOUS, ASCII_ALT, DEMONYM, EXACT_CASE, LOWER_OK, POSTAL,  # noqa: F401
+                             PRIMARY, SOURCES)
+from gazetteer.model import FEATURE_TYPES, Place
+from gazetteer.normalize import name_key
+
+DEFAULT_INDEX = Path(__file__).resolve().parent / "data" / "index"
+
+
+class IndexMissing(RuntimeError):
+    pass
+
+
+class Gazetteer:
+    def __init__(self, folder: Path = DEFAULT_INDEX) -> None:
+        folder = Path(folder)
+        if not (folder / "names.marisa").exists():
+            raise IndexMissing(f"no place index in {folder}; run `python -m gazetteer.build`")
+        self.folder = folder
+        self.trie = marisa_trie.Trie()
+        self.trie.mmap(str(folder / "names.marisa"))
+        self.offsets = np.load(folder / "offsets.npy", mmap_mode="r")
+        postings = np.load(folder / "postings.npy", mmap_mode="r")
+        self.post_pid = postings["pid"]
+        self.post_flags = postings["flags"]
+        self.places = np.load(folder / "places.npy", mmap_mode="r")
+        self.exact_forms: dict[str, list[str]] = json.loads((folder / "exact_forms.json").read_text("utf-8"))
+        self._place_cache: dict[int, Place] = {}
+        self._lookup_cache: dict[str, tuple] = {}
+
+    _default: "Gazetteer | None" = None
+    _lock = threading.Lock()
+
+    @classmethod
+    def load(cls, folder: Path | None = None) -> "Gazetteer":
+        """The shared index (loaded once per process)."""
+        if folder is not None:
+            return cls(folder)
+        with cls._lock:
+            if cls._default is None:
+                cls._default = cls()
+            return cls._default
+
+    @cached_property
+    def names(self) -> list[str]:
+        return (self.folder / "place_names.txt").read_text("utf-8").split("\n")
+
+    @cached_property
+    def lexicon(self) -> dict[str, frozenset[str]]:
+        raw = json.loads((self.folder / "lexicon.json").read_text("utf-8"))
+        return {k: frozenset(v) for k, v in raw.items()}
+
+    @cached_property
+    def shapes(self) -> dict[int, dict]:
+        with gzip.open(self.folder / "shapes.json.gz", "rt", encoding="utf-8") as fh:
+            return {int(k): v for k, v in json.load(fh).items()}
+
+    def __len__(self) -> int:
+        return len(self.places)
+
+    def place(self, pid: int) -> Place:
+        p = self._place_cache.get(pid)
+        if p is None:
+            r = self.places[pid]
+            gid = int(r["geonameid"])
+            p = Place(id=int(pid), name=self.names[pid], lat=float(r["lat"]), lon=float(r["lon"]),
+                      feature_type=FEATURE_TYPES[int(r["ftype"])], country_code=str(r["cc"]),
+                      admin1=str(r["admin1"]), population=int(r["population"]),
+                      geonameid=gid if gid > 0 else None, source=SOURCES[int(r["source"])])
+            self._place_cache[pid] = p
+        return p
+
+    def importance(self, pid: int) -> float:
+        return float(self.places[pid]["importance"])
+
+    def key_id(self, key: str) -> int | None:
+        return self.trie.get(key)
+
+    def postings(self, key_id: int) -> tuple[np.ndarray, np.ndarray]:
+        a, b = int(self.offsets[key_id]), int(self.offsets[key_id + 1])
+        return self.post_pid[a:b], self.post_flags[a:b]
+
+    def lookup_key(self, key: str) -> tuple[tuple[Place, int], ...]:
+        """Every place whose name folds to `key`, with the posting flags."""
+        hit = self._lookup_cache.get(key)
+        if hit is None:
+            kid = self.trie.get(key)
+            if kid is None:
+                hit = ()
+            else:
+                pids, flags = self.postings(kid)
+                hit = tuple((self.place(int(p)), int(f)) for p, f in zip(pids, flags))
+            if len(self._lookup_cache) > 200_000:
+                self._lookup_cache.clear()
+            self._lookup_cache[key] = hit
+        return hit
+
+    def lookup(self, name: str) -> tuple[tuple[Place, int], ...]:
+        return self.lookup_key(name_key(name))
+
+    def by_geonameid(self, geonameid: int) -> Place | None:
+        idx = np.nonzero(self.places["geonameid"] == geonameid)[0]
+        return self.place(int(idx[0])) if len(idx) else None
+
+    def countries(self) -> dict[str, Place]:
+        """ISO code -> the country's place."""
+        if not hasattr(self, "_countries"):
+            ctype = FEATURE_TYPES.index("country")
+            idx = np.nonzero(self.places["ftype"] == ctype)[0]
+            self._countries = {self.place(int(i)).country_code: self.place(int(i)) for i in idx}
+        return self._countries
+
+    def admin1(self, country_code: str, admin1: str) -> Place | None:
+        if not hasattr(self, "_admin1"):
+            atype = FEATURE_TYPES.index("admin1")
+            idx = np.nonzero(self.places["ftype"] == atype)[0]
+            self._admin1 = {}
+            for i in idx:
+                p = self.place(int(i))
+                self._admin1.setdefault((p.country_code, p.admin1), p)
+        return self._admin1.get((country_code, admin1))

@@ -1,0 +1,76 @@
+"""Name normalisation shared by the index builder and the recogniser.
+
+`fold` is length-preserving (one character in, one out), so offsets found in folded text are
+offsets in the original text. It lower-cases, strips diacritics and unifies apostrophes,
+hyphens and white space.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+_SPECIAL = {
+    "\u2019": "'", "\u2018": "'", "\u02bc": "'", "\u02bb": "'", "`": "'", "\u00b4": "'",
+    "\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u2014": "-", "\u2212": "-",
+    "\u00a0": " ", "\t": " ", "\n": " ", "\r": " ", "\u2009": " ", "\u202f": " ", "\u3000": " ",
+    "\u0131": "i", "\u0142": "l", "\u0141": "l", "\u00f8": "o", "\u00d8": "o", "\u0111": "d",
+    "\u0110": "d", "\u00df": "s", "\u00e6": "a", "\u00c6": "a", "\u0153": "o", "\u0152": "o",
+    "\u00f0": "d", "\u00fe": "t", "\u0127": "h",
+}
+
+
+@lru_cache(maxsize=None)
+def _fold_char(ch: str) -> str:
+    if ch in _SPECIAL:
+        return _SPECIAL[ch]
+    low = ch.lower()
+    if len(low) != 1:
+        low = ch
+    if ord(low) < 128:
+        return low
+    base = unicodedata.normalize("NFD", low)[0]
+    if unicodedata.category(base).startswith("M"):
+        return low
+    return base
+
+
+_ASCII_LOWER = str.maketrans({chr(c): chr(c + 32) for c in range(65, 91)})
+
+
+def fold(text: str) -> str:
+    """Lower-case, strip diacritics; same length as `text`."""
+    if text.isascii():
+        return text.translate(_ASCII_LOWER).replace("\t", " ").replace("\n", " ").replace("\r", " ")
+    return "".join(map(_fold_char, text))
+
+
+_SPACES = re.compile(r"\s+")
+
+
+def name_key(name: str) -> str:
+    """The index key of a gazetteer name: folded, single-spaced, trimmed."""
+    return _SPACES.sub(" ", fold(name.strip()))
+
+
+# Spelling variants news writes for the same name; each pair is applied both ways at build time.
+_VARIANTS = (
+    (re.compile(r"^saint "), "st. "), (re.compile(r"^st\.? "), "saint "),
+    (re.compile(r"^sainte "), "ste. "), (re.compile(r"^fort "), "ft. "), (re.compile(r"^ft\.? "), "fort "),
+    (re.compile(r"^mount "), "mt. "), (re.compile(r"^mt\.? "), "mount "),
+    (re.compile(r"^port "), "pt. "), (re.compile(r" saint "), " st. "),
+)
+
+
+def key_variants(key: str) -> set[str]:
+    """Other spellings of a key: St./Saint, Ft./Fort, Mt./Mount, hyphen or space, 'St' without dot."""
+    out = {key}
+    for pattern, repl in _VARIANTS:
+        if pattern.search(key):
+            out.add(pattern.sub(repl, key, count=1))
+    for k in list(out):
+        if "-" in k:
+            out.add(k.replace("-", " "))
+        if "st. " in k or "ft. " in k or "mt. " in k:
+            out.add(k.replace("st. ", "st ").replace("ft. ", "ft ").replace("mt. ", "mt "))
+    return out

@@ -1,0 +1,407 @@
+"""Find place names in text, with exact character offsets.
+
+The index is a trie over every folded gazetteer name; matching starts only where a capitalised
+word (or a word in a script without case) begins, runs of capitalised words are read as one
+name ("chunks"), and the chunk's shape and context decide what a match inside it is:
+
+- the whole chunk is a place name, or names joined ("Pyongyang-Washington")  -> toponym
+- a demonym ("Japanese", "North Korean")                                    -> demonym
+- a place inside an organisation's name ("Asan Institute", "University of Kentucky")
+                                                                             -> embedded
+- a person's name ("Mr Suga", "John Bolton", "Moon Jae-in"), a month, or a common
+  word at the start of a sentence ("Police said")                            -> nothing
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cached_property
+
+from gazetteer.index import AMBIGUOUS, DEMONYM, EXACT_CASE, LOWER_OK, POSTAL, Gazetteer
+from gazetteer.model import ADMIN1, CAPITAL, CITY, CONTINENT, COUNTRY, REGION, WATER, ZONE, Mention, Span
+from gazetteer.normalize import fold
+from gazetteer.text import sentence_index, split_sentences
+
+TITLES = frozenset("""
+mr mrs ms miss dr prof professor sir dame lord lady president vice senator sen rep representative
+gov governor mayor minister secretary general gen col colonel lt lieutenant capt captain sgt sergeant
+cpl corporal maj major adm admiral cmdr commander judge justice king queen prince princess pope
+sheikh emir sultan chancellor premier ambassador chairman chairwoman director officer detective
+deputy chief coach pastor rev reverend father sister brother bishop archbishop cardinal rabbi imam
+councilman councilwoman commissioner trooper agent attorney speaker leader saint st
+""".split())
+
+ORG_WORDS = frozenset("""
+university college institute institution school academy hospital clinic times post herald journal
+tribune news press gazette police department dept council church cathedral mosque temple synagogue
+bank company co corp corporation inc ltd llc plc group foundation association society commission
+committee agency authority board museum center centre stadium arena hotel team fc club party airlines
+airways air mall library theatre theater festival fund network studio studios records motors energy
+railway railroad telecom daily chronicle observer standard guardian review magazine radio tv
+television service services systems industries union league federation army navy force forces guard
+command conference cup championship championships treaty accord accords agreement declaration
+convention ministry office court prison jail sheriff sheriffs fire rescue express insider reporter
+bulletin courier examiner sun star globe mirror telegraph independent today weekly ledger register
+journal-constitution enquirer inquirer free democrat republican press-herald post-gazette gallery
+records bureau division unit regiment brigade battalion corps fleet squadron coalition alliance
+institute's university's campus seminary high elementary middle district's bar restaurant cafe
+church's orchestra symphony opera ballet choir band brewery winery farm farms inc. co. ltd. corp.
+airport station street avenue road boulevard lane drive highway freeway parkway bridge tunnel square
+plaza building tower hall house palace castle field park zoo memorial
+""".split())
+
+# Generic geographic words: "Mississippi River", "Lake Tahoe", "Shimane prefecture".
+GEO_SUFFIXES = frozenset("""
+river rivers lake lakes mountain mountains mount range hills hill valley county parish province
+prefecture state region district island islands isle isles bay peninsula strait straits sea gulf coast
+creek canyon desert basin falls harbor harbour lagoon ocean cape point beach plateau delta city town
+township village borough territory oblast krai governorate emirate
+""".split())
+GEO_PREFIXES = frozenset("lake mount mt cape gulf bay isle sea strait port fort lake lakes". split())
+LOWER_EXTENSIONS = frozenset("prefecture province state county parish peninsula island islands region "
+                             "district city governorate oblast".split())
+QUALIFIERS = frozenset("""north south east west northern southern eastern western central upper lower
+greater downtown northeast northwest southeast southwest northeastern northwestern southeastern
+southwestern new old metro inner outer""".split())
+CONNECTORS = frozenset("of de du la le del da do dos das der den van von upon on sur am an im y al el "
+                       "and the et".split())
+STOP = frozenset("""
+january february march april may june july august september october november december
+monday tuesday wednesday thursday friday saturday sunday i god christmas easter ramadan internet
+congress senate parliament government state city county university president court
+""".split())
+LOCATIVE = frozenset("in at from near to into across throughout outside inside around toward towards "
+                     "via through of visit visited".split())
+
+_WORD = re.compile(r"\w+", re.UNICODE)
+_WORD_BEFORE = re.compile(r"(\w+)\W{1,3}$")
+_NONSPACE = re.compile(r"\S")
+
+
+@dataclass(slots=True)
+class _Tok:
+    start: int
+    end: int
+    text: str
+    cap: bool          # starts with a capital, or a letter of a script without case
+    sent: int
+
+
+def _joins(gap: str, prev_word: str) -> bool:
+    """Whether two capitalised words separated by `gap` belong to one name."""
+    if not gap or gap == "-" or gap.isspace():
+        return gap.count("\n") <= 1
+    g = gap.strip()
+    if g == "." and (len(prev_word) == 1 or prev_word.lower() in ("st", "mt", "ft", "ste", "pt")):
+        return True     # "St. Louis", "U.S. Army"
+    return False
+
+
+def _is_cap(word: str) -> bool:
+    c = word[0]
+    if c.isupper():
+        return True
+    return c.isalpha() and not c.islower()   # CJK, Arabic, Hangul…: no case, treat as a name start
+
+
+class Recognizer:
+    """Finds mentions in text. One instance per gazetteer; safe to reuse across documents."""
+
+    def __init__(self, gazetteer: Gazetteer | None = None) -> None:
+        self.gaz = gazetteer or Gazetteer.load()
+        lex = self.gaz.lexicon
+        self.common = lex.get("common_words", frozenset())
+        self.given = lex.get("given_names", frozenset())
+        self.lower_keys = lex.get("lower_keys", frozenset())
+        self._lower_re = (re.compile(r"\b(" + "|".join(sorted(map(re.escape, self.lower_keys), key=len, reverse=True))
+                                     + r")\b") if self.lower_keys else None)
+        self._key_cache: dict[str, tuple] = {}
+
+    # --- gazetteer access -----------------------------------------------------------------
+    def _entries(self, key: str) -> tuple:
+        hit = self._key_cache.get(key)
+        if hit is None:
+            hit = self.gaz.lookup_key(key)
+            if len(self._key_cache) > 100_000:
+                self._key_cache.clear()
+            self._key_cache[key] = hit
+        return hit
+
+    def _usable(self, key: str, surface: str, after_comma: bool) -> tuple:
+        """Entries of `key` that may match this surface form (case rules of abbreviations)."""
+        entries = self._entries(key)
+        out = []
+        forms = None
+        for place, flags in entries:
+            if flags & EXACT_CASE:
+                if forms is None:
+                    forms = self.gaz.exact_forms.get(key, ())
+                if surface not in forms:
+                    continue
+                if flags & POSTAL and not after_comma:
+                    continue
+            out.append((place, flags))
+        return tuple(out)
+
+    # --- main -------------------------------------------------------------------------------
+    def find(self, text: str, sentences: list[Span] | None = None) -> list[Mention]:
+        if not text:
+            return []
+        if sentences is None:
+            sentences = split_sentences(text)
+        ftext = fold(text)
+        sent_of = sentence_index(sentences)
+        sent_starts = {s.start for s in sentences}
+        tokens = [
+            _Tok(m.start(), m.end(), m.group(), _is_cap(m.group()), 0)
+            for m in _WORD.finditer(text)
+        ]
+        for t in tokens:
+            t.sent = sent_of(t.start)
+        titlecase_sents = self._titlecase_sentences(tokens)
+        persons: set[str] = set()
+        mentions: list[Mention] = []
+
+        i, n = 0, len(tokens)
+        while i < n:
+            t = tokens[i]
+            if not t.cap or t.text.isdigit():
+                i += 1
+                continue
+            j = self._chunk_end(text, tokens, i, t.sent in titlecase_sents)
+            chunk = tokens[i:j]
+            mentions.extend(self._read_chunk(text, ftext, tokens, i, j, chunk, sent_starts, persons,
+                                             t.sent in titlecase_sents))
+            i = j
+        if self._lower_re is not None:
+            taken = [(m.start, m.end) for m in mentions]
+            for m in self._lower_re.finditer(ftext):
+                s, e = m.start(), m.end()
+                if any(a < e and s < b for a, b in taken):
+                    continue
+                mentions.append(Mention(s, e, text[s:e], sent_of(s), "toponym", m.group()))
+        # second pass: surnames of people named anywhere in the text are not places
+        if persons:
+            mentions = [m for m in mentions if not (m.kind == "toponym" and m.text in persons
+                                                    and not self._after_locative(text, m.start))]
+        mentions.sort(key=lambda m: m.start)
+        return mentions
+
+    # --- chunks -----------------------------------------------------------------------------
+    def _titlecase_sentences(self, tokens: list[_Tok]) -> set[int]:
+        counts: dict[int, list[int]] = {}
+        for t in tokens:
+            if t.text[0].isalpha():
+                c = counts.setdefault(t.sent, [0, 0])
+                c[0] += 1
+                c[1] += t.cap
+        return {s for s, (tot, cap) in counts.items() if tot >= 4 and cap / tot >= 0.7}
+
+    def _chunk_end(self, text: str, tokens: list[_Tok], i: int, titlecase: bool) -> int:
+        """Index past the last token of the run of capitalised words starting at token i."""
+        j = i + 1
+        n = len(tokens)
+        while j < n:
+            prev, nxt = tokens[j - 1], tokens[j]
+            if nxt.sent != prev.sent:
+                break
+            gap = text[prev.end:nxt.start]
+            if nxt.cap:
+                if _joins(gap, prev.text):
+                    if titlecase and nxt.text.lower() in self.common and nxt.text.lower() not in QUALIFIERS:
+                        break
+                    j += 1
+                    continue
+                break
+            # a lower-case connector between capitals: "Sea of Japan", "Stoke-on-Trent"
+            if nxt.text in CONNECTORS and j + 1 < n and tokens[j + 1].cap and tokens[j + 1].sent == nxt.sent \
+                    and (gap.isspace() or gap == "-") and _joins(text[nxt.end:tokens[j + 1].start], nxt.text):
+                if nxt.text == "and" and not (prev.text.lower() in ORG_WORDS or tokens[j + 1].text.lower() in ORG_WORDS):
+                    break
+                j += 2
+                continue
+            break
+        return j
+
+    def _matches(self, text, ftext, tokens, i, j, after_comma_first: bool):
+        """Greedy longest gazetteer matches inside chunk tokens[i:j]: (first, last_excl, key, entries, start, end).
+
+        Matching runs over a compact copy of the chunk (white-space runs and line breaks become
+        one space) so a name broken across lines is still found; offsets map back through tokens.
+        """
+        parts: list[str] = []
+        cstart: list[int] = []
+        cend: list[int] = []
+        pos = 0
+        for q in range(i, j):
+            tok = tokens[q]
+            if q > i:
+                gap = text[tokens[q - 1].end:tok.start]
+                g = gap.strip()
+                cg = " " if not g else (g if not gap[-1].isspace() else g + " ")
+                parts.append(cg)
+                pos += len(cg)
+            cstart.append(pos)
+            f = ftext[tok.start:tok.end]
+            parts.append(f)
+            pos += len(f)
+            cend.append(pos)
+        last = tokens[j - 1]
+        tail_end: dict[int, int] = {}
+        if last.end < len(text) and text[last.end] == ".":
+            parts.append(".")
+            pos += 1
+            tail_end[pos] = last.end + 1
+        elif j < len(tokens) and tokens[j].sent == last.sent and text[last.end:tokens[j].start].isspace() \
+                and tokens[j].text.lower() in LOWER_EXTENSIONS and tokens[j].text.islower():
+            # a division's generic word in lower case: "Shimane prefecture", "Washington state"
+            ext = tokens[j]
+            parts.append(" " + ftext[ext.start:ext.end])
+            pos += 1 + ext.end - ext.start
+            tail_end[pos] = ext.end
+        compact = "".join(parts)
+        end_of = {ce: tokens[i + q].end for q, ce in enumerate(cend)}
+        dot_end = {ce + 1: tokens[i + q].end + 1 for q, ce in enumerate(cend)
+                   if ce < len(compact) and compact[ce] == "." and text[tokens[i + q].end:tokens[i + q].end + 1] == "."}
+        index_of_end = {tokens[i + q].end: q for q in range(j - i)}
+
+        found = []
+        k, n = 0, j - i
+        while k < n:
+            tok = tokens[i + k]
+            if not tok.cap:
+                k += 1
+                continue
+            best = None
+            for key in self.gaz.trie.prefixes(compact[cstart[k]:]):
+                ce = cstart[k] + len(key)
+                end = end_of.get(ce) or dot_end.get(ce) or tail_end.get(ce)
+                if end is None:
+                    continue
+                surface = text[tok.start:end]
+                entries = self._usable(key, surface, after_comma_first and k == 0)
+                if not entries:
+                    continue
+                if best is None or ce > best[6]:
+                    q = index_of_end.get(end, index_of_end.get(end - 1, n - 1))
+                    best = (k, q + 1, key, entries, tok.start, end, ce)
+            if best is not None:
+                found.append(best[:6])
+                k = best[1]
+            else:
+                k += 1
+        return found
+
+    def _strong(self, key: str) -> bool:
+        """A name that means a country, division, capital, big city or named sea before anything else."""
+        for place, flags in self._entries(key):
+            if flags & DEMONYM:
+                return True
+            ft = place.feature_type
+            if ft in (COUNTRY, CAPITAL, CONTINENT, WATER, ZONE) or (ft == ADMIN1 and flags & 1):
+                return True
+            if ft == CITY and place.population >= 100_000:
+                return True
+        return False
+
+    def _read_chunk(self, text, ftext, tokens, i, j, chunk, sent_starts, persons, titlecase):
+        before = tokens[i - 1] if i > 0 and tokens[i - 1].sent == chunk[0].sent else None
+        gap_before = text[before.end:chunk[0].start] if before else ""
+        after_comma = gap_before.strip() == ","
+        matches = self._matches(text, ftext, tokens, i, j, after_comma)
+        words = [t.text.lower() for t in chunk]
+        first_title = words[0] in TITLES
+        sent_initial = chunk[0].start in sent_starts or (before is None) or \
+            (before is not None and text[before.end:chunk[0].start].strip() in ('"', "“", "'", "‘", "(", "—", "-", ":"))
+
+        # a person: "Mr Suga", "President Moon", "John Bolton"
+        prev_title = before is not None and before.text.lower() in TITLES and gap_before in (" ", ". ")
+        if (first_title and len(chunk) > 1 and words[1] not in CONNECTORS) or prev_title:
+            name_toks = chunk[1:] if first_title else chunk
+            persons.update(t.text for t in name_toks)
+            return []
+        if not matches:
+            if len(chunk) >= 2 and words[0] in self.given:
+                persons.update(t.text for t in chunk)
+            return []
+
+        out = []
+        sent = chunk[0].sent
+        covered = sum(m[1] - m[0] for m in matches)
+        connectors = sum(1 for w in words if w in CONNECTORS)
+        whole = covered + connectors >= len(chunk)
+        for (a, b, key, entries, start, end) in matches:
+            kind = "toponym"
+            if all(flags & DEMONYM for _, flags in entries):
+                if any(flags & AMBIGUOUS for _, flags in entries) and (sent_initial and a == 0 or titlecase):
+                    continue
+                out.append(Mention(start, end, text[start:end], sent, "demonym", key))
+                continue
+            rest = words[:a] + words[b:]
+            strong = self._strong(key)
+            if whole:
+                pass
+            elif any(w in ORG_WORDS for w in rest):
+                kind = "embedded"         # "Asan Institute", "University of Kentucky", "Environment Canada"
+            elif a == 0 and all(w in GEO_SUFFIXES or w in CONNECTORS for w in words[b:]):
+                end = chunk[-1].end       # "Mississippi River", "Kangwon Province"
+            elif b == len(chunk) and all(w in GEO_PREFIXES or w in CONNECTORS for w in words[:a]):
+                start = chunk[0].start    # "Lake Tahoe", "Gulf of Mexico"
+            elif b == len(chunk) and all(w in QUALIFIERS for w in words[:a]):
+                pass                      # "Eastern Ukraine" keeps Ukraine
+            elif a == 0 and words[0] in self.given and not strong:
+                persons.update(t.text for t in chunk)   # "Georgia Stevens", "Primrose Riordan"
+                return []
+            elif strong:
+                kind = "embedded"         # "Tokyo Electric", "Costco Canada"
+            else:
+                continue                  # part of some other name: "Moon Jae-in", "Leif-Eric Easley"
+            if b - a == 1:
+                tok_before = before if a == 0 else chunk[a - 1]
+                if not self._single_word_ok(chunk[a], words[a], key, entries, sent_initial and a == 0,
+                                            titlecase, tok_before):
+                    continue
+            if kind == "embedded" and (words[a] in ORG_WORDS or not self._notable(key)):
+                continue
+            out.append(Mention(start, end, text[start:end], sent, kind, key))
+        return out
+
+    @staticmethod
+    def _after_locative(text: str, start: int) -> bool:
+        w = _WORD_BEFORE.search(text, max(0, start - 16), start)
+        return bool(w) and w.group(1).lower() in LOCATIVE
+
+    def _notable(self, key: str) -> bool:
+        return self._strong(key) or any(p.population >= 20_000 or p.feature_type == ADMIN1
+                                        for p, _ in self._entries(key))
+
+    def _single_word_ok(self, tok, word, key, entries, sent_initial, titlecase, before) -> bool:
+        if all(flags & EXACT_CASE for _, flags in entries):
+            return True       # "Ky.", "La.", "US": written exactly as the abbreviation
+        if word in STOP:
+            return False
+        if tok.text in ("I",):
+            return False
+        common = word in self.common
+        strong = self._strong(key)
+        if common and (sent_initial or titlecase) and not strong:
+            return False
+        if common and not strong:
+            # a common word capitalised mid-sentence is a place only in a place's context
+            locative = before is not None and before.text.lower() in LOCATIVE
+            return locative
+        if word in self.given and not strong:
+            locative = before is not None and before.text.lower() in LOCATIVE
+            return locative
+        return True
+
+
+_default: Recognizer | None = None
+
+
+def find_mentions(text: str, sentences: list[Span] | None = None) -> list[Mention]:
+    """Mentions of places in `text` using the shared gazetteer."""
+    global _default
+    if _default is None:
+        _default = Recognizer()
+    return _default.find(text, sentences)

@@ -1,0 +1,194 @@
+"""Choose one place for each mention, keep the runners-up, and say why.
+
+Evidence, in the order it is applied:
+1. priors: the kind of place (country, capital, division, city, named sea) and its population;
+2. local patterns: "Alexandria, La." / "Paris, Texas" (the second name contains the first),
+   "Shimane prefecture" (a division's name with its generic word);
+3. the document: the countries and divisions it names, a dateline, and the places already
+   resolved with confidence (reports are about places near each other).
+Capitals named as governments ("Washington said", "Pyongyang announced") stay at the capital:
+the prior already prefers the capital and nothing moves it.
+"""
+from __future__ import annotations
+
+import math
+from collections import Counter
+from dataclasses import dataclass
+
+from gazetteer.index import DEMONYM, PRIMARY, Gazetteer
+from gazetteer.model import (ADMIN1, ADMIN2, CAPITAL, CITY, CONTINENT, COUNTRY, REGION, WATER, ZONE,
+                             Candidate, Mention, Place, Resolution)
+from gazetteer.normalize import name_key
+
+_TYPE_BASE = {COUNTRY: 3.0, CAPITAL: 2.4, ADMIN1: 1.7, CONTINENT: 2.5, WATER: 1.8, ZONE: 2.0,
+              REGION: 1.2, CITY: 0.0, ADMIN2: 0.4}
+MAX_ALTERNATIVES = 5
+
+
+def _pop_score(pop: int) -> float:
+    return math.log10(pop + 1) / 7.0   # 0 for none, 1 for 10 million
+
+
+def _distance_km(a: Place, b: Place) -> float:
+    # great-circle distance; used only to weigh coherence, never reported
+    la1, lo1, la2, lo2 = map(math.radians, (a.lat, a.lon, b.lat, b.lon))
+    h = math.sin((la2 - la1) / 2) ** 2 + math.cos(la1) * math.cos(la2) * math.sin((lo2 - lo1) / 2) ** 2
+    return 2 * 6371.0 * math.asin(min(1.0, math.sqrt(h)))
+
+
+@dataclass(slots=True)
+class _Scored:
+    place: Place
+    flags: int
+    score: float
+    why: str
+
+
+class Resolver:
+    def __init__(self, gazetteer: Gazetteer | None = None) -> None:
+        self.gaz = gazetteer or Gazetteer.load()
+
+    # --- candidates ---------------------------------------------------------------------------
+    def candidates(self, mention: Mention) -> list[tuple[Place, int]]:
+        key = mention.key or name_key(mention.text)
+        entries = list(self.gaz.lookup_key(key))
+        if not entries:
+            # possessive or trailing punctuation from an outside recogniser: "Japan's", "Ga."
+            for trimmed in (key.removesuffix("'s"), key.rstrip(".,;:"), key.removeprefix("the ")):
+                if trimmed != key:
+                    entries = list(self.gaz.lookup_key(trimmed))
+                    if entries:
+                        break
+        return entries
+
+    def prior(self, place: Place, flags: int, n_same: int) -> _Scored:
+        ft = place.feature_type
+        s = _TYPE_BASE.get(ft, 0.0)
+        why = ft
+        if ft in (CITY, CAPITAL):
+            s += 1.5 * _pop_score(place.population)
+        elif ft in (ADMIN1, ADMIN2):
+            s += 0.5 * _pop_score(place.population)
+        if flags & PRIMARY:
+            s += 0.3
+        elif not flags & DEMONYM:
+            s -= 0.3
+        if ft == COUNTRY:
+            why = "a country"
+        elif ft == CAPITAL:
+            why = "national capital"
+        elif n_same > 1 and ft == CITY:
+            why = f"largest population among {n_same} places so named"
+        elif ft == ADMIN1:
+            why = "first-level division"
+        return _Scored(place, flags, s, why)
+
+    # --- resolution ----------------------------------------------------------------------------
+    def resolve(self, text: str, mentions: list[Mention]) -> list[Resolution]:
+        cand_lists = [self.candidates(m) for m in mentions]
+        scored = []
+        for m, cands in zip(mentions, cand_lists):
+            n_same = len(cands)
+            s = [self.prior(p, f, n_same) for p, f in cands]
+            self._demote_divisions_of_cities(s)
+            scored.append(s)
+
+        # pass 1: the document's countries and divisions from what is (nearly) unambiguous
+        first = [max(s, key=lambda x: x.score) if s else None for s in scored]
+        countries: Counter[str] = Counter()
+        admin1s: Counter[tuple[str, str]] = Counter()
+        anchors: list[Place] = []
+        for m, s, best in zip(mentions, scored, first):
+            if best is None:
+                continue
+            margin = best.score - max((x.score for x in s if x is not best), default=-9)
+            p = best.place
+            if p.feature_type in (COUNTRY,) or margin > 1.0:
+                if p.country_code:
+                    countries[p.country_code] += 1
+                if p.feature_type == ADMIN1:
+                    admin1s[(p.country_code, p.admin1)] += 1
+                if margin > 1.0 and p.feature_type not in (CONTINENT, WATER):
+                    anchors.append(p)
+
+        # "Paris, Texas": the second name holds the first
+        pair_bonus = self._pair_patterns(text, mentions, scored)
+
+        results = []
+        for idx, (m, s) in enumerate(zip(mentions, scored)):
+            if not s:
+                results.append(Resolution(m, None, 0.0, "no gazetteer entry"))
+                continue
+            for x in s:
+                p = x.place
+                if p.country_code and countries:
+                    c = countries.get(p.country_code, 0)
+                    if c and p.feature_type != COUNTRY:
+                        x.score += min(1.2, 0.6 + 0.2 * c)
+                        x.why += f"; in {p.country_code}, named in the text"
+                if p.admin1 and admin1s.get((p.country_code, p.admin1)) and p.feature_type not in (ADMIN1, COUNTRY):
+                    x.score += 1.0
+                    x.why += "; in a division named in the text"
+                if anchors and len(s) > 1 and p.feature_type in (CITY, ADMIN2, REGION, WATER):
+                    near = min(_distance_km(p, a) for a in anchors if a is not p)  if any(a is not p for a in anchors) else 1e9
+                    if near < 300:
+                        x.score += 0.8 * (1 - near / 300)
+                        x.why += f"; {near:.0f} km from other places in the text"
+                bonus = pair_bonus.get((idx, p.id))
+                if bonus:
+                    x.score += bonus[0]
+                    x.why = bonus[1]
+            s.sort(key=lambda x: -x.score)
+            best = s[0]
+            # confidence: the chosen candidate's share of a softmax over the scores
+            z = sum(math.exp(min(50.0, x.score - best.score)) for x in s)
+            conf = 1.0 / z
+            if len(s) == 1:
+                conf = 0.95 if best.score >= 1.0 else 0.75
+            alts = tuple(Candidate(x.place, round(math.exp(x.score - best.score) / z, 4))
+                         for x in s[1:1 + MAX_ALTERNATIVES])
+            reason = best.why
+            if len(s) > 1 and "largest population" not in reason and best.place.feature_type == CITY:
+                reason += f" (chosen among {len(s)} places so named)"
+            results.append(Resolution(m, best.place, round(conf, 4), reason, alts))
+        return results
+
+    @staticmethod
+    def _demote_divisions_of_cities(s: list[_Scored]) -> None:
+        """'Tokyo', 'Hanoi', 'New York': the city, not the division named after it."""
+        cities = {(x.place.country_code, x.place.admin1) for x in s
+                  if x.place.feature_type in (CITY, CAPITAL) and x.place.population >= 50_000}
+        for x in s:
+            if x.place.feature_type in (ADMIN1, ADMIN2) and (x.place.country_code, x.place.admin1) in cities:
+                x.score -= 2.0
+
+    def _pair_patterns(self, text: str, mentions: list[Mention], scored) -> dict:
+        out = {}
+        for i in range(len(mentions) - 1):
+            a, b = mentions[i], mentions[i + 1]
+            if text[a.end:b.start].strip() != "," or b.start - a.end > 3:
+                continue
+            containers = [x.place for x in scored[i + 1]
+                          if x.place.feature_type in (COUNTRY, ADMIN1)]
+            if not containers:
+                continue
+            for x in scored[i]:
+                for c in containers:
+                    inside = x.place.country_code == c.country_code and (
+                        c.feature_type == COUNTRY or x.place.admin1 == c.admin1)
+                    if inside and x.place.id != c.id:
+                        out[(i, x.place.id)] = (3.0, f"in {c.name}, as '{a.text}, {b.text}' says")
+                        for y in scored[i + 1]:
+                            if y.place.id == c.id:
+                                out[(i + 1, c.id)] = (2.0, f"holds {a.text}, as '{a.text}, {b.text}' says")
+        return out
+
+
+_default: Resolver | None = None
+
+
+def resolve_mentions(text: str, mentions: list[Mention]) -> list[Resolution]:
+    global _default
+    if _default is None:
+        _default = Resolver()
+    return _default.resolve(text, mentions)

@@ -1,0 +1,58 @@
+"""Sentences and tokens: the offsets every later stage points into."""
+from __future__ import annotations
+
+import re
+
+from gazetteer.model import Span
+
+# Words after which a full stop does not end a sentence.
+ABBREVIATIONS = frozenset("""
+mr mrs ms dr prof sen rep gov gen col lt capt sgt cpl maj adm cmdr rev st mt ft ste pt jr sr co corp inc ltd
+no vs etc jan feb mar apr jun jul aug sep sept oct nov dec ala ariz ark calif colo conn del fla ga ill ind
+kan kans ky la md mass mich minn miss mo mont neb nev okla ore pa tenn tex vt va wash wis wyo u s n e w
+a b c d f g h i j k l m o p q r t v x y z approx dept est fig univ ave blvd rd hwy
+""".split())
+
+_SENTENCE_END = re.compile(r"""[.!?…]+["'”’)\]]*(?=\s+["'“‘(\[]?[A-Z0-9\u00C0-\u024F])|\n\s*\n|\n(?=\s*[A-Z"“])""")
+_WORD_BEFORE = re.compile(r"(\w+)\W*$")
+
+
+def split_sentences(text: str) -> list[Span]:
+    """Sentence spans covering the text's non-blank parts, in order.
+
+    A full stop ends a sentence when a capital or digit follows, except after a known
+    abbreviation or initial ("Mr. Kim", "St. Louis", "U.S. officials"); line breaks end
+    headlines and paragraphs.
+    """
+    spans: list[Span] = []
+    start = 0
+    for m in _SENTENCE_END.finditer(text):
+        if m.group().startswith((".",)) and "\n" not in m.group():
+            w = _WORD_BEFORE.search(text, max(0, m.start() - 12), m.start())
+            if w and w.group(1).lower() in ABBREVIATIONS:
+                continue
+        end = m.end()
+        _append(spans, text, start, end)
+        start = end
+    _append(spans, text, start, len(text))
+    return spans
+
+
+def _append(spans: list[Span], text: str, start: int, end: int) -> None:
+    seg = text[start:end]
+    stripped = seg.strip()
+    if not stripped:
+        return
+    lead = len(seg) - len(seg.lstrip())
+    spans.append(Span(start + lead, start + lead + len(stripped)))
+
+
+def sentence_index(spans: list[Span]):
+    """A function mapping a character offset to the index of the sentence that holds it."""
+    import bisect
+    starts = [s.start for s in spans]
+
+    def find(offset: int) -> int:
+        i = bisect.bisect_right(starts, offset) - 1
+        return max(i, 0)
+    return find

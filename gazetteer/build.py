@@ -51,7 +51,7 @@ ASCII_ALT = 64     # an alternate name in Latin script
 
 PLACE_DTYPE = np.dtype([
     ("lat", "f8"), ("lon", "f8"), ("population", "i8"), ("geonameid", "i8"),
-    ("ftype", "u1"), ("cc", "U2"), ("admin1", "U8"), ("source", "u1"), ("importance", "f4"),
+    ("ftype", "u1"), ("cc", "S2"), ("admin1", "S8"), ("source", "u1"), ("importance", "f4"),
 ])
 SOURCES = ("geonames", "naturalearth", "curated")
 
@@ -73,7 +73,8 @@ class Builder:
                   source="geonames", importance=0.0) -> int:
         pid = len(self.rows)
         self.rows.append((float(lat), float(lon), int(population or 0), int(geonameid or -1),
-                          FEATURE_TYPES.index(ftype), cc or "", admin1 or "", SOURCES.index(source),
+                          FEATURE_TYPES.index(ftype), (cc or "").encode("ascii", "ignore"),
+                          (admin1 or "").encode("utf-8")[:8], SOURCES.index(source),
                           float(importance)))
         self.names.append(name)
         if geonameid:
@@ -144,9 +145,16 @@ def build(ne_dir: Path, out_dir: Path) -> dict:
             ne_by_iso[iso].append(f)
     country_pid: dict[str, int] = {}
     capitals: dict[str, str] = {}
+    # a country's reference point: the Factbook's (as GeoNames uses), else its main land's centre
+    ref_points = {}
+    if (CURATED / "country_points.tsv").exists():
+        ref_points = {r["country_code"]: (float(r["lat"]), float(r["lon"]))
+                      for r in read_tsv(CURATED / "country_points.tsv")}
     for iso, c in gc.get_countries().items():
         feats = ne_by_iso.get(iso)
-        if feats:
+        if iso in ref_points and feats:
+            lat, lon = ref_points[iso]
+        elif feats:
             geom = max((shape(f["geometry"]) for f in feats), key=lambda g: g.area)
             parts = list(getattr(geom, "geoms", [geom]))
             main = max(parts, key=lambda g: g.area)
@@ -322,7 +330,12 @@ def build(ne_dir: Path, out_dir: Path) -> dict:
 
     # --- curated ---------------------------------------------------------------------------
     progress("curated tables")
+    continent_pid = {b.names[pid]: pid for pid, row in enumerate(b.rows)
+                     if row[4] == FEATURE_TYPES.index(CONTINENT)}
+
     def target(code: str) -> int | None:
+        if code.startswith("continent:"):
+            return continent_pid.get(code.split(":", 1)[1])
         return country_pid.get(code) if len(code) == 2 else admin1_by_iso.get(code)
 
     if (CURATED / "places.tsv").exists():
@@ -422,7 +435,7 @@ def build_lexicon() -> dict:
     try:
         import gender_guesser  # type: ignore
         path = Path(gender_guesser.__file__).parent / "data" / "nam_dict.txt"
-        for line in path.read_text(encoding="iso-8859-1").splitlines():
+        for line in path.read_text(encoding="utf-8", errors="ignore").splitlines():
             if line.startswith("#") or len(line) < 30:
                 continue
             code, name = line[:2].strip(), line[3:29].strip()

@@ -79,8 +79,8 @@ class Gazetteer:
             r = self.places[pid]
             gid = int(r["geonameid"])
             p = Place(id=int(pid), name=self.names[pid], lat=float(r["lat"]), lon=float(r["lon"]),
-                      feature_type=FEATURE_TYPES[int(r["ftype"])], country_code=str(r["cc"]),
-                      admin1=str(r["admin1"]), population=int(r["population"]),
+                      feature_type=FEATURE_TYPES[int(r["ftype"])], country_code=r["cc"].decode("ascii"),
+                      admin1=r["admin1"].decode("utf-8", "ignore"), population=int(r["population"]),
                       geonameid=gid if gid > 0 else None, source=SOURCES[int(r["source"])])
             self._place_cache[pid] = p
         return p

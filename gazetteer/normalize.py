@@ -29,10 +29,12 @@ def _fold_char(ch: str) -> str:
         low = ch
     if ord(low) < 128:
         return low
-    base = unicodedata.normalize("NFD", low)[0]
-    if unicodedata.category(base).startswith("M"):
-        return low
-    return base
+    parts = unicodedata.normalize("NFD", low)
+    # strip accents only: Hangul syllables also decompose (into letters), and must stay whole
+    if len(parts) > 1 and not unicodedata.category(parts[0]).startswith("M") \
+            and all(unicodedata.category(c).startswith("M") for c in parts[1:]):
+        return parts[0]
+    return low
 
 
 _ASCII_LOWER = str.maketrans({chr(c): chr(c + 32) for c in range(65, 91)})

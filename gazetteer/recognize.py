@@ -17,7 +17,7 @@ import re
 from dataclasses import dataclass
 from functools import cached_property
 
-from gazetteer.index import AMBIGUOUS, DEMONYM, EXACT_CASE, LOWER_OK, POSTAL, Gazetteer
+from gazetteer.index import AMBIGUOUS, DEMONYM, EXACT_CASE, POSTAL, PRIMARY, Gazetteer
 from gazetteer.model import ADMIN1, CAPITAL, CITY, CONTINENT, COUNTRY, REGION, WATER, ZONE, Mention, Span
 from gazetteer.normalize import fold
 from gazetteer.text import sentence_index, split_sentences
@@ -28,7 +28,7 @@ gov governor mayor minister secretary general gen col colonel lt lieutenant capt
 cpl corporal maj major adm admiral cmdr commander judge justice king queen prince princess pope
 sheikh emir sultan chancellor premier ambassador chairman chairwoman director officer detective
 deputy chief coach pastor rev reverend father sister brother bishop archbishop cardinal rabbi imam
-councilman councilwoman commissioner trooper agent attorney speaker leader saint st
+councilman councilwoman commissioner trooper agent attorney speaker leader
 """.split())
 
 ORG_WORDS = frozenset("""
@@ -63,18 +63,34 @@ LOWER_EXTENSIONS = frozenset("prefecture province state county parish peninsula 
 QUALIFIERS = frozenset("""north south east west northern southern eastern western central upper lower
 greater downtown northeast northwest southeast southwest northeastern northwestern southeastern
 southwestern new old metro inner outer""".split())
-CONNECTORS = frozenset("of de du la le del da do dos das der den van von upon on sur am an im y al el "
-                       "and the et".split())
+CONNECTORS = frozenset("of de du la le del da do dos das der den van von y al el and".split())
+HYPHEN_CONNECTORS = frozenset("on upon sur am an im en le la les de".split())   # "Stoke-on-Trent"
 STOP = frozenset("""
 january february march april may june july august september october november december
 monday tuesday wednesday thursday friday saturday sunday i god christmas easter ramadan internet
 congress senate parliament government state city county university president court
+olympic olympics xinhua yonhap kyodo tass interfax bernama reuters niño nino niña nina centre center
 """.split())
+# Multi-word names that are institutions or things, not places, though a gazetteer lists them.
+STOP_PHRASES = frozenset({"white house", "el nino", "la nina", "el niño", "la niña"})
+SPEECH = frozenset("said says told added explained wrote asked noted argued insisted recalled replied "
+                   "who whose".split())
 LOCATIVE = frozenset("in at from near to into across throughout outside inside around toward towards "
-                     "via through of visit visited".split())
+                     "via through visit visited".split())
+
+# Capitalised only because a sentence starts with them: never part of a name.
+FUNCTION_WORDS = frozenset("""
+a an the in at on for to from as but and or if when while after before since with by of it its this that
+these those there here he she they we you his her their our my what who where why how meanwhile however yet
+so then also both all some many most more other each every no not only just even still last next first
+according despite during under over into about between among against without within because although though
+until unless once now today yesterday tomorrow earlier later instead while whether is are was were be has
+have had do does did will would can could should may might must one two three four five several
+""".split())
 
 _WORD = re.compile(r"\w+", re.UNICODE)
 _WORD_BEFORE = re.compile(r"(\w+)\W{1,3}$")
+_WORD_AFTER = re.compile(r"(?:'s)?[\s,]{1,3}(\w+)")
 _NONSPACE = re.compile(r"\S")
 
 
@@ -100,7 +116,7 @@ def _joins(gap: str, prev_word: str) -> bool:
 def _is_cap(word: str) -> bool:
     c = word[0]
     if c.isupper():
-        return True
+        return not (word[1:].islower() and word.lower() in FUNCTION_WORDS)
     return c.isalpha() and not c.islower()   # CJK, Arabic, Hangul…: no case, treat as a name start
 
 
@@ -199,6 +215,8 @@ class Recognizer:
 
     def _chunk_end(self, text: str, tokens: list[_Tok], i: int, titlecase: bool) -> int:
         """Index past the last token of the run of capitalised words starting at token i."""
+        if not tokens[i].text[0].isupper():
+            return i + 1        # a script without case: every word stands alone
         j = i + 1
         n = len(tokens)
         while j < n:
@@ -214,8 +232,10 @@ class Recognizer:
                     continue
                 break
             # a lower-case connector between capitals: "Sea of Japan", "Stoke-on-Trent"
-            if nxt.text in CONNECTORS and j + 1 < n and tokens[j + 1].cap and tokens[j + 1].sent == nxt.sent \
-                    and (gap.isspace() or gap == "-") and _joins(text[nxt.end:tokens[j + 1].start], nxt.text):
+            if j + 1 < n and tokens[j + 1].cap and tokens[j + 1].sent == nxt.sent \
+                    and ((nxt.text in CONNECTORS and _joins(gap, prev.text) and gap != "-"
+                          and _joins(text[nxt.end:tokens[j + 1].start], nxt.text))
+                         or (nxt.text in HYPHEN_CONNECTORS and gap == "-" and text[nxt.end:tokens[j + 1].start] == "-")):
                 if nxt.text == "and" and not (prev.text.lower() in ORG_WORDS or tokens[j + 1].text.lower() in ORG_WORDS):
                     break
                 j += 2
@@ -277,13 +297,16 @@ class Recognizer:
                 ce = cstart[k] + len(key)
                 end = end_of.get(ce) or dot_end.get(ce) or tail_end.get(ce)
                 if end is None:
-                    continue
+                    if n == 1 and not tok.text[0].isupper() and len(key) >= 2 and ce < cend[0]:
+                        end = tok.start + len(key)    # 원산에서 = 원산 (Wonsan) + 에서 (from)
+                    else:
+                        continue
                 surface = text[tok.start:end]
                 entries = self._usable(key, surface, after_comma_first and k == 0)
                 if not entries:
                     continue
                 if best is None or ce > best[6]:
-                    q = index_of_end.get(end, index_of_end.get(end - 1, n - 1))
+                    q = index_of_end.get(end, index_of_end.get(end - 1, min(k, n - 1) if end < tok.end else n - 1))
                     best = (k, q + 1, key, entries, tok.start, end, ce)
             if best is not None:
                 found.append(best[:6])
@@ -320,22 +343,41 @@ class Recognizer:
             name_toks = chunk[1:] if first_title else chunk
             persons.update(t.text for t in name_toks)
             return []
+        titled = next((q for q, w in enumerate(words) if w in TITLES and q + 1 < len(words)
+                       and words[q + 1] not in CONNECTORS), None)
+        if titled is not None:
+            # "Salvation Army Captain Adam Moore": what follows the title is a person
+            persons.update(t.text for t in chunk[titled + 1:])
+            chunk, words, j = chunk[:titled], words[:titled], i + titled
+            matches = [m for m in matches if m[1] <= titled]
+            if not chunk:
+                return []
+        single_whole = len(matches) == 1 and matches[0][0] == 0 and matches[0][1] == len(chunk)
+        if len(chunk) >= 2 and words[0] in self.given and not single_whole \
+                and not any(w in ORG_WORDS for w in words[1:]):
+            persons.update(t.text for t in chunk)      # "John Bolton", "Georgia Stevens"
+            return []
         if not matches:
-            if len(chunk) >= 2 and words[0] in self.given:
-                persons.update(t.text for t in chunk)
             return []
 
         out = []
         sent = chunk[0].sent
         covered = sum(m[1] - m[0] for m in matches)
-        connectors = sum(1 for w in words if w in CONNECTORS)
+        connectors = sum(1 for w in words if w in CONNECTORS or w in HYPHEN_CONNECTORS)
         whole = covered + connectors >= len(chunk)
+        if whole and len(matches) > 1:
+            # several names side by side are places only when each could stand alone
+            # ("Pyongyang-Washington talks"); "Michael Thomas" is a person
+            whole = all(self._strong(m[2]) for m in matches) or all(
+                text[matches[q][5]:matches[q + 1][4]] in ("-", "/", "–") for q in range(len(matches) - 1))
         for (a, b, key, entries, start, end) in matches:
             kind = "toponym"
             if all(flags & DEMONYM for _, flags in entries):
                 if any(flags & AMBIGUOUS for _, flags in entries) and (sent_initial and a == 0 or titlecase):
                     continue
                 out.append(Mention(start, end, text[start:end], sent, "demonym", key))
+                continue
+            if key in STOP_PHRASES:
                 continue
             rest = words[:a] + words[b:]
             strong = self._strong(key)
@@ -358,11 +400,16 @@ class Recognizer:
                 continue                  # part of some other name: "Moon Jae-in", "Leif-Eric Easley"
             if b - a == 1:
                 tok_before = before if a == 0 else chunk[a - 1]
-                if not self._single_word_ok(chunk[a], words[a], key, entries, sent_initial and a == 0,
+                if not self._single_word_ok(text, chunk[a], words[a], key, entries, sent_initial and a == 0,
                                             titlecase, tok_before):
                     continue
-            if kind == "embedded" and (words[a] in ORG_WORDS or not self._notable(key)):
-                continue
+            if kind == "embedded":
+                if words[a] in ORG_WORDS or not self._notable(key):
+                    continue
+                if b - a > 1 and words[b - 1] in GEO_SUFFIXES and self._entries(" ".join(words[a:b - 1])):
+                    # "Ohio State University", "Dublin City Council": the place is Ohio, Dublin
+                    end = chunk[b - 2].end
+                    key = " ".join(words[a:b - 1])
             out.append(Mention(start, end, text[start:end], sent, kind, key))
         return out
 
@@ -375,15 +422,21 @@ class Recognizer:
         return self._strong(key) or any(p.population >= 20_000 or p.feature_type == ADMIN1
                                         for p, _ in self._entries(key))
 
-    def _single_word_ok(self, tok, word, key, entries, sent_initial, titlecase, before) -> bool:
-        if all(flags & EXACT_CASE for _, flags in entries):
+    def _single_word_ok(self, text, tok, word, key, entries, sent_initial, titlecase, before) -> bool:
+        if any(flags & EXACT_CASE for _, flags in entries):
             return True       # "Ky.", "La.", "US": written exactly as the abbreviation
-        if word in STOP:
+        if word in STOP or word in QUALIFIERS:
             return False
         if tok.text in ("I",):
             return False
+        if tok.text.isupper() and len(tok.text) <= 5 and not titlecase:
+            return False      # "AMLO", "NOMA": an acronym, not the village that shares its letters
         common = word in self.common
-        strong = self._strong(key)
+        strong = self._strong(key) and (not common or any(f & PRIMARY for _, f in entries))
+        if not strong:
+            after = _WORD_AFTER.match(text, tok.end)
+            if (after and after.group(1).lower() in SPEECH) or (before is not None and before.text.lower() in SPEECH):
+                return False  # "Walsh said", "said Lewis": a person speaking
         if common and (sent_initial or titlecase) and not strong:
             return False
         if common and not strong:

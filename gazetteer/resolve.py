@@ -12,10 +12,11 @@ the prior already prefers the capital and nothing moves it.
 from __future__ import annotations
 
 import math
+import re
 from collections import Counter
 from dataclasses import dataclass
 
-from gazetteer.index import DEMONYM, PRIMARY, Gazetteer
+from gazetteer.index import DEMONYM, EXACT_CASE, PRIMARY, Gazetteer
 from gazetteer.model import (ADMIN1, ADMIN2, CAPITAL, CITY, CONTINENT, COUNTRY, REGION, WATER, ZONE,
                              Candidate, Mention, Place, Resolution)
 from gazetteer.normalize import name_key
@@ -162,14 +163,28 @@ class Resolver:
             if x.place.feature_type in (ADMIN1, ADMIN2) and (x.place.country_code, x.place.admin1) in cities:
                 x.score -= 2.0
 
+    def _containers_after(self, text: str, mention: Mention, next_mention: Mention | None):
+        """Divisions or countries named right after ", " ("Alexandria, La.", "Paris, Texas")."""
+        tail = text[mention.end:mention.end + 40]
+        m = _AFTER_COMMA.match(tail)
+        if not m:
+            return None, []
+        if next_mention is not None and next_mention.start == mention.end + m.start(1):
+            words = next_mention.text
+        else:
+            words = m.group(1)
+        for cand in (words, words.split(" ")[0]):
+            entries = [p for p, f in self.gaz.lookup(cand)
+                       if p.feature_type in (COUNTRY, ADMIN1) and (not f & EXACT_CASE or cand in self.gaz.exact_forms.get(name_key(cand), ()))]
+            if entries:
+                return cand, entries
+        return None, []
+
     def _pair_patterns(self, text: str, mentions: list[Mention], scored) -> dict:
         out = {}
-        for i in range(len(mentions) - 1):
-            a, b = mentions[i], mentions[i + 1]
-            if text[a.end:b.start].strip() != "," or b.start - a.end > 3:
-                continue
-            containers = [x.place for x in scored[i + 1]
-                          if x.place.feature_type in (COUNTRY, ADMIN1)]
+        for i, a in enumerate(mentions):
+            nxt = mentions[i + 1] if i + 1 < len(mentions) else None
+            label, containers = self._containers_after(text, a, nxt)
             if not containers:
                 continue
             for x in scored[i]:
@@ -177,11 +192,15 @@ class Resolver:
                     inside = x.place.country_code == c.country_code and (
                         c.feature_type == COUNTRY or x.place.admin1 == c.admin1)
                     if inside and x.place.id != c.id:
-                        out[(i, x.place.id)] = (3.0, f"in {c.name}, as '{a.text}, {b.text}' says")
-                        for y in scored[i + 1]:
-                            if y.place.id == c.id:
-                                out[(i + 1, c.id)] = (2.0, f"holds {a.text}, as '{a.text}, {b.text}' says")
+                        out[(i, x.place.id)] = (3.0, f"in {c.name}, as '{a.text}, {label}' says")
+                        if nxt is not None and nxt.start - a.end <= 3:
+                            for y in scored[i + 1]:
+                                if y.place.id == c.id:
+                                    out[(i + 1, c.id)] = (2.0, f"holds {a.text}, as '{a.text}, {label}' says")
         return out
+
+
+_AFTER_COMMA = re.compile(r",\s{1,3}([A-Z][\w.]*(?: [A-Z][\w.]*)?)")
 
 
 _default: Resolver | None = None

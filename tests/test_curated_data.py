@@ -39,8 +39,12 @@ def is_country(code: str) -> bool:
 
 
 def is_code(code: str) -> bool:
-    """ISO 3166-1 alpha-2 (plus XK), or an ISO 3166-2 US subdivision such as US-TX."""
-    if code.startswith("US-"):
+    """ISO 3166-1 alpha-2 (plus XK), an ISO 3166-2 subdivision such as US-TX or CA-BC,
+    or a continent or union named in the gazetteer ("continent:Europe")."""
+    if code.startswith("continent:"):
+        return code.split(":", 1)[1] in {"Europe", "Africa", "Asia", "North America", "South America",
+                                         "Oceania", "Antarctica", "European Union"}
+    if "-" in code:
         return pycountry.subdivisions.get(code=code) is not None
     return len(code) == 2 and is_country(code)
 

@@ -1,0 +1,8 @@
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+SEED = ROOT / "seeds" / "north-korea-missiles-2019-10-02.txt"

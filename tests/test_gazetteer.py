@@ -1,0 +1,96 @@
+"""The built place index: real GeoNames and Natural Earth entries, loaded from the repo."""
+import math
+
+import pytest
+
+from gazetteer.index import DEMONYM, EXACT_CASE, Gazetteer
+from gazetteer.normalize import fold, key_variants, name_key
+
+
+@pytest.fixture(scope="module")
+def gaz():
+    return Gazetteer.load()
+
+
+def types(gaz, name):
+    return {(p.feature_type, p.country_code) for p, _ in gaz.lookup(name)}
+
+
+def test_index_size_is_world_scale(gaz):
+    # cities500 alone has ~235,000 places; divisions, seas and curated entries come on top
+    assert len(gaz) > 260_000
+    assert len(gaz.countries()) >= 230
+
+
+def test_cities_come_with_geonames_ids_and_coordinates(gaz):
+    wonsan = [p for p, _ in gaz.lookup("Wonsan") if p.country_code == "KP"]
+    assert wonsan and wonsan[0].geonameid == 1866923
+    assert abs(wonsan[0].lat - 39.15) < 0.05 and abs(wonsan[0].lon - 127.44) < 0.05
+
+
+def test_alternate_names_from_geonames(gaz):
+    # "Ha Noi" and the Korean script form are GeoNames alternate names of Hanoi
+    for name in ("Ha Noi", "하노이", "Hà Nội"):
+        assert ("capital", "VN") in types(gaz, name), name
+
+
+def test_first_level_divisions_have_coordinates_and_generic_forms(gaz):
+    shimane = [p for p, _ in gaz.lookup("Shimane prefecture") if p.feature_type == "admin1"]
+    assert shimane and shimane[0].country_code == "JP"
+    assert 34.5 < shimane[0].lat < 36.5 and 131.5 < shimane[0].lon < 133.5
+    assert ("admin1", "KP") in types(gaz, "Kangwon")
+    assert ("admin1", "US") in types(gaz, "Kentucky")
+
+
+def test_second_level_divisions(gaz):
+    laurel = [p for p, _ in gaz.lookup("Laurel County") if p.feature_type == "admin2"]
+    assert laurel and laurel[0].country_code == "US"
+    assert 36.5 < laurel[0].lat < 37.5 and -84.5 < laurel[0].lon < -83.5   # south-east Kentucky
+
+
+def test_seas_and_regions_from_natural_earth_with_polygons(gaz):
+    sea = [p for p, _ in gaz.lookup("Sea of Japan") if p.feature_type == "water"]
+    assert sea and 35 < sea[0].lat < 45 and 128 < sea[0].lon < 142
+    assert sea[0].id in gaz.shapes
+    assert gaz.shapes[sea[0].id]["type"] in ("Polygon", "MultiPolygon")
+
+
+def test_curated_entries(gaz):
+    dmz = gaz.lookup("demilitarised zone")
+    assert dmz and dmz[0][0].feature_type == "zone"
+    assert abs(dmz[0][0].lat - 38.3) < 0.3
+    assert any(f & EXACT_CASE for _, f in gaz.lookup("DMZ"))
+    jp = [p for p, f in gaz.lookup("Japanese") if f & DEMONYM]
+    assert [p.country_code for p in jp] == ["JP"]
+    assert {p.country_code for p, f in gaz.lookup("North Korean") if f & DEMONYM} == {"KP"}
+    us = [p for p, f in gaz.lookup("U.S.") if f & EXACT_CASE]
+    assert us and us[0].feature_type == "country" and us[0].country_code == "US"
+
+
+def test_country_points_are_inside_the_country(gaz):
+    c = gaz.countries()
+    # Factbook reference points: the US near Kansas, Russia in Siberia, Japan on Honshu
+    assert 35 < c["US"].lat < 42 and -102 < c["US"].lon < -94
+    assert 55 < c["RU"].lat < 65 and 90 < c["RU"].lon < 110
+    assert 34 < c["JP"].lat < 38 and 135 < c["JP"].lon < 141
+    assert "FR" in c and "NO" in c   # Natural Earth gives them ISO_A2 = -99
+
+
+def test_fold_is_length_preserving_and_strips_diacritics():
+    for s in ("Wŏnsan", "Hà Nội", "São Paulo", "Japan’s", "Straße", "İstanbul", "Łódź"):
+        assert len(fold(s)) == len(s)
+    assert fold("Hà Nội") == "ha noi"
+    assert fold("Japan’s") == "japan's"
+
+
+def test_key_variants_cover_saint_fort_mount_and_hyphens():
+    assert "st. louis" in key_variants(name_key("Saint Louis"))
+    assert "saint louis" in key_variants(name_key("St. Louis"))
+    assert "ft worth" in key_variants(name_key("Fort Worth"))
+    assert "winston salem" in key_variants(name_key("Winston-Salem"))
+
+
+def test_index_loads_fast_enough_to_share(gaz):
+    # the shared instance is memory-mapped: a second load returns the same object
+    assert Gazetteer.load() is gaz
+    assert not math.isnan(float(gaz.places["lat"][0]))

@@ -1,0 +1,91 @@
+"""Recognition on the seed article and on the cases that make a recogniser precise."""
+import pytest
+
+from gazetteer.recognize import find_mentions
+from gazetteer.text import split_sentences
+from tests.conftest import SEED
+
+SEED_TEXT = SEED.read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def seed_mentions():
+    return find_mentions(SEED_TEXT)
+
+
+def texts(text, kinds=("toponym", "demonym")):
+    return [m.text for m in find_mentions(text) if m.kind in kinds]
+
+
+def test_offsets_point_at_the_mention(seed_mentions):
+    assert seed_mentions
+    for m in seed_mentions:
+        assert SEED_TEXT[m.start:m.end] == m.text
+
+
+def test_every_place_the_seed_names_is_found(seed_mentions):
+    found = {m.text for m in seed_mentions if m.kind in ("toponym", "demonym")}
+    for name in ("Wonsan", "Shimane prefecture", "Sea of Japan", "Korean peninsula", "Japan", "North Korea",
+                 "South Korea", "Seoul", "Pyongyang", "Tokyo", "Hanoi", "Singapore", "New York",
+                 "Washington", "Hong Kong", "DMZ", "demilitarised zone", "US", "Japanese", "North Korean"):
+        assert name in found, name
+
+
+def test_no_person_or_organisation_becomes_a_place(seed_mentions):
+    places = [m for m in seed_mentions if m.kind in ("toponym", "demonym")]
+    for m in places:
+        for bad in ("Suga", "Moon", "Bolton", "Easley", "Kim", "Trump", "Asan", "Sejong", "Ewha", "Sogang",
+                    "Shin", "Lee", "Primrose", "Riordan", "Yonhap", "May", "Since"):
+            assert bad not in m.text, (m.text, bad)
+    embedded = {m.text for m in seed_mentions if m.kind == "embedded"}
+    assert embedded <= {"Asan", "Sejong"}
+
+
+def test_demonyms_are_mentions_of_their_country():
+    ms = find_mentions("The Japanese government protested; North Korean officials declined to comment.")
+    assert [(m.text, m.kind) for m in ms] == [("Japanese", "demonym"), ("North Korean", "demonym")]
+
+
+def test_person_names_are_not_places():
+    text = "John Bolton met Mr Lewis in Paris. Lewis said Georgia Stevens would skate in Georgia."
+    got = texts(text)
+    assert "Paris" in got and got.count("Georgia") == 1
+    assert "Lewis" not in got and "Bolton" not in got
+
+
+def test_organisations_named_after_places_are_embedded():
+    ms = find_mentions("She studied at the University of Kentucky and works for the Asan Institute.")
+    kinds = {m.text: m.kind for m in ms}
+    assert kinds.get("Kentucky") == "embedded"
+    assert kinds.get("Asan") == "embedded"
+
+
+def test_common_words_and_months_are_not_places():
+    assert texts("Police said that May was busy. Will they come? Since March, nothing.") == []
+
+
+def test_abbreviations_are_case_sensitive():
+    assert texts("He lives in Alexandria, La., near the US border.") == ["Alexandria", "La.", "US"]
+    assert "US" not in texts("Let us go home, he told us.")
+
+
+def test_lower_case_forms_and_generic_words():
+    assert texts("They met in the demilitarised zone on the Korean peninsula.") == \
+        ["demilitarised zone", "Korean peninsula"]
+    assert texts("It fell north-east of Shimane prefecture.") == ["Shimane prefecture"]
+
+
+def test_names_broken_across_lines_are_found():
+    ms = find_mentions("The storm reached St.\n   Petersburg and the Sea of\n    Japan overnight.")
+    assert [m.text for m in ms] == ["St.\n   Petersburg", "Sea of\n    Japan"]
+
+
+def test_other_scripts_are_found():
+    text = "미사일은 원산에서 발사됐다. 하노이 회담 이후"
+    got = texts(text)
+    assert "하노이" in got
+
+
+def test_sentences_do_not_split_at_abbreviations():
+    spans = split_sentences("Mr. Kim met U.S. officials in St. Louis. Then he left. \"Fine,\" he said.")
+    assert len(spans) == 3

@@ -89,9 +89,14 @@ have had do does did will would can could should may might must one two three fo
 """.split())
 
 _WORD = re.compile(r"\w+", re.UNICODE)
+_HAS_WORD = re.compile(r"\w")
 _WORD_BEFORE = re.compile(r"(\w+)\W{1,3}$")
 _WORD_AFTER = re.compile(r"(?:'s)?[\s,]{1,3}(\w+)")
 _NONSPACE = re.compile(r"\S")
+
+
+_READ_LOWER = sorted(CONNECTORS | HYPHEN_CONNECTORS | LOWER_EXTENSIONS | LOCATIVE | SPEECH | TITLES, key=len, reverse=True)
+_TOKEN = re.compile(r"(?<!\w)(?:[^\W\da-z_]\w*|(?:" + "|".join(_READ_LOWER) + r")(?!\w))")
 
 
 @dataclass(slots=True)
@@ -167,14 +172,28 @@ class Recognizer:
             sentences = split_sentences(text)
         ftext = fold(text)
         sent_of = sentence_index(sentences)
-        sent_starts = {s.start for s in sentences}
-        tokens = [
-            _Tok(m.start(), m.end(), m.group(), _is_cap(m.group()), 0)
-            for m in _WORD.finditer(text)
-        ]
-        for t in tokens:
-            t.sent = sent_of(t.start)
-        titlecase_sents = self._titlecase_sentences(tokens)
+        sent_starts = {k: sp.start for k, sp in enumerate(sentences)}
+        # The regex engine skips ordinary lower-case words: only capitalised words, words of
+        # scripts without case, and the few lower-case words the rules read (connectors, "in",
+        # "said", "prefecture") become tokens. Two tokens with a skipped word between them are
+        # therefore never adjacent, which is what the chunk rules need.
+        tokens: list[_Tok] = []
+        append = tokens.append
+        bounds = [sp.end for sp in sentences]
+        si, nsent = 0, len(bounds)
+        caps = [0] * max(nsent, 1)
+        for m in _TOKEN.finditer(text):
+            w = m.group()
+            start = m.start()
+            while si < nsent - 1 and start >= bounds[si]:
+                si += 1
+            cap = _is_cap(w)
+            append(_Tok(start, m.end(), w, cap, si))
+            caps[si] += cap
+        titlecase_sents = set()
+        for k, sp in enumerate(sentences):
+            if caps[k] >= 4 and caps[k] >= 0.7 * (text.count(" ", sp.start, sp.end) + 1):
+                titlecase_sents.add(k)
         persons: set[str] = set()
         mentions: list[Mention] = []
 
@@ -204,15 +223,6 @@ class Recognizer:
         return mentions
 
     # --- chunks -----------------------------------------------------------------------------
-    def _titlecase_sentences(self, tokens: list[_Tok]) -> set[int]:
-        counts: dict[int, list[int]] = {}
-        for t in tokens:
-            if t.text[0].isalpha():
-                c = counts.setdefault(t.sent, [0, 0])
-                c[0] += 1
-                c[1] += t.cap
-        return {s for s, (tot, cap) in counts.items() if tot >= 4 and cap / tot >= 0.7}
-
     def _chunk_end(self, text: str, tokens: list[_Tok], i: int, titlecase: bool) -> int:
         """Index past the last token of the run of capitalised words starting at token i."""
         if not tokens[i].text[0].isupper():
@@ -330,12 +340,14 @@ class Recognizer:
     def _read_chunk(self, text, ftext, tokens, i, j, chunk, sent_starts, persons, titlecase):
         before = tokens[i - 1] if i > 0 and tokens[i - 1].sent == chunk[0].sent else None
         gap_before = text[before.end:chunk[0].start] if before else ""
-        after_comma = gap_before.strip() == ","
+        if before is not None and (len(gap_before) > 4 or _HAS_WORD.search(gap_before)):
+            before, gap_before = None, ""    # a skipped word stands between: not adjacent
+        after_comma = text[max(0, chunk[0].start - 3):chunk[0].start].strip() == ","
         matches = self._matches(text, ftext, tokens, i, j, after_comma)
         words = [t.text.lower() for t in chunk]
         first_title = words[0] in TITLES
-        sent_initial = chunk[0].start in sent_starts or (before is None) or \
-            (before is not None and text[before.end:chunk[0].start].strip() in ('"', "“", "'", "‘", "(", "—", "-", ":"))
+        sent_start = sent_starts.get(chunk[0].sent, 0)
+        sent_initial = not _HAS_WORD.search(text, sent_start, chunk[0].start)
 
         # a person: "Mr Suga", "President Moon", "John Bolton"
         prev_title = before is not None and before.text.lower() in TITLES and gap_before in (" ", ". ")

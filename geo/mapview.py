@@ -1,0 +1,549 @@
+"""The folium map drawn from a GeoJSON FeatureCollection, and the small helpers the page needs.
+
+Offline first: every JavaScript/CSS file the map uses is vendored in ``geo/static/vendor/`` (see
+``scripts/vendor_assets.sh``) and inlined into the map as ``data:`` URLs, so the map renders with
+no network and makes no request to any CDN. The default base layer is a vector basemap drawn from
+``geo/static/basemap/countries.geojson`` (Natural Earth, see ``scripts/build_basemap.py``); an
+OpenStreetMap tile layer is offered in the layer control but never shown by default.
+
+Article text is untrusted. Every string that reaches HTML or JavaScript goes through
+:func:`sanitize_text` (HTML-escaped, and backticks and ``$`` neutralised because folium puts
+tooltip/popup text inside JavaScript template literals). Data reaches the map only as GeoJSON
+properties, never as generated code.
+"""
+from __future__ import annotations
+
+import base64
+import csv
+import html
+import io
+import json
+import math
+import re
+from functools import lru_cache
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any, Iterable
+from urllib.parse import urlsplit
+
+import folium
+import folium.plugins
+from folium.utilities import JsCode
+
+STATIC_DIR = Path(__file__).resolve().parent / "static"
+VENDOR_DIR = STATIC_DIR / "vendor"
+BASEMAP_PATH = STATIC_DIR / "basemap" / "countries.geojson"
+
+POINT_TYPES = frozenset({"city", "capital"})
+# Radius of the shaded circle drawn for an area whose outline we do not have (metres).
+AREA_RADIUS_M = {
+    "country": 300_000, "admin1": 80_000, "admin2": 30_000, "water": 250_000,
+    "region": 150_000, "continent": 1_500_000, "zone": 25_000,
+}
+CLUSTER_THRESHOLD = 300
+
+# ---------------------------------------------------------------------------------------------
+# Escaping
+
+
+def sanitize_text(value: Any) -> str:
+    """Make untrusted text safe inside HTML *and* inside a JavaScript template literal.
+
+    ``html.escape`` handles ``<>&"'``; folium embeds tooltip/popup HTML in backtick strings, where
+    ``${...}`` would run as code and a backtick would end the string, so those become entities too.
+    Backslashes become entities so they cannot start an escape sequence in a JS string.
+    """
+    if value is None:
+        return ""
+    text = html.escape(str(value), quote=True)
+    return text.replace("`", "&#96;").replace("$", "&#36;").replace("\\", "&#92;")
+
+
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:&])")
+
+
+def markdown_escape(value: Any) -> str:
+    """Untrusted text for Streamlit widgets that render Markdown (st.error, labels): every Markdown
+    punctuation character backslash-escaped, so no link, image or formatting can be formed."""
+    return _MD_SPECIAL.sub(r"\\\1", "" if value is None else str(value))
+
+
+def safe_link(url: Any, label: Any = None) -> str:
+    """An ``<a>`` for http(s) URLs only (opened with rel="noopener noreferrer"); otherwise escaped text."""
+    url_s = "" if url is None else str(url).strip()
+    text = sanitize_text(label if label is not None else url_s)
+    try:
+        parts = urlsplit(url_s)
+    except ValueError:
+        return text
+    if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
+        return text
+    return (f'<a href="{sanitize_text(url_s)}" target="_blank" '
+            f'rel="noopener noreferrer">{text}</a>')
+
+
+def highlight_span(sentence: str, start: int, end: int) -> str:
+    """``sentence`` escaped, with ``sentence[start:end]`` wrapped in ``<mark>``."""
+    start = max(0, min(len(sentence), start))
+    end = max(start, min(len(sentence), end))
+    return (sanitize_text(sentence[:start]) + "<mark>" + sanitize_text(sentence[start:end])
+            + "</mark>" + sanitize_text(sentence[end:]))
+
+
+def highlight_mention(mention: dict, article: str | None = None) -> str:
+    """The mention's sentence, escaped, with the mention itself marked.
+
+    The sentence is located in the article around the mention's offsets when the article is
+    given (so the right occurrence is marked); otherwise the first occurrence of the text is.
+    """
+    sentence = str(mention.get("sentence") or mention.get("text") or "")
+    text = str(mention.get("text") or "")
+    start, end = mention.get("start"), mention.get("end")
+    if article and isinstance(start, int) and isinstance(end, int) and sentence:
+        lo = max(0, end - len(sentence))
+        pos = article.find(sentence, lo)
+        if pos != -1 and pos <= start and end <= pos + len(sentence):
+            return highlight_span(sentence, start - pos, end - pos)
+    idx = sentence.find(text) if text else -1
+    if idx == -1:
+        return sanitize_text(sentence)
+    return highlight_span(sentence, idx, idx + len(text))
+
+
+def highlight_article(article: str, spans: Iterable[tuple[int, int, str]]) -> str:
+    """The whole article escaped, each (start, end, title) span wrapped in ``<mark>``; newlines kept."""
+    out, pos = [], 0
+    for start, end, title in sorted(set(spans)):
+        if start < pos or end <= start or end > len(article):
+            continue
+        out.append(sanitize_text(article[pos:start]))
+        out.append(f'<mark title="{sanitize_text(title)}">{sanitize_text(article[start:end])}</mark>')
+        pos = end
+    out.append(sanitize_text(article[pos:]))
+    return "".join(out).replace("\n", "<br>")
+
+
+# ---------------------------------------------------------------------------------------------
+# Uploads
+
+
+class UploadError(ValueError):
+    """An uploaded file that cannot be read as an article; the message is meant for the user."""
+
+
+class _TextExtractor(HTMLParser):
+    _SKIP = {"script", "style", "noscript", "template", "head"}
+    _BLOCK = {"p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "section", "article",
+              "blockquote", "title"}
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self._skip = 0
+
+    def handle_starttag(self, tag, attrs):
+        if tag in self._SKIP:
+            self._skip += 1
+        elif tag in self._BLOCK:
+            self.parts.append("\n")
+
+    def handle_endtag(self, tag):
+        if tag in self._SKIP and self._skip:
+            self._skip -= 1
+        elif tag in self._BLOCK:
+            self.parts.append("\n")
+
+    def handle_data(self, data):
+        if not self._skip:
+            self.parts.append(data)
+
+
+def text_from_upload(name: str, data: bytes) -> str:
+    """Article text from an uploaded .txt/.md/.html file; raises UploadError with a clear message."""
+    if not data or not data.strip():
+        raise UploadError(f"{name}: the file is empty.")
+    sample = data[:65536]
+    if b"\x00" in sample:
+        raise UploadError(f"{name}: this looks like a binary file, not text (.txt, .md or .html).")
+    text = data.decode("utf-8", errors="replace")
+    bad = sum(1 for ch in text[:65536] if ch == "\ufffd" or (ord(ch) < 32 and ch not in "\n\r\t\f"))
+    if bad > max(3, 0.05 * min(len(text), 65536)):
+        raise UploadError(f"{name}: this does not look like UTF-8 text (too many unreadable bytes).")
+    if name.lower().endswith((".html", ".htm")):
+        parser = _TextExtractor()
+        parser.feed(text)
+        parser.close()
+        text = "".join(parser.parts)
+        text = re.sub(r"[ \t\r\f\v]+", " ", text)
+        text = re.sub(r"\n\s*\n\s*", "\n\n", text).strip()
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if not text.strip():
+        raise UploadError(f"{name}: no text found in the file.")
+    return text
+
+
+# ---------------------------------------------------------------------------------------------
+# Vendored assets
+
+
+def _data_url(path: Path, mime: str) -> str:
+    return f"data:{mime};base64," + base64.b64encode(path.read_bytes()).decode("ascii")
+
+
+def _css_data_url(path: Path) -> str:
+    """CSS as a data: URL, with its relative url(...) images inlined too."""
+    css = path.read_text(encoding="utf-8")
+
+    def inline(match: re.Match) -> str:
+        ref = match.group(2)
+        if ref.startswith(("data:", "#")):
+            return match.group(0)
+        target = (path.parent / ref).resolve()
+        if not target.is_file():
+            return "url()"  # never leave a reference that would be fetched
+        return f'url("{_data_url(target, "image/png")}")'
+
+    css = re.sub(r"""url\((['"]?)([^'")]+)\1\)""", inline, css)
+    return "data:text/css;base64," + base64.b64encode(css.encode("utf-8")).decode("ascii")
+
+
+@lru_cache(maxsize=None)
+def vendored_assets() -> dict[str, list[tuple[str, str]]]:
+    """``{"map_js", "map_css", "cluster_js", "cluster_css"}`` → folium-style (name, data-URL) lists."""
+    lf = VENDOR_DIR / "leaflet"
+    mc = VENDOR_DIR / "leaflet.markercluster"
+    return {
+        "map_js": [("leaflet", _data_url(lf / "leaflet.js", "text/javascript"))],
+        "map_css": [("leaflet_css", _css_data_url(lf / "leaflet.css"))],
+        "cluster_js": [("markerclusterjs", _data_url(mc / "leaflet.markercluster.js", "text/javascript"))],
+        "cluster_css": [("markerclustercss", _css_data_url(mc / "MarkerCluster.css")),
+                        ("markerclusterdefaultcss", _css_data_url(mc / "MarkerCluster.Default.css"))],
+        "pin": [("icon", _data_url(lf / "images" / "marker-icon.png", "image/png")),
+                ("icon2x", _data_url(lf / "images" / "marker-icon-2x.png", "image/png")),
+                ("shadow", _data_url(lf / "images" / "marker-shadow.png", "image/png"))],
+    }
+
+
+@lru_cache(maxsize=None)
+def basemap() -> dict:
+    return json.loads(BASEMAP_PATH.read_text(encoding="utf-8"))
+
+
+def _walk(element):
+    yield element
+    for child in getattr(element, "_children", {}).values():
+        yield from _walk(child)
+
+
+def external_asset_urls(m: folium.Map) -> list[str]:
+    """Every JS/CSS URL the map would load that is not inlined (empty for an offline map)."""
+    urls = []
+    for el in _walk(m):
+        for _, url in list(getattr(el, "default_js", [])) + list(getattr(el, "default_css", [])):
+            if not url.startswith("data:"):
+                urls.append(url)
+    return urls
+
+
+# ---------------------------------------------------------------------------------------------
+# The map
+
+_PIN_TO_LAYER = """
+function(feature, latlng) {
+    var p = feature.properties || {};
+    if (p.shape === "pin") {
+        return L.marker(latlng, {icon: L.icon(%(icon)s), title: ""});
+    }
+    if (p.shape === "event") {
+        var color = p.role === "impact" ? "#c0392b" : "#8e44ad";
+        var glyph = p.role === "impact" ? "&#10006;" : "&#9650;";
+        return L.marker(latlng, {icon: L.divIcon({
+            className: "geo-event-icon",
+            html: '<div style="background:' + color + ';color:#fff;border:2px solid #fff;' +
+                  'border-radius:50%%;width:24px;height:24px;line-height:20px;text-align:center;' +
+                  'font-size:13px;box-shadow:0 0 4px rgba(0,0,0,.6)">' + glyph + '</div>',
+            iconSize: [24, 24], iconAnchor: [12, 12]})});
+    }
+    if (p.shape === "uncertainty") {
+        return L.circle(latlng, {radius: p.radius_m, interactive: false, color: "#c0392b",
+                                 weight: 1, dashArray: "4 4", fillOpacity: 0.08});
+    }
+    return L.circle(latlng, {radius: p.radius_m || 50000, color: "#1f6fb2", weight: 1.5,
+                             dashArray: "6 4", fillColor: "#1f6fb2", fillOpacity: 0.1});
+}
+"""
+
+
+def _pin_to_layer() -> JsCode:
+    pin = dict(vendored_assets()["pin"])
+    icon = json.dumps({"iconUrl": pin["icon"], "iconRetinaUrl": pin["icon2x"], "shadowUrl": pin["shadow"],
+                       "iconSize": [25, 41], "iconAnchor": [12, 41], "popupAnchor": [1, -34],
+                       "tooltipAnchor": [16, -28], "shadowSize": [41, 41]})
+    return JsCode(_PIN_TO_LAYER % {"icon": icon})
+
+
+def _country_outlines() -> dict[str, dict]:
+    return {f["properties"].get("iso_a2"): f["geometry"] for f in basemap()["features"]
+            if f["properties"].get("iso_a2") not in (None, "", "-99")}
+
+
+def display_name(props: dict) -> str:
+    """The name shown for a feature (tooltip, table, panel): name, else label, else role/kind."""
+    for key in ("name", "label", "text"):
+        if props.get(key):
+            return str(props[key])
+    role = props.get("role") or props.get("kind") or ""
+    return str(role).capitalize() + (f" ({props['time']})" if props.get("time") else "")
+
+
+def _map_feature(fid: int, feat: dict, outlines: dict[str, dict]) -> dict | None:
+    """The small, escaped feature drawn on the map for fc["features"][fid] (None: not drawn)."""
+    props = feat.get("properties") or {}
+    geom = feat.get("geometry") or {}
+    kind = props.get("kind")
+    name = display_name(props)
+    out = {"fid": fid, "kind": sanitize_text(kind), "name": sanitize_text(name)}
+    if kind == "place" and geom.get("type") == "Point":
+        ftype = props.get("feature_type") or ""
+        out["feature_type"] = sanitize_text(ftype)
+        if ftype in POINT_TYPES:
+            out["shape"] = "pin"
+        elif ftype == "country" and props.get("country_code") in outlines:
+            out["shape"] = "outline"
+            return {"type": "Feature", "properties": out, "geometry": outlines[props["country_code"]]}
+        else:
+            out["shape"] = "area"
+            out["radius_m"] = AREA_RADIUS_M.get(ftype, 100_000)
+    elif kind == "event" and geom.get("type") == "Point":
+        role = props.get("role") or "event"
+        out["role"] = sanitize_text(role)
+        out["shape"] = "event"
+    elif kind == "relation":
+        text = str(props.get("text") or "")
+        dist = props.get("distance_km")
+        label = f"{props.get('from', '')} → {props.get('to', '')}"
+        if text and text != label:
+            label = f"{label} ({text})" if "→" not in text else text
+        if isinstance(dist, (int, float)):
+            label += f": {dist:,.0f} km"
+            if isinstance(props.get("bearing_deg"), (int, float)):
+                label += f", bearing {props['bearing_deg']:.0f}°"
+        out["name"] = sanitize_text(label)
+    elif kind in ("area", "zone"):
+        if props.get("sovereign"):
+            out["name"] = sanitize_text(f"{name} ({props['sovereign']})")
+    else:
+        return None
+    return {"type": "Feature", "properties": out, "geometry": geom}
+
+
+def _point_latlons(fc: dict) -> list[tuple[float, float]]:
+    pts = []
+    for feat in fc.get("features", []):
+        geom = feat.get("geometry") or {}
+        coords = geom.get("coordinates")
+        if geom.get("type") == "Point" and coords:
+            pts.append((coords[1], coords[0]))
+        elif geom.get("type") == "LineString" and coords:
+            pts.extend((c[1], c[0]) for c in coords)
+    return [(la, lo) for la, lo in pts if -90 <= la <= 90 and -180 <= lo <= 180]
+
+
+def content_bounds(fc: dict) -> list[list[float]] | None:
+    """[[south, west], [north, east]] around the points and lines, padded; None when empty."""
+    pts = _point_latlons(fc)
+    if not pts:
+        return None
+    lats, lons = [p[0] for p in pts], [p[1] for p in pts]
+    s, n, w, e = min(lats), max(lats), min(lons), max(lons)
+    pad = max(0.5, 0.08 * max(n - s, e - w))
+    return [[max(-85.0, s - pad), max(-180.0, w - pad)], [min(85.0, n + pad), min(180.0, e + pad)]]
+
+
+def _offline(element, js_key: str, css_key: str):
+    assets = vendored_assets()
+    element.default_js = list(assets[js_key])
+    element.default_css = list(assets[css_key])
+    return element
+
+
+def _geojson_layer(features: list[dict], name: str, style: dict, *, tooltip: bool = True,
+                   show: bool = True, overlay: bool = True, interactive: bool = True) -> folium.GeoJson:
+    kwargs: dict[str, Any] = {}
+    if not interactive:
+        kwargs["interactive"] = False
+    layer = folium.GeoJson(
+        {"type": "FeatureCollection", "features": features},
+        name=name, show=show, overlay=overlay,
+        style_function=lambda _f, s=style: s,
+        marker=None,
+        tooltip=folium.GeoJsonTooltip(fields=["name"], labels=False, sticky=False) if tooltip else None,
+        point_to_layer=_pin_to_layer(),
+        **kwargs,
+    )
+    return layer
+
+
+def build_map(fc: dict, *, cluster_threshold: int = CLUSTER_THRESHOLD) -> folium.Map:
+    """The folium map of a FeatureCollection: places, events, relations and zones layers.
+
+    Each drawn feature carries ``fid`` (its index in ``fc["features"]``) and its escaped name,
+    which is also its tooltip; :func:`clicked_feature` maps a click back to the feature.
+    """
+    m = folium.Map(location=[20, 0], zoom_start=2, tiles=None, control_scale=True,
+                   world_copy_jump=True, min_zoom=1)
+    m.options["maxZoom"] = 18  # folium passes max_zoom only to tiles; clustering needs it on the map
+    _offline(m, "map_js", "map_css")
+    m.get_root().header.add_child(folium.Element(
+        "<style>.leaflet-container{background:#c9dff0 !important;}"
+        ".leaflet-tooltip table{margin:0;} .leaflet-tooltip td{padding:0;}</style>"), name="geo_style")
+
+    # Base layers: the offline vector basemap (default), OpenStreetMap tiles (online only).
+    folium.GeoJson(basemap(), name="Offline basemap (Natural Earth)", overlay=False,
+                   style_function=lambda _f: {"color": "#8a8a8a", "weight": 0.7, "fillColor": "#f4f1ea",
+                                              "fillOpacity": 1.0},
+                   interactive=False, smooth_factor=1.0).add_to(m)
+    folium.TileLayer("OpenStreetMap", name="OpenStreetMap (online)", overlay=False, show=False).add_to(m)
+
+    outlines = _country_outlines()
+    layers: dict[str, list[dict]] = {"pins": [], "areas": [], "events": [], "uncertainty": [],
+                                      "relations": [], "zones": []}
+    for fid, feat in enumerate(fc.get("features", [])):
+        mf = _map_feature(fid, feat, outlines)
+        if mf is None:
+            continue
+        kind = (feat.get("properties") or {}).get("kind")
+        shape = mf["properties"].get("shape")
+        if kind == "place":
+            layers["pins" if shape == "pin" else "areas"].append(mf)
+        elif kind == "event":
+            layers["events"].append(mf)
+            unc = (feat.get("properties") or {}).get("uncertainty_km")
+            if isinstance(unc, (int, float)) and unc > 0 and math.isfinite(unc):
+                layers["uncertainty"].append({"type": "Feature", "geometry": mf["geometry"],
+                                              "properties": {"fid": fid, "shape": "uncertainty",
+                                                             "radius_m": float(unc) * 1000, "name": ""}})
+        elif kind == "relation":
+            layers["relations"].append(mf)
+        else:
+            layers["zones"].append(mf)
+
+    if layers["zones"]:
+        _geojson_layer(layers["zones"], "Zones", {"color": "#d35400", "weight": 1.5, "fillColor": "#d35400",
+                                                  "fillOpacity": 0.04, "dashArray": "2 4"}).add_to(m)
+    if layers["areas"]:
+        _geojson_layer(layers["areas"], "Places: areas (countries, seas, regions)",
+                       {"color": "#1f6fb2", "weight": 1.5, "fillColor": "#1f6fb2", "fillOpacity": 0.07,
+                        "dashArray": "6 4"}).add_to(m)
+    if layers["relations"]:
+        _geojson_layer(layers["relations"], "Relations", {"color": "#27ae60", "weight": 2.5,
+                                                          "dashArray": "8 6"}).add_to(m)
+    if layers["pins"]:
+        pins = _geojson_layer(layers["pins"], "Places: cities", {})
+        n_markers = len(layers["pins"]) + len(layers["events"])
+        if n_markers > cluster_threshold:
+            cluster = _offline(folium.plugins.MarkerCluster(name="Places: cities"), "cluster_js", "cluster_css")
+            pins.control = False
+            pins.add_to(cluster)
+            cluster.add_to(m)
+        else:
+            pins.add_to(m)
+    if layers["events"]:
+        group = folium.FeatureGroup(name="Events").add_to(m)
+        if layers["uncertainty"]:
+            _geojson_layer(layers["uncertainty"], "Event uncertainty", {}, tooltip=False,
+                           interactive=False).add_to(group)
+        _geojson_layer(layers["events"], "Events", {}).add_to(group)
+
+    folium.LayerControl(collapsed=True).add_to(m)
+    bounds = content_bounds(fc)
+    if bounds:
+        m.fit_bounds(bounds, max_zoom=7)
+    return m
+
+
+# ---------------------------------------------------------------------------------------------
+# Clicks and tables
+
+
+def clicked_feature(fc: dict, returned: dict | None) -> int | None:
+    """Index in ``fc["features"]`` of the feature the user clicked, from st_folium's return value."""
+    if not returned:
+        return None
+    features = fc.get("features", [])
+    drawing = returned.get("last_active_drawing") or {}
+    fid = (drawing.get("properties") or {}).get("fid") if isinstance(drawing, dict) else None
+    if isinstance(fid, int) and 0 <= fid < len(features):
+        return fid
+    clicked = returned.get("last_object_clicked") or {}
+    if not isinstance(clicked, dict) or "lat" not in clicked:
+        return None
+    tip = (returned.get("last_object_clicked_tooltip") or "").strip()
+    best, best_d = None, None
+    for i, feat in enumerate(features):
+        geom = feat.get("geometry") or {}
+        props = feat.get("properties") or {}
+        if geom.get("type") != "Point" or props.get("kind") not in ("place", "event"):
+            continue
+        if tip and display_name(props) != tip:
+            continue
+        lon, lat = geom["coordinates"][:2]
+        d = (lat - clicked["lat"]) ** 2 + (lon - clicked.get("lng", 0)) ** 2
+        if best_d is None or d < best_d:
+            best, best_d = i, d
+    return best
+
+
+def places_and_events_rows(fc: dict) -> list[dict]:
+    """One row per place or event, for the sortable table."""
+    rows = []
+    for feat in fc.get("features", []):
+        p = feat.get("properties") or {}
+        geom = feat.get("geometry") or {}
+        if p.get("kind") not in ("place", "event") or geom.get("type") != "Point":
+            continue
+        lon, lat = geom["coordinates"][:2]
+        rows.append({
+            "kind": p.get("kind"),
+            "name": display_name(p),
+            "type": p.get("feature_type") or p.get("role") or "",
+            "country": p.get("country_code") or "",
+            "lat": round(lat, 5), "lon": round(lon, 5),
+            "confidence": p.get("confidence"),
+            "mentions": len(p.get("mentions") or p.get("sentences") or []),
+            "time": p.get("time") or "",
+        })
+    return rows
+
+
+CSV_COLUMNS = ["place_name", "lat", "lon", "place_id", "geonameid", "feature_type", "country_code",
+               "confidence", "start", "end", "mention", "sentence"]
+
+
+def _csv_cell(value: Any) -> Any:
+    """Neutralise spreadsheet formulas in untrusted text cells (CSV injection)."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
+
+
+def to_csv(fc: dict) -> str:
+    """One row per mention of a place: name, lat, lon, ids, offsets, mention text and sentence."""
+    buf = io.StringIO()
+    writer = csv.DictWriter(buf, fieldnames=CSV_COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    for feat in fc.get("features", []):
+        p = feat.get("properties") or {}
+        geom = feat.get("geometry") or {}
+        if p.get("kind") != "place" or geom.get("type") != "Point":
+            continue
+        lon, lat = geom["coordinates"][:2]
+        for men in p.get("mentions") or []:
+            writer.writerow({k: _csv_cell(v) for k, v in {
+                "place_name": p.get("name", ""), "lat": lat, "lon": lon,
+                "place_id": p.get("place_id"), "geonameid": p.get("geonameid"),
+                "feature_type": p.get("feature_type", ""), "country_code": p.get("country_code", ""),
+                "confidence": p.get("confidence"), "start": men.get("start"), "end": men.get("end"),
+                "mention": men.get("text", ""), "sentence": men.get("sentence", ""),
+            }.items()})
+    return buf.getvalue()

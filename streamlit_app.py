@@ -1,0 +1,402 @@
+"""News event map: paste or upload an article, see its places and events on a map.
+
+The page only: analysis is ``geo.pipeline.analyse``, GeoJSON is ``geo.export.to_feature_collection``,
+the map, escaping and CSV are ``geo.mapview``. Run with ``streamlit run streamlit_app.py``.
+Untrusted article text reaches HTML only through ``mapview.sanitize_text`` (via ``st.html``) or
+plain-text widgets (dataframes, text inputs); never through markdown.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+from streamlit_folium import st_folium
+
+from geo import mapview
+
+ROOT = Path(__file__).resolve().parent
+SEEDS_DIR = ROOT / "seeds"
+UPLOAD_TYPES = ["txt", "html", "htm", "md"]
+RETURNED = ["last_object_clicked", "last_object_clicked_tooltip", "last_object_clicked_count",
+            "last_active_drawing"]
+esc = mapview.sanitize_text
+
+
+# ---------------------------------------------------------------------------------------------
+# State
+
+
+def seeds() -> dict[str, Path]:
+    """Seed name (file name without extension) -> article path."""
+    if not SEEDS_DIR.is_dir():
+        return {}
+    return {p.stem: p for p in sorted(SEEDS_DIR.glob("*.txt"))}
+
+
+def seed_doc(name: str) -> dict:
+    path = seeds()[name]
+    meta: dict = {}
+    sidecar = path.with_suffix(".json")
+    if sidecar.is_file():
+        try:
+            meta = json.loads(sidecar.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            meta = {}
+    return new_doc(path.read_text(encoding="utf-8", errors="replace"), title=meta.get("title"),
+                   date=meta.get("date"), source=meta.get("source"), article_id=name)
+
+
+def new_doc(text: str, *, title=None, date=None, source=None, article_id=None) -> dict:
+    if not article_id:
+        article_id = "article-" + hashlib.sha1(text.encode("utf-8", "replace")).hexdigest()[:10]
+    return {"id": article_id, "text": text, "title": title or "", "date": date or "",
+            "source": source or "", "corrections": [], "fc": None, "fc_key": None, "error": None}
+
+
+def init_state() -> None:
+    ss = st.session_state
+    ss.setdefault("docs", [])
+    ss.setdefault("current", 0)
+    ss.setdefault("selected", None)      # (kind, anchor) of the feature shown beside the map
+    ss.setdefault("click_sig", None)
+    for key in ("article_text", "meta_title", "meta_date", "meta_source"):
+        ss.setdefault(key, "")
+
+
+def fill_form(doc: dict) -> None:
+    ss = st.session_state
+    ss["article_text"] = doc["text"]
+    ss["meta_title"], ss["meta_date"], ss["meta_source"] = doc["title"], doc["date"], doc["source"]
+
+
+def set_docs(docs: list[dict]) -> None:
+    ss = st.session_state
+    ss["docs"], ss["current"], ss["selected"], ss["click_sig"] = docs, 0, None, None
+    ss["pending"] = True
+
+
+def on_seed(name: str) -> None:
+    doc = seed_doc(name)
+    fill_form(doc)
+    set_docs([doc])
+
+
+def on_analyse_form() -> None:
+    ss = st.session_state
+    text = ss.get("article_text", "")
+    if not text.strip():
+        ss["form_error"] = "Paste an article into “Article text” first."
+        return
+    set_docs([new_doc(text, title=ss.get("meta_title"), date=ss.get("meta_date"),
+                      source=ss.get("meta_source"))])
+
+
+def current_doc() -> dict | None:
+    docs = st.session_state["docs"]
+    if not docs:
+        return None
+    return docs[min(st.session_state["current"], len(docs) - 1)]
+
+
+# ---------------------------------------------------------------------------------------------
+# Analysis
+
+
+def load_pipeline():
+    try:
+        from geo.export import to_feature_collection
+        from geo.pipeline import analyse
+    except ImportError as exc:  # the pipeline is developed alongside the page
+        return None, None, exc
+    return analyse, to_feature_collection, None
+
+
+def ensure_analysed(docs: list[dict], progress: bool = False) -> None:
+    """(Re)analyse every doc whose text or corrections changed since its last analysis."""
+    todo = [d for d in docs if d["fc_key"] != _fc_key(d)]
+    if not todo:
+        return
+    analyse, to_fc, err = load_pipeline()
+    if err is not None:
+        for d in todo:
+            d["error"] = f"The analysis pipeline is not available: {err}"
+        return
+    bar = st.progress(0.0, text=f"Analysing {len(todo)} article(s)…") if progress and len(todo) > 1 else None
+    for i, d in enumerate(todo, start=1):
+        try:
+            analysis = analyse(d["text"], title=d["title"] or None, date=d["date"] or None,
+                               source=d["source"] or None, article_id=d["id"],
+                               corrections=list(d["corrections"]) or None)
+            d["fc"], d["error"] = to_fc(analysis), None
+        except Exception as exc:  # show the failure, keep the page alive
+            d["fc"], d["error"] = None, f"Analysis failed: {type(exc).__name__}: {exc}"
+        d["fc_key"] = _fc_key(d)
+        if bar is not None:
+            bar.progress(i / len(todo), text=f"Analysed {i} of {len(todo)} articles")
+    if bar is not None:
+        bar.empty()
+
+
+def _fc_key(doc: dict) -> str:
+    return hashlib.sha1(json.dumps([doc["text"], doc["title"], doc["date"], doc["source"],
+                                    doc["corrections"]], sort_keys=True).encode()).hexdigest()
+
+
+# ---------------------------------------------------------------------------------------------
+# Selection and corrections
+
+
+def anchor_of(feat: dict) -> tuple:
+    """A handle on a feature that survives re-analysis: the first mention's offset, or role+time."""
+    p = feat.get("properties") or {}
+    if p.get("kind") == "place" and p.get("mentions"):
+        return ("place", p["mentions"][0].get("start"))
+    return (p.get("kind"), mapview.display_name(p), p.get("time"))
+
+
+def find_anchor(fc: dict, anchor) -> int | None:
+    if not anchor:
+        return None
+    for i, feat in enumerate(fc.get("features", [])):
+        p = feat.get("properties") or {}
+        if anchor[0] == "place" and p.get("kind") == "place":
+            if any(m.get("start") == anchor[1] for m in p.get("mentions") or []):
+                return i
+        elif tuple(anchor) == anchor_of(feat):
+            return i
+    return None
+
+
+def add_corrections(doc: dict, mentions: list[dict], **choice) -> None:
+    spans = {(m["start"], m["end"]) for m in mentions}
+    kept = [c for c in doc["corrections"] if (c["start"], c["end"]) not in spans]
+    doc["corrections"] = kept + [{"start": s, "end": e, **choice} for s, e in sorted(spans)]
+    if mentions:
+        st.session_state["selected"] = ("place", mentions[0]["start"])
+
+
+# ---------------------------------------------------------------------------------------------
+# Rendering
+
+
+def render_inputs() -> None:
+    ss = st.session_state
+    names = list(seeds())
+    if names:
+        st.caption("Sample articles")
+        for name in names:
+            st.button(name, key=f"seed_{name}", on_click=on_seed, args=(name,),
+                                       help="Load and analyse this sample article")
+    with st.form("article_form"):
+        st.text_area("Article text", key="article_text", height=220,
+                     placeholder="Paste a news article here, then press Ctrl+Enter or “Analyse”.")
+        st.text_input("Title (optional)", key="meta_title")
+        st.text_input("Date (optional)", key="meta_date", placeholder="YYYY-MM-DD")
+        st.text_input("Source (optional)", key="meta_source")
+        st.form_submit_button("Analyse", type="primary", on_click=on_analyse_form)
+    if ss.pop("form_error", None):
+        st.error("Paste an article into “Article text” first.")
+
+    with st.expander("Upload articles (.txt, .md, .html)"):
+        files = st.file_uploader("Upload one or more articles", type=UPLOAD_TYPES,
+                                 accept_multiple_files=True, key="uploads")
+        if st.button("Analyse uploaded files", disabled=not files):
+            docs, errors = [], []
+            for f in files or []:
+                try:
+                    text = mapview.text_from_upload(f.name, f.getvalue())
+                except mapview.UploadError as exc:
+                    errors.append(str(exc))
+                    continue
+                docs.append(new_doc(text, title=Path(f.name).stem,
+                                    article_id=Path(f.name).stem or None))
+            ss["upload_errors"] = errors
+            if docs:
+                set_docs(docs)
+        for msg in ss.get("upload_errors") or []:
+            st.error(mapview.markdown_escape(msg), icon="🚫")
+
+
+def render_place_panel(doc: dict, fc: dict, fid: int) -> None:
+    feat = fc["features"][fid]
+    p = feat["properties"]
+    lon, lat = feat["geometry"]["coordinates"][:2]
+    conf = p.get("confidence")
+    st.html(f"<h3 style='margin:0'>{esc(p.get('name'))}</h3>"
+            f"<div><b>Coordinates:</b> {lat:.5f}, {lon:.5f}<br>"
+            f"<b>Type:</b> {esc(p.get('feature_type'))} &nbsp; <b>Country:</b> {esc(p.get('country_code') or '—')}"
+            f"<br><b>Confidence:</b> {esc(f'{conf:.2f}' if isinstance(conf, (int, float)) else '—')}"
+            f" &nbsp; <b>GeoNames id:</b> {esc(p.get('geonameid') or '—')}<br>"
+            f"<b>Why:</b> {esc(p.get('reason') or '—')}</div>")
+    mentions = p.get("mentions") or []
+    st.markdown(f"**Mentioned {len(mentions)} time(s)**")
+    st.html("".join(f"<p class='geo-sentence' style='margin:.3em 0'>{mapview.highlight_mention(m, doc['text'])}</p>"
+                    for m in mentions))
+    alts = p.get("alternatives") or []
+    if alts:
+        st.markdown("**Alternatives considered**")
+        st.dataframe(pd.DataFrame(alts), hide_index=True)
+    with st.expander("Correct this place", expanded=False):
+        options = ["— keep —"] + [
+            f"{a.get('name')} ({a.get('feature_type')}, {a.get('country_code') or '—'}) "
+            f"{a.get('lat', 0):.3f}, {a.get('lon', 0):.3f}" for a in alts]
+        choice = st.selectbox("Choose another candidate", options, key=f"alt_{fid}_{doc['fc_key']}")
+        if st.button("Use this candidate", disabled=choice == options[0], key=f"use_alt_{fid}"):
+            alt = alts[options.index(choice) - 1]
+            add_corrections(doc, mentions, place_id=int(alt["place_id"]))
+            st.rerun()
+        c1, c2 = st.columns(2)
+        new_lat = c1.number_input("Latitude", -90.0, 90.0, float(lat), format="%.5f", key=f"lat_{fid}")
+        new_lon = c2.number_input("Longitude", -180.0, 180.0, float(lon), format="%.5f", key=f"lon_{fid}")
+        if st.button("Use these coordinates", key=f"use_ll_{fid}"):
+            add_corrections(doc, mentions, lat=float(new_lat), lon=float(new_lon))
+            st.rerun()
+
+
+def render_event_panel(fc: dict, fid: int) -> None:
+    feat = fc["features"][fid]
+    p = feat["properties"]
+    lon, lat = feat["geometry"]["coordinates"][:2]
+    role = p.get("role") or "event"
+    when = p.get("time") or "not stated"
+    if p.get("time_text"):
+        when = f"{when} (“{p['time_text']}”)"
+    unc = p.get("uncertainty_km")
+    parts = [f"<h3 style='margin:0'>{esc(mapview.display_name(p))}</h3>",
+             f"<div><b>Role:</b> {esc(role)}"
+             + (f" &nbsp; <b>Objects:</b> {esc(p['objects'])}" if p.get("objects") else "")
+             + f"<br><b>Time:</b> {esc(when)}<br>"
+             f"<b>Coordinates:</b> {lat:.5f}, {lon:.5f}"
+             + (f" &nbsp; <b>Uncertainty:</b> ±{esc(f'{unc:,.0f}' if isinstance(unc, (int, float)) else unc)} km"
+                if unc else "")
+             + (f"<br><b>Position:</b> {esc(p['position'])}" if p.get("position") else "")
+             + "</div>"]
+    if p.get("conflict"):
+        parts.append("<div style='background:#fdecea;border-left:4px solid #c0392b;padding:.4em .6em;margin:.4em 0'>"
+                     f"<b>Conflict:</b> {esc(p['conflict'])}</div>")
+    if p.get("zones"):
+        parts.append("<b>Zones</b><ul>" + "".join(
+            f"<li>{esc(z.get('name') or z.get('kind'))} ({esc(z.get('kind'))}, {esc(z.get('sovereign') or '—')}): "
+            f"{'inside' if z.get('inside') else 'outside'}{' — disputed' if z.get('disputed') else ''}</li>"
+            for z in p["zones"]) + "</ul>")
+    if p.get("claims"):
+        parts.append("<b>Claims in the text</b><ul>" + "".join(
+            f"<li>{esc(c.get('by') or 'unattributed')}: {esc(claim_summary(c))} — “{esc(c.get('text'))}”</li>"
+            for c in p["claims"]) + "</ul>")
+    if p.get("sentences"):
+        parts.append("<b>Sentences</b>" + "".join(
+            f"<p class='geo-sentence' style='margin:.3em 0'>{esc(s)}</p>" for s in p["sentences"]))
+    st.html("".join(parts))
+
+
+def claim_summary(c: dict) -> str:
+    kind = str(c.get("kind") or "claim")
+    if "inside" in c and c.get("sovereign"):
+        return f"{'inside' if c['inside'] else 'outside'} the {kind} of {c['sovereign']}"
+    if c.get("anchor"):
+        return f"{kind.replace('_', ' ')} {c['anchor']}"
+    return kind.replace("_", " ")
+
+
+def render_results(doc: dict) -> None:
+    ss = st.session_state
+    if doc.get("error"):
+        st.error(mapview.markdown_escape(doc["error"]))
+        return
+    fc = doc["fc"]
+    if fc is None:
+        return
+    n_places = sum(1 for f in fc.get("features", []) if (f.get("properties") or {}).get("kind") == "place")
+    n_events = sum(1 for f in fc.get("features", []) if (f.get("properties") or {}).get("kind") == "event")
+    st.html(f"<h2 style='margin:0'>{esc(doc['title'] or doc['id'])}</h2>"
+            f"<div style='color:#666'>{esc(doc['date'])} {mapview.safe_link(doc['source'])} — {n_places} places, "
+            f"{n_events} events, {len(doc['corrections'])} correction(s)</div>")
+
+    col_map, col_panel = st.columns([3, 2], gap="medium")
+    with col_map:
+        out = st_folium(mapview.build_map(fc), key="map", height=560, use_container_width=True,
+                        returned_objects=RETURNED)
+    sig = json.dumps([(out or {}).get(k) for k in ("last_object_clicked", "last_object_clicked_count")],
+                     sort_keys=True, default=str)
+    if out and out.get("last_object_clicked") and sig != ss.get("click_sig"):
+        ss["click_sig"] = sig
+        fid = mapview.clicked_feature(fc, out)
+        if fid is not None:
+            ss["selected"] = anchor_of(fc["features"][fid])
+    with col_panel:
+        fid = find_anchor(fc, ss.get("selected"))
+        if fid is None:
+            st.info("Click a marker on the map to see where the article mentions it.")
+        elif fc["features"][fid]["properties"].get("kind") == "event":
+            render_event_panel(fc, fid)
+        else:
+            render_place_panel(doc, fc, fid)
+        if doc["corrections"]:
+            st.caption(f"{len(doc['corrections'])} correction(s) applied")
+            if st.button("Undo all corrections"):
+                doc["corrections"] = []
+                st.rerun()
+
+    c1, c2, _ = st.columns([1, 1, 6])
+    c1.download_button("GeoJSON", json.dumps(fc, ensure_ascii=False, indent=1),
+                       file_name=f"{doc['id']}.geojson", mime="application/geo+json")
+    c2.download_button("CSV", mapview.to_csv(fc), file_name=f"{doc['id']}.csv", mime="text/csv")
+
+    st.subheader("Places and events")
+    rows = mapview.places_and_events_rows(fc)
+    if rows:
+        st.dataframe(pd.DataFrame(rows), hide_index=True, key="places_table")
+    else:
+        st.info("No places found in this article.")
+    with st.expander("Article with places highlighted", expanded=False):
+        spans = [(m["start"], m["end"], str(f["properties"].get("name", "")))
+                 for f in fc.get("features", []) if (f.get("properties") or {}).get("kind") == "place"
+                 for m in f["properties"].get("mentions") or []
+                 if isinstance(m.get("start"), int) and isinstance(m.get("end"), int)]
+        st.html(f"<div class='geo-article' style='line-height:1.5'>{mapview.highlight_article(doc['text'], spans)}</div>")
+
+
+def main() -> None:
+    st.set_page_config(page_title="News event map", page_icon="🗺️", layout="wide")
+    init_state()
+    ss = st.session_state
+
+    seed = st.query_params.get("seed")
+    if seed and ss.get("query_seed") != seed:
+        ss["query_seed"] = seed
+        if seed in seeds():
+            on_seed(seed)
+        else:
+            ss["seed_error"] = seed
+
+    with st.sidebar:
+        st.header("News event map")
+        render_inputs()
+    if ss.get("seed_error"):
+        st.error(f"No sample article named “{mapview.markdown_escape(ss['seed_error'])}”.")
+
+    docs = ss["docs"]
+    if not docs:
+        st.title("News event map")
+        st.info("Paste an article in the sidebar and press Ctrl+Enter or “Analyse”, upload articles, "
+                "or open a sample article.")
+        return
+    ensure_analysed(docs, progress=ss.pop("pending", False))
+    if len(docs) > 1:
+        labels = [f"{i + 1}. {d['title'] or d['id']}" + (" (failed)" if d.get("error") else "")
+                  for i, d in enumerate(docs)]
+        ss["current"] = st.selectbox("Article", range(len(docs)), format_func=lambda i: labels[i],
+                                     index=min(ss["current"], len(docs) - 1))
+    doc = current_doc()
+    if doc is not None and ss.get("shown_doc") != (ss["current"], doc["id"]):
+        ss["shown_doc"] = (ss["current"], doc["id"])  # another article: forget the old selection
+        ss["selected"], ss["click_sig"] = None, None
+    if doc is not None:
+        ensure_analysed([doc])
+        render_results(doc)
+
+
+main()

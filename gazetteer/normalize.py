@@ -61,6 +61,7 @@ _VARIANTS = (
     (re.compile(r"^sainte "), "ste. "), (re.compile(r"^fort "), "ft. "), (re.compile(r"^ft\.? "), "fort "),
     (re.compile(r"^mount "), "mt. "), (re.compile(r"^mt\.? "), "mount "),
     (re.compile(r"^port "), "pt. "), (re.compile(r" saint "), " st. "),
+    (re.compile(r" county$"), " co."), (re.compile(r" co\.?$"), " county"),
 )
 
 

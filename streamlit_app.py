@@ -16,6 +16,8 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from geo import mapview
+from geo.export import to_feature_collection
+from geo.pipeline import analyse
 
 ROOT = Path(__file__).resolve().parent
 SEEDS_DIR = ROOT / "seeds"
@@ -46,14 +48,16 @@ def seed_doc(name: str) -> dict:
         except (OSError, ValueError):
             meta = {}
     return new_doc(path.read_text(encoding="utf-8", errors="replace"), title=meta.get("title"),
-                   date=meta.get("date"), source=meta.get("source"), article_id=name)
+                   date=meta.get("date"), source=meta.get("source"), article_id=name,
+                   timezone=meta.get("timezone"))
 
 
-def new_doc(text: str, *, title=None, date=None, source=None, article_id=None) -> dict:
+def new_doc(text: str, *, title=None, date=None, source=None, article_id=None, timezone=None) -> dict:
     if not article_id:
         article_id = "article-" + hashlib.sha1(text.encode("utf-8", "replace")).hexdigest()[:10]
     return {"id": article_id, "text": text, "title": title or "", "date": date or "",
-            "source": source or "", "corrections": [], "fc": None, "fc_key": None, "error": None}
+            "source": source or "", "timezone": timezone or "", "corrections": [], "fc": None,
+            "fc_key": None, "error": None}
 
 
 def init_state() -> None:
@@ -105,32 +109,19 @@ def current_doc() -> dict | None:
 # Analysis
 
 
-def load_pipeline():
-    try:
-        from geo.export import to_feature_collection
-        from geo.pipeline import analyse
-    except ImportError as exc:  # the pipeline is developed alongside the page
-        return None, None, exc
-    return analyse, to_feature_collection, None
-
-
 def ensure_analysed(docs: list[dict], progress: bool = False) -> None:
     """(Re)analyse every doc whose text or corrections changed since its last analysis."""
     todo = [d for d in docs if d["fc_key"] != _fc_key(d)]
     if not todo:
-        return
-    analyse, to_fc, err = load_pipeline()
-    if err is not None:
-        for d in todo:
-            d["error"] = f"The analysis pipeline is not available: {err}"
         return
     bar = st.progress(0.0, text=f"Analysing {len(todo)} article(s)…") if progress and len(todo) > 1 else None
     for i, d in enumerate(todo, start=1):
         try:
             analysis = analyse(d["text"], title=d["title"] or None, date=d["date"] or None,
                                source=d["source"] or None, article_id=d["id"],
+                               timezone=d.get("timezone") or None,
                                corrections=list(d["corrections"]) or None)
-            d["fc"], d["error"] = to_fc(analysis), None
+            d["fc"], d["error"] = to_feature_collection(analysis), None
         except Exception as exc:  # show the failure, keep the page alive
             d["fc"], d["error"] = None, f"Analysis failed: {type(exc).__name__}: {exc}"
         d["fc_key"] = _fc_key(d)

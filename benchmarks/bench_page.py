@@ -33,18 +33,6 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 MAP_FRAME = 'iframe[title="streamlit_folium.st_folium"]'
 
-_LAUNCHER = """
-import sys
-sys.path[:0] = [{root!r}, {tests!r}]
-try:
-    import geo.pipeline, geo.export  # the real pipeline
-except ImportError:
-    import test_page
-    test_page.install_fake_pipeline()
-from streamlit.web import cli
-sys.argv = ["streamlit", "run", {app!r}] + sys.argv[1:]
-sys.exit(cli.main())
-"""
 
 
 def _free_port() -> int:
@@ -55,8 +43,7 @@ def _free_port() -> int:
 
 def start_server() -> tuple[subprocess.Popen, str]:
     port = _free_port()
-    code = _LAUNCHER.format(root=str(ROOT), tests=str(ROOT / "tests"), app=str(ROOT / "streamlit_app.py"))
-    proc = subprocess.Popen([sys.executable, "-c", code, "--server.headless", "true", "--server.port", str(port),
+    proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", str(ROOT / "streamlit_app.py"), "--server.headless", "true", "--server.port", str(port),
                              "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
                              "--server.fileWatcherType", "none"],
                             cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)

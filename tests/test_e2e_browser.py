@@ -28,17 +28,6 @@ LOCAL_HOSTS = {"localhost", "127.0.0.1", "::1", "[::1]"}
 MAP_FRAME = 'iframe[title="streamlit_folium.st_folium"]'
 TIMEOUT_MS = 120_000
 
-# Runs the page; installs the stand-in pipeline from tests/test_page.py only while the real
-# geo.pipeline does not import yet.
-_LAUNCHER = """
-import sys
-sys.path[:0] = [{root!r}, {tests!r}]
-import test_page
-test_page.install_fake_pipeline()
-from streamlit.web import cli
-sys.argv = ["streamlit", "run", {app!r}] + sys.argv[1:]
-sys.exit(cli.main())
-"""
 
 XSS_ARTICLE = (
     "Leaders met in Paris, France <img src=x onerror=window.__xss=1> on Monday.\n\n"
@@ -72,11 +61,10 @@ def _wait_http(url: str, proc: subprocess.Popen, timeout: float = 90.0) -> None:
 def server(tmp_path_factory):
     port = _free_port()
     log = tmp_path_factory.mktemp("streamlit") / "streamlit.log"
-    code = _LAUNCHER.format(root=str(ROOT), tests=str(ROOT / "tests"), app=str(ROOT / "streamlit_app.py"))
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
     with open(log, "wb") as fh:
         proc = subprocess.Popen(
-            [sys.executable, "-c", code, "--server.headless", "true", "--server.port", str(port),
+            [sys.executable, "-m", "streamlit", "run", str(ROOT / "streamlit_app.py"), "--server.headless", "true", "--server.port", str(port),
              "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
              "--server.fileWatcherType", "none"],
             cwd=ROOT, stdout=fh, stderr=subprocess.STDOUT, env=env)

@@ -3,12 +3,10 @@ helpers of geo.mapview."""
 from __future__ import annotations
 
 import csv
-import importlib
 import io
 import json
 import re
 import sys
-import types
 import unicodedata
 from pathlib import Path
 

@@ -306,23 +306,28 @@ def print_table(results: list[dict], cmd: str) -> None:
                 print(f"    {n:>5}  {phrase!r}")
 
 
-def main(argv: list[str] | None = None) -> int:
-    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+def run_benchmark(argv, description: str, task: str, evaluate, print_results, **json_extra) -> int:
+    """The shared command line of the accuracy benchmarks: parse options, evaluate, print."""
+    p = argparse.ArgumentParser(description=description)
     add_common_args(p)
     a = p.parse_args(argv)
     try:
         names, skips = select_corpora(a.corpus)
     except ValueError as e:
         p.error(str(e))
-    results = [evaluate_corpus(n, a.cmd, a.timeout, a.limit, a.errors) for n in names]
+    results = [evaluate(n, a.cmd, a.timeout, a.limit, a.errors) for n in names]
     if a.json:
-        print(json.dumps({"task": "recognition", "command": a.cmd, "skipped": skips, "corpora": results},
+        print(json.dumps({"task": task, "command": a.cmd, **json_extra, "skipped": skips, "corpora": results},
                          ensure_ascii=False, indent=1))
     else:
         for s in skips:
             print(s)
-        print_table(results, a.cmd)
+        print_results(results, a.cmd)
     return 1 if any(r.get("failed") for r in results) else 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    return run_benchmark(argv, __doc__.split("\n\n")[0], "recognition", evaluate_corpus, print_table)
 
 
 if __name__ == "__main__":

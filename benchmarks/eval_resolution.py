@@ -12,8 +12,6 @@ when the corpora are absent.
 """
 from __future__ import annotations
 
-import argparse
-import json
 import sys
 from collections import Counter, defaultdict
 from pathlib import Path
@@ -22,8 +20,7 @@ if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks import corpora  # noqa: E402
-from benchmarks.eval_recognition import (add_common_args, run_system, select_corpora,  # noqa: E402
-                                         stderr_tail, system_failed)
+from benchmarks.eval_recognition import run_benchmark, run_system, stderr_tail, system_failed  # noqa: E402
 from benchmarks.scoring import A161_KM, DISTANCE_METHOD, MAX_ERROR_KM, error_km, resolution_scores  # noqa: E402
 
 
@@ -156,22 +153,8 @@ def print_table(results: list[dict], cmd: str) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    add_common_args(p)
-    a = p.parse_args(argv)
-    try:
-        names, skips = select_corpora(a.corpus)
-    except ValueError as e:
-        p.error(str(e))
-    results = [evaluate_corpus(n, a.cmd, a.timeout, a.limit, a.errors) for n in names]
-    if a.json:
-        print(json.dumps({"task": "resolution", "command": a.cmd, "distance": DISTANCE_METHOD,
-                          "skipped": skips, "corpora": results}, ensure_ascii=False, indent=1))
-    else:
-        for s in skips:
-            print(s)
-        print_table(results, a.cmd)
-    return 1 if any(r.get("failed") for r in results) else 0
+    return run_benchmark(argv, __doc__.split("\n\n")[0], "resolution", evaluate_corpus, print_table,
+                         distance=DISTANCE_METHOD)
 
 
 if __name__ == "__main__":

@@ -117,11 +117,9 @@ def ensure_analysed(docs: list[dict], progress: bool = False) -> None:
     bar = st.progress(0.0, text=f"Analysing {len(todo)} article(s)…") if progress and len(todo) > 1 else None
     for i, d in enumerate(todo, start=1):
         try:
-            analysis = analyse(d["text"], title=d["title"] or None, date=d["date"] or None,
-                               source=d["source"] or None, article_id=d["id"],
-                               timezone=d.get("timezone") or None,
-                               corrections=list(d["corrections"]) or None)
-            d["fc"], d["error"] = to_feature_collection(analysis), None
+            d["fc"] = analysed_fc(d["text"], d["title"], d["date"], d["source"], d["id"],
+                                  d.get("timezone", ""), json.dumps(d["corrections"]))
+            d["error"] = None
         except Exception as exc:  # show the failure, keep the page alive
             d["fc"], d["error"] = None, f"Analysis failed: {type(exc).__name__}: {exc}"
         d["fc_key"] = _fc_key(d)
@@ -129,6 +127,16 @@ def ensure_analysed(docs: list[dict], progress: bool = False) -> None:
             bar.progress(i / len(todo), text=f"Analysed {i} of {len(todo)} articles")
     if bar is not None:
         bar.empty()
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def analysed_fc(text: str, title: str, date: str, source: str, article_id: str, timezone: str,
+                corrections_json: str) -> dict:
+    """The article's FeatureCollection, shared by every session that opens the same article."""
+    analysis = analyse(text, title=title or None, date=date or None, source=source or None,
+                       article_id=article_id, timezone=timezone or None,
+                       corrections=json.loads(corrections_json) or None)
+    return to_feature_collection(analysis)
 
 
 def _fc_key(doc: dict) -> str:

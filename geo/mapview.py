@@ -390,8 +390,10 @@ def build_map(fc: dict, *, cluster_threshold: int = CLUSTER_THRESHOLD) -> folium
     Each drawn feature carries ``fid`` (its index in ``fc["features"]``) and its escaped name,
     which is also its tooltip; :func:`clicked_feature` maps a click back to the feature.
     """
+    # canvas, not SVG: the basemap's 250 country outlines and the zone polygons draw several
+    # times faster, which is most of the time between the page's frame and its first marker
     m = folium.Map(location=[20, 0], zoom_start=2, tiles=None, control_scale=True,
-                   world_copy_jump=True, min_zoom=1)
+                   world_copy_jump=True, min_zoom=1, prefer_canvas=True)
     m.options["maxZoom"] = 18  # folium passes max_zoom only to tiles; clustering needs it on the map
     _offline(m, "map_js", "map_css")
     m.get_root().header.add_child(folium.Element(

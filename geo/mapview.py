@@ -350,8 +350,14 @@ def _point_latlons(fc: dict) -> list[tuple[float, float]]:
 
 
 def content_bounds(fc: dict) -> list[list[float]] | None:
-    """[[south, west], [north, east]] around the points and lines, padded; None when empty."""
-    pts = _point_latlons(fc)
+    """[[south, west], [north, east]] around what the article is about, padded; None when empty.
+
+    With events, that is the events and the lines that place them (a missile report names
+    Washington and Hanoi too, but happened around Korea); otherwise every point and line.
+    """
+    focus = [f for f in fc.get("features", [])
+             if (f.get("properties") or {}).get("kind") in ("event", "relation") and f.get("geometry")]
+    pts = _point_latlons({"features": focus}) or _point_latlons(fc)
     if not pts:
         return None
     lats, lons = [p[0] for p in pts], [p[1] for p in pts]

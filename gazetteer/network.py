@@ -3,7 +3,7 @@
 Off by default. Switched on by the environment (`NEWSMAP_GEOCODER=nominatim`, optionally
 `NEWSMAP_GEOCODER_URL=http://host:port` for a self-hosted Nominatim and
 `NEWSMAP_GEOCODER_CACHE=path` for the cache file) or by `python -m geo parse --network`.
-See docs/network.md: names from the article leave the machine when it is on.
+See the README, "Network fallback": names from the article leave the machine when it is on.
 
 - rate-limited with geopy's `RateLimiter` (1 request a second by default, Nominatim's policy);
 - every answer, hits and misses alike, is cached in a SQLite file keyed by the normalised name

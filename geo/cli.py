@@ -3,10 +3,11 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
 
-from geo.inputs import InputError, read_article
+from geo.inputs import InputError, read_article, read_json_line
 
 EXIT_BAD_INPUT = 2
 
@@ -36,10 +37,12 @@ def _seed_meta(path: str) -> dict:
 
 
 def cmd_parse(args) -> int:
+    if getattr(args, "network", False):
+        # opt-in network fallback for names the gazetteer lacks (README: "Network fallback"); the resolver reads it
+        os.environ["NEWSMAP_GEOCODER"] = "nominatim"
     if args.jsonl:
         return parse_jsonl(args)
-    from geo.export import to_feature_collection
-    from geo.pipeline import analyse
+    from geo.batch import analyse_to_fc
     try:
         data, name = _read_bytes(args.path)
         text, html_title = read_article(data, name)
@@ -47,10 +50,10 @@ def cmd_parse(args) -> int:
         print(f"error: {e}", file=sys.stderr)
         return EXIT_BAD_INPUT
     meta = _seed_meta(args.path)
-    analysis = analyse(text, title=args.title or meta.get("title") or html_title or None,
+    # a very long article is read in pieces (geo.batch.split_text), offsets shifted back
+    fc = analyse_to_fc(text, title=args.title or meta.get("title") or html_title or None,
                        date=args.date or meta.get("date"), timezone=args.timezone or meta.get("timezone"),
                        source=meta.get("source"), article_id=args.id or (Path(args.path).stem if args.path != "-" else ""))
-    fc = to_feature_collection(analysis)
     json.dump(fc, sys.stdout, ensure_ascii=False, indent=1 if args.pretty else None)
     sys.stdout.write("\n")
     return 0
@@ -62,47 +65,52 @@ def parse_jsonl(args) -> int:
     from gazetteer.recognize import find_mentions
     from gazetteer.resolve import resolve_mentions
     from geo.document import DocumentMeta
+    from geo.batch import split_text
+    from dataclasses import replace
+
+    def shift(r, offset):
+        if not offset:
+            return r
+        m = r.mention
+        return replace(r, mention=replace(m, start=m.start + offset, end=m.end + offset))
 
     stream = sys.stdin.buffer if args.path == "-" else open(args.path, "rb")
     out = sys.stdout
     bad = 0
+    lines = enumerate(stream, 1)
+    if sys.stderr.isatty():          # long work shows progress, on a terminal only
+        from tqdm import tqdm
+        lines = tqdm(lines, unit=" articles", file=sys.stderr)
     try:
-        for lineno, raw in enumerate(stream, 1):
+        for lineno, raw in lines:
             if not raw.strip():
                 continue
             rec_id = None
             try:
-                try:
-                    line = raw.decode("utf-8")
-                except UnicodeDecodeError:
-                    raise InputError("line is not valid UTF-8") from None
-                try:
-                    obj = json.loads(line)
-                except ValueError as e:
-                    raise InputError(f"not JSON: {e.msg} at column {e.colno}") from None
-                if not isinstance(obj, dict):
-                    raise InputError("a line must be a JSON object with 'id' and 'text'")
-                rec_id = obj.get("id")
-                text = obj.get("text")
-                if not isinstance(text, str):
-                    raise InputError("'text' is missing or not a string")
-                doc = make_document(text, DocumentMeta(id=str(rec_id or "")))
+                obj = read_json_line(raw)
+                rec_id, text = obj.get("id"), obj["text"]
                 spans = obj.get("spans")
                 if spans is not None:
+                    doc = make_document(text, DocumentMeta(id=str(rec_id or "")))
                     if not isinstance(spans, list) or not all(isinstance(s, (list, tuple)) and len(s) == 2 for s in spans):
                         raise InputError("'spans' must be a list of [start, end] pairs")
                     try:
                         mentions = mentions_from_spans(doc, spans)
                     except (TypeError, ValueError) as e:
                         raise InputError(str(e)) from None
+                    resolutions = resolve_mentions(doc.text, mentions)
                 else:
-                    mentions = find_mentions(doc.text, list(doc.sentences))
-                resolutions = resolve_mentions(doc.text, mentions)
+                    resolutions = []
+                    for offset, piece in split_text(text):     # one piece unless very long
+                        pdoc = make_document(piece)
+                        found = resolve_mentions(piece, find_mentions(piece, list(pdoc.sentences)))
+                        resolutions.extend(shift(r, offset) for r in found)
                 places = [place_record(r) if r.place else unplaced_record(r.mention.start, r.mention.end, r.mention.text)
                           for r in resolutions]
                 out.write(json.dumps({"id": rec_id, "places": places}, ensure_ascii=False) + "\n")
             except InputError as e:
                 bad += 1
+                rec_id = rec_id if rec_id is not None else e.record_id
                 out.write(json.dumps({"id": rec_id if rec_id is not None else lineno, "line": lineno,
                                       "error": str(e)}, ensure_ascii=False) + "\n")
     finally:
@@ -124,7 +132,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--title")
     p.add_argument("--id", help="article id written into the provenance")
     p.add_argument("--pretty", action="store_true", help="indent the GeoJSON")
+    p.add_argument("--network", action="store_true",
+                   help="ask Nominatim for names the offline gazetteer lacks (sends those names over the "
+                        "network; same as NEWSMAP_GEOCODER=nominatim; see the README)")
     p.set_defaults(func=cmd_parse)
+    from geo.batch import add_batch_parser
+    add_batch_parser(sub)
     return ap
 
 

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import json
 import re
+from bisect import bisect_left
 from dataclasses import dataclass, field, replace
 from datetime import date as _date, datetime, timedelta
 from typing import Callable
@@ -241,8 +242,13 @@ def read_clauses(analysis: Analysis, places: list[PlaceRef], zone_geometry: Call
                 default_tz = _TZ[re.sub(r"\s+", " ", zone.lower())]
                 break
     recent_object = -10
+    # each sentence sees only its own places (found by offset), so long texts cost linear time
+    places = sorted(places, key=lambda p: p.start)
+    starts = [p.start for p in places]
+    all_places = places
     for i, span in enumerate(doc.sentences):
         sent = text[span.start:span.end]
+        places = all_places[bisect_left(starts, span.start):bisect_left(starts, span.end)]
         sp = find_speaker(sent, span.start, places, quotes)
         if sp:
             speaker, speaker_age = sp, 0
@@ -544,6 +550,8 @@ def add_events(analysis: Analysis, *, zones_at: Callable | None = None,
     `zones_at` and `zone_geometry` default to geo.zones; without zone data the events are still
     placed, with empty `zones` and a note.
     """
+    if not _OBJECT_RE.search(analysis.document.text):
+        return analysis          # nothing fired, flown or landed: most news, and it costs nothing
     if zones_at is None and zone_geometry is None:
         zones_at, zone_geometry = _zone_api()
     doc = analysis.document

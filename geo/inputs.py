@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import html
+import json
 import re
 from html.parser import HTMLParser
 from pathlib import Path
@@ -10,7 +11,12 @@ MAX_ARTICLE_BYTES = 25 * 1024 * 1024   # a 20 MB article is read; larger input i
 
 
 class InputError(ValueError):
-    """Input that cannot be read as an article; the message says why."""
+    """Input that cannot be read as an article; the message says why. `record_id` is the id of a
+    JSON Lines record that parsed but is unusable, so the error can name it."""
+
+    def __init__(self, message: str, record_id=None) -> None:
+        super().__init__(message)
+        self.record_id = record_id
 
 
 def decode_text(data: bytes, name: str = "input") -> str:
@@ -114,3 +120,22 @@ def read_article(data: bytes, name: str = "input") -> tuple[str, str]:
     if not text.strip():
         raise InputError(f"{name}: no text in it")
     return text, title
+
+
+def read_json_line(raw: bytes) -> dict:
+    """One JSON Lines record: an object whose "text" is a string; InputError says what is wrong.
+
+    `id` may be absent; an error's message does not repeat the line number (callers add it)."""
+    try:
+        line = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise InputError("not valid UTF-8") from None
+    try:
+        obj = json.loads(line)
+    except ValueError as e:
+        raise InputError(f"not JSON: {getattr(e, 'msg', e)}") from None
+    if not isinstance(obj, dict):
+        raise InputError("a line must be a JSON object with 'id' and 'text'")
+    if not isinstance(obj.get("text"), str):
+        raise InputError("'text' is missing or not a string", record_id=obj.get("id"))
+    return obj

@@ -1,7 +1,7 @@
 """Which land, territorial sea or exclusive economic zone (EEZ) contains a point.
 
 The zones are an approximation built by ``scripts/build_zones.py`` from Natural Earth and
-stored in ``geo/data/zones.npz``; ``docs/zones.md`` says exactly what they are and are not.
+stored in ``geo/data/zones.npz``; the README's "Maritime zones" says exactly what they are and are not.
 The data are loaded lazily, once, on first use; nothing here needs the network.
 
 >>> [h.name for h in zones_at(136.78, 39.86) if h.inside]  # 250 km W of Oga  # doctest: +SKIP

@@ -6,7 +6,7 @@ Reads Natural Earth (public domain) from ``../shared/naturalearth`` (or ``--ne D
 * ``ne_50m_admin_0_countries``: the land of every state, islands included, and who owns it;
 * ``ne_10m_admin_0_disputed_areas``: disputed land and islands, with their claimants.
 
-Method (see ``docs/zones.md`` for what this is and is not):
+Method (see the README, "Maritime zones", for what this is and is not):
 
 1. The world is cut into 20° x 20° tiles. Each tile is worked on in its own azimuthal
    equidistant projection (AEQD, metres) centred on the tile, with the land within ~440 km

@@ -13,6 +13,7 @@ name ("chunks"), and the chunk's shape and context decide what a match inside it
 """
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 from functools import cached_property
@@ -209,10 +210,11 @@ class Recognizer:
                                              t.sent in titlecase_sents))
             i = j
         if self._lower_re is not None:
-            taken = [(m.start, m.end) for m in mentions]
+            taken = sorted((m.start, m.end) for m in mentions)
             for m in self._lower_re.finditer(ftext):
                 s, e = m.start(), m.end()
-                if any(a < e and s < b for a, b in taken):
+                k = bisect.bisect_left(taken, (e, e))      # mentions starting before e …
+                if k and taken[k - 1][1] > s:               # … the last of which reaches past s
                     continue
                 mentions.append(Mention(s, e, text[s:e], sent_of(s), "toponym", m.group()))
         # second pass: surnames of people named anywhere in the text are not places

@@ -119,7 +119,7 @@ class Resolver:
         first = [max(s, key=lambda x: x.score) if s else None for s in scored]
         countries: Counter[str] = Counter()
         admin1s: Counter[tuple[str, str]] = Counter()
-        anchors: list[Place] = []
+        anchors: dict[int, Place] = {}
         for m, s, best in zip(mentions, scored, first):
             if best is None:
                 continue
@@ -131,7 +131,7 @@ class Resolver:
                 if p.feature_type == ADMIN1:
                     admin1s[(p.country_code, p.admin1)] += 1
                 if margin > 1.0 and p.feature_type not in (CONTINENT, WATER):
-                    anchors.append(p)
+                    anchors.setdefault(p.id, p)     # each place once: cost stays linear
 
         # "Paris, Texas": the second name holds the first
         pair_bonus = self._pair_patterns(text, mentions, scored) if "patterns" in self.evidence else {}
@@ -143,9 +143,10 @@ class Resolver:
             for pid, (b, why) in by_key.get(m.key or m.text, {}).items():
                 pair_bonus.setdefault((i, pid), (b * 0.5, why.replace(" says", " says elsewhere in the text")))
 
-        anchor_ids = np.array([a.id for a in anchors])
-        anchor_lat = np.radians([a.lat for a in anchors])
-        anchor_lon = np.radians([a.lon for a in anchors])
+        anchor_list = list(anchors.values())
+        anchor_ids = np.array([a.id for a in anchor_list])
+        anchor_lat = np.radians([a.lat for a in anchor_list])
+        anchor_lon = np.radians([a.lon for a in anchor_list])
         results = []
         for idx, (m, s) in enumerate(zip(mentions, scored)):
             if not s:

@@ -17,6 +17,7 @@ describes a region) and an uncertainty radius in kilometres.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass, field, replace
 from typing import Callable, Iterable, Sequence
 
@@ -128,11 +129,13 @@ def quote_spans(text: str) -> list[tuple[int, int]]:
     if open_at is not None:          # an unclosed quote runs to the end of its paragraph
         end = text.find("\n\n", open_at)
         spans.append((open_at, len(text) if end < 0 else end))
-    return spans
+    return sorted(spans)
 
 
 def _in_spans(pos: int, spans: Sequence[tuple[int, int]]) -> bool:
-    return any(s <= pos < e for s, e in spans)
+    """Whether pos lies in one of `spans` (sorted, not overlapping, as quote_spans gives them)."""
+    i = bisect_right(spans, (pos, float("inf"))) - 1
+    return i >= 0 and spans[i][0] <= pos < spans[i][1]
 
 
 def find_speaker(sentence: str, offset: int, places: Sequence[PlaceRef],

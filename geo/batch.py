@@ -366,6 +366,9 @@ def analyse_to_fc(text: str, **meta) -> dict:
         for f in fc["features"]:
             props = f["properties"]
             if props.get("kind") != "place":
+                prov = props.get("provenance") or {}
+                if offset and prov.get("sentence_offsets"):
+                    prov["sentence_offsets"] = [[a + offset, b + offset] for a, b in prov["sentence_offsets"]]
                 extras.append(f)
                 continue
             for m in props["mentions"]:

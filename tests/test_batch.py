@@ -256,3 +256,15 @@ def test_one_run_per_journal_at_a_time(tmp_path):
         batch.Journal(tmp_path / "x.journal.sqlite")
     j.close()
     batch.Journal(tmp_path / "x.journal.sqlite").close()
+
+
+def test_long_article_in_pieces_keeps_event_provenance_offsets():
+    from geo.batch import PIECE_CHARS, analyse_to_fc
+    seed = (ROOT / "seeds" / "north-korea-missiles-2019-10-02.txt").read_text(encoding="utf-8")
+    text = "Filler about Paris and Berlin.\n\n" * (PIECE_CHARS // 30 + 10) + seed
+    fc = analyse_to_fc(text, date="2019-10-02", timezone="Asia/Tokyo")
+    events = [f for f in fc["features"] if f["properties"]["kind"] == "event"]
+    assert len(events) == 3
+    for e in events:
+        for a, b in e["properties"]["provenance"]["sentence_offsets"]:
+            assert a > PIECE_CHARS and text[a:b] in e["properties"]["sentences"]

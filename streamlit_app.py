@@ -344,12 +344,13 @@ def render_results(doc: dict) -> None:
                        file_name=f"{doc['id']}.geojson", mime="application/geo+json")
     c2.download_button("CSV", mapview.to_csv(fc), file_name=f"{doc['id']}.csv", mime="text/csv")
 
-    st.subheader("Places and events")
     rows = mapview.places_and_events_rows(fc)
-    if rows:
-        st.dataframe(pd.DataFrame(rows), hide_index=True, key="places_table")
-    else:
-        st.info("No places found in this article.")
+    # a collapsed expander: the grid is drawn when opened, not before the map's first markers
+    with st.expander(f"Places and events ({len(rows)}): a sortable table", expanded=False):
+        if rows:
+            st.dataframe(pd.DataFrame(rows), hide_index=True, key="places_table")
+        else:
+            st.info("No places found in this article.")
     with st.expander("Article with places highlighted", expanded=False):
         spans = [(m["start"], m["end"], str(f["properties"].get("name", "")))
                  for f in fc.get("features", []) if (f.get("properties") or {}).get("kind") == "place"

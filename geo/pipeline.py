@@ -27,6 +27,7 @@ from geo.events import add_events
 # Mentions that become points on the map; embedded ones ("Asan" in "Asan Institute") name an
 # organisation, not a place where something happened.
 MAPPED_KINDS = frozenset({"toponym", "demonym"})
+CORRECTED = "corrected by the user"
 
 
 def make_document(text: str, meta: DocumentMeta | None = None) -> Document:
@@ -78,11 +79,11 @@ def apply_corrections(resolutions: list[Resolution], corrections, gazetteer: Gaz
             place = Place(id=-1, name=str(c.get("name") or r.mention.text), lat=lat, lon=lon,
                           feature_type="point", country_code="", source="user")
         alts = old + tuple(a for a in r.alternatives if a.place.id != place.id or place.id < 0)
-        out.append(Resolution(r.mention, place, 1.0, "corrected by the user", alts))
+        out.append(Resolution(r.mention, place, 1.0, CORRECTED, alts))
     return out
 
 
-def group_places(resolutions: list[Resolution], corrected_spans=frozenset()) -> list[PlaceGroup]:
+def group_places(resolutions: list[Resolution]) -> list[PlaceGroup]:
     """One group per distinct place, in order of first mention."""
     groups: "OrderedDict[tuple, list[Resolution]]" = OrderedDict()
     for r in resolutions:
@@ -102,7 +103,7 @@ def group_places(resolutions: list[Resolution], corrected_spans=frozenset()) -> 
         out.append(PlaceGroup(place=best.place, mentions=tuple(r.mention for r in rs),
                               confidence=best.confidence, reason=best.reason,
                               alternatives=tuple(alts[:8]),
-                              corrected=any(r.reason == "corrected by the user" for r in rs)))
+                              corrected=any(r.reason == CORRECTED for r in rs)))
     return out
 
 

@@ -56,8 +56,59 @@ def to_feature_collection(analysis: Analysis) -> dict:
     features = [place_feature(g, analysis) for g in analysis.places]
     for extra in (analysis.events, analysis.relations, analysis.areas):
         for item in extra:
-            features.append(item if isinstance(item, dict) else item.to_feature(analysis))
+            feat = item if isinstance(item, dict) else item.to_feature(analysis)
+            if feat.get("geometry"):
+                feat = {**feat, "geometry": rfc7946_geometry(feat["geometry"])}
+            features.append(feat)
     return {"type": "FeatureCollection", "features": features}
+
+
+def rfc7946_geometry(geom: dict) -> dict:
+    """A GeoJSON geometry as RFC 7946 wants it: [lon, lat] to 6 decimals, polygons' exterior rings
+    counter-clockwise (holes clockwise), lines that cross the antimeridian split there."""
+    kind = geom.get("type")
+    if kind in ("Polygon", "MultiPolygon"):
+        import shapely
+        from shapely.geometry import mapping, shape
+        geom = mapping(shapely.orient_polygons(shape(geom), exterior_cw=False))
+        return {"type": kind if geom["type"] == kind else geom["type"],
+                "coordinates": _round_coords(geom["coordinates"])}
+    if kind == "LineString":
+        parts = _split_at_antimeridian(geom["coordinates"])
+        if len(parts) > 1:
+            return {"type": "MultiLineString", "coordinates": _round_coords(parts)}
+        return {"type": "LineString", "coordinates": _round_coords(parts[0])}
+    if kind == "MultiLineString":
+        parts = [p for line in geom["coordinates"] for p in _split_at_antimeridian(line)]
+        return {"type": "MultiLineString", "coordinates": _round_coords(parts)}
+    if "coordinates" in geom:
+        return {**geom, "coordinates": _round_coords(geom["coordinates"])}
+    return geom
+
+
+def _round_coords(c):
+    if isinstance(c, (list, tuple)) and c and isinstance(c[0], (int, float)):
+        return [_coord(x) for x in c]
+    return [_round_coords(x) for x in c]
+
+
+def _split_at_antimeridian(line) -> list[list]:
+    """Pieces of a line whose consecutive points never jump more than 180° of longitude; the
+    crossing point is interpolated onto ±180 at both ends of the cut."""
+    pieces, cur = [], [list(line[0])]
+    for (x0, y0, *_), (x1, y1, *_) in zip(line, line[1:]):
+        if abs(x1 - x0) > 180:
+            # unwrap x1 to the side of x0, find where the segment meets ±180
+            x1u = x1 + 360 if x1 < x0 else x1 - 360
+            edge = 180.0 if x1u > 180 else -180.0
+            t = (edge - x0) / (x1u - x0)
+            y = y0 + t * (y1 - y0)
+            cur.append([edge, y])
+            pieces.append(cur)
+            cur = [[-edge, y]]
+        cur.append([x1, y1])
+    pieces.append(cur)
+    return pieces
 
 
 def place_record(r: Resolution) -> dict:

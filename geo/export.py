@@ -54,11 +54,15 @@ def provenance(analysis: Analysis) -> dict:
 
 def to_feature_collection(analysis: Analysis) -> dict:
     features = [place_feature(g, analysis) for g in analysis.places]
+    common = provenance(analysis)
     for extra in (analysis.events, analysis.relations, analysis.areas):
         for item in extra:
             feat = item if isinstance(item, dict) else item.to_feature(analysis)
+            props = feat.get("properties") or {}
+            # every feature says where it came from: the article, and the tool and data that made it
+            feat = {**feat, "properties": {**props, "provenance": {**common, **(props.get("provenance") or {})}}}
             if feat.get("geometry"):
-                feat = {**feat, "geometry": rfc7946_geometry(feat["geometry"])}
+                feat["geometry"] = rfc7946_geometry(feat["geometry"])
             features.append(feat)
     return {"type": "FeatureCollection", "features": features}
 

@@ -41,3 +41,15 @@ def test_lines_across_the_antimeridian_are_split():
     assert second[-1] == [-160.0, 53.0]
     same = rfc7946_geometry({"type": "LineString", "coordinates": [[127.444444444, 39.15], [133.0, 35.5]]})
     assert same == {"type": "LineString", "coordinates": [[127.444444, 39.15], [133.0, 35.5]]}
+
+
+def test_every_feature_carries_provenance():
+    fc = to_feature_collection(analyse(SEED.read_text("utf-8"), article_id="seed", date="2019-10-02"))
+    kinds = set()
+    for f in fc["features"]:
+        prov = f["properties"]["provenance"]
+        kinds.add(f["properties"]["kind"])
+        assert prov["article_id"] == "seed" and prov["tool"].startswith("newsmap ")
+    assert kinds == {"place", "event", "relation", "area", "zone"}
+    events = [f for f in fc["features"] if f["properties"]["kind"] == "event"]
+    assert all(f["properties"]["provenance"]["sentence_offsets"] for f in events)

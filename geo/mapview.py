@@ -548,8 +548,8 @@ def places_and_events_rows(fc: dict) -> list[dict]:
     return rows
 
 
-CSV_COLUMNS = ["place_name", "lat", "lon", "place_id", "geonameid", "feature_type", "country_code",
-               "confidence", "start", "end", "mention", "sentence"]
+CSV_COLUMNS = ["article_id", "place_name", "lat", "lon", "place_id", "geonameid", "feature_type", "country_code",
+               "confidence", "start", "end", "mention", "sentence", "tool"]
 
 
 def _csv_cell(value: Any) -> Any:
@@ -570,8 +570,10 @@ def to_csv(fc: dict) -> str:
         if p.get("kind") != "place" or geom.get("type") != "Point":
             continue
         lon, lat = geom["coordinates"][:2]
+        prov = p.get("provenance") or {}
         for men in p.get("mentions") or []:
             writer.writerow({k: _csv_cell(v) for k, v in {
+                "article_id": prov.get("article_id", ""), "tool": prov.get("tool", ""),
                 "place_name": p.get("name", ""), "lat": lat, "lon": lon,
                 "place_id": p.get("place_id"), "geonameid": p.get("geonameid"),
                 "feature_type": p.get("feature_type", ""), "country_code": p.get("country_code", ""),

@@ -94,6 +94,8 @@ class Resolver:
             s += 0.3
         elif not flags & DEMONYM:
             s -= 0.3
+        if place.source == "curated" and "type" in self.evidence:
+            s += 1.0      # a name added by hand because news uses it: "Middle East", "the DMZ"
         if ft == COUNTRY:
             why = "a country"
         elif ft == CAPITAL:

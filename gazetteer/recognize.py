@@ -444,7 +444,9 @@ class Recognizer:
         if tok.text in ("I",):
             return False
         if tok.text.isupper() and len(tok.text) <= 5 and not titlecase:
-            return False      # "AMLO", "NOMA": an acronym, not the village that shares its letters
+            # "AMLO", "SUV": an acronym, not the town that shares its letters; a capital or a
+            # country in capitals is a dateline or a headline ("KYIV (AP) —", "ROME, Italy")
+            return any(p.feature_type in (CAPITAL, COUNTRY) and f & PRIMARY for p, f in entries)
         common = word in self.common
         strong = self._strong(key) and (not common or any(f & PRIMARY for _, f in entries))
         if not strong:

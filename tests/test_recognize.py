@@ -89,3 +89,9 @@ def test_other_scripts_are_found():
 def test_sentences_do_not_split_at_abbreviations():
     spans = split_sentences("Mr. Kim met U.S. officials in St. Louis. Then he left. \"Fine,\" he said.")
     assert len(spans) == 3
+
+
+def test_datelines_in_capitals_but_not_acronyms():
+    assert texts("KYIV, Ukraine (AP) — Shelling hit Kharkiv.") == ["KYIV", "Ukraine", "Kharkiv"]
+    assert texts("ROME (Reuters) - The talks ended.") == ["ROME"]
+    assert texts("AMLO said the SUV was found near the PTA office.") == []

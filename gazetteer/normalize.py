@@ -33,18 +33,30 @@ def _fold_char(ch: str) -> str:
     # strip accents only: Hangul syllables also decompose (into letters), and must stay whole
     if len(parts) > 1 and not unicodedata.category(parts[0]).startswith("M") \
             and all(unicodedata.category(c).startswith("M") for c in parts[1:]):
-        return parts[0]
+        base = parts[0].lower()          # "İ" -> "I" + dot -> "i"
+        return base if len(base) == 1 else parts[0]
     return low
 
 
 _ASCII_LOWER = str.maketrans({chr(c): chr(c + 32) for c in range(65, 91)})
 
 
+class _FoldTable(dict):
+    """str.translate table that works out each character's fold the first time it is seen."""
+
+    def __missing__(self, code: int) -> str:
+        folded = self[code] = _fold_char(chr(code))
+        return folded
+
+
+_FOLD = _FoldTable()
+
+
 def fold(text: str) -> str:
     """Lower-case, strip diacritics; same length as `text`."""
     if text.isascii():
         return text.translate(_ASCII_LOWER).replace("\t", " ").replace("\n", " ").replace("\r", " ")
-    return "".join(map(_fold_char, text))
+    return text.translate(_FOLD)
 
 
 _SPACES = re.compile(r"\s+")

@@ -80,6 +80,7 @@ def test_fold_is_length_preserving_and_strips_diacritics():
     for s in ("Wŏnsan", "Hà Nội", "São Paulo", "Japan’s", "Straße", "İstanbul", "Łódź"):
         assert len(fold(s)) == len(s)
     assert fold("Hà Nội") == "ha noi"
+    assert fold("İstanbul") == "istanbul" and fold("ÅLAND") == "aland"
     assert fold("Japan’s") == "japan's"
 
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import gzip
 import json
-import sys
 from pathlib import Path
 
 from shapely.geometry import mapping, shape
@@ -26,6 +25,17 @@ def _round(coords):
     if isinstance(coords[0], (int, float)):
         return [round(coords[0], 2), round(coords[1], 2)]
     return [_round(c) for c in coords]
+
+
+def _iso_a2(props: dict) -> str:
+    """ISO alpha-2 of a Natural Earth country; France and Norway carry ISO_A2 = -99 there, so
+    their ADM0_A3 (ISO alpha-3) is looked up instead."""
+    code = props.get("ISO_A2")
+    if code and code != "-99":
+        return code
+    import pycountry
+    c = pycountry.countries.get(alpha_3=props.get("ADM0_A3") or "")
+    return c.alpha_2 if c else ""
 
 
 def build(src: Path = DEFAULT_SRC, out: Path = OUT) -> dict:
@@ -49,7 +59,7 @@ def build(src: Path = DEFAULT_SRC, out: Path = OUT) -> dict:
             "type": "Feature",
             "properties": {
                 "name": props.get("NAME") or props.get("ADMIN") or "",
-                "iso_a2": props.get("ISO_A2_EH") or props.get("ISO_A2") or "",
+                "iso_a2": _iso_a2(props),
             },
             "geometry": {"type": gj["type"], "coordinates": _round(json.loads(json.dumps(gj["coordinates"])))},
         })
@@ -64,6 +74,9 @@ def build(src: Path = DEFAULT_SRC, out: Path = OUT) -> dict:
 
 
 if __name__ == "__main__":
-    src = Path(sys.argv[1]) if len(sys.argv) > 1 else DEFAULT_SRC
-    fc = build(src)
+    import argparse
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("src", nargs="?", type=Path, default=DEFAULT_SRC,
+                    help="Natural Earth 1:50m admin-0 countries (.geojson.gz)")
+    fc = build(ap.parse_args().src)
     print(f"wrote {OUT} ({OUT.stat().st_size / 1e6:.2f} MB, {len(fc['features'])} countries)")

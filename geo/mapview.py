@@ -229,19 +229,21 @@ def _css_data_url(path: Path) -> str:
 
 
 @lru_cache(maxsize=None)
-def vendored_assets() -> dict[str, list[tuple[str, str]]]:
+@lru_cache(maxsize=None)
+def vendored_assets() -> dict[str, tuple[tuple[str, str], ...]]:
     """``{"map_js", "map_css", "cluster_js", "cluster_css"}`` → folium-style (name, data-URL) lists."""
     lf = VENDOR_DIR / "leaflet"
     mc = VENDOR_DIR / "leaflet.markercluster"
+    # read and encoded once per process: the files do not change while it runs
     return {
-        "map_js": [("leaflet", _data_url(lf / "leaflet.js", "text/javascript"))],
-        "map_css": [("leaflet_css", _css_data_url(lf / "leaflet.css"))],
-        "cluster_js": [("markerclusterjs", _data_url(mc / "leaflet.markercluster.js", "text/javascript"))],
-        "cluster_css": [("markerclustercss", _css_data_url(mc / "MarkerCluster.css")),
-                        ("markerclusterdefaultcss", _css_data_url(mc / "MarkerCluster.Default.css"))],
-        "pin": [("icon", _data_url(lf / "images" / "marker-icon.png", "image/png")),
+        "map_js": (("leaflet", _data_url(lf / "leaflet.js", "text/javascript")),),
+        "map_css": (("leaflet_css", _css_data_url(lf / "leaflet.css")),),
+        "cluster_js": (("markerclusterjs", _data_url(mc / "leaflet.markercluster.js", "text/javascript")),),
+        "cluster_css": (("markerclustercss", _css_data_url(mc / "MarkerCluster.css")),
+                        ("markerclusterdefaultcss", _css_data_url(mc / "MarkerCluster.Default.css"))),
+        "pin": (("icon", _data_url(lf / "images" / "marker-icon.png", "image/png")),
                 ("icon2x", _data_url(lf / "images" / "marker-icon-2x.png", "image/png")),
-                ("shadow", _data_url(lf / "images" / "marker-shadow.png", "image/png"))],
+                ("shadow", _data_url(lf / "images" / "marker-shadow.png", "image/png"))),
     }
 
 

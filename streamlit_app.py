@@ -395,8 +395,7 @@ def main() -> None:
         ss["shown_doc"] = (ss["current"], doc["id"])  # another article: forget the old selection
         ss["selected"], ss["click_sig"] = None, None
     if doc is not None:
-        ensure_analysed([doc])
-        render_results(doc)
+        render_results(doc)        # analysed above, with every other article
 
 
 main()

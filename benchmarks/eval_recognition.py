@@ -265,19 +265,31 @@ def evaluate_corpus(name: str, cmd: str, timeout: float, limit: int = 0, top_err
     return out
 
 
-def print_table(results: list[dict], cmd: str) -> None:
-    print(f"Recognition, exact character spans (system: {cmd})")
-    head = f"{'corpus':<11} {'articles':>8} {'gold':>6} {'pred':>6} {'tp':>6} {'fp':>6} {'fn':>6} " \
-           f"{'P':>6} {'R':>6} {'F1':>6} {'time s':>7}"
+def print_rows(title: str, head: str, results: list[dict], row) -> None:
+    """The accuracy benchmarks' table: a title, the header, one row per corpus (or FAILED)."""
+    print(title)
     print(head)
     print("-" * len(head))
     for r in results:
-        if r.get("failed"):
-            print(f"{r['corpus']:<11} FAILED (exit {r['returncode']})")
-            continue
-        print(f"{r['corpus']:<11} {r['articles']:>8} {r['gold']:>6} {r['predicted']:>6} {r['tp']:>6} "
-              f"{r['fp']:>6} {r['fn']:>6} {r['precision']:>6.3f} {r['recall']:>6.3f} {r['f1']:>6.3f} "
-              f"{r['seconds']:>7.1f}")
+        print(f"{r['corpus']:<11} FAILED (exit {r['returncode']})" if r.get("failed") else row(r))
+
+
+def print_notes(r: dict, extra: list[str]) -> None:
+    """A corpus's notes under its name: what the caller found, then the loader's notes and warnings."""
+    extra = extra + r.get("notes", []) + r.get("warnings", [])
+    if extra:
+        print(f"\n[{r['corpus']}]")
+        for e in extra:
+            print("  " + e)
+
+
+def print_table(results: list[dict], cmd: str) -> None:
+    print_rows(f"Recognition, exact character spans (system: {cmd})",
+               f"{'corpus':<11} {'articles':>8} {'gold':>6} {'pred':>6} {'tp':>6} {'fp':>6} {'fn':>6} "
+               f"{'P':>6} {'R':>6} {'F1':>6} {'time s':>7}", results,
+               lambda r: f"{r['corpus']:<11} {r['articles']:>8} {r['gold']:>6} {r['predicted']:>6} {r['tp']:>6} "
+                         f"{r['fp']:>6} {r['fn']:>6} {r['precision']:>6.3f} {r['recall']:>6.3f} {r['f1']:>6.3f} "
+                         f"{r['seconds']:>7.1f}")
     for r in results:
         extra = []
         if r.get("failed"):
@@ -292,11 +304,7 @@ def print_table(results: list[dict], cmd: str) -> None:
                 extra.append("false positives by kind: " + ", ".join(f"{k} {v}" for k, v in r["fp_kinds"].items()))
             if r["invalid_spans"]:
                 extra.append(f"{r['invalid_spans']} place(s) with missing or out-of-text offsets ignored")
-        extra += r.get("notes", []) + r.get("warnings", [])
-        if extra:
-            print(f"\n[{r['corpus']}]")
-            for e in extra:
-                print("  " + e)
+        print_notes(r, extra)
         if r.get("top_false_positives") is not None:
             print("  most frequent false positives (predicted, not gold):")
             for phrase, n in r["top_false_positives"]:

@@ -20,7 +20,8 @@ if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks import corpora  # noqa: E402
-from benchmarks.eval_recognition import run_benchmark, run_system, stderr_tail, system_failed  # noqa: E402
+from benchmarks.eval_recognition import (print_notes, print_rows, run_benchmark, run_system,  # noqa: E402
+                                         stderr_tail, system_failed)
 from benchmarks.scoring import A161_KM, DISTANCE_METHOD, MAX_ERROR_KM, error_km, resolution_scores  # noqa: E402
 
 
@@ -112,18 +113,12 @@ def _fmt(x: float | None, spec: str) -> str:
 
 
 def print_table(results: list[dict], cmd: str) -> None:
-    print(f"Resolution with gold spans (system: {cmd}; distances: {DISTANCE_METHOD})")
-    head = f"{'corpus':<11} {'articles':>8} {'n':>6} {'A@161':>6} {'AUC':>6} {'median km':>10} " \
-           f"{'mean km':>8} {'unplaced':>8} {'time s':>7}"
-    print(head)
-    print("-" * len(head))
-    for r in results:
-        if r.get("failed"):
-            print(f"{r['corpus']:<11} FAILED (exit {r['returncode']})")
-            continue
-        print(f"{r['corpus']:<11} {r['articles']:>8} {r['n']:>6} {_fmt(r['a161'], '.3f'):>6} "
-              f"{_fmt(r['auc'], '.3f'):>6} {_fmt(r['median_km'], '.1f'):>10} {_fmt(r['mean_km'], '.0f'):>8} "
-              f"{r['unplaced']:>8} {r['seconds']:>7.1f}")
+    print_rows(f"Resolution with gold spans (system: {cmd}; distances: {DISTANCE_METHOD})",
+               f"{'corpus':<11} {'articles':>8} {'n':>6} {'A@161':>6} {'AUC':>6} {'median km':>10} "
+               f"{'mean km':>8} {'unplaced':>8} {'time s':>7}", results,
+               lambda r: f"{r['corpus']:<11} {r['articles']:>8} {r['n']:>6} {_fmt(r['a161'], '.3f'):>6} "
+                         f"{_fmt(r['auc'], '.3f'):>6} {_fmt(r['median_km'], '.1f'):>10} "
+                         f"{_fmt(r['mean_km'], '.0f'):>8} {r['unplaced']:>8} {r['seconds']:>7.1f}")
     print(f"(unplaced toponyms count as {MAX_ERROR_KM:,.0f} km; AUC: lower is better)")
     for r in results:
         extra = []
@@ -131,11 +126,7 @@ def print_table(results: list[dict], cmd: str) -> None:
             extra.append("stderr:\n" + r["stderr_tail"])
         elif r.get("misaligned"):
             extra.append(f"{r['misaligned']} span(s) had no matching place in the answer (counted unplaced)")
-        extra += r.get("notes", []) + r.get("warnings", [])
-        if extra:
-            print(f"\n[{r['corpus']}]")
-            for e in extra:
-                print("  " + e)
+        print_notes(r, extra)
         if r.get("worst_placed") is not None:
             print(f"\n[{r['corpus']}] worst placed toponyms:")
             print(f"    {'error km':>9}  {'phrase':<24} {'gold lat,lon':<18}  predicted")
@@ -143,7 +134,7 @@ def print_table(results: list[dict], cmd: str) -> None:
                 gold = f"{w['gold_lat']:.2f},{w['gold_lon']:.2f}"
                 pred = f"{w['name']} [{w['country_code']}, {w['feature_type']}] {w['lat']:.2f},{w['lon']:.2f}"
                 print(f"    {w['error_km']:>9.0f}  {w['phrase'][:24]:<24} {gold:<18}  {pred}")
-            print(f"  most frequent unplaced phrases:")
+            print("  most frequent unplaced phrases:")
             for ph, n in r["top_unplaced"]:
                 print(f"    {n:>5}  {ph!r}")
             print(f"  phrases most often placed > {A161_KM:.0f} km off (with the places chosen):")

@@ -33,7 +33,7 @@ from pathlib import Path
 import numpy as np
 
 from gazetteer.model import (ADMIN1, ADMIN2, CAPITAL, CITY, CONTINENT, COUNTRY, FEATURE_TYPES,
-                             REGION, WATER, ZONE)
+                             REGION, WATER)
 from gazetteer.normalize import key_variants, name_key
 
 HERE = Path(__file__).resolve().parent
@@ -68,7 +68,6 @@ class Builder:
         self.postings: dict[str, dict[int, int]] = defaultdict(dict)
         self.exact_forms: dict[str, list[str]] = defaultdict(list)
         self.shapes: dict[int, dict] = {}
-        self.by_geonameid: dict[int, int] = {}
 
     def add_place(self, name, lat, lon, ftype, cc="", admin1="", population=0, geonameid=None,
                   source="geonames", importance=0.0) -> int:
@@ -78,8 +77,6 @@ class Builder:
                           (admin1 or "").encode("utf-8")[:8], SOURCES.index(source),
                           float(importance)))
         self.names.append(name)
-        if geonameid:
-            self.by_geonameid.setdefault(int(geonameid), pid)
         return pid
 
     def add_name(self, name: str, pid: int, flags: int = 0) -> None:

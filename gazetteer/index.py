@@ -113,10 +113,6 @@ class Gazetteer:
     def lookup(self, name: str) -> tuple[tuple[Place, int], ...]:
         return self.lookup_key(name_key(name))
 
-    def by_geonameid(self, geonameid: int) -> Place | None:
-        idx = np.nonzero(self.places["geonameid"] == geonameid)[0]
-        return self.place(int(idx[0])) if len(idx) else None
-
     def countries(self) -> dict[str, Place]:
         """ISO code -> the country's place."""
         if not hasattr(self, "_countries"):

@@ -16,10 +16,9 @@ from __future__ import annotations
 import bisect
 import re
 from dataclasses import dataclass
-from functools import cached_property
 
 from gazetteer.index import AMBIGUOUS, DEMONYM, EXACT_CASE, POSTAL, PRIMARY, Gazetteer
-from gazetteer.model import ADMIN1, CAPITAL, CITY, CONTINENT, COUNTRY, REGION, WATER, ZONE, Mention, Span
+from gazetteer.model import ADMIN1, CAPITAL, CITY, CONTINENT, COUNTRY, WATER, ZONE, Mention, Span
 from gazetteer.normalize import fold
 from gazetteer.text import sentence_index, split_sentences
 
@@ -89,7 +88,6 @@ until unless once now today yesterday tomorrow earlier later instead while wheth
 have had do does did will would can could should may might must one two three four five several
 """.split())
 
-_WORD = re.compile(r"\w+", re.UNICODE)
 _HAS_WORD = re.compile(r"\w")
 _WORD_BEFORE = re.compile(r"(\w+)\W{1,3}$")
 _WORD_AFTER = re.compile(r"(?:'s)?[\s,]{1,3}(\w+)")
@@ -137,17 +135,10 @@ class Recognizer:
         self.lower_keys = lex.get("lower_keys", frozenset())
         self._lower_re = (re.compile(r"\b(" + "|".join(sorted(map(re.escape, self.lower_keys), key=len, reverse=True))
                                      + r")\b") if self.lower_keys else None)
-        self._key_cache: dict[str, tuple] = {}
 
     # --- gazetteer access -----------------------------------------------------------------
     def _entries(self, key: str) -> tuple:
-        hit = self._key_cache.get(key)
-        if hit is None:
-            hit = self.gaz.lookup_key(key)
-            if len(self._key_cache) > 100_000:
-                self._key_cache.clear()
-            self._key_cache[key] = hit
-        return hit
+        return self.gaz.lookup_key(key)      # cached by the index
 
     def _usable(self, key: str, surface: str, after_comma: bool) -> tuple:
         """Entries of `key` that may match this surface form (case rules of abbreviations)."""

@@ -302,25 +302,18 @@ def _file_records(path: Path, root: Path | None):
 # ---------------------------------------------------------------------------------------------
 # The work: one article -> its FeatureCollection and the rows the journal needs
 
-_loaded = False
-
-
 def init_worker() -> None:
     """Process-pool initializer: load the gazetteer once; leave Ctrl-C to the main process."""
-    global _loaded
     try:
         signal.signal(signal.SIGINT, signal.SIG_IGN)
     except ValueError:
         pass
-    _ensure_loaded()
+    _load_gazetteer()
 
 
-def _ensure_loaded() -> None:
-    global _loaded
-    if not _loaded:
-        from gazetteer.index import Gazetteer
-        Gazetteer.load()
-        _loaded = True
+def _load_gazetteer() -> None:
+    from gazetteer.index import Gazetteer
+    Gazetteer.load()          # shared per process: a second call returns the loaded index
 
 
 def split_text(text: str, limit: int = PIECE_CHARS) -> list[tuple[int, str]]:
@@ -442,7 +435,7 @@ def analyse_item(item: dict) -> dict:
 
 
 def analyse_chunk(items: list[dict]) -> list[dict]:
-    _ensure_loaded()
+    _load_gazetteer()
     return [analyse_item(it) for it in items]
 
 

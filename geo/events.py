@@ -555,7 +555,6 @@ def add_events(analysis: Analysis, *, zones_at: Callable | None = None,
     if zones_at is None and zone_geometry is None:
         zones_at, zone_geometry = _zone_api()
     doc = analysis.document
-    text = doc.text
     meta = doc.meta
     places = place_refs(analysis)
     names = dict(COUNTRY_NAMES)

@@ -21,7 +21,7 @@ from bisect import bisect_right
 from dataclasses import dataclass, field, replace
 from typing import Callable, Iterable, Sequence
 
-from geo.measure import (DIRECTION_PATTERN, UNIT_PATTERN, area_summary, destination, distance_km,
+from geo.measure import (DIRECTION_PATTERN, UNIT_PATTERN, area_summary, destination,
                          parse_direction, parse_number, sector, unit_km)
 
 

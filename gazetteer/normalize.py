@@ -38,7 +38,6 @@ def _fold_char(ch: str) -> str:
     return low
 
 
-_ASCII_LOWER = str.maketrans({chr(c): chr(c + 32) for c in range(65, 91)})
 
 
 class _FoldTable(dict):
@@ -52,11 +51,22 @@ class _FoldTable(dict):
 _FOLD = _FoldTable()
 
 
+_NON_ASCII_RUN = re.compile(r"[^\x00-\x7f]+")
+
+
+def _fold_run(m: re.Match) -> str:
+    return m.group().translate(_FOLD)
+
+
 def fold(text: str) -> str:
     """Lower-case, strip diacritics; same length as `text`."""
     if text.isascii():
-        return text.translate(_ASCII_LOWER).replace("\t", " ").replace("\n", " ").replace("\r", " ")
-    return text.translate(_FOLD)
+        return text.lower().replace("\t", " ").replace("\n", " ").replace("\r", " ")
+    # bytes.lower() lower-cases ASCII letters only; the (few) other characters go through the
+    # table run by run, rather than every character of the text
+    low = text.encode("utf-8", "surrogatepass").lower().decode("utf-8", "surrogatepass")
+    low = low.replace("\t", " ").replace("\n", " ").replace("\r", " ").replace("`", "'")
+    return _NON_ASCII_RUN.sub(_fold_run, low)
 
 
 _SPACES = re.compile(r"\s+")

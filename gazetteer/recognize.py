@@ -94,8 +94,26 @@ _WORD_AFTER = re.compile(r"(?:'s)?[\s,]{1,3}(\w+)")
 _NONSPACE = re.compile(r"\S")
 
 
-_READ_LOWER = sorted(CONNECTORS | HYPHEN_CONNECTORS | LOWER_EXTENSIONS | LOCATIVE | SPEECH | TITLES, key=len, reverse=True)
-_TOKEN = re.compile(r"(?<!\w)(?:[^\W\da-z_]\w*|(?:" + "|".join(_READ_LOWER) + r")(?!\w))")
+def _lower_words_pattern(words) -> str:
+    """An alternation of lower-case words grouped by first letter ("s(?:aid|ays|tate)|i(?:n|nto)"):
+    the regex engine then tries one branch per position instead of every word."""
+    by_first: dict[str, list[str]] = {}
+    for w in sorted(words, key=len, reverse=True):      # longest first within a group
+        by_first.setdefault(w[0], []).append(re.escape(w[1:]))
+    return "|".join(f"{re.escape(c)}(?:{'|'.join(rest)})" for c, rest in sorted(by_first.items()))
+
+
+_READ_LOWER = frozenset(CONNECTORS | HYPHEN_CONNECTORS | LOWER_EXTENSIONS | LOCATIVE | SPEECH | TITLES)
+# a capitalised word (or a word of a script without case), or one of the lower-case words read
+_TOKEN = re.compile(r"\b(?:[^\W\da-z_]\w*|(?:" + _lower_words_pattern(_READ_LOWER) + r")\b)")
+
+
+@dataclass(frozen=True, slots=True)
+class _Usable:
+    """The gazetteer entries a surface form may match, and their flags or-ed and and-ed."""
+    entries: tuple
+    any_flags: int
+    all_flags: int
 
 
 @dataclass(slots=True)
@@ -117,10 +135,14 @@ def _joins(gap: str, prev_word: str) -> bool:
     return False
 
 
+# "The", "When": a function word written with a capital (one-letter "A", "I" are not in it)
+_CAPITALISED_FUNCTION_WORDS = frozenset(w.capitalize() for w in FUNCTION_WORDS if len(w) > 1)
+
+
 def _is_cap(word: str) -> bool:
     c = word[0]
     if c.isupper():
-        return not (word[1:].islower() and word.lower() in FUNCTION_WORDS)
+        return word not in _CAPITALISED_FUNCTION_WORDS
     return c.isalpha() and not c.islower()   # CJK, Arabic, Hangul…: no case, treat as a name start
 
 
@@ -133,15 +155,37 @@ class Recognizer:
         self.common = lex.get("common_words", frozenset())
         self.given = lex.get("given_names", frozenset())
         self.lower_keys = lex.get("lower_keys", frozenset())
-        self._lower_re = (re.compile(r"\b(" + "|".join(sorted(map(re.escape, self.lower_keys), key=len, reverse=True))
+        # per-name answers that do not depend on the document, kept across documents
+        self._usable_cache: dict[tuple[str, str, bool], _Usable | None] = {}
+        self._strong_cache: dict[str, bool] = {}
+        # no leading \b: a pattern that starts with its words lets the regex engine skip ahead
+        # to their first letters; the word boundary before a match is checked after it
+        self._lower_re = (re.compile(r"(?:" + "|".join(sorted(map(re.escape, self.lower_keys), key=len, reverse=True))
                                      + r")\b") if self.lower_keys else None)
 
     # --- gazetteer access -----------------------------------------------------------------
     def _entries(self, key: str) -> tuple:
         return self.gaz.lookup_key(key)      # cached by the index
 
-    def _usable(self, key: str, surface: str, after_comma: bool) -> tuple:
-        """Entries of `key` that may match this surface form (case rules of abbreviations)."""
+    def _usable(self, key: str, surface: str, after_comma: bool) -> "_Usable | None":
+        """Entries of `key` that may match this surface form (case rules of abbreviations); None
+        when there are none."""
+        hit = self._usable_cache.get((key, surface, after_comma), False)
+        if hit is False:
+            entries = self._filter_usable(key, surface, after_comma)
+            hit = None
+            if entries:
+                any_flags, all_flags = 0, -1
+                for _, f in entries:
+                    any_flags |= f
+                    all_flags &= f
+                hit = _Usable(entries, any_flags, all_flags)
+            if len(self._usable_cache) > 100_000:
+                self._usable_cache.clear()
+            self._usable_cache[(key, surface, after_comma)] = hit
+        return hit
+
+    def _filter_usable(self, key: str, surface: str, after_comma: bool) -> tuple:
         entries = self._entries(key)
         out = []
         forms = None
@@ -174,12 +218,14 @@ class Recognizer:
         bounds = [sp.end for sp in sentences]
         si, nsent = 0, len(bounds)
         caps = [0] * max(nsent, 1)
+        function_caps = _CAPITALISED_FUNCTION_WORDS
         for m in _TOKEN.finditer(text):
             w = m.group()
             start = m.start()
             while si < nsent - 1 and start >= bounds[si]:
                 si += 1
-            cap = _is_cap(w)
+            c = w[0]     # _is_cap, inlined: this loop runs for every token of every article
+            cap = (w not in function_caps) if c.isupper() else (c.isalpha() and not c.islower())
             append(_Tok(start, m.end(), w, cap, si))
             caps[si] += cap
         titlecase_sents = set()
@@ -204,6 +250,8 @@ class Recognizer:
             taken = sorted((m.start, m.end) for m in mentions)
             for m in self._lower_re.finditer(ftext):
                 s, e = m.start(), m.end()
+                if s and _HAS_WORD.match(ftext, s - 1):
+                    continue                                # inside a word
                 k = bisect.bisect_left(taken, (e, e))      # mentions starting before e …
                 if k and taken[k - 1][1] > s:               # … the last of which reaches past s
                     continue
@@ -252,6 +300,20 @@ class Recognizer:
         Matching runs over a compact copy of the chunk (white-space runs and line breaks become
         one space) so a name broken across lines is still found; offsets map back through tokens.
         """
+        if j - i == 1 and tokens[i].text[0].isupper() and not self._extension_follows(text, tokens, j):
+            # one capitalised word (most chunks): the word is a name, or the word with the full
+            # stop after it ("Ky.", "Calif."), or nothing; the same answer as the general case
+            tok = tokens[i]
+            end = tok.end
+            key = ftext[tok.start:end]
+            if end < len(text) and text[end] == "." and self._entries(key + "."):
+                entries = self._usable(key + ".", text[tok.start:end + 1], after_comma_first)
+                if entries is not None:
+                    return [(0, 1, key + ".", entries, tok.start, end + 1)]
+            if not self._entries(key):
+                return []
+            entries = self._usable(key, tok.text, after_comma_first)
+            return [(0, 1, key, entries, tok.start, end)] if entries is not None else []
         parts: list[str] = []
         cstart: list[int] = []
         cend: list[int] = []
@@ -275,8 +337,7 @@ class Recognizer:
             parts.append(".")
             pos += 1
             tail_end[pos] = last.end + 1
-        elif j < len(tokens) and tokens[j].sent == last.sent and text[last.end:tokens[j].start].isspace() \
-                and tokens[j].text.lower() in LOWER_EXTENSIONS and tokens[j].text.islower():
+        elif self._extension_follows(text, tokens, j):
             # a division's generic word in lower case: "Shimane prefecture", "Washington state"
             ext = tokens[j]
             parts.append(" " + ftext[ext.start:ext.end])
@@ -306,7 +367,7 @@ class Recognizer:
                         continue
                 surface = text[tok.start:end]
                 entries = self._usable(key, surface, after_comma_first and k == 0)
-                if not entries:
+                if entries is None:
                     continue
                 if best is None or ce > best[6]:
                     q = index_of_end.get(end, index_of_end.get(end - 1, min(k, n - 1) if end < tok.end else n - 1))
@@ -318,8 +379,26 @@ class Recognizer:
                 k += 1
         return found
 
+    @staticmethod
+    def _extension_follows(text: str, tokens: list[_Tok], j: int) -> bool:
+        """Token j is a division's generic word in lower case right after the chunk ending at
+        token j-1: "Shimane prefecture", "Washington state"."""
+        if j >= len(tokens):
+            return False
+        ext, last = tokens[j], tokens[j - 1]
+        return ext.sent == last.sent and ext.text.islower() and ext.text in LOWER_EXTENSIONS \
+            and text[last.end:ext.start].isspace()
+
     def _strong(self, key: str) -> bool:
         """A name that means a country, division, capital, big city or named sea before anything else."""
+        hit = self._strong_cache.get(key)
+        if hit is None:
+            hit = self._strong_cache[key] = self._is_strong(key)
+            if len(self._strong_cache) > 100_000:
+                self._strong_cache.clear()
+        return hit
+
+    def _is_strong(self, key: str) -> bool:
         for place, flags in self._entries(key):
             if flags & DEMONYM:
                 return True
@@ -337,6 +416,11 @@ class Recognizer:
             before, gap_before = None, ""    # a skipped word stands between: not adjacent
         after_comma = text[max(0, chunk[0].start - 3):chunk[0].start].strip() == ","
         matches = self._matches(text, ftext, tokens, i, j, after_comma)
+        if not matches and j - i == 1:
+            # no name here; only a title before it can still make it a person's ("president Moon")
+            if before is not None and before.text.lower() in TITLES and gap_before in (" ", ". "):
+                persons.add(chunk[0].text)
+            return []
         words = [t.text.lower() for t in chunk]
         first_title = words[0] in TITLES
         sent_start = sent_starts.get(chunk[0].sent, 0)
@@ -348,8 +432,8 @@ class Recognizer:
             name_toks = chunk[1:] if first_title else chunk
             persons.update(t.text for t in name_toks)
             return []
-        titled = next((q for q, w in enumerate(words) if w in TITLES and q + 1 < len(words)
-                       and words[q + 1] not in CONNECTORS), None)
+        titled = None if len(words) == 1 else next(
+            (q for q, w in enumerate(words) if w in TITLES and q + 1 < len(words) and words[q + 1] not in CONNECTORS), None)
         if titled is not None:
             # "Salvation Army Captain Adam Moore": what follows the title is a person
             persons.update(t.text for t in chunk[titled + 1:])
@@ -367,9 +451,12 @@ class Recognizer:
 
         out = []
         sent = chunk[0].sent
-        covered = sum(m[1] - m[0] for m in matches)
-        connectors = sum(1 for w in words if w in CONNECTORS or w in HYPHEN_CONNECTORS)
-        whole = covered + connectors >= len(chunk)
+        if len(chunk) == 1:
+            whole = True      # one word, and it matched
+        else:
+            covered = sum(m[1] - m[0] for m in matches)
+            connectors = sum(1 for w in words if w in CONNECTORS or w in HYPHEN_CONNECTORS)
+            whole = covered + connectors >= len(chunk)
         if whole and len(matches) > 1:
             # several names side by side are places only when each could stand alone
             # ("Pyongyang-Washington talks"); "Michael Thomas" is a person
@@ -377,8 +464,8 @@ class Recognizer:
                 text[matches[q][5]:matches[q + 1][4]] in ("-", "/", "–") for q in range(len(matches) - 1))
         for (a, b, key, entries, start, end) in matches:
             kind = "toponym"
-            if all(flags & DEMONYM for _, flags in entries):
-                if any(flags & AMBIGUOUS for _, flags in entries) and (sent_initial and a == 0 or titlecase):
+            if entries.all_flags & DEMONYM:
+                if entries.any_flags & AMBIGUOUS and (sent_initial and a == 0 or titlecase):
                     continue
                 out.append(Mention(start, end, text[start:end], sent, "demonym", key))
                 continue
@@ -428,7 +515,7 @@ class Recognizer:
                                         for p, _ in self._entries(key))
 
     def _single_word_ok(self, text, tok, word, key, entries, sent_initial, titlecase, before) -> bool:
-        if any(flags & EXACT_CASE for _, flags in entries):
+        if entries.any_flags & EXACT_CASE:
             return True       # "Ky.", "La.", "US": written exactly as the abbreviation
         if word in STOP or word in QUALIFIERS:
             return False
@@ -437,9 +524,9 @@ class Recognizer:
         if tok.text.isupper() and len(tok.text) <= 5 and not titlecase:
             # "AMLO", "SUV": an acronym, not the town that shares its letters; a capital or a
             # country in capitals is a dateline or a headline ("KYIV (AP) —", "ROME, Italy")
-            return any(p.feature_type in (CAPITAL, COUNTRY) and f & PRIMARY for p, f in entries)
+            return any(p.feature_type in (CAPITAL, COUNTRY) and f & PRIMARY for p, f in entries.entries)
         common = word in self.common
-        strong = self._strong(key) and (not common or any(f & PRIMARY for _, f in entries))
+        strong = self._strong(key) and (not common or entries.any_flags & PRIMARY)
         if not strong:
             after = _WORD_AFTER.match(text, tok.end)
             if (after and after.group(1).lower() in SPEECH) or (before is not None and before.text.lower() in SPEECH):

@@ -37,6 +37,21 @@ def _pop_score(pop: int) -> float:
     return math.log10(pop + 1) / 7.0   # 0 for none, 1 for 10 million
 
 
+_NEAR_TYPES = frozenset({CITY, ADMIN2, REGION, WATER})
+
+
+@dataclass(frozen=True, slots=True)
+class _KeyCandidates:
+    places: tuple[Place, ...]
+    scores: tuple[float, ...]      # priors, divisions already yielded to their cities
+    whys: tuple[str, ...]
+    first: int                     # index of the best prior (-1: no candidates)
+    margin: float                  # its lead over the runner-up
+    lat: np.ndarray                # the candidates' coordinates in radians and ids, for distances
+    lon: np.ndarray
+    ids: np.ndarray
+
+
 @dataclass(slots=True)
 class _Scored:
     place: Place
@@ -64,6 +79,7 @@ class Resolver:
             raise ValueError(f"unknown kind(s) of evidence: {', '.join(sorted(unknown))}; "
                              f"choose from {', '.join(sorted(EVIDENCE))}")
         self.evidence = frozenset(evidence)
+        self._by_key: dict[str, _KeyCandidates] = {}
 
     # --- candidates ---------------------------------------------------------------------------
     def candidates(self, mention: Mention) -> list[tuple[Place, int]]:
@@ -107,27 +123,41 @@ class Resolver:
         return _Scored(place, flags, s, why)
 
     # --- resolution ----------------------------------------------------------------------------
-    def resolve(self, text: str, mentions: list[Mention]) -> list[Resolution]:
-        cand_lists = [self.candidates(m) for m in mentions]
-        scored = []
-        for m, cands in zip(mentions, cand_lists):
-            n_same = len(cands)
-            s = [self.prior(p, f, n_same) for p, f in cands]
+    def key_candidates(self, key: str) -> "_KeyCandidates":
+        """The candidates of one gazetteer key with their priors, ordered as the index gives them.
+        Cached: a key's candidates and priors do not depend on the document."""
+        hit = self._by_key.get(key)
+        if hit is None:
+            cands = self.candidates(Mention(0, 0, key, 0, key=key))
+            s = [self.prior(p, f, len(cands)) for p, f in cands]
             if "divisions_yield_to_cities" in self.evidence:
                 self._demote_divisions_of_cities(s)
-            scored.append(s)
+            scores = [x.score for x in s]
+            first = max(range(len(s)), key=scores.__getitem__) if s else -1
+            margin = scores[first] - max((v for j, v in enumerate(scores) if j != first), default=-9) if s else 0.0
+            places = tuple(x.place for x in s)
+            hit = _KeyCandidates(places, tuple(scores), tuple(x.why for x in s), first, margin,
+                                 np.radians([p.lat for p in places]), np.radians([p.lon for p in places]),
+                                 np.array([p.id for p in places], dtype=np.int64))
+            if len(self._by_key) > 100_000:
+                self._by_key.clear()
+            self._by_key[key] = hit
+        return hit
+
+    def resolve(self, text: str, mentions: list[Mention]) -> list[Resolution]:
+        keys = [m.key or name_key(m.text) for m in mentions]
+        table = {k: self.key_candidates(k) for k in dict.fromkeys(keys)}
+        per_mention = [table[k] for k in keys]
 
         # pass 1: the document's countries and divisions from what is (nearly) unambiguous
-        first = [max(s, key=lambda x: x.score) if s else None for s in scored]
         countries: Counter[str] = Counter()
         admin1s: Counter[tuple[str, str]] = Counter()
         anchors: dict[int, Place] = {}
-        for m, s, best in zip(mentions, scored, first):
-            if best is None:
+        for kc in per_mention:
+            if not kc.places:
                 continue
-            margin = best.score - max((x.score for x in s if x is not best), default=-9)
-            p = best.place
-            if p.feature_type in (COUNTRY,) or margin > 1.0:
+            p, margin = kc.places[kc.first], kc.margin
+            if p.feature_type == COUNTRY or margin > 1.0:
                 if p.country_code:
                     countries[p.country_code] += 1
                 if p.feature_type == ADMIN1:
@@ -136,65 +166,105 @@ class Resolver:
                     anchors.setdefault(p.id, p)     # each place once: cost stays linear
 
         # "Paris, Texas": the second name holds the first
-        pair_bonus = self._pair_patterns(text, mentions, scored) if "patterns" in self.evidence else {}
+        cand_places = [kc.places for kc in per_mention]
+        pair_bonus = self._pair_patterns(text, mentions, cand_places) if "patterns" in self.evidence else {}
         # one sense per discourse: "Paris, Texas" once makes every later "Paris" that Paris
         by_key: dict[str, dict] = {}
         for (i, pid), bonus in pair_bonus.items():
             by_key.setdefault(mentions[i].key or mentions[i].text, {})[pid] = bonus
-        for i, m in enumerate(mentions):
-            for pid, (b, why) in by_key.get(m.key or m.text, {}).items():
-                pair_bonus.setdefault((i, pid), (b * 0.5, why.replace(" says", " says elsewhere in the text")))
+        if by_key:
+            for i, m in enumerate(mentions):
+                for pid, (b, why) in by_key.get(m.key or m.text, {}).items():
+                    pair_bonus.setdefault((i, pid), (b * 0.5, why.replace(" says", " says elsewhere in the text")))
+        bonus_of: dict[int, dict[int, tuple]] = {}
+        for (i, pid), bonus in pair_bonus.items():
+            bonus_of.setdefault(i, {})[pid] = bonus
 
-        anchor_list = list(anchors.values())
-        anchor_ids = np.array([a.id for a in anchor_list])
-        anchor_lat = np.radians([a.lat for a in anchor_list])
-        anchor_lon = np.radians([a.lon for a in anchor_list])
+        # the document's evidence for each distinct name, once however often it is mentioned
+        near = (self._nearest_anchor_km(table, anchors) if anchors and "coherence" in self.evidence else {})
+        use_countries = bool(countries) and "document_countries" in self.evidence
+        use_divisions = bool(admin1s) and "document_divisions" in self.evidence
+        scored: dict[str, tuple] = {}
+        for k, kc in table.items():
+            scores = list(kc.scores)
+            notes: list = [None] * len(scores)
+            near_km = near.get(k)
+            for j, p in enumerate(kc.places):
+                country = division = distance = None
+                if use_countries and p.country_code and p.feature_type != COUNTRY:
+                    c = countries.get(p.country_code, 0)
+                    if c:
+                        scores[j] += min(1.2, 0.6 + 0.2 * c)
+                        country = p.country_code
+                if use_divisions and p.admin1 and p.feature_type not in (ADMIN1, COUNTRY) \
+                        and admin1s.get((p.country_code, p.admin1)):
+                    scores[j] += 1.0
+                    division = True
+                if near_km is not None and p.feature_type in _NEAR_TYPES:
+                    d = near_km[j]
+                    if d < 300:
+                        scores[j] += 0.8 * (1 - d / 300)
+                        distance = d
+                if country or division or distance is not None:
+                    notes[j] = (country, division, distance)
+            scored[k] = (scores, notes)
+
         results = []
-        for idx, (m, s) in enumerate(zip(mentions, scored)):
-            if not s:
+        shared: dict[str, Resolution] = {}
+        for idx, (m, k) in enumerate(zip(mentions, keys)):
+            kc = table[k]
+            if not kc.places:
                 results.append(Resolution(m, None, 0.0, "no gazetteer entry"))
                 continue
-            near_km = self._nearest_anchor_km(s, anchor_ids, anchor_lat, anchor_lon) if len(anchors) and len(s) > 1 else None
-            if "coherence" not in self.evidence:
-                near_km = None
-            for k, x in enumerate(s):
-                p = x.place
-                if p.country_code and countries and "document_countries" in self.evidence:
-                    c = countries.get(p.country_code, 0)
-                    if c and p.feature_type != COUNTRY:
-                        x.score += min(1.2, 0.6 + 0.2 * c)
-                        x.why += f"; in {p.country_code}, named in the text"
-                if p.admin1 and admin1s.get((p.country_code, p.admin1)) and p.feature_type not in (ADMIN1, COUNTRY) \
-                        and "document_divisions" in self.evidence:
-                    x.score += 1.0
-                    x.why += "; in a division named in the text"
-                if near_km is not None and p.feature_type in (CITY, ADMIN2, REGION, WATER):
-                    near = near_km[k]
-                    if near < 300:
-                        x.score += 0.8 * (1 - near / 300)
-                        x.why += f"; {near:.0f} km from other places in the text"
-                bonus = pair_bonus.get((idx, p.id))
-                if bonus:
-                    x.score += bonus[0]
-                    x.why = bonus[1]
-            s.sort(key=lambda x: -x.score)
-            best = s[0]
-            # confidence: the chosen candidate's share of a softmax over the scores
-            z = sum(math.exp(min(50.0, x.score - best.score)) for x in s)
-            conf = 1.0 / z
-            if len(s) == 1:
-                conf = 0.95 if best.score >= 1.0 else 0.75
-            alts = tuple(Candidate(x.place, round(math.exp(x.score - best.score) / z, 4))
-                         for x in s[1:1 + MAX_ALTERNATIVES])
-            reason = best.why
-            if len(s) > 1 and "largest population" not in reason and best.place.feature_type == CITY:
-                reason += f" (chosen among {len(s)} places so named)"
-            results.append(Resolution(m, best.place, round(conf, 4), reason, alts))
+            bonus = bonus_of.get(idx)
+            if bonus is None and k in shared:
+                r = shared[k]
+                results.append(Resolution(m, r.place, r.confidence, r.reason, r.alternatives))
+                continue
+            scores, notes = scored[k]
+            if bonus:
+                scores = [v + bonus[p.id][0] if p.id in bonus else v for v, p in zip(scores, kc.places)]
+            r = self._choose(m, kc, scores, notes, bonus)
+            if bonus is None:
+                shared[k] = r
+            results.append(r)
         if self.network is not None or "focus" not in self.evidence:
-            return self._finish_unknowns(mentions, scored, results)
+            return self._finish_unknowns(mentions, cand_places, results)
         return self._place_unknowns_at_focus(results)
 
-    def _finish_unknowns(self, mentions, scored, results: list[Resolution]) -> list[Resolution]:
+    @staticmethod
+    def _choose(m: Mention, kc: "_KeyCandidates", scores: list[float], notes: list, bonus: dict | None) -> Resolution:
+        order = sorted(range(len(scores)), key=lambda j: -scores[j])   # stable: ties keep index order
+        b = order[0]
+        top = scores[b]
+        # confidence: the chosen candidate's share of a softmax over the scores
+        if len(scores) > 24:     # a common name ("Washington"): many candidates, vectorised
+            z = float(np.exp(np.minimum(50.0, np.array(scores) - top)).sum())
+        else:
+            z = sum(math.exp(min(50.0, v - top)) for v in scores)
+        conf = 1.0 / z
+        if len(scores) == 1:
+            conf = 0.95 if top >= 1.0 else 0.75
+        alts = tuple(Candidate(kc.places[j], round(math.exp(scores[j] - top) / z, 4))
+                     for j in order[1:1 + MAX_ALTERNATIVES])
+        place = kc.places[b]
+        if bonus and place.id in bonus:
+            reason = bonus[place.id][1]
+        else:
+            reason = kc.whys[b]
+            if notes[b] is not None:
+                country, division, distance = notes[b]
+                if country:
+                    reason += f"; in {country}, named in the text"
+                if division:
+                    reason += "; in a division named in the text"
+                if distance is not None:
+                    reason += f"; {distance:.0f} km from other places in the text"
+        if len(scores) > 1 and "largest population" not in reason and place.feature_type == CITY:
+            reason += f" (chosen among {len(scores)} places so named)"
+        return Resolution(m, place, round(conf, 4), reason, alts)
+
+    def _finish_unknowns(self, mentions, cand_places, results: list[Resolution]) -> list[Resolution]:
         """Names with no gazetteer entry at all: the network geocoder's answer when it is on and
         answers, else (evidence "focus") the article's main place."""
         from_network: dict[int, Place] = {}
@@ -202,8 +272,8 @@ class Resolver:
             hint_counts = Counter(r.place.country_code for r in results if r.place is not None and r.place.country_code)
             hint = hint_counts.most_common(1)[0][0] if hint_counts else None
             asked: dict[str, Place | None] = {}
-            for idx, (m, s) in enumerate(zip(mentions, scored)):
-                if s or results[idx].place is not None:
+            for idx, (m, cands) in enumerate(zip(mentions, cand_places)):
+                if cands or results[idx].place is not None:
                     continue
                 key = m.key or name_key(m.text)
                 if key not in asked:
@@ -244,14 +314,28 @@ class Resolver:
         return [Resolution(r.mention, focus, 0.1, note) if r.place is None else r for r in results]
 
     @staticmethod
-    def _nearest_anchor_km(s, anchor_ids, anchor_lat, anchor_lon) -> np.ndarray:
-        """For each candidate, the great-circle distance to the nearest other anchor (vectorised)."""
-        lat = np.radians([x.place.lat for x in s])[:, None]
-        lon = np.radians([x.place.lon for x in s])[:, None]
-        h = np.sin((anchor_lat - lat) / 2) ** 2 + np.cos(lat) * np.cos(anchor_lat) * np.sin((anchor_lon - lon) / 2) ** 2
+    def _nearest_anchor_km(table: dict[str, "_KeyCandidates"], anchors: dict[int, Place]) -> dict[str, np.ndarray]:
+        """For each candidate of each ambiguous name, the great-circle distance to the nearest
+        anchor other than itself: one vectorised computation for the whole document."""
+        names = [k for k, kc in table.items() if len(kc.places) > 1]
+        if not names:
+            return {}
+        a_ids = np.fromiter(anchors.keys(), dtype=np.int64, count=len(anchors))
+        a_lat = np.radians([a.lat for a in anchors.values()])
+        a_lon = np.radians([a.lon for a in anchors.values()])
+        lat = np.concatenate([table[k].lat for k in names])[:, None]
+        lon = np.concatenate([table[k].lon for k in names])[:, None]
+        ids = np.concatenate([table[k].ids for k in names])[:, None]
+        h = np.sin((a_lat - lat) / 2) ** 2 + np.cos(lat) * np.cos(a_lat) * np.sin((a_lon - lon) / 2) ** 2
         d = 2 * 6371.0 * np.arcsin(np.sqrt(np.clip(h, 0, 1)))
-        d[np.array([x.place.id for x in s])[:, None] == anchor_ids] = np.inf   # not the candidate itself
-        return d.min(axis=1)
+        d[ids == a_ids] = np.inf   # not the candidate itself
+        nearest = d.min(axis=1).tolist()
+        out, pos = {}, 0
+        for k in names:
+            n = len(table[k].places)
+            out[k] = nearest[pos:pos + n]
+            pos += n
+        return out
 
     @staticmethod
     def _demote_divisions_of_cities(s: list[_Scored]) -> None:
@@ -279,22 +363,22 @@ class Resolver:
                 return cand, entries
         return None, []
 
-    def _pair_patterns(self, text: str, mentions: list[Mention], scored) -> dict:
+    def _pair_patterns(self, text: str, mentions: list[Mention], cand_places) -> dict:
         out = {}
         for i, a in enumerate(mentions):
             nxt = mentions[i + 1] if i + 1 < len(mentions) else None
             label, containers = self._containers_after(text, a, nxt)
             if not containers:
                 continue
-            for x in scored[i]:
+            for x in cand_places[i]:
                 for c in containers:
-                    inside = x.place.country_code == c.country_code and (
-                        c.feature_type == COUNTRY or x.place.admin1 == c.admin1)
-                    if inside and x.place.id != c.id:
-                        out[(i, x.place.id)] = (5.0, f"in {c.name}, as '{a.text}, {label}' says")
+                    inside = x.country_code == c.country_code and (
+                        c.feature_type == COUNTRY or x.admin1 == c.admin1)
+                    if inside and x.id != c.id:
+                        out[(i, x.id)] = (5.0, f"in {c.name}, as '{a.text}, {label}' says")
                         if nxt is not None and nxt.start - a.end <= 3:
-                            for y in scored[i + 1]:
-                                if y.place.id == c.id:
+                            for y in cand_places[i + 1]:
+                                if y.id == c.id:
                                     out[(i + 1, c.id)] = (2.0, f"holds {a.text}, as '{a.text}, {label}' says")
         return out
 

@@ -15,7 +15,8 @@ a b c d f g h i j k l m o p q r t v x y z approx dept est fig univ ave blvd rd h
 
 # a sentence ends at . ! ? before a capital or digit, at a blank line, or at the CJK full stops;
 # a single line break does not end one (wire copy wraps lines mid-sentence)
-_SENTENCE_END = re.compile(r"""[.!?…]+["'”’)\]]*(?=\s+["'“‘(\[]?[A-Z0-9\u00C0-\u024F])|\n[ \t]*\n|[。！？]""")
+# (the leading look-ahead lets the engine skip ordinary characters without trying each branch)
+_SENTENCE_END = re.compile(r"""(?=[.!?…\n。！？])(?:[.!?…]+["'”’)\]]*(?=\s+["'“‘(\[]?[A-Z0-9\u00C0-\u024F])|\n[ \t]*\n|[。！？])""")
 _WORD_BEFORE = re.compile(r"(\w+)\W*$")
 
 

@@ -9,11 +9,13 @@ JSON Lines files (`{"id", "text", "date"?, "url"?, "title"?}` per line) and RSS/
 How it works:
 - The main process only reads the inputs (streaming: generators, never all texts at once), writes
   the journal and assembles the output. Workers (a process pool, or Dask workers) run
-  `geo.pipeline.analyse` + `geo.export.to_feature_collection` on chunks of articles.
-- Every article's result (its FeatureCollection, zlib-compressed, or its error) goes into the
-  journal `OUT.journal.sqlite`, keyed by source path + line/item + a hash of the article's bytes,
-  together with one row per place mention. Commits come every `COMMIT_EVERY` articles, so a run
-  that is interrupted resumes where it stopped; a rerun analyses nothing it has already done.
+  `geo.pipeline.analyse` on chunks of articles and turn each analysis straight into journal rows.
+- Every article's result goes into the journal `OUT.journal.sqlite`, keyed by source path +
+  line/item + a hash of the article's bytes: its status or error, one row per place it names
+  (the place, and its mentions there with their sentences) and its events, relations and areas
+  (GeoJSON, zlib-compressed). A chunk's results are written as one unit and commits come every
+  `COMMIT_EVERY` articles, so a run that is interrupted resumes where it stopped; a rerun analyses
+  nothing it has already done.
 - The output is assembled from the journal with SQL, streaming: one feature per distinct place
   across all the articles of this run (same gazetteer place id, or the same coordinates for
   places without one), listing every mention; then the events, relations and areas of each article
@@ -27,6 +29,7 @@ import argparse
 import concurrent.futures as cf
 import csv
 import email.utils
+import gc
 import hashlib
 import json
 import os
@@ -48,7 +51,7 @@ FEED_SUFFIXES = frozenset({".xml", ".rss", ".atom"})
 FOLDER_SUFFIXES = ARTICLE_SUFFIXES | JSONL_SUFFIXES | FEED_SUFFIXES
 
 CHUNK = 64                   # articles per task
-COMMIT_EVERY = 200           # articles per journal transaction
+COMMIT_EVERY = 1000          # articles per journal transaction
 IN_FLIGHT_PER_WORKER = 3     # chunks queued per worker: keeps workers busy, memory bounded
 PIECE_CHARS = 50_000         # longer articles are analysed in pieces (README: "Very long articles")
 MAX_FEED_BYTES = 8 * MAX_ARTICLE_BYTES
@@ -60,7 +63,11 @@ WORKER_FAILED = "worker failed"
 # Reading the inputs: a stream of article and error records
 
 def _key(source: str, where: str, data: bytes) -> str:
-    return f"{source}|{where}|{hashlib.sha1(data).hexdigest()[:20]}"
+    """The journal's key of an input record: where it is and what it holds (short, so the
+    journal's indexes stay small)."""
+    h = hashlib.blake2b(f"{source}|{where}|".encode("utf-8", "surrogatepass"), digest_size=12)
+    h.update(data)
+    return h.hexdigest()
 
 
 def _error(source: str, where: str, rec_id, message: str, data: bytes = b"") -> dict:
@@ -153,21 +160,27 @@ def iter_jsonl(path: Path):
                 continue
             if not raw.strip():
                 continue
-            try:
-                obj = read_json_line(raw)
-            except InputError as e:
-                rid = e.record_id if e.record_id is not None else lineno
-                yield _error(source, where, rid, f"line {lineno}: {e}", raw)
-                continue
-            rec_id, text = obj.get("id"), obj["text"]
-
-            def s(k):
-                v = obj.get(k)
-                return v if isinstance(v, str) else ""
+            # the line is parsed by the worker (read_json_record): the main process only hashes it
             yield {"kind": "article", "key": _key(source, where, raw), "source": source,
-                   "id": str(rec_id) if rec_id is not None else f"{path.stem}:{lineno}", "text": text,
-                   "title": s("title"), "date": normalise_date(obj.get("date")), "url": s("url"),
-                   "timezone": s("timezone")}
+                   "id": f"{path.stem}:{lineno}", "json": raw, "lineno": lineno}
+
+
+def read_json_record(item: dict) -> dict:
+    """The article of a JSON Lines record: id, text, title, date, url, timezone (InputError if
+    the line is not a usable record)."""
+    lineno = item["lineno"]
+    try:
+        obj = read_json_line(item["json"])
+    except InputError as e:
+        rid = e.record_id if e.record_id is not None else lineno
+        raise InputError(f"line {lineno}: {e}", rid) from None
+
+    def s(k):
+        v = obj.get(k)
+        return v if isinstance(v, str) else ""
+    rec_id = obj.get("id")
+    return {"id": str(rec_id) if rec_id is not None else item["id"], "text": obj["text"], "title": s("title"),
+            "date": normalise_date(obj.get("date")), "url": s("url"), "timezone": s("timezone")}
 
 
 _XML_DANGER = re.compile(rb"<!\s*(DOCTYPE|ENTITY)", re.I)
@@ -314,6 +327,9 @@ def init_worker() -> None:
 def _load_gazetteer() -> None:
     from gazetteer.index import Gazetteer
     Gazetteer.load()          # shared per process: a second call returns the loaded index
+    # An article allocates thousands of short-lived objects and makes no reference cycles, so
+    # the default collector (every 700 allocations) spends ~8 % of a worker's time finding none.
+    gc.set_threshold(100_000, 50, 100)
 
 
 def split_text(text: str, limit: int = PIECE_CHARS) -> list[tuple[int, str]]:
@@ -343,26 +359,35 @@ def place_key(props: dict, coords) -> str:
     return f"c{coords[0]:.6f},{coords[1]:.6f}"
 
 
+def analyse_pieces(text: str, **meta) -> list[tuple[int, "Analysis"]]:
+    """`analyse` over the text, in pieces for very long texts: (offset of the piece, its analysis)."""
+    from geo.pipeline import analyse
+    if len(text) <= PIECE_CHARS:
+        return [(0, analyse(text, **meta))]
+    return [(offset, analyse(piece, **meta)) for offset, piece in split_text(text) if piece.strip()]
+
+
+def _shift_provenance(feature: dict, offset: int) -> dict:
+    prov = feature["properties"].get("provenance") or {}
+    if offset and prov.get("sentence_offsets"):
+        prov["sentence_offsets"] = [[a + offset, b + offset] for a, b in prov["sentence_offsets"]]
+    return feature
+
+
 def analyse_to_fc(text: str, **meta) -> dict:
     """`analyse` + `to_feature_collection`, in pieces for very long texts (offsets shifted back)."""
     from geo.export import to_feature_collection
-    from geo.pipeline import analyse
-    pieces = split_text(text) if len(text) > PIECE_CHARS else [(0, text)]
-    if len(pieces) == 1:
-        return to_feature_collection(analyse(text, **meta))
+    pieces = analyse_pieces(text, **meta)
+    if len(pieces) == 1 and pieces[0][0] == 0:
+        return to_feature_collection(pieces[0][1])
     places: dict[str, dict] = {}
     extras: list[dict] = []
-    for offset, piece in pieces:
-        if not piece.strip():
-            continue
-        fc = to_feature_collection(analyse(piece, **meta))
+    for offset, analysis in pieces:
+        fc = to_feature_collection(analysis)
         for f in fc["features"]:
             props = f["properties"]
             if props.get("kind") != "place":
-                prov = props.get("provenance") or {}
-                if offset and prov.get("sentence_offsets"):
-                    prov["sentence_offsets"] = [[a + offset, b + offset] for a, b in prov["sentence_offsets"]]
-                extras.append(f)
+                extras.append(_shift_provenance(f, offset))
                 continue
             for m in props["mentions"]:
                 m["start"] += offset
@@ -377,8 +402,44 @@ def analyse_to_fc(text: str, **meta) -> dict:
     return {"type": "FeatureCollection", "features": list(places.values()) + extras}
 
 
-def _dumps(obj) -> str:
-    return json.dumps(obj, ensure_ascii=False, separators=(",", ":"))
+_COMPACT_JSON = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+_dumps = _COMPACT_JSON.encode      # one encoder for every record: json.dumps with options builds one per call
+
+
+def journal_rows(article_id: str, pieces: list[tuple[int, "Analysis"]]) -> tuple[list[list], list[str]]:
+    """What the journal keeps of one article, straight from its analyses (no FeatureCollection
+    in between: this runs for every article of a batch).
+
+    Places: [place_key, geometry JSON, properties JSON, index of first appearance, confidence,
+    mention count, the mentions as comma-joined JSON objects]. Extras: the events, relations and
+    areas as GeoJSON feature strings carrying `article_id`."""
+    from geo.export import extra_features, place_point
+    places: dict[str, list] = {}
+    extras: list[str] = []
+    for offset, analysis in pieces:
+        doc = analysis.document
+        for g in analysis.places:
+            p = g.place
+            point = place_point(p)
+            pk = f"g{p.id}" if p.id >= 0 else f"c{point[0]:.6f},{point[1]:.6f}"
+            mentions = [_dumps({"article_id": article_id, "start": m.start + offset, "end": m.end + offset,
+                                "text": m.text, "kind": m.kind, "sentence": doc.sentence_text(m.sentence)})
+                        for m in g.mentions]
+            conf = round(g.confidence, 3)
+            row = places.get(pk)
+            if row is None:
+                props = {"kind": "place", "name": p.name, "place_id": p.id, "geonameid": p.geonameid,
+                         "feature_type": p.feature_type, "country_code": p.country_code, "source": p.source}
+                places[pk] = [pk, _dumps({"type": "Point", "coordinates": point}), _dumps(props), len(places),
+                              conf, mentions]
+            else:
+                row[4] = max(row[4], conf)
+                row[5].extend(mentions)
+        for f in extra_features(analysis):
+            f = _shift_provenance(f, offset)
+            extras.append(_dumps({**f, "properties": {**f["properties"], "article_id": article_id}}))
+    rows = [[pk, geom, props, fidx, conf, len(ms), ",".join(ms)] for pk, geom, props, fidx, conf, ms in places.values()]
+    return rows, extras
 
 
 def analyse_item(item: dict) -> dict:
@@ -386,6 +447,10 @@ def analyse_item(item: dict) -> dict:
     t0 = time.perf_counter()
     key = item["key"]
     try:
+        if "json" in item:
+            item = {**item, **read_json_record(item)}
+        if not item.get("date") and item.get("default_date"):
+            item = {**item, "date": item["default_date"]}
         if "raw" in item:
             text, html_title = read_article(item["raw"], item.get("name") or "input")
         else:
@@ -399,39 +464,27 @@ def analyse_item(item: dict) -> dict:
         if limit and len(text) > limit:
             raise InputError(f"article {item['id']}: {len(text):,} characters is more than --max-chars {limit:,}")
         aid = item["id"]
-        fc = analyse_to_fc(text, title=item.get("title") or html_title or None, date=item.get("date") or None,
-                           article_id=aid, url=item.get("url") or None, source=item.get("source") or None,
-                           timezone=item.get("timezone") or None)
-        places, extras = [], []
-        for fidx, f in enumerate(fc["features"]):
-            props = f["properties"]
-            if props.get("kind") != "place":
-                ef = dict(f)
-                ef["properties"] = dict(props, article_id=aid)
-                extras.append(_dumps(ef))
-                continue
-            coords = f["geometry"]["coordinates"]
-            base = {k: props.get(k) for k in ("kind", "name", "place_id", "geonameid", "feature_type",
-                                              "country_code", "source")}
-            mentions = [(_dumps({"article_id": aid, "start": m["start"], "end": m["end"], "text": m["text"],
-                                 "kind": m.get("kind", "toponym"), "sentence": m.get("sentence", "")}), midx)
-                        for midx, m in enumerate(props.get("mentions", []))]
-            places.append((place_key(props, coords), _dumps(f["geometry"]), _dumps(base), fidx,
-                           float(props.get("confidence") or 0.0), mentions))
+        pieces = analyse_pieces(text, title=item.get("title") or html_title or None, date=item.get("date") or None,
+                                article_id=aid, url=item.get("url") or None, source=item.get("source") or None,
+                                timezone=item.get("timezone") or None)
+        places, extras = journal_rows(aid, pieces)
         return {"key": key, "status": "ok", "error": None, "title": item.get("title") or html_title,
-                "fc": zlib.compress(_dumps(fc).encode("utf-8"), 6), "places": places,
-                "extras": zlib.compress(",".join(extras).encode("utf-8"), 6) if extras else None,
+                "id": aid, "date": item.get("date") or "", "url": item.get("url") or "",
+                "places": places, "extras": zlib.compress(",".join(extras).encode("utf-8"), 6) if extras else None,
                 "seconds": time.perf_counter() - t0}
     except InputError as e:
         msg = str(e)
+        if e.record_id is not None:
+            item = {**item, "id": str(e.record_id)}
     except RecursionError:
         msg = "analysis failed: recursion too deep"
     except MemoryError:
         msg = "analysis failed: out of memory"
     except Exception as e:          # noqa: BLE001 - bad input must never stop the batch
         msg = f"analysis failed: {type(e).__name__}: {e}"
-    return {"key": key, "status": "error", "error": msg, "title": item.get("title") or "", "fc": None,
-            "places": [], "extras": None, "seconds": time.perf_counter() - t0}
+    return {"key": key, "status": "error", "error": msg, "title": item.get("title") or "", "id": item["id"],
+            "date": item.get("date") or "", "url": item.get("url") or "", "places": [], "extras": None,
+            "seconds": time.perf_counter() - t0}
 
 
 def analyse_chunk(items: list[dict]) -> list[dict]:
@@ -442,14 +495,15 @@ def analyse_chunk(items: list[dict]) -> list[dict]:
 # ---------------------------------------------------------------------------------------------
 # The journal
 
+JOURNAL_VERSION = 2       # PRAGMA user_version of the journal's layout
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS articles(
     key TEXT PRIMARY KEY, source TEXT, article_id TEXT, title TEXT, date TEXT, url TEXT,
-    status TEXT NOT NULL, error TEXT, fc BLOB, extras BLOB, seconds REAL, run INTEGER);
+    status TEXT NOT NULL, error TEXT, extras BLOB, seconds REAL, run INTEGER);
+-- one row per article and place: its mentions there, as comma-joined JSON objects
 CREATE TABLE IF NOT EXISTS mentions(
-    article_key TEXT NOT NULL, place_key TEXT NOT NULL, fidx INTEGER, midx INTEGER, conf REAL, mention TEXT);
+    article_key TEXT NOT NULL, place_key TEXT NOT NULL, fidx INTEGER, conf REAL, n INTEGER, mentions TEXT);
 CREATE INDEX IF NOT EXISTS mentions_place ON mentions(place_key);
-CREATE INDEX IF NOT EXISTS mentions_article ON mentions(article_key);
 CREATE TABLE IF NOT EXISTS places(place_key TEXT PRIMARY KEY, geometry TEXT, props TEXT);
 CREATE TABLE IF NOT EXISTS runs(run INTEGER PRIMARY KEY, started REAL, args TEXT);
 """
@@ -473,7 +527,16 @@ class Journal:
         self.db = sqlite3.connect(str(path), timeout=60)
         self.db.execute("PRAGMA journal_mode=WAL")
         self.db.execute("PRAGMA synchronous=NORMAL")
+        version = self.db.execute("PRAGMA user_version").fetchone()[0]
+        has_tables = self.db.execute("SELECT 1 FROM sqlite_master WHERE name = 'articles'").fetchone()
+        if has_tables and version != JOURNAL_VERSION:
+            # written by an older version of this command: its results cannot be read back, so
+            # they are analysed again (the journal only ever saves time)
+            print(f"note: {path} has an older layout; starting it afresh", file=sys.stderr)
+            self.db.executescript("DROP TABLE IF EXISTS mentions; DROP TABLE IF EXISTS places; "
+                                  "DROP TABLE IF EXISTS articles; DROP TABLE IF EXISTS runs;")
         self.db.executescript(SCHEMA)
+        self.db.execute(f"PRAGMA user_version = {JOURNAL_VERSION}")
         # The articles of this run, in input order: the output is assembled from these.
         self.db.executescript("DROP TABLE IF EXISTS current; CREATE TABLE current(key TEXT PRIMARY KEY, seq INTEGER);")
         cur = self.db.execute("INSERT INTO runs(started, args) VALUES (?, ?)", (time.time(), " ".join(sys.argv)))
@@ -481,19 +544,40 @@ class Journal:
         self.db.commit()
         self.seq = 0
         self.uncommitted = 0
-        self.in_article = False
+        self.in_chunk = False
+        # place keys this run has written (or found) in `places`: most articles name places
+        # written before, and their rows need no statement (one key per distinct place: small)
+        self.places_written: set[str] = set()
 
-    def mark(self, rec: dict) -> str:
-        """Add an input record to this run: "dup" (seen in this run), "done" (journalled) or "new"."""
-        key = rec["key"]
-        cur = self.db.execute("INSERT OR IGNORE INTO current(key, seq) VALUES (?, ?)", (key, self.seq))
-        self.seq += 1
-        if cur.rowcount == 0:
-            return "dup"
-        row = self.db.execute("SELECT error FROM articles WHERE key = ?", (key,)).fetchone()
-        if row is None or (row[0] or "").startswith(WORKER_FAILED):
-            return "new"          # never done, or a worker died on it (maybe out of memory): try again
-        return "done"
+    def mark(self, recs: list[dict]) -> list[str]:
+        """Add input records to this run, in order; for each: "dup" (seen before in this run),
+        "done" (its result is in the journal) or "new". Three statements for the whole list."""
+        out: list[str] = []
+        for start in range(0, len(recs), 500):      # SQLite's limit on parameters per statement
+            out.extend(self._mark(recs[start:start + 500]))
+        return out
+
+    def _mark(self, recs: list[dict]) -> list[str]:
+        keys = [r["key"] for r in recs]
+        marks = ",".join("?" * len(keys))
+        seen = {k for (k,) in self.db.execute(f"SELECT key FROM current WHERE key IN ({marks})", keys)}
+        states, fresh = [], []
+        for k in keys:
+            if k in seen:
+                states.append("dup")
+                continue
+            seen.add(k)
+            fresh.append((k, self.seq))
+            self.seq += 1
+            states.append("")
+        self.db.executemany("INSERT INTO current(key, seq) VALUES (?, ?)", fresh)
+        done = {k: err for k, err in self.db.execute(
+            f"SELECT key, error FROM articles WHERE key IN ({marks})", keys)}
+        for q, k in enumerate(keys):
+            if not states[q]:
+                # never done, or a worker died on it (maybe out of memory): try again
+                states[q] = "done" if k in done and not (done[k] or "").startswith(WORKER_FAILED) else "new"
+        return states
 
     def write_error(self, rec: dict) -> None:
         self.db.execute("INSERT OR REPLACE INTO articles(key, source, article_id, title, date, url, status, error, run)"
@@ -501,36 +585,47 @@ class Journal:
                         (rec["key"], rec["source"], rec["id"], rec["error"], self.run))
         self._tick()
 
-    def write_result(self, item: dict, res: dict) -> None:
+    def write_results(self, items: list[dict], results: list[dict]) -> None:
+        """The results of a chunk of articles, as one unit: an interrupt while writing them rolls
+        back just this chunk, whose articles the next run analyses again."""
         db = self.db
         if not db.in_transaction:
             db.execute("BEGIN")
-        db.execute("SAVEPOINT article")       # an interrupt mid-article rolls back just this article
-        self.in_article = True
-        db.execute("DELETE FROM mentions WHERE article_key = ?", (item["key"],))
-        db.execute("INSERT OR REPLACE INTO articles(key, source, article_id, title, date, url, status, error, fc, extras,"
-                   " seconds, run) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                   (item["key"], item["source"], item["id"], res.get("title") or "", item.get("date") or "",
-                    item.get("url") or "", res["status"], res["error"], res["fc"], res["extras"], res["seconds"],
-                    self.run))
-        for pk, geom, props, fidx, conf, mentions in res["places"]:
-            db.execute("INSERT OR IGNORE INTO places(place_key, geometry, props) VALUES (?, ?, ?)", (pk, geom, props))
-            db.executemany("INSERT INTO mentions(article_key, place_key, fidx, midx, conf, mention) VALUES (?, ?, ?, ?, ?, ?)",
-                           [(item["key"], pk, fidx, midx, conf, m) for m, midx in mentions])
-        db.execute("RELEASE article")
-        self.in_article = False
-        self._tick()
+        db.execute("SAVEPOINT chunk")
+        self.in_chunk = True
+        # (no old mention rows to delete: an article is analysed again only when the journal holds
+        # no result for it, or a "worker failed" error, which has none)
+        db.executemany("INSERT OR REPLACE INTO articles(key, source, article_id, title, date, url, status, error, extras,"
+                       " seconds, run) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                       [(it["key"], it["source"], res.get("id", it["id"]), res.get("title") or "",
+                         res.get("date", it.get("date")) or "", res.get("url", it.get("url")) or "", res["status"],
+                         res["error"], res["extras"], res["seconds"], self.run)
+                        for it, res in zip(items, results)])
+        new_places = {}
+        for res in results:
+            for row in res["places"]:
+                if row[0] not in self.places_written:
+                    new_places[row[0]] = row[:3]
+        if new_places:
+            db.executemany("INSERT OR IGNORE INTO places(place_key, geometry, props) VALUES (?, ?, ?)",
+                           list(new_places.values()))
+        db.executemany("INSERT INTO mentions(article_key, place_key, fidx, conf, n, mentions) VALUES (?, ?, ?, ?, ?, ?)",
+                       [(it["key"], row[0], *row[3:]) for it, res in zip(items, results) for row in res["places"]])
+        db.execute("RELEASE chunk")
+        self.in_chunk = False
+        self.places_written.update(new_places)
+        self._tick(len(items))
 
-    def _tick(self) -> None:
-        self.uncommitted += 1
+    def _tick(self, n: int = 1) -> None:
+        self.uncommitted += n
         if self.uncommitted >= COMMIT_EVERY:
             self.commit()
 
     def commit(self) -> None:
-        if self.in_article:
-            self.db.execute("ROLLBACK TO article")
-            self.db.execute("RELEASE article")
-            self.in_article = False
+        if self.in_chunk:
+            self.db.execute("ROLLBACK TO chunk")
+            self.db.execute("RELEASE chunk")
+            self.in_chunk = False
         self.db.commit()
         self.uncommitted = 0
 
@@ -548,6 +643,9 @@ class LocalEngine:
         import multiprocessing
         self.workers = workers
         self._ctx = multiprocessing.get_context("forkserver")
+        # workers fork from a server that has already loaded what they need (no effect if this
+        # process started its fork server earlier; the workers then load it themselves)
+        self._ctx.set_forkserver_preload(["geo.warm"])
         self.pool = self._new_pool()
 
     def _new_pool(self):
@@ -633,17 +731,15 @@ def run_batch(inputs, out, *, workers: int | None = None, engine: str = "local",
                         for it in items:
                             pending[eng.submit([it])] = [it]
                         continue
-                    results = [{"key": items[0]["key"], "status": "error", "fc": None, "places": [], "extras": None,
+                    results = [{"key": items[0]["key"], "status": "error", "places": [], "extras": None,
                                 "error": f"{WORKER_FAILED}: {type(e).__name__}: {e}", "title": "", "seconds": 0.0}]
-                for it, res in zip(items, results):
-                    journal.write_result(it, res)
-                    stats["analysed"] += 1
-                    bar.update(1)
+                journal.write_results(items, results)
+                stats["analysed"] += len(items)
+                bar.update(len(items))
 
-    try:
-        for rec in iter_inputs(inputs):
-            stats["inputs"] += 1
-            state = journal.mark(rec)
+    def dispatch(recs: list[dict]):
+        nonlocal batch, eng
+        for rec, state in zip(recs, journal.mark(recs)):
             if state == "dup":
                 stats["duplicates"] += 1
                 continue
@@ -655,8 +751,8 @@ def run_batch(inputs, out, *, workers: int | None = None, engine: str = "local",
                 journal.write_error(rec)
                 bar.update(1)
                 continue
-            if default_date and not rec.get("date"):
-                rec["date"] = default_date
+            if default_date:
+                rec["default_date"] = default_date
             if max_chars:
                 rec["max_chars"] = max_chars
             batch.append(rec)
@@ -666,6 +762,17 @@ def run_batch(inputs, out, *, workers: int | None = None, engine: str = "local",
                 pending[eng.submit(batch)] = batch
                 batch = []
                 drain(eng.workers * IN_FLIGHT_PER_WORKER)
+
+    try:
+        read: list[dict] = []
+        for rec in iter_inputs(inputs):
+            stats["inputs"] += 1
+            read.append(rec)
+            if len(read) >= chunk:
+                dispatch(read)
+                read = []
+        if read:
+            dispatch(read)
         if batch:
             if eng is None:
                 eng = _engine(engine, workers, scheduler)
@@ -718,7 +825,7 @@ def assemble(db: sqlite3.Connection, out: Path, csv_out: bool = False) -> dict:
         DROP TABLE IF EXISTS temp.agg;
         CREATE TEMP TABLE agg AS
           SELECT m.place_key AS place_key, MIN(c.seq * {_FIRST_SORT} + m.fidx) AS first, MAX(m.conf) AS conf,
-                 COUNT(DISTINCT m.article_key) AS n
+                 COUNT(*) AS n_articles      -- one row per article and place
           FROM mentions m JOIN current c ON c.key = m.article_key GROUP BY m.place_key;
     """)
     tmp = out.with_name(out.name + ".part")
@@ -732,14 +839,17 @@ def assemble(db: sqlite3.Connection, out: Path, csv_out: bool = False) -> dict:
         f.write('{"type":"FeatureCollection","features":[')
         first_feature = True
         current_place = None
-        rows = db.execute("""
-            SELECT a.place_key, a.conf, a.n, p.geometry, p.props, m.mention
-            FROM agg a JOIN places p ON p.place_key = a.place_key
-                       JOIN mentions m ON m.place_key = a.place_key
-                       JOIN current c ON c.key = m.article_key
-            ORDER BY a.first, a.place_key, c.seq, m.fidx, m.midx""")
+        # place by place, each place's rows in article order: many small sorts rather than one
+        # sort that carries every mention's text
+        rows = ((pk, conf, n, geom_s, props_s, n_here, mentions)
+                for pk, conf, n, geom_s, props_s in db.execute("""
+                    SELECT a.place_key, a.conf, a.n_articles, p.geometry, p.props
+                    FROM agg a JOIN places p ON p.place_key = a.place_key ORDER BY a.first, a.place_key""")
+                for n_here, mentions in db.execute("""
+                    SELECT m.n, m.mentions FROM mentions m JOIN current c ON c.key = m.article_key
+                    WHERE m.place_key = ? ORDER BY c.seq, m.fidx""", (pk,)))
         base = geom = None
-        for pk, conf, n, geom_s, props_s, mention in rows:
+        for pk, conf, n, geom_s, props_s, n_here, mentions in rows:
             if pk != current_place:
                 if current_place is not None:
                     f.write("]}}")
@@ -753,15 +863,15 @@ def assemble(db: sqlite3.Connection, out: Path, csv_out: bool = False) -> dict:
                 n_places += 1
                 first_mention = True
                 base, geom = props, json.loads(geom_s)
-            f.write(mention if first_mention else "," + mention)
+            f.write(mentions if first_mention else "," + mentions)
             first_mention = False
-            n_mentions += 1
+            n_mentions += n_here
             if writer:
-                m = json.loads(mention)
                 lon, lat = geom["coordinates"][:2]
-                writer.writerow([m["article_id"], base.get("name"), lat, lon, base.get("geonameid") or "",
-                                 base.get("feature_type"), base.get("country_code"), m["start"], m["end"], m["text"],
-                                 m["sentence"]])
+                for m in json.loads("[" + mentions + "]"):
+                    writer.writerow([m["article_id"], base.get("name"), lat, lon, base.get("geonameid") or "",
+                                     base.get("feature_type"), base.get("country_code"), m["start"], m["end"],
+                                     m["text"], m["sentence"]])
         if current_place is not None:
             f.write("]}}")
         n_features = n_places

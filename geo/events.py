@@ -35,6 +35,17 @@ from geo.relations import (Estimate, PlaceRef, SpatialClaim, estimate_position, 
 
 _OBJECT_RE = re.compile(r"\b(?:missiles?|projectiles?|rockets?|ICBMs?|SLBMs?|IRBMs?|warheads?|re-entry\s+vehicles?"
                         r"|Hwasong[\w-]*|Pukguksong[\w-]*|Rodong|Nodong|Scuds?)\b", re.I)
+# words one of which any text _OBJECT_RE matches contains: a cheap test before the regex
+_OBJECT_WORDS = ("missile", "projectile", "rocket", "icbm", "slbm", "irbm", "warhead", "re-entry", "hwasong",
+                 "pukguksong", "rodong", "nodong", "scud")
+
+
+def mentions_objects(text: str) -> bool:
+    """Whether the text names a missile, rocket or the like (most news does not)."""
+    low = text.lower()
+    return any(w in low for w in _OBJECT_WORDS) and _OBJECT_RE.search(text) is not None
+
+
 _LAUNCH_RE = re.compile(r"\b(?:fired|fires|launched|launches|test-fired|test-fires|test-launched)\b", re.I)
 _IMPACT_RE = re.compile(r"\b(?:landed|lands|fell|falls|splashed\s+down|splashes\s+down|impacted|crashed"
                         r"|came\s+down)\b", re.I)
@@ -550,7 +561,7 @@ def add_events(analysis: Analysis, *, zones_at: Callable | None = None,
     `zones_at` and `zone_geometry` default to geo.zones; without zone data the events are still
     placed, with empty `zones` and a note.
     """
-    if not _OBJECT_RE.search(analysis.document.text):
+    if not mentions_objects(analysis.document.text):
         return analysis          # nothing fired, flown or landed: most news, and it costs nothing
     if zones_at is None and zone_geometry is None:
         zones_at, zone_geometry = _zone_api()

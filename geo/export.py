@@ -54,6 +54,15 @@ def provenance(analysis: Analysis) -> dict:
 
 def to_feature_collection(analysis: Analysis) -> dict:
     features = [place_feature(g, analysis) for g in analysis.places]
+    features.extend(extra_features(analysis))
+    return {"type": "FeatureCollection", "features": features}
+
+
+def extra_features(analysis: Analysis) -> list[dict]:
+    """The events, relations and areas of an analysis as GeoJSON features, with provenance."""
+    features: list[dict] = []
+    if not (analysis.events or analysis.relations or analysis.areas):
+        return features
     common = provenance(analysis)
     for extra in (analysis.events, analysis.relations, analysis.areas):
         for item in extra:
@@ -64,7 +73,7 @@ def to_feature_collection(analysis: Analysis) -> dict:
             if feat.get("geometry"):
                 feat["geometry"] = rfc7946_geometry(feat["geometry"])
             features.append(feat)
-    return {"type": "FeatureCollection", "features": features}
+    return features
 
 
 def rfc7946_geometry(geom: dict) -> dict:

@@ -10,6 +10,10 @@ from pathlib import Path
 MAX_ARTICLE_BYTES = 25 * 1024 * 1024   # a 20 MB article is read; larger input is refused
 
 
+# C0 control characters other than tab, line feed, form feed and carriage return: binary data
+_CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0e-\x1f]")
+
+
 class InputError(ValueError):
     """Input that cannot be read as an article; the message says why. `record_id` is the id of a
     JSON Lines record that parsed but is unusable, so the error can name it."""
@@ -37,7 +41,7 @@ def decode_text(data: bytes, name: str = "input") -> str:
         bad = text.count("\ufffd")
         if bad > max(8, len(text) // 100):
             raise InputError(f"{name}: not UTF-8 text ({bad} undecodable bytes)") from None
-    controls = sum(1 for c in text[:65536] if ord(c) < 32 and c not in "\n\r\t\f")
+    controls = len(_CONTROL_CHARS.findall(text, 0, 65536))
     if controls > max(8, len(text[:65536]) // 50):
         raise InputError(f"{name}: binary data, not text")
     return text

@@ -158,6 +158,7 @@ class Recognizer:
         # per-name answers that do not depend on the document, kept across documents
         self._usable_cache: dict[tuple[str, str, bool], _Usable | None] = {}
         self._strong_cache: dict[str, bool] = {}
+        self._word_cache: dict[str, bool] = {}
         # no leading \b: a pattern that starts with its words lets the regex engine skip ahead
         # to their first letters; the word boundary before a match is checked after it
         self._lower_re = (re.compile(r"(?:" + "|".join(sorted(map(re.escape, self.lower_keys), key=len, reverse=True))
@@ -242,6 +243,10 @@ class Recognizer:
                 i += 1
                 continue
             j = self._chunk_end(text, tokens, i, t.sent in titlecase_sents)
+            if j == i + 1 and t.text[0].isupper() and not self._may_name(ftext[t.start:t.end]) \
+                    and not self._extension_follows(text, tokens, j):
+                i = j     # one word that no gazetteer name starts with, nor ends: nothing to read
+                continue
             chunk = tokens[i:j]
             mentions.extend(self._read_chunk(text, ftext, tokens, i, j, chunk, sent_starts, persons,
                                              t.sent in titlecase_sents))
@@ -378,6 +383,15 @@ class Recognizer:
             else:
                 k += 1
         return found
+
+    def _may_name(self, key: str) -> bool:
+        """Whether a folded word is a gazetteer name, alone or with a full stop ("ky.")."""
+        hit = self._word_cache.get(key)
+        if hit is None:
+            hit = self._word_cache[key] = bool(self._entries(key) or self._entries(key + "."))
+            if len(self._word_cache) > 100_000:
+                self._word_cache.clear()
+        return hit
 
     @staticmethod
     def _extension_follows(text: str, tokens: list[_Tok], j: int) -> bool:

@@ -348,6 +348,8 @@ class Resolver:
 
     def _containers_after(self, text: str, mention: Mention, next_mention: Mention | None):
         """Divisions or countries named right after ", " ("Alexandria, La.", "Paris, Texas")."""
+        if text[mention.end:mention.end + 1] != ",":
+            return None, []            # (most names: no comma right after)
         tail = text[mention.end:mention.end + 40]
         m = _AFTER_COMMA.match(tail)
         if not m:

@@ -18,6 +18,7 @@ a b c d f g h i j k l m o p q r t v x y z approx dept est fig univ ave blvd rd h
 # (the leading look-ahead lets the engine skip ordinary characters without trying each branch)
 _SENTENCE_END = re.compile(r"""(?=[.!?…\n。！？])(?:[.!?…]+["'”’)\]]*(?=\s+["'“‘(\[]?[A-Z0-9\u00C0-\u024F])|\n[ \t]*\n|[。！？])""")
 _WORD_BEFORE = re.compile(r"(\w+)\W*$")
+_LONGEST_ABBREVIATION = max(map(len, ABBREVIATIONS))
 
 
 def split_sentences(text: str) -> list[Span]:
@@ -30,10 +31,14 @@ def split_sentences(text: str) -> list[Span]:
     spans: list[Span] = []
     start = 0
     for m in _SENTENCE_END.finditer(text):
-        if m.group().startswith((".",)) and "\n" not in m.group():
-            w = _WORD_BEFORE.search(text, max(0, m.start() - 12), m.start())
-            if w and w.group(1).lower() in ABBREVIATIONS:
-                continue
+        g = m.group()
+        if g[0] == "." and "\n" not in g:
+            s = m.start()
+            # a word longer than any abbreviation right before the stop cannot be one
+            if not (s > _LONGEST_ABBREVIATION and text[s - _LONGEST_ABBREVIATION - 1:s].isalpha()):
+                w = _WORD_BEFORE.search(text, max(0, s - 12), s)
+                if w and w.group(1).lower() in ABBREVIATIONS:
+                    continue
         end = m.end()
         _append(spans, text, start, end)
         start = end

@@ -50,7 +50,8 @@ JSONL_SUFFIXES = frozenset({".jsonl", ".ndjson"})
 FEED_SUFFIXES = frozenset({".xml", ".rss", ".atom"})
 FOLDER_SUFFIXES = ARTICLE_SUFFIXES | JSONL_SUFFIXES | FEED_SUFFIXES
 
-CHUNK = 64                   # articles per task
+CHUNK = 64                   # articles per task (local process pool)
+DASK_CHUNK = 256             # articles per Dask task: each task costs the scheduler more than a pool task
 COMMIT_EVERY = 1000          # articles per journal transaction
 IN_FLIGHT_PER_WORKER = 3     # chunks queued per worker: keeps workers busy, memory bounded
 PIECE_CHARS = 50_000         # longer articles are analysed in pieces (README: "Very long articles")
@@ -151,6 +152,7 @@ def iter_jsonl(path: Path):
     except OSError as e:
         yield _error(source, "", path.name, f"{path.name}: cannot read: {e.strerror or e}")
         return
+    stem = path.stem
     with f:
         for lineno, (raw, size) in enumerate(_bounded_lines(f, MAX_ARTICLE_BYTES + 4096), 1):
             where = f"line {lineno}"
@@ -162,7 +164,7 @@ def iter_jsonl(path: Path):
                 continue
             # the line is parsed by the worker (read_json_record): the main process only hashes it
             yield {"kind": "article", "key": _key(source, where, raw), "source": source,
-                   "id": f"{path.stem}:{lineno}", "json": raw, "lineno": lineno}
+                   "id": f"{stem}:{lineno}", "json": raw, "lineno": lineno}
 
 
 def read_json_record(item: dict) -> dict:
@@ -413,33 +415,50 @@ def journal_rows(article_id: str, pieces: list[tuple[int, "Analysis"]]) -> tuple
     Places: [place_key, geometry JSON, properties JSON, index of first appearance, confidence,
     mention count, the mentions as comma-joined JSON objects]. Extras: the events, relations and
     areas as GeoJSON feature strings carrying `article_id`."""
-    from geo.export import extra_features, place_point
+    from geo.export import extra_features
     places: dict[str, list] = {}
     extras: list[str] = []
     for offset, analysis in pieces:
         doc = analysis.document
         for g in analysis.places:
-            p = g.place
-            point = place_point(p)
-            pk = f"g{p.id}" if p.id >= 0 else f"c{point[0]:.6f},{point[1]:.6f}"
-            mentions = [_dumps({"article_id": article_id, "start": m.start + offset, "end": m.end + offset,
-                                "text": m.text, "kind": m.kind, "sentence": doc.sentence_text(m.sentence)})
+            pk, geom, props = _place_json(g.place)
+            mentions = [{"article_id": article_id, "start": m.start + offset, "end": m.end + offset,
+                         "text": m.text, "kind": m.kind, "sentence": doc.sentence_text(m.sentence)}
                         for m in g.mentions]
             conf = round(g.confidence, 3)
             row = places.get(pk)
             if row is None:
-                props = {"kind": "place", "name": p.name, "place_id": p.id, "geonameid": p.geonameid,
-                         "feature_type": p.feature_type, "country_code": p.country_code, "source": p.source}
-                places[pk] = [pk, _dumps({"type": "Point", "coordinates": point}), _dumps(props), len(places),
-                              conf, mentions]
+                places[pk] = [pk, geom, props, len(places), conf, mentions]
             else:
                 row[4] = max(row[4], conf)
                 row[5].extend(mentions)
         for f in extra_features(analysis):
             f = _shift_provenance(f, offset)
             extras.append(_dumps({**f, "properties": {**f["properties"], "article_id": article_id}}))
-    rows = [[pk, geom, props, fidx, conf, len(ms), ",".join(ms)] for pk, geom, props, fidx, conf, ms in places.values()]
+    # one encoder call per place: the list's JSON without its brackets is the comma-joined objects
+    rows = [[pk, geom, props, fidx, conf, len(ms), _dumps(ms)[1:-1]] for pk, geom, props, fidx, conf, ms in places.values()]
     return rows, extras
+
+
+_PLACE_JSON: dict[int, tuple[str, str, str]] = {}
+
+
+def _place_json(p) -> tuple[str, str, str]:
+    """A place's key, geometry and properties as the journal stores them; the same for every
+    article, so gazetteer places are encoded once per worker."""
+    hit = _PLACE_JSON.get(p.id) if p.id >= 0 else None
+    if hit is None:
+        from geo.export import place_point
+        point = place_point(p)
+        pk = f"g{p.id}" if p.id >= 0 else f"c{point[0]:.6f},{point[1]:.6f}"
+        props = {"kind": "place", "name": p.name, "place_id": p.id, "geonameid": p.geonameid,
+                 "feature_type": p.feature_type, "country_code": p.country_code, "source": p.source}
+        hit = (pk, _dumps({"type": "Point", "coordinates": point}), _dumps(props))
+        if p.id >= 0:
+            if len(_PLACE_JSON) > 200_000:
+                _PLACE_JSON.clear()
+            _PLACE_JSON[p.id] = hit
+    return hit
 
 
 def analyse_item(item: dict) -> dict:
@@ -671,8 +690,12 @@ class DaskEngine:
     def __init__(self, workers: int, scheduler: str | None):
         import logging
         from dask.distributed import Client, LocalCluster
+        import dask
         for name in ("distributed", "distributed.worker", "distributed.scheduler", "distributed.nanny"):
             logging.getLogger(name).setLevel(logging.ERROR)
+        # the workers' statistical profiler samples every task's stack 100 times a second: CPU
+        # this work needs (it applies to the local cluster started here)
+        dask.config.set({"distributed.worker.profile.enabled": False})
         self.cluster = None
         if scheduler:
             self.client = Client(scheduler)
@@ -702,7 +725,7 @@ class DaskEngine:
 # The run
 
 def run_batch(inputs, out, *, workers: int | None = None, engine: str = "local", scheduler: str | None = None,
-              date: str | None = None, csv_out: bool = False, chunk: int = CHUNK, progress: bool | None = None,
+              date: str | None = None, csv_out: bool = False, chunk: int | None = None, progress: bool | None = None,
               max_chars: int | None = None) -> dict:
     """Analyse every input article not in the journal yet, then assemble the outputs.
     Returns counts: inputs, analysed (this run), reused (from the journal), errors, places, features."""
@@ -710,6 +733,7 @@ def run_batch(inputs, out, *, workers: int | None = None, engine: str = "local",
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
     workers = max(1, int(workers or os.cpu_count() or 1))
+    chunk = max(1, int(chunk or (DASK_CHUNK if engine == "dask" else CHUNK)))
     journal = Journal(journal_path(out))
     stats = {"inputs": 0, "analysed": 0, "reused": 0, "duplicates": 0, "errors": 0}
     default_date = normalise_date(date) if date else ""
@@ -951,6 +975,6 @@ def add_batch_parser(subparsers) -> argparse.ArgumentParser:
     p.add_argument("--max-chars", type=int, default=None,
                    help="refuse (error record) articles longer than this many characters; default: any article "
                         "geo.inputs accepts (long ones are analysed in pieces, about 5 s per million characters)")
-    p.add_argument("--chunk", type=int, default=CHUNK, help=argparse.SUPPRESS)
+    p.add_argument("--chunk", type=int, default=None, help=argparse.SUPPRESS)
     p.set_defaults(func=cmd_batch)
     return p

@@ -144,7 +144,9 @@ class Resolver:
             self._by_key[key] = hit
         return hit
 
-    def resolve(self, text: str, mentions: list[Mention]) -> list[Resolution]:
+    def resolve(self, text: str, mentions: list[Mention], alternatives: int = MAX_ALTERNATIVES) -> list[Resolution]:
+        """One resolution per mention, each with up to `alternatives` runners-up (0: none, for
+        callers that show only the choice)."""
         keys = [m.key or name_key(m.text) for m in mentions]
         table = {k: self.key_candidates(k) for k in dict.fromkeys(keys)}
         per_mention = [table[k] for k in keys]
@@ -224,7 +226,7 @@ class Resolver:
             scores, notes = scored[k]
             if bonus:
                 scores = [v + bonus[p.id][0] if p.id in bonus else v for v, p in zip(scores, kc.places)]
-            r = self._choose(m, kc, scores, notes, bonus)
+            r = self._choose(m, kc, scores, notes, bonus, alternatives)
             if bonus is None:
                 shared[k] = r
             results.append(r)
@@ -233,7 +235,8 @@ class Resolver:
         return self._place_unknowns_at_focus(results)
 
     @staticmethod
-    def _choose(m: Mention, kc: "_KeyCandidates", scores: list[float], notes: list, bonus: dict | None) -> Resolution:
+    def _choose(m: Mention, kc: "_KeyCandidates", scores: list[float], notes: list, bonus: dict | None,
+                alternatives: int) -> Resolution:
         order = sorted(range(len(scores)), key=lambda j: -scores[j])   # stable: ties keep index order
         b = order[0]
         top = scores[b]
@@ -246,7 +249,7 @@ class Resolver:
         if len(scores) == 1:
             conf = 0.95 if top >= 1.0 else 0.75
         alts = tuple(Candidate(kc.places[j], round(math.exp(scores[j] - top) / z, 4))
-                     for j in order[1:1 + MAX_ALTERNATIVES])
+                     for j in order[1:1 + alternatives])
         place = kc.places[b]
         if bonus and place.id in bonus:
             reason = bonus[place.id][1]
@@ -391,8 +394,8 @@ _AFTER_COMMA = re.compile(r",\s{1,3}([A-Z][\w.]*(?: [A-Z][\w.]*)?)")
 _default: Resolver | None = None
 
 
-def resolve_mentions(text: str, mentions: list[Mention]) -> list[Resolution]:
+def resolve_mentions(text: str, mentions: list[Mention], alternatives: int = MAX_ALTERNATIVES) -> list[Resolution]:
     global _default
     if _default is None:
         _default = Resolver()
-    return _default.resolve(text, mentions)
+    return _default.resolve(text, mentions, alternatives)

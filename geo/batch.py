@@ -483,9 +483,10 @@ def analyse_item(item: dict) -> dict:
         if limit and len(text) > limit:
             raise InputError(f"article {item['id']}: {len(text):,} characters is more than --max-chars {limit:,}")
         aid = item["id"]
-        pieces = analyse_pieces(text, title=item.get("title") or html_title or None, date=item.get("date") or None,
-                                article_id=aid, url=item.get("url") or None, source=item.get("source") or None,
-                                timezone=item.get("timezone") or None)
+        # alternatives=False: the aggregated output keeps each place, not the resolver's runners-up
+        pieces = analyse_pieces(text, alternatives=False, title=item.get("title") or html_title or None,
+                                date=item.get("date") or None, article_id=aid, url=item.get("url") or None,
+                                source=item.get("source") or None, timezone=item.get("timezone") or None)
         places, extras = journal_rows(aid, pieces)
         return {"key": key, "status": "ok", "error": None, "title": item.get("title") or html_title,
                 "id": aid, "date": item.get("date") or "", "url": item.get("url") or "",

@@ -4,7 +4,7 @@ Each stage is a function of the previous stages' plain data:
 
     doc = make_document(text, meta)
     mentions = find_mentions(doc.text, list(doc.sentences))
-    resolutions = resolve_mentions(doc.text, mentions)
+    resolutions = resolve_mentions(doc.text, mentions, MAX_ALTERNATIVES if alternatives else 0)
     resolutions = apply_corrections(resolutions, corrections)
     places = group_places(resolutions)
     analysis = add_events(Analysis(doc, mentions, resolutions, places))
@@ -19,7 +19,7 @@ from gazetteer.index import Gazetteer
 from gazetteer.model import Candidate, Mention, Place, Resolution
 from gazetteer.normalize import name_key
 from gazetteer.recognize import find_mentions
-from gazetteer.resolve import resolve_mentions
+from gazetteer.resolve import MAX_ALTERNATIVES, resolve_mentions
 from gazetteer.text import sentence_index, split_sentences
 from geo.document import Analysis, Document, DocumentMeta, PlaceGroup
 from geo.events import add_events
@@ -109,13 +109,14 @@ def group_places(resolutions: list[Resolution]) -> list[PlaceGroup]:
 
 def analyse(text: str, *, title: str | None = None, date: str | None = None, source: str | None = None,
             article_id: str | None = None, timezone: str | None = None, url: str | None = None,
-            corrections=None, spans=None, events: bool = True) -> Analysis:
-    """Run the whole pipeline over one article."""
+            corrections=None, spans=None, events: bool = True, alternatives: bool = True) -> Analysis:
+    """Run the whole pipeline over one article. `alternatives=False` skips the runners-up of each
+    choice, for callers that keep only the choice (the batch command)."""
     meta = DocumentMeta(id=article_id or "", title=title or "", date=date or "", timezone=timezone or "",
                         source=source or "", url=url or "")
     doc = make_document(text, meta)
     mentions = mentions_from_spans(doc, spans) if spans is not None else find_mentions(doc.text, list(doc.sentences))
-    resolutions = resolve_mentions(doc.text, mentions)
+    resolutions = resolve_mentions(doc.text, mentions, MAX_ALTERNATIVES if alternatives else 0)
     resolutions = apply_corrections(resolutions, corrections)
     places = group_places(resolutions)
     analysis = Analysis(document=doc, mentions=tuple(mentions), resolutions=tuple(resolutions),

@@ -48,6 +48,15 @@ def test_each_resolution_has_reason_confidence_and_runners_up(analysis):
     assert all(a.place.id != wash.place.id for a in wash.alternatives)
 
 
+def test_without_alternatives_the_choices_are_the_same(analysis):
+    lean = analyse(analysis.document.text, title="seed", date="2019-10-02", timezone="Asia/Tokyo",
+                   alternatives=False)
+    assert [(r.mention, r.place, r.confidence, r.reason) for r in lean.resolutions] == \
+        [(r.mention, r.place, r.confidence, r.reason) for r in analysis.resolutions]
+    assert all(not r.alternatives for r in lean.resolutions)
+    assert any(r.alternatives for r in analysis.resolutions)
+
+
 def test_geojson_has_one_point_per_distinct_place(analysis):
     fc = to_feature_collection(analysis)
     assert fc["type"] == "FeatureCollection"

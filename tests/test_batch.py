@@ -268,3 +268,33 @@ def test_long_article_in_pieces_keeps_event_provenance_offsets():
     for e in events:
         for a, b in e["properties"]["provenance"]["sentence_offsets"]:
             assert a > PIECE_CHARS and text[a:b] in e["properties"]["sentences"]
+
+
+def test_a_record_given_twice_is_analysed_once(tmp_path):
+    src = tmp_path / "wire.jsonl"
+    src.write_text("".join(json.dumps({"id": f"d{i}", "text": f"Officials in Seoul and Busan met on day {i}."}) + "\n"
+                           for i in range(5)), "utf-8")
+    out = tmp_path / "twice.geojson"
+    stats = run_batch([src, src], out, workers=1)       # the same file twice: the same records
+    assert stats["inputs"] == 10 and stats["duplicates"] == 5 and stats["analysed"] == 5
+    fc = json.loads(out.read_text("utf-8"))
+    assert [a["article_id"] for a in fc["articles"]] == [f"d{i}" for i in range(5)]
+    seoul = places_of(fc)["Seoul"]
+    assert seoul["articles"] == 5 and len(seoul["mentions"]) == 5
+
+
+def test_a_journal_of_an_older_layout_is_started_afresh(tmp_path, capsys):
+    src = tmp_path / "wire.jsonl"
+    src.write_text(json.dumps({"id": "a", "text": "Storms hit St. Louis and flooded parts of Missouri."}) + "\n", "utf-8")
+    out = tmp_path / "old.geojson"
+    with sqlite3.connect(journal_path(out)) as db:      # the first layout: a FeatureCollection per article
+        db.executescript("CREATE TABLE articles(key TEXT PRIMARY KEY, status TEXT, fc BLOB);"
+                         "CREATE TABLE mentions(article_key TEXT, place_key TEXT, midx INTEGER, mention TEXT);"
+                         "INSERT INTO articles VALUES ('x', 'ok', NULL);")
+    stats = run_batch([src], out, workers=1)
+    assert "older layout" in capsys.readouterr().err
+    assert stats["analysed"] == 1 and stats["reused"] == 0
+    assert {"St. Louis", "Missouri"} <= set(places_of(json.loads(out.read_text("utf-8"))))
+    with sqlite3.connect(journal_path(out)) as db:
+        assert db.execute("PRAGMA user_version").fetchone()[0] == batch.JOURNAL_VERSION
+        assert db.execute("SELECT COUNT(*) FROM articles").fetchone()[0] == 1

@@ -22,8 +22,13 @@ from geo.pipeline import analyse
 ROOT = Path(__file__).resolve().parent
 SEEDS_DIR = ROOT / "seeds"
 UPLOAD_TYPES = ["txt", "html", "htm", "md"]
-RETURNED = ["last_object_clicked", "last_object_clicked_tooltip", "last_object_clicked_count",
-            "last_active_drawing"]
+# What the map reports back. Not last_object_clicked_count: the component's first report (0)
+# differs from st_folium's default (None), and would rerun the whole page as the map appears.
+RETURNED = ["last_object_clicked", "last_object_clicked_tooltip", "last_active_drawing"]
+# The project's static/ folder as the map's frame (<server>/component/<name>/index.html) sees it,
+# when Streamlit serves it (server.enableStaticServing in .streamlit/config.toml): the map then
+# loads Leaflet and the basemap as files instead of carrying them inline over the websocket.
+STATIC_URL = "../../app/static/"
 esc = mapview.sanitize_text
 
 
@@ -96,6 +101,21 @@ def on_analyse_form() -> None:
         return
     set_docs([new_doc(text, title=ss.get("meta_title"), date=ss.get("meta_date"),
                       source=ss.get("meta_source"))])
+
+
+def on_analyse_uploads() -> None:
+    ss = st.session_state
+    docs, errors = [], []
+    for f in ss.get("uploads") or []:
+        try:
+            text = mapview.text_from_upload(f.name, f.getvalue())
+        except mapview.UploadError as exc:
+            errors.append(str(exc))
+            continue
+        docs.append(new_doc(text, title=Path(f.name).stem, article_id=Path(f.name).stem or None))
+    ss["upload_errors"] = errors
+    if docs:
+        set_docs(docs)
 
 
 def current_doc() -> dict | None:
@@ -199,24 +219,15 @@ def render_inputs() -> None:
     if ss.pop("form_error", None):
         st.error("Paste an article into “Article text” first.")
 
-    with st.expander("Upload articles (.txt, .md, .html)"):
-        files = st.file_uploader("Upload one or more articles", type=UPLOAD_TYPES,
-                                 accept_multiple_files=True, key="uploads")
-        if st.button("Analyse uploaded files", disabled=not files):
-            docs, errors = [], []
-            for f in files or []:
-                try:
-                    text = mapview.text_from_upload(f.name, f.getvalue())
-                except mapview.UploadError as exc:
-                    errors.append(str(exc))
-                    continue
-                docs.append(new_doc(text, title=Path(f.name).stem,
-                                    article_id=Path(f.name).stem or None))
-            ss["upload_errors"] = errors
-            if docs:
-                set_docs(docs)
-        for msg in ss.get("upload_errors") or []:
-            st.error(mapview.markdown_escape(msg), icon="🚫")
+    # drawn when opened (a rerun): the uploader's code is not loaded before the map
+    uploads = st.expander("Upload articles (.txt, .md, .html)", key="uploads_open", on_change="rerun")
+    if uploads.open:
+        with uploads:
+            files = st.file_uploader("Upload one or more articles", type=UPLOAD_TYPES,
+                                     accept_multiple_files=True, key="uploads")
+            st.button("Analyse uploaded files", disabled=not files, on_click=on_analyse_uploads)
+            for msg in ss.get("upload_errors") or []:
+                st.error(mapview.markdown_escape(msg), icon="🚫")
 
 
 def render_place_panel(doc: dict, fc: dict, fid: int) -> None:
@@ -316,10 +327,10 @@ def render_results(doc: dict) -> None:
 
     col_map, col_panel = st.columns([3, 2], gap="medium")
     with col_map:
-        out = st_folium(mapview.build_map(fc), key="map", height=560, use_container_width=True,
-                        returned_objects=RETURNED)
-    sig = json.dumps([(out or {}).get(k) for k in ("last_object_clicked", "last_object_clicked_count")],
-                     sort_keys=True, default=str)
+        static_url = STATIC_URL if st.get_option("server.enableStaticServing") else None
+        out = st_folium(mapview.build_map(fc, static_url=static_url), key="map", height=560,
+                        use_container_width=True, returned_objects=RETURNED)
+    sig = json.dumps([(out or {}).get(k) for k in RETURNED], sort_keys=True, default=str)
     if out and out.get("last_object_clicked") and sig != ss.get("click_sig"):
         ss["click_sig"] = sig
         fid = mapview.clicked_feature(fc, out)
@@ -340,23 +351,33 @@ def render_results(doc: dict) -> None:
                 st.rerun()
 
     c1, c2, _ = st.columns([1, 1, 6])
-    c1.download_button("GeoJSON", json.dumps(fc, ensure_ascii=False, indent=1),
-                       file_name=f"{doc['id']}.geojson", mime="application/geo+json")
-    c2.download_button("CSV", mapview.to_csv(fc), file_name=f"{doc['id']}.csv", mime="text/csv")
+    # the files are made when a button is clicked (without a rerun), not on every run: nothing
+    # for the browser to fetch while the page loads
+    c1.download_button("GeoJSON", lambda: json.dumps(fc, ensure_ascii=False, indent=1),
+                       file_name=f"{doc['id']}.geojson", mime="application/geo+json", on_click="ignore")
+    c2.download_button("CSV", lambda: mapview.to_csv(fc), file_name=f"{doc['id']}.csv", mime="text/csv",
+                       on_click="ignore")
 
     rows = mapview.places_and_events_rows(fc)
-    # a collapsed expander: the grid is drawn when opened, not before the map's first markers
-    with st.expander(f"Places and events ({len(rows)}): a sortable table", expanded=False):
-        if rows:
-            st.dataframe(pd.DataFrame(rows), hide_index=True, key="places_table")
-        else:
-            st.info("No places found in this article.")
-    with st.expander("Article with places highlighted", expanded=False):
+    # The table and the highlighted article are sent only once their expander is opened (a
+    # rerun): a dataframe anywhere on the page makes the browser fetch and run Streamlit's 1.2 MB
+    # grid code before it draws the map's frame, and the article may be megabytes of HTML.
+    table = st.expander(f"Places and events ({len(rows)}): a sortable table", key="table_open",
+                        on_change="rerun")
+    if table.open:
+        with table:
+            if rows:
+                st.dataframe(pd.DataFrame(rows), hide_index=True, key="places_table")
+            else:
+                st.info("No places found in this article.")
+    article = st.expander("Article with places highlighted", key="article_open", on_change="rerun")
+    if article.open:
         spans = [(m["start"], m["end"], str(f["properties"].get("name", "")))
                  for f in fc.get("features", []) if (f.get("properties") or {}).get("kind") == "place"
                  for m in f["properties"].get("mentions") or []
                  if isinstance(m.get("start"), int) and isinstance(m.get("end"), int)]
-        st.html(f"<div class='geo-article' style='line-height:1.5'>{mapview.highlight_article(doc['text'], spans)}</div>")
+        article.html(f"<div class='geo-article' style='line-height:1.5'>"
+                     f"{mapview.highlight_article(doc['text'], spans)}</div>")
 
 
 def main() -> None:
@@ -372,9 +393,18 @@ def main() -> None:
         else:
             ss["seed_error"] = seed
 
+    # The main area first, the sidebar after: the browser draws the elements, and fetches the
+    # code of each kind of element, in the order the script sends them, and the map is the part
+    # of the page that takes longest to appear. The sidebar's form and buttons act through
+    # callbacks, which run before the script, so the order changes nothing else.
+    render_main()
     with st.sidebar:
         st.header("News event map")
         render_inputs()
+
+
+def render_main() -> None:
+    ss = st.session_state
     if ss.get("seed_error"):
         st.error(f"No sample article named “{mapview.markdown_escape(ss['seed_error'])}”.")
 

@@ -5,7 +5,15 @@
 Figures:
 - seed page: from opening ``/?seed=<first seed>`` on a running ``streamlit run streamlit_app.py``
   (started here on a free localhost port) to the map's markers being drawn; then from clicking a
-  marker to its sentence appearing beside the map. Median and max of N fresh page loads.
+  marker to its sentence appearing beside the map. Median and max of N fresh browser contexts
+  (the first of them on a cold server, also reported alone), and where the time goes: the median
+  milestone times from opening the URL (page HTML in, Streamlit's scripts run, websocket open,
+  the first and last websocket messages before the map, the map's frame inserted, its document
+  and component script loaded, the map's data received, the map created, the first marker),
+  taken in the page and its frames by an init script that only observes. "first marker drawn"
+  is when the marker entered the frame's document; the headline figure ("markers seen by the
+  benchmark") is when Playwright's wait saw it, which polls every 0.5 s after its first few
+  tries, so it lies 0 to 0.5 s after the marker appeared.
 - synthetic map: a FeatureCollection of P places (cities spread over the world, clustered above
   geo.mapview.CLUSTER_THRESHOLD markers): Python time to build and render the folium map, HTML
   size, browser time from navigation to the clusters being drawn, and time from asking the map to
@@ -33,6 +41,85 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 MAP_FRAME = 'iframe[title="streamlit_folium.st_folium"]'
 
+# Milestones, recorded in every frame by an init script with Date.now() (one clock for the page,
+# its frames and this process): the instrumentation only observes, it changes nothing on the page.
+PROBE = r"""(() => {
+  // The map frame's first document (about:blank) and the one it navigates to share the window,
+  // and this script runs only in the first: listeners go on the window, and a timer attaches the
+  // observer again to each new document.
+  if (window.__bench) return;
+  const T = window.__bench = {marks: {}, ws: []};
+  const mark = k => { if (!(k in T.marks)) T.marks[k] = Date.now(); };
+  window.addEventListener("load", () => mark("load"));
+  window.addEventListener("message", e => {
+    const type = e.data && e.data.type;
+    if (type === "streamlit:render") mark("render_msg");
+    if (type === "streamlit:componentReady") mark("component_ready");
+  }, true);
+  const NativeWS = window.WebSocket;
+  if (NativeWS) {
+    const Probe = function (...args) {
+      const ws = new NativeWS(...args);
+      mark("ws_new");
+      ws.addEventListener("open", () => mark("ws_open"));
+      ws.addEventListener("message", e => {
+        const d = e.data;
+        T.ws.push([Date.now(), d.byteLength || d.size || d.length || 0]);
+      });
+      return ws;
+    };
+    Probe.prototype = NativeWS.prototype;
+    for (const k of ["CONNECTING", "OPEN", "CLOSING", "CLOSED"]) Probe[k] = NativeWS[k];
+    window.WebSocket = Probe;
+  }
+  const watch = window.top === window
+    ? [["map_iframe", 'iframe[title="streamlit_folium.st_folium"]'], ["title_html", '[data-testid="stHtml"]']]
+    : [["map_container", ".leaflet-container"], ["marker", ".leaflet-marker-icon"]];
+  let observed = null;
+  const observe = () => {
+    if (observed === document) return;
+    observed = document;
+    const obs = new MutationObserver(() => {
+      let left = 0;
+      for (const [k, sel] of watch) {
+        if (k in T.marks) continue;
+        if (document.querySelector(sel)) mark(k); else left++;
+      }
+      if (!left) obs.disconnect();
+    });
+    obs.observe(document, {childList: true, subtree: true});
+  };
+  observe();
+  const timer = setInterval(() => {
+    if (String(document.URL).startsWith("about:")) return;
+    observe();
+    if ("marker" in T.marks || "map_iframe" in T.marks) clearInterval(timer);
+  }, 5);
+})();"""
+
+NAV_TIMING = """() => { const n = performance.getEntriesByType("navigation")[0];
+    return {request_start: performance.timeOrigin + n.requestStart,
+            response_end: performance.timeOrigin + n.responseEnd,
+            dom_content_loaded: performance.timeOrigin + n.domContentLoadedEventEnd}; }"""
+
+# (label, frame, mark) in page order
+MILESTONES = [
+    ("page HTML received", "page", "response_end"),
+    ("Streamlit scripts run (DOMContentLoaded)", "page", "dom_content_loaded"),
+    ("websocket created", "page", "ws_new"),
+    ("websocket open", "page", "ws_open"),
+    ("first websocket message", "page", "ws_first"),
+    ("page title drawn (script is running)", "page", "title_html"),
+    ("map iframe inserted", "page", "map_iframe"),
+    ("map frame HTML requested", "frame", "request_start"),
+    ("map frame HTML received", "frame", "response_end"),
+    ("map frame DOMContentLoaded (component JS)", "frame", "dom_content_loaded"),
+    ("component ready (frame -> page)", "page", "component_ready"),
+    ("map data received (render message)", "frame", "render_msg"),
+    ("map created (.leaflet-container)", "frame", "map_container"),
+    ("first marker drawn", "frame", "marker"),
+    ("last websocket message before the marker", "page", "ws_last_before_marker"),
+]
 
 
 def _free_port() -> int:
@@ -78,15 +165,19 @@ def synthetic_fc(n: int, seed: int = 7) -> dict:
 def bench_seed(browser, url: str, runs: int) -> dict:
     names = sorted(p.stem for p in (ROOT / "seeds").glob("*.txt"))
     seed = "north-korea-missiles-2019-10-02" if "north-korea-missiles-2019-10-02" in names else names[0]
-    load, click = [], []
+    load, click, breakdowns = [], [], []
     for _ in range(runs):
         ctx = browser.new_context(viewport={"width": 1400, "height": 1000})
+        ctx.add_init_script(PROBE)
         page = ctx.new_page()
         t0 = time.perf_counter()
+        t0_epoch_ms = time.time() * 1000
         page.goto(f"{url}/?seed={seed}")
         page.frame_locator(MAP_FRAME).locator(".leaflet-marker-icon").first.wait_for(timeout=120_000)
         load.append(time.perf_counter() - t0)
         frame = next(f for f in page.frames if "st_folium" in f.url)
+        breakdowns.append({**_breakdown(page, frame, t0_epoch_ms),
+                           "markers seen by the benchmark": round(load[-1], 3)})
         frame.evaluate("""() => { let hit = null;
             window.map.eachLayer(l => { if (!hit && l.feature && l._icon) hit = l; });
             window.map.setView(hit.getLatLng(), 9, {animate: false}); hit.setZIndexOffset(10000);
@@ -97,8 +188,40 @@ def bench_seed(browser, url: str, runs: int) -> dict:
         click.append(time.perf_counter() - t1)
         ctx.close()
     return {"seed": seed, "runs": runs,
-            "load_to_markers_s": {"median": statistics.median(load), "max": max(load)},
-            "click_to_panel_s": {"median": statistics.median(click), "max": max(click)}}
+            "load_to_markers_s": {"median": statistics.median(load), "max": max(load),
+                                  "cold_first": load[0], "all": load},
+            "click_to_panel_s": {"median": statistics.median(click), "max": max(click)},
+            "breakdown": _median_breakdown(breakdowns),
+            "breakdown_cold_first": breakdowns[0], "breakdown_each_load": breakdowns}
+
+
+def _breakdown(page, frame, t0_ms: float) -> dict:
+    """Milestones of one load in seconds from opening the URL, plus the websocket traffic."""
+    pg = page.evaluate("() => window.__bench")
+    fr = frame.evaluate("() => window.__bench")
+    marks = {"page": {**pg["marks"], **page.evaluate(NAV_TIMING)},
+             "frame": {**fr["marks"], **frame.evaluate(NAV_TIMING)}}
+    ws = pg["ws"]
+    marker_ms = marks["frame"].get("marker", float("inf"))
+    before = [m for m in ws if m[0] <= marker_ms]
+    if ws:
+        marks["page"]["ws_first"] = ws[0][0]
+    if before:
+        marks["page"]["ws_last_before_marker"] = before[-1][0]
+    out = {label: round((marks[where][key] - t0_ms) / 1000, 3)
+           for label, where, key in MILESTONES if key in marks[where]}
+    out["websocket messages before the marker"] = len(before)
+    out["websocket MB before the marker"] = round(sum(m[1] for m in before) / 1e6, 3)
+    out["largest websocket message MB"] = round(max((m[1] for m in ws), default=0) / 1e6, 3)
+    return out
+
+
+def _median_breakdown(runs: list[dict]) -> dict:
+    out = {}
+    for k in (k for k in runs[0] if all(k in r for r in runs)):
+        median = statistics.median(r[k] for r in runs)
+        out[k] = int(median) if float(median).is_integer() and isinstance(runs[0][k], int) else round(median, 3)
+    return out
 
 
 def bench_synthetic(browser, n: int) -> dict:
@@ -164,7 +287,11 @@ def main() -> None:
     s, y = results["seed_page"], results["synthetic_map"]
     print(f"seed page ({s['seed']}, {s['runs']} fresh loads)")
     print(f"  open ?seed= -> markers drawn : median {s['load_to_markers_s']['median']:.2f} s, "
-          f"max {s['load_to_markers_s']['max']:.2f} s")
+          f"max {s['load_to_markers_s']['max']:.2f} s, cold first load {s['load_to_markers_s']['cold_first']:.2f} s "
+          f"(all: {', '.join(f'{x:.2f}' for x in s['load_to_markers_s']['all'])})")
+    print("  where the time goes (s from opening the URL; median over the loads | cold first load):")
+    for k, v in s["breakdown"].items():
+        print(f"    {k:<44} {v:>7} | {s['breakdown_cold_first'].get(k, '-')}")
     print(f"  click marker -> sentence     : median {s['click_to_panel_s']['median']:.2f} s, "
           f"max {s['click_to_panel_s']['max']:.2f} s")
     print(f"synthetic map ({y['places']} places, clustered)")

@@ -1,10 +1,13 @@
 """The folium map drawn from a GeoJSON FeatureCollection, and the small helpers the page needs.
 
-Offline first: every JavaScript/CSS file the map uses is vendored in ``geo/static/vendor/`` (see
-``scripts/vendor_assets.sh``) and inlined into the map as ``data:`` URLs, so the map renders with
-no network and makes no request to any CDN. The default base layer is a vector basemap drawn from
-``geo/static/basemap/countries.geojson`` (Natural Earth, see ``scripts/build_basemap.py``); an
-OpenStreetMap tile layer is offered in the layer control but never shown by default.
+Offline first: every JavaScript/CSS file the map uses is vendored in the project's ``static/vendor/``
+(see ``scripts/vendor_assets.sh``), so the map renders with no network and makes no request to any
+CDN. The default base layer is a vector basemap drawn from ``static/basemap/countries.geojson``
+(Natural Earth, see ``scripts/build_basemap.py``); an OpenStreetMap tile layer is offered in the
+layer control but never shown by default. ``build_map(fc)`` inlines all of it (``data:`` URLs, the
+basemap embedded): a self-contained map. ``build_map(fc, static_url=...)`` refers to the files at
+the URL where ``static/`` is served instead (the page: Streamlit's static file serving), so the
+browser loads them as files, can cache them, and draws the markers before the basemap has arrived.
 
 Article text is untrusted. Every string that reaches HTML or JavaScript goes through
 :func:`sanitize_text` (HTML-escaped, and backticks and ``$`` neutralised because folium puts
@@ -34,24 +37,28 @@ import jinja2
 
 # folium builds jinja2 templates from the same source strings on every render (74 compilations,
 # 40 % of a rerun of the page); compiled templates are immutable, so one compilation per source
-# serves every render
+# serves every render. folium also wraps each element's rendered script in a template: those
+# repeat from rerun to rerun too (streamlit-folium renames the elements), but one that carries a
+# map's data can be large, so only sources up to _CACHED_SOURCE_MAX characters are kept.
 _compile_template = jinja2.Environment.from_string
+_CACHED_SOURCE_MAX = 64_000
 
 
-@lru_cache(maxsize=1024)
+@lru_cache(maxsize=512)
 def _compiled(env: jinja2.Environment, source: str, template_class) -> jinja2.Template:
     return _compile_template(env, source, template_class=template_class)
 
 
 def _from_string(self, source, globals=None, template_class=None):
-    if globals or not isinstance(source, str):
+    if globals or not isinstance(source, str) or len(source) > _CACHED_SOURCE_MAX:
         return _compile_template(self, source, globals, template_class)
     return _compiled(self, source, template_class)
 
 
 jinja2.Environment.from_string = _from_string
 
-STATIC_DIR = Path(__file__).resolve().parent / "static"
+# the project's static/ folder (beside streamlit_app.py, where Streamlit serves it at app/static/)
+STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
 VENDOR_DIR = STATIC_DIR / "vendor"
 BASEMAP_PATH = STATIC_DIR / "basemap" / "countries.geojson"
 
@@ -229,27 +236,42 @@ def _css_data_url(path: Path) -> str:
 
 
 @lru_cache(maxsize=None)
-@lru_cache(maxsize=None)
-def vendored_assets() -> dict[str, tuple[tuple[str, str], ...]]:
-    """``{"map_js", "map_css", "cluster_js", "cluster_css"}`` → folium-style (name, data-URL) lists."""
-    lf = VENDOR_DIR / "leaflet"
-    mc = VENDOR_DIR / "leaflet.markercluster"
-    # read and encoded once per process: the files do not change while it runs
-    return {
-        "map_js": (("leaflet", _data_url(lf / "leaflet.js", "text/javascript")),),
-        "map_css": (("leaflet_css", _css_data_url(lf / "leaflet.css")),),
-        "cluster_js": (("markerclusterjs", _data_url(mc / "leaflet.markercluster.js", "text/javascript")),),
-        "cluster_css": (("markerclustercss", _css_data_url(mc / "MarkerCluster.css")),
-                        ("markerclusterdefaultcss", _css_data_url(mc / "MarkerCluster.Default.css"))),
-        "pin": (("icon", _data_url(lf / "images" / "marker-icon.png", "image/png")),
-                ("icon2x", _data_url(lf / "images" / "marker-icon-2x.png", "image/png")),
-                ("shadow", _data_url(lf / "images" / "marker-shadow.png", "image/png"))),
+def vendored_assets(static_url: str | None = None) -> dict[str, tuple[tuple[str, str], ...]]:
+    """``{"map_js", "map_css", "cluster_js", "cluster_css", "pin"}`` → folium-style (name, URL) lists.
+
+    With ``static_url`` (the URL of the project's ``static/`` folder as the map's document sees
+    it, ending in "/"), URLs of the files under it; without, the files inlined as data: URLs
+    (read and encoded once per process: they do not change while it runs).
+    """
+    files = {
+        "map_js": (("leaflet", "vendor/leaflet/leaflet.js"),),
+        "map_css": (("leaflet_css", "vendor/leaflet/leaflet.css"),),
+        "cluster_js": (("markerclusterjs", "vendor/leaflet.markercluster/leaflet.markercluster.js"),),
+        "cluster_css": (("markerclustercss", "vendor/leaflet.markercluster/MarkerCluster.css"),
+                        ("markerclusterdefaultcss", "vendor/leaflet.markercluster/MarkerCluster.Default.css")),
+        "pin": (("icon", "vendor/leaflet/images/marker-icon.png"),
+                ("icon2x", "vendor/leaflet/images/marker-icon-2x.png"),
+                ("shadow", "vendor/leaflet/images/marker-shadow.png")),
     }
+    if static_url is not None:
+        return {key: tuple((name, static_url + rel) for name, rel in items) for key, items in files.items()}
+
+    def inline(rel: str) -> str:
+        path = STATIC_DIR / rel
+        if path.suffix == ".css":
+            return _css_data_url(path)
+        return _data_url(path, "text/javascript" if path.suffix == ".js" else "image/png")
+
+    return {key: tuple((name, inline(rel)) for name, rel in items) for key, items in files.items()}
 
 
 @lru_cache(maxsize=None)
 def basemap() -> dict:
     return json.loads(BASEMAP_PATH.read_text(encoding="utf-8"))
+
+
+def basemap_url(static_url: str) -> str:
+    return static_url + BASEMAP_PATH.relative_to(STATIC_DIR).as_posix()
 
 
 def _walk(element):
@@ -258,14 +280,25 @@ def _walk(element):
         yield from _walk(child)
 
 
-def external_asset_urls(m: folium.Map) -> list[str]:
-    """Every JS/CSS URL the map would load that is not inlined (empty for an offline map)."""
+def asset_urls(m: folium.Map) -> list[str]:
+    """Every JS/CSS URL the map loads (folium's ``default_js``/``default_css`` of every element)."""
     urls = []
     for el in _walk(m):
         for _, url in list(getattr(el, "default_js", [])) + list(getattr(el, "default_css", [])):
-            if not url.startswith("data:"):
-                urls.append(url)
+            urls.append(url)
     return urls
+
+
+def external_asset_urls(m: folium.Map) -> list[str]:
+    """Every JS/CSS URL the map would load from another host (empty for an offline map): anything
+    but a data: URL or a path on the server that serves the page."""
+    out = []
+    for url in asset_urls(m):
+        parts = urlsplit(url)
+        if parts.scheme == "data" or (not parts.scheme and not parts.netloc):
+            continue
+        out.append(url)
+    return out
 
 
 # ---------------------------------------------------------------------------------------------
@@ -297,8 +330,8 @@ function(feature, latlng) {
 """
 
 
-def _pin_to_layer() -> JsCode:
-    pin = dict(vendored_assets()["pin"])
+def _pin_to_layer(static_url: str | None = None) -> JsCode:
+    pin = dict(vendored_assets(static_url)["pin"])
     icon = json.dumps({"iconUrl": pin["icon"], "iconRetinaUrl": pin["icon2x"], "shadowUrl": pin["shadow"],
                        "iconSize": [25, 41], "iconAnchor": [12, 41], "popupAnchor": [1, -34],
                        "tooltipAnchor": [16, -28], "shadowSize": [41, 41]})
@@ -389,15 +422,50 @@ def content_bounds(fc: dict) -> list[list[float]] | None:
     return [[max(-85.0, s - pad), max(-180.0, w - pad)], [min(85.0, n + pad), min(180.0, e + pad)]]
 
 
-def _offline(element, js_key: str, css_key: str):
-    assets = vendored_assets()
+def _offline(element, js_key: str, css_key: str, static_url: str | None = None):
+    assets = vendored_assets(static_url)
     element.default_js = list(assets[js_key])
     element.default_css = list(assets[css_key])
     return element
 
 
+BASEMAP_PANE = "basemap"
+BASEMAP_STYLE = {"color": "#8a8a8a", "weight": 0.7, "fillColor": "#f4f1ea", "fillOpacity": 1.0}
+
+
+class Basemap(folium.map.Layer):
+    """The offline vector basemap as a base layer, in its own pane under the overlays.
+
+    With ``url`` the browser fetches the GeoJSON (from the page's own server) after the map is
+    drawn, so the markers do not wait for it; otherwise it is embedded. Its own pane (and canvas)
+    keeps it under every overlay whenever it arrives.
+    """
+
+    _template = jinja2.Template("""
+        {% macro script(this, kwargs) %}
+            var {{ this.get_name() }} = L.geoJson(null, {{ this.layer_options|tojson }});
+            {%- if this.url %}
+            fetch({{ this.url|tojson }})
+                .then(function (response) { return response.json(); })
+                .then(function (data) { {{ this.get_name() }}.addData(data); });
+            {%- else %}
+            {{ this.get_name() }}.addData({{ this.data|tojson }});
+            {%- endif %}
+        {% endmacro %}
+    """)
+
+    def __init__(self, *, url: str | None = None, name: str = "Offline basemap (Natural Earth)"):
+        super().__init__(name=name, overlay=False, control=True, show=True)
+        self._name = "Basemap"
+        self.url = url
+        self.data = None if url else basemap()
+        self.layer_options = {"style": BASEMAP_STYLE, "interactive": False, "smoothFactor": 1.0,
+                              "pane": BASEMAP_PANE}
+
+
 def _geojson_layer(features: list[dict], name: str, style: dict, *, tooltip: bool = True,
-                   show: bool = True, overlay: bool = True, interactive: bool = True) -> folium.GeoJson:
+                   show: bool = True, overlay: bool = True, interactive: bool = True,
+                   static_url: str | None = None) -> folium.GeoJson:
     kwargs: dict[str, Any] = {}
     if not interactive:
         kwargs["interactive"] = False
@@ -407,33 +475,35 @@ def _geojson_layer(features: list[dict], name: str, style: dict, *, tooltip: boo
         style_function=lambda _f, s=style: s,
         marker=None,
         tooltip=folium.GeoJsonTooltip(fields=["name"], labels=False, sticky=False) if tooltip else None,
-        point_to_layer=_pin_to_layer(),
+        point_to_layer=_pin_to_layer(static_url),
         **kwargs,
     )
     return layer
 
 
-def build_map(fc: dict, *, cluster_threshold: int = CLUSTER_THRESHOLD) -> folium.Map:
+def build_map(fc: dict, *, cluster_threshold: int = CLUSTER_THRESHOLD,
+              static_url: str | None = None) -> folium.Map:
     """The folium map of a FeatureCollection: places, events, relations and zones layers.
 
     Each drawn feature carries ``fid`` (its index in ``fc["features"]``) and its escaped name,
     which is also its tooltip; :func:`clicked_feature` maps a click back to the feature.
+    ``static_url``: where the map's document finds the project's ``static/`` folder (ending in
+    "/"); the vendored files and the basemap are then loaded from there instead of inlined.
     """
-    # canvas, not SVG: the basemap's 250 country outlines and the zone polygons draw several
-    # times faster, which is most of the time between the page's frame and its first marker
+    # canvas, not SVG: the basemap's 240 country outlines and the zone polygons draw several
+    # times faster
     m = folium.Map(location=[20, 0], zoom_start=2, tiles=None, control_scale=True,
                    world_copy_jump=True, min_zoom=1, prefer_canvas=True)
     m.options["maxZoom"] = 18  # folium passes max_zoom only to tiles; clustering needs it on the map
-    _offline(m, "map_js", "map_css")
+    _offline(m, "map_js", "map_css", static_url)
     m.get_root().header.add_child(folium.Element(
         "<style>.leaflet-container{background:#c9dff0 !important;}"
         ".leaflet-tooltip table{margin:0;} .leaflet-tooltip td{padding:0;}</style>"), name="geo_style")
 
-    # Base layers: the offline vector basemap (default), OpenStreetMap tiles (online only).
-    folium.GeoJson(basemap(), name="Offline basemap (Natural Earth)", overlay=False,
-                   style_function=lambda _f: {"color": "#8a8a8a", "weight": 0.7, "fillColor": "#f4f1ea",
-                                              "fillOpacity": 1.0},
-                   interactive=False, smooth_factor=1.0).add_to(m)
+    # Base layers: the offline vector basemap (default), OpenStreetMap tiles (online only). The
+    # basemap's pane lies between the tiles' (200) and the overlays' (400).
+    folium.map.CustomPane(BASEMAP_PANE, z_index=250, pointer_events=False).add_to(m)
+    Basemap(url=basemap_url(static_url) if static_url is not None else None).add_to(m)
     folium.TileLayer("OpenStreetMap", name="OpenStreetMap (online)", overlay=False, show=False).add_to(m)
 
     outlines = _country_outlines()
@@ -459,21 +529,25 @@ def build_map(fc: dict, *, cluster_threshold: int = CLUSTER_THRESHOLD) -> folium
         else:
             layers["zones"].append(mf)
 
+    def layer(*args, **kwargs):
+        return _geojson_layer(*args, static_url=static_url, **kwargs)
+
     if layers["zones"]:
-        _geojson_layer(layers["zones"], "Zones", {"color": "#d35400", "weight": 1.5, "fillColor": "#d35400",
-                                                  "fillOpacity": 0.04, "dashArray": "2 4"}).add_to(m)
+        layer(layers["zones"], "Zones", {"color": "#d35400", "weight": 1.5, "fillColor": "#d35400",
+                                         "fillOpacity": 0.04, "dashArray": "2 4"}).add_to(m)
     if layers["areas"]:
-        _geojson_layer(layers["areas"], "Places: areas (countries, seas, regions)",
-                       {"color": "#1f6fb2", "weight": 1.5, "fillColor": "#1f6fb2", "fillOpacity": 0.07,
-                        "dashArray": "6 4"}).add_to(m)
+        layer(layers["areas"], "Places: areas (countries, seas, regions)",
+              {"color": "#1f6fb2", "weight": 1.5, "fillColor": "#1f6fb2", "fillOpacity": 0.07,
+               "dashArray": "6 4"}).add_to(m)
     if layers["relations"]:
-        _geojson_layer(layers["relations"], "Relations", {"color": "#27ae60", "weight": 2.5,
-                                                          "dashArray": "8 6"}).add_to(m)
+        layer(layers["relations"], "Relations", {"color": "#27ae60", "weight": 2.5,
+                                                 "dashArray": "8 6"}).add_to(m)
     if layers["pins"]:
-        pins = _geojson_layer(layers["pins"], "Places: cities", {})
+        pins = layer(layers["pins"], "Places: cities", {})
         n_markers = len(layers["pins"]) + len(layers["events"])
         if n_markers > cluster_threshold:
-            cluster = _offline(folium.plugins.MarkerCluster(name="Places: cities"), "cluster_js", "cluster_css")
+            cluster = _offline(folium.plugins.MarkerCluster(name="Places: cities"), "cluster_js", "cluster_css",
+                               static_url)
             pins.control = False
             pins.add_to(cluster)
             cluster.add_to(m)
@@ -482,9 +556,9 @@ def build_map(fc: dict, *, cluster_threshold: int = CLUSTER_THRESHOLD) -> folium
     if layers["events"]:
         group = folium.FeatureGroup(name="Events").add_to(m)
         if layers["uncertainty"]:
-            _geojson_layer(layers["uncertainty"], "Event uncertainty", {}, tooltip=False,
-                           interactive=False).add_to(group)
-        _geojson_layer(layers["events"], "Events", {}).add_to(group)
+            layer(layers["uncertainty"], "Event uncertainty", {}, tooltip=False,
+                  interactive=False).add_to(group)
+        layer(layers["events"], "Events", {}).add_to(group)
 
     folium.LayerControl(collapsed=True).add_to(m)
     bounds = content_bounds(fc)

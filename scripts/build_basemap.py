@@ -1,4 +1,4 @@
-"""Build the offline vector basemap drawn under the map: geo/static/basemap/countries.geojson.
+"""Build the offline vector basemap drawn under the map: static/basemap/countries.geojson.
 
 Source: Natural Earth 1:50m admin-0 countries (public domain), read from ../shared/naturalearth/.
 Each country polygon is simplified (0.1 degree tolerance, topology kept per country) and its
@@ -17,7 +17,7 @@ from shapely.geometry import mapping, shape
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_SRC = ROOT.parent / "shared" / "naturalearth" / "ne_50m_admin_0_countries.geojson.gz"
-OUT = ROOT / "geo" / "static" / "basemap" / "countries.geojson"
+OUT = ROOT / "static" / "basemap" / "countries.geojson"
 TOLERANCE = 0.1
 
 

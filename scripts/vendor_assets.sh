@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
-# Re-fetch the JavaScript/CSS the map uses from the npm registry into geo/static/vendor/.
-# The page never loads anything from a CDN: geo/mapview.py inlines these files into the map.
+# Re-fetch the JavaScript/CSS the map uses from the npm registry into static/vendor/.
+# The page never loads anything from a CDN: Streamlit serves static/ at app/static/ to the map's
+# frame (server.enableStaticServing), and geo/mapview.py inlines the same files into a
+# self-contained map.
 # Usage: bash scripts/vendor_assets.sh   (needs npm; run from anywhere)
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
-DEST="$ROOT/geo/static/vendor"
+DEST="$ROOT/static/vendor"
 TMP="$(mktemp -d)"
 trap 'rm -rf "$TMP"' EXIT
 
@@ -27,5 +29,5 @@ for entry in "${PACKAGES[@]}"; do
   done
   echo "$spec" > "$DEST/$name/VERSION"
   rm -rf "$TMP/unpack" "$tgz"
-  echo "vendored $spec -> geo/static/vendor/$name"
+  echo "vendored $spec -> static/vendor/$name"
 done

@@ -7,6 +7,7 @@ left localhost. Never skipped: CI installs chromium; without it the test fails a
 """
 from __future__ import annotations
 
+import csv
 import json
 import os
 import socket
@@ -151,9 +152,15 @@ def test_seed_click_download_and_xss(server, browser, tmp_path):
     page = context.new_page()
     page.set_default_timeout(TIMEOUT_MS)
 
-    # 1. The seed opens from the URL and its markers are drawn.
+    # 1. The seed opens from the URL and its markers are drawn; Leaflet and the basemap come as
+    #    files from the page's own server (static/), and the basemap's countries are drawn.
     page.goto(f"{server}/?seed={SEED}")
     frame = _wait_map_ready(page, {"Wonsan"})
+    frame.wait_for_function("""() => { let n = 0;
+        window.map.eachLayer(l => { if (l.feature && l.feature.properties.iso_a2 !== undefined) n++; });
+        return n > 200; }""", timeout=TIMEOUT_MS)
+    assert f"{server}/app/static/vendor/leaflet/leaflet.js" in requests
+    assert f"{server}/app/static/basemap/countries.geojson" in requests
 
     # 2. Click the Wonsan marker; its sentence appears beside the map with the mention marked.
     _tag_marker(frame, "Wonsan", "e2e-wonsan")
@@ -182,6 +189,13 @@ def test_seed_click_download_and_xss(server, browser, tmp_path):
     assert wonsan
     lon, lat = wonsan[0]["geometry"]["coordinates"][:2]
     assert abs(lat - 39.15) < 0.2 and abs(lon - 127.44) < 0.2
+    # and the CSV: one row per mention, Wonsan's among them
+    with page.expect_download() as dl:
+        page.get_by_role("button", name="CSV", exact=True).click()
+    path = tmp_path / "out.csv"
+    dl.value.save_as(path)
+    rows = list(csv.DictReader(path.open(encoding="utf-8")))
+    assert rows and any(r["mention"] == "Wonsan" and abs(float(r["lat"]) - 39.15) < 0.2 for r in rows)
 
     # 4. An article full of payloads, analysed with Ctrl+Enter: nothing runs anywhere.
     box = page.get_by_label("Article text")

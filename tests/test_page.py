@@ -39,7 +39,12 @@ def _fc(at) -> dict:
 
 
 def _table(at):
-    """The places-and-events table (the only dataframe with a "kind" column)."""
+    """The places-and-events table (the only dataframe with a "kind" column), drawn once its
+    expander is opened, as a click on it does."""
+    if not any("kind" in d.value.columns for d in at.dataframe):
+        at.session_state["table_open"] = True
+        at.run()
+        assert not at.exception, at.exception
     return next(d.value for d in at.dataframe if "kind" in d.value.columns)
 
 
@@ -70,6 +75,27 @@ def test_seed_from_query_param_loads_and_lists_places(pipeline):
     assert {"Wonsan", "Seoul", "Pyongyang", "Tokyo"} <= set(table["folded"])
     wonsan = table[table["folded"] == "Wonsan"].iloc[0]
     assert abs(wonsan["lat"] - 39.15) < 0.1 and abs(wonsan["lon"] - 127.44) < 0.1
+
+
+def test_closed_sections_are_drawn_when_opened(pipeline):
+    """The first page carries the map but not the closed sections (their browser code and data
+    would come before the map's frame); opening one draws it."""
+    at = _app()
+    at.query_params["seed"] = SEED
+    at.run()
+    assert not at.exception, at.exception
+    maps = at.get("component_instance")
+    assert len(maps) == 1 and maps[0].proto.component_name == "streamlit_folium.st_folium"
+    assert not at.dataframe and not at.get("file_uploader")
+    assert not any("geo-article" in str(h.proto.body) for h in at.get("html"))
+    at.session_state["article_open"] = True
+    at.session_state["uploads_open"] = True
+    at.run()
+    assert not at.exception, at.exception
+    article = [str(h.proto.body) for h in at.get("html") if "geo-article" in str(h.proto.body)]
+    assert article and "<mark" in article[0] and "Wonsan" in article[0]
+    assert [u.key for u in at.get("file_uploader")] == ["uploads"]
+    assert {"Wonsan", "Seoul"} <= set(_table(at)["name"].map(fold))
 
 
 def test_seed_button_loads_seed(pipeline):
@@ -218,6 +244,28 @@ def test_map_inlines_assets_and_escapes_names():
     assert "\\u0026lt;img src=x onerror" in page  # the name is there, escaped, as inert data
     urls = set(re.findall(r"""(?:src|href)=["'](https?://[^"']+)""", page))
     assert urls == set(), urls
+
+
+def test_map_served_from_the_static_folder():
+    """As the page draws it: Leaflet, its CSS and images, and the basemap are files of static/,
+    referred to by relative URLs (the server that serves the page); nothing is inlined and
+    nothing comes from another host."""
+    fc = real_fc("Talks in Paris. " + " ".join(PAYLOADS) + " Then Tokyo.")
+    fc["features"][0]["properties"]["name"] = PAYLOADS[0]
+    m = mapview.build_map(fc, static_url="../../app/static/", cluster_threshold=0)  # clustered too
+    urls = mapview.asset_urls(m)
+    assert len(urls) == 5 and mapview.external_asset_urls(m) == []
+    page = m.get_root().render()
+    assert "data:" not in page and "base64" not in page
+    assert "Afghanistan" not in page  # the basemap is fetched, not embedded
+    referred = set(urls) | set(re.findall(r"\.\./\.\./app/static/[\w./-]+", page))
+    assert mapview.basemap_url("../../app/static/") in referred
+    assert any(u.endswith("marker-icon.png") for u in referred)
+    for url in referred:
+        assert (mapview.STATIC_DIR / url.removeprefix("../../app/static/")).is_file(), url
+    for p in PAYLOADS:
+        assert p not in page
+    assert mapview.external_asset_urls(mapview.build_map(fc)) == []  # the self-contained map
 
 
 def test_map_clusters_many_markers():

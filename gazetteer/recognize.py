@@ -139,13 +139,6 @@ def _joins(gap: str, prev_word: str) -> bool:
 _CAPITALISED_FUNCTION_WORDS = frozenset(w.capitalize() for w in FUNCTION_WORDS if len(w) > 1)
 
 
-def _is_cap(word: str) -> bool:
-    c = word[0]
-    if c.isupper():
-        return word not in _CAPITALISED_FUNCTION_WORDS
-    return c.isalpha() and not c.islower()   # CJK, Arabic, Hangul…: no case, treat as a name start
-
-
 class Recognizer:
     """Finds mentions in text. One instance per gazetteer; safe to reuse across documents."""
 
@@ -225,7 +218,9 @@ class Recognizer:
             start = m.start()
             while si < nsent - 1 and start >= bounds[si]:
                 si += 1
-            c = w[0]     # _is_cap, inlined: this loop runs for every token of every article
+            # capitalised and not a function word; a letter of a script without case (CJK,
+            # Arabic, Hangul…) also starts a name
+            c = w[0]
             cap = (w not in function_caps) if c.isupper() else (c.isalpha() and not c.islower())
             append(_Tok(start, m.end(), w, cap, si))
             caps[si] += cap

@@ -450,7 +450,7 @@ def _place_json(p) -> tuple[str, str, str]:
     if hit is None:
         from geo.export import place_point
         point = place_point(p)
-        pk = f"g{p.id}" if p.id >= 0 else f"c{point[0]:.6f},{point[1]:.6f}"
+        pk = place_key({"place_id": p.id}, point)
         props = {"kind": "place", "name": p.name, "place_id": p.id, "geonameid": p.geonameid,
                  "feature_type": p.feature_type, "country_code": p.country_code, "source": p.source}
         hit = (pk, _dumps({"type": "Point", "coordinates": point}), _dumps(props))

@@ -29,7 +29,7 @@ from zoneinfo import ZoneInfo
 from geo.document import Analysis
 from geo.measure import GEOD, bearing_deg, compass, destination, distance_km
 from geo.relations import (Estimate, PlaceRef, SpatialClaim, estimate_position, find_speaker, quote_spans,
-                           read_claims)
+                           read_claims, zone_shape)
 
 # ---------------------------------------------------------------- words
 
@@ -465,11 +465,8 @@ def _unreported_position(launch: tuple[float, float] | None, claims: list[Spatia
     if toward is None or zc is None or zone_geometry is None:
         return Estimate(launch, 1000.0, None, "position not reported; shown at the launch site")
     b = bearing_deg(launch[0], launch[1], toward[0], toward[1])
-    try:
-        zg = zone_geometry(zc.zone_sovereign, zc.zone_kind)
-    except Exception:
-        zg = None
-    if zg is None or zg.is_empty:
+    zg = zone_shape(zone_geometry, zc.zone_sovereign, zc.zone_kind)
+    if zg is None:
         return Estimate(launch, 1000.0, None, "position not reported; shown at the launch site")
     d_in = None
     for d in range(10, 2500, 10):
@@ -753,11 +750,8 @@ def add_events(analysis: Analysis, *, zones_at: Callable | None = None,
             for c in o.claims:
                 if c.kind == "zone" and c.zone_sovereign and (c.zone_sovereign, c.zone_kind) not in seen_z:
                     seen_z.add((c.zone_sovereign, c.zone_kind))
-                    try:
-                        g = zone_geometry(c.zone_sovereign, c.zone_kind)
-                    except Exception:
-                        continue
-                    if g is None or g.is_empty:
+                    g = zone_shape(zone_geometry, c.zone_sovereign, c.zone_kind)
+                    if g is None:
                         continue
                     g = g.simplify(0.02, preserve_topology=True)
                     owner = names.get(c.zone_sovereign, c.zone_sovereign)

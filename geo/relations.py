@@ -25,6 +25,18 @@ from geo.measure import (DIRECTION_PATTERN, UNIT_PATTERN, area_summary, destinat
                          parse_direction, parse_number, sector, unit_km)
 
 
+
+def zone_shape(zone_geometry: Callable | None, sovereign: str, kind: str):
+    """`zone_geometry(sovereign, kind)`, or None when there is no zone data, the lookup fails or
+    the state has no such zone: callers then go on without it."""
+    if zone_geometry is None:
+        return None
+    try:
+        g = zone_geometry(sovereign, kind)
+    except Exception:       # noqa: BLE001 - zones are an addition; a failed lookup never stops a parse
+        return None
+    return None if g is None or g.is_empty else g
+
 @dataclass(frozen=True)
 class PlaceRef:
     """A resolved place as it appears in the text (offsets into the whole document)."""
@@ -339,13 +351,9 @@ def _offshore_point(p: PlaceRef, bearing: float | None, zone_geometry: Callable 
     base = _radius_for(p)
     if bearing is None:
         return (p.lon, p.lat), max(base, 100.0)
-    land = None
-    if zone_geometry is not None and p.country_code:
-        try:
-            land = zone_geometry(p.country_code, "land")
-        except Exception:           # zones unavailable: fall back to a fixed step
-            land = None
-    if land is not None and not land.is_empty:
+    # zones unavailable: fall back to a fixed step
+    land = zone_shape(zone_geometry, p.country_code, "land") if p.country_code else None
+    if land is not None:
         import shapely
         for d in range(0, 1500, 10):
             x, y = destination(p.lon, p.lat, bearing, d)
@@ -384,11 +392,8 @@ def estimate_position(claims: Iterable[SpatialClaim], zone_geometry: Callable | 
                 if (z.zone_sovereign, z.zone_kind, z.inside) in seen:
                     continue
                 seen.add((z.zone_sovereign, z.zone_kind, z.inside))
-                try:
-                    zg = zone_geometry(z.zone_sovereign, z.zone_kind)
-                except Exception:
-                    continue
-                if zg is None or zg.is_empty:
+                zg = zone_shape(zone_geometry, z.zone_sovereign, z.zone_kind)
+                if zg is None:
                     continue
                 cut = area.intersection(zg) if z.inside else area.difference(zg)
                 if cut.is_empty or cut.area < 1e-6:

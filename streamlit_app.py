@@ -1,26 +1,26 @@
 """News event map: paste or upload an article, see its places and events on a map.
 
-The page only: analysis is ``geo.pipeline.analyse``, GeoJSON is ``geo.export.to_feature_collection``,
-the map, escaping and CSV are ``geo.mapview``. Run with ``streamlit run streamlit_app.py``.
-Untrusted article text reaches HTML only through ``mapview.sanitize_text`` (via ``st.html``) or
+The page only: analysis is ``geo.pipeline.Pipeline``, GeoJSON is ``geo.io.export``, the map, the
+panels and the session's documents are ``geo.apps.page``. Run with ``streamlit run streamlit_app.py``.
+Untrusted article text reaches HTML only through ``escape.sanitize_text`` (via ``st.html``) or
 plain-text widgets (dataframes, text inputs); never through markdown.
 """
 from __future__ import annotations
 
-import hashlib
 import json
-from pathlib import Path
 
 import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from geo import mapview
-from geo.export import to_feature_collection
-from geo.pipeline import analyse
+from geo.apps.page import mapview, panels, session
+from geo.apps.page.escape import highlight_article, markdown_escape, safe_link, sanitize_text as esc
+from geo.io.export import to_csv, to_feature_collection
+from geo.io.reader import Article, InputError, read_upload
+from geo.model import DocumentMeta
+from geo.pipeline import Pipeline
+from geo.settings import Settings
 
-ROOT = Path(__file__).resolve().parent
-SEEDS_DIR = ROOT / "seeds"
 UPLOAD_TYPES = ["txt", "html", "htm", "md"]
 # What the map reports back. Not last_object_clicked_count: the component's first report (0)
 # differs from st_folium's default (None), and would rerun the whole page as the map appears.
@@ -29,40 +29,10 @@ RETURNED = ["last_object_clicked", "last_object_clicked_tooltip", "last_active_d
 # when Streamlit serves it (server.enableStaticServing in .streamlit/config.toml): the map then
 # loads Leaflet and the basemap as files instead of carrying them inline over the websocket.
 STATIC_URL = "../../app/static/"
-esc = mapview.sanitize_text
 
 
 # ---------------------------------------------------------------------------------------------
 # State
-
-
-def seeds() -> dict[str, Path]:
-    """Seed name (file name without extension) -> article path."""
-    if not SEEDS_DIR.is_dir():
-        return {}
-    return {p.stem: p for p in sorted(SEEDS_DIR.glob("*.txt"))}
-
-
-def seed_doc(name: str) -> dict:
-    path = seeds()[name]
-    meta: dict = {}
-    sidecar = path.with_suffix(".json")
-    if sidecar.is_file():
-        try:
-            meta = json.loads(sidecar.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            meta = {}
-    return new_doc(path.read_text(encoding="utf-8", errors="replace"), title=meta.get("title"),
-                   date=meta.get("date"), source=meta.get("source"), article_id=name,
-                   timezone=meta.get("timezone"))
-
-
-def new_doc(text: str, *, title=None, date=None, source=None, article_id=None, timezone=None) -> dict:
-    if not article_id:
-        article_id = "article-" + hashlib.sha1(text.encode("utf-8", "replace")).hexdigest()[:10]
-    return {"id": article_id, "text": text, "title": title or "", "date": date or "",
-            "source": source or "", "timezone": timezone or "", "corrections": [], "fc": None,
-            "fc_key": None, "error": None}
 
 
 def init_state() -> None:
@@ -88,7 +58,7 @@ def set_docs(docs: list[dict]) -> None:
 
 
 def on_seed(name: str) -> None:
-    doc = seed_doc(name)
+    doc = session.seed_doc(name)
     fill_form(doc)
     set_docs([doc])
 
@@ -99,8 +69,8 @@ def on_analyse_form() -> None:
     if not text.strip():
         ss["form_error"] = "Paste an article into “Article text” first."
         return
-    set_docs([new_doc(text, title=ss.get("meta_title"), date=ss.get("meta_date"),
-                      source=ss.get("meta_source"))])
+    set_docs([session.new_doc(Article(text, title=ss.get("meta_title") or "", date=ss.get("meta_date") or "",
+                                      source=ss.get("meta_source") or ""))])
 
 
 def on_analyse_uploads() -> None:
@@ -108,11 +78,9 @@ def on_analyse_uploads() -> None:
     docs, errors = [], []
     for f in ss.get("uploads") or []:
         try:
-            text = mapview.text_from_upload(f.name, f.getvalue())
-        except mapview.UploadError as exc:
+            docs.append(session.new_doc(read_upload(f.name, f.getvalue())))
+        except InputError as exc:
             errors.append(str(exc))
-            continue
-        docs.append(new_doc(text, title=Path(f.name).stem, article_id=Path(f.name).stem or None))
     ss["upload_errors"] = errors
     if docs:
         set_docs(docs)
@@ -131,7 +99,7 @@ def current_doc() -> dict | None:
 
 def ensure_analysed(docs: list[dict], progress: bool = False) -> None:
     """(Re)analyse every doc whose text or corrections changed since its last analysis."""
-    todo = [d for d in docs if d["fc_key"] != _fc_key(d)]
+    todo = [d for d in docs if d["fc_key"] != session.fc_key(d)]
     if not todo:
         return
     bar = st.progress(0.0, text=f"Analysing {len(todo)} article(s)…") if progress and len(todo) > 1 else None
@@ -142,59 +110,26 @@ def ensure_analysed(docs: list[dict], progress: bool = False) -> None:
             d["error"] = None
         except Exception as exc:  # show the failure, keep the page alive
             d["fc"], d["error"] = None, f"Analysis failed: {type(exc).__name__}: {exc}"
-        d["fc_key"] = _fc_key(d)
+        d["fc_key"] = session.fc_key(d)
         if bar is not None:
             bar.progress(i / len(todo), text=f"Analysed {i} of {len(todo)} articles")
     if bar is not None:
         bar.empty()
 
 
+@st.cache_resource(show_spinner=False)
+def pipeline() -> Pipeline:
+    """One pipeline for every session of this server, built from the environment's settings."""
+    return Pipeline(Settings.from_env())
+
+
 @st.cache_data(max_entries=64, show_spinner=False)
 def analysed_fc(text: str, title: str, date: str, source: str, article_id: str, timezone: str,
                 corrections_json: str) -> dict:
     """The article's FeatureCollection, shared by every session that opens the same article."""
-    analysis = analyse(text, title=title or None, date=date or None, source=source or None,
-                       article_id=article_id, timezone=timezone or None,
-                       corrections=json.loads(corrections_json) or None)
+    meta = DocumentMeta(id=article_id, title=title, date=date, timezone=timezone, source=source)
+    analysis = pipeline().analyse(text, meta, corrections=json.loads(corrections_json) or None)
     return to_feature_collection(analysis)
-
-
-def _fc_key(doc: dict) -> str:
-    return hashlib.sha1(json.dumps([doc["text"], doc["title"], doc["date"], doc["source"],
-                                    doc["corrections"]], sort_keys=True).encode()).hexdigest()
-
-
-# ---------------------------------------------------------------------------------------------
-# Selection and corrections
-
-
-def anchor_of(feat: dict) -> tuple:
-    """A handle on a feature that survives re-analysis: the first mention's offset, or role+time."""
-    p = feat.get("properties") or {}
-    if p.get("kind") == "place" and p.get("mentions"):
-        return ("place", p["mentions"][0].get("start"))
-    return (p.get("kind"), mapview.display_name(p), p.get("time"))
-
-
-def find_anchor(fc: dict, anchor) -> int | None:
-    if not anchor:
-        return None
-    for i, feat in enumerate(fc.get("features", [])):
-        p = feat.get("properties") or {}
-        if anchor[0] == "place" and p.get("kind") == "place":
-            if any(m.get("start") == anchor[1] for m in p.get("mentions") or []):
-                return i
-        elif tuple(anchor) == anchor_of(feat):
-            return i
-    return None
-
-
-def add_corrections(doc: dict, mentions: list[dict], **choice) -> None:
-    spans = {(m["start"], m["end"]) for m in mentions}
-    kept = [c for c in doc["corrections"] if (c["start"], c["end"]) not in spans]
-    doc["corrections"] = kept + [{"start": s, "end": e, **choice} for s, e in sorted(spans)]
-    if mentions:
-        st.session_state["selected"] = ("place", mentions[0]["start"])
 
 
 # ---------------------------------------------------------------------------------------------
@@ -203,7 +138,7 @@ def add_corrections(doc: dict, mentions: list[dict], **choice) -> None:
 
 def render_inputs() -> None:
     ss = st.session_state
-    names = list(seeds())
+    names = list(session.seeds())
     if names:
         st.caption("Sample articles")
         for name in names:
@@ -227,24 +162,17 @@ def render_inputs() -> None:
                                      accept_multiple_files=True, key="uploads")
             st.button("Analyse uploaded files", disabled=not files, on_click=on_analyse_uploads)
             for msg in ss.get("upload_errors") or []:
-                st.error(mapview.markdown_escape(msg), icon="🚫")
+                st.error(markdown_escape(msg), icon="🚫")
 
 
 def render_place_panel(doc: dict, fc: dict, fid: int) -> None:
     feat = fc["features"][fid]
     p = feat["properties"]
     lon, lat = feat["geometry"]["coordinates"][:2]
-    conf = p.get("confidence")
-    st.html(f"<h3 style='margin:0'>{esc(p.get('name'))}</h3>"
-            f"<div><b>Coordinates:</b> {lat:.5f}, {lon:.5f}<br>"
-            f"<b>Type:</b> {esc(p.get('feature_type'))} &nbsp; <b>Country:</b> {esc(p.get('country_code') or '—')}"
-            f"<br><b>Confidence:</b> {esc(f'{conf:.2f}' if isinstance(conf, (int, float)) else '—')}"
-            f" &nbsp; <b>GeoNames id:</b> {esc(p.get('geonameid') or '—')}<br>"
-            f"<b>Why:</b> {esc(p.get('reason') or '—')}</div>")
+    st.html(panels.place_summary_html(p, lat, lon))
     mentions = p.get("mentions") or []
     st.markdown(f"**Mentioned {len(mentions)} time(s)**")
-    st.html("".join(f"<p class='geo-sentence' style='margin:.3em 0'>{mapview.highlight_mention(m, doc['text'])}</p>"
-                    for m in mentions))
+    st.html(panels.mentions_html(mentions, doc["text"]))
     alts = p.get("alternatives") or []
     if alts:
         st.markdown("**Alternatives considered**")
@@ -256,65 +184,27 @@ def render_place_panel(doc: dict, fc: dict, fid: int) -> None:
         choice = st.selectbox("Choose another candidate", options, key=f"alt_{fid}_{doc['fc_key']}")
         if st.button("Use this candidate", disabled=choice == options[0], key=f"use_alt_{fid}"):
             alt = alts[options.index(choice) - 1]
-            add_corrections(doc, mentions, place_id=int(alt["place_id"]))
+            st.session_state["selected"] = session.add_corrections(doc, mentions, place_id=int(alt["place_id"]))
             st.rerun()
         c1, c2 = st.columns(2)
         new_lat = c1.number_input("Latitude", -90.0, 90.0, float(lat), format="%.5f", key=f"lat_{fid}")
         new_lon = c2.number_input("Longitude", -180.0, 180.0, float(lon), format="%.5f", key=f"lon_{fid}")
         if st.button("Use these coordinates", key=f"use_ll_{fid}"):
-            add_corrections(doc, mentions, lat=float(new_lat), lon=float(new_lon))
+            st.session_state["selected"] = session.add_corrections(doc, mentions, lat=float(new_lat),
+                                                                   lon=float(new_lon))
             st.rerun()
 
 
 def render_event_panel(fc: dict, fid: int) -> None:
     feat = fc["features"][fid]
-    p = feat["properties"]
     lon, lat = feat["geometry"]["coordinates"][:2]
-    role = p.get("role") or "event"
-    when = p.get("time") or "not stated"
-    if p.get("time_text"):
-        when = f"{when} (“{p['time_text']}”)"
-    unc = p.get("uncertainty_km")
-    parts = [f"<h3 style='margin:0'>{esc(mapview.display_name(p))}</h3>",
-             f"<div><b>Role:</b> {esc(role)}"
-             + (f" &nbsp; <b>Objects:</b> {esc(p['objects'])}" if p.get("objects") else "")
-             + f"<br><b>Time:</b> {esc(when)}<br>"
-             f"<b>Coordinates:</b> {lat:.5f}, {lon:.5f}"
-             + (f" &nbsp; <b>Uncertainty:</b> ±{esc(f'{unc:,.0f}' if isinstance(unc, (int, float)) else unc)} km"
-                if unc else "")
-             + (f"<br><b>Position:</b> {esc(p['position'])}" if p.get("position") else "")
-             + "</div>"]
-    if p.get("conflict"):
-        parts.append("<div style='background:#fdecea;border-left:4px solid #c0392b;padding:.4em .6em;margin:.4em 0'>"
-                     f"<b>Conflict:</b> {esc(p['conflict'])}</div>")
-    if p.get("zones"):
-        parts.append("<b>Zones</b><ul>" + "".join(
-            f"<li>{esc(z.get('name') or z.get('kind'))} ({esc(z.get('kind'))}, {esc(z.get('sovereign') or '—')}): "
-            f"{'inside' if z.get('inside') else 'outside'}{' — disputed' if z.get('disputed') else ''}</li>"
-            for z in p["zones"]) + "</ul>")
-    if p.get("claims"):
-        parts.append("<b>Claims in the text</b><ul>" + "".join(
-            f"<li>{esc(c.get('by') or 'unattributed')}: {esc(claim_summary(c))} — “{esc(c.get('text'))}”</li>"
-            for c in p["claims"]) + "</ul>")
-    if p.get("sentences"):
-        parts.append("<b>Sentences</b>" + "".join(
-            f"<p class='geo-sentence' style='margin:.3em 0'>{esc(s)}</p>" for s in p["sentences"]))
-    st.html("".join(parts))
-
-
-def claim_summary(c: dict) -> str:
-    kind = str(c.get("kind") or "claim")
-    if "inside" in c and c.get("sovereign"):
-        return f"{'inside' if c['inside'] else 'outside'} the {kind} of {c['sovereign']}"
-    if c.get("anchor"):
-        return f"{kind.replace('_', ' ')} {c['anchor']}"
-    return kind.replace("_", " ")
+    st.html(panels.event_html(feat["properties"], lat, lon))
 
 
 def render_results(doc: dict) -> None:
     ss = st.session_state
     if doc.get("error"):
-        st.error(mapview.markdown_escape(doc["error"]))
+        st.error(markdown_escape(doc["error"]))
         return
     fc = doc["fc"]
     if fc is None:
@@ -322,7 +212,7 @@ def render_results(doc: dict) -> None:
     n_places = sum(1 for f in fc.get("features", []) if (f.get("properties") or {}).get("kind") == "place")
     n_events = sum(1 for f in fc.get("features", []) if (f.get("properties") or {}).get("kind") == "event")
     st.html(f"<h2 style='margin:0'>{esc(doc['title'] or doc['id'])}</h2>"
-            f"<div style='color:#666'>{esc(doc['date'])} {mapview.safe_link(doc['source'])} — {n_places} places, "
+            f"<div style='color:#666'>{esc(doc['date'])} {safe_link(doc['source'])} — {n_places} places, "
             f"{n_events} events, {len(doc['corrections'])} correction(s)</div>")
 
     col_map, col_panel = st.columns([3, 2], gap="medium")
@@ -335,9 +225,9 @@ def render_results(doc: dict) -> None:
         ss["click_sig"] = sig
         fid = mapview.clicked_feature(fc, out)
         if fid is not None:
-            ss["selected"] = anchor_of(fc["features"][fid])
+            ss["selected"] = session.anchor_of(fc["features"][fid])
     with col_panel:
-        fid = find_anchor(fc, ss.get("selected"))
+        fid = session.find_anchor(fc, ss.get("selected"))
         if fid is None:
             st.info("Click a marker on the map to see where the article mentions it.")
         elif fc["features"][fid]["properties"].get("kind") == "event":
@@ -355,7 +245,7 @@ def render_results(doc: dict) -> None:
     # for the browser to fetch while the page loads
     c1.download_button("GeoJSON", lambda: json.dumps(fc, ensure_ascii=False, indent=1),
                        file_name=f"{doc['id']}.geojson", mime="application/geo+json", on_click="ignore")
-    c2.download_button("CSV", lambda: mapview.to_csv(fc), file_name=f"{doc['id']}.csv", mime="text/csv",
+    c2.download_button("CSV", lambda: to_csv(fc), file_name=f"{doc['id']}.csv", mime="text/csv",
                        on_click="ignore")
 
     rows = mapview.places_and_events_rows(fc)
@@ -377,7 +267,7 @@ def render_results(doc: dict) -> None:
                  for m in f["properties"].get("mentions") or []
                  if isinstance(m.get("start"), int) and isinstance(m.get("end"), int)]
         article.html(f"<div class='geo-article' style='line-height:1.5'>"
-                     f"{mapview.highlight_article(doc['text'], spans)}</div>")
+                     f"{highlight_article(doc['text'], spans)}</div>")
 
 
 def main() -> None:
@@ -388,7 +278,7 @@ def main() -> None:
     seed = st.query_params.get("seed")
     if seed and ss.get("query_seed") != seed:
         ss["query_seed"] = seed
-        if seed in seeds():
+        if seed in session.seeds():
             on_seed(seed)
         else:
             ss["seed_error"] = seed
@@ -406,7 +296,7 @@ def main() -> None:
 def render_main() -> None:
     ss = st.session_state
     if ss.get("seed_error"):
-        st.error(f"No sample article named “{mapview.markdown_escape(ss['seed_error'])}”.")
+        st.error(f"No sample article named “{markdown_escape(ss['seed_error'])}”.")
 
     docs = ss["docs"]
     if not docs:

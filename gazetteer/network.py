@@ -1,8 +1,9 @@
 """Opt-in network fallback for names the offline gazetteer lacks: Nominatim through geopy.
 
-Off by default. Switched on by the environment (`NEWSMAP_GEOCODER=nominatim`, optionally
-`NEWSMAP_GEOCODER_URL=http://host:port` for a self-hosted Nominatim and
-`NEWSMAP_GEOCODER_CACHE=path` for the cache file) or by `python -m geo parse --network`.
+Off by default. Switched on by the pipeline's settings (``geo.settings``: the environment's
+`NEWSMAP_GEOCODER=nominatim`, optionally `NEWSMAP_GEOCODER_URL=http://host:port` for a
+self-hosted Nominatim and `NEWSMAP_GEOCODER_CACHE=path` for the cache file) or by
+`python -m geo parse --network`.
 See the README, "Network fallback": names from the article leave the machine when it is on.
 
 - rate-limited with geopy's `RateLimiter` (1 request a second by default, Nominatim's policy);
@@ -26,9 +27,6 @@ from urllib.parse import urlsplit
 from gazetteer.model import ADMIN1, ADMIN2, CITY, COUNTRY, REGION, WATER, Place
 from gazetteer.normalize import name_key
 
-ENV_GEOCODER = "NEWSMAP_GEOCODER"
-ENV_URL = "NEWSMAP_GEOCODER_URL"
-ENV_CACHE = "NEWSMAP_GEOCODER_CACHE"
 SUPPORTED = ("nominatim",)
 
 DEFAULT_DOMAIN = "nominatim.openstreetmap.org"
@@ -221,20 +219,17 @@ class NetworkGeocoder:
             self._cache = None
 
 
-def geocoder_from_env(environ=None) -> NetworkGeocoder | None:
-    """The geocoder the environment switches on, or None (the default: off)."""
-    env = os.environ if environ is None else environ
-    which = (env.get(ENV_GEOCODER) or "").strip().lower()
-    if not which or which in ("0", "off", "no", "none", "false"):
+def make_geocoder(which: str | None, url: str | None = None, cache_path=None) -> NetworkGeocoder | None:
+    """The geocoder `which` names ("nominatim"), or None when it is off, unknown or cannot start
+    (with one warning on stderr: a bad setting never stops a parse)."""
+    which = (which or "").strip().lower()
+    if not which:
         return None
     if which not in SUPPORTED:
-        print(f"warning: {ENV_GEOCODER}={which!r} is not supported (use 'nominatim'); network fallback off",
+        print(f"warning: geocoder {which!r} is not supported (use 'nominatim'); network fallback off",
               file=sys.stderr)
         return None
-    kw = {}
-    if env.get(ENV_CACHE):
-        kw["cache_path"] = env[ENV_CACHE]
-    url = (env.get(ENV_URL) or "").strip()
+    kw = {"cache_path": cache_path} if cache_path else {}
     try:
         return NetworkGeocoder.from_url(url, **kw) if url else NetworkGeocoder(**kw)
     except Exception as e:  # noqa: BLE001 - a bad setting must not stop the parse

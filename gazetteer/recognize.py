@@ -550,14 +550,3 @@ class Recognizer:
             locative = before is not None and before.text.lower() in LOCATIVE
             return locative
         return True
-
-
-_default: Recognizer | None = None
-
-
-def find_mentions(text: str, sentences: list[Span] | None = None) -> list[Mention]:
-    """Mentions of places in `text` using the shared gazetteer."""
-    global _default
-    if _default is None:
-        _default = Recognizer()
-    return _default.find(text, sentences)

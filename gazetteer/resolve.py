@@ -12,7 +12,6 @@ the prior already prefers the capital and nothing moves it.
 from __future__ import annotations
 
 import math
-import os
 import re
 
 import numpy as np
@@ -63,14 +62,10 @@ class _Scored:
 class Resolver:
     def __init__(self, gazetteer: Gazetteer | None = None, network=None,
                  evidence: frozenset[str] | None = None) -> None:
-        """`network`: a `gazetteer.network.NetworkGeocoder` asked for names the gazetteer lacks; None
-        builds one from the environment (NEWSMAP_GEOCODER) when it is switched on there, False keeps
-        it off whatever the environment says. `evidence`: the kinds of evidence applied (names in
+        """`network`: a `gazetteer.network.NetworkGeocoder` asked for names the gazetteer lacks
+        (None: offline, the default). `evidence`: the kinds of evidence applied (names in
         EVIDENCE); None applies them all."""
         self.gaz = gazetteer or Gazetteer.load()
-        if network is None and os.environ.get("NEWSMAP_GEOCODER"):
-            from gazetteer.network import geocoder_from_env
-            network = geocoder_from_env()
         self.network = network or None
         if evidence is None:
             evidence = EVIDENCE
@@ -389,13 +384,3 @@ class Resolver:
 
 
 _AFTER_COMMA = re.compile(r",\s{1,3}([A-Z][\w.]*(?: [A-Z][\w.]*)?)")
-
-
-_default: Resolver | None = None
-
-
-def resolve_mentions(text: str, mentions: list[Mention], alternatives: int = MAX_ALTERNATIVES) -> list[Resolution]:
-    global _default
-    if _default is None:
-        _default = Resolver()
-    return _default.resolve(text, mentions, alternatives)

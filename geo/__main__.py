@@ -1,3 +1,3 @@
-from geo.cli import main
+from geo.apps.cli import main
 
 raise SystemExit(main())

@@ -1,34 +1,117 @@
-"""The document pipeline: text -> sentences -> mentions -> resolutions -> places (-> events).
+"""The document pipeline: text -> sentences -> mentions -> resolutions -> places -> events.
 
-Each stage is a function of the previous stages' plain data:
+    pipeline = Pipeline(Settings())              # or Pipeline.from_env() in an application
+    analysis = pipeline.analyse(text, DocumentMeta(title=..., date=...))
+
+A `Pipeline` is built once from `Settings` and owns its components (recogniser, resolver, event
+families, zones, network geocoder); nothing is configured through module state. Each stage is
+also a plain function of the previous stages' data, so it can be run and tested alone:
 
     doc = make_document(text, meta)
-    mentions = find_mentions(doc.text, list(doc.sentences))
-    resolutions = resolve_mentions(doc.text, mentions, MAX_ALTERNATIVES if alternatives else 0)
-    resolutions = apply_corrections(resolutions, corrections)
+    mentions = recognizer.find(doc.text, list(doc.sentences))      (or mentions_from_spans)
+    resolutions = resolver.resolve(doc.text, mentions, alternatives)
+    resolutions = apply_corrections(resolutions, corrections, gazetteer)
     places = group_places(resolutions)
-    analysis = add_events(Analysis(doc, mentions, resolutions, places))
+    analysis = read_events(Analysis(doc, mentions, resolutions, places), zones)
 
-`analyse` runs them all.
+Very long texts are analysed in pieces (`split_text`) and merged back into one analysis of the
+whole text, offsets shifted (`merge_pieces`).
 """
 from __future__ import annotations
 
+import threading
 from collections import OrderedDict
+from dataclasses import replace
 
 from gazetteer.index import Gazetteer
-from gazetteer.model import Candidate, Mention, Place, Resolution
+from gazetteer.model import Candidate, Mention, Place, Resolution, Span
 from gazetteer.normalize import name_key
-from gazetteer.recognize import find_mentions
-from gazetteer.resolve import MAX_ALTERNATIVES, resolve_mentions
+from gazetteer.recognize import Recognizer
+from gazetteer.resolve import Resolver
 from gazetteer.text import sentence_index, split_sentences
-from geo.document import Analysis, Document, DocumentMeta, PlaceGroup
-from geo.events import add_events
+from geo.events import read_events
+from geo.model import Analysis, Document, DocumentMeta, PlaceGroup
+from geo.settings import Settings
 
 # Mentions that become points on the map; embedded ones ("Asan" in "Asan Institute") name an
 # organisation, not a place where something happened.
 MAPPED_KINDS = frozenset({"toponym", "demonym"})
 CORRECTED = "corrected by the user"
+MAX_GROUP_ALTERNATIVES = 8
 
+
+class Pipeline:
+    """The components of an analysis, built once from settings; `analyse` runs them."""
+
+    _shared: dict[Settings, "Pipeline"] = {}
+    _lock = threading.Lock()
+
+    def __init__(self, settings: Settings | None = None, *, geocoder=None) -> None:
+        """`geocoder`: a network geocoder to use instead of the one the settings name (any object
+        with geopy's `geocode(name, country_hint)`; gazetteer.network.NetworkGeocoder is one)."""
+        from gazetteer.network import make_geocoder
+        self.settings = settings = settings or Settings()
+        self.gazetteer = Gazetteer.load(settings.gazetteer_dir)
+        self.recognizer = Recognizer(self.gazetteer)
+        if geocoder is None:
+            geocoder = make_geocoder(settings.geocoder, settings.geocoder_url, settings.geocoder_cache)
+        self.resolver = Resolver(self.gazetteer, network=geocoder)
+        self._zones = None
+
+    @classmethod
+    def shared(cls, settings: Settings | None = None) -> "Pipeline":
+        """One pipeline per settings in this process (a pipeline's caches serve every caller)."""
+        settings = settings or Settings()
+        with cls._lock:
+            if settings not in cls._shared:
+                cls._shared[settings] = cls(settings)
+            return cls._shared[settings]
+
+    @property
+    def zones(self):
+        """The maritime zones (`geo.spatial.zones.Zones`), loaded on first use; None without data."""
+        if self._zones is None:
+            from geo.spatial.zones import Zones
+            try:
+                self._zones = Zones.load(self.settings.zones_file)
+            except Exception:       # noqa: BLE001 - events are still placed without zones, with a note
+                self._zones = False
+        return self._zones or None
+
+    def analyse(self, text: str, meta: DocumentMeta | None = None, *, corrections=None, spans=None,
+                events: bool | None = None, alternatives: bool = True) -> Analysis:
+        """Run the whole pipeline over one article. `spans`: place exactly these (start, end)
+        spans instead of finding names; `corrections`: the user's choices (see apply_corrections);
+        `alternatives=False` skips the runners-up of each choice (the batch keeps only the choice)."""
+        meta = meta or DocumentMeta()
+        events = self.settings.events if events is None else events
+        if spans is None and len(text) > self.settings.piece_chars:
+            pieces = [(offset, self._analyse_one(piece, meta, corrections, None, events, alternatives, offset))
+                      for offset, piece in split_text(text, self.settings.piece_chars) if piece.strip()]
+            return merge_pieces(text, meta, pieces)
+        return self._analyse_one(text, meta, corrections, spans, events, alternatives)
+
+    def _analyse_one(self, text, meta, corrections, spans, events, alternatives, offset: int = 0) -> Analysis:
+        doc = make_document(text, meta)
+        if spans is not None:
+            mentions = mentions_from_spans(doc, spans)
+        else:
+            mentions = self.recognizer.find(doc.text, list(doc.sentences))
+        resolutions = self.resolver.resolve(doc.text, mentions, self.settings.alternatives if alternatives else 0)
+        if corrections:
+            # corrections name offsets in the whole text; this piece starts at `offset`
+            shifted = [{**c, "start": int(c["start"]) - offset, "end": int(c["end"]) - offset}
+                       for c in _valid_corrections(corrections)]
+            resolutions = apply_corrections(resolutions, shifted, self.gazetteer)
+        analysis = Analysis(document=doc, mentions=tuple(mentions), resolutions=tuple(resolutions),
+                            places=tuple(group_places(resolutions)))
+        if events:
+            analysis = read_events(analysis, self.zones, self.settings.event_families)
+        return analysis
+
+
+# ---------------------------------------------------------------------------------------------
+# The stages as functions
 
 def make_document(text: str, meta: DocumentMeta | None = None) -> Document:
     return Document(text=text, sentences=tuple(split_sentences(text)), meta=meta or DocumentMeta())
@@ -48,42 +131,50 @@ def mentions_from_spans(doc: Document, spans) -> list[Mention]:
     return out
 
 
-def apply_corrections(resolutions: list[Resolution], corrections, gazetteer: Gazetteer | None = None
-                      ) -> list[Resolution]:
-    """A user's choices override the resolver: another candidate, or typed coordinates."""
-    if not corrections:
-        return list(resolutions)
-    gaz = gazetteer or Gazetteer.load()
-    by_span = {}
+def _valid_corrections(corrections) -> list[dict]:
+    out = []
     for c in corrections:
         try:
-            by_span[(int(c["start"]), int(c["end"]))] = c
+            int(c["start"]), int(c["end"])
         except (KeyError, TypeError, ValueError):
             raise ValueError(f"a correction needs start and end offsets: {c!r}") from None
+        out.append(c)
+    return out
+
+
+def apply_corrections(resolutions: list[Resolution], corrections, gazetteer: Gazetteer) -> list[Resolution]:
+    """A user's choices override the resolver: another candidate (`place_id`), or typed
+    coordinates (`lat`, `lon`, optionally `name`), each for the mention at (`start`, `end`)."""
+    if not corrections:
+        return list(resolutions)
+    by_span = {(int(c["start"]), int(c["end"])): c for c in _valid_corrections(corrections)}
     out = []
     for r in resolutions:
         c = by_span.get((r.mention.start, r.mention.end))
         if c is None:
             out.append(r)
             continue
+        place = _corrected_place(r, c, gazetteer)
         old = (Candidate(r.place, r.confidence),) if r.place is not None else ()
-        if c.get("place_id") is not None:
-            pid = int(c["place_id"])
-            if not 0 <= pid < len(gaz):
-                raise ValueError(f"no place with id {pid}")
-            place = gaz.place(pid)
-        else:
-            lat, lon = float(c["lat"]), float(c["lon"])
-            if not (-90 <= lat <= 90 and -180 <= lon <= 180):
-                raise ValueError(f"coordinates out of range: {lat}, {lon}")
-            place = Place(id=-1, name=str(c.get("name") or r.mention.text), lat=lat, lon=lon,
-                          feature_type="point", country_code="", source="user")
         alts = old + tuple(a for a in r.alternatives if a.place.id != place.id or place.id < 0)
         out.append(Resolution(r.mention, place, 1.0, CORRECTED, alts))
     return out
 
 
-def group_places(resolutions: list[Resolution]) -> list[PlaceGroup]:
+def _corrected_place(r: Resolution, c: dict, gazetteer: Gazetteer) -> Place:
+    if c.get("place_id") is not None:
+        pid = int(c["place_id"])
+        if not 0 <= pid < len(gazetteer):
+            raise ValueError(f"no place with id {pid}")
+        return gazetteer.place(pid)
+    lat, lon = float(c["lat"]), float(c["lon"])
+    if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+        raise ValueError(f"coordinates out of range: {lat}, {lon}")
+    return Place(id=-1, name=str(c.get("name") or r.mention.text), lat=lat, lon=lon, feature_type="point",
+                 country_code="", source="user")
+
+
+def group_places(resolutions) -> list[PlaceGroup]:
     """One group per distinct place, in order of first mention."""
     groups: "OrderedDict[tuple, list[Resolution]]" = OrderedDict()
     for r in resolutions:
@@ -102,25 +193,61 @@ def group_places(resolutions: list[Resolution]) -> list[PlaceGroup]:
                     alts.append(a)
         out.append(PlaceGroup(place=best.place, mentions=tuple(r.mention for r in rs),
                               confidence=best.confidence, reason=best.reason,
-                              alternatives=tuple(alts[:8]),
+                              alternatives=tuple(alts[:MAX_GROUP_ALTERNATIVES]),
                               corrected=any(r.reason == CORRECTED for r in rs)))
     return out
 
 
-def analyse(text: str, *, title: str | None = None, date: str | None = None, source: str | None = None,
-            article_id: str | None = None, timezone: str | None = None, url: str | None = None,
-            corrections=None, spans=None, events: bool = True, alternatives: bool = True) -> Analysis:
-    """Run the whole pipeline over one article. `alternatives=False` skips the runners-up of each
-    choice, for callers that keep only the choice (the batch command)."""
-    meta = DocumentMeta(id=article_id or "", title=title or "", date=date or "", timezone=timezone or "",
-                        source=source or "", url=url or "")
-    doc = make_document(text, meta)
-    mentions = mentions_from_spans(doc, spans) if spans is not None else find_mentions(doc.text, list(doc.sentences))
-    resolutions = resolve_mentions(doc.text, mentions, MAX_ALTERNATIVES if alternatives else 0)
-    resolutions = apply_corrections(resolutions, corrections)
-    places = group_places(resolutions)
-    analysis = Analysis(document=doc, mentions=tuple(mentions), resolutions=tuple(resolutions),
-                        places=tuple(places))
-    if events:
-        analysis = add_events(analysis)
-    return analysis
+# ---------------------------------------------------------------------------------------------
+# Long texts
+
+def split_text(text: str, limit: int) -> list[tuple[int, str]]:
+    """Contiguous pieces of at most `limit` characters, cut at a paragraph break where there is
+    one in the second half of the window, else a line break, a sentence end, a space."""
+    out, pos, n = [], 0, len(text)
+    while n - pos > limit:
+        lo, hi = pos + limit // 2, pos + limit
+        cut = -1
+        for sep in ("\n\n", "\n", ". ", " "):
+            i = text.rfind(sep, lo, hi)
+            if i >= 0:
+                cut = i + len(sep)
+                break
+        if cut <= pos:
+            cut = hi
+        out.append((pos, text[pos:cut]))
+        pos = cut
+    out.append((pos, text[pos:]))
+    return out
+
+
+def _shift_mention(m: Mention, chars: int, sentences: int) -> Mention:
+    return replace(m, start=m.start + chars, end=m.end + chars, sentence=m.sentence + sentences)
+
+
+def _shift_claim(c, chars: int):
+    anchor = replace(c.anchor_place, start=c.anchor_place.start + chars, end=c.anchor_place.end + chars) \
+        if c.anchor_place is not None else None
+    return replace(c, start=c.start + chars, end=c.end + chars, anchor_place=anchor)
+
+
+def merge_pieces(text: str, meta: DocumentMeta, pieces: list[tuple[int, Analysis]]) -> Analysis:
+    """One analysis of the whole text from the analyses of its pieces: offsets and sentence
+    indices shifted, a place named in several pieces one group, events pointing at the whole
+    text's sentences."""
+    sentences, mentions, resolutions, events, relations, areas, notes = [], [], [], [], [], [], []
+    for offset, a in pieces:
+        n_sent = len(sentences)
+        sentences += [Span(s.start + offset, s.end + offset) for s in a.document.sentences]
+        shifted = {id(m): _shift_mention(m, offset, n_sent) for m in a.mentions}
+        mentions += shifted.values()
+        resolutions += [replace(r, mention=shifted.get(id(r.mention)) or _shift_mention(r.mention, offset, n_sent))
+                        for r in a.resolutions]
+        events += [replace(e, sentences=tuple(s + n_sent for s in e.sentences),
+                           claims=tuple(_shift_claim(c, offset) for c in e.claims))
+                   for e in a.events]
+        relations += a.relations
+        areas += a.areas
+        notes += [n for n in a.notes if n not in notes]
+    return Analysis(Document(text, tuple(sentences), meta), tuple(mentions), tuple(resolutions),
+                    tuple(group_places(resolutions)), tuple(events), tuple(relations), tuple(areas), tuple(notes))

@@ -8,9 +8,13 @@ import sys
 
 import pytest
 
-from geo import batch
-from geo.batch import errors_path, journal_path, run_batch, split_text
-from tests.conftest import ROOT
+from geo.apps.batch import journal as batch_journal
+from geo.apps.batch.assemble import errors_path, journal_path
+from geo.apps.batch.run import run_batch
+from geo.io.export import CSV_COLUMNS, to_feature_collection
+from geo.pipeline import Pipeline, split_text
+from geo.settings import Settings
+from tests.conftest import ROOT, analyse
 
 SEEDS = sorted((ROOT / "seeds").glob("*.txt"))
 
@@ -130,10 +134,9 @@ def test_errors_file_lists_every_bad_input_and_nothing_else(first_run):
 def test_csv_has_one_row_per_mention(first_run):
     src, out, stats = first_run
     rows = list(csv.DictReader(out.with_suffix(".csv").open(encoding="utf-8")))
-    assert list(rows[0]) == ["article_id", "name", "lat", "lon", "geonameid", "feature_type", "country_code",
-                             "start", "end", "text", "sentence"]
+    assert list(rows[0]) == CSV_COLUMNS         # the page's CSV and the batch's are one schema
     assert len(rows) == stats["mentions"]
-    seoul = [r for r in rows if r["name"] == "Seoul" and r["article_id"] == "j1"]
+    seoul = [r for r in rows if r["place_name"] == "Seoul" and r["article_id"] == "j1"]
     assert len(seoul) == 1 and seoul[0]["country_code"] == "KR" and abs(float(seoul[0]["lat"]) - 37.57) < 0.1
     assert seoul[0]["start"] == "13" and seoul[0]["end"] == "18"
 
@@ -186,8 +189,7 @@ def test_long_articles_are_analysed_in_pieces_with_true_offsets(monkeypatch):
     pieces = split_text(text, 3000)
     assert "".join(p for _, p in pieces) == text and all(len(p) <= 3000 for _, p in pieces)
     assert all(text[o:o + len(p)] == p for o, p in pieces) and len(pieces) > 5
-    monkeypatch.setattr(batch, "PIECE_CHARS", 3000)
-    fc = batch.analyse_to_fc(text, article_id="long")
+    fc = to_feature_collection(Pipeline(Settings(piece_chars=3000)).analyse(text))
     places = [f for f in fc["features"] if f["properties"]["kind"] == "place"]
     assert len({f["properties"]["place_id"] for f in places}) == len(places)      # merged across pieces
     n = 0
@@ -220,7 +222,7 @@ def test_ctrl_c_keeps_what_is_done_and_the_rerun_finishes_the_rest(tmp_path):
     from benchmarks.bench_throughput import synthetic_articles
     import signal
     import time
-    n = 2 * batch.COMMIT_EVERY        # the first commit comes before the end
+    n = 2 * batch_journal.COMMIT_EVERY        # the first commit comes before the end
     src = tmp_path / "many.jsonl"
     src.write_text("".join(json.dumps({"id": f"a{i}", "text": t}) + "\n"
                            for i, t in enumerate(synthetic_articles(n, 1500))), "utf-8")
@@ -229,7 +231,7 @@ def test_ctrl_c_keeps_what_is_done_and_the_rerun_finishes_the_rest(tmp_path):
     p = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     done = 0
     deadline = time.time() + 60
-    while done < batch.COMMIT_EVERY and time.time() < deadline and p.poll() is None:
+    while done < batch_journal.COMMIT_EVERY and time.time() < deadline and p.poll() is None:
         time.sleep(0.05)
         try:
             with sqlite3.connect(journal_path(out), timeout=5) as db:
@@ -243,7 +245,7 @@ def test_ctrl_c_keeps_what_is_done_and_the_rerun_finishes_the_rest(tmp_path):
     assert p.returncode == 130 and b"resume" in err and b"Traceback" not in err, err
     with sqlite3.connect(journal_path(out)) as db:
         kept = db.execute("SELECT COUNT(*) FROM articles").fetchone()[0]
-    assert batch.COMMIT_EVERY <= kept < n and not out.exists()
+    assert batch_journal.COMMIT_EVERY <= kept < n and not out.exists()
     stats = run_batch([src], out, workers=2)
     assert stats["analysed"] == n - kept and stats["reused"] == kept and stats["errors"] == 0
     fc = json.loads(out.read_text("utf-8"))
@@ -251,18 +253,18 @@ def test_ctrl_c_keeps_what_is_done_and_the_rerun_finishes_the_rest(tmp_path):
 
 
 def test_one_run_per_journal_at_a_time(tmp_path):
-    j = batch.Journal(tmp_path / "x.journal.sqlite")
-    with pytest.raises(batch.JournalBusy):
-        batch.Journal(tmp_path / "x.journal.sqlite")
+    j = batch_journal.Journal(tmp_path / "x.journal.sqlite")
+    with pytest.raises(batch_journal.JournalBusy):
+        batch_journal.Journal(tmp_path / "x.journal.sqlite")
     j.close()
-    batch.Journal(tmp_path / "x.journal.sqlite").close()
+    batch_journal.Journal(tmp_path / "x.journal.sqlite").close()
 
 
 def test_long_article_in_pieces_keeps_event_provenance_offsets():
-    from geo.batch import PIECE_CHARS, analyse_to_fc
+    PIECE_CHARS = Settings().piece_chars
     seed = (ROOT / "seeds" / "north-korea-missiles-2019-10-02.txt").read_text(encoding="utf-8")
     text = "Filler about Paris and Berlin.\n\n" * (PIECE_CHARS // 30 + 10) + seed
-    fc = analyse_to_fc(text, date="2019-10-02", timezone="Asia/Tokyo")
+    fc = to_feature_collection(analyse(text, date="2019-10-02", timezone="Asia/Tokyo"))
     events = [f for f in fc["features"] if f["properties"]["kind"] == "event"]
     assert len(events) == 3
     for e in events:
@@ -296,5 +298,5 @@ def test_a_journal_of_an_older_layout_is_started_afresh(tmp_path, capsys):
     assert stats["analysed"] == 1 and stats["reused"] == 0
     assert {"St. Louis", "Missouri"} <= set(places_of(json.loads(out.read_text("utf-8"))))
     with sqlite3.connect(journal_path(out)) as db:
-        assert db.execute("PRAGMA user_version").fetchone()[0] == batch.JOURNAL_VERSION
+        assert db.execute("PRAGMA user_version").fetchone()[0] == batch_journal.JOURNAL_VERSION
         assert db.execute("SELECT COUNT(*) FROM articles").fetchone()[0] == 1

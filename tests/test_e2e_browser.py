@@ -227,7 +227,7 @@ def test_seed_click_download_and_xss(server, browser, tmp_path):
         {"name": "junk.txt", "mimeType": "text/plain", "buffer": bytes(range(256)) * 8},
     ])
     page.get_by_role("button", name="Analyse uploaded files").click()
-    page.get_by_text("junk.txt: this looks like a binary file").wait_for()
+    page.get_by_text("junk.txt: binary data, not text").wait_for()
     _wait_map_ready(page, {"Paris"})
     assert page.get_by_text("Article", exact=True).count() >= 1  # the article picker
     for f in page.frames:

@@ -8,13 +8,17 @@ from pathlib import Path
 import pytest
 from pyproj import Geod
 
-from geo.events import add_events, count_objects, find_times, iso_time
-from geo.export import to_feature_collection
-from geo.measure import bearing_deg, destination, distance_km
-from geo.pipeline import analyse
-from geo.zones import ZoneHit, zones_at
+from geo.events import read_events
+from geo.events.missiles import count_objects
+from geo.events.times import find_times, iso_time
+from geo.io.export import to_feature_collection
+from geo.model import ZoneHit
+from geo.spatial.measure import bearing_deg, destination, distance_km
+from geo.spatial.zones import Zones
 
-from conftest import ROOT, SEED
+from conftest import ROOT, SEED, analyse
+
+zones_at = Zones.load().zones_at
 
 WONSAN = (127.44361, 39.15278)
 
@@ -25,8 +29,17 @@ def _analyse(path: Path, **kw):
                    article_id=path.stem, **kw)
 
 
+def _features(a, *kinds):
+    """The features of an analysis of these kinds, as the exports write them."""
+    return [f for f in to_feature_collection(a)["features"] if f["properties"]["kind"] in kinds]
+
+
+def _event_features(a):
+    return _features(a, "event")
+
+
 def _events(a, role):
-    return [f for f in a.events if f["properties"]["role"] == role]
+    return [f for f in _event_features(a) if f["properties"]["role"] == role]
 
 
 @pytest.fixture(scope="module")
@@ -78,14 +91,15 @@ def test_second_impact_is_north_east_of_shimane_inside_japans_eez(seed):
     assert p["conflict"] is None
     assert any(c["kind"] == "direction" and c["anchor"] == "Shimane" for c in p["claims"])
     # the region estimate is exported as an area
-    areas = [f for f in seed.areas if f["properties"]["kind"] == "area"]
+    areas = _features(seed, "area")
     assert len(areas) == 1 and areas[0]["properties"]["event"] == p["label"]
-    zones = [f for f in seed.areas if f["properties"]["kind"] == "zone"]
+    zones = _features(seed, "zone")
     assert [(z["properties"]["sovereign"], z["properties"]["zone_kind"]) for z in zones] == [("JP", "EEZ")]
 
 
 def test_wonsan_shimane_relation_is_geodesic(seed):
-    rel = next(f for f in seed.relations if f["properties"]["to"] == "Shimane")
+    relations = _features(seed, "relation")
+    rel = next(f for f in relations if f["properties"]["to"] == "Shimane")
     shimane = next(g.place for g in seed.places if g.place.name == "Shimane")
     wonsan = next(g.place for g in seed.places if g.place.country_code == "KP" and g.place.feature_type == "city")
     _, _, m = Geod(ellps="WGS84").inv(wonsan.lon, wonsan.lat, shimane.lon, shimane.lat)
@@ -95,12 +109,12 @@ def test_wonsan_shimane_relation_is_geodesic(seed):
     assert coords[0] == pytest.approx([wonsan.lon, wonsan.lat]) and coords[-1] == pytest.approx([shimane.lon, shimane.lat])
     # one relation from the launch site to each impact
     assert sum(f["properties"]["from"] == "Wonsan" and f["properties"]["to"].startswith("Impact")
-               for f in seed.relations) == 2
+               for f in relations) == 2
 
 
 def test_provenance_points_at_the_sentences(seed):
     text = seed.document.text
-    for f in seed.events:
+    for f in _event_features(seed):
         p = f["properties"]
         prov = p["provenance"]
         assert prov["article_id"] == SEED.stem and prov["date"] == "2019-10-02"
@@ -130,7 +144,7 @@ def test_hokkaido_overflight_impact_1180_km_east_of_cape_erimo():
     assert p["conflict"] is None
     assert p["label"] == "Impact 1 (about 1,180 km east of Cape Erimo)"
     # the history paragraph ("since 2009") is not an event
-    assert not any("2009" in s for f in a.events for s in f["properties"]["sentences"])
+    assert not any("2009" in s for f in _event_features(a) for s in f["properties"]["sentences"])
 
 
 def test_rodong_impact_250_km_west_of_oga_inside_japans_eez():
@@ -162,13 +176,14 @@ def test_conflict_when_the_point_contradicts_the_claim():
 
 def test_conflict_in_disputed_waters_with_a_stand_in_zone_lookup(seed):
     # geo.zones is replaceable: a lookup that puts every point in waters disputed by JP and KR
-    def fake_zones_at(lon, lat, near_km=50.0):
-        return [ZoneHit("EEZ", "JP", "Japan EEZ (claimed)", True, True, 0.0),
-                ZoneHit("EEZ", "KR", "South Korea EEZ", True, True, 0.0)]
+    class DisputedEverywhere:
+        def zones_at(self, lon, lat, near_km=50.0):
+            return [ZoneHit("EEZ", "JP", "Japan EEZ (claimed)", True, True, 0.0),
+                    ZoneHit("EEZ", "KR", "South Korea EEZ", True, True, 0.0)]
 
-    from geo.zones import zone_geometry
-    a = add_events(analyse(SEED.read_text("utf-8"), date="2019-10-02", events=False),
-                   zones_at=fake_zones_at, zone_geometry=zone_geometry)
+        zone_geometry = staticmethod(Zones.load().zone_geometry)
+
+    a = read_events(analyse(SEED.read_text("utf-8"), date="2019-10-02", events=False), zones=DisputedEverywhere())
     second = _events(a, "impact")[1]["properties"]
     assert "disputed" in second["conflict"] and "South Korea" in second["conflict"]
     # the first impact's position is not reported: its indicative point claims no zone and no conflict
@@ -210,7 +225,7 @@ def test_article_date_and_zone_come_from_the_options():
     # "at around 7.10am Tokyo time on Wednesday": the article dated Thursday means the day before
     assert launch["time"] == "2019-10-02T07:10:00+09:00"
     a = analyse(text, events=True)                       # no date: times are not invented
-    assert all(f["properties"]["time"] is None for f in a.events)
+    assert all(f["properties"]["time"] is None for f in _event_features(a))
 
 
 def test_impact_57_km_east_of_sokcho_in_south_koreas_eez():
@@ -246,7 +261,7 @@ def test_overflight_of_hokkaido():
     assert p["time"] == "2017-08-29T06:06:00+09:00"
     assert any(z["kind"] == "land" and z["sovereign"] == "JP" and z["inside"] for z in p["zones"])
     assert any(r["properties"]["to"] == "Overflight (Hokkaido)" and r["properties"]["from"] == "Sunan"
-               for r in a.relations)
+               for r in _features(a, "relation"))
 
 
 def test_international_waters_conflict():
@@ -261,7 +276,7 @@ def test_international_waters_conflict():
 def test_without_an_article_zone_the_stated_clock_zone_is_used():
     # no sidecar time zone: "7.10am Tokyo time" sets the clock for "7.17am" and "7.27am" too
     a = analyse(SEED.read_text("utf-8"), date="2019-10-02")
-    times = [f["properties"]["time"] for f in a.events]
+    times = [f["properties"]["time"] for f in _event_features(a)]
     assert times == ["2019-10-02T07:10:00+09:00", "2019-10-02T07:17:00+09:00", "2019-10-02T07:27:00+09:00"]
 
 
@@ -280,7 +295,7 @@ def test_plural_subjects_and_outside_it():
 
 def test_impact_without_any_position_keeps_a_null_geometry():
     a = analyse("Japan's coast guard said the missile fell outside its EEZ.", date="2020-01-01")
-    (impact,) = a.events
+    (impact,) = _event_features(a)
     assert impact["geometry"] is None
     assert impact["properties"]["position"] == "position not reported"
     assert impact["properties"]["claims"][0]["sovereign"] == "JP"

@@ -1,9 +1,8 @@
 """RFC 7946 details of the GeoJSON export, on the seed's real output."""
 import json
 
-from geo.export import rfc7946_geometry, to_feature_collection
-from geo.pipeline import analyse
-from tests.conftest import SEED
+from geo.io.export import rfc7946_geometry, to_feature_collection
+from tests.conftest import SEED, analyse
 
 
 def signed_area(ring):

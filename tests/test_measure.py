@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from pyproj import Geod
 
-from geo.measure import (KM_PER_MILE, KM_PER_NAUTICAL_MILE, area_summary, bearing_deg, compass, destination,
+from geo.spatial.measure import (KM_PER_MILE, KM_PER_NAUTICAL_MILE, area_summary, bearing_deg, compass, destination,
                          distance_km, parse_direction, parse_distance, sector, to_km, unit_km)
 
 WONSAN = (127.44361, 39.15278)

@@ -11,12 +11,12 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from gazetteer import resolve
-from gazetteer.network import NetworkGeocoder, feature_type_of, geocoder_from_env
+from gazetteer.network import NetworkGeocoder, feature_type_of
 from gazetteer.resolve import Resolver
-from geo.pipeline import analyse
+from geo.pipeline import Pipeline
+from geo.settings import Settings
 
-from conftest import ROOT
+from conftest import ROOT, analyse
 
 TIMEOUT = 0.5
 XYZZY = [{"place_id": 1, "lat": "10.0", "lon": "20.0", "display_name": "Xyzzyville, Occitanie, France",
@@ -101,9 +101,8 @@ def _by_text(analysis) -> dict:
 
 
 def test_fallback_places_an_unknown_name_and_caches_it(server, tmp_path, monkeypatch):
-    geo = _geocoder(server, tmp_path)
-    monkeypatch.setattr(resolve, "_default", Resolver(network=geo))
-    a = analyse(TEXT, spans=_spans(TEXT, "Xyzzyville", "Lyon", "France"), events=False)
+    pipeline = Pipeline(Settings(), geocoder=_geocoder(server, tmp_path))
+    a = pipeline.analyse(TEXT, spans=_spans(TEXT, "Xyzzyville", "Lyon", "France"), events=False)
     r = _by_text(a)
     x = r["Xyzzyville"]
     assert x.place is not None and (x.place.lat, x.place.lon) == (10.0, 20.0)
@@ -115,7 +114,7 @@ def test_fallback_places_an_unknown_name_and_caches_it(server, tmp_path, monkeyp
     assert FakeNominatim.requests == ["Xyzzyville"]     # only the name the gazetteer lacks went out
 
     # the second parse, and a new geocoder over the same cache file, answer from the cache
-    analyse(TEXT, spans=_spans(TEXT, "Xyzzyville", "Lyon", "France"), events=False)
+    pipeline.analyse(TEXT, spans=_spans(TEXT, "Xyzzyville", "Lyon", "France"), events=False)
     again = _geocoder(server, tmp_path).geocode("xyzzyville", None)
     assert again is not None and (again.lat, again.lon) == (10.0, 20.0)
     assert FakeNominatim.requests == ["Xyzzyville"]
@@ -141,9 +140,8 @@ def test_country_hint_prefers_the_answer_in_that_country(server, tmp_path):
 @pytest.mark.parametrize("name", ["Slowtown", "Kaboomville", "Garbled"])
 def test_timeouts_and_errors_leave_the_parse_going(server, tmp_path, monkeypatch, capsys, name):
     geo = _geocoder(server, tmp_path)
-    monkeypatch.setattr(resolve, "_default", Resolver(network=geo))
     text = f"Residents of {name} fled to Lyon, France, police said."
-    a = analyse(text, spans=_spans(text, name, "Lyon", "France"), events=False)
+    a = Pipeline(Settings(), geocoder=geo).analyse(text, spans=_spans(text, name, "Lyon", "France"), events=False)
     r = _by_text(a)
     assert r[name].place is None or r[name].place.source != "network"   # the focus fallback may place it
     assert r["Lyon"].place.country_code == "FR" and r["France"].place.feature_type == "country"
@@ -188,10 +186,9 @@ def test_rate_limiter_spaces_uncached_queries(server, tmp_path):
 
 def test_off_by_default_no_request(server, tmp_path, monkeypatch):
     monkeypatch.delenv("NEWSMAP_GEOCODER", raising=False)
-    assert geocoder_from_env() is None
-    monkeypatch.setattr(resolve, "_default", None)
-    a = analyse(TEXT, spans=_spans(TEXT, "Xyzzyville", "Lyon", "France"), events=False)
-    assert resolve._default.network is None
+    pipeline = Pipeline(Settings.from_env())
+    assert pipeline.settings.geocoder is None and pipeline.resolver.network is None
+    a = pipeline.analyse(TEXT, spans=_spans(TEXT, "Xyzzyville", "Lyon", "France"), events=False)
     x = _by_text(a)["Xyzzyville"]
     assert x.place is None or x.place.source != "network"
     assert FakeNominatim.requests == []
@@ -202,8 +199,7 @@ def test_switched_on_by_the_environment(server, tmp_path, monkeypatch):
     monkeypatch.setenv("NEWSMAP_GEOCODER", "nominatim")
     monkeypatch.setenv("NEWSMAP_GEOCODER_URL", f"http://127.0.0.1:{port}")
     monkeypatch.setenv("NEWSMAP_GEOCODER_CACHE", str(tmp_path / "env.sqlite"))
-    monkeypatch.setattr(resolve, "_default", None)
-    a = analyse(TEXT, spans=_spans(TEXT, "Xyzzyville", "Lyon", "France"), events=False)
+    a = Pipeline(Settings.from_env()).analyse(TEXT, spans=_spans(TEXT, "Xyzzyville", "Lyon", "France"), events=False)
     assert _by_text(a)["Xyzzyville"].place.source == "network"
     assert (tmp_path / "env.sqlite").exists()
     assert FakeNominatim.requests == ["Xyzzyville"]

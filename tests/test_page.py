@@ -1,31 +1,28 @@
 """Page logic with streamlit's AppTest on the real pipeline, plus the escaping/CSV/upload
-helpers of geo.mapview."""
+helpers of geo.apps.page and geo.io."""
 from __future__ import annotations
 
 import csv
 import io
 import json
 import re
-import sys
 import unicodedata
 from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
+from geo.apps.page import assets, escape, mapview
+from geo.io import export, reader
+from tests.conftest import ROOT, analyse
+
 APP = str(ROOT / "streamlit_app.py")
 SEED = "north-korea-missiles-2019-10-02"
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
-
-from geo import mapview  # noqa: E402
 
 
 # ---------------------------------------------------------------------------------------------
 @pytest.fixture()
 def pipeline():
-    """The real pipeline (geo.pipeline.analyse); kept as a fixture so tests name what they use."""
-    from geo.pipeline import analyse
+    """The real pipeline (tests.conftest.analyse); kept as a fixture so tests name what they use."""
     yield analyse
 
 
@@ -170,20 +167,23 @@ def test_correction_changes_exported_geojson(pipeline):
 
 
 def test_bad_uploads_give_clear_errors():
-    with pytest.raises(mapview.UploadError, match="empty"):
-        mapview.text_from_upload("a.txt", b"")
-    with pytest.raises(mapview.UploadError, match="empty"):
-        mapview.text_from_upload("a.txt", b"   \n ")
-    with pytest.raises(mapview.UploadError, match="binary"):
-        mapview.text_from_upload("a.txt", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")
-    with pytest.raises(mapview.UploadError, match="UTF-8"):
-        mapview.text_from_upload("a.txt", bytes(range(128, 256)) * 4)
-    assert mapview.text_from_upload("a.md", "Café in Paris".encode()) == "Café in Paris"
-    assert mapview.text_from_upload("a.txt", b"caf\xe9 in Paris, Tokyo and Seoul today") \
-        .startswith("caf\ufffd in Paris")
+    def upload(name, data):
+        return reader.read_upload(name, data).text
+    with pytest.raises(reader.InputError, match="empty"):
+        upload("a.txt", b"")
+    with pytest.raises(reader.InputError, match="empty"):
+        upload("a.txt", b"   \n ")
+    with pytest.raises(reader.InputError, match="binary"):
+        upload("a.txt", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")
+    with pytest.raises(reader.InputError, match="UTF-8"):
+        upload("a.txt", bytes(range(128, 256)) * 4)
+    assert upload("a.md", "Café in **Paris**".encode()) == "Café in Paris"       # as the command line reads it
+    assert upload("a.txt", "Talks in Seoul".encode("utf-16")) == "Talks in Seoul"   # so is UTF-16
+    assert upload("a.txt", b"caf\xe9 in Paris, Tokyo and Seoul today").startswith("caf\ufffd in Paris")
     page = b"<html><head><script>alert(1)</script><title>T</title></head><body><p>Paris</p><p>Tokyo</p></body></html>"
-    text = mapview.text_from_upload("a.html", page)
-    assert "alert" not in text and "Paris" in text and "Tokyo" in text
+    article = reader.read_upload("a.html", page)
+    assert "alert" not in article.text and "Paris" in article.text and "Tokyo" in article.text
+    assert article.title == "T"
 
 
 # ---------------------------------------------------------------------------------------------
@@ -196,7 +196,7 @@ PAYLOADS = ["<img src=x onerror=window.__xss=1>", "${window.__xss=2}", "`;window
 
 @pytest.mark.parametrize("payload", PAYLOADS)
 def test_sanitize_text_neutralises_html_and_template_literals(payload):
-    out = mapview.sanitize_text(payload)
+    out = escape.sanitize_text(payload)
     assert not set("<>`$\\") & set(out)
     assert '"' not in out and "'" not in out
     import html
@@ -204,9 +204,9 @@ def test_sanitize_text_neutralises_html_and_template_literals(payload):
 
 
 def test_safe_link_allows_only_http():
-    assert mapview.safe_link("javascript:alert(1)", "x") == "x"
-    assert mapview.safe_link("data:text/html,<b>", "<b>") == "&lt;b&gt;"
-    link = mapview.safe_link("https://example.org/a?b=1&c=`", "ok")
+    assert escape.safe_link("javascript:alert(1)", "x") == "x"
+    assert escape.safe_link("data:text/html,<b>", "<b>") == "&lt;b&gt;"
+    link = escape.safe_link("https://example.org/a?b=1&c=`", "ok")
     assert link.startswith('<a href="https://example.org/a?b=1&amp;c=&#96;"')
     assert 'rel="noopener noreferrer"' in link
 
@@ -214,30 +214,28 @@ def test_safe_link_allows_only_http():
 def test_highlight_mention_marks_the_right_occurrence():
     article = "Paris is big. In Paris, Paris <b> is loved."
     sentence = "In Paris, Paris <b> is loved."
-    out = mapview.highlight_mention({"start": 24, "end": 29, "text": "Paris", "sentence": sentence}, article)
+    out = escape.highlight_mention({"start": 24, "end": 29, "text": "Paris", "sentence": sentence}, article)
     assert out == "In Paris, <mark>Paris</mark> &lt;b&gt; is loved."
-    out = mapview.highlight_mention({"text": "Paris", "sentence": "<i>Paris</i>"})
+    out = escape.highlight_mention({"text": "Paris", "sentence": "<i>Paris</i>"})
     assert out == "&lt;i&gt;<mark>Paris</mark>&lt;/i&gt;"
 
 
 def test_highlight_article_escapes_everything():
     text = "<script>x</script> Paris ${y}"
-    out = mapview.highlight_article(text, [(19, 24, "Paris <FR>")])
+    out = escape.highlight_article(text, [(19, 24, "Paris <FR>")])
     assert "<script>" not in out and "${" not in out
     assert '<mark title="Paris &lt;FR&gt;">Paris</mark>' in out
 
 
 def real_fc(text: str) -> dict:
-    from geo.export import to_feature_collection
-    from geo.pipeline import analyse
-    return to_feature_collection(analyse(text))
+    return export.to_feature_collection(analyse(text))
 
 
 def test_map_inlines_assets_and_escapes_names():
     fc = real_fc("Talks in Paris. " + " ".join(PAYLOADS) + " Then Tokyo.")
     fc["features"][0]["properties"]["name"] = PAYLOADS[0] + PAYLOADS[1]
     m = mapview.build_map(fc)
-    assert mapview.external_asset_urls(m) == []
+    assert assets.external_asset_urls(m) == []
     page = m.get_root().render()
     for p in PAYLOADS:
         assert p not in page
@@ -253,19 +251,19 @@ def test_map_served_from_the_static_folder():
     fc = real_fc("Talks in Paris. " + " ".join(PAYLOADS) + " Then Tokyo.")
     fc["features"][0]["properties"]["name"] = PAYLOADS[0]
     m = mapview.build_map(fc, static_url="../../app/static/", cluster_threshold=0)  # clustered too
-    urls = mapview.asset_urls(m)
-    assert len(urls) == 5 and mapview.external_asset_urls(m) == []
+    urls = assets.asset_urls(m)
+    assert len(urls) == 5 and assets.external_asset_urls(m) == []
     page = m.get_root().render()
     assert "data:" not in page and "base64" not in page
     assert "Afghanistan" not in page  # the basemap is fetched, not embedded
     referred = set(urls) | set(re.findall(r"\.\./\.\./app/static/[\w./-]+", page))
-    assert mapview.basemap_url("../../app/static/") in referred
+    assert assets.basemap_url("../../app/static/") in referred
     assert any(u.endswith("marker-icon.png") for u in referred)
     for url in referred:
-        assert (mapview.STATIC_DIR / url.removeprefix("../../app/static/")).is_file(), url
+        assert (assets.STATIC_DIR / url.removeprefix("../../app/static/")).is_file(), url
     for p in PAYLOADS:
         assert p not in page
-    assert mapview.external_asset_urls(mapview.build_map(fc)) == []  # the self-contained map
+    assert assets.external_asset_urls(mapview.build_map(fc)) == []  # the self-contained map
 
 
 def test_map_clusters_many_markers():
@@ -276,18 +274,18 @@ def test_map_clusters_many_markers():
     page = m.get_root().render()
     assert "markerClusterGroup" in page
     assert re.search(r"\"maxZoom\": 18\b", page)  # Leaflet.markercluster needs maxZoom on a map without tiles
-    assert mapview.external_asset_urls(m) == []
+    assert assets.external_asset_urls(m) == []
 
 
 def test_csv_one_row_per_mention_and_no_formulas():
     fc = real_fc("=HYPERLINK(1) in Paris. Later Paris and Tokyo.")
-    rows = list(csv.DictReader(io.StringIO(mapview.to_csv(fc))))
+    rows = list(csv.DictReader(io.StringIO(export.to_csv(fc))))
     assert [r["place_name"] for r in rows].count("Paris") == 2
     assert len(rows) == 3
     paris = next(r for r in rows if r["place_name"] == "Paris")
     assert float(paris["lat"]) == pytest.approx(48.85341, abs=0.01)
     assert paris["sentence"].startswith("'=HYPERLINK")
-    assert set(rows[0]) == set(mapview.CSV_COLUMNS)
+    assert set(rows[0]) == set(export.CSV_COLUMNS)
 
 
 def test_clicked_feature_maps_click_to_feature():
@@ -322,18 +320,18 @@ def test_selected_event_panel_shows_time_zones_and_claims(pipeline):
     at.run()
     assert not at.exception, at.exception
     panel = " ".join(str(h.proto.body) for h in at.get("html"))
-    assert mapview.sanitize_text(mapview.display_name(p)) in panel
+    assert escape.sanitize_text(mapview.display_name(p)) in panel
     assert "<b>Time:</b>" in panel
     for zone in p.get("zones") or []:
-        assert mapview.sanitize_text(zone.get("name") or zone.get("kind")) in panel
+        assert escape.sanitize_text(zone.get("name") or zone.get("kind")) in panel
     for claim in p.get("claims") or []:
-        assert mapview.sanitize_text(claim.get("text")) in panel
+        assert escape.sanitize_text(claim.get("text")) in panel
     if p.get("conflict"):
         assert "Conflict:" in panel
 
 
 def test_markdown_escape_forms_no_links_or_images():
-    out = mapview.markdown_escape("![x](http://evil.example/x.png) [a](javascript:alert(1)) *b* `c` $d$")
+    out = escape.markdown_escape("![x](http://evil.example/x.png) [a](javascript:alert(1)) *b* `c` $d$")
     assert "![" not in out.replace("\\!\\[", "") and "](" not in out.replace("\\]\\(", "")
     assert out.replace("\\", "") == "![x](http://evil.example/x.png) [a](javascript:alert(1)) *b* `c` $d$"
 
@@ -362,5 +360,5 @@ def test_choosing_an_alternative_changes_the_export(pipeline):
     assert new["properties"]["place_id"] == alt["place_id"]
     lon, lat = new["geometry"]["coordinates"][:2]
     assert (lat, lon) == pytest.approx((alt["lat"], alt["lon"]), abs=1e-3)
-    csv_rows = list(csv.DictReader(io.StringIO(mapview.to_csv(_fc(at)))))
+    csv_rows = list(csv.DictReader(io.StringIO(export.to_csv(_fc(at)))))
     assert any(r["start"] == str(start) and r["place_id"] == str(alt["place_id"]) for r in csv_rows)

@@ -3,9 +3,8 @@ import math
 
 import pytest
 
-from geo.export import to_feature_collection
-from geo.pipeline import analyse
-from tests.conftest import SEED
+from geo.io.export import to_feature_collection
+from tests.conftest import SEED, analyse
 
 # name in the text -> (lat, lon) of the real place, tolerance in km
 EXPECTED = {

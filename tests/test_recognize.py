@@ -1,7 +1,7 @@
 """Recognition on the seed article and on the cases that make a recogniser precise."""
 import pytest
 
-from gazetteer.recognize import find_mentions
+from tests.conftest import find_mentions
 from gazetteer.text import split_sentences
 from tests.conftest import SEED
 

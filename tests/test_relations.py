@@ -1,17 +1,21 @@
-"""Spatial expressions -> geometry (geo.relations), on sentences read by the real gazetteer and
-checked against the real maritime zones (geo.zones)."""
+"""Spatial expressions -> geometry (geo.spatial.expressions), on sentences read by the real gazetteer and
+checked against the real maritime zones (geo.spatial.zones)."""
 from __future__ import annotations
 
 import pytest
 import shapely
 
-from geo.events import place_refs
-from geo.measure import bearing_deg, distance_km
-from geo.pipeline import analyse
-from geo.relations import (PlaceRef, estimate_position, find_speaker, quote_spans, read_claims)
-from geo.zones import zone_geometry, zones_at
+from geo.events.context import place_refs
+from geo.model import PlaceRef
+from geo.spatial.estimate import estimate_position
+from geo.spatial.expressions import find_speaker, quote_spans, read_claims
+from geo.spatial.measure import bearing_deg, distance_km
+from geo.spatial.zones import Zones
 
-from conftest import SEED
+from conftest import SEED, analyse
+
+zone_geometry = Zones.load().zone_geometry
+zones_at = Zones.load().zones_at
 
 
 def _read(text: str, speaker=None):

@@ -5,11 +5,11 @@ import sys
 
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-from gazetteer.recognize import find_mentions
+from tests.conftest import find_mentions
 from gazetteer.text import split_sentences
-from geo.inputs import MAX_ARTICLE_BYTES
-from geo.pipeline import analyse
-from tests.conftest import ROOT, SEED
+from geo.io.reader import MAX_ARTICLE_BYTES
+
+from tests.conftest import ROOT, SEED, analyse
 
 PLACES = ["Seoul", "St. Louis", "Sea of Japan", "North Korea", "Hokkaido", "Alexandria, La.", "U.S.",
           "Côte d'Ivoire", "São Paulo", "Washington", "Japanese", "the DMZ", "Mount Paektu", "New York",

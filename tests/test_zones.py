@@ -1,4 +1,4 @@
-"""Tests of geo.zones on the real, committed zone data (geo/data/zones.npz).
+"""Tests of geo.spatial.zones on the real, committed zone data (geo/data/zones.npz).
 
 Expected answers come from geography, not from the code: distances are measured with
 pyproj's Geod, places from their published coordinates.
@@ -6,18 +6,17 @@ pyproj's Geod, places from their published coordinates.
 from __future__ import annotations
 
 import math
-import sys
-from pathlib import Path
 
 import pytest
 import shapely
 from pyproj import Geod
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # plain `pytest` from anywhere
+from geo.model import ZoneHit
+from geo.spatial.zones import Zones
 
-from geo import zones  # noqa: E402
-from geo.zones import (ZoneHit, country_at, land_geometry, zone_geometry,  # noqa: E402
-                       zones_at, zones_at_many)
+zones = Zones.load()
+country_at, land_geometry, zone_geometry = zones.country_at, zones.land_geometry, zones.zone_geometry
+zones_at, zones_at_many = zones.zones_at, zones.zones_at_many
 
 GEOD = Geod(ellps="WGS84")
 

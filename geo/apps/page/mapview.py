@@ -1,66 +1,26 @@
-"""The folium map drawn from a GeoJSON FeatureCollection, and the small helpers the page needs.
+"""The folium map drawn from a GeoJSON FeatureCollection, and the click that comes back from it.
 
-Offline first: every JavaScript/CSS file the map uses is vendored in the project's ``static/vendor/``
-(see ``scripts/vendor_assets.sh``), so the map renders with no network and makes no request to any
-CDN. The default base layer is a vector basemap drawn from ``static/basemap/countries.geojson``
-(Natural Earth, see ``scripts/build_basemap.py``); an OpenStreetMap tile layer is offered in the
-layer control but never shown by default. ``build_map(fc)`` inlines all of it (``data:`` URLs, the
-basemap embedded): a self-contained map. ``build_map(fc, static_url=...)`` refers to the files at
-the URL where ``static/`` is served instead (the page: Streamlit's static file serving), so the
-browser loads them as files, can cache them, and draws the markers before the basemap has arrived.
-
-Article text is untrusted. Every string that reaches HTML or JavaScript goes through
-:func:`sanitize_text` (HTML-escaped, and backticks and ``$`` neutralised because folium puts
-tooltip/popup text inside JavaScript template literals). Data reaches the map only as GeoJSON
-properties, never as generated code.
+The default base layer is a vector basemap drawn from ``static/basemap/`` (Natural Earth); an
+OpenStreetMap tile layer is offered in the layer control but never shown by default.
+``build_map(fc)`` inlines every file (``data:`` URLs, the basemap embedded): a self-contained map.
+``build_map(fc, static_url=...)`` refers to the files at the URL where ``static/`` is served (the
+page: Streamlit's static file serving), so the browser loads them as files, can cache them, and
+draws the markers before the basemap has arrived. Article text reaches the map only as GeoJSON
+properties escaped by ``escape.sanitize_text``, never as generated code.
 """
 from __future__ import annotations
 
-import base64
-import csv
-import html
-import io
 import json
 import math
-import re
-from functools import lru_cache
-from html.parser import HTMLParser
-from pathlib import Path
-from typing import Any, Iterable
-from urllib.parse import urlsplit
+from typing import Any
 
 import folium
 import folium.plugins
-from folium.utilities import JsCode
 import jinja2
+from folium.utilities import JsCode
 
-
-# folium builds jinja2 templates from the same source strings on every render (74 compilations,
-# 40 % of a rerun of the page); compiled templates are immutable, so one compilation per source
-# serves every render. folium also wraps each element's rendered script in a template: those
-# repeat from rerun to rerun too (streamlit-folium renames the elements), but one that carries a
-# map's data can be large, so only sources up to _CACHED_SOURCE_MAX characters are kept.
-_compile_template = jinja2.Environment.from_string
-_CACHED_SOURCE_MAX = 64_000
-
-
-@lru_cache(maxsize=512)
-def _compiled(env: jinja2.Environment, source: str, template_class) -> jinja2.Template:
-    return _compile_template(env, source, template_class=template_class)
-
-
-def _from_string(self, source, globals=None, template_class=None):
-    if globals or not isinstance(source, str) or len(source) > _CACHED_SOURCE_MAX:
-        return _compile_template(self, source, globals, template_class)
-    return _compiled(self, source, template_class)
-
-
-jinja2.Environment.from_string = _from_string
-
-# the project's static/ folder (beside streamlit_app.py, where Streamlit serves it at app/static/)
-STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
-VENDOR_DIR = STATIC_DIR / "vendor"
-BASEMAP_PATH = STATIC_DIR / "basemap" / "countries.geojson"
+from geo.apps.page.assets import basemap, basemap_url, vendored_assets
+from geo.apps.page.escape import sanitize_text
 
 POINT_TYPES = frozenset({"city", "capital"})
 # Radius of the shaded circle drawn for an area whose outline we do not have (metres).
@@ -70,239 +30,6 @@ AREA_RADIUS_M = {
 }
 CLUSTER_THRESHOLD = 300
 
-# ---------------------------------------------------------------------------------------------
-# Escaping
-
-
-def sanitize_text(value: Any) -> str:
-    """Make untrusted text safe inside HTML *and* inside a JavaScript template literal.
-
-    ``html.escape`` handles ``<>&"'``; folium embeds tooltip/popup HTML in backtick strings, where
-    ``${...}`` would run as code and a backtick would end the string, so those become entities too.
-    Backslashes become entities so they cannot start an escape sequence in a JS string.
-    """
-    if value is None:
-        return ""
-    text = html.escape(str(value), quote=True)
-    return text.replace("`", "&#96;").replace("$", "&#36;").replace("\\", "&#92;")
-
-
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:&])")
-
-
-def markdown_escape(value: Any) -> str:
-    """Untrusted text for Streamlit widgets that render Markdown (st.error, labels): every Markdown
-    punctuation character backslash-escaped, so no link, image or formatting can be formed."""
-    return _MD_SPECIAL.sub(r"\\\1", "" if value is None else str(value))
-
-
-def safe_link(url: Any, label: Any = None) -> str:
-    """An ``<a>`` for http(s) URLs only (opened with rel="noopener noreferrer"); otherwise escaped text."""
-    url_s = "" if url is None else str(url).strip()
-    text = sanitize_text(label if label is not None else url_s)
-    try:
-        parts = urlsplit(url_s)
-    except ValueError:
-        return text
-    if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
-        return text
-    return (f'<a href="{sanitize_text(url_s)}" target="_blank" '
-            f'rel="noopener noreferrer">{text}</a>')
-
-
-def highlight_span(sentence: str, start: int, end: int) -> str:
-    """``sentence`` escaped, with ``sentence[start:end]`` wrapped in ``<mark>``."""
-    start = max(0, min(len(sentence), start))
-    end = max(start, min(len(sentence), end))
-    return (sanitize_text(sentence[:start]) + "<mark>" + sanitize_text(sentence[start:end])
-            + "</mark>" + sanitize_text(sentence[end:]))
-
-
-def highlight_mention(mention: dict, article: str | None = None) -> str:
-    """The mention's sentence, escaped, with the mention itself marked.
-
-    The sentence is located in the article around the mention's offsets when the article is
-    given (so the right occurrence is marked); otherwise the first occurrence of the text is.
-    """
-    sentence = str(mention.get("sentence") or mention.get("text") or "")
-    text = str(mention.get("text") or "")
-    start, end = mention.get("start"), mention.get("end")
-    if article and isinstance(start, int) and isinstance(end, int) and sentence:
-        lo = max(0, end - len(sentence))
-        pos = article.find(sentence, lo)
-        if pos != -1 and pos <= start and end <= pos + len(sentence):
-            return highlight_span(sentence, start - pos, end - pos)
-    idx = sentence.find(text) if text else -1
-    if idx == -1:
-        return sanitize_text(sentence)
-    return highlight_span(sentence, idx, idx + len(text))
-
-
-def highlight_article(article: str, spans: Iterable[tuple[int, int, str]]) -> str:
-    """The whole article escaped, each (start, end, title) span wrapped in ``<mark>``; newlines kept."""
-    out, pos = [], 0
-    for start, end, title in sorted(set(spans)):
-        if start < pos or end <= start or end > len(article):
-            continue
-        out.append(sanitize_text(article[pos:start]))
-        out.append(f'<mark title="{sanitize_text(title)}">{sanitize_text(article[start:end])}</mark>')
-        pos = end
-    out.append(sanitize_text(article[pos:]))
-    return "".join(out).replace("\n", "<br>")
-
-
-# ---------------------------------------------------------------------------------------------
-# Uploads
-
-
-class UploadError(ValueError):
-    """An uploaded file that cannot be read as an article; the message is meant for the user."""
-
-
-class _TextExtractor(HTMLParser):
-    _SKIP = {"script", "style", "noscript", "template", "head"}
-    _BLOCK = {"p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "section", "article",
-              "blockquote", "title"}
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.parts: list[str] = []
-        self._skip = 0
-
-    def handle_starttag(self, tag, attrs):
-        if tag in self._SKIP:
-            self._skip += 1
-        elif tag in self._BLOCK:
-            self.parts.append("\n")
-
-    def handle_endtag(self, tag):
-        if tag in self._SKIP and self._skip:
-            self._skip -= 1
-        elif tag in self._BLOCK:
-            self.parts.append("\n")
-
-    def handle_data(self, data):
-        if not self._skip:
-            self.parts.append(data)
-
-
-def text_from_upload(name: str, data: bytes) -> str:
-    """Article text from an uploaded .txt/.md/.html file; raises UploadError with a clear message."""
-    if not data or not data.strip():
-        raise UploadError(f"{name}: the file is empty.")
-    sample = data[:65536]
-    if b"\x00" in sample:
-        raise UploadError(f"{name}: this looks like a binary file, not text (.txt, .md or .html).")
-    text = data.decode("utf-8", errors="replace")
-    bad = sum(1 for ch in text[:65536] if ch == "\ufffd" or (ord(ch) < 32 and ch not in "\n\r\t\f"))
-    if bad > max(3, 0.05 * min(len(text), 65536)):
-        raise UploadError(f"{name}: this does not look like UTF-8 text (too many unreadable bytes).")
-    if name.lower().endswith((".html", ".htm")):
-        parser = _TextExtractor()
-        parser.feed(text)
-        parser.close()
-        text = "".join(parser.parts)
-        text = re.sub(r"[ \t\r\f\v]+", " ", text)
-        text = re.sub(r"\n\s*\n\s*", "\n\n", text).strip()
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    if not text.strip():
-        raise UploadError(f"{name}: no text found in the file.")
-    return text
-
-
-# ---------------------------------------------------------------------------------------------
-# Vendored assets
-
-
-def _data_url(path: Path, mime: str) -> str:
-    return f"data:{mime};base64," + base64.b64encode(path.read_bytes()).decode("ascii")
-
-
-def _css_data_url(path: Path) -> str:
-    """CSS as a data: URL, with its relative url(...) images inlined too."""
-    css = path.read_text(encoding="utf-8")
-
-    def inline(match: re.Match) -> str:
-        ref = match.group(2)
-        if ref.startswith(("data:", "#")):
-            return match.group(0)
-        target = (path.parent / ref).resolve()
-        if not target.is_file():
-            return "url()"  # never leave a reference that would be fetched
-        return f'url("{_data_url(target, "image/png")}")'
-
-    css = re.sub(r"""url\((['"]?)([^'")]+)\1\)""", inline, css)
-    return "data:text/css;base64," + base64.b64encode(css.encode("utf-8")).decode("ascii")
-
-
-@lru_cache(maxsize=None)
-def vendored_assets(static_url: str | None = None) -> dict[str, tuple[tuple[str, str], ...]]:
-    """``{"map_js", "map_css", "cluster_js", "cluster_css", "pin"}`` → folium-style (name, URL) lists.
-
-    With ``static_url`` (the URL of the project's ``static/`` folder as the map's document sees
-    it, ending in "/"), URLs of the files under it; without, the files inlined as data: URLs
-    (read and encoded once per process: they do not change while it runs).
-    """
-    files = {
-        "map_js": (("leaflet", "vendor/leaflet/leaflet.js"),),
-        "map_css": (("leaflet_css", "vendor/leaflet/leaflet.css"),),
-        "cluster_js": (("markerclusterjs", "vendor/leaflet.markercluster/leaflet.markercluster.js"),),
-        "cluster_css": (("markerclustercss", "vendor/leaflet.markercluster/MarkerCluster.css"),
-                        ("markerclusterdefaultcss", "vendor/leaflet.markercluster/MarkerCluster.Default.css")),
-        "pin": (("icon", "vendor/leaflet/images/marker-icon.png"),
-                ("icon2x", "vendor/leaflet/images/marker-icon-2x.png"),
-                ("shadow", "vendor/leaflet/images/marker-shadow.png")),
-    }
-    if static_url is not None:
-        return {key: tuple((name, static_url + rel) for name, rel in items) for key, items in files.items()}
-
-    def inline(rel: str) -> str:
-        path = STATIC_DIR / rel
-        if path.suffix == ".css":
-            return _css_data_url(path)
-        return _data_url(path, "text/javascript" if path.suffix == ".js" else "image/png")
-
-    return {key: tuple((name, inline(rel)) for name, rel in items) for key, items in files.items()}
-
-
-@lru_cache(maxsize=None)
-def basemap() -> dict:
-    return json.loads(BASEMAP_PATH.read_text(encoding="utf-8"))
-
-
-def basemap_url(static_url: str) -> str:
-    return static_url + BASEMAP_PATH.relative_to(STATIC_DIR).as_posix()
-
-
-def _walk(element):
-    yield element
-    for child in getattr(element, "_children", {}).values():
-        yield from _walk(child)
-
-
-def asset_urls(m: folium.Map) -> list[str]:
-    """Every JS/CSS URL the map loads (folium's ``default_js``/``default_css`` of every element)."""
-    urls = []
-    for el in _walk(m):
-        for _, url in list(getattr(el, "default_js", [])) + list(getattr(el, "default_css", [])):
-            urls.append(url)
-    return urls
-
-
-def external_asset_urls(m: folium.Map) -> list[str]:
-    """Every JS/CSS URL the map would load from another host (empty for an offline map): anything
-    but a data: URL or a path on the server that serves the page."""
-    out = []
-    for url in asset_urls(m):
-        parts = urlsplit(url)
-        if parts.scheme == "data" or (not parts.scheme and not parts.netloc):
-            continue
-        out.append(url)
-    return out
-
-
-# ---------------------------------------------------------------------------------------------
-# The map
 
 _PIN_TO_LAYER = """
 function(feature, latlng) {
@@ -622,38 +349,3 @@ def places_and_events_rows(fc: dict) -> list[dict]:
             "time": p.get("time") or "",
         })
     return rows
-
-
-CSV_COLUMNS = ["article_id", "place_name", "lat", "lon", "place_id", "geonameid", "feature_type", "country_code",
-               "confidence", "start", "end", "mention", "sentence", "tool"]
-
-
-def _csv_cell(value: Any) -> Any:
-    """Neutralise spreadsheet formulas in untrusted text cells (CSV injection)."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
-
-
-def to_csv(fc: dict) -> str:
-    """One row per mention of a place: name, lat, lon, ids, offsets, mention text and sentence."""
-    buf = io.StringIO()
-    writer = csv.DictWriter(buf, fieldnames=CSV_COLUMNS, lineterminator="\n")
-    writer.writeheader()
-    for feat in fc.get("features", []):
-        p = feat.get("properties") or {}
-        geom = feat.get("geometry") or {}
-        if p.get("kind") != "place" or geom.get("type") != "Point":
-            continue
-        lon, lat = geom["coordinates"][:2]
-        prov = p.get("provenance") or {}
-        for men in p.get("mentions") or []:
-            writer.writerow({k: _csv_cell(v) for k, v in {
-                "article_id": prov.get("article_id", ""), "tool": prov.get("tool", ""),
-                "place_name": p.get("name", ""), "lat": lat, "lon": lon,
-                "place_id": p.get("place_id"), "geonameid": p.get("geonameid"),
-                "feature_type": p.get("feature_type", ""), "country_code": p.get("country_code", ""),
-                "confidence": p.get("confidence"), "start": men.get("start"), "end": men.get("end"),
-                "mention": men.get("text", ""), "sentence": men.get("sentence", ""),
-            }.items()})
-    return buf.getvalue()

@@ -210,3 +210,13 @@ def area_summary(geom, samples: int = 24, share: float = 0.9) -> tuple[tuple[flo
     d = distances_km(c.x, c.y, xs, ys)
     radius = float(np.quantile(d, share)) if len(d) else 0.0
     return (float(c.x), float(c.y)), radius
+
+
+def geodesic_path(a: tuple[float, float], b: tuple[float, float], step_km: float = 50.0,
+                  max_points: int = 64) -> list[tuple[float, float]]:
+    """Points along the geodesic from a to b ((lon, lat) each, both ends included), one every
+    `step_km` up to `max_points` between: a line drawn on a map follows the earth, not the grid."""
+    d = distance_km(a[0], a[1], b[0], b[1])
+    n = max(0, min(max_points, int(d // step_km)))
+    between = GEOD.npts(a[0], a[1], b[0], b[1], n) if n else []
+    return [tuple(a)] + [(float(x), float(y)) for x, y in between] + [tuple(b)]

@@ -27,7 +27,7 @@ Method (see the README, "Maritime zones", for what this is and is not):
 5. Results go back to lon/lat, are clipped to the exact tile, cut into 5° pieces (for fast
    lookups) and written with coordinates quantised to 1e-5° (about 1 m).
 
-Run:  python scripts/build_zones.py            (about 2-3 minutes on 2 cores)
+Run:  python -m geo.build.zones            (about 2-3 minutes on 2 cores)
 """
 from __future__ import annotations
 
@@ -54,7 +54,7 @@ except ImportError:  # pragma: no cover
     def tqdm(it, **kw):
         return it
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_NE = ROOT.parent / "shared" / "naturalearth"
 OUT = ROOT / "geo" / "data" / "zones.npz"
 

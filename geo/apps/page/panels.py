@@ -1,0 +1,65 @@
+"""The HTML beside the map: what a clicked place or event says, every article string escaped."""
+from __future__ import annotations
+
+from geo.apps.page.escape import highlight_mention, sanitize_text as esc
+from geo.apps.page.mapview import display_name
+
+
+def place_summary_html(props: dict, lat: float, lon: float) -> str:
+    conf = props.get("confidence")
+    return (f"<h3 style='margin:0'>{esc(props.get('name'))}</h3>"
+            f"<div><b>Coordinates:</b> {lat:.5f}, {lon:.5f}<br>"
+            f"<b>Type:</b> {esc(props.get('feature_type'))} &nbsp; "
+            f"<b>Country:</b> {esc(props.get('country_code') or '—')}"
+            f"<br><b>Confidence:</b> {esc(f'{conf:.2f}' if isinstance(conf, (int, float)) else '—')}"
+            f" &nbsp; <b>GeoNames id:</b> {esc(props.get('geonameid') or '—')}<br>"
+            f"<b>Why:</b> {esc(props.get('reason') or '—')}</div>")
+
+
+def mentions_html(mentions: list[dict], article: str) -> str:
+    return "".join(f"<p class='geo-sentence' style='margin:.3em 0'>{highlight_mention(m, article)}</p>"
+                   for m in mentions)
+
+
+def claim_summary(c: dict) -> str:
+    kind = str(c.get("kind") or "claim")
+    if "inside" in c and c.get("sovereign"):
+        return f"{'inside' if c['inside'] else 'outside'} the {kind} of {c['sovereign']}"
+    if c.get("anchor"):
+        return f"{kind.replace('_', ' ')} {c['anchor']}"
+    return kind.replace("_", " ")
+
+
+def _event_head(p: dict, lat: float, lon: float) -> str:
+    when = p.get("time") or "not stated"
+    if p.get("time_text"):
+        when = f"{when} (“{p['time_text']}”)"
+    unc = p.get("uncertainty_km")
+    return (f"<h3 style='margin:0'>{esc(display_name(p))}</h3>"
+            f"<div><b>Role:</b> {esc(p.get('role') or 'event')}"
+            + (f" &nbsp; <b>Objects:</b> {esc(p['objects'])}" if p.get("objects") else "")
+            + f"<br><b>Time:</b> {esc(when)}<br><b>Coordinates:</b> {lat:.5f}, {lon:.5f}"
+            + (f" &nbsp; <b>Uncertainty:</b> ±{esc(f'{unc:,.0f}' if isinstance(unc, (int, float)) else unc)} km"
+               if unc else "")
+            + (f"<br><b>Position:</b> {esc(p['position'])}" if p.get("position") else "")
+            + "</div>")
+
+
+def event_html(p: dict, lat: float, lon: float) -> str:
+    parts = [_event_head(p, lat, lon)]
+    if p.get("conflict"):
+        parts.append("<div style='background:#fdecea;border-left:4px solid #c0392b;padding:.4em .6em;margin:.4em 0'>"
+                     f"<b>Conflict:</b> {esc(p['conflict'])}</div>")
+    if p.get("zones"):
+        parts.append("<b>Zones</b><ul>" + "".join(
+            f"<li>{esc(z.get('name') or z.get('kind'))} ({esc(z.get('kind'))}, {esc(z.get('sovereign') or '—')}): "
+            f"{'inside' if z.get('inside') else 'outside'}{' — disputed' if z.get('disputed') else ''}</li>"
+            for z in p["zones"]) + "</ul>")
+    if p.get("claims"):
+        parts.append("<b>Claims in the text</b><ul>" + "".join(
+            f"<li>{esc(c.get('by') or 'unattributed')}: {esc(claim_summary(c))} — “{esc(c.get('text'))}”</li>"
+            for c in p["claims"]) + "</ul>")
+    if p.get("sentences"):
+        parts.append("<b>Sentences</b>" + "".join(
+            f"<p class='geo-sentence' style='margin:.3em 0'>{esc(s)}</p>" for s in p["sentences"]))
+    return "".join(parts)

@@ -1,0 +1,135 @@
+"""What every event family reads from one analysis: its places, the claims and speaker of each
+sentence, the maritime zones, and the check of a point against them."""
+from __future__ import annotations
+
+from bisect import bisect_left
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from geo.model import Analysis, Claim, PlaceRef, ZoneHit
+from geo.spatial.expressions import find_speaker, quote_spans, read_claims
+
+# points vaguer than this (an ocean's point) are not looked up in the zones: the answer would mislead
+MAX_ZONE_CHECK_KM = 1000.0
+# names for countries that speak or own zones when the article itself does not name them
+COUNTRY_NAMES = {"JP": "Japan", "KR": "South Korea", "KP": "North Korea", "CN": "China", "RU": "Russia",
+                 "US": "United States", "TW": "Taiwan", "PH": "Philippines"}
+ZONE_WORDS = {"EEZ": "EEZ", "territorial_sea": "territorial sea", "land": "land"}
+# a speaker stays the speaker of the sentences after it, up to this many
+SPEAKER_CARRIES = 2
+
+
+def place_refs(analysis: Analysis) -> list[PlaceRef]:
+    """The resolved places of an analysis as they appear in its text, in text order."""
+    out = []
+    for r in analysis.resolutions:
+        if r.place is None or r.mention.kind not in ("toponym", "demonym"):
+            continue
+        p = r.place
+        out.append(PlaceRef(p.name, r.mention.start, r.mention.end, float(p.lon), float(p.lat), p.country_code,
+                            p.feature_type, r.mention.kind, r.mention.text))
+    return sorted(out, key=lambda p: p.start)
+
+
+@dataclass
+class EventContext:
+    """One analysed article as the event families see it. `zones` is a `geo.spatial.zones.Zones`
+    or None (no zone data: events are placed but not checked against zones)."""
+    analysis: Analysis
+    zones: object = None
+    notes: list[str] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.places = place_refs(self.analysis)
+        self._starts = [p.start for p in self.places]
+        self.names = dict(COUNTRY_NAMES)
+        for p in self.places:
+            if p.feature_type == "country" and p.country_code:
+                self.names.setdefault(p.country_code, p.name)
+        if self.zones is None:
+            self.notes.append("maritime zones unavailable: events are placed but not checked against zones")
+
+    @property
+    def document(self):
+        return self.analysis.document
+
+    @property
+    def zone_geometry(self):
+        return self.zones.zone_geometry if self.zones is not None else None
+
+    def name_of(self, code: str | None) -> str | None:
+        """A country as the article names it ("Japan"), else its code."""
+        return self.names.get(code, code) if code else code
+
+    def places_in(self, start: int, end: int) -> list[PlaceRef]:
+        """The places whose mention starts in [start, end): by offset, so long texts cost linear time."""
+        return self.places[bisect_left(self._starts, start):bisect_left(self._starts, end)]
+
+    @cached_property
+    def quotes(self) -> list[tuple[int, int]]:
+        return quote_spans(self.document.text)
+
+    @cached_property
+    def sentences(self) -> list[tuple[str | None, list[Claim]]]:
+        """(speaker, claims) of every sentence. A speaker carries over a few sentences, and a zone
+        claim resolves "outside it" in the sentences after it."""
+        doc = self.document
+        out = []
+        speaker, age, last_zone = None, 0, None
+        for span in doc.sentences:
+            sent = doc.text[span.start:span.end]
+            places = self.places_in(span.start, span.end)
+            found = find_speaker(sent, span.start, places, self.quotes)
+            if found:
+                speaker, age = found, 0
+            else:
+                age += 1
+                if age > SPEAKER_CARRIES:
+                    speaker = None
+            claims = read_claims(sent, places, span.start, speaker, last_zone, self.zone_geometry)
+            zone_claims = [c for c in claims if c.kind == "zone"]
+            if zone_claims:
+                last_zone = zone_claims[-1]
+            out.append((speaker, claims))
+        return out
+
+    def zone_check(self, point, claims, uncertainty_km=None) -> tuple[tuple[ZoneHit, ...], str | None]:
+        """The zones a point lies in or near, and where the text's claims disagree with them."""
+        if self.zones is None or point is None:
+            return (), None
+        if uncertainty_km is not None and uncertainty_km > MAX_ZONE_CHECK_KM:
+            return (), None          # "in the Pacific Ocean": too vague to say whose waters
+        try:
+            hits = self.zones.zones_at(point[0], point[1])
+        except Exception as e:           # noqa: BLE001 - bad data should not sink the article
+            self.notes.append(f"zone lookup failed: {e}")
+            return (), None
+        return tuple(hits), self.conflicts(claims, hits)
+
+    def conflicts(self, claims, hits) -> str | None:
+        """Sentences saying where a claim ("inside Japan's EEZ") and the geometry disagree."""
+        notes = []
+        for c in claims:
+            if c.kind == "zone" and c.zone_sovereign is None and c.inside is False:
+                seas = sorted({h.name for h in hits if h.inside and h.kind == c.zone_kind})
+                if seas:
+                    notes.append(f"The text says {c.text!r}, but the estimated point lies in {', '.join(seas)}.")
+            elif c.kind == "zone" and c.zone_sovereign:
+                notes.extend(self._zone_conflict(c, hits))
+        return " ".join(dict.fromkeys(notes)) or None
+
+    def _zone_conflict(self, c: Claim, hits) -> list[str]:
+        zone = f"{self.name_of(c.zone_sovereign)}'s {ZONE_WORDS.get(c.zone_kind, c.zone_kind)}"
+        same_kind = [h for h in hits if h.inside and h.kind == c.zone_kind]
+        in_claimed = [h for h in same_kind if h.sovereign == c.zone_sovereign]
+        if c.inside and not in_claimed:
+            where = ", ".join(sorted({h.name for h in same_kind})) or f"no state's {ZONE_WORDS.get(c.zone_kind)}"
+            return [f"The text says it fell inside {zone}, but the estimated point lies in {where}."]
+        if c.inside and any(h.disputed for h in in_claimed):
+            others = sorted({self.name_of(h.sovereign) for h in same_kind if h.sovereign != c.zone_sovereign})
+            return [f"The text says it fell inside {zone}; the estimated point lies in disputed waters"
+                    + (f" also claimed by {', '.join(others)}." if others else ".")]
+        if c.inside is False and in_claimed:
+            return [f"The text says it fell outside {zone}, but the estimated point lies inside it"
+                    + (" (in disputed waters)." if in_claimed[0].disputed else ".")]
+        return []

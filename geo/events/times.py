@@ -1,0 +1,85 @@
+"""Clock times in event sentences, as ISO 8601 on the article's date with the stated zone's offset.
+
+"7.10am Tokyo time" in an article dated 2019-10-02 -> 2019-10-02T07:10:00+09:00.
+"""
+from __future__ import annotations
+
+import re
+from datetime import date as _date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+WEEKDAYS = {"monday": 0, "tuesday": 1, "wednesday": 2, "thursday": 3, "friday": 4, "saturday": 5, "sunday": 6}
+WEEKDAY_RE = re.compile(r"\b(monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b", re.I)
+
+# clock times: "7.10am", "7:27 a.m.", "07:17", "2250 GMT", each with an optional zone word
+_ZONE_WORDS = (r"(?P<zone>Tokyo|Japan(?:ese)?|JST|Seoul|South\s+Korean?|Korea(?:n)?|KST|Pyongyang|North\s+Korean?"
+               r"|local|GMT|UTC|Z|ET|EST|EDT|Washington)")
+_TIME_RE = re.compile(
+    r"\b(?:(?P<h>\d{1,2})(?:[.:](?P<m>[0-5]\d))?\s*(?P<ap>[ap]\.?\s?m\b\.?)"
+    r"|(?P<h2>[01]?\d|2[0-3]):(?P<m2>[0-5]\d)\b"
+    r"|(?P<h3>[01]\d|2[0-3])(?P<m3>[0-5]\d)\s*(?=(?:GMT|UTC|hrs|hours)\b))"
+    r"(?:\s*\(?\s*" + _ZONE_WORDS + r"(?:\s+(?:standard\s+)?time)?\b\)?)?", re.I)
+TIME_ZONES = {"tokyo": "Asia/Tokyo", "japan": "Asia/Tokyo", "japanese": "Asia/Tokyo", "jst": "Asia/Tokyo",
+       "seoul": "Asia/Seoul", "south korea": "Asia/Seoul", "south korean": "Asia/Seoul", "korea": "Asia/Seoul",
+       "korean": "Asia/Seoul", "kst": "Asia/Seoul", "pyongyang": "Asia/Pyongyang",
+       "north korea": "Asia/Pyongyang", "north korean": "Asia/Pyongyang", "gmt": "UTC", "utc": "UTC", "z": "UTC",
+       "et": "America/New_York", "est": "America/New_York", "edt": "America/New_York",
+       "washington": "America/New_York"}
+
+def find_times(text: str, offset: int = 0) -> list[tuple[int, int, int, int, str | None, str]]:
+    """Clock times in `text`: (start, end, hour, minute, zone word or None, surface)."""
+    out = []
+    for m in _TIME_RE.finditer(text):
+        if m.group("h") is not None:
+            h, mi = int(m.group("h")), int(m.group("m") or 0)
+            ap = m.group("ap").lower().replace(".", "").replace(" ", "")
+            if not 1 <= h <= 12:
+                continue
+            h = h % 12 + (12 if ap == "pm" else 0)
+        elif m.group("h2") is not None:
+            h, mi = int(m.group("h2")), int(m.group("m2"))
+        else:
+            h, mi = int(m.group("h3")), int(m.group("m3"))
+        zone = m.group("zone")
+        out.append((offset + m.start(), offset + m.end(), h, mi, zone, m.group().strip()))
+    return out
+
+
+def iso_time(day: str, hour: int, minute: int, zone_word: str | None, default_tz: str = "",
+             weekday: str | None = None) -> str | None:
+    """ISO 8601 time on the article's date, with the offset of the stated (or the article's) zone.
+
+    A weekday named next to the time moves the date back to that weekday (at most six days):
+    an article dated Thursday reporting "at 7am on Wednesday" means the day before.
+    """
+    if not day:
+        return None
+    try:
+        d = _date.fromisoformat(day[:10])
+    except ValueError:
+        return None
+    if weekday:
+        back = (d.weekday() - WEEKDAYS[weekday.lower()]) % 7
+        d = d - timedelta(days=back)
+    tzname = zone_of(zone_word) or default_tz or None
+    try:
+        tz = ZoneInfo(tzname) if tzname else None
+    except Exception:
+        tz = None
+    stamp = datetime(d.year, d.month, d.day, hour, minute, tzinfo=tz)
+    return stamp.isoformat()
+
+
+def zone_of(word: str | None) -> str | None:
+    """The IANA zone a zone word names ("Tokyo" -> Asia/Tokyo); None for "local" or unknown words."""
+    if not word or word.lower() == "local":
+        return None
+    return TIME_ZONES.get(re.sub(r"\s+", " ", word.lower()))
+
+
+def first_stated_zone(text: str) -> str:
+    """The zone of the first clock time that states one ("7.10am Tokyo time"), else ""."""
+    for (_, _, _, _, zone, _) in find_times(text):
+        if zone_of(zone):
+            return zone_of(zone)
+    return ""

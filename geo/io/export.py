@@ -1,0 +1,247 @@
+"""Every way results leave the program, one schema each: GeoJSON (RFC 7946), JSON Lines records
+and CSV. The only module that turns the typed results of ``geo.model`` into dicts and text.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import json
+from typing import Iterable, Iterator
+
+from geo.model import Analysis, Area, Claim, Event, PlaceGroup, Relation, Resolution, ZoneHit
+from geo.spatial.measure import compass, geodesic_path
+
+TOOL = "newsmap"
+TOOL_VERSION = "0.1.0"
+GAZETTEER = "GeoNames + Natural Earth"
+# coordinates of drawn regions are snapped to these grids (degrees): an event's region is drawn to
+# about 10 m, a zone (already simplified to 0.02°) to about 100 m
+AREA_GRID = {"area": 1e-4, "zone": 1e-3}
+
+
+def _coord(x: float) -> float:
+    return round(float(x), 6)
+
+
+def _point(lon: float, lat: float) -> dict:
+    return {"type": "Point", "coordinates": [_coord(lon), _coord(lat)]}
+
+
+# ---------------------------------------------------------------------------------------------
+# GeoJSON
+
+def to_feature_collection(analysis: Analysis) -> dict:
+    features = [place_feature(g, analysis) for g in analysis.places]
+    features.extend(extra_features(analysis))
+    return {"type": "FeatureCollection", "features": features}
+
+
+def provenance(analysis: Analysis) -> dict:
+    meta = analysis.document.meta
+    return {"article_id": meta.id, "title": meta.title, "date": meta.date, "source": meta.source,
+            "url": meta.url, "tool": f"{TOOL} {TOOL_VERSION}", "gazetteer": GAZETTEER}
+
+
+def place_feature(group: PlaceGroup, analysis: Analysis) -> dict:
+    p = group.place
+    doc = analysis.document
+    return {
+        "type": "Feature",
+        "geometry": _point(p.lon, p.lat),
+        "properties": {
+            "kind": "place", "name": p.name, "place_id": p.id, "geonameid": p.geonameid,
+            "feature_type": p.feature_type, "country_code": p.country_code,
+            "confidence": round(group.confidence, 3), "reason": group.reason, "corrected": group.corrected,
+            "source": p.source,
+            "mentions": [{"start": m.start, "end": m.end, "text": m.text, "kind": m.kind,
+                          "sentence": doc.sentence_text(m.sentence)} for m in group.mentions],
+            "alternatives": [
+                {"place_id": a.place.id, "name": a.place.name, "lat": _coord(a.place.lat),
+                 "lon": _coord(a.place.lon), "geonameid": a.place.geonameid,
+                 "feature_type": a.place.feature_type, "country_code": a.place.country_code, "score": a.score}
+                for a in group.alternatives],
+            "provenance": provenance(analysis),
+        },
+    }
+
+
+def extra_features(analysis: Analysis) -> list[dict]:
+    """The events, relations and areas of an analysis as GeoJSON features, each saying where it
+    came from (the article, and the tool and data that made it)."""
+    common = provenance(analysis)
+    out = [event_feature(e, analysis, common) for e in analysis.events]
+    out += [relation_feature(r, common) for r in analysis.relations]
+    out += [area_feature(a, common) for a in analysis.areas]
+    return out
+
+
+def event_feature(event: Event, analysis: Analysis, common: dict | None = None) -> dict:
+    doc = analysis.document
+    props = {"kind": "event", "role": event.role, "label": event.label}
+    if event.role == "launch":
+        props["actor"] = event.actor
+    props.update({"time": event.time, "time_text": event.time_text})
+    if event.role == "launch":
+        props["objects"] = event.count
+    props.update({
+        "zones": [zone_record(h) for h in event.zones],
+        "claims": [claim_record(c) for c in event.claims],
+        "uncertainty_km": event.uncertainty_km, "position": event.position,
+        "sentences": [doc.sentence_text(s) for s in event.sentences],
+        "conflict": event.conflict,
+        "provenance": {**(common or provenance(analysis)), "sentence_offsets": [
+            [doc.sentences[s].start, doc.sentences[s].end] for s in event.sentences]},
+    })
+    geometry = _point(*event.point) if event.point is not None else None
+    return {"type": "Feature", "geometry": geometry, "properties": props}
+
+
+def relation_feature(r: Relation, common: dict) -> dict:
+    line = {"type": "LineString", "coordinates": [list(p) for p in geodesic_path(r.origin, r.target)]}
+    return {"type": "Feature", "geometry": rfc7946_geometry(line),
+            "properties": {"kind": "relation", "from": r.origin_name, "to": r.target_name,
+                           "distance_km": round(r.distance_km, 1), "bearing_deg": round(r.bearing_deg, 1),
+                           "compass": compass(r.bearing_deg, 16), "text": r.text, "provenance": common}}
+
+
+def area_feature(a: Area, common: dict) -> dict:
+    import shapely
+    geom = json.loads(shapely.to_geojson(shapely.set_precision(a.geometry, AREA_GRID[a.kind])))
+    props = {"kind": a.kind, "name": a.name, "sovereign": a.sovereign}
+    props.update({"event": a.event} if a.kind == "area" else {"zone_kind": a.zone_kind})
+    props["provenance"] = common
+    return {"type": "Feature", "geometry": rfc7946_geometry(geom), "properties": props}
+
+
+def zone_record(h: ZoneHit) -> dict:
+    return {"kind": h.kind, "sovereign": h.sovereign, "name": h.name, "inside": bool(h.inside),
+            "disputed": bool(h.disputed), "distance_km": round(float(h.distance_km), 1)}
+
+
+def claim_record(c: Claim) -> dict:
+    if c.kind == "zone":
+        return {"kind": c.zone_kind, "sovereign": c.zone_sovereign, "inside": c.inside, "text": c.text,
+                "by": c.by_name}
+    d = {"kind": c.kind, "text": c.text, "by": c.by_name, "anchor": c.anchor_place.name if c.anchor_place else None}
+    if c.distance_km is not None:
+        d["distance_km"] = round(c.distance_km, 1)
+    if c.bearing is not None:
+        d["bearing_deg"] = round(c.bearing, 1)
+    if c.point is not None:
+        d["point"] = [round(float(c.point[0]), 5), round(float(c.point[1]), 5)]
+    if c.uncertainty_km is not None:
+        d["uncertainty_km"] = c.uncertainty_km
+    return d
+
+
+def rfc7946_geometry(geom: dict) -> dict:
+    """A GeoJSON geometry as RFC 7946 wants it: [lon, lat] to 6 decimals, polygons' exterior rings
+    counter-clockwise (holes clockwise), lines that cross the antimeridian split there."""
+    kind = geom.get("type")
+    if kind in ("Polygon", "MultiPolygon"):
+        import shapely
+        from shapely.geometry import mapping, shape
+        geom = mapping(shapely.orient_polygons(shape(geom), exterior_cw=False))
+        return {"type": kind if geom["type"] == kind else geom["type"],
+                "coordinates": _round_coords(geom["coordinates"])}
+    if kind == "LineString":
+        parts = _split_at_antimeridian(geom["coordinates"])
+        if len(parts) > 1:
+            return {"type": "MultiLineString", "coordinates": _round_coords(parts)}
+        return {"type": "LineString", "coordinates": _round_coords(parts[0])}
+    if kind == "MultiLineString":
+        parts = [p for line in geom["coordinates"] for p in _split_at_antimeridian(line)]
+        return {"type": "MultiLineString", "coordinates": _round_coords(parts)}
+    if "coordinates" in geom:
+        return {**geom, "coordinates": _round_coords(geom["coordinates"])}
+    return geom
+
+
+def _round_coords(c):
+    if isinstance(c, (list, tuple)) and c and isinstance(c[0], (int, float)):
+        return [_coord(x) for x in c]
+    return [_round_coords(x) for x in c]
+
+
+def _split_at_antimeridian(line) -> list[list]:
+    """Pieces of a line whose consecutive points never jump more than 180° of longitude; the
+    crossing point is interpolated onto ±180 at both ends of the cut."""
+    pieces, cur = [], [list(line[0])]
+    for (x0, y0, *_), (x1, y1, *_) in zip(line, line[1:]):
+        if abs(x1 - x0) > 180:
+            # unwrap x1 to the side of x0, find where the segment meets ±180
+            x1u = x1 + 360 if x1 < x0 else x1 - 360
+            edge = 180.0 if x1u > 180 else -180.0
+            t = (edge - x0) / (x1u - x0)
+            y = y0 + t * (y1 - y0)
+            cur.append([edge, y])
+            pieces.append(cur)
+            cur = [[-edge, y]]
+        cur.append([x1, y1])
+    pieces.append(cur)
+    return pieces
+
+
+# ---------------------------------------------------------------------------------------------
+# JSON Lines (`python -m geo parse --jsonl`)
+
+def place_record(r: Resolution) -> dict:
+    """One place of a `parse --jsonl` answer: the mention and where it was placed (nulls when
+    nothing fits)."""
+    m, p = r.mention, r.place
+    return {
+        "start": m.start, "end": m.end, "text": m.text, "kind": m.kind,
+        "lat": _coord(p.lat) if p else None, "lon": _coord(p.lon) if p else None,
+        "geonameid": p.geonameid if p else None, "name": p.name if p else None,
+        "feature_type": p.feature_type if p else None, "country_code": p.country_code if p else None,
+        "confidence": round(r.confidence, 3),
+    }
+
+
+# ---------------------------------------------------------------------------------------------
+# CSV: one row per mention of a place, for the page's download and `batch --csv` alike
+
+CSV_COLUMNS = ["article_id", "place_name", "lat", "lon", "place_id", "geonameid", "feature_type", "country_code",
+               "confidence", "start", "end", "mention", "sentence", "tool"]
+
+
+def csv_cell(value):
+    """Neutralise spreadsheet formulas in untrusted text cells (CSV injection): a cell that a
+    spreadsheet would evaluate gets a leading apostrophe."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
+
+
+def mention_rows(props: dict, lon: float, lat: float, mentions: Iterable[dict],
+                 article_id: str | None = None) -> Iterator[list]:
+    """CSV rows of one place's mentions; each mention's own `article_id` wins over `article_id`."""
+    tool = f"{TOOL} {TOOL_VERSION}"
+    for men in mentions:
+        yield [csv_cell(v) for v in (
+            men.get("article_id", article_id or ""), props.get("name", ""), lat, lon, props.get("place_id"),
+            props.get("geonameid"), props.get("feature_type", ""), props.get("country_code", ""),
+            props.get("confidence"), men.get("start"), men.get("end"), men.get("text", ""),
+            men.get("sentence", ""), tool)]
+
+
+def csv_writer(stream) -> "csv._writer":
+    """A CSV writer on `stream` that has written the header."""
+    writer = csv.writer(stream, lineterminator="\n")
+    writer.writerow(CSV_COLUMNS)
+    return writer
+
+
+def to_csv(fc: dict) -> str:
+    """The places of a FeatureCollection as CSV, one row per mention."""
+    buf = io.StringIO()
+    writer = csv_writer(buf)
+    for feat in fc.get("features", []):
+        p = feat.get("properties") or {}
+        geom = feat.get("geometry") or {}
+        if p.get("kind") != "place" or geom.get("type") != "Point":
+            continue
+        lon, lat = geom["coordinates"][:2]
+        writer.writerows(mention_rows(p, lon, lat, p.get("mentions") or [],
+                                      (p.get("provenance") or {}).get("article_id", "")))
+    return buf.getvalue()

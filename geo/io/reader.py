@@ -1,0 +1,294 @@
+"""The one article reader: files, standard input, uploads and JSON Lines records become `Article`s.
+
+Used by the command line, the batch and the page alike, so a file reads the same everywhere:
+- bytes are decoded by their byte-order mark (UTF-8, UTF-16, UTF-32), else as UTF-8 (a few
+  undecodable bytes replaced; mostly undecodable data or control characters is refused as binary);
+- `.html`/`.htm` (or text that looks like HTML) is reduced to its readable text, scripts and
+  styles dropped, its `<title>` kept; `.md` loses its markup characters, keeping the words;
+- line breaks are normalised to "\\n" (offsets then mean the same on every platform);
+- a file's `.json` sidecar beside it (`article.json` for `article.txt`) gives title, date, time
+  zone, source and URL;
+- nothing larger than `MAX_ARTICLE_BYTES` is read: the limit applies while reading.
+Every refusal is an `InputError` whose message says what is wrong, for the user.
+"""
+from __future__ import annotations
+
+import email.utils
+import html
+import json
+import re
+from dataclasses import dataclass, replace
+from datetime import datetime
+from html.parser import HTMLParser
+from pathlib import Path
+
+from geo.model import DocumentMeta
+
+MAX_ARTICLE_BYTES = 25 * 1024 * 1024   # a 20 MB article is read; larger input is refused
+SIDECAR_MAX_BYTES = 64 * 1024
+ARTICLE_SUFFIXES = frozenset({".txt", ".md", ".markdown", ".html", ".htm", ".xhtml"})
+
+# C0 control characters other than tab, line feed, form feed and carriage return: binary data
+_CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0e-\x1f]")
+_BOMS = ((b"\x00\x00\xfe\xff", "utf-32-be"), (b"\xff\xfe\x00\x00", "utf-32-le"), (b"\xef\xbb\xbf", "utf-8"),
+         (b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be"))
+
+
+class InputError(ValueError):
+    """Input that cannot be read as an article; the message says why. `record_id` is the id of a
+    JSON Lines record that parsed but is unusable, so the error can name it."""
+
+    def __init__(self, message: str, record_id=None) -> None:
+        super().__init__(message)
+        self.record_id = record_id
+
+
+@dataclass(frozen=True)
+class Article:
+    """An article's text and what is known about it."""
+    text: str
+    id: str = ""
+    title: str = ""
+    date: str = ""             # ISO date, "" when unknown
+    timezone: str = ""         # IANA zone of its clock times
+    source: str = ""
+    url: str = ""
+
+    def meta(self) -> DocumentMeta:
+        return DocumentMeta(id=self.id, title=self.title, date=self.date, timezone=self.timezone,
+                            source=self.source, url=self.url)
+
+
+# ---------------------------------------------------------------------------------------------
+# Bytes to text
+
+def too_large(size: int, name: str, limit: int = MAX_ARTICLE_BYTES) -> InputError:
+    return InputError(f"{name}: {size / 1e6:.1f} MB is more than the {limit // 2**20} MB an article may have")
+
+
+def read_limited(stream, name: str, limit: int = MAX_ARTICLE_BYTES) -> bytes:
+    """At most `limit` bytes from a binary stream; InputError (without reading the rest) beyond."""
+    data = stream.read(limit + 1)
+    if len(data) > limit:
+        raise too_large(len(data), name, limit)
+    return data
+
+
+def decode_text(data: bytes, name: str = "input") -> str:
+    if len(data) > MAX_ARTICLE_BYTES:
+        raise too_large(len(data), name)
+    if not data.strip():
+        raise InputError(f"{name}: empty input")
+    for bom, enc in _BOMS:
+        if data.startswith(bom):
+            return data[len(bom):].decode(enc, errors="replace")
+    if b"\x00" in data[:65536]:
+        raise InputError(f"{name}: binary data, not text")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        text = data.decode("utf-8", errors="replace")
+        bad = text.count("\ufffd")
+        if bad > max(8, len(text) // 100):
+            raise InputError(f"{name}: not UTF-8 text ({bad} undecodable bytes)") from None
+    controls = len(_CONTROL_CHARS.findall(text, 0, 65536))
+    if controls > max(8, len(text[:65536]) // 50):
+        raise InputError(f"{name}: binary data, not text")
+    return text
+
+
+# ---------------------------------------------------------------------------------------------
+# Markup to text
+
+class _TextExtractor(HTMLParser):
+    _SKIP = {"script", "style", "noscript", "template", "svg", "head", "iframe", "object"}
+    _BLOCK = {"p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "section", "article",
+              "blockquote", "header", "footer", "title", "pre", "ul", "ol", "table"}
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self.skip = 0
+        self.title = ""
+        self._in_title = False
+
+    def handle_starttag(self, tag, attrs):
+        if tag in self._SKIP:
+            self.skip += 1
+        if tag == "title":
+            self._in_title = True
+        if tag in self._BLOCK:
+            self.parts.append("\n\n" if tag != "br" else "\n")
+
+    def handle_endtag(self, tag):
+        if tag in self._SKIP and self.skip:
+            self.skip -= 1
+        if tag == "title":
+            self._in_title = False
+        if tag in self._BLOCK:
+            self.parts.append("\n\n")
+
+    def handle_data(self, data):
+        if self._in_title:
+            self.title += data
+            return
+        if not self.skip:
+            self.parts.append(data)
+
+
+_BLANKS = re.compile(r"[ \t\f\v\r]*\n[ \t\f\v\r\n]*\n[ \t\f\v\r\n]*")
+_SPACES = re.compile(r"[ \t\f\v]+")
+
+
+def html_to_text(markup: str) -> tuple[str, str]:
+    """The readable text of an HTML page (scripts and styles dropped) and its title."""
+    parser = _TextExtractor()
+    parser.feed(markup)
+    parser.close()
+    text = "".join(parser.parts)
+    text = _SPACES.sub(" ", text)
+    text = _BLANKS.sub("\n\n", text)
+    return html.unescape(text).strip(), parser.title.strip()
+
+
+def looks_like_html(text: str) -> bool:
+    head = text[:2000].lower()
+    return "<html" in head or "<!doctype html" in head or ("<p>" in head and "</p>" in head) or "<body" in head
+
+
+def markdown_to_text(text: str) -> str:
+    """Markdown keeps its words; links and images keep their text, markup characters go."""
+    text = re.sub(r"!\[([^\]]*)\]\([^)]*\)", r"\1", text)
+    text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", text)
+    text = re.sub(r"^#{1,6}\s*", "", text, flags=re.M)
+    text = re.sub(r"(\*\*|__)(.+?)\1", r"\2", text)
+    return text
+
+
+def read_article(data: bytes, name: str = "input") -> tuple[str, str]:
+    """Article text and title ("" when none) from a file's bytes, by its name's suffix or content."""
+    text = decode_text(data, name)
+    suffix = Path(name).suffix.lower()
+    title = ""
+    if suffix in (".html", ".htm", ".xhtml") or (suffix not in (".txt", ".md", ".markdown") and looks_like_html(text)):
+        text, title = html_to_text(text)
+    elif suffix in (".md", ".markdown"):
+        text = markdown_to_text(text)
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if not text.strip():
+        raise InputError(f"{name}: no text in it")
+    return text, title
+
+
+# ---------------------------------------------------------------------------------------------
+# Files, uploads, sidecars
+
+def read_upload(name: str, data: bytes) -> Article:
+    """An uploaded file (the page): read as a file of that name would be."""
+    text, title = read_article(data, name)
+    return Article(text=text, id=Path(name).stem, title=title or Path(name).stem)
+
+
+def read_file(path: Path | str, article_id: str | None = None) -> Article:
+    """An article file with its sidecar's metadata; `article_id` defaults to the file's stem."""
+    path = Path(path)
+    if not path.exists():
+        raise InputError(f"{path}: no such file")
+    if path.is_dir():
+        raise InputError(f"{path}: is a folder (use `python -m geo batch` for folders)")
+    try:
+        with open(path, "rb") as f:
+            data = read_limited(f, path.name)
+    except OSError as e:
+        raise InputError(f"{path.name}: cannot read: {e.strerror or e}") from None
+    text, html_title = read_article(data, path.name)
+    meta = read_sidecar(path)
+    return Article(text=text, id=path.stem if article_id is None else article_id,
+                   title=meta.get("title") or html_title, date=meta.get("date", ""),
+                   timezone=meta.get("timezone", ""), source=meta.get("source", ""), url=meta.get("url", ""))
+
+
+def read_stdin(stream) -> Article:
+    data = read_limited(stream, "stdin")
+    text, title = read_article(data, "stdin")
+    return Article(text=text, title=title)
+
+
+SIDECAR_FIELDS = ("title", "date", "timezone", "source", "url")
+
+
+def read_sidecar(path: Path) -> dict[str, str]:
+    """The metadata in `article.json` beside `article.txt`: the string fields it has (a date
+    normalised to YYYY-MM-DD); {} when there is none or it cannot be read."""
+    side = path.with_suffix(".json")
+    try:
+        if side == path or not side.is_file() or side.stat().st_size > SIDECAR_MAX_BYTES:
+            return {}
+        meta = json.loads(side.read_text("utf-8"))
+    except (OSError, ValueError, RecursionError):
+        return {}
+    if not isinstance(meta, dict):
+        return {}
+    out = {k: meta[k].strip() for k in SIDECAR_FIELDS if isinstance(meta.get(k), str) and meta[k].strip()}
+    if "date" in out:
+        out["date"] = normalise_date(out["date"])
+    return out
+
+
+def normalise_date(value) -> str:
+    """An ISO date (YYYY-MM-DD) from ISO 8601 or RFC 822 (RSS pubDate) text; "" when unreadable."""
+    if not isinstance(value, str) or not value.strip():
+        return ""
+    s = value.strip()
+    try:
+        return datetime.fromisoformat(s.replace("Z", "+00:00")).date().isoformat()
+    except ValueError:
+        pass
+    try:
+        return email.utils.parsedate_to_datetime(s).date().isoformat()
+    except (TypeError, ValueError, IndexError):
+        pass
+    m = re.match(r"(\d{4}-\d{2}-\d{2})", s)
+    try:
+        return datetime.strptime(m.group(1), "%Y-%m-%d").date().isoformat() if m else ""
+    except ValueError:
+        return ""
+
+
+# ---------------------------------------------------------------------------------------------
+# JSON Lines records
+
+def read_json_line(raw: bytes) -> dict:
+    """One JSON Lines record: an object whose "text" is a string; InputError says what is wrong.
+
+    `id` may be absent; an error's message does not repeat the line number (callers add it)."""
+    try:
+        line = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise InputError("not valid UTF-8") from None
+    try:
+        obj = json.loads(line)
+    except ValueError as e:
+        raise InputError(f"not JSON: {getattr(e, 'msg', e)}") from None
+    except RecursionError:
+        raise InputError("not JSON: nested too deeply") from None
+    if not isinstance(obj, dict):
+        raise InputError("a line must be a JSON object with 'id' and 'text'")
+    if not isinstance(obj.get("text"), str):
+        raise InputError("'text' is missing or not a string", record_id=obj.get("id"))
+    return obj
+
+
+def article_from_record(obj: dict, default_id: str = "") -> Article:
+    """The article of a JSON Lines record `{"id", "text", "title"?, "date"?, "url"?, "timezone"?}`."""
+    def s(k):
+        v = obj.get(k)
+        return v if isinstance(v, str) else ""
+    rec_id = obj.get("id")
+    return Article(text=obj["text"], id=str(rec_id) if rec_id is not None else default_id, title=s("title"),
+                   date=normalise_date(obj.get("date")), timezone=s("timezone"), source=s("source"), url=s("url"))
+
+
+def with_defaults(article: Article, **defaults) -> Article:
+    """The article with each empty field filled from `defaults` (e.g. a --date for undated ones)."""
+    return replace(article, **{k: v for k, v in defaults.items() if v and not getattr(article, k)})

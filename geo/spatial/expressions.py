@@ -1,0 +1,371 @@
+"""Spatial expressions read from sentences, turned into geometry.
+
+Plain functions over plain data: a sentence's text, its offset in the document, and the places
+resolved in it (``PlaceRef``, with document offsets). Each expression becomes a ``Claim``:
+
+- ``distance_direction``  "about 250 km west of the Oga Peninsula"  -> a point (geodesic destination)
+- ``direction``           "to the north-east of Shimane prefecture"  -> a sector from the anchor
+- ``offshore``            "off the east coast of Hokkaido"           -> a point off the coast
+- ``zone``                "inside its exclusive economic zone"       -> whose zone, inside or not
+- ``origin``              "fired from Wonsan"                        -> the launch place
+- ``in_place``            "landed in the Sea of Japan"               -> a (weak) place constraint
+- ``over``                "passed over Hokkaido"                     -> a place on the flight path
+
+Each kind is read by one small reader registered with ``@expression(name)``; ``read_claims`` runs
+them in registration order over a sentence, and a reader skips text an earlier one has taken.
+``geo.spatial.estimate`` combines the claims about one object into a position.
+"""
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from dataclasses import dataclass, field
+from typing import Callable, Sequence
+
+from geo.model import Claim, PlaceRef
+from geo.spatial.measure import (DIRECTION_PATTERN, UNIT_PATTERN, area_summary, destination, parse_direction,
+                                 parse_number, sector, unit_km)
+from geo.vocabulary import IMPACT_PATTERN, LAUNCH_PATTERN, OVERFLIGHT_PATTERN, SPEECH_PATTERN
+
+
+def zone_shape(zone_geometry: Callable | None, sovereign: str, kind: str):
+    """`zone_geometry(sovereign, kind)`, or None when there is no zone data, the lookup fails or
+    the state has no such zone: callers then go on without it."""
+    if zone_geometry is None:
+        return None
+    try:
+        g = zone_geometry(sovereign, kind)
+    except Exception:       # noqa: BLE001 - zones are an addition; a failed lookup never stops a parse
+        return None
+    return None if g is None or g.is_empty else g
+
+
+# ---------------------------------------------------------------- patterns
+
+_NUM = r"\d[\d,]*(?:\.\d+)?"
+_APPROX = r"(?:(?i:about|around|some|approximately|roughly|nearly|almost|an\s+estimated|up\s+to|more\s+than|over)\s+)?"
+_DIR = r"(?P<dir>" + DIRECTION_PATTERN + r")"
+_DIST_DIR_RE = re.compile(
+    _APPROX + r"(?P<n1>" + _NUM + r")(?:\s*(?:-|–|(?i:to))\s*(?P<n2>" + _NUM + r"))?\s*(?P<unit>(?i:" + UNIT_PATTERN
+    + r"))\s+(?:(?i:to\s+the)\s+)?(?i:" + _DIR + r")\s+(?i:of)\s+(?:(?i:the)\s+)?")
+_DIR_RE = re.compile(r"\b(?:(?i:to\s+the)\s+)?(?i:" + _DIR + r")\s+(?i:of)\s+(?:(?i:the)\s+)?")
+_OFFSHORE_RE = re.compile(
+    r"\b(?i:off)\s+(?:(?i:the)\s+)?(?:(?i:(?P<dir>north|south|east|west|north[\s-]?east|north[\s-]?west|south[\s-]?east"
+    r"|south[\s-]?west)(?:ern)?)\s+(?=(?i:coast|shore)))?(?:(?i:coast|coastline|shore)\s+(?i:of)\s+(?:(?i:the)\s+)?)?")
+# "off South Korea's east coast": the direction after the place
+_POSS_COAST_RE = re.compile(r"(?:'s|’s)\s+(?:(?i:(?P<dir>north|south|east|west|north[\s-]?east|north[\s-]?west"
+                            r"|south[\s-]?east|south[\s-]?west)(?:ern)?)\s+)?(?i:coast|coastline|shore)\b")
+_ZONE_WORDS = (r"(?P<zone>(?i:exclusive\s+economic\s+zone|economic\s+zone|EEZ|territorial\s+waters|territorial\s+sea"
+               r"|maritime\s+area|maritime\s+zone))\b")
+_ZONE_RE = re.compile(
+    r"\b(?P<rel>(?i:just\s+outside|outside\s+of|outside|beyond|inside|within|in|into))\s+"
+    r"(?P<owner>(?:(?i:its|our|their|the)\s+)?(?:[A-Z][\w\-]*(?:\s+[A-Z][\w\-]*){0,2}(?:'s|’s)?\s+)?)"
+    r"(?:(?i:own)\s+)?" + _ZONE_WORDS)
+_ZONE_IT_RE = re.compile(r"\b(?P<rel>(?i:just\s+outside|outside|beyond|inside|within))\s+(?:(?i:of)\s+)?(?i:it)\b")
+_ORIGIN_RE = re.compile(
+    r"\b(?i:" + LAUNCH_PATTERN + r")\b.{0,80}?\b(?i:from)\s+(?:(?i:near|around|close\s+to)\s+)?"
+    r"(?:(?i:the)\s+(?:(?i:area|vicinity|region)\s+(?:(?i:of|around|near)\s+))?)?")
+_IN_AFTER_IMPACT_RE = re.compile(r"\b(?i:" + IMPACT_PATTERN + r")\s+(?i:in|into|on)\s+(?:(?i:the)\s+)?")
+_INTL_RE = re.compile(r"\b(?i:in|into)\s+(?i:international\s+waters|the\s+high\s+seas)\b")
+_OVER_RE = re.compile(r"\b(?i:" + OVERFLIGHT_PATTERN + r")\s+(?:(?i:the)\s+)?")
+_IN_WATER_RE = re.compile(r"\b(?i:in|into)\s+(?:(?i:the)\s+)?")
+_SPEECH_RE = re.compile(r"\b(?:" + SPEECH_PATTERN + r")\b")
+
+_PRONOUN_OWNERS = {"its", "our", "their", "his", "her"}
+
+# uncertainty (km) of a place used as an origin or a weak location, by feature type
+PLACE_RADIUS_KM = {"city": 15.0, "capital": 25.0, "zone": 15.0, "admin2": 40.0, "region": 60.0,
+                   "admin1": 100.0, "water": 400.0, "country": 300.0, "continent": 2000.0, "point": 5.0}
+
+SECTOR_HALF_WIDTH = 22.5       # degrees either side of the stated direction
+SECTOR_RADIUS_KM = 450.0       # how far "north-east of X" reaches (an EEZ is 370 km wide)
+
+
+# ---------------------------------------------------------------- quotes and speakers
+
+def quote_spans(text: str) -> list[tuple[int, int]]:
+    """Spans of quoted speech: curly quotes paired in order; straight quotes paired in turn."""
+    spans = []
+    open_at = None
+    for m in re.finditer(r"[“”\"]", text):
+        ch = m.group()
+        if ch == "“" or (ch == '"' and open_at is None):
+            if open_at is None:
+                open_at = m.start()
+        else:
+            if open_at is not None:
+                spans.append((open_at, m.end()))
+                open_at = None
+    if open_at is not None:          # an unclosed quote runs to the end of its paragraph
+        end = text.find("\n\n", open_at)
+        spans.append((open_at, len(text) if end < 0 else end))
+    return sorted(spans)
+
+
+def _in_spans(pos: int, spans: Sequence[tuple[int, int]]) -> bool:
+    """Whether pos lies in one of `spans` (sorted, not overlapping, as quote_spans gives them)."""
+    i = bisect_right(spans, (pos, float("inf"))) - 1
+    return i >= 0 and spans[i][0] <= pos < spans[i][1]
+
+
+def find_speaker(sentence: str, offset: int, places: Sequence[PlaceRef],
+                 quotes: Sequence[tuple[int, int]] = ()) -> str | None:
+    """The country (ISO alpha-2) speaking in a sentence: the country or demonym mention, outside
+    quotes, nearest to a verb of saying ("The Japanese government said", "Yoshihide Suga, Japan's
+    chief cabinet secretary, confirmed"). None when the sentence attributes nothing to a country."""
+    verbs = [(offset + m.start(), m.group().startswith("according")) for m in _SPEECH_RE.finditer(sentence)
+             if not _in_spans(offset + m.start(), quotes)]
+    if not verbs:
+        return None
+    countries = [p for p in places if p.feature_type == "country" and p.country_code
+                 and offset <= p.start < offset + len(sentence) and not _in_spans(p.start, quotes)]
+    if not countries:
+        return None
+
+    def gap(p: PlaceRef) -> float:
+        # a speaker stands before its verb ("Japan said"), or after "according to"
+        best = float("inf")
+        for v, according in verbs:
+            if p.end <= v and v - p.end <= 90:
+                best = min(best, v - p.end)
+            elif according and 0 <= p.start - v <= 40:
+                best = min(best, p.start - v)
+        return best
+
+    best = min(countries, key=gap)
+    return best.country_code if gap(best) < float("inf") else None
+
+
+# ---------------------------------------------------------------- reading claims
+
+@dataclass
+class SentenceReading:
+    """One sentence being read: its text and places, and the claims found so far."""
+    sentence: str
+    offset: int                    # where the sentence starts in the document
+    places: list[PlaceRef]         # the places inside it, in text order
+    speaker: str | None = None     # ISO alpha-2 of the country speaking ("its", "our" zones)
+    previous_zone: Claim | None = None
+    zone_geometry: Callable | None = None
+    claims: list[Claim] = field(default_factory=list)
+
+    def add(self, claim: Claim) -> None:
+        self.claims.append(claim)
+
+    def free(self, start: int, end: int) -> bool:
+        """Whether no claim read so far covers any of [start, end)."""
+        return all(end <= c.start or start >= c.end for c in self.claims)
+
+    def place_after(self, pos: int, slack: int = 3) -> PlaceRef | None:
+        """The place starting within `slack` characters after document offset `pos`."""
+        for p in self.places:
+            if pos <= p.start <= pos + slack:
+                return p
+        return None
+
+    def words(self, start: int, end: int) -> str:
+        """The sentence's text between two document offsets."""
+        return self.sentence[start - self.offset:end - self.offset]
+
+
+EXPRESSIONS: list[tuple[str, Callable[[SentenceReading], None]]] = []
+
+
+def expression(name: str):
+    """Register a reader of one kind of spatial expression; readers run in registration order."""
+    def register(reader: Callable[[SentenceReading], None]):
+        EXPRESSIONS.append((name, reader))
+        return reader
+    return register
+
+
+def read_claims(sentence: str, places: Sequence[PlaceRef], offset: int = 0, speaker: str | None = None,
+                previous_zone: Claim | None = None, zone_geometry: Callable | None = None) -> list[Claim]:
+    """Every spatial expression in one sentence, in text order.
+
+    `places` are the resolved places (document offsets; others are ignored); `offset` is where the
+    sentence starts in the document; `speaker` resolves "its"/"our"/"their" zones; `previous_zone`
+    resolves "outside the maritime area" / "outside it" when the sentence names no zone itself;
+    `zone_geometry(sovereign, kind)` (geo.spatial.zones) lets "off the coast of X" step off the land.
+    """
+    end = offset + len(sentence)
+    here = sorted((p for p in places if offset <= p.start < end), key=lambda p: p.start)
+    reading = SentenceReading(sentence, offset, here, speaker, previous_zone, zone_geometry)
+    for _, reader in EXPRESSIONS:
+        reader(reading)
+    return sorted(reading.claims, key=lambda c: c.start)
+
+
+def _radius_for(place: PlaceRef) -> float:
+    r = PLACE_RADIUS_KM.get(place.feature_type, 50.0)
+    if place.feature_type == "water" and "ocean" in place.name.lower():
+        r = 3000.0
+    return r
+
+
+@expression("distance_direction")
+def _distance_direction(r: SentenceReading) -> None:
+    """"250 km west of the Oga Peninsula": a geodesic destination."""
+    for m in _DIST_DIR_RE.finditer(r.sentence):
+        p = r.place_after(r.offset + m.end())
+        bearing = parse_direction(m.group("dir"))
+        if p is None or bearing is None:
+            continue
+        n1 = parse_number(m.group("n1"))
+        n2 = parse_number(m.group("n2")) if m.group("n2") else n1
+        per = unit_km(m.group("unit"))
+        lo, hi = min(n1, n2) * per, max(n1, n2) * per
+        mid = (lo + hi) / 2.0
+        point = destination(p.lon, p.lat, bearing, mid)
+        unc = max(0.1 * mid + (hi - lo) / 2.0, 20.0)
+        s = r.offset + m.start()
+        r.add(Claim("distance_direction", r.words(s, p.end), s, p.end, p, point, None,
+                    round(unc, 1), by=r.speaker, bearing=bearing, distance_km=round(mid, 3)))
+
+
+@expression("direction")
+def _direction(r: SentenceReading) -> None:
+    """"to the north-east of Shimane prefecture": a sector from the anchor."""
+    for m in _DIR_RE.finditer(r.sentence):
+        s = r.offset + m.start()
+        p = r.place_after(r.offset + m.end())
+        bearing = parse_direction(m.group("dir"))
+        if p is None or bearing is None or not r.free(s, p.end):
+            continue
+        area = sector(p.lon, p.lat, bearing, SECTOR_HALF_WIDTH, SECTOR_RADIUS_KM)
+        summ = area_summary(area)
+        r.add(Claim("direction", r.words(s, p.end), s, p.end, p, summ[0] if summ else None, area,
+                    round(summ[1], 1) if summ else None, by=r.speaker, bearing=bearing))
+
+
+@expression("offshore")
+def _offshore(r: SentenceReading) -> None:
+    """"off the east coast of Hokkaido", "off Hokkaido", "off South Korea's east coast"."""
+    for m in _OFFSHORE_RE.finditer(r.sentence):
+        s = r.offset + m.start()
+        p = r.place_after(r.offset + m.end())
+        if p is None or not r.free(s, p.end):
+            continue
+        bearing = parse_direction(m.group("dir")) if m.group("dir") else None
+        e = p.end
+        poss = _POSS_COAST_RE.match(r.sentence, p.end - r.offset)
+        if poss is not None:
+            e = r.offset + poss.end()
+            if poss.group("dir"):
+                bearing = parse_direction(poss.group("dir"))
+        point, unc = _offshore_point(p, bearing, r.zone_geometry)
+        r.add(Claim("offshore", r.words(s, e), s, e, p, point, None, unc, by=r.speaker, bearing=bearing))
+
+
+@expression("zone")
+def _zone(r: SentenceReading) -> None:
+    """"inside its exclusive economic zone", "outside the maritime area", "within our EEZ",
+    "outside it" (the zone named last)."""
+    last_zone = r.previous_zone
+    hits = [(m.start(), m, False) for m in _ZONE_RE.finditer(r.sentence)]
+    hits += [(m.start(), m, True) for m in _ZONE_IT_RE.finditer(r.sentence)]
+    for _, m, is_it in sorted(hits, key=lambda t: t[0]):
+        rel = m.group("rel").lower()
+        inside = not (rel.startswith("outside") or rel.startswith("just outside") or rel == "beyond")
+        if is_it:
+            if last_zone is None:
+                continue
+            sov, kind = last_zone.zone_sovereign, last_zone.zone_kind
+        else:
+            sov, kind = _zone_owner(r, m, last_zone)
+        c = Claim("zone", m.group(), r.offset + m.start(), r.offset + m.end(), zone_kind=kind,
+                  zone_sovereign=sov, inside=inside, by=r.speaker)
+        r.add(c)
+        last_zone = c
+
+
+def _zone_owner(r: SentenceReading, m: re.Match, last_zone: Claim | None) -> tuple[str | None, str]:
+    """Whose zone, and which kind: a country named before the zone words, "its"/"our" (the
+    speaker's), "the maritime area" (the zone named last), else the speaker's."""
+    words = m.group("zone").lower()
+    kind = "territorial_sea" if "territorial" in words else "EEZ"
+    owner = m.group("owner").strip()
+    o_s = r.offset + m.start("owner")
+    o_e = o_s + len(m.group("owner"))
+    owner_place = next((p for p in r.places if o_s <= p.start < o_e and p.country_code), None)
+    first = owner.split()[0].lower() if owner else ""
+    if owner_place is not None:
+        return owner_place.country_code, kind
+    if first in _PRONOUN_OWNERS:
+        return r.speaker, kind
+    if last_zone is not None and ("maritime" in words or first == "the" or not owner):
+        return last_zone.zone_sovereign, (last_zone.zone_kind if "maritime" in words else kind)
+    return r.speaker, kind
+
+
+@expression("international_waters")
+def _international_waters(r: SentenceReading) -> None:
+    """"in international waters": outside every state's territorial sea."""
+    for m in _INTL_RE.finditer(r.sentence):
+        r.add(Claim("zone", m.group(), r.offset + m.start(), r.offset + m.end(), zone_kind="territorial_sea",
+                    zone_sovereign=None, inside=False, by=r.speaker))
+
+
+@expression("origin")
+def _origin(r: SentenceReading) -> None:
+    """"fired from Wonsan", "launched from the area of Tongchang-ri"."""
+    for m in _ORIGIN_RE.finditer(r.sentence):
+        p = r.place_after(r.offset + m.end())
+        if p is None:
+            continue
+        s = r.offset + m.start() + m.group().lower().rfind("from")
+        e = p.end
+        tail = re.match(r"\s+(?:area|region|vicinity|county|province)\b", r.sentence[p.end - r.offset:])
+        if tail:
+            e += tail.end()
+        r.add(Claim("origin", r.words(s, e), s, e, p, (p.lon, p.lat), None, _radius_for(p), by=r.speaker))
+
+
+@expression("over")
+def _over(r: SentenceReading) -> None:
+    """"passed over Hokkaido", "overflew Japan"."""
+    for m in _OVER_RE.finditer(r.sentence):
+        p = r.place_after(r.offset + m.end())
+        if p is None or not r.free(p.start, p.end):
+            continue
+        s = r.offset + m.start()
+        r.add(Claim("over", r.words(s, p.end), s, p.end, p, (p.lon, p.lat), None, _radius_for(p), by=r.speaker))
+
+
+def _possessive(r: SentenceReading, p: PlaceRef) -> bool:
+    """"in Japan's waters" names the owner, not the place."""
+    return r.sentence[p.end - r.offset:p.end - r.offset + 2] in ("'s", "’s")
+
+
+@expression("in_place")
+def _in_place(r: SentenceReading) -> None:
+    """"landed in the Sea of Japan"; and any "in the <sea>" ("... within our EEZ in the Sea of Japan")."""
+    for rx, water_only in ((_IN_AFTER_IMPACT_RE, False), (_IN_WATER_RE, True)):
+        for m in rx.finditer(r.sentence):
+            p = r.place_after(r.offset + m.end())
+            if p is None or (water_only and p.feature_type != "water") or not r.free(p.start, p.end) \
+                    or _possessive(r, p):
+                continue
+            s = r.offset + m.start()
+            r.add(Claim("in_place", r.words(s, p.end), s, p.end, p, (p.lon, p.lat), None, _radius_for(p),
+                        by=r.speaker))
+
+
+def _offshore_point(p: PlaceRef, bearing: float | None, zone_geometry: Callable | None
+                    ) -> tuple[tuple[float, float], float]:
+    """A point just off the coast: step from the place along the bearing until off its land."""
+    base = _radius_for(p)
+    if bearing is None:
+        return (p.lon, p.lat), max(base, 100.0)
+    # zones unavailable: fall back to a fixed step
+    land = zone_shape(zone_geometry, p.country_code, "land") if p.country_code else None
+    if land is not None:
+        import shapely
+        for d in range(0, 1500, 10):
+            x, y = destination(p.lon, p.lat, bearing, d)
+            if not shapely.contains_xy(land, x, y):
+                # off the coast: 30 km further, and still at sea (not across a bay onto a cape)
+                x2, y2 = destination(p.lon, p.lat, bearing, d + 30)
+                if not shapely.contains_xy(land, x2, y2):
+                    return (x2, y2), max(base / 2.0, 60.0)
+    return destination(p.lon, p.lat, bearing, 100.0), max(base, 150.0)

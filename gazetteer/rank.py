@@ -182,6 +182,11 @@ class Containers:
 
 
 def _cue(text: str, m: Mention) -> frozenset[str] | None:
+    if " " in m.text:               # the generic word inside the mention: "Lake Victoria", "Kent County"
+        words = m.text.lower().split()
+        for w in (words[0], words[-1]):
+            if w in CUE_KINDS:
+                return CUE_KINDS[w]
     after = _CUE_AFTER.match(text, m.end, min(len(text), m.end + 20))
     if after:
         kinds = CUE_KINDS.get(after.group(1).lower())
@@ -476,8 +481,9 @@ def document(text: str, mentions: list[Mention], key_index: list[int], statics: 
 class Model:
     """The two stages, each a `Forest`."""
 
-    def __init__(self, stage1: Forest, stage2: Forest) -> None:
+    def __init__(self, stage1: Forest, stage2: Forest, reject: float = -math.inf) -> None:
         self.stage1, self.stage2 = stage1, stage2
+        self.reject = reject      # a name whose best candidate scores below this fits none of them
 
     @classmethod
     def load(cls, path: Path = MODEL_PATH) -> "Model":
@@ -486,11 +492,12 @@ class Model:
             names2 = [str(x) for x in z["features2"]]
             if names1 != FEATURES1 or names2 != FEATURES2:
                 raise ValueError(f"{path} was trained on other features; run scripts/train_resolver.py")
-            return cls(Forest.from_arrays(z, "s1_"), Forest.from_arrays(z, "s2_"))
+            return cls(Forest.from_arrays(z, "s1_"), Forest.from_arrays(z, "s2_"), float(z["reject"]))
 
     def save(self, path: Path = MODEL_PATH, **extra) -> None:
         np.savez_compressed(path, features1=np.array(FEATURES1), features2=np.array(FEATURES2),
-                            **self.stage1.arrays("s1_"), **self.stage2.arrays("s2_"), **extra)
+                            reject=np.array(self.reject), **self.stage1.arrays("s1_"), **self.stage2.arrays("s2_"),
+                            **extra)
 
     def score(self, doc: Document, cols=(), vals=None) -> tuple[np.ndarray, np.ndarray]:
         """Stage-2 scores (log-odds) of every row, and the stage-2 features."""

@@ -45,6 +45,7 @@ _EVIDENCE_FEATURES = {
 }
 NETWORK_CONFIDENCE = 0.5
 _KeyCandidates = rank.KeyStatic
+_NO_FIT = "no candidate fits the text"
 
 
 class Resolver:
@@ -142,6 +143,8 @@ class Resolver:
         doc = self.document(text, mentions)
         cols, vals = self._neutral
         scores, feats = self.model.score(doc, cols, vals) if doc.statics else (np.zeros(0), None)
+        if feats is not None:
+            scores = np.where(self._contradicted(feats), -np.inf, scores)
         chosen: list[Resolution | None] = [None] * len(doc.statics)
         results = []
         for m, k in zip(mentions, doc.key_index):
@@ -157,17 +160,35 @@ class Resolver:
             return self._finish_unknowns(mentions, cand_places, results)
         return self._place_unknowns_at_focus(results)
 
+    @staticmethod
+    def _contradicted(f: np.ndarray) -> np.ndarray:
+        """Candidates the text contradicts twice, which no model score overrides: the word beside
+        the name names another kind of place ("Nyanza province", and this Nyanza is a town), and
+        the candidate lies in a country the text names nothing in while it names others. A rule,
+        not a learned weight: either reading alone is common and the model weighs it; both
+        together leave no reason to believe the candidate."""
+        c = rank.COLUMN
+        return ((f[:, c["cue_disagree"]] > 0) & (f[:, c["cue_agree"]] == 0) & (f[:, c["u_cc"]] == 0)
+                & (f[:, c["e_cc"]] < 0.05) & (f[:, c["u_cc_other"]] > 0) & (f[:, c["t_country"]] == 0))
+
     def _choose(self, doc: "rank.Document", k: int, scores: np.ndarray, feats, alternatives: int) -> Resolution:
         a, b = int(doc.rows.starts[k]), int(doc.rows.starts[k + 1])
         s = scores[a:b]
         places = doc.statics[k].places
         order = np.argsort(-s, kind="stable")      # ties keep the index's order
         best = int(order[0])
-        e = np.exp(s - s[best])
+        e = np.exp(s - s[best]) if np.isfinite(s[best]) else np.ones(len(s))
         z = float(e.sum())
         conf = 1.0 / z
         if len(s) == 1:         # a single candidate: the model's own belief that it is right
             conf = 1.0 / (1.0 + math.exp(-float(s[0])))
+        if not np.isfinite(s[best]) or s[best] < self.model.reject:
+            # every candidate contradicts the text ("Nyanza province" when the only Nyanza is a town
+            # in a country the text does not name): no place here; the article's focus, later
+            alts = tuple(Candidate(places[j], round(float(e[j]) / z, 4)) for j in order[:alternatives])
+            p = places[best]
+            return Resolution(Mention(0, 0, "", 0), None, 0.0,
+                              f"{_NO_FIT} ({p.name}, {p.country_code or p.feature_type}, fits the text badly)", alts)
         alts = tuple(Candidate(places[j], round(float(e[j]) / z, 4)) for j in order[1:1 + alternatives])
         reason = self._reason(doc, k, best, feats[a + best], len(s))
         return Resolution(Mention(0, 0, "", 0), places[best], round(max(conf, 1e-4), 4), reason, alts)
@@ -191,7 +212,7 @@ class Resolver:
             extra.append(f"in {p.country_code}, named in the text")
         if p.feature_type not in (ADMIN1, COUNTRY) and (f[col["u_adm"]] > 0 or f[col["e_adm"]] > 0.4):
             extra.append("in a division named in the text")
-        if f[col["near_min"]] < math.log1p(300.0):
+        if p.feature_type in (CITY, CAPITAL, ADMIN2) and f[col["near_min"]] < math.log1p(300.0):
             extra.append(f"{math.expm1(float(f[col['near_min']])):.0f} km from other places in the text")
         if n > 1 and p.feature_type == CITY and not f[col["top_pop"]]:
             extra.append(f"chosen among {n} places so named")
@@ -243,8 +264,30 @@ class Resolver:
         if not top:
             return results
         focus = by_id[top[0][0]]
-        note = f"not in the gazetteer: placed at {focus.name}, the place the article mentions most"
-        return [Resolution(r.mention, focus, 0.1, note) if r.place is None else r for r in results]
+        note = f"placed at {focus.name}, the place the article mentions most"
+        in_country = Resolver._country_focus(results)
+        return [r if r.place is not None else
+                Resolution(r.mention, in_country[0], 0.1, f"{r.reason}: {in_country[1]}", r.alternatives)
+                if r.reason.startswith(_NO_FIT) and in_country else
+                Resolution(r.mention, focus, 0.1, f"not in the gazetteer: {note}") for r in results]
+
+    @staticmethod
+    def _country_focus(results: list[Resolution]) -> tuple[Place, str] | None:
+        """For a name none of whose candidates fits: the country the text names most, and in it
+        the place mentioned most (the name is most likely a place of that country)."""
+        countries = Counter(r.place.country_code for r in results
+                            if r.place is not None and r.place.country_code and r.confidence >= 0.3)
+        if not countries:
+            return None
+        cc = countries.most_common(1)[0][0]
+        local = Counter(r.place for r in results if r.place is not None and r.confidence >= 0.3
+                        and r.place.country_code == cc and r.place.feature_type in (CITY, CAPITAL, ADMIN2, ADMIN1))
+        if local:
+            p = local.most_common(1)[0][0]
+            return p, f"placed at {p.name}, the place the article mentions most in {cc}"
+        p = next((r.place for r in results if r.place is not None and r.place.country_code == cc
+                  and r.place.feature_type == COUNTRY), None)
+        return (p, f"placed in {p.name}, the country the article names most") if p else None
 
 
 _default: Resolver | None = None

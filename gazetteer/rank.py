@@ -140,8 +140,8 @@ def key_static(key: str, cands: tuple, interner: Interner, importance) -> KeySta
 
 # --- the key's mentions in this text ---------------------------------------------------------
 _CAP_WORDS = re.compile(r"(?:the\s)?((?:[A-Z][\w.'\-]*)(?:\s[A-Z][\w.'\-]*){0,3})")
-_COMMA_GAP = re.compile(r",\s{1,3}$")
-_IN_GAP = re.compile(r",?\s{1,2}in\s{1,2}(?:the\s{1,2})?$")
+_COMMA_GAP = re.compile(r",\s{1,3}")
+_IN_GAP = re.compile(r",?\s{1,2}in\s{1,2}(?:the\s{1,2})?")
 _POSSESSIVE_GAP = re.compile(r"['\u2019]s\s{1,2}$")
 
 
@@ -234,21 +234,21 @@ def mention_features(text: str, mentions: list[Mention], key_index: list[int], s
             F[agree, 5] = 1
             F[~agree, 6] = 1
         nxt = mentions[i + 1] if i + 1 < len(mentions) else None
-        gap_end = nxt.start if nxt is not None and nxt.start - m.end <= 6 else m.end + 6
-        gap = text[m.end:gap_end]
         for col, rx, comma in ((7, _COMMA_GAP, True), (8, _IN_GAP, False)):
-            if rx.match(gap):
-                words = _CAP_WORDS.match(text, gap_end)
-                if words:
-                    label, cons = containers(words.group(1), comma)
-                    if cons:
-                        h = _held(ks, cons)
-                        F[h, col] = 1
-                        sep = ", " if comma else " in "
-                        for j in np.nonzero(h)[0]:
-                            notes[k].setdefault(int(j), f"in {cons[0][3]}, as '{m.text}{sep}{label}' says")
-                        if comma and nxt is not None and key_index[i + 1] >= 0 and nxt.start == gap_end:
-                            _holds_prev(out, notes, statics, k, key_index[i + 1], m.text, label)
+            gap = rx.match(text, m.end, m.end + 12)
+            words = gap and _CAP_WORDS.match(text, gap.end())
+            if not words:
+                continue
+            label, cons = containers(words.group(1), comma)
+            if not cons:
+                continue
+            h = _held(ks, cons)
+            F[h, col] = 1
+            said = f"{m.text}{text[m.end:words.end(1)]}"
+            for j in np.nonzero(h)[0]:
+                notes[k].setdefault(int(j), f"in {cons[0][3]}, as '{said}' says")
+            if comma and nxt is not None and key_index[i + 1] >= 0 and nxt.start == words.start(1):
+                _holds_prev(out, notes, statics, k, key_index[i + 1], said)
         prev = mentions[i - 1] if i > 0 else None
         if prev is not None and m.start - prev.end <= 4 and _POSSESSIVE_GAP.match(text[prev.end:m.start]):
             label, cons = containers(prev.text, False)
@@ -263,7 +263,7 @@ def mention_features(text: str, mentions: list[Mention], key_index: list[int], s
     return out, notes
 
 
-def _holds_prev(out, notes, statics, k_prev: int, k: int, prev_text: str, label: str) -> None:
+def _holds_prev(out, notes, statics, k_prev: int, k: int, said: str) -> None:
     """In "Alexandria, La.", La. (key k) holds a candidate of Alexandria (key k_prev)."""
     inner = statics[k_prev]
     for j, c in enumerate(statics[k].places):
@@ -272,7 +272,7 @@ def _holds_prev(out, notes, statics, k_prev: int, k: int, prev_text: str, label:
         if any(p.country_code == c.country_code and (c.feature_type == COUNTRY or p.admin1 == c.admin1)
                and p.id != c.id for p in inner.places):
             out[k][j, 10] = 1
-            notes[k].setdefault(j, f"holds {prev_text}, as '{prev_text}, {label}' says")
+            notes[k].setdefault(j, f"holds {said.split(',')[0]}, as '{said}' says")
 
 
 # --- the document ------------------------------------------------------------------------------

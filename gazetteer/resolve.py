@@ -144,7 +144,7 @@ class Resolver:
         cols, vals = self._neutral
         scores, feats = self.model.score(doc, cols, vals) if doc.statics else (np.zeros(0), None)
         if feats is not None:
-            scores = np.where(self._contradicted(feats), -np.inf, scores)
+            scores = np.where(self._contradicted(feats) | self._namesake_of_cued(doc, feats), -np.inf, scores)
         chosen: list[Resolution | None] = [None] * len(doc.statics)
         results = []
         for m, k in zip(mentions, doc.key_index):
@@ -170,6 +170,22 @@ class Resolver:
         c = rank.COLUMN
         return ((f[:, c["cue_disagree"]] > 0) & (f[:, c["cue_agree"]] == 0) & (f[:, c["u_cc"]] == 0)
                 & (f[:, c["e_cc"]] < 0.05) & (f[:, c["u_cc_other"]] > 0) & (f[:, c["t_country"]] == 0))
+
+    @staticmethod
+    def _namesake_of_cued(doc: "rank.Document", f: np.ndarray) -> np.ndarray:
+        """"Kisumu county", "New York state", "the city of Kisumu": the generic word beside a name
+        chooses between a division and the town it is named after (same country and division);
+        the namesake of the other kind loses, whatever its population."""
+        c = rank.COLUMN
+        agree = f[:, c["cue_agree"]] > 0
+        out = np.zeros(len(f), dtype=bool)
+        if not agree.any():
+            return out
+        kof, adm = doc.rows.key_of, doc.rows.adm
+        chosen = set(zip(kof[agree].tolist(), adm[agree].tolist()))
+        for i in np.nonzero((f[:, c["cue_disagree"]] > 0) & ~agree)[0]:
+            out[i] = (int(kof[i]), int(adm[i])) in chosen and adm[i] >= 0
+        return out
 
     def _choose(self, doc: "rank.Document", k: int, scores: np.ndarray, feats, alternatives: int) -> Resolution:
         a, b = int(doc.rows.starts[k]), int(doc.rows.starts[k + 1])

@@ -115,8 +115,9 @@ def test_switching_off_evidence_changes_choices():
     text = "The storm hit Alexandria, La., on Friday, and the levees held."
     doc = make_document(text)
     i = text.index("Alexandria")
-    spans = [(i, i + 10), (text.index("La."), text.index("La.") + 3)]
-    on = Resolver(network=False).resolve(doc.text, mentions_from_spans(doc, spans))[0]
-    off = Resolver(network=False, evidence=EVIDENCE - {"patterns", "document_divisions"}).resolve(
-        doc.text, mentions_from_spans(doc, spans))[0]
+    mentions = mentions_from_spans(doc, [(i, i + 10)])       # "La." is read by the pattern only
+    on = Resolver(network=False).resolve(doc.text, mentions)[0]
+    off = Resolver(network=False, evidence=EVIDENCE - {"patterns"}).resolve(doc.text, mentions)[0]
     assert on.place.admin1 == "LA" and off.place.admin1 != "LA"
+    with pytest.raises(ValueError):
+        Resolver(network=False, evidence=frozenset({"telepathy"}))

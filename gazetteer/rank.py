@@ -192,7 +192,7 @@ def _cue(text: str, m: Mention) -> frozenset[str] | None:
         kinds = CUE_KINDS.get(after.group(1).lower())
         if kinds:
             return kinds
-    before = _CUE_BEFORE.search(text, max(0, m.start - 24), m.start)
+    before = "of" in text[max(0, m.start - 8):m.start] and _CUE_BEFORE.search(text, max(0, m.start - 24), m.start)
     if before:
         return CUE_KINDS.get(before.group(1).lower())
     return None
@@ -304,14 +304,13 @@ def rows_of(statics: list[KeyStatic], weight: list[int]) -> Rows:
 def _other_keys_sum(rows: Rows, group: np.ndarray, contrib: np.ndarray) -> np.ndarray:
     """For each row: the sum of `contrib` over rows of *other* keys in the same group (country,
     division). Rows with group -1 get 0."""
-    valid = group >= 0
-    g = np.where(valid, group, 0)
-    size = int(g.max()) + 1 if len(g) else 1
-    total = np.bincount(g, weights=np.where(valid, contrib, 0.0), minlength=size)
-    pair = rows.key_of * size + g
-    uniq, inv = np.unique(pair, return_inverse=True)
-    own = np.bincount(inv, weights=np.where(valid, contrib, 0.0))
-    return np.where(valid, total[g] - own[inv], 0.0)
+    uniq, g = np.unique(group, return_inverse=True)
+    G = len(uniq)
+    per_key = np.bincount(rows.key_of * G + g, weights=contrib, minlength=len(rows.weight) * G)
+    total = per_key.reshape(len(rows.weight), G).sum(axis=0)
+    out = total[g] - per_key[rows.key_of * G + g]
+    out[group < 0] = 0.0
+    return out
 
 
 def doc_features(rows: Rows) -> np.ndarray:
@@ -367,8 +366,8 @@ def stage2_features(rows: Rows, s1: np.ndarray) -> np.ndarray:
     out[:, 5] = e_cc / np.maximum(others, 1.0)
     out[:, 6] = np.log1p(e_adm)
     # the most likely place of each key, where it stands for a point
-    best = rows.starts[:-1] + np.array([int(np.argmax(p1[a:b])) for a, b in
-                                        zip(rows.starts[:-1], rows.starts[1:])], dtype=np.int64)
+    at_max = np.where(s1 == kmax[kof], np.arange(len(kof)), len(kof))
+    best = np.minimum.reduceat(at_max, rows.starts[:-1])
     ok = rows.point[best]
     near = np.zeros(len(kof)); nmin = np.full(len(kof), _FAR)
     if ok.any():
@@ -410,9 +409,9 @@ class Forest:
         flat = X.astype(np.float64, copy=False).ravel()
         base = (np.arange(n, dtype=np.int64) * f)[:, None]
         node = np.broadcast_to(self.roots, (n, len(self.roots)))
+        feature, threshold, children = self.feature, self.threshold, self.children
         for _ in range(self.depth):
-            go_left = flat[base + self.feature[node]] <= self.threshold[node]
-            node = self.children[2 * node + go_left]
+            node = children[2 * node + (flat[base + feature[node]] <= threshold[node])]
         return self.value[node].sum(axis=1) + self.bias
 
     def arrays(self, prefix: str) -> dict:

@@ -46,6 +46,9 @@ _EVIDENCE_FEATURES = {
 NETWORK_CONFIDENCE = 0.5
 _KeyCandidates = rank.KeyStatic
 _NO_FIT = "no candidate fits the text"
+_NO_MENTION = Mention(0, 0, "", 0)
+_KIND_WHY = {COUNTRY: "a country", CAPITAL: "national capital", ADMIN1: "first-level division",
+             ADMIN2: "second-level division"}
 
 
 class Resolver:
@@ -189,25 +192,28 @@ class Resolver:
 
     def _choose(self, doc: "rank.Document", k: int, scores: np.ndarray, feats, alternatives: int) -> Resolution:
         a, b = int(doc.rows.starts[k]), int(doc.rows.starts[k + 1])
-        s = scores[a:b]
+        s = scores[a:b].tolist()
         places = doc.statics[k].places
-        order = np.argsort(-s, kind="stable")      # ties keep the index's order
-        best = int(order[0])
-        e = np.exp(s - s[best]) if np.isfinite(s[best]) else np.ones(len(s))
-        z = float(e.sum())
-        conf = 1.0 / z
+        best = max(range(len(s)), key=s.__getitem__)        # the first of equals: the index's order
+        top = s[best]
+        fits = top > -math.inf and top >= self.model.reject
+        e = [math.exp(v - top) for v in s] if top > -math.inf else [1.0] * len(s)
+        z = sum(e)
         if len(s) == 1:         # a single candidate: the model's own belief that it is right
-            conf = 1.0 / (1.0 + math.exp(-float(s[0])))
-        if not np.isfinite(s[best]) or s[best] < self.model.reject:
+            conf = 1.0 / (1.0 + math.exp(-min(50.0, max(-50.0, top)))) if top > -math.inf else 0.0
+        else:
+            conf = 1.0 / z
+        order = sorted(range(len(s)), key=lambda j: -s[j])[:alternatives + 1] if alternatives else [best]
+        if not fits:
             # every candidate contradicts the text ("Nyanza province" when the only Nyanza is a town
             # in a country the text does not name): no place here; the article's focus, later
-            alts = tuple(Candidate(places[j], round(float(e[j]) / z, 4)) for j in order[:alternatives])
+            alts = tuple(Candidate(places[j], round(e[j] / z, 4)) for j in order[:max(1, alternatives)])
             p = places[best]
-            return Resolution(Mention(0, 0, "", 0), None, 0.0,
+            return Resolution(_NO_MENTION, None, 0.0,
                               f"{_NO_FIT} ({p.name}, {p.country_code or p.feature_type}, fits the text badly)", alts)
-        alts = tuple(Candidate(places[j], round(float(e[j]) / z, 4)) for j in order[1:1 + alternatives])
+        alts = tuple(Candidate(places[j], round(e[j] / z, 4)) for j in order[1:1 + alternatives])
         reason = self._reason(doc, k, best, feats[a + best], len(s))
-        return Resolution(Mention(0, 0, "", 0), places[best], round(max(conf, 1e-4), 4), reason, alts)
+        return Resolution(_NO_MENTION, places[best], round(max(conf, 1e-4), 4), reason, alts)
 
     @staticmethod
     def _reason(doc: "rank.Document", k: int, j: int, f: np.ndarray, n: int) -> str:
@@ -217,8 +223,7 @@ class Resolver:
         note = doc.notes[k].get(j)
         if note:
             return note
-        why = {COUNTRY: "a country", CAPITAL: "national capital", ADMIN1: "first-level division",
-               ADMIN2: "second-level division"}.get(p.feature_type, p.feature_type)
+        why = _KIND_WHY.get(p.feature_type, p.feature_type)
         if n > 1 and p.feature_type == CITY and f[col["top_pop"]]:
             why = f"largest population among {n} places so named"
         extra = []
@@ -277,15 +282,26 @@ class Resolver:
             elif r.place.feature_type == COUNTRY:
                 national[r.place.id] += 1
         top = (local or national).most_common(1)
-        if not top:
-            return results
-        focus = by_id[top[0][0]]
-        note = f"placed at {focus.name}, the place the article mentions most"
+        focus = by_id[top[0][0]] if top else None
         in_country = Resolver._country_focus(results)
-        return [r if r.place is not None else
-                Resolution(r.mention, in_country[0], 0.1, f"{r.reason}: {in_country[1]}", r.alternatives)
-                if r.reason.startswith(_NO_FIT) and in_country else
-                Resolution(r.mention, focus, 0.1, f"not in the gazetteer: {note}") for r in results]
+        return [r if r.place is not None else Resolver._fallback(r, focus, in_country) for r in results]
+
+    @staticmethod
+    def _fallback(r: Resolution, focus: Place | None, in_country: tuple | None) -> Resolution:
+        """An unplaced name: at the article's focus; one whose candidates all fit badly in its
+        country's focus, and at its best candidate when the article has no focus at all."""
+        note = f"placed at {focus.name}, the place the article mentions most" if focus else ""
+        if not r.reason.startswith(_NO_FIT):
+            return Resolution(r.mention, focus, 0.1, f"not in the gazetteer: {note}") if focus else r
+        if in_country:
+            return Resolution(r.mention, in_country[0], 0.1, f"{r.reason}: {in_country[1]}", r.alternatives)
+        if focus:
+            return Resolution(r.mention, focus, 0.1, f"{r.reason}: {note}", r.alternatives)
+        if r.alternatives:
+            best = r.alternatives[0]
+            return Resolution(r.mention, best.place, max(best.score, 1e-4),
+                              f"{r.reason}, but nothing fits better", r.alternatives[1:])
+        return r
 
     @staticmethod
     def _country_focus(results: list[Resolution]) -> tuple[Place, str] | None:

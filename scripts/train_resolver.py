@@ -35,11 +35,11 @@ from gazetteer.model import Resolution  # noqa: E402
 
 SEED = 12
 FOLDS = 5
-PARAMS = {"objective": "binary", "learning_rate": 0.05, "num_leaves": 16, "max_depth": 5,
+PARAMS = {"objective": "binary", "learning_rate": 0.1, "num_leaves": 12, "max_depth": 4,
           "min_data_in_leaf": 20, "feature_fraction": 0.8, "bagging_fraction": 0.8, "bagging_freq": 1,
           "lambda_l2": 1.0, "seed": SEED, "deterministic": True, "num_threads": 1, "verbose": -1,
           "force_row_wise": True}
-ROUNDS = 150
+ROUNDS = 60
 CORPORA = ("lgl", "tr-news", "geowebnews")
 _AREAS = frozenset({"country", "water", "continent", "region", "zone"})
 

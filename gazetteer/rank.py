@@ -408,10 +408,12 @@ class Forest:
             return np.zeros(0)
         flat = X.astype(np.float64, copy=False).ravel()
         base = (np.arange(n, dtype=np.int64) * f)[:, None]
-        node = np.broadcast_to(self.roots, (n, len(self.roots)))
         feature, threshold, children = self.feature, self.threshold, self.children
+        node = self.roots                  # (trees,), then (rows, trees) after the first level
         for _ in range(self.depth):
             node = children[2 * node + (flat[base + feature[node]] <= threshold[node])]
+        if node.ndim == 1:
+            node = np.broadcast_to(node, (n, len(node)))
         return self.value[node].sum(axis=1) + self.bias
 
     def arrays(self, prefix: str) -> dict:

@@ -195,6 +195,7 @@ class Resolver:
         s = scores[a:b].tolist()
         places = doc.statics[k].places
         best = max(range(len(s)), key=s.__getitem__)        # the first of equals: the index's order
+        best = self._city_over_namesake(places, best, feats[a + best])
         top = s[best]
         fits = top > -math.inf and top >= self.model.reject
         e = [math.exp(v - top) for v in s] if top > -math.inf else [1.0] * len(s)
@@ -214,6 +215,21 @@ class Resolver:
         alts = tuple(Candidate(places[j], round(e[j] / z, 4)) for j in order[1:1 + alternatives])
         reason = self._reason(doc, k, best, feats[a + best], len(s))
         return Resolution(_NO_MENTION, places[best], round(max(conf, 1e-4), 4), reason, alts)
+
+    @staticmethod
+    def _city_over_namesake(places, best: int, f: np.ndarray) -> int:
+        """"New York", "Tokyo", "St. Louis": a division named after its main town (same country
+        and division, 50,000 people or more) yields to the town, unless a word beside the name
+        says division ("New York state"). Annotators differ here (LGL marks "New York" as the
+        state); the map shows the town the news is about, as the resolver always has."""
+        p = places[best]
+        if p.feature_type not in (ADMIN1, ADMIN2) or f[rank.COLUMN["cue_agree"]]:
+            return best
+        for j, c in enumerate(places):
+            if c.feature_type in (CITY, CAPITAL) and c.population >= 50_000 and \
+                    (c.country_code, c.admin1) == (p.country_code, p.admin1):
+                return j
+        return best
 
     @staticmethod
     def _reason(doc: "rank.Document", k: int, j: int, f: np.ndarray, n: int) -> str:

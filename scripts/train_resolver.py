@@ -61,8 +61,8 @@ def prepare(name: str, resolver) -> list[dict]:
 
 
 def labels(doc: rank.Document, toponyms) -> tuple[np.ndarray, np.ndarray]:
-    """y: the candidate is the place most of its name's gold mentions mean: within 161 km of the
-    gold point, or the very GeoNames entry the annotators gave, or, for a large area (country,
+    """y: the candidate is the place most of its name's gold mentions mean: the nearest to the
+    gold point if within 161 km, or the very GeoNames entry the annotators gave, or, for a large area (country,
     sea, continent, region) whose point gazetteers place differently, the candidate nearest to
     the gold point when no other candidate is within 161 km. w: how many mentions with gold
     coordinates the name has (0: the row does not train)."""
@@ -73,7 +73,7 @@ def labels(doc: rank.Document, toponyms) -> tuple[np.ndarray, np.ndarray]:
             continue
         a, b = doc.rows.starts[k], doc.rows.starts[k + 1]
         d = rank.haversine_km(np.radians(t.lat), np.radians(t.lon), doc.rows.lat[a:b], doc.rows.lon[a:b])
-        hit = d <= A161_KM
+        hit = (d <= A161_KM) & (d <= d.min() + 1.0)     # the nearest: the city, not its namesake county
         if t.geonameid:
             hit |= np.array([p.geonameid == t.geonameid for p in doc.statics[k].places])
         if not hit.any():

@@ -216,6 +216,7 @@ def mention_features(text: str, mentions: list[Mention], key_index: list[int], s
     notes: list[dict[int, str]] = [{} for _ in range(K)]
     first = [1.0] * K
     count = [0] * K
+    own: dict[int, np.ndarray] = {}       # mention -> the candidates its own pattern holds
     n = max(1, len(text))
     for i, (m, k) in enumerate(zip(mentions, key_index)):
         if k < 0:
@@ -244,6 +245,8 @@ def mention_features(text: str, mentions: list[Mention], key_index: list[int], s
                 continue
             h = _held(ks, cons)
             F[h, col] = 1
+            if h.any():
+                own[i] = h
             said = f"{m.text}{text[m.end:words.end(1)]}"
             for j in np.nonzero(h)[0]:
                 notes[k].setdefault(int(j), f"in {cons[0][3]}, as '{said}' says")
@@ -260,7 +263,7 @@ def mention_features(text: str, mentions: list[Mention], key_index: list[int], s
     for k in range(K):
         out[k][:, 0] = math.log(max(1, count[k]))
         out[k][:, 1] = first[k]
-    return out, notes
+    return out, notes, own
 
 
 def _holds_prev(out, notes, statics, k_prev: int, k: int, said: str) -> None:
@@ -466,6 +469,7 @@ class Document:
     rows: Rows
     X1: np.ndarray                # (N, len(FEATURES1))
     notes: list[dict[int, str]]   # per key: candidate -> the pattern that places it
+    own: dict = None              # mention -> candidates its own "X, Y" / "X in Y" pattern holds
 
 
 def document(text: str, mentions: list[Mention], key_index: list[int], statics: list[KeyStatic],
@@ -474,9 +478,9 @@ def document(text: str, mentions: list[Mention], key_index: list[int], statics: 
         return Document(key_index, statics, None, np.zeros((0, len(FEATURES1))), [])
     weight = np.bincount([k for k in key_index if k >= 0], minlength=len(statics))
     rows = rows_of(statics, weight)
-    mf, notes = mention_features(text, mentions, key_index, statics, containers)
+    mf, notes, own = mention_features(text, mentions, key_index, statics, containers)
     X1 = np.hstack([np.concatenate([ks.X for ks in statics]), np.concatenate(mf), doc_features(rows)])
-    return Document(key_index, statics, rows, X1, notes)
+    return Document(key_index, statics, rows, X1, notes, own)
 
 
 class Model:

@@ -157,6 +157,7 @@ class Resolver:
             r = chosen[k]
             if r is None:
                 r = chosen[k] = self._choose(doc, k, scores, feats, alternatives)
+            r = self._own_pattern(doc, len(results), k, r, scores, feats, alternatives)
             results.append(Resolution(m, r.place, r.confidence, r.reason, r.alternatives))
         cand_places = [doc.statics[k].places if k >= 0 else () for k in doc.key_index]
         if self.network is not None or "focus" not in self.evidence:
@@ -215,6 +216,20 @@ class Resolver:
         alts = tuple(Candidate(places[j], round(e[j] / z, 4)) for j in order[1:1 + alternatives])
         reason = self._reason(doc, k, best, feats[a + best], len(s))
         return Resolution(_NO_MENTION, places[best], round(max(conf, 1e-4), 4), reason, alts)
+
+    def _own_pattern(self, doc, i: int, k: int, r: Resolution, scores, feats, alternatives: int) -> Resolution:
+        """One sense per discourse yields to a mention's own pattern: in "Alexandria, La. is not
+        Alexandria, Va." each Alexandria is where its own "X, Y" puts it."""
+        held = doc.own.get(i) if doc.own else None
+        if held is None or r.place is None or "patterns" not in self.evidence:
+            return r
+        a = int(doc.rows.starts[k])
+        places = doc.statics[k].places
+        js = np.nonzero(held)[0]
+        if any(places[j].id == r.place.id for j in js):
+            return r
+        j = int(js[np.argmax(scores[a + js])])
+        return Resolution(_NO_MENTION, places[j], r.confidence, doc.notes[k].get(j) or r.reason, r.alternatives)
 
     @staticmethod
     def _city_over_namesake(places, best: int, f: np.ndarray) -> int:

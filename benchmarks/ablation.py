@@ -32,7 +32,7 @@ ORDER = ("type", "population", "document_countries", "document_divisions", "cohe
 
 def prepare(name: str, limit: int = 0, notes: list[str] | None = None) -> list[tuple]:
     """(document text, mentions for the gold spans, gold toponyms) per article."""
-    from geo.document import DocumentMeta
+    from geo.model import DocumentMeta
     from geo.pipeline import make_document, mentions_from_spans
 
     articles = corpora.load_corpus(name, notes=notes)

@@ -15,7 +15,7 @@ Figures:
   benchmark") is when Playwright's wait saw it, which polls every 0.5 s after its first few
   tries, so it lies 0 to 0.5 s after the marker appeared.
 - synthetic map: a FeatureCollection of P places (cities spread over the world, clustered above
-  geo.mapview.CLUSTER_THRESHOLD markers): Python time to build and render the folium map, HTML
+  geo.apps.page.mapview.CLUSTER_THRESHOLD markers): Python time to build and render the folium map, HTML
   size, browser time from navigation to the clusters being drawn, and time from asking the map to
   show one marker (zooming/spiderfying its cluster) to its click handler running.
 Nothing leaves localhost; the benchmark is not part of the test run.
@@ -225,7 +225,7 @@ def _median_breakdown(runs: list[dict]) -> dict:
 
 
 def bench_synthetic(browser, n: int) -> dict:
-    from geo import mapview
+    from geo.apps.page import mapview
     fc = synthetic_fc(n)
     t0 = time.perf_counter()
     m = mapview.build_map(fc)

@@ -1,7 +1,7 @@
-"""Speed of geo.zones: load time, data size and per-point lookup time.
+"""Speed of geo.spatial.zones: load time, data size and per-point lookup time.
 
 Run: python benchmarks/bench_zones.py [N]
-Needs only the committed data file geo/data/zones.npz (built by scripts/build_zones.py).
+Needs only the committed data file geo/data/zones.npz (built by python -m geo.build.zones).
 """
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import numpy as np  # noqa: E402
 
-from geo import zones  # noqa: E402
+from geo.spatial.zones import DEFAULT_ZONES_FILE, Zones  # noqa: E402
 
 SEA_OF_JAPAN = [  # (label, lon, lat)
     ("~200 km NW of Oki", 131.67, 37.53),
@@ -26,11 +26,11 @@ SEA_OF_JAPAN = [  # (label, lon, lat)
 
 
 def main(n: int = 10_000) -> None:
-    if not zones.DATA_FILE.exists():
-        print(f"skip: {zones.DATA_FILE} missing (run scripts/build_zones.py)")
+    if not DEFAULT_ZONES_FILE.exists():
+        print(f"skip: {DEFAULT_ZONES_FILE} missing (run python -m geo.build.zones)")
         return
     t0 = time.perf_counter()
-    zones.load()
+    zones = Zones.load()
     t_load = time.perf_counter() - t0
     info = zones.data_info()
     print(f"data file: {info['path']} ({info['bytes'] / 1e6:.2f} MB, {info['pieces']} zone "

@@ -1,62 +1,53 @@
 """Choose one place for each mention, keep the runners-up, and say why.
 
-Evidence, in the order it is applied:
-1. priors: the kind of place (country, capital, division, city, named sea) and its population;
-2. local patterns: "Alexandria, La." / "Paris, Texas" (the second name contains the first),
-   "Shimane prefecture" (a division's name with its generic word);
-3. the document: the countries and divisions it names, a dateline, and the places already
-   resolved with confidence (reports are about places near each other).
-Capitals named as governments ("Washington said", "Pyongyang announced") stay at the capital:
-the prior already prefers the capital and nothing moves it.
+A learned ranker (`gazetteer/rank.py`, trained by `scripts/train_resolver.py` on annotated news)
+scores every candidate place of every distinct name in the text, in two stages: stage 1 from the
+candidate (kind of place, population, how the name matched), the name's mentions (cue words
+such as "province" or "city of", "X, Y" / "X in Y" / "Y's X" containment, demonyms, datelines)
+and the countries and divisions the unambiguous names point to; stage 2 adds what stage 1
+believes about every other name (the countries and divisions they most likely lie in, the
+distance to their most likely places). A name keeps one sense in a text (one sense per
+discourse): its mentions' evidence is pooled and every mention gets the same place. The
+softmax share of the winner's score among its name's candidates is its `confidence`.
+
+The hand rules left are principled, none tuned on a corpus: a name the gazetteer lacks is placed
+at the place the article mentions most (or by the opt-in network geocoder), and abbreviations
+count as containers only where written exactly so ("La.", postal codes only after a comma).
 """
 from __future__ import annotations
 
 import math
-import re
+from collections import Counter
+from functools import cached_property
 
 import numpy as np
-from collections import Counter
-from dataclasses import dataclass
 
-from gazetteer.index import DEMONYM, EXACT_CASE, PRIMARY, Gazetteer
-from gazetteer.model import (ADMIN1, ADMIN2, CAPITAL, CITY, CONTINENT, COUNTRY, REGION, WATER, ZONE,
-                             Candidate, Mention, Place, Resolution)
+from gazetteer import rank
+from gazetteer.index import Gazetteer
+from gazetteer.model import ADMIN1, ADMIN2, CAPITAL, CITY, COUNTRY, Candidate, Mention, Place, Resolution
 from gazetteer.normalize import name_key
 
-_TYPE_BASE = {COUNTRY: 3.0, CAPITAL: 1.7, ADMIN1: 1.7, CONTINENT: 2.5, WATER: 1.8, ZONE: 2.0,
-              REGION: 1.2, CITY: 0.0, ADMIN2: 0.4}
 MAX_ALTERNATIVES = 5
-# Kinds of evidence, each of which can be switched off (Resolver(evidence=...)) to measure what it adds.
+# Kinds of evidence, each of which can be switched off (Resolver(evidence=...)) to measure what it
+# adds: its features are set to what a text without that evidence would give.
 EVIDENCE = frozenset({"type", "population", "document_countries", "document_divisions", "coherence",
-                      "patterns", "divisions_yield_to_cities", "focus"})
+                      "patterns", "cues", "focus"})
+_EVIDENCE_FEATURES = {
+    "type": [f for f in rank.STATIC if f.startswith("t_")] + ["capital_vs_country", "country_vs_capital",
+                                                            "curated", "naturalearth", "importance"],
+    "population": ["log_pop", "pop_rank", "pop_gap", "top_pop", "division_vs_city", "city_vs_division"],
+    "document_countries": ["u_cc", "u_cc_other", "e_cc", "e_cc_share"],
+    "document_divisions": ["u_adm", "e_adm"],
+    "coherence": ["near161", "near_min"],
+    "patterns": ["held_comma", "held_in", "held_possessive", "holds_prev"],
+    "cues": ["cue_any", "cue_agree", "cue_disagree"],
+}
 NETWORK_CONFIDENCE = 0.5
-
-
-def _pop_score(pop: int) -> float:
-    return math.log10(pop + 1) / 7.0   # 0 for none, 1 for 10 million
-
-
-_NEAR_TYPES = frozenset({CITY, ADMIN2, REGION, WATER})
-
-
-@dataclass(frozen=True, slots=True)
-class _KeyCandidates:
-    places: tuple[Place, ...]
-    scores: tuple[float, ...]      # priors, divisions already yielded to their cities
-    whys: tuple[str, ...]
-    first: int                     # index of the best prior (-1: no candidates)
-    margin: float                  # its lead over the runner-up
-    lat: np.ndarray                # the candidates' coordinates in radians and ids, for distances
-    lon: np.ndarray
-    ids: np.ndarray
-
-
-@dataclass(slots=True)
-class _Scored:
-    place: Place
-    flags: int
-    score: float
-    why: str
+_KeyCandidates = rank.KeyStatic
+_NO_FIT = "no candidate fits the text"
+_NO_MENTION = Mention(0, 0, "", 0)
+_KIND_WHY = {COUNTRY: "a country", CAPITAL: "national capital", ADMIN1: "first-level division",
+             ADMIN2: "second-level division"}
 
 
 class Resolver:
@@ -93,174 +84,186 @@ class Resolver:
                     return entries
         return []
 
-    def prior(self, place: Place, flags: int, n_same: int) -> _Scored:
-        ft = place.feature_type
-        s = _TYPE_BASE.get(ft, 0.0) if "type" in self.evidence else 0.0
-        why = ft
-        if ft in (CITY, CAPITAL) and "population" in self.evidence:
-            s += 1.5 * _pop_score(place.population)
-        elif ft in (ADMIN1, ADMIN2) and "population" in self.evidence:
-            s += 0.5 * _pop_score(place.population)
-        if flags & PRIMARY:
-            s += 0.3
-        elif not flags & DEMONYM:
-            s -= 0.3
-        if place.source == "curated" and "type" in self.evidence:
-            s += 1.0      # a name added by hand because news uses it: "Middle East", "the DMZ"
-        if ft == COUNTRY:
-            why = "a country"
-        elif ft == CAPITAL:
-            why = "national capital"
-        elif n_same > 1 and ft == CITY:
-            why = f"largest population among {n_same} places so named"
-        elif ft == ADMIN1:
-            why = "first-level division"
-        return _Scored(place, flags, s, why)
+    # --- the model's inputs --------------------------------------------------------------------
+    @cached_property
+    def _interner(self) -> rank.Interner:
+        return rank.Interner()
 
-    # --- resolution ----------------------------------------------------------------------------
+    @cached_property
+    def _containers(self) -> rank.Containers:
+        return rank.Containers(self.gaz)
+
+    @cached_property
+    def model(self) -> "rank.Model":
+        """The trained ranker (`gazetteer/data/resolver_model.npz`); assignable, for training."""
+        return rank.Model.load()
+
+    @cached_property
+    def _neutral(self) -> tuple[list[int], np.ndarray]:
+        """Columns of the evidence switched off, and the values a text without it would give."""
+        names = [f for kind in EVIDENCE - self.evidence for f in _EVIDENCE_FEATURES.get(kind, ())]
+        cols = [rank.FEATURES2.index(f) for f in names]
+        vals = np.array([rank.NEUTRAL.get(f, 0.0) for f in names])
+        return cols, vals
+
     def key_candidates(self, key: str) -> "_KeyCandidates":
-        """The candidates of one gazetteer key with their priors, ordered as the index gives them.
-        Cached: a key's candidates and priors do not depend on the document."""
+        """The candidates of one gazetteer key with their document-independent features, ordered as
+        the index gives them. Cached: they do not depend on the document."""
         hit = self._by_key.get(key)
         if hit is None:
-            cands = self.candidates(Mention(0, 0, key, 0, key=key))
-            s = [self.prior(p, f, len(cands)) for p, f in cands]
-            if "divisions_yield_to_cities" in self.evidence:
-                self._demote_divisions_of_cities(s)
-            scores = [x.score for x in s]
-            first = max(range(len(s)), key=scores.__getitem__) if s else -1
-            margin = scores[first] - max((v for j, v in enumerate(scores) if j != first), default=-9) if s else 0.0
-            places = tuple(x.place for x in s)
-            hit = _KeyCandidates(places, tuple(scores), tuple(x.why for x in s), first, margin,
-                                 np.radians([p.lat for p in places]), np.radians([p.lon for p in places]),
-                                 np.array([p.id for p in places], dtype=np.int64))
+            cands = tuple(self.candidates(Mention(0, 0, key, 0, key=key)))
+            hit = rank.key_static(key, cands, self._interner, self.gaz.importance) if cands else None
             if len(self._by_key) > 100_000:
                 self._by_key.clear()
             self._by_key[key] = hit
         return hit
 
+    def document(self, text: str, mentions: list[Mention]) -> "rank.Document":
+        """The candidate rows of a text's distinct names with their stage-1 features."""
+        keys = [m.key or name_key(m.text) for m in mentions]
+        distinct: dict[str, int] = {}
+        statics: list[rank.KeyStatic] = []
+        key_index = []
+        for k in keys:
+            i = distinct.get(k)
+            if i is None:
+                ks = self.key_candidates(k)
+                i = distinct[k] = -1 if ks is None else len(statics)
+                if ks is not None:
+                    statics.append(ks)
+            key_index.append(i)
+        return rank.document(text, mentions, key_index, statics, self._containers)
+
+    # --- resolution ----------------------------------------------------------------------------
     def resolve(self, text: str, mentions: list[Mention], alternatives: int = MAX_ALTERNATIVES) -> list[Resolution]:
         """One resolution per mention, each with up to `alternatives` runners-up (0: none, for
         callers that show only the choice)."""
-        keys = [m.key or name_key(m.text) for m in mentions]
-        table = {k: self.key_candidates(k) for k in dict.fromkeys(keys)}
-        per_mention = [table[k] for k in keys]
-
-        # pass 1: the document's countries and divisions from what is (nearly) unambiguous
-        countries: Counter[str] = Counter()
-        admin1s: Counter[tuple[str, str]] = Counter()
-        anchors: dict[int, Place] = {}
-        for kc in per_mention:
-            if not kc.places:
-                continue
-            p, margin = kc.places[kc.first], kc.margin
-            if p.feature_type == COUNTRY or margin > 1.0:
-                if p.country_code:
-                    countries[p.country_code] += 1
-                if p.feature_type == ADMIN1:
-                    admin1s[(p.country_code, p.admin1)] += 1
-                if margin > 1.0 and p.feature_type not in (CONTINENT, WATER):
-                    anchors.setdefault(p.id, p)     # each place once: cost stays linear
-
-        # "Paris, Texas": the second name holds the first
-        cand_places = [kc.places for kc in per_mention]
-        pair_bonus = self._pair_patterns(text, mentions, cand_places) if "patterns" in self.evidence else {}
-        # one sense per discourse: "Paris, Texas" once makes every later "Paris" that Paris
-        by_key: dict[str, dict] = {}
-        for (i, pid), bonus in pair_bonus.items():
-            by_key.setdefault(mentions[i].key or mentions[i].text, {})[pid] = bonus
-        if by_key:
-            for i, m in enumerate(mentions):
-                for pid, (b, why) in by_key.get(m.key or m.text, {}).items():
-                    pair_bonus.setdefault((i, pid), (b * 0.5, why.replace(" says", " says elsewhere in the text")))
-        bonus_of: dict[int, dict[int, tuple]] = {}
-        for (i, pid), bonus in pair_bonus.items():
-            bonus_of.setdefault(i, {})[pid] = bonus
-
-        # the document's evidence for each distinct name, once however often it is mentioned
-        near = (self._nearest_anchor_km(table, anchors) if anchors and "coherence" in self.evidence else {})
-        use_countries = bool(countries) and "document_countries" in self.evidence
-        use_divisions = bool(admin1s) and "document_divisions" in self.evidence
-        scored: dict[str, tuple] = {}
-        for k, kc in table.items():
-            scores = list(kc.scores)
-            notes: list = [None] * len(scores)
-            near_km = near.get(k)
-            for j, p in enumerate(kc.places):
-                country = division = distance = None
-                if use_countries and p.country_code and p.feature_type != COUNTRY:
-                    c = countries.get(p.country_code, 0)
-                    if c:
-                        scores[j] += min(1.2, 0.6 + 0.2 * c)
-                        country = p.country_code
-                if use_divisions and p.admin1 and p.feature_type not in (ADMIN1, COUNTRY) \
-                        and admin1s.get((p.country_code, p.admin1)):
-                    scores[j] += 1.0
-                    division = True
-                if near_km is not None and p.feature_type in _NEAR_TYPES:
-                    d = near_km[j]
-                    if d < 300:
-                        scores[j] += 0.8 * (1 - d / 300)
-                        distance = d
-                if country or division or distance is not None:
-                    notes[j] = (country, division, distance)
-            scored[k] = (scores, notes)
-
+        doc = self.document(text, mentions)
+        cols, vals = self._neutral
+        scores, feats = self.model.score(doc, cols, vals) if doc.statics else (np.zeros(0), None)
+        if feats is not None:
+            scores = np.where(self._contradicted(feats) | self._namesake_of_cued(doc, feats), -np.inf, scores)
+        chosen: list[Resolution | None] = [None] * len(doc.statics)
         results = []
-        shared: dict[str, Resolution] = {}
-        for idx, (m, k) in enumerate(zip(mentions, keys)):
-            kc = table[k]
-            if not kc.places:
+        for m, k in zip(mentions, doc.key_index):
+            if k < 0:
                 results.append(Resolution(m, None, 0.0, "no gazetteer entry"))
                 continue
-            bonus = bonus_of.get(idx)
-            if bonus is None and k in shared:
-                r = shared[k]
-                results.append(Resolution(m, r.place, r.confidence, r.reason, r.alternatives))
-                continue
-            scores, notes = scored[k]
-            if bonus:
-                scores = [v + bonus[p.id][0] if p.id in bonus else v for v, p in zip(scores, kc.places)]
-            r = self._choose(m, kc, scores, notes, bonus, alternatives)
-            if bonus is None:
-                shared[k] = r
-            results.append(r)
+            r = chosen[k]
+            if r is None:
+                r = chosen[k] = self._choose(doc, k, scores, feats, alternatives)
+            r = self._own_pattern(doc, len(results), k, r, scores, feats, alternatives)
+            results.append(Resolution(m, r.place, r.confidence, r.reason, r.alternatives))
+        cand_places = [doc.statics[k].places if k >= 0 else () for k in doc.key_index]
         if self.network is not None or "focus" not in self.evidence:
             return self._finish_unknowns(mentions, cand_places, results)
         return self._place_unknowns_at_focus(results)
 
     @staticmethod
-    def _choose(m: Mention, kc: "_KeyCandidates", scores: list[float], notes: list, bonus: dict | None,
-                alternatives: int) -> Resolution:
-        order = sorted(range(len(scores)), key=lambda j: -scores[j])   # stable: ties keep index order
-        b = order[0]
-        top = scores[b]
-        # confidence: the chosen candidate's share of a softmax over the scores
-        if len(scores) > 24:     # a common name ("Washington"): many candidates, vectorised
-            z = float(np.exp(np.minimum(50.0, np.array(scores) - top)).sum())
+    def _contradicted(f: np.ndarray) -> np.ndarray:
+        """Candidates the text contradicts twice, which no model score overrides: the word beside
+        the name names another kind of place ("Nyanza province", and this Nyanza is a town), and
+        the candidate lies in a country the text names nothing in while it names others. A rule,
+        not a learned weight: either reading alone is common and the model weighs it; both
+        together leave no reason to believe the candidate."""
+        c = rank.COLUMN
+        return ((f[:, c["cue_disagree"]] > 0) & (f[:, c["cue_agree"]] == 0) & (f[:, c["u_cc"]] == 0)
+                & (f[:, c["e_cc"]] < 0.05) & (f[:, c["u_cc_other"]] > 0) & (f[:, c["t_country"]] == 0))
+
+    @staticmethod
+    def _namesake_of_cued(doc: "rank.Document", f: np.ndarray) -> np.ndarray:
+        """"Kisumu county", "New York state", "the city of Kisumu": the generic word beside a name
+        chooses between a division and the town it is named after (same country and division);
+        the namesake of the other kind loses, whatever its population."""
+        c = rank.COLUMN
+        agree = f[:, c["cue_agree"]] > 0
+        out = np.zeros(len(f), dtype=bool)
+        if not agree.any():
+            return out
+        kof, adm = doc.rows.key_of, doc.rows.adm
+        chosen = set(zip(kof[agree].tolist(), adm[agree].tolist()))
+        for i in np.nonzero((f[:, c["cue_disagree"]] > 0) & ~agree)[0]:
+            out[i] = (int(kof[i]), int(adm[i])) in chosen and adm[i] >= 0
+        return out
+
+    def _choose(self, doc: "rank.Document", k: int, scores: np.ndarray, feats, alternatives: int) -> Resolution:
+        a, b = int(doc.rows.starts[k]), int(doc.rows.starts[k + 1])
+        s = scores[a:b].tolist()
+        places = doc.statics[k].places
+        best = max(range(len(s)), key=s.__getitem__)        # the first of equals: the index's order
+        best = self._city_over_namesake(places, best, feats[a + best])
+        top = s[best]
+        fits = top > -math.inf and top >= self.model.reject
+        e = [math.exp(v - top) for v in s] if top > -math.inf else [1.0] * len(s)
+        z = sum(e)
+        if len(s) == 1:         # a single candidate: the model's own belief that it is right
+            conf = 1.0 / (1.0 + math.exp(-min(50.0, max(-50.0, top)))) if top > -math.inf else 0.0
         else:
-            z = sum(math.exp(min(50.0, v - top)) for v in scores)
-        conf = 1.0 / z
-        if len(scores) == 1:
-            conf = 0.95 if top >= 1.0 else 0.75
-        alts = tuple(Candidate(kc.places[j], round(math.exp(scores[j] - top) / z, 4))
-                     for j in order[1:1 + alternatives])
-        place = kc.places[b]
-        if bonus and place.id in bonus:
-            reason = bonus[place.id][1]
-        else:
-            reason = kc.whys[b]
-            if notes[b] is not None:
-                country, division, distance = notes[b]
-                if country:
-                    reason += f"; in {country}, named in the text"
-                if division:
-                    reason += "; in a division named in the text"
-                if distance is not None:
-                    reason += f"; {distance:.0f} km from other places in the text"
-        if len(scores) > 1 and "largest population" not in reason and place.feature_type == CITY:
-            reason += f" (chosen among {len(scores)} places so named)"
-        return Resolution(m, place, round(conf, 4), reason, alts)
+            conf = 1.0 / z
+        order = sorted(range(len(s)), key=lambda j: -s[j])[:alternatives + 1] if alternatives else [best]
+        if not fits:
+            # every candidate contradicts the text ("Nyanza province" when the only Nyanza is a town
+            # in a country the text does not name): no place here; the article's focus, later
+            alts = tuple(Candidate(places[j], round(e[j] / z, 4)) for j in order[:max(1, alternatives)])
+            p = places[best]
+            return Resolution(_NO_MENTION, None, 0.0,
+                              f"{_NO_FIT} ({p.name}, {p.country_code or p.feature_type}, fits the text badly)", alts)
+        alts = tuple(Candidate(places[j], round(e[j] / z, 4)) for j in order[1:1 + alternatives])
+        reason = self._reason(doc, k, best, feats[a + best], len(s))
+        return Resolution(_NO_MENTION, places[best], round(max(conf, 1e-4), 4), reason, alts)
+
+    def _own_pattern(self, doc, i: int, k: int, r: Resolution, scores, feats, alternatives: int) -> Resolution:
+        """One sense per discourse yields to a mention's own pattern: in "Alexandria, La. is not
+        Alexandria, Va." each Alexandria is where its own "X, Y" puts it."""
+        held = doc.own.get(i) if doc.own else None
+        if held is None or r.place is None or "patterns" not in self.evidence:
+            return r
+        a = int(doc.rows.starts[k])
+        places = doc.statics[k].places
+        js = np.nonzero(held)[0]
+        if any(places[j].id == r.place.id for j in js):
+            return r
+        j = int(js[np.argmax(scores[a + js])])
+        return Resolution(_NO_MENTION, places[j], r.confidence, doc.notes[k].get(j) or r.reason, r.alternatives)
+
+    @staticmethod
+    def _city_over_namesake(places, best: int, f: np.ndarray) -> int:
+        """"New York", "Tokyo", "St. Louis": a division named after its main town (same country
+        and division, 50,000 people or more) yields to the town, unless a word beside the name
+        says division ("New York state"). Annotators differ here (LGL marks "New York" as the
+        state); the map shows the town the news is about, as the resolver always has."""
+        p = places[best]
+        if p.feature_type not in (ADMIN1, ADMIN2) or f[rank.COLUMN["cue_agree"]]:
+            return best
+        for j, c in enumerate(places):
+            if c.feature_type in (CITY, CAPITAL) and c.population >= 50_000 and \
+                    (c.country_code, c.admin1) == (p.country_code, p.admin1):
+                return j
+        return best
+
+    @staticmethod
+    def _reason(doc: "rank.Document", k: int, j: int, f: np.ndarray, n: int) -> str:
+        """A few words on why the winner won: its kind, then the strongest evidence it has."""
+        p = doc.statics[k].places[j]
+        col = rank.COLUMN
+        note = doc.notes[k].get(j)
+        if note:
+            return note
+        why = _KIND_WHY.get(p.feature_type, p.feature_type)
+        if n > 1 and p.feature_type == CITY and f[col["top_pop"]]:
+            why = f"largest population among {n} places so named"
+        extra = []
+        if f[col["cue_agree"]]:
+            extra.append("as the word beside it says")
+        if p.country_code and p.feature_type != COUNTRY and (f[col["u_cc"]] > 0 or f[col["e_cc"]] > 0.4):
+            extra.append(f"in {p.country_code}, named in the text")
+        if p.feature_type not in (ADMIN1, COUNTRY) and (f[col["u_adm"]] > 0 or f[col["e_adm"]] > 0.4):
+            extra.append("in a division named in the text")
+        if p.feature_type in (CITY, CAPITAL, ADMIN2) and f[col["near_min"]] < math.log1p(300.0):
+            extra.append(f"{math.expm1(float(f[col['near_min']])):.0f} km from other places in the text")
+        if n > 1 and p.feature_type == CITY and not f[col["top_pop"]]:
+            extra.append(f"chosen among {n} places so named")
+        return "; ".join([why] + extra[:2])
 
     def _finish_unknowns(self, mentions, cand_places, results: list[Resolution]) -> list[Resolution]:
         """Names with no gazetteer entry at all: the network geocoder's answer when it is on and
@@ -305,82 +308,42 @@ class Resolver:
             elif r.place.feature_type == COUNTRY:
                 national[r.place.id] += 1
         top = (local or national).most_common(1)
-        if not top:
-            return results
-        focus = by_id[top[0][0]]
-        note = f"not in the gazetteer: placed at {focus.name}, the place the article mentions most"
-        return [Resolution(r.mention, focus, 0.1, note) if r.place is None else r for r in results]
+        focus = by_id[top[0][0]] if top else None
+        in_country = Resolver._country_focus(results)
+        return [r if r.place is not None else Resolver._fallback(r, focus, in_country) for r in results]
 
     @staticmethod
-    def _nearest_anchor_km(table: dict[str, "_KeyCandidates"], anchors: dict[int, Place]) -> dict[str, np.ndarray]:
-        """For each candidate of each ambiguous name, the great-circle distance to the nearest
-        anchor other than itself: one vectorised computation for the whole document."""
-        names = [k for k, kc in table.items() if len(kc.places) > 1]
-        if not names:
-            return {}
-        a_ids = np.fromiter(anchors.keys(), dtype=np.int64, count=len(anchors))
-        a_lat = np.radians([a.lat for a in anchors.values()])
-        a_lon = np.radians([a.lon for a in anchors.values()])
-        lat = np.concatenate([table[k].lat for k in names])[:, None]
-        lon = np.concatenate([table[k].lon for k in names])[:, None]
-        ids = np.concatenate([table[k].ids for k in names])[:, None]
-        h = np.sin((a_lat - lat) / 2) ** 2 + np.cos(lat) * np.cos(a_lat) * np.sin((a_lon - lon) / 2) ** 2
-        d = 2 * 6371.0 * np.arcsin(np.sqrt(np.clip(h, 0, 1)))
-        d[ids == a_ids] = np.inf   # not the candidate itself
-        nearest = d.min(axis=1).tolist()
-        out, pos = {}, 0
-        for k in names:
-            n = len(table[k].places)
-            out[k] = nearest[pos:pos + n]
-            pos += n
-        return out
+    def _fallback(r: Resolution, focus: Place | None, in_country: tuple | None) -> Resolution:
+        """An unplaced name: at the article's focus; one whose candidates all fit badly in its
+        country's focus, and at its best candidate when the article has no focus at all."""
+        note = f"placed at {focus.name}, the place the article mentions most" if focus else ""
+        if not r.reason.startswith(_NO_FIT):
+            return Resolution(r.mention, focus, 0.1, f"not in the gazetteer: {note}") if focus else r
+        if in_country:
+            return Resolution(r.mention, in_country[0], 0.1, f"{r.reason}: {in_country[1]}", r.alternatives)
+        if focus:
+            return Resolution(r.mention, focus, 0.1, f"{r.reason}: {note}", r.alternatives)
+        if r.alternatives:
+            best = r.alternatives[0]
+            return Resolution(r.mention, best.place, max(best.score, 1e-4),
+                              f"{r.reason}, but nothing fits better", r.alternatives[1:])
+        return r
 
     @staticmethod
-    def _demote_divisions_of_cities(s: list[_Scored]) -> None:
-        """'Tokyo', 'Hanoi', 'New York': the city, not the division named after it."""
-        cities = {(x.place.country_code, x.place.admin1) for x in s
-                  if x.place.feature_type in (CITY, CAPITAL) and x.place.population >= 50_000}
-        for x in s:
-            if x.place.feature_type in (ADMIN1, ADMIN2) and (x.place.country_code, x.place.admin1) in cities:
-                x.score -= 2.0
+    def _country_focus(results: list[Resolution]) -> tuple[Place, str] | None:
+        """For a name none of whose candidates fits: the country the text names most, and in it
+        the place mentioned most (the name is most likely a place of that country)."""
+        countries = Counter(r.place.country_code for r in results
+                            if r.place is not None and r.place.country_code and r.confidence >= 0.3)
+        if not countries:
+            return None
+        cc = countries.most_common(1)[0][0]
+        local = Counter(r.place for r in results if r.place is not None and r.confidence >= 0.3
+                        and r.place.country_code == cc and r.place.feature_type in (CITY, CAPITAL, ADMIN2, ADMIN1))
+        if local:
+            p = local.most_common(1)[0][0]
+            return p, f"placed at {p.name}, the place the article mentions most in {cc}"
+        p = next((r.place for r in results if r.place is not None and r.place.country_code == cc
+                  and r.place.feature_type == COUNTRY), None)
+        return (p, f"placed in {p.name}, the country the article names most") if p else None
 
-    def _containers_after(self, text: str, mention: Mention, next_mention: Mention | None):
-        """Divisions or countries named right after ", " ("Alexandria, La.", "Paris, Texas")."""
-        if text[mention.end:mention.end + 1] != ",":
-            return None, []            # (most names: no comma right after)
-        tail = text[mention.end:mention.end + 40]
-        m = _AFTER_COMMA.match(tail)
-        if not m:
-            return None, []
-        if next_mention is not None and next_mention.start == mention.end + m.start(1):
-            words = next_mention.text
-        else:
-            words = m.group(1)
-        for cand in (words, words.split(" ")[0]):
-            entries = [p for p, f in self.gaz.lookup(cand)
-                       if p.feature_type in (COUNTRY, ADMIN1) and (not f & EXACT_CASE or cand in self.gaz.exact_forms.get(name_key(cand), ()))]
-            if entries:
-                return cand, entries
-        return None, []
-
-    def _pair_patterns(self, text: str, mentions: list[Mention], cand_places) -> dict:
-        out = {}
-        for i, a in enumerate(mentions):
-            nxt = mentions[i + 1] if i + 1 < len(mentions) else None
-            label, containers = self._containers_after(text, a, nxt)
-            if not containers:
-                continue
-            for x in cand_places[i]:
-                for c in containers:
-                    inside = x.country_code == c.country_code and (
-                        c.feature_type == COUNTRY or x.admin1 == c.admin1)
-                    if inside and x.id != c.id:
-                        out[(i, x.id)] = (5.0, f"in {c.name}, as '{a.text}, {label}' says")
-                        if nxt is not None and nxt.start - a.end <= 3:
-                            for y in cand_places[i + 1]:
-                                if y.id == c.id:
-                                    out[(i + 1, c.id)] = (2.0, f"holds {a.text}, as '{a.text}, {label}' says")
-        return out
-
-
-_AFTER_COMMA = re.compile(r",\s{1,3}([A-Z][\w.]*(?: [A-Z][\w.]*)?)")

@@ -22,6 +22,7 @@ Nothing leaves localhost; the benchmark is not part of the test run.
 """
 from __future__ import annotations
 
+import os
 import argparse
 import json
 import random
@@ -36,7 +37,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-CHROMIUM = "/usr/bin/chromium"
+CHROMIUM = os.environ.get("NEWSMAP_CHROMIUM", "/usr/bin/chromium")   # .ci/run says how to set it
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 MAP_FRAME = 'iframe[title="streamlit_folium.st_folium"]'

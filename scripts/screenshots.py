@@ -7,6 +7,7 @@ Starts `streamlit run streamlit_app.py` on a free localhost port and drives Debi
 from __future__ import annotations
 
 import argparse
+import os
 import socket
 import subprocess
 import sys
@@ -44,7 +45,7 @@ def main() -> int:
             except OSError:
                 time.sleep(0.2)
         with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
+            browser = p.chromium.launch(executable_path=os.environ.get("NEWSMAP_CHROMIUM", "/usr/bin/chromium"), args=ARGS)
             page = browser.new_page(viewport={"width": 1400, "height": 1000})
             page.goto(f"{url}/?seed={args.seed}")
             page.frame_locator(MAP_FRAME).locator(".leaflet-marker-icon").first.wait_for(timeout=120_000)

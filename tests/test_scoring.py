@@ -11,12 +11,10 @@ from pathlib import Path
 
 import pytest
 
-REPO = Path(__file__).resolve().parent.parent
-if str(REPO) not in sys.path:  # tests run from the repo root with `python -m pytest`; this is a fallback
-    sys.path.insert(0, str(REPO))
+from benchmarks import corpora, scoring
+from benchmarks.scoring import MAX_ERROR_KM, resolution_scores, span_prf
 
-from benchmarks import corpora, scoring  # noqa: E402
-from benchmarks.scoring import MAX_ERROR_KM, resolution_scores, span_prf  # noqa: E402
+REPO = Path(__file__).resolve().parent.parent
 
 
 # ---------------------------------------------------------------------------------------------

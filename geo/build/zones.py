@@ -40,6 +40,7 @@ import os
 import re
 import sys
 import time
+from functools import cached_property
 from pathlib import Path
 
 import numpy as np
@@ -431,26 +432,51 @@ def region_parts(lon0, lon1, lat0, lat1):
     return out
 
 
-def work_tile(args):
-    lon0, lat0 = args
-    lon1, lat1 = lon0 + TILE, lat0 + TILE
-    lat0c, lat1c = max(lat0, -89.9), min(lat1, 89.9)
-    lonc, latc = lon0 + TILE / 2, (lat0c + lat1c) / 2
-    found = region_parts(lon0, lon1, lat0c, lat1c)
-    if not found:
-        return None
-    tr = Transformer.from_crs(
-        "EPSG:4326", f"+proj=aeqd +lat_0={latc} +lon_0={lonc} +datum=WGS84 +units=m",
-        always_xy=True)
-    parts_owner = G["parts_owner"]
-    exact = box(lon0, lat0c, lon1, lat1c)
-    clip_ll = box(max(lon0 - 0.5, -180), max(lat0c - 0.5, -89.9),
-                  min(lon1 + 0.5, 180), min(lat1c + 0.5, 89.9))
-    clip = shapely.make_valid(to_proj(shapely.segmentize(clip_ll, 0.25), tr))
+class Tile:
+    """One build tile: its bounds, the AEQD projection centred on it and the shapes it is cut by."""
 
+    def __init__(self, lon0, lat0):
+        self.lon0, self.lon1 = lon0, lon0 + TILE
+        self.lat0c, self.lat1c = max(lat0, -89.9), min(lat0 + TILE, 89.9)
+        self.lonc, self.latc = lon0 + TILE / 2, (self.lat0c + self.lat1c) / 2
+
+    @cached_property
+    def tr(self):
+        """The tile's own metric projection, so that buffers are in metres, never degrees."""
+        return Transformer.from_crs(
+            "EPSG:4326",
+            f"+proj=aeqd +lat_0={self.latc} +lon_0={self.lonc} +datum=WGS84 +units=m",
+            always_xy=True)
+
+    @cached_property
+    def exact(self):
+        """The tile itself in lon/lat, which every result is finally clipped to."""
+        return box(self.lon0, self.lat0c, self.lon1, self.lat1c)
+
+    @cached_property
+    def clip(self):
+        """The tile plus 0.5° in the projection, so that projected work has no seams at its edge."""
+        clip_ll = box(max(self.lon0 - 0.5, -180), max(self.lat0c - 0.5, -89.9),
+                      min(self.lon1 + 0.5, 180), min(self.lat1c + 0.5, 89.9))
+        return shapely.make_valid(to_proj(shapely.segmentize(clip_ll, 0.25), self.tr))
+
+    @cached_property
+    def near(self):
+        """Where coasts can still generate zones inside the tile (EEZ reach plus slack)."""
+        return self.clip.buffer(EEZ_M + 20000)
+
+    @cached_property
+    def ext(self):
+        """The box that Voronoi diagrams are extended to, far beyond the tile."""
+        return shapely.envelope(self.clip.buffer(2_000_000))
+
+
+def project_land(t: Tile, found):
+    """(owners, geoms) of the land around the tile, projected and simplified as one coverage."""
+    parts_owner = G["parts_owner"]
     owners, geoms = [], []
     for i, g in found:
-        g = polys_only(shapely.make_valid(to_proj(shapely.segmentize(g, 0.25), tr)))
+        g = polys_only(shapely.make_valid(to_proj(shapely.segmentize(g, 0.25), t.tr)))
         if g is not None:
             owners.append(parts_owner[i])
             geoms.append(g)
@@ -465,126 +491,163 @@ def work_tile(args):
             if polys_only(shapely.make_valid(g)) is not None]
     owners = [owners[k] for k in keep]
     geoms = [polys_only(shapely.make_valid(simple[k])) for k in keep]
-    owners = np.array(owners)
-    geoms = np.array(geoms, dtype=object)
-    land = shapely.union_all(geoms)
+    return np.array(owners), np.array(geoms, dtype=object)
+
+
+def tile_zone(t: Tile, kind: str, g):
+    """A projected zone back in lon/lat, cut to the exact tile (sea also out of the Caspian)."""
+    g = polys_only(shapely.make_valid(g)) if g is not None else None
+    if g is None:
+        return None
+    g = polys_only(shapely.make_valid(to_lonlat(g, t.tr, t.lonc)))
+    if g is None:
+        return None
+    g = polys_only(shapely.intersection(g, t.exact))
+    if g is None:
+        return None
+    if kind in ("ts", "eez", "disp"):
+        g = polys_only(g.difference(CASPIAN))
+    return g
+
+
+def sea_sources(owners, geoms):
+    """(land of states that make sea zones, all land whose coast bounds them) or None if none."""
     units = G["units"]
     makes_sea = np.array([o >= 0 and units[o]["sea"] for o in owners], dtype=bool)
     gen_all = np.array([o == -1 or (o >= 0 and units[o]["sea"]) for o in owners], bool)
-
-    res = {"land": [], "ts": [], "eez": [], "disp": []}
-
-    def emit(kind, key, g):
-        g = polys_only(shapely.make_valid(g)) if g is not None else None
-        if g is None:
-            return
-        g = polys_only(shapely.make_valid(to_lonlat(g, tr, lonc)))
-        if g is None:
-            return
-        g = polys_only(shapely.intersection(g, exact))
-        if g is None:
-            return
-        if kind in ("ts", "eez", "disp"):
-            g = polys_only(g.difference(CASPIAN))
-            if g is None:
-                return
-        res[kind].append((key, g))
-
-    # land, per unit (owner -1: land of no one)
-    for o in np.unique(owners):
-        g = shapely.union_all(geoms[owners == o])
-        emit("land", int(o), shapely.intersection(g, clip))
-
     if not makes_sea.any() and not gen_all.any():
-        return res
+        return None
     own_src = shapely.union_all(geoms[makes_sea]) if makes_sea.any() else Polygon()
     all_src = shapely.union_all(geoms[gen_all])
-    near = clip.buffer(EEZ_M + 20000)
-    if not own_src.is_empty and own_src.intersects(near):
-        own_simple = shapely.simplify(own_src, EEZ_SRC_SIMPLIFY_M)
-        eezbuf = shapely.buffer(own_simple, EEZ_M, quad_segs=8)
-        tsbuf = shapely.buffer(own_src, TS_M, quad_segs=4)
-        eez_sea = shapely.difference(shapely.intersection(eezbuf, clip),
-                                     shapely.union(tsbuf, land))
-        ts_sea = shapely.difference(shapely.intersection(tsbuf, clip), land)
-    else:
-        eez_sea = ts_sea = Polygon()
+    return own_src, all_src
 
-    # coast samples within reach of the tile
-    coast = shapely.intersection(shapely.boundary(all_src), near.buffer(EEZ_M))
+
+def sea_buffers(t: Tile, own_src, land):
+    """(territorial sea, EEZ) of all states together: 12 nm and 200 nm buffers off the land."""
+    if own_src.is_empty or not own_src.intersects(t.near):
+        return Polygon(), Polygon()
+    own_simple = shapely.simplify(own_src, EEZ_SRC_SIMPLIFY_M)
+    eezbuf = shapely.buffer(own_simple, EEZ_M, quad_segs=8)
+    tsbuf = shapely.buffer(own_src, TS_M, quad_segs=4)
+    eez_sea = shapely.difference(shapely.intersection(eezbuf, t.clip),
+                                 shapely.union(tsbuf, land))
+    ts_sea = shapely.difference(shapely.intersection(tsbuf, t.clip), land)
+    return ts_sea, eez_sea
+
+
+def coast_samples(t: Tile, all_src):
+    """Points every ~2.5 km along the coasts within reach of the tile, for median lines."""
+    coast = shapely.intersection(shapely.boundary(all_src), t.near.buffer(EEZ_M))
     pts = shapely.get_coordinates(shapely.segmentize(coast, SAMPLE_M))
-    if len(pts) == 0 and eez_sea.is_empty:
-        return res
-    pts = np.unique(np.round(pts, 0), axis=0)
-    ptgeo = shapely.points(pts)
-    tree = shapely.STRtree(geoms)
-    nearest = tree.nearest(ptgeo)
-    p_owner = owners[nearest]
-    # disputes
+    return np.unique(np.round(pts, 0), axis=0)
+
+
+def voronoi_cells(t: Tile, xy):
+    """The Voronoi cells of the points, in the order of the points."""
+    mp_ = shapely.multipoints(xy)
+    return np.asarray(shapely.get_parts(
+        shapely.voronoi_polygons(mp_, extend_to=t.ext, ordered=True)))
+
+
+def owner_cells(t: Tile, pts, p_owner):
+    """Each sea-making state's part of the tile: the sea nearer its coast than any other."""
+    units = G["units"]
+    owned = p_owner >= 0
+    owned &= np.array([units[o]["sea"] if o >= 0 else False for o in p_owner], bool)
+    own_units = np.unique(p_owner[owned])
+    if len(own_units) == 1:
+        return {int(own_units[0]): t.clip}
+    if len(own_units) > 1:
+        cells = voronoi_cells(t, pts[owned])
+        lab = p_owner[owned]
+        return {int(u): shapely.intersection(shapely.coverage_union_all(cells[lab == u]),
+                                             t.clip)
+                for u in own_units}
+    return {}
+
+
+def dispute_labels(t: Tile, pts):
+    """(dispute id of each coast sample or -1, (x, y, id) of disputes known only as a point)."""
     p_disp = np.full(len(pts), -1)
-    dgeoms = G["dispute_geoms"]
     dproj = []
-    for j, dg in enumerate(dgeoms):
+    for j, dg in enumerate(G["dispute_geoms"]):
         if dg.is_empty:
             continue
         b = dg.bounds
-        if (b[2] < lon0 - 15 or b[0] > lon1 + 15 or b[3] < lat0c - 5 or b[1] > lat1c + 5):
+        if (b[2] < t.lon0 - 15 or b[0] > t.lon1 + 15 or b[3] < t.lat0c - 5
+                or b[1] > t.lat1c + 5):
             continue
-        dproj.append((j, shapely.make_valid(to_proj(shapely.segmentize(dg, 0.1), tr)
+        dproj.append((j, shapely.make_valid(to_proj(shapely.segmentize(dg, 0.1), t.tr)
                                             ).buffer(3000)))
     for j, dp in dproj:
         inside = shapely.intersects_xy(dp, pts[:, 0], pts[:, 1])
         p_disp[inside] = j
     extra = []  # dispute-only points (curated hot spots without Natural Earth match)
     for j, dp in dproj:
-        if G["dispute_point_only"][j] and dp.intersects(near):
+        if G["dispute_point_only"][j] and dp.intersects(t.near):
             c = dp.centroid
             extra.append((c.x, c.y, j))
+    return p_disp, extra
 
-    ext = shapely.envelope(clip.buffer(2_000_000))
 
-    def cells_for(xy):
-        mp_ = shapely.multipoints(xy)
-        return np.asarray(shapely.get_parts(
-            shapely.voronoi_polygons(mp_, extend_to=ext, ordered=True)))
-
-    owned = p_owner >= 0
-    owned &= np.array([units[o]["sea"] if o >= 0 else False for o in p_owner], bool)
-    own_units = np.unique(p_owner[owned])
-    if len(own_units) == 1:
-        vor = {int(own_units[0]): clip}
-    elif len(own_units) > 1:
-        cells = cells_for(pts[owned])
-        lab = p_owner[owned]
-        vor = {}
-        for u in own_units:
-            vor[int(u)] = shapely.intersection(
-                shapely.coverage_union_all(cells[lab == u]), clip)
+def disputed_sea(t: Tile, all_src, land, pts, p_owner):
+    """Disputed sea by dispute id: the sea nearer to a disputed coast than to any other coast."""
+    p_disp, extra = dispute_labels(t, pts)
+    if not ((p_disp >= 0).any() or extra):
+        return {}
+    allbuf = shapely.difference(
+        shapely.intersection(shapely.buffer(shapely.simplify(all_src, EEZ_SRC_SIMPLIFY_M),
+                                            EEZ_M, quad_segs=8), t.clip), land)
+    units = G["units"]
+    gen = np.array([o == -1 or (o >= 0 and units[o]["sea"]) for o in p_owner], bool)
+    xy = pts[gen]
+    lab = p_disp[gen]
+    if extra:
+        xy = np.vstack([xy, np.array([(x, y) for x, y, _ in extra])])
+        lab = np.concatenate([lab, np.array([j for _, _, j in extra])])
+    if len(np.unique(lab)) == 1:
+        regions = {int(lab[0]): t.clip} if lab[0] >= 0 else {}
     else:
-        vor = {}
-    for u, cell in vor.items():
+        cells = voronoi_cells(t, xy)
+        regions = {int(d): shapely.coverage_union_all(cells[lab == d])
+                   for d in np.unique(lab) if d >= 0}
+    return {d: shapely.intersection(allbuf, cell) for d, cell in regions.items()}
+
+
+def work_tile(args):
+    """One tile's land, territorial sea, EEZ and disputed sea in lon/lat (a worker's job)."""
+    t = Tile(*args)
+    found = region_parts(t.lon0, t.lon1, t.lat0c, t.lat1c)
+    if not found:
+        return None
+    owners, geoms = project_land(t, found)
+    land = shapely.union_all(geoms)
+    res = {"land": [], "ts": [], "eez": [], "disp": []}
+
+    def emit(kind, key, g):
+        """Keep what is left of the zone in the tile, under its kind and key."""
+        g = tile_zone(t, kind, g)
+        if g is not None:
+            res[kind].append((key, g))
+
+    # land, per unit (owner -1: land of no one)
+    for o in np.unique(owners):
+        g = shapely.union_all(geoms[owners == o])
+        emit("land", int(o), shapely.intersection(g, t.clip))
+    sources = sea_sources(owners, geoms)
+    if sources is None:
+        return res
+    own_src, all_src = sources
+    ts_sea, eez_sea = sea_buffers(t, own_src, land)
+    pts = coast_samples(t, all_src)
+    if len(pts) == 0 and eez_sea.is_empty:
+        return res
+    p_owner = owners[shapely.STRtree(geoms).nearest(shapely.points(pts))]
+    for u, cell in owner_cells(t, pts, p_owner).items():
         emit("eez", u, shapely.intersection(eez_sea, cell))
         emit("ts", u, shapely.intersection(ts_sea, cell))
-
-    # disputed regions: sea nearer to a disputed coast than to any other coast
-    if (p_disp >= 0).any() or extra:
-        allbuf = shapely.difference(
-            shapely.intersection(shapely.buffer(shapely.simplify(all_src, EEZ_SRC_SIMPLIFY_M),
-                                                EEZ_M, quad_segs=8), clip), land)
-        gen = np.array([o == -1 or (o >= 0 and units[o]["sea"]) for o in p_owner], bool)
-        xy = pts[gen]
-        lab = p_disp[gen]
-        if extra:
-            xy = np.vstack([xy, np.array([(x, y) for x, y, _ in extra])])
-            lab = np.concatenate([lab, np.array([j for _, _, j in extra])])
-        if len(np.unique(lab)) == 1:
-            regions = {int(lab[0]): clip} if lab[0] >= 0 else {}
-        else:
-            cells = cells_for(xy)
-            regions = {int(d): shapely.coverage_union_all(cells[lab == d])
-                       for d in np.unique(lab) if d >= 0}
-        for d, cell in regions.items():
-            emit("disp", d, shapely.intersection(allbuf, cell))
+    for d, g in disputed_sea(t, all_src, land, pts, p_owner).items():
+        emit("disp", d, g)
     return res
 
 
@@ -614,21 +677,19 @@ def pack(prefix: str, geoms: list, arrays: dict) -> None:
         arrays[f"{prefix}off{k}"] = off.astype(np.int32)
 
 
-def main(argv=None) -> int:
+def parse_args(argv):
+    """The command line: Natural Earth directory, output file, processes and a debug bbox."""
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--ne", type=Path, default=DEFAULT_NE, help="Natural Earth directory")
     ap.add_argument("--out", type=Path, default=OUT)
     ap.add_argument("--jobs", type=int, default=max(1, min(2, os.cpu_count() or 1)))
     ap.add_argument("--bbox", type=float, nargs=4, default=None,
                     help="debug only: build tiles intersecting lon0 lat0 lon1 lat1")
-    a = ap.parse_args(argv)
-    t0 = time.time()
-    if not a.ne.is_dir():
-        print(f"Natural Earth data not found in {a.ne}", file=sys.stderr)
-        return 2
-    log("reading Natural Earth")
-    units, ugeoms = load_units(a.ne)
-    disputes = load_disputes(a.ne, units, ugeoms)
+    return ap.parse_args(argv)
+
+
+def land_parts(ne: Path, units, ugeoms, disputes):
+    """(parts, parts_owner): every land polygon with the unit owning it (-1: no one's)."""
     parts, parts_owner = [], []
     for i, g in enumerate(ugeoms):
         for p in shapely.get_parts(g):
@@ -641,7 +702,7 @@ def main(argv=None) -> int:
                     parts.append(p)
                     parts_owner.append(d["land_unit"] if d["land_unit"] is not None else -1)
     a3_to_unit = {u["adm0"]: i for i, u in enumerate(units)}
-    for g, owner in load_islands(a.ne, units, ugeoms, [d["geom"] for d in disputes]):
+    for g, owner in load_islands(ne, units, ugeoms, [d["geom"] for d in disputes]):
         parts.append(g)
         parts_owner.append(owner)
     for _name, lon, lat, a3 in REMOTE_ISLANDS:
@@ -649,37 +710,50 @@ def main(argv=None) -> int:
         if not any(p.distance(pt) < 0.03 for p in parts[-2000:]):
             parts.append(pt.buffer(0.01, quad_segs=4))
             parts_owner.append(a3_to_unit[a3])
-    log(f"{len(units)} units, {len(parts)} land parts, {len(disputes)} disputes")
-    G.update(units=units, parts=parts, parts_owner=parts_owner,
-             tree=shapely.STRtree(parts),
-             dispute_geoms=[d["geom"] for d in disputes],
-             dispute_point_only=[bool(d.get("point_only")) for d in disputes])
+    return parts, parts_owner
+
+
+def tile_origins(bbox):
+    """The south-west corners of the tiles to build: the world, or those meeting the bbox."""
     tiles = [(lon, lat) for lat in range(-90, 90, TILE) for lon in range(-180, 180, TILE)]
-    if a.bbox:
-        x0, y0, x1, y1 = a.bbox
+    if bbox:
+        x0, y0, x1, y1 = bbox
         tiles = [(lo, la) for lo, la in tiles
                  if lo < x1 and lo + TILE > x0 and la < y1 and la + TILE > y0]
+    return tiles
+
+
+def tile_results(tiles, jobs: int):
+    """work_tile's results in tile order (ordered: reproducible output), in jobs processes."""
+    if jobs <= 1:
+        yield from map(work_tile, tiles)
+        return
+    with mp.get_context("fork").Pool(jobs) as pool:
+        yield from pool.imap(work_tile, tiles)
+
+
+def build_tiles(tiles, jobs: int) -> dict:
+    """All tiles' (key, geom) items gathered by kind: land, ts, eez, disp."""
     results = {"land": [], "ts": [], "eez": [], "disp": []}
-    log(f"building {len(tiles)} tiles with {a.jobs} process(es)")
-    if a.jobs > 1:
-        with mp.get_context("fork").Pool(a.jobs) as pool:
-            it = pool.imap(work_tile, tiles)  # ordered: reproducible output
-            for r in tqdm(it, total=len(tiles), desc="tiles"):
-                if r:
-                    for k in results:
-                        results[k].extend(r[k])
-    else:
-        for t in tqdm(tiles, desc="tiles"):
-            r = work_tile(t)
-            if r:
-                for k in results:
-                    results[k].extend(r[k])
-    log("cutting into pieces and writing")
+    for r in tqdm(tile_results(tiles, jobs), total=len(tiles), desc="tiles"):
+        if r:
+            for k in results:
+                results[k].extend(r[k])
+    return results
+
+
+def zone_pieces(results: dict) -> list:
+    """(kind code, unit, piece) of the land, territorial sea and EEZ, cut into pieces."""
     kinds = {"land": 0, "ts": 1, "eez": 2}
     zone_items = []
     for k, code in kinds.items():
         for key, g in split_pieces(results[k]):
             zone_items.append((code, key, g))
+    return zone_items
+
+
+def dispute_pieces(results: dict, disputes) -> list:
+    """(id, piece) of the disputes: id >= 0 their sea, id < 0 their land -(id+1)."""
     disp_items = split_pieces(results["disp"])
     # land disputes: the disputed land itself (simplified, ~100 m)
     for j, d in enumerate(disputes):
@@ -690,6 +764,11 @@ def main(argv=None) -> int:
         g = polys_only(shapely.make_valid(shapely.simplify(d["geom"], 0.001)))
         if g is not None:
             disp_items.extend((-(j + 1), p) for _, p in split_pieces([(j, g)]))
+    return disp_items
+
+
+def write_npz(out: Path, units, disputes, zone_items, disp_items) -> dict:
+    """Write the pieces and their metadata to out (atomically); return the arrays written."""
     arrays = {}
     pack("z_", [g for _, _, g in zone_items], arrays)
     arrays["z_kind"] = np.array([c for c, _, _ in zone_items], np.int8)
@@ -708,10 +787,36 @@ def main(argv=None) -> int:
         "source": "Natural Earth 1:50m admin-0 countries, 1:10m disputed areas",
     }
     arrays["meta"] = np.array(json.dumps(meta, ensure_ascii=False))
-    a.out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = a.out.with_suffix(".tmp.npz")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = out.with_suffix(".tmp.npz")
     np.savez_compressed(tmp, **arrays)
-    os.replace(tmp, a.out)
+    os.replace(tmp, out)
+    return arrays
+
+
+def main(argv=None) -> int:
+    """Read Natural Earth, build every tile and write the zones file."""
+    a = parse_args(argv)
+    t0 = time.time()
+    if not a.ne.is_dir():
+        print(f"Natural Earth data not found in {a.ne}", file=sys.stderr)
+        return 2
+    log("reading Natural Earth")
+    units, ugeoms = load_units(a.ne)
+    disputes = load_disputes(a.ne, units, ugeoms)
+    parts, parts_owner = land_parts(a.ne, units, ugeoms, disputes)
+    log(f"{len(units)} units, {len(parts)} land parts, {len(disputes)} disputes")
+    G.update(units=units, parts=parts, parts_owner=parts_owner,
+             tree=shapely.STRtree(parts),
+             dispute_geoms=[d["geom"] for d in disputes],
+             dispute_point_only=[bool(d.get("point_only")) for d in disputes])
+    tiles = tile_origins(a.bbox)
+    log(f"building {len(tiles)} tiles with {a.jobs} process(es)")
+    results = build_tiles(tiles, a.jobs)
+    log("cutting into pieces and writing")
+    zone_items = zone_pieces(results)
+    disp_items = dispute_pieces(results, disputes)
+    arrays = write_npz(a.out, units, disputes, zone_items, disp_items)
     nverts = len(arrays["z_coords"]) + len(arrays["d_coords"])
     log(f"wrote {a.out} ({a.out.stat().st_size / 1e6:.2f} MB, {len(zone_items)} zone pieces,"
         f" {len(disp_items)} dispute pieces, {nverts} vertices) in {time.time() - t0:.0f} s")

@@ -14,6 +14,9 @@ Figures:
   is when the marker entered the frame's document; the headline figure ("markers seen by the
   benchmark") is when Playwright's wait saw it, which polls every 0.5 s after its first few
   tries, so it lies 0 to 0.5 s after the marker appeared.
+- basemap: from opening the URL to the base layer drawn (its tiles in view rendered, labels
+  included; or, for a GeoJSON base layer, its features added), polled every animation frame
+  after the markers are seen. The markers do not wait for it.
 - synthetic map: a FeatureCollection of P places (cities spread over the world, clustered above
   geo.apps.page.mapview.CLUSTER_THRESHOLD markers): Python time to build and render the folium map, HTML
   size, browser time from navigation to the clusters being drawn, and time from asking the map to
@@ -41,6 +44,13 @@ CHROMIUM = os.environ.get("NEWSMAP_CHROMIUM", "/usr/bin/chromium")   # .ci/run s
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 MAP_FRAME = 'iframe[title="streamlit_folium.st_folium"]'
+# the base layer (in the "basemap" pane) is drawn: a tiled layer with all tiles in view rendered,
+# or a GeoJSON layer with its features
+BASEMAP_DRAWN = """() => { let done = false;
+    window.map.eachLayer(l => { if (!l.options || l.options.pane !== "basemap") return;
+        if (l._noTilesToLoad) done = Object.keys(l._tiles).length > 0 && l._noTilesToLoad();
+        else if (l.getLayers) done = l.getLayers().length > 0; });
+    return done; }"""
 
 # Milestones, recorded in every frame by an init script with Date.now() (one clock for the page,
 # its frames and this process): the instrumentation only observes, it changes nothing on the page.
@@ -166,7 +176,7 @@ def synthetic_fc(n: int, seed: int = 7) -> dict:
 def bench_seed(browser, url: str, runs: int) -> dict:
     names = sorted(p.stem for p in (ROOT / "seeds").glob("*.txt"))
     seed = "north-korea-missiles-2019-10-02" if "north-korea-missiles-2019-10-02" in names else names[0]
-    load, click, breakdowns = [], [], []
+    load, click, breakdowns, basemap = [], [], [], []
     for _ in range(runs):
         ctx = browser.new_context(viewport={"width": 1400, "height": 1000})
         ctx.add_init_script(PROBE)
@@ -177,6 +187,8 @@ def bench_seed(browser, url: str, runs: int) -> dict:
         page.frame_locator(MAP_FRAME).locator(".leaflet-marker-icon").first.wait_for(timeout=120_000)
         load.append(time.perf_counter() - t0)
         frame = next(f for f in page.frames if "st_folium" in f.url)
+        frame.wait_for_function(BASEMAP_DRAWN, timeout=120_000)
+        basemap.append(time.perf_counter() - t0)
         breakdowns.append({**_breakdown(page, frame, t0_epoch_ms),
                            "markers seen by the benchmark": round(load[-1], 3)})
         frame.evaluate("""() => { let hit = null;
@@ -191,6 +203,8 @@ def bench_seed(browser, url: str, runs: int) -> dict:
     return {"seed": seed, "runs": runs,
             "load_to_markers_s": {"median": statistics.median(load), "max": max(load),
                                   "cold_first": load[0], "all": load},
+            "load_to_basemap_s": {"median": statistics.median(basemap), "max": max(basemap),
+                                  "cold_first": basemap[0], "all": basemap},
             "click_to_panel_s": {"median": statistics.median(click), "max": max(click)},
             "breakdown": _median_breakdown(breakdowns),
             "breakdown_cold_first": breakdowns[0], "breakdown_each_load": breakdowns}
@@ -290,6 +304,9 @@ def main() -> None:
     print(f"  open ?seed= -> markers drawn : median {s['load_to_markers_s']['median']:.2f} s, "
           f"max {s['load_to_markers_s']['max']:.2f} s, cold first load {s['load_to_markers_s']['cold_first']:.2f} s "
           f"(all: {', '.join(f'{x:.2f}' for x in s['load_to_markers_s']['all'])})")
+    print(f"  open ?seed= -> basemap drawn : median {s['load_to_basemap_s']['median']:.2f} s, "
+          f"max {s['load_to_basemap_s']['max']:.2f} s, cold first load {s['load_to_basemap_s']['cold_first']:.2f} s "
+          f"(all: {', '.join(f'{x:.2f}' for x in s['load_to_basemap_s']['all'])})")
     print("  where the time goes (s from opening the URL; median over the loads | cold first load):")
     for k, v in s["breakdown"].items():
         print(f"    {k:<44} {v:>7} | {s['breakdown_cold_first'].get(k, '-')}")

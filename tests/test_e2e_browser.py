@@ -148,19 +148,29 @@ def _tag_marker(frame, name: str, tag: str) -> None:
 def test_seed_click_download_and_xss(server, browser, tmp_path):
     context = browser.new_context(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
     requests: list[str] = []
-    context.on("request", lambda r: requests.append(r.url))
+    ranges: dict[str, str] = {}
+    context.on("request", lambda r: (requests.append(r.url), ranges.setdefault(r.url, r.headers.get("range", ""))))
     page = context.new_page()
     page.set_default_timeout(TIMEOUT_MS)
 
     # 1. The seed opens from the URL and its markers are drawn; Leaflet and the basemap come as
-    #    files from the page's own server (static/), and the basemap's countries are drawn.
+    #    files from the page's own server (static/): the basemap's tiles by HTTP Range requests
+    #    into one PMTiles file, and its labels are drawn around Korea.
     page.goto(f"{server}/?seed={SEED}")
     frame = _wait_map_ready(page, {"Wonsan"})
-    frame.wait_for_function("""() => { let n = 0;
-        window.map.eachLayer(l => { if (l.feature && l.feature.properties.iso_a2 !== undefined) n++; });
-        return n > 200; }""", timeout=TIMEOUT_MS)
+    frame.wait_for_function("""(wanted) => { let layer = null;
+        window.map.eachLayer(l => { if (l.labelers) layer = l; });
+        if (!layer) return false;
+        const b = window.map.getBounds();
+        const got = new Set(newsmapBasemap.labels(layer).filter(l => b.contains([l.lat, l.lng])).map(l => l.text));
+        return wanted.every(w => got.has(w)); }""",
+        arg=["North Korea", "South Korea", "Seoul", "Sea of Japan (East Sea)"], timeout=TIMEOUT_MS)
     assert f"{server}/app/static/vendor/leaflet/leaflet.js" in requests
-    assert f"{server}/app/static/basemap/countries.geojson" in requests
+    tiles = f"{server}/app/static/basemap/basemap.pmtiles"
+    assert tiles in requests and ranges.get(tiles, "").startswith("bytes=")
+    req = urllib.request.Request(tiles, headers={"Range": "bytes=0-126"})
+    with urllib.request.urlopen(req, timeout=10) as resp:  # the server answers Range requests
+        assert resp.status == 206 and resp.read(7) == b"PMTiles"
 
     # 2. Click the Wonsan marker; its sentence appears beside the map with the mention marked.
     _tag_marker(frame, "Wonsan", "e2e-wonsan")

@@ -19,7 +19,13 @@ import folium
 # the project's static/ folder (beside streamlit_app.py, where Streamlit serves it at app/static/)
 STATIC_DIR = Path(__file__).resolve().parents[3] / "static"
 VENDOR_DIR = STATIC_DIR / "vendor"
-BASEMAP_PATH = STATIC_DIR / "basemap" / "countries.geojson"
+# the offline basemap (geo/build/basemap.py): vector tiles read by HTTP Range requests, the
+# lighter tiles a self-contained map inlines, the style that draws them; and country outlines
+BASEMAP_PATH = STATIC_DIR / "basemap" / "basemap.pmtiles"
+BASEMAP_LITE_PATH = STATIC_DIR / "basemap" / "basemap-lite.json"
+BASEMAP_JS = (("protomaps_leaflet", "vendor/protomaps-leaflet/protomaps-leaflet.js"),
+              ("newsmap_basemap", "basemap/basemap.js"))
+COUNTRIES_PATH = STATIC_DIR / "basemap" / "countries.geojson"
 
 
 def _data_url(path: Path, mime: str) -> str:
@@ -74,12 +80,30 @@ def vendored_assets(static_url: str | None = None) -> dict[str, tuple[tuple[str,
 
 
 @lru_cache(maxsize=None)
-def basemap() -> dict:
-    return json.loads(BASEMAP_PATH.read_text(encoding="utf-8"))
+def countries() -> dict:
+    """Natural Earth 1:50m country outlines (simplified), drawn for the countries an article names."""
+    return json.loads(COUNTRIES_PATH.read_text(encoding="utf-8"))
 
 
 def basemap_url(static_url: str) -> str:
+    """URL of the basemap's PMTiles archive, under the URL where ``static/`` is served."""
     return static_url + BASEMAP_PATH.relative_to(STATIC_DIR).as_posix()
+
+
+@lru_cache(maxsize=None)
+def basemap_lite_json() -> str:
+    """The lighter basemap tiles (data zooms 0-3, labels to zoom 6) as the JSON text a
+    self-contained map embeds (read once per process)."""
+    return BASEMAP_LITE_PATH.read_text(encoding="utf-8")
+
+
+@lru_cache(maxsize=None)
+def basemap_assets(static_url: str | None = None) -> tuple[tuple[str, str], ...]:
+    """The basemap's scripts (protomaps-leaflet, the style) as folium (name, URL) pairs: files
+    under ``static_url``, or inlined as data: URLs."""
+    if static_url is not None:
+        return tuple((name, static_url + rel) for name, rel in BASEMAP_JS)
+    return tuple((name, _data_url(STATIC_DIR / rel, "text/javascript")) for name, rel in BASEMAP_JS)
 
 
 def _walk(element):

@@ -1,11 +1,12 @@
 """The folium map drawn from a GeoJSON FeatureCollection, and the click that comes back from it.
 
-The default base layer is a vector basemap drawn from ``static/basemap/`` (Natural Earth); an
+The default base layer is an offline vector basemap with labels: Natural Earth vector tiles in
+``static/basemap/`` (see ``geo/build/basemap.py``) drawn by protomaps-leaflet; an
 OpenStreetMap tile layer is offered in the layer control but never shown by default.
-``build_map(fc)`` inlines every file (``data:`` URLs, the basemap embedded): a self-contained map.
-``build_map(fc, static_url=...)`` refers to the files at the URL where ``static/`` is served (the
-page: Streamlit's static file serving), so the browser loads them as files, can cache them, and
-draws the markers before the basemap has arrived. Article text reaches the map only as GeoJSON
+``build_map(fc)`` inlines all of it (``data:`` URLs, the lighter basemap tiles embedded): a
+self-contained map. ``build_map(fc, static_url=...)`` refers to the files at the URL where
+``static/`` is served (the page: Streamlit's static file serving), so the browser loads them as
+files, can cache them, reads only the tiles in view, and draws the markers first. Article text reaches the map only as GeoJSON
 properties escaped by ``escape.sanitize_text``, never as generated code.
 """
 from __future__ import annotations
@@ -19,7 +20,7 @@ import folium.plugins
 import jinja2
 from folium.utilities import JsCode
 
-from geo.apps.page.assets import basemap, basemap_url, vendored_assets
+from geo.apps.page.assets import basemap_assets, basemap_lite_json, basemap_url, countries, vendored_assets
 from geo.apps.page.escape import sanitize_text
 
 POINT_TYPES = frozenset({"city", "capital"})
@@ -66,7 +67,7 @@ def _pin_to_layer(static_url: str | None = None) -> JsCode:
 
 
 def _country_outlines() -> dict[str, dict]:
-    return {f["properties"].get("iso_a2"): f["geometry"] for f in basemap()["features"]
+    return {f["properties"].get("iso_a2"): f["geometry"] for f in countries()["features"]
             if f["properties"].get("iso_a2") not in (None, "", "-99")}
 
 
@@ -157,37 +158,70 @@ def _offline(element, js_key: str, css_key: str, static_url: str | None = None):
 
 
 BASEMAP_PANE = "basemap"
-BASEMAP_STYLE = {"color": "#8a8a8a", "weight": 0.7, "fillColor": "#f4f1ea", "fillOpacity": 1.0}
+BASEMAP_SEA = "#d3e5f2"  # the map's background under the basemap's land (as in basemap.js)
 
 
 class Basemap(folium.map.Layer):
-    """The offline vector basemap as a base layer, in its own pane under the overlays.
+    """The offline basemap as a base layer, in its own pane under the overlays: Natural Earth
+    vector tiles drawn on canvas by protomaps-leaflet with the style of ``static/basemap/basemap.js``
+    (land, borders, and country, sea, city and division names by zoom, kept from overlapping).
 
-    With ``url`` the browser fetches the GeoJSON (from the page's own server) after the map is
-    drawn, so the markers do not wait for it; otherwise it is embedded. Its own pane (and canvas)
-    keeps it under every overlay whenever it arrives.
+    With ``static_url`` the tiles come from ``basemap.pmtiles`` by HTTP Range requests to the
+    page's own server, only those in view. Without, the lighter tiles of ``basemap-lite.json``
+    are embedded (coarse outlines and the main labels) and the scripts inlined: a self-contained
+    map. The layer is a small stand-in that loads its two scripts (``default_js``, which
+    :func:`asset_urls` lists, but which are not put in the page's head) once the map has been
+    painted, then draws the basemap: the markers never wait for protomaps-leaflet. Its own pane
+    keeps it under every overlay whenever it arrives. (``lite_json`` is the build's own JSON,
+    base64 tiles and zoom keys, placed in the script as it is.)
     """
 
     _template = jinja2.Template("""
         {% macro script(this, kwargs) %}
-            var {{ this.get_name() }} = L.geoJson(null, {{ this.layer_options|tojson }});
-            {%- if this.url %}
-            fetch({{ this.url|tojson }})
-                .then(function (response) { return response.json(); })
-                .then(function (data) { {{ this.get_name() }}.addData(data); });
-            {%- else %}
-            {{ this.get_name() }}.addData({{ this.data|tojson }});
-            {%- endif %}
+            var {{ this.get_name() }} = (function () {
+                var scripts = {{ this.script_urls|tojson }};
+                var options = {
+                    {%- if this.url %}url: {{ this.url|tojson }},{% else %}lite: {{ this.lite_json }},{% endif %}
+                    pane: {{ this.pane|tojson }}};
+                function load(i, done) {
+                    if (window.newsmapBasemap || i >= scripts.length) return done();
+                    var el = document.createElement("script");
+                    el.src = scripts[i];
+                    el.onload = function () { load(i + 1, done); };
+                    document.head.appendChild(el);
+                }
+                var Stand = L.Layer.extend({
+                    onAdd: function (map) {
+                        var self = this;
+                        self._shown = true;
+                        // after the next frame: the markers are painted before the basemap's
+                        // scripts are fetched and compiled
+                        requestAnimationFrame(function () { setTimeout(function () {
+                            load(0, function () {
+                                if (!self._shown || !window.newsmapBasemap) return;
+                                self.basemap = self.basemap || newsmapBasemap(options);
+                                if (!map.hasLayer(self.basemap)) map.addLayer(self.basemap);
+                            });
+                        }, 0); });
+                    },
+                    onRemove: function (map) {
+                        this._shown = false;
+                        if (this.basemap) map.removeLayer(this.basemap);
+                    }
+                });
+                return new Stand({pane: options.pane, attribution: "Made with Natural Earth"});
+            })();
         {% endmacro %}
     """)
 
-    def __init__(self, *, url: str | None = None, name: str = "Offline basemap (Natural Earth)"):
+    def __init__(self, *, static_url: str | None = None, name: str = "Offline basemap (Natural Earth)"):
         super().__init__(name=name, overlay=False, control=True, show=True)
         self._name = "Basemap"
-        self.url = url
-        self.data = None if url else basemap()
-        self.layer_options = {"style": BASEMAP_STYLE, "interactive": False, "smoothFactor": 1.0,
-                              "pane": BASEMAP_PANE}
+        self.url = basemap_url(static_url) if static_url is not None else None
+        self.lite_json = None if self.url else basemap_lite_json()
+        self.pane = BASEMAP_PANE
+        self.default_js = list(basemap_assets(static_url))  # loaded by the layer, not in the head
+        self.script_urls = [url for _, url in self.default_js]
 
 
 def _geojson_layer(features: list[dict], name: str, style: dict, *, tooltip: bool = True,
@@ -208,31 +242,26 @@ def _geojson_layer(features: list[dict], name: str, style: dict, *, tooltip: boo
     return layer
 
 
-def build_map(fc: dict, *, cluster_threshold: int = CLUSTER_THRESHOLD,
-              static_url: str | None = None) -> folium.Map:
-    """The folium map of a FeatureCollection: places, events, relations and zones layers.
-
-    Each drawn feature carries ``fid`` (its index in ``fc["features"]``) and its escaped name,
-    which is also its tooltip; :func:`clicked_feature` maps a click back to the feature.
-    ``static_url``: where the map's document finds the project's ``static/`` folder (ending in
-    "/"); the vendored files and the basemap are then loaded from there instead of inlined.
-    """
-    # canvas, not SVG: the basemap's 240 country outlines and the zone polygons draw several
-    # times faster
+def _base_map(static_url: str | None) -> folium.Map:
+    """An empty map with the offline basemap (default) and OpenStreetMap tiles (online only) as
+    base layers; the basemap's pane lies between the tiles' (200) and the overlays' (400)."""
+    # canvas, not SVG: the country outlines and the zone polygons draw several times faster
     m = folium.Map(location=[20, 0], zoom_start=2, tiles=None, control_scale=True,
                    world_copy_jump=True, min_zoom=1, prefer_canvas=True)
     m.options["maxZoom"] = 18  # folium passes max_zoom only to tiles; clustering needs it on the map
     _offline(m, "map_js", "map_css", static_url)
     m.get_root().header.add_child(folium.Element(
-        "<style>.leaflet-container{background:#c9dff0 !important;}"
+        f"<style>.leaflet-container{{background:{BASEMAP_SEA} !important;}}"
         ".leaflet-tooltip table{margin:0;} .leaflet-tooltip td{padding:0;}</style>"), name="geo_style")
-
-    # Base layers: the offline vector basemap (default), OpenStreetMap tiles (online only). The
-    # basemap's pane lies between the tiles' (200) and the overlays' (400).
     folium.map.CustomPane(BASEMAP_PANE, z_index=250, pointer_events=False).add_to(m)
-    Basemap(url=basemap_url(static_url) if static_url is not None else None).add_to(m)
+    Basemap(static_url=static_url).add_to(m)
     folium.TileLayer("OpenStreetMap", name="OpenStreetMap (online)", overlay=False, show=False).add_to(m)
+    return m
 
+
+def _overlay_features(fc: dict) -> dict[str, list[dict]]:
+    """The drawn features of a FeatureCollection by layer: pins, areas, events, their
+    uncertainty circles, relations, zones."""
     outlines = _country_outlines()
     layers: dict[str, list[dict]] = {"pins": [], "areas": [], "events": [], "uncertainty": [],
                                       "relations": [], "zones": []}
@@ -241,9 +270,8 @@ def build_map(fc: dict, *, cluster_threshold: int = CLUSTER_THRESHOLD,
         if mf is None:
             continue
         kind = (feat.get("properties") or {}).get("kind")
-        shape = mf["properties"].get("shape")
         if kind == "place":
-            layers["pins" if shape == "pin" else "areas"].append(mf)
+            layers["pins" if mf["properties"].get("shape") == "pin" else "areas"].append(mf)
         elif kind == "event":
             layers["events"].append(mf)
             unc = (feat.get("properties") or {}).get("uncertainty_km")
@@ -255,6 +283,20 @@ def build_map(fc: dict, *, cluster_threshold: int = CLUSTER_THRESHOLD,
             layers["relations"].append(mf)
         else:
             layers["zones"].append(mf)
+    return layers
+
+
+def build_map(fc: dict, *, cluster_threshold: int = CLUSTER_THRESHOLD,
+              static_url: str | None = None) -> folium.Map:
+    """The folium map of a FeatureCollection: places, events, relations and zones layers.
+
+    Each drawn feature carries ``fid`` (its index in ``fc["features"]``) and its escaped name,
+    which is also its tooltip; :func:`clicked_feature` maps a click back to the feature.
+    ``static_url``: where the map's document finds the project's ``static/`` folder (ending in
+    "/"); the vendored files and the basemap are then loaded from there instead of inlined.
+    """
+    m = _base_map(static_url)
+    layers = _overlay_features(fc)
 
     def layer(*args, **kwargs):
         return _geojson_layer(*args, static_url=static_url, **kwargs)
@@ -271,8 +313,7 @@ def build_map(fc: dict, *, cluster_threshold: int = CLUSTER_THRESHOLD,
                                                  "dashArray": "8 6"}).add_to(m)
     if layers["pins"]:
         pins = layer(layers["pins"], "Places: cities", {})
-        n_markers = len(layers["pins"]) + len(layers["events"])
-        if n_markers > cluster_threshold:
+        if len(layers["pins"]) + len(layers["events"]) > cluster_threshold:
             cluster = _offline(folium.plugins.MarkerCluster(name="Places: cities"), "cluster_js", "cluster_css",
                                static_url)
             pins.control = False

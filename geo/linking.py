@@ -1,0 +1,475 @@
+"""Event-location linking: which spans of a sentence name where one event happened.
+
+Given a sentence, an event trigger in it ("killed", "shelled", "marched") and the place names
+the sentence holds, the linker returns the spans that say WHERE that event took place, possibly
+none: "Shelling hit a bus in Donetsk, officials in Kyiv said" links "killed"/"hit" to Donetsk,
+not to Kyiv, where the officials spoke.
+
+Two plain steps, each a function over plain data:
+
+    cands = candidate_spans(text, s.start, s.end, resolutions)      # once per sentence
+    links = link_locations(text, s.start, s.end, t_start, t_end, cands)   # per event trigger
+
+Candidates come from two sources, because news names many places no gazetteer holds ("at her
+Reshimbagh residence", "the Dara'a Al-Balad District", villages): the recogniser's mentions, and
+every run of capitalised words ("Deir Ezzor Military Airport", "Sheikh Sa'eed District",
+"al-Asafir"), split at "and", commas, weekdays and possessives. A candidate that a mention covers
+carries the mention's kind and its resolved feature type.
+
+Each candidate is scored by a gradient-boosted tree ensemble over a few dozen features read with
+plain Python from the one sentence: where it stands relative to the trigger, the preposition
+before it, the word after it, what lies between (a speech verb, a comma, a clause word), its
+shape and kind. The trees are stored as flat arrays in ``geo/data/event_linker.json`` (written
+by ``scripts/train_event_linker.py``) and evaluated with numpy, so no learning library is needed
+at run time. This module imports only the standard library, numpy and ``gazetteer``.
+"""
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+MODEL_PATH = Path(__file__).resolve().parent / "data" / "event_linker.json"
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """A span that may name where an event happened.
+
+    `kind` is the recogniser's ("toponym", "demonym", "embedded") when a mention covers the span,
+    else "name" (a capitalised run the gazetteer does not know). `feature_type` is the resolved
+    place's coarse type ("city", "country", "admin1"…), "" when unresolved or unknown.
+    """
+    start: int
+    end: int
+    text: str
+    kind: str = "name"
+    feature_type: str = ""
+
+
+# ---------------------------------------------------------------- tokens
+
+# a word (with inner hyphens and apostrophes: "Al-Bab", "Sa'eed", but not a possessive "'s"),
+# dotted initials ("U.S."), a possessive, or one other non-space character
+_TOKEN = re.compile(r"(?:[A-Z]\.){2,}|['’][sS]\b|['’‘`]?\w+(?:-?['’‘`](?![sS]\b)\w+|-\w+)*|[^\w\s]")
+# the Arabic article written in lower case before a capitalised name: "al-Assad", "ez-Zor"
+_ARTICLE = re.compile(r"(?:al|el|ul|ad|ar|as|ash|at|az|an|ad|ed|er|es|et|ez|en|d|l)[-'’‘][^\W\d_]")
+_WEEKDAYS_MONTHS = frozenset("""monday tuesday wednesday thursday friday saturday sunday january february
+march april may june july august september october november december jan feb mar apr jun jul aug sep sept
+oct nov dec""".split())
+# lower-case words inside a name: "Dar es Salaam", "Sheikh bin Zayed", "Rio de Janeiro"
+_CONNECTORS = frozenset("al el ul ad ar as ash at az an ed er es et ez en de del della da di do dos das du la le "
+                        "les van von der den y bin ibn bint".split())
+# "X of Y" is one name only after these: "Sea of Japan", "Republic of Korea", "Isle of Man"
+_OF_HEADS = frozenset("sea gulf bay isle isles strait straits republic kingdom cape lake mount port islands "
+                      "island emirate sultanate principality commonwealth".split())
+_NUMBERED = frozenset("hill highway route road point base project camp checkpoint gate sector block".split())
+_ABBREV_DOT = frozenset("st mt ft ste pt".split())
+# a capitalised word that starts a sentence or run but is no name: "The", "After", "In"
+_FUNCTION = frozenset("""a an the in at on for to from as but and or if when while after before since with by of
+it its this that these those there here he she they we you his her their our my what who where why how meanwhile
+however yet so then also both all some many most more other each every no not only just even still last next first
+according despite during under over into about between among against without within because although though until
+unless once now today yesterday tomorrow earlier later instead whether is are was were be has have had do does
+did will would can could should may might must one two three four five several i""".split())
+
+
+@dataclass(frozen=True, slots=True)
+class _Tok:
+    start: int
+    end: int
+    text: str
+    low: str
+    name: bool         # may be part of a name: capitalised, an article ("al-Assad"), a caseless script
+
+
+def _tokens(text: str, start: int, end: int) -> list[_Tok]:
+    out = []
+    for m in _TOKEN.finditer(text, start, end):
+        w = m.group()
+        c = w[1] if w[0] in "'’‘`" and len(w) > 1 else w[0]
+        name = c.isupper() or (c.isalpha() and not c.islower()) or (c.islower() and _ARTICLE.match(w) is not None)
+        out.append(_Tok(m.start(), m.end(), w, w.lower(), name))
+    return out
+
+
+def _run_end(text: str, toks: list[_Tok], i: int) -> int:
+    """Index past the last token of the capitalised run that starts at token i."""
+    n = len(toks)
+    j = i + 1
+    while j < n:
+        prev, nxt = toks[j - 1], toks[j]
+        gap = text[prev.end:nxt.start]
+        if gap not in ("", " ", "\xa0"):
+            break
+        if nxt.name and nxt.low not in _WEEKDAYS_MONTHS and not (gap == "" and prev.name):
+            j += 1
+            continue
+        if nxt.text == "." and prev.low in _ABBREV_DOT and j + 1 < n and toks[j + 1].name:
+            j += 2      # "St. Louis"
+            continue
+        if j + 1 < n and toks[j + 1].name and text[nxt.end:toks[j + 1].start] == " " and (
+                nxt.low in _CONNECTORS or (nxt.low == "of" and prev.low in _OF_HEADS)):
+            j += 2      # "Dar es Salaam", "Sea of Japan"
+            continue
+        break
+    return j
+
+
+def _runs(text: str, toks: list[_Tok]) -> list[tuple[int, int]]:
+    """Token ranges of capitalised runs, without weekdays and months ("Toronto Saturday" ->
+    "Toronto") and without a function word that is capitalised only because it starts the
+    sentence or a quotation ("The", "In")."""
+    out = []
+    i, n = 0, len(toks)
+    while i < n:
+        t = toks[i]
+        if not t.name or t.low in _WEEKDAYS_MONTHS or t.low in _FUNCTION and (i == 0 or not toks[i - 1].text.isalnum()):
+            i += 1
+            continue
+        j = _run_end(text, toks, i)
+        while j > i + 1 and toks[j - 1].low in _CONNECTORS:
+            j -= 1
+        if j < n and toks[j - 1].low in _NUMBERED and toks[j].text.isdigit() and text[toks[j - 1].end:toks[j].start] == " ":
+            j += 1      # "Hill 30", "Highway 1"
+        out.append((i, j))
+        i = j
+    return out
+
+
+def candidate_spans(text: str, sentence_start: int, sentence_end: int, mentions=()) -> list[Candidate]:
+    """The spans of one sentence that may name where its events happened.
+
+    `mentions` are the recogniser's mentions of the document (``gazetteer.model.Mention``) or the
+    resolver's ``Resolution``s of them (which add the place's feature type); only those inside the
+    sentence are read. Every capitalised run is a candidate, with the kind and feature type of
+    the mention that overlaps it most; a mention outside every run (a lower-case name, a word in
+    a script without case) is a candidate of its own.
+    """
+    toks = _tokens(text, sentence_start, sentence_end)
+    inside = []
+    for x in mentions:
+        m = getattr(x, "mention", x)
+        if sentence_start <= m.start and m.end <= sentence_end:
+            place = getattr(x, "place", None)
+            inside.append((m.start, m.end, m.kind, place.feature_type if place is not None else ""))
+    used = set()
+    out = []
+    for i, j in _runs(text, toks):
+        s, e = toks[i].start, toks[j - 1].end
+        best, best_overlap = None, 0
+        for k, (ms, me, kind, ftype) in enumerate(inside):
+            overlap = min(e, me) - max(s, ms)
+            if overlap > 0:
+                used.add(k)
+                if overlap > best_overlap:
+                    best, best_overlap = k, overlap
+        if best is None:
+            out.append(Candidate(s, e, text[s:e]))
+        else:
+            _, _, kind, ftype = inside[best]
+            out.append(Candidate(s, e, text[s:e], kind, ftype))
+    for k, (ms, me, kind, ftype) in enumerate(inside):
+        if k not in used:
+            out.append(Candidate(ms, me, text[ms:me], kind, ftype))
+    out.sort(key=lambda c: c.start)
+    return out
+
+
+# ---------------------------------------------------------------- features
+
+_PREPS = ("in", "at", "on", "near", "outside", "inside", "into", "across", "from", "to", "of", "around", "over",
+          "through", "between", "toward", "towards", "along", "against", "by", "throughout", "within", "off",
+          "beyond", "via", "onto", "upon", "for", "with", "under", "behind")
+_PREP_SET = frozenset(_PREPS)
+# left of a candidate, these may stand between it and its preposition: "in the strategic town of"
+_SKIP_LEFT = frozenset("""the a an its their his her our this that these those northern southern eastern western
+central north south east west northeast northwest southeast southwest northeastern northwestern southeastern
+southwestern northwestern upper lower rural downtown nearby neighbouring neighboring strategic restive remote
+besieged contested embattled troubled volatile key imperative major capital's occupied""".split())
+_PLACE_NOUNS = frozenset("""town towns city cities village villages district districts province provinces governorate
+governorates state states region regions area areas neighborhood neighbourhood neighborhoods neighbourhoods suburb
+suburbs county counties camp camps quarter quarters sector sectors municipality commune locality hamlet settlement
+settlements island islands valley port enclave territory country capital republic kingdom borough township
+prefecture oblast colony tehsil""".split())
+_PART_NOUNS = frozenset("""outskirts streets street countryside perimeter flank flanks heart center centre edge edges
+parts part axis entrance gates gate vicinity environs suburbs outskirt border borders coast shores banks bank
+direction side sides areas corner""".split())
+_DIRECTIONS = frozenset("north south east west northeast northwest southeast southwest northward southward".split())
+_SPEECH = frozenset("""said says say told tell tells according reported reports announced announce added stated
+states claimed claims claim confirmed confirms quoted quoting declared noted explained insisted warned alleged
+told""".split())
+_CLAUSE = frozenset("which who whom whose that while whereas when after before as since until because but although "
+                    "though if unless once".split())
+_COPULA = frozenset("is are was were be been being has have had do does did".split())
+_AGENT_NOUNS = frozenset("""officials official police authorities sources source spokesman spokeswoman spokesperson
+government ministry minister officers officer residents witnesses correspondent reporters media agency envoy
+embassy diplomats diplomat leaders leader army military forces troops""".split())
+_ORG_WORDS = frozenset("""army forces force brigade brigades battalion division regiment corps front party council
+ministry committee organization organisation movement agency police guard guards union coalition alliance group
+militia militias state's observatory institute university court bank company corporation news times post press
+tv radio network command authority government administration parliament congress senate fund foundation
+association league network""".split())
+_GEO_HEADS = frozenset("""district governorate province city village town region state county quarter suburb
+neighborhood neighbourhood area camp valley mountains mountain hill hills island islands river lake sea gulf bay
+strait peninsula desert plain plains heights farms farm countryside republic municipality oblast prefecture
+tehsil agency lga sector square street road highway bridge airport base airbase hospital hotel prison mosque
+market school station plant complex project dam port harbor harbour roundabout checkpoint junction crossing
+gate palace embassy consulate building tower stadium university compound field fields""".split())
+_TITLES = frozenset("""mr mrs ms dr prof president minister secretary general gen col colonel lt capt captain sgt
+major king queen prince sheikh emir sultan chancellor premier ambassador chairman director chief commander
+governor mayor senator sen rep judge pope cmdr""".split())
+_FTYPES = ("country", "admin1", "admin2", "city", "capital", "water", "region", "continent", "zone")
+_KINDS = ("toponym", "demonym", "embedded", "name")
+_WORD = re.compile(r"\w")
+
+_lexicon = None
+
+
+def _lex():
+    """Common English words and given names, from the gazetteer's lexicon (loaded once)."""
+    global _lexicon
+    if _lexicon is None:
+        from gazetteer.index import Gazetteer
+        lx = Gazetteer.load().lexicon
+        _lexicon = (lx.get("common_words", frozenset()), lx.get("given_names", frozenset()))
+    return _lexicon
+
+
+def _word_class(t: _Tok | None) -> str:
+    """A coarse class of one token, for the words around a candidate and a trigger."""
+    if t is None:
+        return "edge"
+    w = t.low
+    if w in _PREP_SET:
+        return w if w in _CORE_PREPS else ("toward" if w == "towards" else "prep")
+    if not _WORD.match(w):
+        return _PUNCT_CLASS.get(w, "punct")
+    if w in ("'s", "’s"):
+        return "poss_s"
+    for name, words in _WORD_CLASSES:
+        if w in words:
+            return name
+    if w[0].isdigit():
+        return "digit"
+    if t.name:
+        return "cap"
+    if w.endswith("ed"):
+        return "ed"
+    if w.endswith("ing"):
+        return "ing"
+    return "lower"
+
+
+_CORE_PREPS = frozenset(("in", "at", "on", "near", "outside", "inside", "into", "across", "from", "to", "of",
+                         "around", "over", "through", "between", "toward", "along", "by", "within", "throughout"))
+_PUNCT_CLASS = {",": "comma", ".": "stop", "!": "stop", "?": "stop", ";": "semi", ":": "semi", "(": "open",
+                ")": "close", "[": "open", "]": "close", "-": "dash", "–": "dash", "—": "dash", '"': "quote",
+                "“": "quote", "”": "quote", "'": "quote", "‘": "quote", "’": "quote"}
+_WORD_CLASSES = (("det", frozenset("the a an this that these those".split())),
+                 ("pron", frozenset("his her its their our my your".split())),
+                 ("and", frozenset(("and", "or", "&"))),
+                 ("dir", _DIRECTIONS | frozenset(w for w in _SKIP_LEFT if w.endswith("ern"))),
+                 ("speech", _SPEECH), ("clause", _CLAUSE), ("copula", _COPULA),
+                 ("place_noun", _PLACE_NOUNS), ("part_noun", _PART_NOUNS), ("agent", _AGENT_NOUNS),
+                 ("org", _ORG_WORDS))
+_CLASSES = tuple(sorted(set(_CORE_PREPS) - {"towards"})) + (
+    "prep", "edge", "comma", "stop", "semi", "open", "close", "dash", "quote", "punct", "poss_s", "det", "pron",
+    "and", "dir", "speech", "clause", "copula", "place_noun", "part_noun", "agent", "org", "digit", "cap", "ed",
+    "ing", "lower")
+
+
+@dataclass(slots=True)
+class _Context:
+    """One sentence read once for one trigger: its tokens and the token ranges of the trigger and
+    of each candidate."""
+    toks: list[_Tok]
+    trig: tuple[int, int]
+    spans: list[tuple[int, int]]
+    cands: list[Candidate]
+
+
+def _context(text: str, sentence_start: int, sentence_end: int, trigger_start: int, trigger_end: int,
+             cands: list[Candidate]) -> _Context:
+    from bisect import bisect_left, bisect_right
+    toks = _tokens(text, sentence_start, sentence_end)
+    starts = [t.start for t in toks]
+
+    def tok_range(s: int, e: int) -> tuple[int, int]:
+        i = max(bisect_right(starts, s) - 1, 0)
+        return i, max(bisect_left(starts, e), i + 1)
+    return _Context(toks, tok_range(trigger_start, trigger_end), [tok_range(c.start, c.end) for c in cands], cands)
+
+
+def _left_prep(toks: list[_Tok], i: int) -> tuple[str, int, str]:
+    """The preposition before token i within a few words ("in the strategic town of X" -> "of"),
+    how many tokens back, and the class of the word before an "of" ("town", "outskirts", "north")."""
+    k = i - 1
+    while k >= 0 and i - k <= 4:
+        w = toks[k].low
+        if w in _PREP_SET:
+            head = _word_class(toks[k - 1]) if w == "of" and k > 0 else ""
+            return (w if w in _CORE_PREPS else "prep"), i - k, head
+        if w not in _SKIP_LEFT:
+            break
+        k -= 1
+    return "", 0, ""
+
+
+def _between(ctx: _Context, a: int, b: int) -> dict:
+    """What stands between token a (inclusive) and b (exclusive): clause marks, speech, other names."""
+    f = {}
+    words = 0
+    for t in ctx.toks[a:b]:
+        cls = _word_class(t)
+        if cls in ("comma", "semi", "dash", "open", "close", "quote", "speech", "copula", "and", "stop"):
+            f["b_" + cls] = f.get("b_" + cls, 0) + 1
+        elif cls == "clause":
+            key = "b_where" if t.low == "where" else ("b_rel" if t.low in ("which", "who", "whom", "whose", "that")
+                                                      else "b_sub")
+            f[key] = f.get(key, 0) + 1
+        elif cls in _CORE_PREPS:
+            f["b_prep"] = f.get("b_prep", 0) + 1
+        if t.low[0].isalnum():
+            words += 1
+    f["dist"] = words
+    return f
+
+
+def _shape(ctx: _Context, k: int) -> dict:
+    """The candidate itself: its words, kind and feature type, and the words right around it."""
+    c = ctx.cands[k]
+    i, j = ctx.spans[k]
+    toks = ctx.toks
+    words = [t for t in toks[i:j] if t.low[0].isalnum() or t.name]
+    common, given = _lex()
+    first = words[0].low.lstrip("'’‘`") if words else ""
+    last = words[-1].low if words else ""
+    f = {"kind_" + c.kind: 1, "ft_" + (c.feature_type or "none"): 1, "n_words": len(words),
+         "first_common": int(first in common), "first_given": int(first in given),
+         "first_title": int(first in _TITLES), "last_geo": int(last in _GEO_HEADS),
+         "org": int(any(t.low in _ORG_WORDS for t in words)),
+         "all_common": int(bool(words) and all(t.low in common for t in words)),
+         "acronym": int(c.text.isupper() and len(c.text) <= 8), "article": int(bool(_ARTICLE.match(first))
+                                                                             or first.startswith(("al-", "el-"))),
+         "sent_initial": int(i == 0 or not any(t.low[0].isalnum() for t in toks[:i])),
+         "in_parens": int(i > 0 and toks[i - 1].text == "(" and j < len(toks) and toks[j].text == ")"),
+         "hyphen": int("-" in c.text)}
+    left = toks[i - 1] if i > 0 else None
+    right = toks[j] if j < len(toks) else None
+    f["l1_" + _word_class(left)] = 1
+    f["l2_" + _word_class(toks[i - 2] if i > 1 else None)] = 1
+    f["r1_" + _word_class(right)] = 1
+    f["r2_" + _word_class(toks[j + 1] if j + 1 < len(toks) else None)] = 1
+    prep, back, head = _left_prep(toks, i)
+    f["prep_" + (prep or "none")] = 1
+    f["prep_back"] = back
+    if head:
+        f["ofhead_" + head] = 1
+    if prep and i - back - 1 >= 0:
+        f["pl_" + _word_class(toks[i - back - 1])] = 1      # "officials in", "said in", "killed in"
+    for t in toks[j:j + 3]:
+        if t.low in _SPEECH:
+            f["speech_after3"] = 1
+    for t in toks[max(0, i - 3):i]:
+        if t.low in _SPEECH:
+            f["speech_before3"] = 1
+    return f
+
+
+def _trigger(ctx: _Context) -> dict:
+    """The trigger word: its form, the words around it, where it stands in the sentence."""
+    ti, tj = ctx.trig
+    toks = ctx.toks
+    w = toks[ti].low if ti < len(toks) else ""
+    return {"t_ed": int(w.endswith("ed")), "t_ing": int(w.endswith("ing")), "t_s": int(w.endswith("s")),
+            "t_speech": int(w in _SPEECH), "t_copula": int(w in _COPULA), "t_cap": int(w[:1].isupper()),
+            "t_multi": int(tj - ti > 1), "t_pos": ti / max(len(toks), 1),
+            "tl_" + _word_class(toks[ti - 1] if ti > 0 else None): 1,
+            "tr_" + _word_class(toks[tj] if tj < len(toks) else None): 1,
+            "tr2_" + _word_class(toks[tj + 1] if tj + 1 < len(toks) else None): 1}
+
+
+def _link(ctx: _Context, a: int, b: int) -> str:
+    """How two names with tokens a..b between them are joined: "comma", "and", "of", "in"…; "" when
+    more than three tokens stand between."""
+    if b - a > 3:
+        return ""
+    if a == b:
+        return "adjacent"
+    classes = [_word_class(t) for t in ctx.toks[a:b]]
+    if all(c in ("comma", "and") for c in classes):
+        return "list"
+    return "+".join(classes[:2]) if len(classes) <= 2 else classes[0] + "+"
+
+
+def _relations(ctx: _Context) -> list[dict]:
+    """Each candidate against the trigger and the other candidates."""
+    ti, tj = ctx.trig
+    n = len(ctx.spans)
+    side = []
+    gaps = []
+    for i, j in ctx.spans:
+        if j <= ti:
+            side.append(-1)
+            gaps.append((j, ti))
+        elif i >= tj:
+            side.append(1)
+            gaps.append((tj, i))
+        else:
+            side.append(0)
+            gaps.append((i, i))
+    dists = [b - a for a, b in gaps]
+    lists = _lists(ctx)
+    out = []
+    for k in range(n):
+        a, b = gaps[k]
+        f = _between(ctx, a, b)
+        f["after"] = int(side[k] == 1)
+        f["overlap"] = int(side[k] == 0)
+        f["n_between"] = sum(1 for q in range(n) if q != k and ctx.spans[q][0] >= a and ctx.spans[q][1] <= b)
+        f["rank_side"] = sum(1 for q in range(n) if side[q] == side[k] and dists[q] < dists[k])
+        f["rank_all"] = sum(1 for q in range(n) if dists[q] < dists[k])
+        f["n_cands"] = n
+        f["n_side"] = sum(1 for q in range(n) if side[q] == side[k])
+        f["n_toponyms"] = sum(1 for c in ctx.cands if c.kind == "toponym")
+        f["list_size"] = lists[k]
+        if k + 1 < n:
+            f["next_" + (_link(ctx, ctx.spans[k][1], ctx.spans[k + 1][0]) or "far")] = 1
+        if k > 0:
+            f["prev_" + (_link(ctx, ctx.spans[k - 1][1], ctx.spans[k][0]) or "far")] = 1
+        out.append(f)
+    return out
+
+
+def _lists(ctx: _Context) -> list[int]:
+    """For each candidate, how many names its list holds ("Daraa, Sweida and Quneitra" -> 3)."""
+    n = len(ctx.spans)
+    sizes = [1] * n
+    k = 0
+    while k < n:
+        q = k
+        while q + 1 < n and _link(ctx, ctx.spans[q][1], ctx.spans[q + 1][0]) == "list":
+            q += 1
+        for r in range(k, q + 1):
+            sizes[r] = q - k + 1
+        k = q + 1
+    return sizes
+
+
+def candidate_features(text: str, sentence_start: int, sentence_end: int, trigger_start: int, trigger_end: int,
+                       candidates: list[Candidate]) -> list[dict]:
+    """The named features of each candidate for one trigger (what the model reads; the training
+    script calls this too, so training and use share one definition)."""
+    ctx = _context(text, sentence_start, sentence_end, trigger_start, trigger_end, candidates)
+    trig = _trigger(ctx)
+    out = []
+    for k, rel in enumerate(_relations(ctx)):
+        f = _shape(ctx, k)
+        f.update(rel)
+        f.update(trig)
+        out.append(f)
+    return out

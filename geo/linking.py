@@ -423,7 +423,8 @@ def _relations(ctx: _Context) -> list[dict]:
             side.append(0)
             gaps.append((i, i))
     dists = [b - a for a, b in gaps]
-    lists = _lists(ctx)
+    heads = _lists(ctx)
+    sizes = [heads.count(h) for h in heads]
     out = []
     for k in range(n):
         a, b = gaps[k]
@@ -436,7 +437,8 @@ def _relations(ctx: _Context) -> list[dict]:
         f["n_cands"] = n
         f["n_side"] = sum(1 for q in range(n) if side[q] == side[k])
         f["n_toponyms"] = sum(1 for c in ctx.cands if c.kind == "toponym")
-        f["list_size"] = lists[k]
+        f["list_size"] = sizes[k]
+        f["list_pos"] = k - heads[k]
         if k + 1 < n:
             f["next_" + (_link(ctx, ctx.spans[k][1], ctx.spans[k + 1][0]) or "far")] = 1
         if k > 0:
@@ -446,18 +448,14 @@ def _relations(ctx: _Context) -> list[dict]:
 
 
 def _lists(ctx: _Context) -> list[int]:
-    """For each candidate, how many names its list holds ("Daraa, Sweida and Quneitra" -> 3)."""
+    """For each candidate, the index of the first name of its list ("Daraa, Sweida and Quneitra"),
+    itself when it stands alone."""
     n = len(ctx.spans)
-    sizes = [1] * n
-    k = 0
-    while k < n:
-        q = k
-        while q + 1 < n and _link(ctx, ctx.spans[q][1], ctx.spans[q + 1][0]) == "list":
-            q += 1
-        for r in range(k, q + 1):
-            sizes[r] = q - k + 1
-        k = q + 1
-    return sizes
+    heads = list(range(n))
+    for k in range(1, n):
+        if _link(ctx, ctx.spans[k - 1][1], ctx.spans[k][0]) == "list":
+            heads[k] = heads[k - 1]
+    return heads
 
 
 def candidate_features(text: str, sentence_start: int, sentence_end: int, trigger_start: int, trigger_end: int,
@@ -466,10 +464,133 @@ def candidate_features(text: str, sentence_start: int, sentence_end: int, trigge
     script calls this too, so training and use share one definition)."""
     ctx = _context(text, sentence_start, sentence_end, trigger_start, trigger_end, candidates)
     trig = _trigger(ctx)
+    shapes = [_shape(ctx, k) for k in range(len(candidates))]
+    heads = _lists(ctx)
     out = []
     for k, rel in enumerate(_relations(ctx)):
-        f = _shape(ctx, k)
+        f = shapes[k]
+        h = heads[k]
+        if h != k or (k + 1 < len(heads) and heads[k + 1] == k):
+            # a name in a list reads the context of the list's first name: "the villages of A, B and C"
+            for key, v in list(shapes[h].items()):
+                if key.startswith(_LIST_KEYS):
+                    f["lh_" + key] = v
         f.update(rel)
         f.update(trig)
         out.append(f)
     return out
+
+
+_LIST_KEYS = ("prep_", "ofhead_", "pl_", "l1_", "l2_", "kind_", "ft_")
+
+
+STACK_FEATURES = ("p", "p_max_other", "p_margin", "p_rank", "p_list", "p_prev", "p_next", "n_likely", "p_sum")
+
+
+def stack_features(p: np.ndarray, feats: list[dict]) -> np.ndarray:
+    """Second-stage inputs: each candidate's first-stage probability against the others' (the
+    best other, its rank, its list's, its neighbours'), so that candidates compete: usually one
+    place, or one list of places, is where the event happened."""
+    n = len(p)
+    out = np.empty((n, len(STACK_FEATURES)))
+    total = float(p.sum())
+    likely = float((p > 0.5).sum())
+    for k in range(n):
+        best_other = max((p[q] for q in range(n) if q != k), default=0.0)
+        head = k - int(feats[k].get("list_pos", 0))
+        size = int(feats[k].get("list_size", 1))
+        sib = max((p[q] for q in range(head, min(head + size, n)) if q != k), default=-1.0)
+        out[k] = (p[k], best_other, p[k] - best_other, float((p > p[k]).sum()), sib,
+                  p[k - 1] if k > 0 else -1.0, p[k + 1] if k + 1 < n else -1.0, likely, total)
+    return out
+
+
+# ---------------------------------------------------------------- the model
+
+class Forest:
+    """A tree ensemble as flat arrays, evaluated level by level for all trees and rows at once.
+
+    Node i tests `x[feature[i]] <= threshold[i]` and goes to `child[2*i]` (true) or
+    `child[2*i+1]`; a leaf points to itself, so `depth` steps from the roots reach every leaf.
+    """
+
+    def __init__(self, d: dict) -> None:
+        self.feature = np.asarray(d["feature"], dtype=np.intp)
+        self.threshold = np.asarray(d["threshold"], dtype=np.float64)
+        self.child = np.asarray(d["child"], dtype=np.intp)
+        self.value = np.asarray(d["value"], dtype=np.float64)
+        self.roots = np.asarray(d["roots"], dtype=np.intp)
+        self.depth = int(d["depth"])
+
+    def raw(self, x: np.ndarray) -> np.ndarray:
+        """Summed leaf values (log-odds) for each row of x."""
+        n, width = x.shape
+        node = np.tile(self.roots, (n, 1))
+        offset = (np.arange(n) * width)[:, None]
+        flat = x.ravel()
+        for _ in range(self.depth):
+            right = flat[offset + self.feature[node]] > self.threshold[node]
+            node = self.child[2 * node + right]
+        return self.value[node].sum(axis=1)
+
+
+@dataclass(frozen=True)
+class Model:
+    features: tuple[str, ...]
+    columns: dict
+    stage1: Forest
+    stage2: Forest
+    threshold: float
+
+    @classmethod
+    def load(cls, path: Path = MODEL_PATH) -> "Model":
+        d = json.loads(Path(path).read_text("utf-8"))
+        feats = tuple(d["features"])
+        return cls(feats, {k: i for i, k in enumerate(feats)}, Forest(d["stage1"]), Forest(d["stage2"]),
+                   float(d["threshold"]))
+
+    def matrix(self, feats: list[dict]) -> np.ndarray:
+        x = np.zeros((len(feats), len(self.features)))
+        cols = self.columns
+        for r, f in enumerate(feats):
+            for key, v in f.items():
+                c = cols.get(key)
+                if c is not None:
+                    x[r, c] = v
+        return x
+
+    def probabilities(self, feats: list[dict]) -> np.ndarray:
+        """Each candidate's probability of naming where the event happened."""
+        x = self.matrix(feats)
+        p1 = 1.0 / (1.0 + np.exp(-self.stage1.raw(x)))
+        x2 = np.hstack([x, stack_features(p1, feats)])
+        return 1.0 / (1.0 + np.exp(-self.stage2.raw(x2)))
+
+
+_model: Model | None = None
+
+
+def default_model() -> Model:
+    """The shipped model, loaded once."""
+    global _model
+    if _model is None:
+        _model = Model.load()
+    return _model
+
+
+def link_locations(text: str, sentence_start: int, sentence_end: int, trigger_start: int, trigger_end: int,
+                   candidates: list[Candidate], model: Model | None = None,
+                   threshold: float | None = None) -> list[tuple[int, int, float]]:
+    """The candidates that name where the event at [trigger_start, trigger_end) happened, as
+    (start, end, probability), in text order; empty when none does.
+
+    `candidates` are `candidate_spans` of the same sentence; `threshold` defaults to the one the
+    training chose by cross-validation.
+    """
+    if not candidates:
+        return []
+    model = model or default_model()
+    feats = candidate_features(text, sentence_start, sentence_end, trigger_start, trigger_end, candidates)
+    p = model.probabilities(feats)
+    cut = model.threshold if threshold is None else threshold
+    return [(c.start, c.end, float(q)) for c, q in zip(candidates, p) if q >= cut]

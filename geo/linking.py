@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import json
 import re
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -77,23 +78,45 @@ unless once now today yesterday tomorrow earlier later instead whether is are wa
 did will would can could should may might must one two three four five several i""".split())
 
 
-@dataclass(frozen=True, slots=True)
 class _Tok:
-    start: int
-    end: int
-    text: str
-    low: str
-    name: bool         # may be part of a name: capitalised, an article ("al-Assad"), a caseless script
+    """One token of a sentence, with what every later step asks of it."""
+    __slots__ = ("start", "end", "text", "low", "name", "cls")
+
+    def __init__(self, start: int, end: int, text: str, name: bool) -> None:
+        self.start = start
+        self.end = end
+        self.text = text
+        self.low = text.lower()
+        self.name = name          # may be part of a name: capitalised, "al-Assad", a script without case
+        self.cls = _word_class(self)
+
+
+_last_tokens: tuple = ((), [], [])
 
 
 def _tokens(text: str, start: int, end: int) -> list[_Tok]:
-    out = []
+    return _tokenize(text, start, end)[0]
+
+
+def _tokenize(text: str, start: int, end: int) -> tuple[list[_Tok], list[int]]:
+    """The sentence's tokens and their start offsets; the last sentence's are kept, since
+    `candidate_spans` and `link_locations` (once per trigger) read the same sentence."""
+    global _last_tokens
+    key, toks, starts = _last_tokens
+    if key == (start, end, text):
+        return toks, starts
+    toks = []
     for m in _TOKEN.finditer(text, start, end):
         w = m.group()
         c = w[1] if w[0] in "'’‘`" and len(w) > 1 else w[0]
-        name = c.isupper() or (c.isalpha() and not c.islower()) or (c.islower() and _ARTICLE.match(w) is not None)
-        out.append(_Tok(m.start(), m.end(), w, w.lower(), name))
-    return out
+        if c.isupper() or (c.isalpha() and not c.islower()):
+            name = True
+        else:       # "al-Assad", "ez-Zor": a lower-case article before a name
+            name = c.islower() and _ARTICLE.match(w) is not None
+        toks.append(_Tok(m.start(), m.end(), w, name))
+    starts = [t.start for t in toks]
+    _last_tokens = ((start, end, text), toks, starts)
+    return toks, starts
 
 
 def _run_end(text: str, toks: list[_Tok], i: int) -> int:
@@ -205,9 +228,12 @@ told""".split())
 _CLAUSE = frozenset("which who whom whose that while whereas when after before as since until because but although "
                     "though if unless once".split())
 _COPULA = frozenset("is are was were be been being has have had do does did".split())
+# people and bodies: "officials in Kyiv said", "Al-Nusra fighters", "al-Qaida members"
 _AGENT_NOUNS = frozenset("""officials official police authorities sources source spokesman spokeswoman spokesperson
 government ministry minister officers officer residents witnesses correspondent reporters media agency envoy
-embassy diplomats diplomat leaders leader army military forces troops""".split())
+embassy diplomats diplomat leaders leader army military forces troops fighters fighter members member militants
+militant rebels rebel insurgents insurgent soldiers soldier militia militias gunmen jihadists terrorists supporters
+commander commanders followers protesters demonstrators civilians group groups regime people""".split())
 _ORG_WORDS = frozenset("""army forces force brigade brigades battalion division regiment corps front party council
 ministry committee organization organisation movement agency police guard guards union coalition alliance group
 militia militias state's observatory institute university court bank company corporation news times post press
@@ -239,20 +265,19 @@ def _lex():
     return _lexicon
 
 
-def _word_class(t: _Tok | None) -> str:
+def _cls(toks: list[_Tok], i: int) -> str:
+    """The class of token i, "edge" past either end of the sentence."""
+    return toks[i].cls if 0 <= i < len(toks) else "edge"
+
+
+def _word_class(t: _Tok) -> str:
     """A coarse class of one token, for the words around a candidate and a trigger."""
-    if t is None:
-        return "edge"
+    c = _CLASS_OF.get(t.low)
+    if c is not None:
+        return c
     w = t.low
-    if w in _PREP_SET:
-        return w if w in _CORE_PREPS else ("toward" if w == "towards" else "prep")
     if not _WORD.match(w):
-        return _PUNCT_CLASS.get(w, "punct")
-    if w in ("'s", "’s"):
-        return "poss_s"
-    for name, words in _WORD_CLASSES:
-        if w in words:
-            return name
+        return "punct"
     if w[0].isdigit():
         return "digit"
     if t.name:
@@ -276,6 +301,15 @@ _WORD_CLASSES = (("det", frozenset("the a an this that these those".split())),
                  ("speech", _SPEECH), ("clause", _CLAUSE), ("copula", _COPULA),
                  ("place_noun", _PLACE_NOUNS), ("part_noun", _PART_NOUNS), ("agent", _AGENT_NOUNS),
                  ("org", _ORG_WORDS))
+_CLASS_OF: dict[str, str] = {}
+for _w in _PREPS:
+    _CLASS_OF[_w] = _w if _w in _CORE_PREPS else ("toward" if _w == "towards" else "prep")
+_CLASS_OF.update({"'s": "poss_s", "’s": "poss_s"})
+for _k, _v in _PUNCT_CLASS.items():
+    _CLASS_OF.setdefault(_k, _v)
+for _name, _words in _WORD_CLASSES:
+    for _w in _words:
+        _CLASS_OF.setdefault(_w, _name)
 _CLASSES = tuple(sorted(set(_CORE_PREPS) - {"towards"})) + (
     "prep", "edge", "comma", "stop", "semi", "open", "close", "dash", "quote", "punct", "poss_s", "det", "pron",
     "and", "dir", "speech", "clause", "copula", "place_noun", "part_noun", "agent", "org", "digit", "cap", "ed",
@@ -294,9 +328,7 @@ class _Context:
 
 def _context(text: str, sentence_start: int, sentence_end: int, trigger_start: int, trigger_end: int,
              cands: list[Candidate]) -> _Context:
-    from bisect import bisect_left, bisect_right
-    toks = _tokens(text, sentence_start, sentence_end)
-    starts = [t.start for t in toks]
+    toks, starts = _tokenize(text, sentence_start, sentence_end)
 
     def tok_range(s: int, e: int) -> tuple[int, int]:
         i = max(bisect_right(starts, s) - 1, 0)
@@ -311,7 +343,7 @@ def _left_prep(toks: list[_Tok], i: int) -> tuple[str, int, str]:
     while k >= 0 and i - k <= 4:
         w = toks[k].low
         if w in _PREP_SET:
-            head = _word_class(toks[k - 1]) if w == "of" and k > 0 else ""
+            head = _cls(toks, k - 1) if w == "of" else ""
             return (w if w in _CORE_PREPS else "prep"), i - k, head
         if w not in _SKIP_LEFT:
             break
@@ -324,7 +356,7 @@ def _between(ctx: _Context, a: int, b: int) -> dict:
     f = {}
     words = 0
     for t in ctx.toks[a:b]:
-        cls = _word_class(t)
+        cls = t.cls
         if cls in ("comma", "semi", "dash", "open", "close", "quote", "speech", "copula", "and", "stop"):
             f["b_" + cls] = f.get("b_" + cls, 0) + 1
         elif cls == "clause":
@@ -358,19 +390,17 @@ def _shape(ctx: _Context, k: int) -> dict:
          "sent_initial": int(i == 0 or not any(t.low[0].isalnum() for t in toks[:i])),
          "in_parens": int(i > 0 and toks[i - 1].text == "(" and j < len(toks) and toks[j].text == ")"),
          "hyphen": int("-" in c.text)}
-    left = toks[i - 1] if i > 0 else None
-    right = toks[j] if j < len(toks) else None
-    f["l1_" + _word_class(left)] = 1
-    f["l2_" + _word_class(toks[i - 2] if i > 1 else None)] = 1
-    f["r1_" + _word_class(right)] = 1
-    f["r2_" + _word_class(toks[j + 1] if j + 1 < len(toks) else None)] = 1
+    f["l1_" + _cls(toks, i - 1)] = 1
+    f["l2_" + _cls(toks, i - 2)] = 1
+    f["r1_" + _cls(toks, j)] = 1
+    f["r2_" + _cls(toks, j + 1)] = 1
     prep, back, head = _left_prep(toks, i)
     f["prep_" + (prep or "none")] = 1
     f["prep_back"] = back
     if head:
         f["ofhead_" + head] = 1
     if prep and i - back - 1 >= 0:
-        f["pl_" + _word_class(toks[i - back - 1])] = 1      # "officials in", "said in", "killed in"
+        f["pl_" + _cls(toks, i - back - 1)] = 1      # "officials in", "said in", "killed in"
     for t in toks[j:j + 3]:
         if t.low in _SPEECH:
             f["speech_after3"] = 1
@@ -388,9 +418,7 @@ def _trigger(ctx: _Context) -> dict:
     return {"t_ed": int(w.endswith("ed")), "t_ing": int(w.endswith("ing")), "t_s": int(w.endswith("s")),
             "t_speech": int(w in _SPEECH), "t_copula": int(w in _COPULA), "t_cap": int(w[:1].isupper()),
             "t_multi": int(tj - ti > 1), "t_pos": ti / max(len(toks), 1),
-            "tl_" + _word_class(toks[ti - 1] if ti > 0 else None): 1,
-            "tr_" + _word_class(toks[tj] if tj < len(toks) else None): 1,
-            "tr2_" + _word_class(toks[tj + 1] if tj + 1 < len(toks) else None): 1}
+            "tl_" + _cls(toks, ti - 1): 1, "tr_" + _cls(toks, tj): 1, "tr2_" + _cls(toks, tj + 1): 1}
 
 
 def _link(ctx: _Context, a: int, b: int) -> str:
@@ -400,7 +428,7 @@ def _link(ctx: _Context, a: int, b: int) -> str:
         return ""
     if a == b:
         return "adjacent"
-    classes = [_word_class(t) for t in ctx.toks[a:b]]
+    classes = [t.cls for t in ctx.toks[a:b]]
     if all(c in ("comma", "and") for c in classes):
         return "list"
     return "+".join(classes[:2]) if len(classes) <= 2 else classes[0] + "+"
@@ -441,10 +469,25 @@ def _relations(ctx: _Context) -> list[dict]:
         f["list_pos"] = k - heads[k]
         if k + 1 < n:
             f["next_" + (_link(ctx, ctx.spans[k][1], ctx.spans[k + 1][0]) or "far")] = 1
+            f["chain_next"] = _chained(ctx, ctx.spans[k][1], ctx.spans[k + 1][0])
         if k > 0:
             f["prev_" + (_link(ctx, ctx.spans[k - 1][1], ctx.spans[k][0]) or "far")] = 1
+            f["chain_prev"] = _chained(ctx, ctx.spans[k - 1][1], ctx.spans[k][0])
         out.append(f)
     return out
+
+
+_CHAIN_CLASSES = frozenset(("of", "in", "near", "comma", "poss_s", "det", "dir", "place_noun", "part_noun"))
+_CHAIN_LINKS = frozenset(("of", "in", "near", "comma", "poss_s"))
+
+
+def _chained(ctx: _Context, a: int, b: int) -> int:
+    """Whether two names with tokens a..b between them are one place inside another: "the PK12
+    neighborhood of the capital of Bangui", "Kandahar's Loi Karez", "Hawija, a town near Kirkuk"."""
+    if b - a > 8 or a >= b:
+        return 0
+    classes = [t.cls for t in ctx.toks[a:b]]
+    return int(all(c in _CHAIN_CLASSES for c in classes) and any(c in _CHAIN_LINKS for c in classes))
 
 
 def _lists(ctx: _Context) -> list[int]:
@@ -491,18 +534,20 @@ def stack_features(p: np.ndarray, feats: list[dict]) -> np.ndarray:
     """Second-stage inputs: each candidate's first-stage probability against the others' (the
     best other, its rank, its list's, its neighbours'), so that candidates compete: usually one
     place, or one list of places, is where the event happened."""
-    n = len(p)
-    out = np.empty((n, len(STACK_FEATURES)))
-    total = float(p.sum())
-    likely = float((p > 0.5).sum())
+    q = p.tolist()
+    n = len(q)
+    total = sum(q)
+    likely = float(sum(1 for v in q if v > 0.5))
+    rows = []
     for k in range(n):
-        best_other = max((p[q] for q in range(n) if q != k), default=0.0)
+        pk = q[k]
+        best_other = max(q[:k] + q[k + 1:], default=0.0)
         head = k - int(feats[k].get("list_pos", 0))
         size = int(feats[k].get("list_size", 1))
-        sib = max((p[q] for q in range(head, min(head + size, n)) if q != k), default=-1.0)
-        out[k] = (p[k], best_other, p[k] - best_other, float((p > p[k]).sum()), sib,
-                  p[k - 1] if k > 0 else -1.0, p[k + 1] if k + 1 < n else -1.0, likely, total)
-    return out
+        sib = max((q[r] for r in range(head, min(head + size, n)) if r != k), default=-1.0)
+        rows.append((pk, best_other, pk - best_other, float(sum(1 for v in q if v > pk)), sib,
+                     q[k - 1] if k > 0 else -1.0, q[k + 1] if k + 1 < n else -1.0, likely, total))
+    return np.array(rows, dtype=np.float64).reshape(n, len(STACK_FEATURES))
 
 
 # ---------------------------------------------------------------- the model
@@ -550,14 +595,19 @@ class Model:
                    float(d["threshold"]))
 
     def matrix(self, feats: list[dict]) -> np.ndarray:
-        x = np.zeros((len(feats), len(self.features)))
         cols = self.columns
+        width = len(self.features)
+        index, values = [], []
         for r, f in enumerate(feats):
+            base = r * width
             for key, v in f.items():
                 c = cols.get(key)
-                if c is not None:
-                    x[r, c] = v
-        return x
+                if c is not None and v:
+                    index.append(base + c)
+                    values.append(v)
+        x = np.zeros(len(feats) * width)
+        x[index] = values
+        return x.reshape(len(feats), width)
 
     def probabilities(self, feats: list[dict]) -> np.ndarray:
         """Each candidate's probability of naming where the event happened."""

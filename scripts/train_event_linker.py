@@ -53,6 +53,7 @@ THRESHOLDS = tuple(round(0.25 + 0.05 * i, 2) for i in range(8))    # 0.25 .. 0.6
 PARAMS = dict(n_estimators=300, learning_rate=0.05, num_leaves=15, max_depth=6, min_child_samples=10,
               subsample=0.8, subsample_freq=1, colsample_bytree=0.5, reg_lambda=1.0, random_state=SEED,
               n_jobs=1, verbose=-1, deterministic=True, force_row_wise=True)
+PARAMS2 = dict(PARAMS)             # the second stage's
 _TOKEN = re.compile(r"\w+")
 
 
@@ -112,9 +113,9 @@ def matrix(records: list[Record], names: list[str]):
     return x, y, rec
 
 
-def _fit(x, y):
+def _fit(x, y, params=None):
     import lightgbm as lgb
-    return lgb.LGBMClassifier(**PARAMS).fit(x, y)
+    return lgb.LGBMClassifier(**(params or PARAMS)).fit(x, y)
 
 
 def _folds(groups: np.ndarray, seed: int):
@@ -148,7 +149,7 @@ def train_two_stage(records, x, y, rec, groups, rows: np.ndarray, seed: int = SE
     p[rows] = _oof(x, y, groups, rows, seed)
     s = _stack(records, rec, p, rows)
     first = _fit(x[rows], y[rows])
-    second = _fit(np.hstack([x[rows], s[rows]]), y[rows])
+    second = _fit(np.hstack([x[rows], s[rows]]), y[rows], PARAMS2)
     return first, second
 
 

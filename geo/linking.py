@@ -371,43 +371,38 @@ def _between(ctx: _Context, a: int, b: int) -> dict:
     return f
 
 
-def _shape(ctx: _Context, k: int) -> dict:
-    """The candidate itself: its words, kind and feature type, and the words right around it."""
+def _shape(ctx: _Context, k: int, first_word: int) -> tuple[dict, dict]:
+    """The candidate itself: its words, kind and feature type, and the words right around it; and
+    apart, the part of it that the other names of its list share ("the villages of A, B and C")."""
     c = ctx.cands[k]
     i, j = ctx.spans[k]
     toks = ctx.toks
-    words = [t for t in toks[i:j] if t.low[0].isalnum() or t.name]
+    words = [t for t in toks[i:j] if t.name or t.low[0].isalnum()]
     common, given = _lex()
     first = words[0].low.lstrip("'’‘`") if words else ""
     last = words[-1].low if words else ""
-    f = {"kind_" + c.kind: 1, "ft_" + (c.feature_type or "none"): 1, "n_words": len(words),
-         "first_common": int(first in common), "first_given": int(first in given),
+    prep, back, head = _left_prep(toks, i)
+    context = {"kind_" + c.kind: 1, "ft_" + (c.feature_type or "none"): 1, "l1_" + _cls(toks, i - 1): 1,
+               "l2_" + _cls(toks, i - 2): 1, "prep_" + (prep or "none"): 1, "prep_back": back}
+    if head:
+        context["ofhead_" + head] = 1
+    if prep and i - back - 1 >= 0:
+        context["pl_" + _cls(toks, i - back - 1)] = 1      # "officials in", "said in", "killed in"
+    f = {"n_words": len(words), "first_common": int(first in common), "first_given": int(first in given),
          "first_title": int(first in _TITLES), "last_geo": int(last in _GEO_HEADS),
          "org": int(any(t.low in _ORG_WORDS for t in words)),
          "all_common": int(bool(words) and all(t.low in common for t in words)),
-         "acronym": int(c.text.isupper() and len(c.text) <= 8), "article": int(bool(_ARTICLE.match(first))
-                                                                             or first.startswith(("al-", "el-"))),
-         "sent_initial": int(i == 0 or not any(t.low[0].isalnum() for t in toks[:i])),
+         "acronym": int(c.text.isupper() and len(c.text) <= 8),
+         "article": int(first.startswith(("al-", "el-")) or _ARTICLE.match(first) is not None),
+         "sent_initial": int(i <= first_word),
          "in_parens": int(i > 0 and toks[i - 1].text == "(" and j < len(toks) and toks[j].text == ")"),
-         "hyphen": int("-" in c.text)}
-    f["l1_" + _cls(toks, i - 1)] = 1
-    f["l2_" + _cls(toks, i - 2)] = 1
-    f["r1_" + _cls(toks, j)] = 1
-    f["r2_" + _cls(toks, j + 1)] = 1
-    prep, back, head = _left_prep(toks, i)
-    f["prep_" + (prep or "none")] = 1
-    f["prep_back"] = back
-    if head:
-        f["ofhead_" + head] = 1
-    if prep and i - back - 1 >= 0:
-        f["pl_" + _cls(toks, i - back - 1)] = 1      # "officials in", "said in", "killed in"
-    for t in toks[j:j + 3]:
-        if t.low in _SPEECH:
-            f["speech_after3"] = 1
-    for t in toks[max(0, i - 3):i]:
-        if t.low in _SPEECH:
-            f["speech_before3"] = 1
-    return f
+         "hyphen": int("-" in c.text), "r1_" + _cls(toks, j): 1, "r2_" + _cls(toks, j + 1): 1}
+    f.update(context)
+    if any(t.low in _SPEECH for t in toks[j:j + 3]):
+        f["speech_after3"] = 1
+    if any(t.low in _SPEECH for t in toks[max(0, i - 3):i]):
+        f["speech_before3"] = 1
+    return f, context
 
 
 def _trigger(ctx: _Context) -> dict:
@@ -434,12 +429,12 @@ def _link(ctx: _Context, a: int, b: int) -> str:
     return "+".join(classes[:2]) if len(classes) <= 2 else classes[0] + "+"
 
 
-def _relations(ctx: _Context) -> list[dict]:
-    """Each candidate against the trigger and the other candidates."""
+def _relations(ctx: _Context, links: list[str], heads: list[int]) -> list[dict]:
+    """Each candidate against the trigger and the other candidates. `links[k]` joins candidates k
+    and k+1 (`_link`); `heads` are the lists' first names (`_lists`)."""
     ti, tj = ctx.trig
     n = len(ctx.spans)
-    side = []
-    gaps = []
+    side, gaps = [], []
     for i, j in ctx.spans:
         if j <= ti:
             side.append(-1)
@@ -451,28 +446,30 @@ def _relations(ctx: _Context) -> list[dict]:
             side.append(0)
             gaps.append((i, i))
     dists = [b - a for a, b in gaps]
-    heads = _lists(ctx)
     sizes = [heads.count(h) for h in heads]
+    toponyms = sum(1 for c in ctx.cands if c.kind == "toponym")
+    chains = [_chained(ctx, ctx.spans[k][1], ctx.spans[k + 1][0]) for k in range(n - 1)]
     out = []
     for k in range(n):
         a, b = gaps[k]
         f = _between(ctx, a, b)
-        f["after"] = int(side[k] == 1)
-        f["overlap"] = int(side[k] == 0)
+        sk, dk = side[k], dists[k]
+        f["after"] = int(sk == 1)
+        f["overlap"] = int(sk == 0)
         f["n_between"] = sum(1 for q in range(n) if q != k and ctx.spans[q][0] >= a and ctx.spans[q][1] <= b)
-        f["rank_side"] = sum(1 for q in range(n) if side[q] == side[k] and dists[q] < dists[k])
-        f["rank_all"] = sum(1 for q in range(n) if dists[q] < dists[k])
+        f["rank_side"] = sum(1 for q in range(n) if side[q] == sk and dists[q] < dk)
+        f["rank_all"] = sum(1 for d in dists if d < dk)
         f["n_cands"] = n
-        f["n_side"] = sum(1 for q in range(n) if side[q] == side[k])
-        f["n_toponyms"] = sum(1 for c in ctx.cands if c.kind == "toponym")
+        f["n_side"] = side.count(sk)
+        f["n_toponyms"] = toponyms
         f["list_size"] = sizes[k]
         f["list_pos"] = k - heads[k]
         if k + 1 < n:
-            f["next_" + (_link(ctx, ctx.spans[k][1], ctx.spans[k + 1][0]) or "far")] = 1
-            f["chain_next"] = _chained(ctx, ctx.spans[k][1], ctx.spans[k + 1][0])
+            f["next_" + (links[k] or "far")] = 1
+            f["chain_next"] = chains[k]
         if k > 0:
-            f["prev_" + (_link(ctx, ctx.spans[k - 1][1], ctx.spans[k][0]) or "far")] = 1
-            f["chain_prev"] = _chained(ctx, ctx.spans[k - 1][1], ctx.spans[k][0])
+            f["prev_" + (links[k - 1] or "far")] = 1
+            f["chain_prev"] = chains[k - 1]
         out.append(f)
     return out
 
@@ -490,14 +487,13 @@ def _chained(ctx: _Context, a: int, b: int) -> int:
     return int(all(c in _CHAIN_CLASSES for c in classes) and any(c in _CHAIN_LINKS for c in classes))
 
 
-def _lists(ctx: _Context) -> list[int]:
+def _lists(links: list[str]) -> list[int]:
     """For each candidate, the index of the first name of its list ("Daraa, Sweida and Quneitra"),
     itself when it stands alone."""
-    n = len(ctx.spans)
-    heads = list(range(n))
-    for k in range(1, n):
-        if _link(ctx, ctx.spans[k - 1][1], ctx.spans[k][0]) == "list":
-            heads[k] = heads[k - 1]
+    heads = list(range(len(links) + 1))
+    for k, link in enumerate(links):
+        if link == "list":
+            heads[k + 1] = heads[k]
     return heads
 
 
@@ -507,24 +503,22 @@ def candidate_features(text: str, sentence_start: int, sentence_end: int, trigge
     script calls this too, so training and use share one definition)."""
     ctx = _context(text, sentence_start, sentence_end, trigger_start, trigger_end, candidates)
     trig = _trigger(ctx)
-    shapes = [_shape(ctx, k) for k in range(len(candidates))]
-    heads = _lists(ctx)
+    first_word = next((q for q, t in enumerate(ctx.toks) if t.low[0].isalnum()), 0)
+    shapes = [_shape(ctx, k, first_word) for k in range(len(candidates))]
+    links = [_link(ctx, ctx.spans[k][1], ctx.spans[k + 1][0]) for k in range(len(candidates) - 1)]
+    heads = _lists(links)
     out = []
-    for k, rel in enumerate(_relations(ctx)):
-        f = shapes[k]
+    for k, rel in enumerate(_relations(ctx, links, heads)):
+        f, context = shapes[k]
         h = heads[k]
         if h != k or (k + 1 < len(heads) and heads[k + 1] == k):
             # a name in a list reads the context of the list's first name: "the villages of A, B and C"
-            for key, v in list(shapes[h].items()):
-                if key.startswith(_LIST_KEYS):
-                    f["lh_" + key] = v
+            for key, v in shapes[h][1].items():
+                f["lh_" + key] = v
         f.update(rel)
         f.update(trig)
         out.append(f)
     return out
-
-
-_LIST_KEYS = ("prep_", "ofhead_", "pl_", "l1_", "l2_", "kind_", "ft_")
 
 
 STACK_FEATURES = ("p", "p_max_other", "p_margin", "p_rank", "p_list", "p_prev", "p_next", "n_likely", "p_sum")

@@ -82,16 +82,17 @@ class _Tok:
     """One token of a sentence, with what every later step asks of it."""
     __slots__ = ("start", "end", "text", "low", "name", "cls")
 
-    def __init__(self, start: int, end: int, text: str, name: bool) -> None:
+    def __init__(self, start: int, end: int, text: str, low: str, name: bool, cls: str) -> None:
         self.start = start
         self.end = end
         self.text = text
-        self.low = text.lower()
+        self.low = low
         self.name = name          # may be part of a name: capitalised, "al-Assad", a script without case
-        self.cls = _word_class(self)
+        self.cls = cls            # `_word_class`
 
 
 _last_tokens: tuple = ((), [], [])
+_MARKS = frozenset("-'’‘`")
 
 
 def _tokens(text: str, start: int, end: int) -> list[_Tok]:
@@ -106,15 +107,19 @@ def _tokenize(text: str, start: int, end: int) -> tuple[list[_Tok], list[int]]:
     if key == (start, end, text):
         return toks, starts
     toks = []
+    starts = []
+    class_of = _CLASS_OF.get
     for m in _TOKEN.finditer(text, start, end):
         w = m.group()
+        low = w.lower()
         c = w[1] if w[0] in "'’‘`" and len(w) > 1 else w[0]
         if c.isupper() or (c.isalpha() and not c.islower()):
             name = True
         else:       # "al-Assad", "ez-Zor": a lower-case article before a name
-            name = c.islower() and _ARTICLE.match(w) is not None
-        toks.append(_Tok(m.start(), m.end(), w, name))
-    starts = [t.start for t in toks]
+            name = (w[1:2] in _MARKS or w[2:3] in _MARKS or w[3:4] in _MARKS) and _ARTICLE.match(w) is not None
+        s = m.start()
+        toks.append(_Tok(s, m.end(), w, low, name, class_of(low) or _word_class(low, name)))
+        starts.append(s)
     _last_tokens = ((start, end, text), toks, starts)
     return toks, starts
 
@@ -270,17 +275,14 @@ def _cls(toks: list[_Tok], i: int) -> str:
     return toks[i].cls if 0 <= i < len(toks) else "edge"
 
 
-def _word_class(t: _Tok) -> str:
-    """A coarse class of one token, for the words around a candidate and a trigger."""
-    c = _CLASS_OF.get(t.low)
-    if c is not None:
-        return c
-    w = t.low
+def _word_class(w: str, name: bool) -> str:
+    """A coarse class of a token (lower-cased) that `_CLASS_OF` does not list, for the words
+    around a candidate and a trigger."""
     if not _WORD.match(w):
         return "punct"
     if w[0].isdigit():
         return "digit"
-    if t.name:
+    if name:
         return "cap"
     if w.endswith("ed"):
         return "ed"
@@ -589,13 +591,13 @@ class Model:
                    float(d["threshold"]))
 
     def matrix(self, feats: list[dict]) -> np.ndarray:
-        cols = self.columns
+        get = self.columns.get
         width = len(self.features)
         index, values = [], []
         for r, f in enumerate(feats):
             base = r * width
             for key, v in f.items():
-                c = cols.get(key)
+                c = get(key)
                 if c is not None and v:
                     index.append(base + c)
                     values.append(v)

@@ -407,12 +407,36 @@ def _shape(ctx: _Context, k: int, first_word: int) -> tuple[dict, dict]:
     return f, context
 
 
+# what kind of event a trigger names, by the stem it starts with ("shelled", "shelling" -> shell)
+_TRIGGER_CLASSES = (
+    ("violence", ("kill", "attack", "shoot", "shot", "bomb", "shell", "strike", "struck", "hit", "target", "raid",
+                  "storm", "assault", "murder", "wound", "injur", "explo", "deton", "fire", "ambush", "behead",
+                  "execut", "stab", "clash", "fight", "fought", "massacr", "die", "dead", "death", "blast")),
+    ("seizure", ("captur", "seiz", "kidnap", "abduct", "arrest", "detain", "liberat", "took", "take", "control",
+                 "overr", "destroy", "burn", "loot", "besieg", "siege")),
+    ("movement", ("march", "enter", "advanc", "mov", "arriv", "fle", "withdr", "travel", "cross", "return",
+                  "deploy", "patrol", "push", "head", "drove", "driv", "flew", "fly", "land", "reach")),
+    ("protest", ("protest", "demonstrat", "rall", "gather", "riot", "boycott")),
+    ("speech", ("said", "say", "tell", "told", "claim", "report", "announc", "accus", "blam", "condemn", "deni",
+                "deny", "warn", "believ", "call", "urg", "ask")),
+    ("aspect", ("began", "begin", "begun", "start", "continu", "resum", "launch", "occur", "happen", "end",
+                "renew", "last", "intensif", "escalat")),
+)
+
+
+def _trigger_class(w: str) -> str:
+    for name, stems in _TRIGGER_CLASSES:
+        if w.startswith(stems):
+            return name
+    return "copula" if w in _COPULA else "other"
+
+
 def _trigger(ctx: _Context) -> dict:
-    """The trigger word: its form, the words around it, where it stands in the sentence."""
+    """The trigger word: its form and kind of event, the words around it, where it stands."""
     ti, tj = ctx.trig
     toks = ctx.toks
     w = toks[ti].low if ti < len(toks) else ""
-    return {"t_ed": int(w.endswith("ed")), "t_ing": int(w.endswith("ing")), "t_s": int(w.endswith("s")),
+    return {"tc_" + _trigger_class(w): 1, "t_ed": int(w.endswith("ed")), "t_ing": int(w.endswith("ing")), "t_s": int(w.endswith("s")),
             "t_speech": int(w in _SPEECH), "t_copula": int(w in _COPULA), "t_cap": int(w[:1].isupper()),
             "t_multi": int(tj - ti > 1), "t_pos": ti / max(len(toks), 1),
             "tl_" + _cls(toks, ti - 1): 1, "tr_" + _cls(toks, tj): 1, "tr2_" + _cls(toks, tj + 1): 1}

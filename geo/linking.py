@@ -2,26 +2,34 @@
 
 Given a sentence, an event trigger in it ("killed", "shelled", "marched") and the place names
 the sentence holds, the linker returns the spans that say WHERE that event took place, possibly
-none: "Shelling hit a bus in Donetsk, officials in Kyiv said" links "killed"/"hit" to Donetsk,
-not to Kyiv, where the officials spoke.
+none: in "Shelling hit a bus in Donetsk on Thursday, killing eight people, officials in Kyiv
+said." the killing happened in Donetsk, not in Kyiv, where the officials spoke.
 
 Two plain steps, each a function over plain data:
 
-    cands = candidate_spans(text, s.start, s.end, resolutions)      # once per sentence
-    links = link_locations(text, s.start, s.end, t_start, t_end, cands)   # per event trigger
+    cands = candidate_spans(text, s.start, s.end, resolutions)            # once per sentence
+    links = link_locations(text, s.start, s.end, t_start, t_end, cands)    # once per trigger
+    # -> [(start, end, probability), ...], in text order
 
 Candidates come from two sources, because news names many places no gazetteer holds ("at her
 Reshimbagh residence", "the Dara'a Al-Balad District", villages): the recogniser's mentions, and
 every run of capitalised words ("Deir Ezzor Military Airport", "Sheikh Sa'eed District",
-"al-Asafir"), split at "and", commas, weekdays and possessives. A candidate that a mention covers
-carries the mention's kind and its resolved feature type.
+"al-Asafir"), split at "and", commas, weekdays and possessives. A candidate that a mention
+overlaps carries the mention's kind and its resolved feature type; on Halterman's (2019)
+sentences the runs reach 99% of the gold location tokens, the recogniser's mentions alone 45%.
 
-Each candidate is scored by a gradient-boosted tree ensemble over a few dozen features read with
-plain Python from the one sentence: where it stands relative to the trigger, the preposition
-before it, the word after it, what lies between (a speech verb, a comma, a clause word), its
-shape and kind. The trees are stored as flat arrays in ``geo/data/event_linker.json`` (written
-by ``scripts/train_event_linker.py``) and evaluated with numpy, so no learning library is needed
-at run time. This module imports only the standard library, numpy and ``gazetteer``.
+Each candidate gets a few dozen named features read with plain Python from the one sentence:
+where it stands relative to the trigger, the preposition before it ("in", "of" after "the town"),
+the words after it ("said", "district", "fighters"), what lies between (a speech verb, a comma,
+a clause word, other names), whether it is one name of a list or a place inside another, its
+shape and kind, and the trigger's kind of event. Two gradient-boosted tree ensembles score them:
+the first alone, the second again with how each candidate's first score compares with the
+others' (`stack_features`), since usually one place, or one list of places, is where the event
+happened. The trees are flat arrays in ``geo/data/event_linker.json``, written by
+``scripts/train_event_linker.py`` (which calls `candidate_features`, so training and use share
+one definition) and evaluated with numpy: no learning library at run time. This module imports
+only the standard library, numpy and ``gazetteer``, and keeps no state but the loaded model and
+the last sentence's tokens.
 """
 from __future__ import annotations
 

@@ -555,7 +555,8 @@ def candidate_features(text: str, sentence_start: int, sentence_end: int, trigge
     return out
 
 
-STACK_FEATURES = ("p", "p_max_other", "p_margin", "p_rank", "p_list", "p_prev", "p_next", "n_likely", "p_sum")
+STACK_FEATURES = ("p", "p_max_other", "p_margin", "p_rank", "p_list", "p_prev", "p_next", "n_likely", "p_sum",
+                  "p_inner", "p_outer", "p_side_max")
 
 
 def stack_features(p: np.ndarray, feats: list[dict]) -> np.ndarray:
@@ -573,8 +574,14 @@ def stack_features(p: np.ndarray, feats: list[dict]) -> np.ndarray:
         head = k - int(feats[k].get("list_pos", 0))
         size = int(feats[k].get("list_size", 1))
         sib = max((q[r] for r in range(head, min(head + size, n)) if r != k), default=-1.0)
+        f = feats[k]
+        inner = q[k - 1] if k > 0 and f.get("chain_prev") else -1.0       # "the X district of <k>"
+        outer = q[k + 1] if k + 1 < n and f.get("chain_next") else -1.0   # "<k> district of Y"
+        side = f.get("after", 0)
+        side_max = max((q[r] for r in range(n) if r != k and feats[r].get("after", 0) == side), default=-1.0)
         rows.append((pk, best_other, pk - best_other, float(sum(1 for v in q if v > pk)), sib,
-                     q[k - 1] if k > 0 else -1.0, q[k + 1] if k + 1 < n else -1.0, likely, total))
+                     q[k - 1] if k > 0 else -1.0, q[k + 1] if k + 1 < n else -1.0, likely, total,
+                     inner, outer, side_max))
     return np.array(rows, dtype=np.float64).reshape(n, len(STACK_FEATURES))
 
 

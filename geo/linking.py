@@ -621,13 +621,14 @@ class Model:
     stage1: Forest
     stage2: Forest
     threshold: float
+    floor: float = 0.0          # below this first-stage probability everywhere, the answer is "none"
 
     @classmethod
     def load(cls, path: Path = MODEL_PATH) -> "Model":
         d = json.loads(Path(path).read_text("utf-8"))
         feats = tuple(d["features"])
         return cls(feats, {k: i for i, k in enumerate(feats)}, Forest(d["stage1"]), Forest(d["stage2"]),
-                   float(d["threshold"]))
+                   float(d["threshold"]), float(d.get("floor", 0.0)))
 
     def matrix(self, feats: list[dict]) -> np.ndarray:
         get = self.columns.get
@@ -648,6 +649,8 @@ class Model:
         """Each candidate's probability of naming where the event happened."""
         x = self.matrix(feats)
         p1 = 1.0 / (1.0 + np.exp(-self.stage1.raw(x)))
+        if p1.max() < self.floor:
+            return np.zeros(len(feats))     # no candidate is near: the second stage would agree
         x2 = np.hstack([x, stack_features(p1, feats)])
         return 1.0 / (1.0 + np.exp(-self.stage2.raw(x2)))
 

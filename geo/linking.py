@@ -590,14 +590,17 @@ def stack_features(p: np.ndarray, feats: list[dict]) -> np.ndarray:
 class Forest:
     """A tree ensemble as flat arrays, evaluated level by level for all trees and rows at once.
 
-    Node i tests `x[feature[i]] <= threshold[i]` and goes to `child[2*i]` (true) or
-    `child[2*i+1]`; a leaf points to itself, so `depth` steps from the roots reach every leaf.
+    Node i tests `x[feature[i]] > threshold[i]`: false goes to `left[i]`, true to `left[i] + 1`.
+    A leaf has a threshold no value exceeds and is its own `left`, so `depth` steps from the
+    roots reach every leaf. The arrays are one-dimensional (rows times trees): numpy's fancy
+    indexing costs less per call on them, and with a handful of candidates per call the number
+    of numpy calls, not their size, is what costs.
     """
 
     def __init__(self, d: dict) -> None:
         self.feature = np.asarray(d["feature"], dtype=np.intp)
         self.threshold = np.asarray(d["threshold"], dtype=np.float64)
-        self.child = np.asarray(d["child"], dtype=np.intp)
+        self.left = np.asarray(d["left"], dtype=np.intp)
         self.value = np.asarray(d["value"], dtype=np.float64)
         self.roots = np.asarray(d["roots"], dtype=np.intp)
         self.depth = int(d["depth"])
@@ -605,13 +608,14 @@ class Forest:
     def raw(self, x: np.ndarray) -> np.ndarray:
         """Summed leaf values (log-odds) for each row of x."""
         n, width = x.shape
-        node = np.tile(self.roots, (n, 1))
-        offset = (np.arange(n) * width)[:, None]
+        trees = len(self.roots)
+        node = np.tile(self.roots, n)
+        offset = np.repeat(np.arange(n) * width, trees)
         flat = x.ravel()
+        feature, threshold, left = self.feature, self.threshold, self.left
         for _ in range(self.depth):
-            right = flat[offset + self.feature[node]] > self.threshold[node]
-            node = self.child[2 * node + right]
-        return self.value[node].sum(axis=1)
+            node = left[node] + (flat[feature[node] + offset] > threshold[node])
+        return self.value[node].reshape(n, trees).sum(axis=1)
 
 
 @dataclass(frozen=True)

@@ -208,37 +208,47 @@ def cross_validate(records: list[Record], names: list[str] | None = None, verbos
 
 
 def export_forest(booster) -> dict:
-    """A LightGBM booster as the flat arrays `geo.linking.Forest` evaluates."""
-    feature, threshold, child, value, roots = [], [], [], [], []
+    """A LightGBM booster as the flat arrays `geo.linking.Forest` evaluates: the two children of
+    a split are side by side (`left[i]`, `left[i] + 1`); a leaf's threshold is never exceeded and
+    its `left` is itself."""
+    feature, threshold, left, value, roots = [], [], [], [], []
     depth = 0
 
-    def add(node: dict, level: int) -> int:
-        nonlocal depth
-        i = len(feature)
+    def new() -> int:
         feature.append(0)
-        threshold.append(0.0)
+        threshold.append(LEAF_THRESHOLD)
+        left.append(len(left))
         value.append(0.0)
-        child.extend((i, i))
+        return len(feature) - 1
+
+    def fill(node: dict, i: int, level: int) -> None:
+        nonlocal depth
         if "leaf_value" in node:
             value[i] = node["leaf_value"]
             depth = max(depth, level)
-            return i
+            return
         if node.get("decision_type") != "<=" or node.get("missing_type") not in ("None", None):
             raise ValueError(f"unsupported split: {node.get('decision_type')} {node.get('missing_type')}")
         feature[i] = node["split_feature"]
         threshold[i] = node["threshold"]
-        child[2 * i] = add(node["left_child"], level + 1)
-        child[2 * i + 1] = add(node["right_child"], level + 1)
-        return i
+        a, b = new(), new()
+        left[i] = a
+        fill(node["left_child"], a, level + 1)
+        fill(node["right_child"], b, level + 1)
 
     for tree in booster.dump_model()["tree_info"]:
-        roots.append(add(tree["tree_structure"], 0))
-    return {"feature": feature, "threshold": threshold, "child": child, "value": value, "roots": roots,
+        root = new()
+        roots.append(root)
+        fill(tree["tree_structure"], root, 0)
+    return {"feature": feature, "threshold": threshold, "left": left, "value": value, "roots": roots,
             "depth": depth}
 
 
+LEAF_THRESHOLD = 1e300
+
+
 def write_model(path: Path, names: list[str], first, second, threshold: float, info: dict) -> linking.Model:
-    d = {"format": "geo.linking two-stage tree ensembles, v1", "features": names,
+    d = {"format": "geo.linking two-stage tree ensembles, v2", "features": names,
          "stack_features": list(linking.STACK_FEATURES), "threshold": threshold, "floor": FLOOR, "trained": info,
          "stage1": export_forest(first.booster_), "stage2": export_forest(second.booster_)}
     path.write_text(json.dumps(d, separators=(",", ":")) + "\n", "utf-8")

@@ -131,11 +131,15 @@ def test_arabic_article_in_lower_case_joins_the_name():
 # ---------------------------------------------------------------- the model and the module
 
 def test_forest_evaluates_a_hand_made_tree():
-    # one tree: x[1] <= 0.5 -> leaf 1 (value -2.0), else -> leaf 2 (value 3.0)
-    forest = linking.Forest({"feature": [1, 0, 0], "threshold": [0.5, 0.0, 0.0], "child": [1, 2, 1, 1, 2, 2],
-                             "value": [0.0, -2.0, 3.0], "roots": [0], "depth": 1})
-    x = np.array([[9.0, 0.0], [0.0, 1.0], [0.0, 0.5]])
-    assert forest.raw(x).tolist() == [-2.0, 3.0, -2.0]
+    # tree 1: x[1] <= 0.5 -> leaf 1 (value -2.0), else -> leaf 2 (value 3.0)
+    # tree 2: x[0] <= 1 -> (x[1] <= 0 -> 10, else 20), else 40; depth 2 (tree 1's leaves stay put)
+    big = 1e300
+    forest = linking.Forest({
+        "feature": [1, 0, 0, 0, 1, 0, 0, 0, 0], "threshold": [0.5, big, big, 1.0, 0.0, big, big, big, big],
+        "left": [1, 1, 2, 4, 6, 5, 6, 7, 8], "value": [0, -2.0, 3.0, 0, 0, 40.0, 10.0, 20.0, 0],
+        "roots": [0, 3], "depth": 2})
+    x = np.array([[9.0, 0.0], [0.0, 1.0], [0.0, 0.5], [1.0, 0.0]])
+    assert forest.raw(x).tolist() == [-2.0 + 40.0, 3.0 + 20.0, -2.0 + 20.0, -2.0 + 10.0]
 
 
 def test_model_file_is_small_and_consistent():

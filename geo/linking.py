@@ -561,25 +561,29 @@ STACK_FEATURES = ("p", "p_max_other", "p_margin", "p_rank", "p_list", "p_prev", 
 
 def stack_features(p: np.ndarray, feats: list[dict]) -> np.ndarray:
     """Second-stage inputs: each candidate's first-stage probability against the others' (the
-    best other, its rank, its list's, its neighbours'), so that candidates compete: usually one
-    place, or one list of places, is where the event happened."""
+    best other, its rank, its list's, its neighbours', the place inside or around it, the best on
+    its side of the trigger), so that candidates compete: usually one place, or one list of
+    places, is where the event happened."""
     q = p.tolist()
     n = len(q)
     total = sum(q)
-    likely = float(sum(1 for v in q if v > 0.5))
+    likely = float(sum(v > 0.5 for v in q))
+    top = sorted(q, reverse=True)
+    second = top[1] if n > 1 else 0.0
+    after = [f.get("after", 0) for f in feats]
     rows = []
     for k in range(n):
         pk = q[k]
-        best_other = max(q[:k] + q[k + 1:], default=0.0)
-        head = k - int(feats[k].get("list_pos", 0))
-        size = int(feats[k].get("list_size", 1))
-        sib = max((q[r] for r in range(head, min(head + size, n)) if r != k), default=-1.0)
         f = feats[k]
+        best_other = second if pk == top[0] else top[0]
+        head = k - f.get("list_pos", 0)
+        size = f.get("list_size", 1)
+        sib = max([q[r] for r in range(head, min(head + size, n)) if r != k] or [-1.0])
         inner = q[k - 1] if k > 0 and f.get("chain_prev") else -1.0       # "the X district of <k>"
         outer = q[k + 1] if k + 1 < n and f.get("chain_next") else -1.0   # "<k> district of Y"
-        side = f.get("after", 0)
-        side_max = max((q[r] for r in range(n) if r != k and feats[r].get("after", 0) == side), default=-1.0)
-        rows.append((pk, best_other, pk - best_other, float(sum(1 for v in q if v > pk)), sib,
+        side = after[k]
+        side_max = max([q[r] for r in range(n) if r != k and after[r] == side] or [-1.0])
+        rows.append((pk, best_other, pk - best_other, float(sum(v > pk for v in q)), sib,
                      q[k - 1] if k > 0 else -1.0, q[k + 1] if k + 1 < n else -1.0, likely, total,
                      inner, outer, side_max))
     return np.array(rows, dtype=np.float64).reshape(n, len(STACK_FEATURES))

@@ -36,6 +36,7 @@ from __future__ import annotations
 import json
 import re
 from bisect import bisect_left, bisect_right
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -169,14 +170,15 @@ def _runs(text: str, toks: list[_Tok]) -> list[tuple[int, int]]:
         j = _run_end(text, toks, i)
         while j > i + 1 and toks[j - 1].low in _CONNECTORS:
             j -= 1
-        if j < n and toks[j - 1].low in _NUMBERED and toks[j].text.isdigit() and text[toks[j - 1].end:toks[j].start] == " ":
+        if j < n and toks[j - 1].low in _NUMBERED and toks[j].text.isdigit() \
+                and text[toks[j - 1].end:toks[j].start] == " ":
             j += 1      # "Hill 30", "Highway 1"
         out.append((i, j))
         i = j
     return out
 
 
-def candidate_spans(text: str, sentence_start: int, sentence_end: int, mentions=()) -> list[Candidate]:
+def candidate_spans(text: str, sentence_start: int, sentence_end: int, mentions: Iterable = ()) -> list[Candidate]:
     """The spans of one sentence that may name where its events happened.
 
     `mentions` are the recogniser's mentions of the document (``gazetteer.model.Mention``) or the
@@ -444,7 +446,8 @@ def _trigger(ctx: _Context) -> dict:
     ti, tj = ctx.trig
     toks = ctx.toks
     w = toks[ti].low if ti < len(toks) else ""
-    return {"tc_" + _trigger_class(w): 1, "t_ed": int(w.endswith("ed")), "t_ing": int(w.endswith("ing")), "t_s": int(w.endswith("s")),
+    return {"tc_" + _trigger_class(w): 1, "t_ed": int(w.endswith("ed")), "t_ing": int(w.endswith("ing")),
+            "t_s": int(w.endswith("s")),
             "t_speech": int(w in _SPEECH), "t_copula": int(w in _COPULA), "t_cap": int(w[:1].isupper()),
             "t_multi": int(tj - ti > 1), "t_pos": ti / max(len(toks), 1),
             "tl_" + _cls(toks, ti - 1): 1, "tr_" + _cls(toks, tj): 1, "tr2_" + _cls(toks, tj + 1): 1}

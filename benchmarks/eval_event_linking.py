@@ -1,6 +1,6 @@
 """Event-location linking benchmark (`geo/linking.py`) on Halterman's (2019) sentences.
 
-    python benchmarks/eval_event_linking.py            # CV (trains 30 small models, ~1-2 min), shipped, baseline
+    python benchmarks/eval_event_linking.py            # CV (trains 35 models, ~1-2 min), shipped, baseline
     python benchmarks/eval_event_linking.py --no-cv    # skip the cross-validation
     python benchmarks/eval_event_linking.py --jsonl    # answer ../shared/checks/evlocscore.py's protocol on stdin
 

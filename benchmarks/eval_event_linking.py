@@ -35,10 +35,9 @@ for p in (ROOT, ROOT / "scripts"):
     if str(p) not in sys.path:
         sys.path.insert(0, str(p))
 
-from gazetteer.recognize import find_mentions  # noqa: E402
-from gazetteer.resolve import resolve_mentions  # noqa: E402
 from gazetteer.text import split_sentences  # noqa: E402
 from geo import linking  # noqa: E402
+from train_event_linker import resolved_mentions  # noqa: E402
 
 
 def sentence_of(text: str, sentences, offset: int) -> tuple[int, int]:
@@ -54,7 +53,7 @@ def serve_jsonl(lines, out) -> None:
         d = json.loads(line)
         text = d.get("text") or ""
         sents = split_sentences(text)
-        resolutions = resolve_mentions(text, find_mentions(text, sents), 0)
+        resolutions = resolved_mentions(text, sents)
         events = []
         for ev in d.get("events") or []:
             s0, s1 = sentence_of(text, sents, ev["start"])
@@ -94,7 +93,7 @@ def load(path: Path) -> tuple[list[dict], float]:
             text, ev = d["text"], d["event"]
             t0 = time.process_time()
             sents = split_sentences(text)
-            d["resolutions"] = resolve_mentions(text, find_mentions(text, sents), 0)
+            d["resolutions"] = resolved_mentions(text, sents)
             spent += time.process_time() - t0
             d["sentence"] = sentence_of(text, sents, ev["start"])
             d["gold"] = word_tokens(text, [(g["start"], g["end"]) for g in d["locations"]])
@@ -166,7 +165,7 @@ def main(argv=None) -> int:
     if not train.DATA.exists():
         print("skipped: ../shared/eval not found")
         return 0
-    find_mentions("Warm-up in Paris.")
+    resolved_mentions("Warm-up in Paris.", None)
     records, upstream = load(train.DATA)
     print(f"{train.DATA.name}: {len(records)} sentences with an event trigger, "
           f"{sum(1 for d in records if not d['locations'])} without a location")

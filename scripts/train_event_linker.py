@@ -39,8 +39,8 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from gazetteer.recognize import find_mentions  # noqa: E402
-from gazetteer.resolve import resolve_mentions  # noqa: E402
+from gazetteer.recognize import Recognizer  # noqa: E402
+from gazetteer.resolve import Resolver  # noqa: E402
 from gazetteer.text import split_sentences  # noqa: E402
 from geo import linking  # noqa: E402
 
@@ -77,6 +77,17 @@ def word_tokens(text: str, spans) -> set[int]:
     return {m.start() for s, e in spans for m in _TOKEN.finditer(text, s, e)}
 
 
+_readers: list = []
+
+
+def resolved_mentions(text: str, sentences) -> list:
+    """The recogniser's mentions of the text, resolved (no runners-up), as the pipeline makes them."""
+    if not _readers:
+        _readers.extend((Recognizer(), Resolver()))
+    recognizer, resolver = _readers
+    return resolver.resolve(text, recognizer.find(text, sentences), 0)
+
+
 def load_records(path: Path = DATA) -> list[Record]:
     out = []
     with open(path, encoding="utf-8") as fh:
@@ -84,7 +95,7 @@ def load_records(path: Path = DATA) -> list[Record]:
             d = json.loads(line)
             text, ev = d["text"], d["event"]
             sents = split_sentences(text)
-            resolutions = resolve_mentions(text, find_mentions(text, sents), 0)
+            resolutions = resolved_mentions(text, sents)
             sent = next((s for s in sents if s.start <= ev["start"] < s.end), sents[0] if sents else None)
             s0, s1 = (sent.start, sent.end) if sent else (0, len(text))
             cands = linking.candidate_spans(text, s0, s1, resolutions)

@@ -9,13 +9,21 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from gazetteer.recognize import find_mentions
-from gazetteer.resolve import resolve_mentions
+from gazetteer.recognize import Recognizer
+from gazetteer.resolve import Resolver
 from gazetteer.text import split_sentences
 from geo import linking
 from geo.linking import Candidate, candidate_spans, link_locations
 
 SOURCE = Path(linking.__file__)
+_READERS: list = []       # one recogniser and resolver for the module (they load the gazetteer)
+
+
+def _resolved(text: str, sents) -> list:
+    if not _READERS:
+        _READERS.extend((Recognizer(), Resolver()))
+    recognizer, resolver = _READERS
+    return resolver.resolve(text, recognizer.find(text, sents), 0)
 
 
 def _sentence(text: str, offset: int):
@@ -24,7 +32,7 @@ def _sentence(text: str, offset: int):
 
 def cands(text: str, at: int = 0) -> list[Candidate]:
     sents = split_sentences(text)
-    resolutions = resolve_mentions(text, find_mentions(text, sents), 0)
+    resolutions = _resolved(text, sents)
     s = _sentence(text, at)
     return candidate_spans(text, s.start, s.end, resolutions)
 

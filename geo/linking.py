@@ -181,9 +181,10 @@ def _runs(text: str, toks: list[_Tok]) -> list[tuple[int, int]]:
 def candidate_spans(text: str, sentence_start: int, sentence_end: int, mentions: Iterable = ()) -> list[Candidate]:
     """The spans of one sentence that may name where its events happened.
 
-    `mentions` are the recogniser's mentions of the document (``gazetteer.model.Mention``) or the
-    resolver's ``Resolution``s of them (which add the place's feature type); only those inside the
-    sentence are read. Every capitalised run is a candidate, with the kind and feature type of
+    `mentions` are the recogniser's mentions (``gazetteer.model.Mention``) or the resolver's
+    ``Resolution``s of them (which add the place's feature type); mentions outside the sentence
+    are skipped, but pass the sentence's own, not the whole document's, so the cost stays per
+    sentence. Every capitalised run is a candidate, with the kind and feature type of
     the mention that overlaps it most; a mention outside every run (a lower-case name, a word in
     a script without case) is a candidate of its own.
     """

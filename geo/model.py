@@ -62,6 +62,7 @@ class PlaceRef:
     feature_type: str = ""
     kind: str = "toponym"          # "toponym" or "demonym"
     text: str = ""                 # the surface form in the text
+    fallback: bool = False         # the gazetteer lacks the name: the resolver put it at the article's main place
 
 
 @dataclass(frozen=True, slots=True)

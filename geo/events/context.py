@@ -19,6 +19,12 @@ ZONE_WORDS = {"EEZ": "EEZ", "territorial_sea": "territorial sea", "land": "land"
 SPEAKER_CARRIES = 2
 
 
+def is_fallback(r) -> bool:
+    """Whether a resolution only stands in for a name the gazetteer lacks (or none of whose
+    candidates fits): the resolver put it at the article's main place, with confidence 0.1."""
+    return r.confidence <= 0.1 and r.reason.startswith(("not in the gazetteer", "no candidate fits"))
+
+
 def place_refs(analysis: Analysis) -> list[PlaceRef]:
     """The resolved places of an analysis as they appear in its text, in text order."""
     out = []
@@ -27,7 +33,7 @@ def place_refs(analysis: Analysis) -> list[PlaceRef]:
             continue
         p = r.place
         out.append(PlaceRef(p.name, r.mention.start, r.mention.end, float(p.lon), float(p.lat), p.country_code,
-                            p.feature_type, r.mention.kind, r.mention.text))
+                            p.feature_type, r.mention.kind, r.mention.text, is_fallback(r)))
     return sorted(out, key=lambda p: p.start)
 
 

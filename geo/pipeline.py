@@ -56,6 +56,7 @@ class Pipeline:
         if geocoder is None:
             geocoder = make_geocoder(settings.geocoder, settings.geocoder_url, settings.geocoder_cache)
         self.resolver = Resolver(self.gazetteer, network=geocoder)
+        self.linker = make_linker(settings.linker)
         self._zones = None
 
     @classmethod
@@ -106,8 +107,29 @@ class Pipeline:
         analysis = Analysis(document=doc, mentions=tuple(mentions), resolutions=tuple(resolutions),
                             places=tuple(group_places(resolutions)))
         if events:
-            analysis = read_events(analysis, self.zones, self.settings.event_families)
+            analysis = read_events(analysis, self.zones, self.settings.event_families, self.linker,
+                                   self.gazetteer.lexicon)
         return analysis
+
+    def given_events(self, analysis: Analysis, spans) -> list:
+        """Events for triggers found by someone else's coder: (start, end) offsets into the text,
+        each typed, linked to the names that say where it happened, and placed."""
+        from geo.events.context import EventContext
+        from geo.events.reports import given_events
+        n = len(analysis.document.text)
+        for start, end in spans:
+            if not (0 <= int(start) < int(end) <= n):
+                raise ValueError(f"event span [{start}, {end}) is outside the text (length {n})")
+        ctx = EventContext(analysis, self.zones, [], self.linker, self.gazetteer.lexicon)
+        return given_events(ctx, [(int(s), int(e)) for s, e in spans])
+
+
+def make_linker(name: str):
+    """The event–location linker a setting names ("rules": the rule-based one)."""
+    from geo.events.linking import RuleLinker
+    if name == "rules":
+        return RuleLinker()
+    raise ValueError(f"unknown event-location linker {name!r} (known: rules)")
 
 
 # ---------------------------------------------------------------------------------------------

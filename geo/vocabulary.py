@@ -127,18 +127,21 @@ SPEECH_PATTERN = alternation(SPEECH_VERBS)
 # (singular; plurals too) that say so on their own, `cued_verbs`/`cued_nouns` that say so only
 # with one of the type's `cues` near them ("struck" is an earthquake beside "quake", a strike
 # beside "missile", an attack on a ship beside "tanker"). A word several types list goes to the
-# type whose cue stands nearest; a plain listing is the fallback.
+# type whose cue stands nearest (a ship's types whenever a vessel is named near: the target
+# decides); a plain listing is the fallback. "type#variant" keys give one type a second list of
+# cues for some of its words.
 
 VESSELS = ("ship", "vessel", "tanker", "freighter", "cargo ship", "bulk carrier", "container ship", "boat", "ferry",
            "trawler", "dhow", "yacht", "frigate", "destroyer", "warship", "corvette", "merchant", "mv", "carrier",
            "lifeboat", "dinghy", "barge", "tug", "submarine", "fishing boat", "patrol boat", "coast guard vessel",
-           "oil tanker", "cargo vessel", "merchant ship", "merchant vessel", "sailors", "crew", "seafarers")
+           "oil tanker", "cargo vessel", "merchant ship", "merchant vessel", "landing ship")
 AIRCRAFT = ("plane", "aircraft", "airliner", "jet", "jetliner", "helicopter", "chopper", "airplane", "aeroplane",
             "flight", "drone", "glider", "fighter", "cessna", "boeing", "airbus", "passenger jet")
 WEAPONS_AIR = ("missile", "missiles", "drone", "drones", "warplane", "warplanes", "jet", "jets", "aircraft",
                "air force", "airstrike", "air strike", "helicopter", "helicopters", "rocket", "rockets",
                "bomber", "bombers", "cruise missile", "ballistic missile", "guided bomb", "glide bomb", "shahed",
-               "kamikaze drone", "air raid")
+               "kamikaze drone", "air raid", "air defence", "air defense", "sirens", "interceptors", "damaged",
+               "destroyed")
 FACILITIES = ("plant", "factory", "refinery", "depot", "warehouse", "mine", "pipeline", "chemical", "chemicals",
               "fuel", "oil terminal", "facility", "power station", "mill", "workshop", "storage", "reactor",
               "fireworks", "gas", "industrial", "colliery", "smelter", "petrochemical")
@@ -217,10 +220,13 @@ TRIGGER_WORDS: dict[str, dict[str, tuple[str, ...]]] = {
     "riot": {"verbs": ("riot", "loot", "rampage"), "nouns": ("riot", "rioting", "looting", "rampage", "unrest")},
     "protest": {"verbs": ("protest", "demonstrate", "march"),
                 "nouns": ("protest", "demonstration", "march", "sit-in", "walkout"),
-                "cued_verbs": ("rally", "gather", "take to the streets"), "cued_nouns": ("rally", "strike"),
+                "cued_verbs": ("rally", "gather", "take to the streets"), "cued_nouns": ("rally",),
                 "cues": ("protesters", "protestors", "demonstrators", "supporters", "crowd", "crowds", "thousands",
-                         "hundreds", "opposition", "workers", "union", "unions", "marchers", "activists",
-                         "general strike")},
+                         "hundreds", "opposition", "marchers", "activists")},
+    # a strike is a protest beside the words of labour ("workers went on strike"), not of war
+    "protest#labour": {"cued_nouns": ("strike", "walkout", "general strike"),
+                       "cues": ("workers", "union", "unions", "general strike", "pay", "wages", "employees", "teachers",
+                                "doctors", "nurses", "drivers", "staff", "dockers", "miners", "pension", "pensions")},
     "patrol": {"verbs": ("patrol", "deploy"), "nouns": ("patrol", "deployment")},
     "attack": {"verbs": ("attack", "assault", "ambush", "raid", "storm", "clash", "overrun", "besiege", "invade",
                          "target", "capture", "recapture", "seize", "fight"),

@@ -116,7 +116,11 @@ def _last_actor(before: str, cands: Sequence[Candidate], offset: int) -> str | N
         lo = max(lo, said[-1])
     hits = [(m.end(), m.group("actor")) for rx in (_ACTOR_RE, _GROUP_RE) for m in rx.finditer(before)]
     hits += [(c.end - offset, c.text) for c in cands if c.end - offset <= len(before) and (
-        c.kind in ("organisation",) or (c.kind == "toponym" and c.feature_type == "country"))]
+        c.kind == "organisation" or (c.kind == "toponym" and c.feature_type == "country"
+                                     and len(before) - (c.end - offset) <= 25))]     # "North Korea on Sunday fired"
+    # "Israeli air strikes", "a Russian missile strike": the demonym's country
+    hits += [(c.end - offset, c.place.name if c.place else c.text) for c in cands if c.kind == "demonym"
+             and 0 <= len(before) - (c.end - offset) <= 25 and c.end - offset <= len(before)]
     hits = [h for h in hits if h[0] > lo]
     return _clean(max(hits)[1]) if hits else None
 

@@ -64,6 +64,9 @@ _NOT_PLACES = frozenset("""islam islamic islamist islamists muslim muslims shiit
 sunnis christian christians catholic catholics orthodox jewish jews hindu hindus buddhist sikh alawite alawites druze
 salafi salafist jihadist jihadists sufi moslem moslems western eastern northern southern a.m. p.m. am pm gmt utc time olympics cup god
 allah prophet koran quran bible ramadan eid christmas easter battle war operation siege""".split())
+# a name followed by one of these names a ship ("the Galaxy Leader cargo ship", "the Ever Given vessel")
+_VESSEL_HEADS = frozenset("""ship vessel tanker freighter carrier bulker boat ferry trawler yacht frigate destroyer
+warship corvette cargo container oil crude chemical lng lpg merchant dhow""".split())
 _TITLES = frozenset("""mr mrs ms dr prof president minister secretary general gen gov col colonel lt capt captain sgt
 major king queen prince emir sultan chancellor premier ambassador chairman director chief commander governor mayor
 senator sen rep judge pope cmdr lieutenant sergeant brigadier ayatollah imam rev father saint""".split())
@@ -226,6 +229,8 @@ def _candidate(text: str, toks: list[Tok], i: int, j: int, over: list[PlaceRef],
     if (all(w in _NOT_PLACES or w in _CONNECTORS for w in words) and not over) or (j - i == 1 and len(words[0]) == 1) \
             or words[0] in ("battle", "war", "operation", "siege") or words[-1] == "war" or (people and not exact):
         return Candidate(s, e, text[s:e], "other")
+    if not exact and ((j < len(toks) and toks[j].low in _VESSEL_HEADS) or (i > 0 and toks[i - 1].low in _VESSEL_HEADS)):
+        return Candidate(s, e, text[s:e], "other")            # "the Galaxy Leader cargo ship", "the tanker Advantage Sweet"
     if any(w in _GROUPS for w in words) and not (exact and over[0].feature_type == "country"):
         return Candidate(s, e, text[s:e], "organisation")     # "the Taliban", "Islamic State"
     if exact:

@@ -394,10 +394,10 @@ def _impact_confidence(est: Estimate, claims: list[Claim]) -> float:
 
 
 def _with_unresolved(basis: str, claims: list[Claim]) -> str:
-    """A placeholder's basis says what the text stated but could not be measured from ("about 80
-    km north-west of Hateruma island": the gazetteer lacks Hateruma)."""
+    """A basis not measured from a stated distance says what the text stated but could not be
+    measured from ("about 80 km north-west of Hateruma island": the gazetteer lacks Hateruma)."""
     un = next((c for c in claims if c.kind == "unresolved"), None)
-    if un is None or not (basis or "").startswith("position not reported"):
+    if un is None or "geodesic destination" in (basis or ""):
         return basis
     return f"{basis}; the text says {un.text!r}, but its place is not in the gazetteer"
 

@@ -40,6 +40,11 @@ UNKNOWN_EXTRA_KM = 25.0          # an unknown name placed by its container: this
 _CLAIM_ORDER = ("distance_direction", "distance", "between", "district", "facility", "near", "direction",
                 "offshore", "in_place", "over", "origin")
 
+_MEASURED = ("distance_direction", "distance", "unresolved")
+_COARSE = frozenset(("country", "admin1", "water", "region", "continent"))
+# words before a trigger that make it a reference, not a new incident ("after the quake")
+_ADJUNCTS = frozenset(("after", "following", "since", "before", "amid", "despite", "during"))
+
 _LEXICON: TriggerLexicon | None = None
 
 
@@ -144,8 +149,12 @@ def _read_incidents(ctx: EventContext) -> list[Incident]:
         here = _sentence_incidents(ctx, i, trigs, previous)
         out += [x for x in here if x not in out]
         previous = here or previous
-    placed = [_placed(ctx, x) for x in out if x.links]
-    return _merged(placed)
+    taken = [x.spans() for x in out]
+    for x in out:
+        if x.type == "earthquake":
+            x.links = _epicentre(ctx, x) or x.links
+    placed = [_placed(ctx, x, set().union(*(t for t in taken if t is not x.spans()))) for x in out if x.links]
+    return sorted(_merged(placed), key=lambda x: min(t.start for t in x.triggers))
 
 
 def _sentence_incidents(ctx: EventContext, i: int, trigs: list[Trigger], previous: list[Incident]
@@ -154,7 +163,13 @@ def _sentence_incidents(ctx: EventContext, i: int, trigs: list[Trigger], previou
     to none joins the nearest one that is, else continues the previous sentence's incident."""
     here: list[Incident] = []
     unlinked: list[Trigger] = []
+    linked: list[Trigger] = []
     for t in trigs:
+        before = ctx.document.text[max(span_start(ctx, i), t.start - 24):t.start].lower().split()
+        if before and (before[-1] in _ADJUNCTS or (len(before) > 1 and before[-2] in _ADJUNCTS
+                                                   and before[-1] in ("the", "a", "an", "this", "that"))):
+            unlinked.append(t)           # "After the quake, a tsunami hit Wajima": the quake is no new incident
+            continue
         links = link(ctx, i, t.start, t.end)
         spans = {(lk.candidate.start, lk.candidate.end) for lk in links}
         inc = next((x for x in here if spans and x.spans() & spans), None)
@@ -165,6 +180,7 @@ def _sentence_incidents(ctx: EventContext, i: int, trigs: list[Trigger], previou
             inc = Incident(t.type, i, sentences={i})
             here.append(inc)
         inc.triggers.append(t)
+        linked.append(t)
         inc.links += [lk for lk in links if (lk.candidate.start, lk.candidate.end) not in inc.spans()]
     for t in unlinked:
         target = min(here, key=lambda x: min(abs(t.start - y.start) for y in x.triggers), default=None)
@@ -174,9 +190,42 @@ def _sentence_incidents(ctx: EventContext, i: int, trigs: list[Trigger], previou
                 target.sentences.add(i)
         if target is not None:
             target.triggers.append(t)
-    for inc in here:
-        inc.type = min((t.type for t in inc.triggers), key=rank)
+    for inc in here:             # typed by its linked triggers ("After the quake, a tsunami hit Wajima")
+        inc.type = min((t.type for t in inc.triggers if any(t is y for y in linked)), key=rank)
+    here = _follow_ups(here)
     return here + ([x for x in previous if i in x.sentences and x not in here] if not here else [])
+
+
+_EPICENTRE_RE = re.compile(r"\b(?:epicent(?:re|er)|centred|centered)\b", re.I)
+
+
+def _epicentre(ctx: EventContext, inc: Incident) -> list[Link]:
+    """An earthquake's epicentre, where the text names it ("with its epicentre in the town of
+    Defne"): the first name linked to the word "epicentre" (the word as a trigger)."""
+    for i in sorted(inc.sentences):
+        span = ctx.document.sentences[i]
+        for m in _EPICENTRE_RE.finditer(ctx.document.text, span.start, span.end):
+            found = link(ctx, i, m.start(), m.end())
+            if found and all(lk.candidate.start > m.start() for lk in found):
+                return found
+    return []
+
+
+def span_start(ctx: EventContext, i: int) -> int:
+    return ctx.document.sentences[i].start
+
+
+def _follow_ups(here: list[Incident]) -> list[Incident]:
+    """In one sentence, an incident of a follow-up type after another incident is part of it
+    ("an earthquake struck off Chile, 115 km north-east of Concepcion, killing hundreds")."""
+    out: list[Incident] = []
+    for inc in sorted(here, key=lambda x: min(t.start for t in x.triggers)):
+        if out and inc.type in FOLLOW_UPS and out[-1].type not in FOLLOW_UPS:
+            out[-1].triggers += inc.triggers
+            out[-1].links += [lk for lk in inc.links if (lk.candidate.start, lk.candidate.end) not in out[-1].spans()]
+            continue
+        out.append(inc)
+    return out
 
 
 def _merged(found: list[Incident]) -> list[Incident]:
@@ -213,12 +262,17 @@ def _radius(p: PlaceRef) -> float:
     return PLACE_RADIUS_KM.get(p.feature_type, 50.0)
 
 
-def _placed(ctx: EventContext, inc: Incident) -> Incident:
-    """The incident with its point: a spatial expression about its places, else its first place,
-    else the place that contains its first unknown name."""
+def _placed(ctx: EventContext, inc: Incident, others: set = frozenset()) -> Incident:
+    """The incident with its point: a spatial expression about its places (or a stated distance in
+    its sentence that is about no other incident's place: "capsized in the Sea of Japan about 30 km
+    west of Sado"), else its first place, else the place that contains its first unknown name."""
     spans = inc.spans()
     claims = [c for i in sorted(inc.sentences) for c in sentence_claims(ctx, i)
               if c.kind != "zone" and _about(c, spans)]
+    if not any(c.kind in _MEASURED for c in claims):
+        coarse = all(lk.candidate.feature_type in _COARSE for lk in inc.links)   # "off northern Chile"
+        claims += [c for i in sorted(inc.sentences) for c in sentence_claims(ctx, i)
+                   if c.kind in _MEASURED and (coarse or not _about(c, others)) and c not in claims]
     inc.claims = claims + [c for i in sorted(inc.sentences) for c in sentence_claims(ctx, i) if c.kind == "zone"]
     inc.locations = [_location(ctx, inc, lk.candidate) for lk in inc.links]
     est = estimate_position(sorted(claims, key=lambda c: _CLAIM_ORDER.index(c.kind)
@@ -327,8 +381,8 @@ def to_event(ctx: EventContext, inc: Incident) -> Event:
     for i in sents:
         for k, v in counts(doc.sentence_text(i)).items():
             numbers[k] = max(numbers.get(k, 0), v)
-    who = actor(doc.sentence_text(inc.sentence), span.start, trig.start, trig.end,
-                sentence_candidates(ctx, inc.sentence))
+    who = None if t.group == "hazard" else actor(doc.sentence_text(inc.sentence), span.start, trig.start, trig.end,
+                                                  sentence_candidates(ctx, inc.sentence))
     words = next((c.text for c in inc.claims if c.kind != "zone"), None) or ", ".join(
         dict.fromkeys(x.text for x in inc.locations))
     zone_claims = [c for c in inc.claims if c.kind == "zone"]

@@ -31,6 +31,7 @@ _DETERMINERS = frozenset("the a an this that these those its their his her our a
 _NAMED = frozenset(("typhoon", "hurricane", "cyclone"))
 _MONTHS = frozenset(("march", "may"))
 CUE_WINDOW = 40                  # words either side of a trigger a cue may stand
+_TARGETS = frozenset(("ship_attack", "ship_seizure", "ship_accident"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,7 +84,7 @@ def _phrases(words: dict[str, tuple[str, ...]]):
 
 def _build_index(table) -> dict[str, list[_Entry]]:
     acc: dict[tuple[tuple[str, ...], bool], dict] = {}
-    for type_name, words in table.items():
+    for type_name, words in table.items():         # "protest#labour" cues the type "protest#labour"
         for phrase, nominal, form, cued in _phrases(words):
             key = (tuple(phrase.split()), nominal)
             e = acc.setdefault(key, {"form": form, "plain": [], "cued": []})
@@ -105,8 +106,9 @@ def _cue_index(table) -> dict[str, list[tuple[tuple[str, ...], str]]]:
     out: dict[str, list] = {}
     for type_name, words in table.items():
         for cue in words.get("cues", ()):
-            w = tuple(cue.split())
-            out.setdefault(w[0], []).append((w, type_name))
+            for form in dict.fromkeys((cue, plural(cue))):          # "tanker", "tankers"
+                w = tuple(form.split())
+                out.setdefault(w[0], []).append((w, type_name))
     return out
 
 
@@ -144,7 +146,8 @@ class TriggerLexicon:
             if hits:
                 if cues is None:
                     cues = self._cue_positions(toks)
-                entry, type_name = next(((e, t) for e, _ in hits for t in (_choose(e, i, cues),) if t), (None, ""))
+                entry, type_name = next(((e, t) for e, _ in hits for t in (_choose(e, i, cues, toks),) if t),
+                                        (None, ""))
                 if type_name:
                     out.append(Trigger(toks[i].start, toks[j - 1].end, text[toks[i].start:toks[j - 1].end],
                                        type_name, entry.nominal, entry.form))
@@ -158,7 +161,7 @@ class TriggerLexicon:
         if at is None:
             return ""
         cues = self._cue_positions(toks)
-        return next((t for e, _ in self._match(toks, at, True) for t in (_choose(e, at, cues),) if t), "")
+        return next((t for e, _ in self._match(toks, at, True) for t in (_choose(e, at, cues, toks),) if t), "")
 
     def _match(self, toks: list[_Tok], i: int, headline: bool) -> list[tuple[_Entry, int]]:
         """The longest entries starting at word i with the index past their last word, the part of
@@ -228,14 +231,22 @@ def _reported(toks: list[_Tok], i: int, j: int, entry: _Entry) -> bool:
     return True
 
 
-def _choose(entry: _Entry, i: int, cues: dict[str, list[int]]) -> str:
-    """The type of the entry at word i: the cued type whose cue stands nearest, else the most
-    specific plain type, else ""."""
+def _choose(entry: _Entry, i: int, cues: dict[str, list[int]], toks: list[_Tok] | None = None) -> str:
+    """The type of the entry at word i: a ship's type when a vessel is named near (the target
+    decides: "sea drones attacked a landing ship"), else the cued type whose cue stands nearest,
+    else the most specific plain type; "strikes on X" are air strikes; else ""."""
     best, best_d = "", CUE_WINDOW + 1
     for type_name in entry.cued:
         d = min((abs(k - i) for k in cues.get(type_name, ())), default=CUE_WINDOW + 1)
-        if d < best_d or (d == best_d and best and rank(type_name) < rank(best)):
+        if d <= CUE_WINDOW and type_name in _TARGETS:
+            d = -1
+        if d < best_d or (d == best_d and best and rank(type_name.split("#")[0]) < rank(best.split("#")[0])):
             best, best_d = type_name, d
     if best:
-        return best
-    return entry.plain[0] if entry.plain else ""
+        return best.split("#")[0]
+    if entry.plain:
+        return entry.plain[0].split("#")[0]
+    if entry.nominal and "airstrike" in entry.cued and toks is not None and i + 1 < len(toks) \
+            and toks[i + 1].low in ("on", "against"):
+        return "airstrike"             # "Israeli strikes on Khan Younis"
+    return ""

@@ -82,11 +82,11 @@ _SPEECH_RE = re.compile(r"\b(?:" + SPEECH_PATTERN + r")\b")
 _DISTANCE_RE = re.compile(
     _APPROX + r"(?P<n1>" + _NUM + r")\s*-?\s*(?P<unit>(?i:" + UNIT_PATTERN + r"))(?:\s*\([^()]{0,30}\))?\s+"
     r"(?P<rel>(?i:off|from|away\s+from|outside|out\s+of))\s+(?:(?i:the)\s+)?(?:(?i:coast|coastline|shore)\s+"
-    r"(?i:of)\s+(?:(?i:the)\s+)?)?")
+    r"(?i:of)\s+(?:(?i:the)\s+)?)?(?:[A-Z][a-z]+\s+)?(?:(?i:port|city|town|island|village)\s+(?i:of)\s+)?")
 _NEAR_RE = re.compile(
     r"\b(?P<rel>(?i:near|close\s+to|not\s+far\s+from|in\s+the\s+vicinity\s+of|on\s+the\s+(?:outskirts|edge)\s+of"
     r"|in\s+the\s+outskirts\s+of|the\s+outskirts\s+of|outskirts\s+of|just\s+outside|outside|around))\s+"
-    r"(?:(?i:the)\s+)?(?:(?i:[a-z]+\s+)?(?i:city|town|village|port|capital)\s+(?i:of)\s+)?")
+    r"(?:(?i:the)\s+)?(?:(?:[A-Z][a-z]+\s+)?(?i:[a-z]+\s+)?(?i:city|town|village|port|capital)\s+(?i:of)\s+)?")
 _DISTRICT_WORDS = r"(?i:district|neighbourhood|neighborhood|suburb|quarter|area|camp|township|borough|locality)"
 # "in the Aziziyah district of Karbala", "the Amriya district in Baghdad"
 _DISTRICT_RE = re.compile(r"\b(?P<x>[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*){0,3})\s+" + _DISTRICT_WORDS

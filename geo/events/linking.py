@@ -26,7 +26,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Protocol, Sequence
+from functools import lru_cache
+from typing import NamedTuple, Protocol, Sequence
 
 from geo.model import PlaceRef
 from geo.vocabulary import (DIRECTION_ADJECTIVES, LOCATIVE_PREPOSITIONS, PART_NOUNS, PLACE_NOUNS, PLACE_OBJECT_VERBS,
@@ -131,8 +132,7 @@ class Linker(Protocol):
 
 # ---------------------------------------------------------------- tokens and candidates
 
-@dataclass(frozen=True, slots=True)
-class Tok:
+class Tok(NamedTuple):
     start: int
     end: int
     text: str
@@ -146,10 +146,16 @@ _SUFFIXES = re.compile(r"-(?:based|led|backed|born|bound|made|held|controlled|oc
 
 def tokens(text: str, start: int, end: int) -> list[Tok]:
     """Words (with inner hyphens and apostrophes: "Al-Bab", "Sa’sa"), possessives, punctuation; a
-    name's suffix is its own token ("ISIS-held" -> "ISIS" "-held")."""
+    name's suffix is its own token ("ISIS-held" -> "ISIS" "-held"). Document offsets."""
+    return _tokens(text[start:end], start)
+
+
+@lru_cache(maxsize=32)
+def _tokens(sentence: str, offset: int) -> list[Tok]:
+    """The tokens of one sentence (kept for the next triggers of the same sentence)."""
     out = []
-    for m in _TOKEN.finditer(text, start, end):
-        w, s, e = m.group(), m.start(), m.end()
+    for m in _TOKEN.finditer(sentence):
+        w, s, e = m.group(), m.start() + offset, m.end() + offset
         c = w[0]
         cap = c.isupper() or (c.isalpha() and not c.islower()) or bool(_ARTICLE.match(w))
         x = _SUFFIXES.search(w) if "-" in w else None

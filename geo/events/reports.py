@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 
 from geo.events.actors import actor, counts
 from geo.events.context import EventContext, is_background
@@ -56,15 +57,23 @@ def lexicon() -> TriggerLexicon:
     return _LEXICON
 
 
+_WORD_RE = re.compile(r"[a-z][a-z'-]*")
+
+
+@lru_cache(maxsize=2)
+def text_words(text: str) -> frozenset[str]:
+    """The lower-case words of a text (the last two texts' are kept: every family asks)."""
+    return frozenset(_WORD_RE.findall(text.lower()))
+
+
 def fires_for(family: str):
     """A family's cheap test: whether the text holds any first word of its triggers."""
     types = family_types(family)
-    words = frozenset(w for e_list in lexicon().index.values() for e in e_list
-                      if set(e.plain + e.cued) & types for w in (e.words[0],))
-    word_re = re.compile(r"[a-z][a-z'-]*")
+    words = frozenset(e.words[0] for e_list in lexicon().index.values() for e in e_list
+                      if {t.split("#")[0] for t in e.plain + e.cued} & types)
 
     def fires(text: str) -> bool:
-        return any(m.group() in words for m in word_re.finditer(text.lower()))
+        return not words.isdisjoint(text_words(text))
     return fires
 
 
@@ -134,8 +143,10 @@ def _read_incidents(ctx: EventContext) -> list[Incident]:
     lex = lexicon()
     out: list[Incident] = []
     previous: list[Incident] = []
+    low = doc.text.lower()
     for i, span in enumerate(doc.sentences):
-        if i in ctx.claimed:
+        # a sentence with no trigger word (or only cued ones and no cue) is not read at all
+        if i in ctx.claimed or not lex.may_fire(_WORD_RE.findall(low, span.start, span.end)):
             previous = []
             continue
         sent = doc.text[span.start:span.end]
@@ -371,10 +382,11 @@ def to_event(ctx: EventContext, inc: Incident) -> Event:
     trig = min(inc.triggers, key=lambda x: x.start)
     span = doc.sentences[inc.sentence]
     time, time_text = (None, None)
+    if "zone" not in ctx.cache:
+        ctx.cache["zone"] = doc.meta.timezone or first_stated_zone(doc.text) if doc.meta.date else ""
     for i in sents:
         s = doc.sentences[i]
-        time, time_text = sentence_time(doc.text, s.start, s.end, doc.meta.date,
-                                        doc.meta.timezone or first_stated_zone(doc.text))
+        time, time_text = sentence_time(doc.text, s.start, s.end, doc.meta.date, ctx.cache["zone"])
         if time:
             break
     numbers: dict[str, int] = {}

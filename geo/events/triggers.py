@@ -13,13 +13,12 @@ one ("prices hit a record").
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
+from geo.events.linking import Tok, tokens
 from geo.events.taxonomy import rank
 from geo.vocabulary import NOT_EVENT_BEFORE, NOT_EVENT_HEADS, TRIGGER_WORDS, plural, verb_forms
 
-_WORD = re.compile(r"[^\W\d_](?:[\w'’-]*\w)?")
 # a verb after "to" is intended, not done ("agreed to deploy") unless one of these governs it
 _ASPECT = frozenset("began begun begin begins beginning started start starts continued continue continues continuing "
                     "went came appeared seemed managed used going".split())
@@ -53,17 +52,16 @@ class _Entry:
     cued: tuple[str, ...]          # types the words name with a cue nearby
 
 
-@dataclass(frozen=True, slots=True)
-class _Tok:
-    start: int
-    end: int
-    text: str
-    low: str
+_Tok = Tok
 
 
 def _tokens(text: str, start: int, end: int) -> list[_Tok]:
-    return [_Tok(m.start(), m.end(), m.group(), m.group().lower().replace("’", "'"))
-            for m in _WORD.finditer(text, start, end)]
+    """The words of a sentence (the linker's tokens, read once per sentence, without punctuation)."""
+    return _words(tokens(text, start, end))
+
+
+def _words(toks: list) -> list:
+    return [t for t in toks if t.text[:1].isalpha()]
 
 
 def _phrases(words: dict[str, tuple[str, ...]]):
@@ -120,11 +118,16 @@ class TriggerLexicon:
         self.index = _build_index(table)
         self.cues = _cue_index(table)
         self.first_words = frozenset(self.index)
+        # first words that are triggers on their own, and those that need a cue in the sentence
+        self.plain_first = frozenset(w for w, es in self.index.items() if any(e.plain for e in es))
+        self.cued_first = self.first_words - self.plain_first
+        self.cue_first = frozenset(self.cues)
 
-    def fires(self, text: str) -> bool:
-        """Whether any trigger word occurs in the text at all (a cheap test)."""
-        low = text.lower()
-        return any(m.group() in self.first_words for m in re.finditer(r"[a-z][a-z'-]*", low))
+    def may_fire(self, words) -> bool:
+        """Whether a sentence with these lower-case words can hold a trigger at all (cheap)."""
+        if not self.plain_first.isdisjoint(words):
+            return True
+        return not self.cued_first.isdisjoint(words) and not self.cue_first.isdisjoint(words)
 
     def find(self, text: str, start: int, end: int) -> list[Trigger]:
         """The triggers of the sentence text[start:end] that report an event of this text: typed,

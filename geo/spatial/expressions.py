@@ -198,6 +198,15 @@ class SentenceReading:
                 return p
         return None
 
+    def anchored(self, rx: re.Pattern):
+        """(match, start, place) for each match of `rx` followed by a place, where no earlier
+        claim covers the expression (document offsets)."""
+        for m in rx.finditer(self.sentence):
+            s = self.offset + m.start()
+            p = self.place_after(self.offset + m.end())
+            if p is not None and self.free(s, p.end):
+                yield m, s, p
+
     def words(self, start: int, end: int) -> str:
         """The sentence's text between two document offsets."""
         return self.sentence[start - self.offset:end - self.offset]
@@ -418,11 +427,7 @@ def _offshore_point(p: PlaceRef, bearing: float | None, zone_geometry: Callable 
 @expression("distance", before="offshore")
 def _distance(r: SentenceReading) -> None:
     """"70 nautical miles off Aden" (out to sea from it), "40 km from Mariupol" (a ring)."""
-    for m in _DISTANCE_RE.finditer(r.sentence):
-        s = r.offset + m.start()
-        p = r.place_after(r.offset + m.end())
-        if p is None or not r.free(s, p.end):
-            continue
+    for m, s, p in r.anchored(_DISTANCE_RE):
         d = parse_number(m.group("n1")) * unit_km(m.group("unit"))
         if m.group("rel").lower() == "off":
             point, bearing = _seaward_point(p, d, r.zone_geometry)
@@ -436,10 +441,8 @@ def _distance(r: SentenceReading) -> None:
 @expression("near")
 def _near(r: SentenceReading) -> None:
     """"near Zaporizhzhia", "on the outskirts of Kharkiv", "outside the town of X"."""
-    for m in _NEAR_RE.finditer(r.sentence):
-        s = r.offset + m.start()
-        p = r.place_after(r.offset + m.end())
-        if p is None or not r.free(s, p.end) or _possessive(r, p):
+    for m, s, p in r.anchored(_NEAR_RE):
+        if _possessive(r, p):
             continue
         r.add(Claim("near", r.words(s, p.end), s, p.end, p, (p.lon, p.lat), None,
                     round(_radius_for(p) + NEAR_KM, 1), by=r.speaker))
@@ -474,13 +477,9 @@ def _district(r: SentenceReading) -> None:
 @expression("between")
 def _between(r: SentenceReading) -> None:
     """"between Hama and Salamiyah": the middle of the two, as wide as half the way between."""
-    for m in _BETWEEN_RE.finditer(r.sentence):
-        a = r.place_after(r.offset + m.end())
-        if a is None:
-            continue
+    for _, s, a in r.anchored(_BETWEEN_RE):
         rest = re.match(r"\s*(?:,\s*)?(?i:and)\s+(?:(?i:the)\s+)?", r.sentence[a.end - r.offset:])
         b = r.place_after(a.end + rest.end()) if rest else None
-        s = r.offset + m.start()
         if b is None or not r.free(s, b.end):
             continue
         d = distance_km(a.lon, a.lat, b.lon, b.lat)
@@ -493,12 +492,8 @@ def _between(r: SentenceReading) -> None:
 @expression("facility")
 def _facility(r: SentenceReading) -> None:
     """"Hodeidah's port", "the port of Odesa", "the airport in Kabul"."""
-    for m in _FACILITY_RE.finditer(r.sentence):
-        s = r.offset + m.start()
-        p = r.place_after(r.offset + m.end())
-        if p is not None and r.free(s, p.end):
-            r.add(Claim("facility", r.words(s, p.end), s, p.end, p, (p.lon, p.lat), None, FACILITY_KM,
-                        by=r.speaker))
+    for m, s, p in r.anchored(_FACILITY_RE):
+        r.add(Claim("facility", r.words(s, p.end), s, p.end, p, (p.lon, p.lat), None, FACILITY_KM, by=r.speaker))
     for m in _POSS_FACILITY_RE.finditer(r.sentence):
         p = next((p for p in r.places if p.end == r.offset + m.start()), None)
         e = r.offset + m.end()

@@ -241,6 +241,32 @@ def _geojson_layer(features: list[dict], name: str, style: dict, *, tooltip: boo
     return layer
 
 
+def _layers(fc: dict, outlines: dict[str, dict]) -> dict[str, list[dict]]:
+    """The drawn features of a FeatureCollection, by the layer they go in."""
+    layers: dict[str, list[dict]] = {"pins": [], "areas": [], "events": [], "uncertainty": [],
+                                      "relations": [], "zones": []}
+    for fid, feat in enumerate(fc.get("features", [])):
+        mf = _map_feature(fid, feat, outlines)
+        if mf is None:
+            continue
+        kind = (feat.get("properties") or {}).get("kind")
+        shape = mf["properties"].get("shape")
+        if kind == "place":
+            layers["pins" if shape == "pin" else "areas"].append(mf)
+        elif kind == "event":
+            layers["events"].append(mf)
+            unc = (feat.get("properties") or {}).get("uncertainty_km")
+            if isinstance(unc, (int, float)) and unc > 0 and math.isfinite(unc):
+                layers["uncertainty"].append({"type": "Feature", "geometry": mf["geometry"],
+                                              "properties": {"fid": fid, "shape": "uncertainty",
+                                                             "radius_m": float(unc) * 1000, "name": ""}})
+        elif kind == "relation":
+            layers["relations"].append(mf)
+        else:
+            layers["zones"].append(mf)
+    return layers
+
+
 def build_map(fc: dict, *, cluster_threshold: int = CLUSTER_THRESHOLD,
               static_url: str | None = None) -> folium.Map:
     """The folium map of a FeatureCollection: places, events, relations and zones layers.
@@ -266,28 +292,7 @@ def build_map(fc: dict, *, cluster_threshold: int = CLUSTER_THRESHOLD,
     Basemap(url=basemap_url(static_url) if static_url is not None else None).add_to(m)
     folium.TileLayer("OpenStreetMap", name="OpenStreetMap (online)", overlay=False, show=False).add_to(m)
 
-    outlines = _country_outlines()
-    layers: dict[str, list[dict]] = {"pins": [], "areas": [], "events": [], "uncertainty": [],
-                                      "relations": [], "zones": []}
-    for fid, feat in enumerate(fc.get("features", [])):
-        mf = _map_feature(fid, feat, outlines)
-        if mf is None:
-            continue
-        kind = (feat.get("properties") or {}).get("kind")
-        shape = mf["properties"].get("shape")
-        if kind == "place":
-            layers["pins" if shape == "pin" else "areas"].append(mf)
-        elif kind == "event":
-            layers["events"].append(mf)
-            unc = (feat.get("properties") or {}).get("uncertainty_km")
-            if isinstance(unc, (int, float)) and unc > 0 and math.isfinite(unc):
-                layers["uncertainty"].append({"type": "Feature", "geometry": mf["geometry"],
-                                              "properties": {"fid": fid, "shape": "uncertainty",
-                                                             "radius_m": float(unc) * 1000, "name": ""}})
-        elif kind == "relation":
-            layers["relations"].append(mf)
-        else:
-            layers["zones"].append(mf)
+    layers = _layers(fc, _country_outlines())
 
     def layer(*args, **kwargs):
         return _geojson_layer(*args, static_url=static_url, **kwargs)

@@ -139,7 +139,7 @@ AIRCRAFT = ("plane", "aircraft", "airliner", "jet", "jetliner", "helicopter", "c
             "flight", "drone", "glider", "fighter", "cessna", "boeing", "airbus", "passenger jet")
 WEAPONS_AIR = ("missile", "missiles", "drone", "drones", "warplane", "warplanes", "jet", "jets", "aircraft",
                "air force", "airstrike", "air strike", "helicopter", "helicopters", "rocket", "rockets",
-               "bomber", "bombers", "cruise missile", "ballistic missile", "guided bomb", "glide bomb", "shahed",
+               "cruise missile", "ballistic missile", "guided bomb", "glide bomb", "shahed",
                "kamikaze drone", "air raid", "air defence", "air defense", "sirens", "interceptors", "damaged",
                "destroyed")
 FACILITIES = ("plant", "factory", "refinery", "depot", "warehouse", "mine", "pipeline", "chemical", "chemicals",
@@ -256,11 +256,13 @@ vow vows planned plans plan planning intends intend intended would could might m
 cannot prevent prevented prevents avoid avoided averted foiled thwarted warned warns fear fears feared risk
 possible potential alleged lodged lodge filed file formal diplomatic official strong deny denied denies""".split())
 # verbs of saying that make a place the speaker's, not the event's ("said in Tokyo")
-SPEECH_LEMMAS = ("say", "tell", "report", "announce", "add", "state", "claim", "confirm", "quote", "declare",
-                 "note", "explain", "insist", "warn", "allege", "brief", "write", "tweet", "post", "indicate",
-                 "accuse", "blame", "deny", "condemn", "urge", "call")
-SPEECH_WORDS = frozenset(forms_of(SPEECH_LEMMAS) + ("according", "statement", "spokesman", "spokeswoman",
-                                                     "spokesperson", "quoted", "told"))
+SPEECH_LEMMAS = ("report", "announce", "add", "state", "claim", "confirm", "quote", "declare", "note", "explain",
+                 "insist", "warn", "allege", "brief", "write", "tweet", "indicate", "accuse", "blame", "deny",
+                 "condemn", "urge")
+# every form of "say" and "tell"; of the others the past and "-ing" forms only ("states" and
+# "claims" are nouns too)
+SPEECH_WORDS = frozenset(forms_of(("say", "tell")) + forms_of(SPEECH_LEMMAS, "past", "ing")
+                         + ("according", "spokesman", "spokeswoman", "spokesperson"))
 # prepositions that put the event at the place after them
 LOCATIVE_PREPOSITIONS = frozenset("""in at near inside outside around across throughout into on onto within off
 along over beside nearby toward towards between through under above below beyond behind""".split())

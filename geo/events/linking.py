@@ -27,7 +27,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import NamedTuple, Protocol, Sequence
+from typing import NamedTuple, Protocol, Sequence, runtime_checkable
 
 from geo.model import PlaceRef
 from geo.vocabulary import (DIRECTION_ADJECTIVES, LOCATIVE_PREPOSITIONS, PART_NOUNS, PLACE_NOUNS, PLACE_OBJECT_VERBS,
@@ -35,11 +35,12 @@ from geo.vocabulary import (DIRECTION_ADJECTIVES, LOCATIVE_PREPOSITIONS, PART_NO
 
 _TOKEN = re.compile(r"(?:[A-Z]\.){2,}|['’]s\b|[‘`]?\w+(?:-[‘'`]?\w+|['’‘`](?![sS]\b)\w+)*|[^\w\s]")
 _ARTICLE = re.compile(r"(?:al|el|ad|an|ar|as|ash|at|az|ed|en|er|es|et|ez|ul)[-'’][^\W\d_]")
+_OPENERS = frozenset(('"', "“", "‘", "'", ":", "—", "–", "-", "[", "."))
 _CONNECTORS = frozenset("al el ad ar as ash at az ed en es ez ul de del della da di do dos das du la le les van von "
                         "der den y bin ibn bint".split())
 _OF_HEADS = frozenset("sea gulf bay isle isles strait straits republic kingdom cape lake mount port islands island "
                       "emirate sultanate commonwealth church cathedral mosque temple shrine tomb castle palace square "
-                      "bridge valley district province governorate city county state".split())
+                      "bridge valley".split())
 _TIME_WORDS = frozenset("""monday tuesday wednesday thursday friday saturday sunday january february march april may
 june july august september october november december today yesterday tonight jan feb mar apr jun jul aug sep
 sept oct nov dec""".split())
@@ -63,7 +64,8 @@ consulate online daily tribune herald journal gazette""".split())
 # capitalised words that never name a place: faiths, creeds, times of day
 _NOT_PLACES = frozenset("""islam islamic islamist islamists muslim muslims shiite shiites shia shi'ite shi'a sunni
 sunnis christian christians catholic catholics orthodox jewish jews hindu hindus buddhist sikh alawite alawites druze
-salafi salafist jihadist jihadists sufi moslem moslems western eastern northern southern a.m. p.m. am pm gmt utc time olympics cup god
+salafi salafist jihadist jihadists sufi moslem moslems kurdish arab arabs pashtun baloch tamil tamils yazidi
+yazidis christian western eastern northern southern a.m. p.m. am pm gmt utc time olympics cup god
 allah prophet koran quran bible ramadan eid christmas easter battle war operation siege""".split())
 # a name followed by one of these names a ship ("the Galaxy Leader cargo ship", "the Ever Given vessel")
 _VESSEL_HEADS = frozenset("""ship vessel tanker freighter carrier bulker boat ferry trawler yacht frigate destroyer
@@ -87,6 +89,7 @@ _LINK_WORDS = LOCATIVE_PREPOSITIONS | _TIME_WORDS | frozenset("""and or of from 
 before during as while when where which who that on yesterday today tonight overnight early late last""".split())
 _CLAUSE_BREAKS = frozenset((";", "—", "–", ":", "but", "while", "whereas", "although", "though"))
 _RELATIVE = frozenset(("which", "who", "whom", "whose"))
+_NEW_SUBJECT = frozenset("another the a an he she they it we two three several many".split())
 _PASSIVE = frozenset("was were is are been being be has have had".split())
 _BE = frozenset("was were is are been being be".split())
 # a name before one of these is a modifier of something else, not a place of the event
@@ -123,6 +126,7 @@ class Link:
     why: str
 
 
+@runtime_checkable
 class Linker(Protocol):
     """What every linker does (the rules here; a learned model may replace them)."""
 
@@ -173,7 +177,7 @@ def _runs(toks: list[Tok], common: frozenset) -> list[tuple[int, int]]:
     out, i, n = [], 0, len(toks)
     while i < n:
         t = toks[i]
-        initial = i == 0 or not toks[i - 1].text[0].isalnum()
+        initial = i == 0 or toks[i - 1].text in _OPENERS
         alone = i + 1 >= n or not toks[i + 1].cap
         if not t.cap or not t.text[0].isalpha() or t.low in _TIME_WORDS or (
                 initial and (t.low in _FUNCTION or (t.low in common and t.text[1:].islower() and alone))):
@@ -187,11 +191,14 @@ def _runs(toks: list[Tok], common: frozenset) -> list[tuple[int, int]]:
             elif j + 1 < n and toks[j + 1].cap and (nxt.low in _CONNECTORS
                                                     or (nxt.low == "of" and toks[j - 1].low in _OF_HEADS)):
                 j += 2
-            elif j + 1 < n and toks[j + 1].cap and nxt.low in ("of", "and", "for") and any(
+            elif j + 1 < n and toks[j + 1].cap and (nxt.low in ("of", "for") or (
+                    nxt.low == "and" and any(x.low == "of" for x in toks[i:j]))) and any(
                     x.low in _ORG_WORDS or x.low == "state" for x in toks[i:j]):
                 j += 2                          # "Islamic State of Iraq and Al-Sham", "Ministry of Justice"
             else:
                 break
+        while j > i + 1 and (toks[j - 1].low in _CONNECTORS or toks[j - 1].low in _NOT_PLACES):
+            j -= 1                      # "the al-Meshahda Sunni mosque": al-Meshahda
         out.append((i, j))
         i = j
     return out
@@ -231,9 +238,10 @@ def _candidate(text: str, toks: list[Tok], i: int, j: int, over: list[PlaceRef],
     words = [t.low for t in toks[i:j]]
     exact = len(over) == 1 and over[0].start == s and over[0].end == e
     people = bool(over) and over[0].kind == "demonym" and over[0].start == s and not any(
-        p.kind == "toponym" for p in over)          # "British Protestants"
+        p.kind == "toponym" for p in over) and not any(w in PLACE_NOUNS for w in words)   # "British Protestants"
     if (all(w in _NOT_PLACES or w in _CONNECTORS for w in words) and not over) or (j - i == 1 and len(words[0]) == 1) \
-            or words[0] in ("battle", "war", "operation", "siege") or words[-1] == "war" or (people and not exact):
+            or words[0] in ("battle", "war", "operation", "siege") or words[-1] in ("war", "year", "eve", "day") \
+            or (people and not exact):
         return Candidate(s, e, text[s:e], "other")
     if not exact and ((j < len(toks) and toks[j].low in _VESSEL_HEADS) or (i > 0 and toks[i - 1].low in _VESSEL_HEADS)):
         return Candidate(s, e, text[s:e], "other")            # "the Galaxy Leader cargo ship", "the tanker Advantage Sweet"
@@ -294,9 +302,9 @@ _STRENGTH = {"in": 1.0, "at": 1.0, "near": 0.95, "inside": 0.95, "outside": 0.9,
              "throughout": 0.9, "into": 0.85, "within": 0.9, "off": 0.9, "on": 0.8, "onto": 0.75, "over": 0.7,
              "along": 0.7, "between": 0.8, "toward": 0.6, "towards": 0.6, "through": 0.6, "under": 0.5,
              "beside": 0.8, "nearby": 0.8, "of": 0.95, "object": 0.95, "object2": 0.75, "subject": 0.85,
-             "modifier": 0.85, "frame": 0.7, "where": 0.85, "from": 0.35, "to": 0.4}
-MIN_SCORE = 0.25                   # a group scoring less is no place of the event
-DISTANCE_COST = 0.015              # per word between the group and the trigger
+             "modifier": 0.85, "frame": 0.7, "where": 0.85, "above": 0.7, "below": 0.6, "beyond": 0.5, "behind": 0.6, "from": 0.35, "to": 0.4}
+MIN_SCORE = 0.15                   # a group scoring less is no place of the event
+DISTANCE_COST = 0.02               # per word between the group and the trigger
 CLAUSE_COST = 0.2                  # for standing in another clause
 BEFORE_COST = 0.3                  # for standing before the trigger
 
@@ -323,8 +331,10 @@ def _clauses(toks: list[Tok]) -> list[int]:
     """A clause number per token: a new clause at ";", a dash, "but", ", which", ", where"."""
     out, n = [], 0
     for k, t in enumerate(toks):
-        if t.low in _CLAUSE_BREAKS or (k > 0 and toks[k - 1].text == "," and t.low in _RELATIVE | {"where"}):
-            n += 1
+        if t.low in _CLAUSE_BREAKS or (k > 0 and toks[k - 1].text == "," and t.low in _RELATIVE | {"where"}) or (
+                k > 0 and toks[k - 1].text == "," and t.low == "and" and k + 1 < len(toks)
+                and toks[k + 1].low in _NEW_SUBJECT):
+            n += 1                      # ", and another strike damaged ...": a new clause
         out.append(n)
     return out
 
@@ -412,8 +422,8 @@ def _cue(r: _Sentence, k: int) -> tuple[str, int]:
         return "frame", p
     if p >= 0:
         w = toks[p].low
-        if ti <= p < tj:
-            return "object", p
+        if ti <= p < tj and (r.kinds[k] == "toponym" or via or r.toks[tj - 1].low in PLACE_OBJECT_VERBS):
+            return "object", p          # "stormed Aleppo", "seized the town of X"; not "shot Kadirgamar"
         if w in LOCATIVE_PREPOSITIONS or w in ("from", "to"):
             return w, p
         if via == "dir":
@@ -422,8 +432,8 @@ def _cue(r: _Sentence, k: int) -> tuple[str, int]:
             return "object", p            # "the shelling of Aleppo"
         if w == "of" and cj < len(toks) and toks[cj].low in PLACE_NOUNS:
             return "of", p                # "on the doorstep of his Moscow apartment"
-        if w in PLACE_OBJECT_VERBS:
-            return "object2", p
+        if w in PLACE_OBJECT_VERBS:       # the trigger's own verb ("a missile strike hit the centre of X")
+            return ("object", p) if p == tj or (p == tj + 1 and toks[tj].low in _PASSIVE) else ("object2", p)
     between = toks[cj:ti]
     if r.kinds[k] == "toponym" and 0 < ti - cj <= 4 and any(x.low in _BE for x in between) and all(
             x.low in _PASSIVE or x.low.endswith("ly") or x.low in ("also", "again", "now") for x in between):
@@ -582,8 +592,8 @@ def _groups(r: _Sentence, cands: Sequence[Candidate], cues, cued: list[bool], ex
             keep_new = how == "second" or (how == "chain" and _specificity(cands[k]) < _specificity(cands[prev]))
             if last[prev]:
                 members, cue = groups[-1]
-                if keep_new:
-                    members[-1] = k
+                if keep_new and members[-1] == prev:
+                    members[-1] = k           # (a container of the group's place contains it: it stays)
                 if cued[k] and _STRENGTH.get(cues[k][0], 0) > _STRENGTH.get(cues[cue][0], 0):
                     groups[-1] = (members, k)
             else:

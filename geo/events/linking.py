@@ -158,16 +158,25 @@ def tokens(text: str, start: int, end: int) -> list[Tok]:
 def _tokens(sentence: str, offset: int) -> list[Tok]:
     """The tokens of one sentence (kept for the next triggers of the same sentence)."""
     out = []
-    for m in _TOKEN.finditer(sentence):
-        w, s, e = m.group(), m.start() + offset, m.end() + offset
+    pos = 0
+    find = sentence.find
+    for w in _TOKEN.findall(sentence):
+        s = find(w, pos)
+        e = pos = s + len(w)
         c = w[0]
-        cap = c.isupper() or (c.isalpha() and not c.islower()) or bool(_ARTICLE.match(w))
-        x = _SUFFIXES.search(w) if "-" in w else None
-        if x and x.start() > 0 and cap:
-            out.append(Tok(s, s + x.start(), w[:x.start()], w[:x.start()].lower().replace("’", "'"), True))
-            out.append(Tok(s + x.start(), e, w[x.start():], w[x.start():].lower(), False))
-        else:
-            out.append(Tok(s, e, w, w.lower().replace("’", "'"), cap))
+        cap = (c.isalpha() and not c.islower()) or (c.islower() and ("-" in w[:4] or "'" in w[:4] or "’" in w[:4])
+                                                    and _ARTICLE.match(w) is not None)
+        low = w.lower()
+        if "’" in low:
+            low = low.replace("’", "'")
+        if cap and "-" in w:
+            x = _SUFFIXES.search(w)
+            if x and x.start() > 0:
+                k = x.start()
+                out.append(Tok(s + offset, s + k + offset, w[:k], low[:k], True))
+                out.append(Tok(s + k + offset, e + offset, w[k:], low[k:], False))
+                continue
+        out.append(Tok(s + offset, e + offset, w, low, cap))
     return out
 
 

@@ -149,12 +149,8 @@ def _read_incidents(ctx: EventContext) -> list[Incident]:
         if i in ctx.claimed or not lex.may_fire(_WORD_RE.findall(low, span.start, span.end)):
             previous = []
             continue
-        sent = doc.text[span.start:span.end]
-        if is_background(sent, doc.meta.date, years=False):
-            previous = []
-            continue
         trigs = [t for t in lex.find(doc.text, span.start, span.end) if t.type in BY_NAME]
-        if not trigs:
+        if not trigs or is_background(doc.text[span.start:span.end], doc.meta.date, years=False):
             previous = []
             continue
         here = _sentence_incidents(ctx, i, trigs, previous)

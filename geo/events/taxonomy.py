@@ -37,7 +37,7 @@ TYPES: tuple[EventType, ...] = (
     EventType("storm", "Storm landfall", "hazards", "hazard", "✺", "#2e86c1"),
     EventType("flood", "Flood", "hazards", "hazard", "≈", "#1f618d"),
     EventType("wildfire", "Wildfire", "hazards", "hazard", "♨", "#d35400"),
-    EventType("airstrike", "Air or drone strike", "conflict", "conflict", "✈", "#6c3483"),
+    EventType("airstrike", "Air or drone strike", "conflict", "conflict", "☄", "#6c3483"),
     EventType("shelling", "Shelling", "conflict", "conflict", "✸", "#a04000"),
     EventType("explosion", "Bombing or explosion", "conflict", "conflict", "✹", "#e67e22"),
     EventType("shooting", "Shooting", "conflict", "conflict", "⌖", "#b03a2e"),

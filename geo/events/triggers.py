@@ -118,16 +118,19 @@ class TriggerLexicon:
         self.index = _build_index(table)
         self.cues = _cue_index(table)
         self.first_words = frozenset(self.index)
-        # first words that are triggers on their own, and those that need a cue in the sentence
-        self.plain_first = frozenset(w for w, es in self.index.items() if any(e.plain for e in es))
-        self.cued_first = self.first_words - self.plain_first
+        # each entry's key word (its longest word but particles: "landfall" of "make landfall"),
+        # for entries that are triggers on their own and for those that need a cue
+        entries = [e for es in self.index.values() for e in es]
+        self.plain_keys = frozenset(_key(e.words) for e in entries if e.plain)
+        self.cued_keys = frozenset(_key(e.words) for e in entries if e.cued)
         self.cue_first = frozenset(self.cues)
 
     def may_fire(self, words) -> bool:
-        """Whether a sentence with these lower-case words can hold a trigger at all (cheap)."""
-        if not self.plain_first.isdisjoint(words):
+        """Whether a sentence with these lower-case words can hold a trigger at all (cheap: most
+        sentences cannot, and are not read further)."""
+        if not self.plain_keys.isdisjoint(words):
             return True
-        return not self.cued_first.isdisjoint(words) and not self.cue_first.isdisjoint(words)
+        return not self.cued_keys.isdisjoint(words) and not self.cue_first.isdisjoint(words)
 
     def find(self, text: str, start: int, end: int) -> list[Trigger]:
         """The triggers of the sentence text[start:end] that report an event of this text: typed,
@@ -187,6 +190,13 @@ class TriggerLexicon:
                 if _phrase_end(toks, k, words, gap=0) is not None:
                     out.setdefault(type_name, []).append(k)
         return out
+
+
+_PARTICLES = frozenset("up down off over on in to the its a".split())
+
+
+def _key(words: tuple[str, ...]) -> str:
+    return max((w for w in words if w not in _PARTICLES), key=len, default=words[0])
 
 
 def _phrase_end(toks: list[_Tok], i: int, words: tuple[str, ...], gap: int = 2) -> int | None:

@@ -266,7 +266,10 @@ def merge_pieces(text: str, meta: DocumentMeta, pieces: list[tuple[int, Analysis
         resolutions += [replace(r, mention=shifted.get(id(r.mention)) or _shift_mention(r.mention, offset, n_sent))
                         for r in a.resolutions]
         events += [replace(e, sentences=tuple(s + n_sent for s in e.sentences),
-                           claims=tuple(_shift_claim(c, offset) for c in e.claims))
+                           claims=tuple(_shift_claim(c, offset) for c in e.claims),
+                           triggers=tuple(Span(t.start + offset, t.end + offset) for t in e.triggers),
+                           locations=tuple(replace(x, start=x.start + offset, end=x.end + offset)
+                                           for x in e.locations))
                    for e in a.events]
         relations += a.relations
         areas += a.areas

@@ -191,3 +191,14 @@ def test_parse_jsonl_links_given_triggers_and_finds_its_own():
     (e,) = found["events"]
     assert e["type"] == "shelling" and e["text"] == "Shelling" and e["locations"][0]["text"] == "Donetsk"
     assert "error" in bad and bad["id"] == "b"
+
+
+def test_a_long_article_in_pieces_keeps_trigger_and_location_offsets():
+    from geo.settings import Settings
+    report = "Gunmen opened fire on worshippers at a mosque in Kano on Friday, killing 10 people."
+    text = "Filler about nothing much.\n\n" * (Settings().piece_chars // 27 + 10) + report
+    fc = to_feature_collection(analyse(text, date="2024-01-08"))
+    (e,) = [f["properties"] for f in fc["features"] if f["properties"]["kind"] == "event"]
+    assert e["triggers"][0]["start"] > Settings().piece_chars
+    assert [text[t["start"]:t["end"]] for t in e["triggers"]] == ["opened fire", "killing"]
+    assert [text[x["start"]:x["end"]] for x in e["locations"]] == ["Kano"]

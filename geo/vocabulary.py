@@ -147,6 +147,9 @@ FACILITIES = ("plant", "factory", "refinery", "depot", "warehouse", "mine", "pip
               "fireworks", "gas", "industrial", "colliery", "smelter", "petrochemical")
 QUAKE = ("earthquake", "quake", "tremor", "temblor", "magnitude", "seismic", "epicentre", "epicenter", "aftershock")
 STORMS = ("typhoon", "hurricane", "cyclone", "tropical storm", "storm", "superstorm", "landfall", "winds")
+WAR = ("forces", "troops", "soldiers", "army", "militants", "rebels", "fighters", "gunmen", "insurgents", "militia",
+       "militiamen", "jihadists", "attackers", "weapons", "artillery", "killed", "wounded", "positions", "offensive",
+       "frontline", "front", "airstrikes", "shelling", "military", "regime", "terrorists", "villages", "checkpoint")
 PEOPLE = ("soldier", "soldiers", "journalist", "journalists", "hostage", "hostages", "civilians", "aid worker",
           "aid workers", "people", "him", "her", "them", "men", "women", "children", "villagers", "students",
           "tourists", "workers", "fighters", "troops", "officers", "policemen", "crew")
@@ -230,10 +233,13 @@ TRIGGER_WORDS: dict[str, dict[str, tuple[str, ...]]] = {
                                 "doctors", "nurses", "drivers", "staff", "dockers", "miners", "pension", "pensions")},
     "patrol": {"verbs": ("patrol", "deploy"), "nouns": ("patrol", "deployment")},
     "attack": {"verbs": ("attack", "assault", "ambush", "raid", "storm", "clash", "overrun", "besiege", "invade",
-                         "target", "capture", "recapture", "seize", "fight"),
+                         "capture", "recapture", "seize"),
                "nouns": ("attack", "assault", "ambush", "raid", "clash", "fighting", "firefight", "gunfight",
-                         "battle", "offensive", "skirmish", "incursion", "siege", "hostilities", "counter-offensive",
-                         "counteroffensive")},
+                         "offensive", "skirmish", "incursion", "siege", "hostilities", "counter-offensive",
+                         "counteroffensive"),
+               # words of politics and business too ("the battle for the nomination", "tariffs targeted
+               # China"): attacks only beside the words of war
+               "cued_verbs": ("target", "fight"), "cued_nouns": ("battle",), "cues": WAR},
     "killing": {"verbs": ("kill", "murder", "execute", "behead", "assassinate", "slay", "stab", "lynch", "massacre"),
                 "nouns": ("killing", "murder", "assassination", "massacre", "execution", "homicide", "stabbing",
                           "beheading")},
@@ -255,7 +261,8 @@ ability""".split())
 NOT_EVENT_BEFORE = frozenset("""no not never n't without failed fail threatened threatening threatens threaten vowed
 vow vows planned plans plan planning intends intend intended would could might may will shall should must can
 cannot prevent prevented prevents avoid avoided averted foiled thwarted warned warns fear fears feared risk
-possible potential alleged lodged lodge filed file formal diplomatic official strong deny denied denies""".split())
+possible potential alleged lodged lodge filed file formal diplomatic official strong deny denied denies heart
+panic asthma anxiety cyber verbal legal""".split())
 # verbs of saying that make a place the speaker's, not the event's ("said in Tokyo")
 SPEECH_LEMMAS = ("report", "announce", "add", "state", "claim", "confirm", "quote", "declare", "note", "explain",
                  "insist", "warn", "allege", "brief", "write", "tweet", "indicate", "accuse", "blame", "deny",

@@ -311,3 +311,8 @@ def test_an_oceans_point_is_not_checked_against_zones():
 def test_negated_and_unrelated_verbs_are_not_events():
     a = analyse("The missile did not land in Japan's territory. Stock prices fell in Tokyo.", date="2020-01-01")
     assert a.events == ()
+
+
+def test_a_falling_booster_is_no_impact():
+    a = analyse("Residents reported a loud bang; a falling Russian booster rocket caused it.", date="2020-01-01")
+    assert [e.role for e in a.events] == []

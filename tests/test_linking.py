@@ -92,3 +92,11 @@ def test_what_a_protest_is_against_is_not_where_it_is():
 
 def test_verbs_of_saying_have_no_place():
     assert links("Police in Kano said the attack killed ten people.", "said") == []
+
+
+def test_a_title_case_headline_offers_only_known_names():
+    text = "OSCE Envoy Condemns Dvani Attack That Killed One Policeman"
+    assert [c.text for c in _cands(text) if c.kind == "name"] == []
+    # a name-dense sentence is no headline
+    text = "The Islamic State launched an offensive on Tal Bizam and Kafr Rouma."
+    assert {"Tal Bizam", "Kafr Rouma"} <= {c.text for c in _cands(text) if c.kind == "name"}

@@ -105,3 +105,17 @@ def test_a_given_trigger_is_typed_by_the_vocabulary_or_not_at_all():
     assert LEX.type_of(s, s.index("Shelling"), s.index("Shelling") + 8, 0, len(s)) == "shelling"
     assert LEX.type_of(s, s.index("killing"), s.index("killing") + 7, 0, len(s)) == "killing"
     assert LEX.type_of(s, s.index("said"), s.index("said") + 4, 0, len(s)) == ""
+
+
+@pytest.mark.parametrize("sentence", [
+    "McDonnell is counting on Huckabee for the impending battle with the winner of the nomination.",
+    "These tariffs that have targeted China confirm the administration's course.",
+    "The senator suffered a heart attack in Washington.",
+])
+def test_words_of_politics_and_medicine_are_no_attacks(sentence):
+    assert _types(sentence) == []
+
+
+def test_battles_and_targets_of_war_are_attacks():
+    assert _types("Rebels targeted army positions near Hama.") == [("targeted", "attack")]
+    assert _types("A fierce battle raged between troops and militants.") == [("battle", "attack")]

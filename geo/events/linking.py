@@ -70,7 +70,7 @@ allah prophet koran quran bible ramadan eid christmas easter battle war operatio
 # a name followed by one of these names a ship ("the Galaxy Leader cargo ship", "the Ever Given vessel")
 _VESSEL_HEADS = frozenset("""ship vessel tanker freighter carrier bulker boat ferry trawler yacht frigate destroyer
 warship corvette cargo container oil crude chemical lng lpg merchant dhow""".split())
-_TITLES = frozenset("""mr mrs ms dr prof president minister secretary general gen gov col colonel lt capt captain sgt
+_TITLES = frozenset("""mr mrs ms dr prof president minister secretary general gen gov col colonel staff lt capt captain sgt
 major king queen prince emir sultan chancellor premier ambassador chairman director chief commander governor mayor
 senator sen rep judge pope cmdr lieutenant sergeant brigadier ayatollah imam rev father saint""".split())
 # left of a place, between it and its preposition: "in the strategic town of", "in militant-infested northwest"
@@ -228,7 +228,13 @@ def candidates(text: str, sentence_start: int, sentence_end: int, places: Sequen
     embedded = [(s, e) for s, e, _ in others if sentence_start <= s < sentence_end]
     used: set[int] = set()
     out = []
+    # a title-case headline: most of its common words ("Condemns", "Attack", "Killed") capitalised
+    words = [t for t in toks[1:] if len(t.text) > 3 and t.low in common]
+    headline = len(words) >= 2 and sum(t.text[0].isupper() for t in words) >= 0.7 * len(words)
     for i, j in _runs(toks, common):
+        if headline and not any(p.start < toks[j - 1].end and toks[i].start < p.end for p in inside) and not (
+                i > 0 and toks[i - 1].low in _STRONG_PREPS):
+            continue                    # a title-case headline: names the gazetteer knows, or after "in"
         s, e = toks[i].start, toks[j - 1].end
         over = [k for k, p in enumerate(inside) if p.start < e and s < p.end]
         used.update(over)

@@ -49,6 +49,7 @@ _VERBS = (("launch", re.compile(r"\b(?:" + LAUNCH_PATTERN + r")\b", re.I)),
           ("impact", re.compile(r"\b(?:" + IMPACT_PATTERN + r")\b", re.I)),
           ("overflight", re.compile(r"\b(?:" + OVERFLIGHT_PATTERN + r")\b", re.I)))
 _SPEECH_RE = re.compile(r"\b(?:" + SPEECH_PATTERN + r")\b")
+_DETERMINER_BEFORE_RE = re.compile(r"\b(?:a|an|the|its|their|this|that)\s+$", re.I)
 _NEGATION_RE = re.compile(r"\b(?:no|not|never|neither|nor)\b|n't\b", re.I)
 _NUMBERS = {"a": 1, "an": 1, "one": 1, "single": 1, "two": 2, "pair": 2, "three": 3, "four": 4, "five": 5,
             "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10}
@@ -143,8 +144,11 @@ def _verbs(sent: str) -> list[tuple[int, int, str]]:
     verbs = []
     for role, rx in _VERBS:
         for m in rx.finditer(sent):
-            if not _NEGATION_RE.search(sent[max(0, m.start() - 20):m.start()]):
-                verbs.append((m.start(), m.end(), role))
+            if _NEGATION_RE.search(sent[max(0, m.start() - 20):m.start()]):
+                continue
+            if m.group().split()[0].lower().endswith("ing") and _DETERMINER_BEFORE_RE.search(sent, 0, m.start()):
+                continue        # "a falling booster": an adjective, not an impact
+            verbs.append((m.start(), m.end(), role))
     return sorted(verbs)
 
 

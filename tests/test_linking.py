@@ -54,23 +54,23 @@ def test_a_name_the_gazetteer_lacks_still_says_where():
     assert links(text, "murdered") == ["Reshimbagh"]
 
 
-def test_of_a_chain_of_places_the_most_specific():
-    assert links("A bomb exploded at a mosque in Peshawar, Pakistan, on Friday.", "exploded") == ["Peshawar"]
-    assert links("A roadside bomb killed six people in Baghdad's western Amriya district.", "killed") == ["Amriya"]
-    assert links("Israeli soldiers shot a man in a village near the West Bank city of Hebron.", "shot") == ["Hebron"]
-    assert links("Gunmen attacked a police post in the Giro district of Ghazni province.", "attacked") == ["Giro"]
-
-
-def test_a_list_is_linked_whole():
-    text = "Warplanes struck insurgent targets in the governorates of Daraa, Sweida and Quneitra."
-    assert links(text, "struck") == ["Daraa", "Sweida", "Quneitra"]
-
-
-def test_objects_subjects_and_modifiers():
-    assert links("Rebels stormed Aleppo at dawn.", "stormed") == ["Aleppo"]
-    assert links("Rebels captured the strategic town of Maaloula.", "captured") == ["Maaloula"]
-    assert links("Kharkiv was shelled overnight.", "shelled") == ["Kharkiv"]
-    assert links("Investigators are still at work after the Kabul bombing.", "bombing") == ["Kabul"]
+@pytest.mark.parametrize("text,trigger,expected", [
+    # of a chain of places one inside the other, the most specific
+    ("A bomb exploded at a mosque in Peshawar, Pakistan, on Friday.", "exploded", ["Peshawar"]),
+    ("A roadside bomb killed six people in Baghdad's western Amriya district.", "killed", ["Amriya"]),
+    ("Israeli soldiers shot a man in a village near the West Bank city of Hebron.", "shot", ["Hebron"]),
+    ("Gunmen attacked a police post in the Giro district of Ghazni province.", "attacked", ["Giro"]),
+    # a list, whole
+    ("Warplanes struck insurgent targets in the governorates of Daraa, Sweida and Quneitra.", "struck",
+     ["Daraa", "Sweida", "Quneitra"]),
+    # objects, passive subjects, modifiers
+    ("Rebels stormed Aleppo at dawn.", "stormed", ["Aleppo"]),
+    ("Rebels captured the strategic town of Maaloula.", "captured", ["Maaloula"]),
+    ("Kharkiv was shelled overnight.", "shelled", ["Kharkiv"]),
+    ("Investigators are still at work after the Kabul bombing.", "bombing", ["Kabul"]),
+])
+def test_chains_lists_objects_subjects_modifiers(text, trigger, expected):
+    assert links(text, trigger) == expected
 
 
 def test_the_nearest_place_in_the_clause_wins():

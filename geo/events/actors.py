@@ -39,6 +39,9 @@ _CROWD_RE = re.compile(r"\b" + _ABOUT + _NUM + r"\s+(?:[\w-]+\s+){0,1}?(?P<what>
 _TOLL_RE = re.compile(r"\bdeath\s+toll\s+(?:\w+\s+){0,3}?(?:to|at|of)\s+" + _ABOUT + _NUM + r"\b", re.I)
 
 
+_ANY_NUMBER = re.compile(r"\d|\b(?:" + "|".join(w for w in _NUMBER_WORDS if len(w) > 2) + r")\b", re.I)
+
+
 def _number(word: str) -> int | None:
     w = word.lower().replace(",", "")
     if w.isdigit():
@@ -51,6 +54,8 @@ def counts(sentence: str) -> dict[str, int]:
     arrested, abducted, missing, displaced, evacuated, objects, participants); the largest of
     each, since reports restate a toll as it rises."""
     out: dict[str, int] = {}
+    if not _ANY_NUMBER.search(sentence):
+        return out
 
     def put(key: str, n: int | None) -> None:
         if n is not None and n > 0 and not (key == "objects" and n > 1000):

@@ -357,7 +357,12 @@ def _clauses(toks: list[Tok]) -> list[int]:
 def _read(text: str, s0: int, s1: int, t0: int, t1: int, cands: Sequence[Candidate]) -> _Sentence:
     toks = tokens(text, s0, s1)
     return _Sentence(toks, _token_range(toks, t0, t1), [_token_range(toks, c.start, c.end) for c in cands],
-                     [c.kind for c in cands], [c.feature_type for c in cands], _clauses(toks))
+                     [c.kind for c in cands], [c.feature_type for c in cands], _clauses_of(text[s0:s1], s0))
+
+
+@lru_cache(maxsize=32)
+def _clauses_of(sentence: str, offset: int) -> list[int]:
+    return _clauses(_tokens(sentence, offset))
 
 
 def _span_ending(r: _Sentence, k: int) -> int | None:

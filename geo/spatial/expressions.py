@@ -427,6 +427,8 @@ def _offshore_point(p: PlaceRef, bearing: float | None, zone_geometry: Callable 
 @expression("distance", before="offshore")
 def _distance(r: SentenceReading) -> None:
     """"70 nautical miles off Aden" (out to sea from it), "40 km from Mariupol" (a ring)."""
+    if not any(ch.isdigit() for ch in r.sentence):
+        return
     for m, s, p in r.anchored(_DISTANCE_RE):
         d = parse_number(m.group("n1")) * unit_km(m.group("unit"))
         if m.group("rel").lower() == "off":
@@ -506,6 +508,8 @@ def _facility(r: SentenceReading) -> None:
 def _unresolved(r: SentenceReading) -> None:
     """"about 80 km north-west of Hateruma island" when the gazetteer lacks the anchor: the claim is
     kept (it is what the text says) with no point."""
+    if not any(ch.isdigit() for ch in r.sentence):
+        return
     for m in _UNRESOLVED_RE.finditer(r.sentence):
         s, e = r.offset + m.start(), r.offset + m.end()
         if not r.free(s, e) or r.place_after(r.offset + m.start("anchor"), 0) is not None:

@@ -202,3 +202,10 @@ def test_a_long_article_in_pieces_keeps_trigger_and_location_offsets():
     assert e["triggers"][0]["start"] > Settings().piece_chars
     assert [text[t["start"]:t["end"]] for t in e["triggers"]] == ["opened fire", "killing"]
     assert [text[x["start"]:x["end"]] for x in e["locations"]] == ["Kano"]
+
+
+def test_a_given_trigger_in_a_continuing_sentence_takes_the_place_before():
+    text = "Shelling hit a trolleybus in Donetsk on Thursday. It killed eight people, an official said."
+    k = text.index("killed")
+    (answer,) = _jsonl([{"id": "c", "text": text, "events": [{"start": k, "end": k + 6}]}])
+    assert [x["text"] for x in answer["events"][0]["locations"]] == ["Donetsk"]

@@ -427,6 +427,21 @@ def _lines(inc: Incident, label: str) -> list[Relation]:
     return out
 
 
+_CONTINUES = frozenset("it they he she this the its their these those".split())
+
+
+def _continued(ctx: EventContext, i: int) -> list[Link]:
+    """For a sentence that continues a report ("It killed three people.", "The attack ..."): where
+    the previous sentence's first event happened."""
+    doc = ctx.document
+    first = doc.sentence_text(i).lstrip(" \"“'").split(" ", 1)[0].lower()
+    if i == 0 or first not in _CONTINUES:
+        return []
+    prev = doc.sentences[i - 1]
+    found = lexicon().find(doc.text, prev.start, prev.end)
+    return link(ctx, i - 1, found[0].start, found[0].end) if found else []
+
+
 def given_events(ctx: EventContext, spans) -> list[Event]:
     """Events for triggers someone else found (`parse --jsonl` "events"): each typed by the
     vocabulary ("event" when no word explains it), linked and placed like the events found here."""
@@ -440,7 +455,8 @@ def given_events(ctx: EventContext, spans) -> list[Event]:
         s = doc.sentences[i]
         type_name = lexicon().type_of(doc.text, start, end, s.start, s.end) or "event"
         trig = Trigger(start, end, doc.text[start:end], type_name, False)
-        inc = Incident(type_name, i, [trig], link(ctx, i, start, end), {i})
+        own = link(ctx, i, start, end)
+        inc = Incident(type_name, i, [trig], own or _continued(ctx, i), {i} if own else {i - 1, i})
         inc = _placed(ctx, inc) if inc.links else inc
         out.append(replace(to_event(ctx, inc), triggers=(Span(start, end),)) if inc.links else
                    Event(type_name, event_type(type_name).label, None, None, "no place named", (i,), type=type_name,

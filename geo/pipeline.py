@@ -125,7 +125,9 @@ class Pipeline:
 
 
 def make_linker(name: str):
-    """The event–location linker a setting names ("rules": the rule-based one)."""
+    """The event–location linker a setting names ("rules": the rule-based one). A model that finds
+    and scores its own spans plugs in as `SpanLinker(candidate_spans, link_locations)`
+    (geo/events/linking.py), e.g. the learned linker (geo/linking.py) under the name "learned"."""
     from geo.events.linking import RuleLinker
     if name == "rules":
         return RuleLinker()

@@ -134,6 +134,33 @@ class Linker(Protocol):
              candidates: Sequence[Candidate]) -> list[Link]: ...
 
 
+class SpanLinker:
+    """A linker over another module's functions, for a model that finds its own candidate spans
+    and scores them: `find(text, s0, s1, mentions)` -> candidates, and `score(text, s0, s1, t0, t1,
+    candidates)` -> [(start, end, probability)] (the interface of the learned linker,
+    `geo.linking.candidate_spans` and `link_locations`: `make_linker` can name it). The gazetteer's
+    places among the candidates here are its mentions (they carry `start`, `end`, `kind` and
+    `place.feature_type`). Each span it returns is matched to the candidate here that it overlaps
+    most, so events are placed as with the rules; a span no candidate overlaps is an unknown name."""
+
+    name = "spans"
+
+    def __init__(self, find, score) -> None:
+        self.find, self.score = find, score
+
+    def link(self, text: str, sentence_start: int, sentence_end: int, trigger_start: int, trigger_end: int,
+             candidates: Sequence[Candidate]) -> list[Link]:
+        mentions = [c for c in candidates if c.kind in ("toponym", "demonym")]
+        theirs = self.find(text, sentence_start, sentence_end, mentions)
+        out = []
+        for s, e, p in self.score(text, sentence_start, sentence_end, trigger_start, trigger_end, theirs):
+            best = max(candidates, key=lambda c: min(e, c.end) - max(s, c.start), default=None)
+            if best is None or min(e, best.end) <= max(s, best.start):
+                best = Candidate(s, e, text[s:e])
+            out.append(Link(best, round(float(p), 3), "model"))
+        return out
+
+
 # ---------------------------------------------------------------- tokens and candidates
 
 class Tok(NamedTuple):

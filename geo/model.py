@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from gazetteer.model import Candidate, Mention, Place, Resolution, Span
 
-__all__ = ["Analysis", "Area", "Candidate", "Claim", "Document", "DocumentMeta", "Event", "Mention", "Place",
+__all__ = ["Analysis", "Area", "Candidate", "Claim", "Document", "DocumentMeta", "Event", "EventLocation", "Mention", "Place",
            "PlaceGroup", "PlaceRef", "Relation", "Resolution", "Span", "ZoneHit"]
 
 
@@ -62,6 +62,7 @@ class PlaceRef:
     feature_type: str = ""
     kind: str = "toponym"          # "toponym" or "demonym"
     text: str = ""                 # the surface form in the text
+    fallback: bool = False         # the gazetteer lacks the name: the resolver put it at the article's main place
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,12 +131,32 @@ class Area:
     zone_kind: str | None = None   # "EEZ" | "territorial_sea" ("zone")
 
 
+@dataclass(frozen=True, slots=True)
+class EventLocation:
+    """A span of the text that says where an event happened, and where it puts it.
+
+    `kind`: "place" (a gazetteer place), "unknown" (a name the gazetteer lacks, placed by what
+    contains it: `container`), "unplaced" (nothing to place it by)."""
+    start: int
+    end: int
+    text: str
+    kind: str = "place"
+    point: tuple[float, float] | None = None        # (lon, lat)
+    place: str | None = None       # the gazetteer's name for it, or the container's
+    feature_type: str = ""
+    container: str | None = None   # for an unknown name: the place it was placed by
+    uncertainty_km: float | None = None
+
+
 @dataclass(frozen=True)
 class Event:
-    """Something the text says happened somewhere: a launch, an impact, an overflight…
+    """Something the text says happened somewhere: a launch, an impact, a strike, an earthquake…
 
-    `point` is None when nothing in the text places it. `sentences` are indices into the
-    document's sentences: the provenance of every field."""
+    `type` is a name in ``geo.events.taxonomy``; `role` the missile family's word for its events
+    (launch, impact, overflight), else the type. `point` is None when nothing in the text places
+    it. `sentences` are indices into the document's sentences: the provenance of every field.
+    `counts` are the numbers the text states (("killed", 3), ("objects", 2)), `locations` the
+    spans that say where, `triggers` the words that say what happened."""
     role: str
     label: str
     point: tuple[float, float] | None
@@ -148,7 +169,11 @@ class Event:
     zones: tuple[ZoneHit, ...] = ()
     conflict: str | None = None
     actor: str | None = None       # who did it, as the article names it
-    count: int | None = None       # how many objects ("two missiles")
+    counts: tuple[tuple[str, int], ...] = ()
+    type: str = ""
+    confidence: float | None = None
+    locations: tuple[EventLocation, ...] = ()
+    triggers: tuple[Span, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -56,6 +56,7 @@ class Pipeline:
         if geocoder is None:
             geocoder = make_geocoder(settings.geocoder, settings.geocoder_url, settings.geocoder_cache)
         self.resolver = Resolver(self.gazetteer, network=geocoder)
+        self.linker = make_linker(settings.linker)
         self._zones = None
 
     @classmethod
@@ -106,8 +107,31 @@ class Pipeline:
         analysis = Analysis(document=doc, mentions=tuple(mentions), resolutions=tuple(resolutions),
                             places=tuple(group_places(resolutions)))
         if events:
-            analysis = read_events(analysis, self.zones, self.settings.event_families)
+            analysis = read_events(analysis, self.zones, self.settings.event_families, self.linker,
+                                   self.gazetteer.lexicon)
         return analysis
+
+    def given_events(self, analysis: Analysis, spans) -> list:
+        """Events for triggers found by someone else's coder: (start, end) offsets into the text,
+        each typed, linked to the names that say where it happened, and placed."""
+        from geo.events.context import EventContext
+        from geo.events.reports import given_events
+        n = len(analysis.document.text)
+        for start, end in spans:
+            if not (0 <= int(start) < int(end) <= n):
+                raise ValueError(f"event span [{start}, {end}) is outside the text (length {n})")
+        ctx = EventContext(analysis, self.zones, [], self.linker, self.gazetteer.lexicon)
+        return given_events(ctx, [(int(s), int(e)) for s, e in spans])
+
+
+def make_linker(name: str):
+    """The event–location linker a setting names ("rules": the rule-based one). A model that finds
+    and scores its own spans plugs in as `SpanLinker(candidate_spans, link_locations)`
+    (geo/events/linking.py), e.g. the learned linker (geo/linking.py) under the name "learned"."""
+    from geo.events.linking import RuleLinker
+    if name == "rules":
+        return RuleLinker()
+    raise ValueError(f"unknown event-location linker {name!r} (known: rules)")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -244,7 +268,10 @@ def merge_pieces(text: str, meta: DocumentMeta, pieces: list[tuple[int, Analysis
         resolutions += [replace(r, mention=shifted.get(id(r.mention)) or _shift_mention(r.mention, offset, n_sent))
                         for r in a.resolutions]
         events += [replace(e, sentences=tuple(s + n_sent for s in e.sentences),
-                           claims=tuple(_shift_claim(c, offset) for c in e.claims))
+                           claims=tuple(_shift_claim(c, offset) for c in e.claims),
+                           triggers=tuple(Span(t.start + offset, t.end + offset) for t in e.triggers),
+                           locations=tuple(replace(x, start=x.start + offset, end=x.end + offset)
+                                           for x in e.locations))
                    for e in a.events]
         relations += a.relations
         areas += a.areas

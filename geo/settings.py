@@ -24,7 +24,8 @@ class Settings:
     (off by default: names would leave the machine), with its URL and cache file; events: read
     events at all; event_families: which (None: every registered family); alternatives: runners-up
     kept per place; piece_chars: longer texts are analysed in pieces of at most this many
-    characters (the cost of one piece grows faster than its length)."""
+    characters (the cost of one piece grows faster than its length); linker: which event–location
+    linker places events ("rules": geo.events.linking.RuleLinker)."""
     gazetteer_dir: Path | None = None
     zones_file: Path | None = None
     geocoder: str | None = None
@@ -34,6 +35,7 @@ class Settings:
     event_families: tuple[str, ...] | None = None
     alternatives: int = MAX_ALTERNATIVES
     piece_chars: int = 50_000
+    linker: str = "rules"
 
     @classmethod
     def from_env(cls, environ=None, **overrides) -> "Settings":

@@ -53,7 +53,7 @@ def test_seed_has_one_launch_at_wonsan_at_7_10(seed):
     assert distance_km(*launch["geometry"]["coordinates"], *WONSAN) < 15
     assert p["time"] == "2019-10-02T07:10:00+09:00"
     assert p["label"] == "Launch (Wonsan)"
-    assert p["objects"] == 2
+    assert p["counts"]["objects"] == 2
     assert any(c["kind"] == "origin" and c["text"] == "from Wonsan" and c["by"] == "South Korea" for c in p["claims"])
     assert any("fired from Wonsan" in s for s in p["sentences"])
     assert any(z["kind"] == "land" and z["sovereign"] == "KP" and z["inside"] for z in p["zones"])
@@ -151,7 +151,7 @@ def test_rodong_impact_250_km_west_of_oga_inside_japans_eez():
     a = _analyse(ROOT / "seeds" / "north-korea-rodong-japan-eez-2016-08-03.txt")
     (launch,) = _events(a, "launch")
     assert launch["properties"]["time"] == "2016-08-03T07:50:00+09:00"
-    assert launch["properties"]["objects"] == 2
+    assert launch["properties"]["counts"]["objects"] == 2
     (impact,) = _events(a, "impact")                             # the other exploded after take-off
     p = impact["properties"]
     reported = destination(139.78, 39.93, 270.0, 250.0)         # Oga Peninsula, 250 km west
@@ -234,7 +234,7 @@ def test_impact_57_km_east_of_sokcho_in_south_koreas_eez():
     north = launches[0]["properties"]
     assert north["label"] == "Launch (Wonsan)" and north["actor"] == "North Korea"
     assert north["time"] == "2022-11-02T08:51:00+09:00"
-    assert north["objects"] == 23
+    assert north["counts"]["objects"] == 23
     assert any(c["text"] == "from the Wonsan area" for c in north["claims"])
     # South Korea's reply ("fighter jets fired three air-to-ground missiles") is its own launch
     assert [f["properties"]["actor"] for f in launches[1:]] == ["South Korea"]
@@ -284,7 +284,7 @@ def test_plural_subjects_and_outside_it():
     text = ("North Korea fired four ballistic missiles. Three of them fell about 300 to 350 km west of the "
             "Oga Peninsula, inside Japan's EEZ, and the fourth landed just outside it.")
     a = analyse(text, date="2017-03-06", timezone="Asia/Tokyo")
-    assert _events(a, "launch")[0]["properties"]["objects"] == 4
+    assert _events(a, "launch")[0]["properties"]["counts"]["objects"] == 4
     impacts = [f["properties"] for f in _events(a, "impact")]
     assert [p["label"] for p in impacts] == [f"Impact {n} (inside Japan's EEZ)" for n in (1, 2, 3)] + [
         "Impact 4 (outside Japan's EEZ)"]
@@ -311,3 +311,8 @@ def test_an_oceans_point_is_not_checked_against_zones():
 def test_negated_and_unrelated_verbs_are_not_events():
     a = analyse("The missile did not land in Japan's territory. Stock prices fell in Tokyo.", date="2020-01-01")
     assert a.events == ()
+
+
+def test_a_falling_booster_is_no_impact():
+    a = analyse("Residents reported a loud bang; a falling Russian booster rocket caused it.", date="2020-01-01")
+    assert [e.role for e in a.events] == []

@@ -7,7 +7,7 @@ import json
 import sys
 from dataclasses import replace
 
-from geo.io.export import place_record, to_feature_collection
+from geo.io.export import event_record, place_record, to_feature_collection
 from geo.io.reader import InputError, read_file, read_json_line, read_stdin
 from geo.settings import Settings
 
@@ -38,17 +38,37 @@ def cmd_parse(args) -> int:
     return 0
 
 
+def _given_events(obj: dict) -> list[tuple[int, int]] | None:
+    """The `events` of a record ([{"start", "end"}] or [[start, end]]), None when it gives none."""
+    given = obj.get("events")
+    if given is None:
+        return None
+    if not isinstance(given, list):
+        raise InputError("'events' must be a list of {\"start\", \"end\"} objects")
+    out = []
+    for e in given:
+        pair = (e.get("start"), e.get("end")) if isinstance(e, dict) else tuple(e) if isinstance(e, (list, tuple)) else ()
+        if len(pair) != 2 or not all(isinstance(x, int) and not isinstance(x, bool) for x in pair):
+            raise InputError("each event needs integer 'start' and 'end' offsets")
+        out.append(pair)
+    return out
+
+
 def _jsonl_answer(obj: dict, pipeline) -> dict:
-    """The answer to one JSON Lines record: its places (and, given `spans`, exactly those)."""
+    """The answer to one JSON Lines record: its places (and, given `spans`, exactly those) and its
+    events (given `events`, exactly those triggers, each linked and placed)."""
     spans = obj.get("spans")
     if spans is not None and (not isinstance(spans, list)
                               or not all(isinstance(s, (list, tuple)) and len(s) == 2 for s in spans)):
         raise InputError("'spans' must be a list of [start, end] pairs")
+    given = _given_events(obj)
     try:
-        analysis = pipeline.analyse(obj["text"], spans=spans, events=False, alternatives=False)
+        analysis = pipeline.analyse(obj["text"], spans=spans, events=given is None, alternatives=False)
+        events = pipeline.given_events(analysis, given) if given is not None else analysis.events
     except (TypeError, ValueError, OverflowError) as e:
         raise InputError(str(e)) from None
-    return {"id": obj.get("id"), "places": [place_record(r) for r in analysis.resolutions]}
+    return {"id": obj.get("id"), "places": [place_record(r) for r in analysis.resolutions],
+            "events": [event_record(e, analysis.document.text) for e in events]}
 
 
 def parse_jsonl(args, pipeline) -> int:
@@ -85,7 +105,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = ap.add_subparsers(dest="command", required=True)
     p = sub.add_parser("parse", help="find and place the places in one article (GeoJSON) or in JSON Lines")
     p.add_argument("path", help="a .txt, .md or .html file, or - for standard input")
-    p.add_argument("--jsonl", action="store_true", help='read JSON Lines {"id", "text", "spans"?}, write one line each')
+    p.add_argument("--jsonl", action="store_true", help='read JSON Lines {"id", "text", "spans"?, "events"?}, write one line each')
     p.add_argument("--date", help="publication date (YYYY-MM-DD) for the times the article quotes")
     p.add_argument("--timezone", help="IANA time zone of the article's clock times, e.g. Asia/Tokyo")
     p.add_argument("--title")

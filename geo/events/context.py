@@ -2,6 +2,7 @@
 sentence, the maritime zones, and the check of a point against them."""
 from __future__ import annotations
 
+import re
 from bisect import bisect_left
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -19,6 +20,28 @@ ZONE_WORDS = {"EEZ": "EEZ", "territorial_sea": "territorial sea", "land": "land"
 SPEAKER_CARRIES = 2
 
 
+_BACKGROUND_RE = re.compile(r"\b(?:last\s+(?:year|month)|previously|in\s+the\s+past|since\s+(?:January|February|March"
+                            r"|April|May|June|July|August|September|October|November|December)"
+                            r"|(?:19|20)\d\d)\b", re.I)
+
+
+def is_background(sentence: str, day: str, years: bool = True) -> bool:
+    """Sentences about earlier events ("has launched missiles over Japan twice before, in 1998
+    and 2009") are history, not this article's events. The article's own year is not a marker;
+    with `years=False` a year marks history only when the article's date is known."""
+    for m in _BACKGROUND_RE.finditer(sentence):
+        if m.group().isdigit() and (day.startswith(m.group()) or (not years and not day)):
+            continue
+        return True
+    return False
+
+
+def is_fallback(r) -> bool:
+    """Whether a resolution only stands in for a name the gazetteer lacks (or none of whose
+    candidates fits): the resolver put it at the article's main place, with confidence 0.1."""
+    return r.confidence <= 0.1 and r.reason.startswith(("not in the gazetteer", "no candidate fits"))
+
+
 def place_refs(analysis: Analysis) -> list[PlaceRef]:
     """The resolved places of an analysis as they appear in its text, in text order."""
     out = []
@@ -27,7 +50,7 @@ def place_refs(analysis: Analysis) -> list[PlaceRef]:
             continue
         p = r.place
         out.append(PlaceRef(p.name, r.mention.start, r.mention.end, float(p.lon), float(p.lat), p.country_code,
-                            p.feature_type, r.mention.kind, r.mention.text))
+                            p.feature_type, r.mention.kind, r.mention.text, is_fallback(r)))
     return sorted(out, key=lambda p: p.start)
 
 
@@ -38,6 +61,10 @@ class EventContext:
     analysis: Analysis
     zones: object = None
     notes: list[str] = field(default_factory=list)
+    linker: object = None          # a geo.events.linking.Linker (None: the rule-based one)
+    words: dict = field(default_factory=dict)      # the gazetteer's word lists (common words, given names)
+    claimed: set = field(default_factory=set)      # sentences a family has reported (missile impacts)
+    cache: dict = field(default_factory=dict)      # what several families read, computed once
 
     def __post_init__(self) -> None:
         self.places = place_refs(self.analysis)

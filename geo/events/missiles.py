@@ -21,10 +21,10 @@ import re
 from dataclasses import dataclass, field, replace
 from typing import Callable
 
-from geo.events.context import COUNTRY_NAMES, ZONE_WORDS, EventContext
+from geo.events.context import COUNTRY_NAMES, ZONE_WORDS, EventContext, is_background
 from geo.events.registry import FamilyResult, family
 from geo.events.times import WEEKDAY_RE, find_times, first_stated_zone, iso_time
-from geo.model import Area, Claim, Event, PlaceRef, Relation
+from geo.model import Area, Claim, Event, EventLocation, PlaceRef, Relation, Span
 from geo.spatial.estimate import Estimate, estimate_position
 from geo.spatial.expressions import zone_shape
 from geo.spatial.measure import bearing_deg, compass, destination, distance_km
@@ -49,6 +49,7 @@ _VERBS = (("launch", re.compile(r"\b(?:" + LAUNCH_PATTERN + r")\b", re.I)),
           ("impact", re.compile(r"\b(?:" + IMPACT_PATTERN + r")\b", re.I)),
           ("overflight", re.compile(r"\b(?:" + OVERFLIGHT_PATTERN + r")\b", re.I)))
 _SPEECH_RE = re.compile(r"\b(?:" + SPEECH_PATTERN + r")\b")
+_DETERMINER_BEFORE_RE = re.compile(r"\b(?:a|an|the|its|their|this|that)\s+$", re.I)
 _NEGATION_RE = re.compile(r"\b(?:no|not|never|neither|nor)\b|n't\b", re.I)
 _NUMBERS = {"a": 1, "an": 1, "one": 1, "single": 1, "two": 2, "pair": 2, "three": 3, "four": 4, "five": 5,
             "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10}
@@ -59,9 +60,6 @@ _SUBJECT_RE = re.compile(
     r"|the\s+first|a\s+third|the\s+third|the\s+fourth|the\s+last|the\s+remaining\s+one|both|all|they|it"
     r"|the\s+(?:two|three|four|five)\s+[\w-]+|one|the\s+(?:[\w-]+\s+)?(?:missile|projectile|rocket|warhead)s?)\b",
     re.I)
-_BACKGROUND_RE = re.compile(r"\b(?:last\s+(?:year|month)|previously|in\s+the\s+past|since\s+(?:January|February|March"
-                            r"|April|May|June|July|August|September|October|November|December)"
-                            r"|(?:19|20)\d\d)\b", re.I)
 # sentences after the last one naming a missile that can still speak of it ("It landed ...")
 OBJECT_CARRIES = 2
 LAUNCH_SITE_UNCERTAINTY_KM = 300.0      # a launch shown at its country's point
@@ -80,6 +78,7 @@ class Clause:
     plural: int = 1                # how many objects the subject names ("both" -> 2)
     actor: str = ""                # ISO alpha-2 of who fires (launch clauses), "" when unsaid
     count: int = 0                 # objects the clause counts ("two missiles")
+    verb: tuple[int, int] = (0, 0)  # document offsets of the clause's verb
     claims: list = field(default_factory=list)
     times: list = field(default_factory=list)     # (iso or None, text, start, end)
 
@@ -99,16 +98,6 @@ class EventObject:
 
 
 # ---------------------------------------------------------------- reading clauses
-
-def _is_background(sentence: str, day: str) -> bool:
-    """Sentences about earlier launches ("has launched missiles over Japan twice before, in 1998
-    and 2009") are history, not this article's events. The article's own year is not a marker."""
-    for m in _BACKGROUND_RE.finditer(sentence):
-        if m.group().isdigit() and day.startswith(m.group()):
-            continue
-        return True
-    return False
-
 
 def count_objects(text: str) -> int:
     """How many objects a launch sentence names: "two missiles" -> 2, "a ballistic missile" -> 1."""
@@ -155,8 +144,11 @@ def _verbs(sent: str) -> list[tuple[int, int, str]]:
     verbs = []
     for role, rx in _VERBS:
         for m in rx.finditer(sent):
-            if not _NEGATION_RE.search(sent[max(0, m.start() - 20):m.start()]):
-                verbs.append((m.start(), m.end(), role))
+            if _NEGATION_RE.search(sent[max(0, m.start() - 20):m.start()]):
+                continue
+            if m.group().split()[0].lower().endswith("ing") and _DETERMINER_BEFORE_RE.search(sent, 0, m.start()):
+                continue        # "a falling booster": an adjective, not an impact
+            verbs.append((m.start(), m.end(), role))
     return sorted(verbs)
 
 
@@ -189,7 +181,7 @@ def read_clauses(ctx: EventContext) -> tuple[list[Clause], int]:
     recent_object = -10
     for i, span in enumerate(doc.sentences):
         sent = doc.text[span.start:span.end]
-        if _is_background(sent, meta.date):
+        if is_background(sent, meta.date):
             continue
         has_object = bool(_OBJECT_RE.search(sent))
         if has_object:
@@ -216,7 +208,8 @@ def _sentence_clauses(ctx: EventContext, i: int, sent: str, verbs, has_object: b
             continue            # "Stock prices fell": no missile and no "it"/"one" to stand for one
         s = span.start + bounds[k]
         e = span.start + (bounds[k + 1] if k + 1 < len(verbs) else len(sent))
-        cl = Clause(role, i, s, e, subjects[k], _subject_count(subjects[k]) if subjects[k] else 1)
+        cl = Clause(role, i, s, e, subjects[k], _subject_count(subjects[k]) if subjects[k] else 1,
+                    verb=(span.start + vs, span.start + ve))
         cl.claims = [c for c in claims if s <= c.start < e]
         for (ts, te, h, mi, zone, surface) in find_times(text[s:e], s):
             # the weekday nearest after the time in its sentence ("at 7.10am ... on Wednesday")
@@ -378,6 +371,41 @@ def _relation(a, b, name_a: str, name_b: str, text: str) -> Relation:
     return Relation(a, b, name_a, name_b, text, distance_km(a[0], a[1], b[0], b[1]), bearing_deg(a[0], a[1], b[0], b[1]))
 
 
+def _triggers(cls: list[Clause]) -> tuple[Span, ...]:
+    return tuple(dict.fromkeys(Span(*cl.verb) for cl in cls))
+
+
+def _locations(claims) -> tuple[EventLocation, ...]:
+    """The places the claims are anchored on, as the event's location spans."""
+    out: dict[tuple[int, int], EventLocation] = {}
+    for c in claims:
+        p = c.anchor_place
+        if p is not None and c.kind != "zone":
+            out.setdefault((p.start, p.end), EventLocation(p.start, p.end, p.text or p.name, "place", (p.lon, p.lat),
+                                                           p.name, p.feature_type))
+    return tuple(out.values())
+
+
+def _impact_confidence(est: Estimate, claims: list[Claim]) -> float:
+    """How far to trust an impact's point: a measured distance most, a placeholder least."""
+    if (est.basis or "").startswith("position not reported") or est.point is None:
+        return 0.2
+    kinds = {c.kind for c in claims}
+    for kind, conf in (("distance_direction", 0.85), ("distance", 0.7), ("direction", 0.6), ("offshore", 0.6)):
+        if kind in kinds:
+            return conf
+    return 0.4
+
+
+def _with_unresolved(basis: str, claims: list[Claim]) -> str:
+    """A basis not measured from a stated distance says what the text stated but could not be
+    measured from ("about 80 km north-west of Hateruma island": the gazetteer lacks Hateruma)."""
+    un = next((c for c in claims if c.kind == "unresolved"), None)
+    if un is None or "geodesic destination" in (basis or ""):
+        return basis
+    return f"{basis}; the text says {un.text!r}, but its place is not in the gazetteer"
+
+
 def _with_speakers(ctx: EventContext, claims) -> tuple[Claim, ...]:
     return tuple(replace(c, by_name=ctx.name_of(c.by)) if c.by else c for c in claims)
 
@@ -411,9 +439,11 @@ def _launch_events(ctx: EventContext, clauses: list[Clause], count: int) -> tupl
         label = f"Launch{by} ({name})" if origin is not None else f"Launch{by} (site not reported)"
         claims = [c for cl in group for c in cl.claims if c.kind in ("origin", "zone")]
         time, time_text = _times(group)
+        where = _locations([origin] if origin is not None else [])
         events.append(Event("launch", label, pt, unc, basis, _sentences(group), time, time_text,
                             _with_speakers(ctx, claims), zones, conflict, ctx.name_of(actor) if actor else None,
-                            n_objects or None))
+                            (("objects", n_objects),) if n_objects else (), "missile_launch",
+                            0.8 if origin is not None else 0.4, where, _triggers(group)))
     return events, main
 
 
@@ -435,7 +465,9 @@ def _overflight_events(ctx: EventContext, clauses: list[Clause], launch: _Launch
         time, time_text = _times(cls)
         events.append(Event("overflight", label, c.point, c.uncertainty_km,
                             f"{c.text} (the place's point; the track crosses it somewhere)", _sentences(cls),
-                            time, time_text, _with_speakers(ctx, [x for _, x in items]), zones, None))
+                            time, time_text, _with_speakers(ctx, [x for _, x in items]), zones, None,
+                            type="overflight", confidence=0.6, locations=_locations([c]), triggers=_triggers(cls)))
+        ctx.claimed.update(cl.sentence for cl in cls)
         if launch.point is not None:
             relations.append(_relation(launch.point, c.point, launch.name, label, c.text))
     return events, relations
@@ -495,8 +527,11 @@ def _impact_events(ctx: EventContext, impacts: list[EventObject], launch: _Launc
         for c in _with_speakers(ctx, o.claims):
             claims.setdefault(c.statement(), c)      # a statement made twice is listed once
         time, time_text = _times(o.clauses)
-        out.events.append(Event("impact", label, est.point, est.uncertainty_km, est.basis, _sentences(o.clauses),
-                                time, time_text, tuple(claims.values()), zones, conflict))
+        out.events.append(Event("impact", label, est.point, est.uncertainty_km, _with_unresolved(est.basis, o.claims),
+                                _sentences(o.clauses), time, time_text, tuple(claims.values()), zones, conflict,
+                                type="missile_impact", confidence=_impact_confidence(est, o.claims),
+                                locations=_locations(o.claims), triggers=_triggers(o.clauses)))
+        ctx.claimed.update(cl.sentence for cl in o.clauses)
         if est.point is not None:
             _impact_lines(out, o.claims, est, label, launch)
     return out

@@ -83,3 +83,29 @@ def first_stated_zone(text: str) -> str:
         if zone_of(zone):
             return zone_of(zone)
     return ""
+
+
+def sentence_time(text: str, start: int, end: int, day: str, default_tz: str = "") -> tuple[str | None, str | None]:
+    """The time an event sentence text[start:end] states: its first clock time (ISO 8601 on the
+    article's date, moved back to a weekday named in the sentence), else a weekday alone ("on
+    Tuesday" -> the date of the last Tuesday on or before the article's date, "2024-01-02"),
+    else "today"/"yesterday"; (None, None) when it states none or the article has no date."""
+    sent = text[start:end]
+    wds = list(WEEKDAY_RE.finditer(sent))
+    wd = wds[0].group(1) if wds else None
+    times = find_times(sent, start)
+    if times:
+        _, _, h, mi, zone, surface = times[0]
+        return iso_time(day, h, mi, zone, default_tz, wd), surface
+    if not day:
+        return None, None
+    try:
+        d = _date.fromisoformat(day[:10])
+    except ValueError:
+        return None, None
+    if wd:
+        return (d - timedelta(days=(d.weekday() - WEEKDAYS[wd.lower()]) % 7)).isoformat(), wd
+    m = re.search(r"\b(today|yesterday)\b", sent, re.I)
+    if m:
+        return (d - timedelta(days=1 if m.group(1).lower() == "yesterday" else 0)).isoformat(), m.group(1)
+    return None, None

@@ -8,7 +8,8 @@ import io
 import json
 from typing import Iterable, Iterator
 
-from geo.model import Analysis, Area, Claim, Event, PlaceGroup, Relation, Resolution, ZoneHit
+from geo.events.taxonomy import MISSILE_ROLES, event_type
+from geo.model import Analysis, Area, Claim, Event, EventLocation, PlaceGroup, Relation, Resolution, ZoneHit
 from geo.spatial.measure import compass, geodesic_path
 
 TOOL = "newsmap"
@@ -76,24 +77,33 @@ def extra_features(analysis: Analysis) -> list[dict]:
 
 
 def event_feature(event: Event, analysis: Analysis, common: dict | None = None) -> dict:
+    """One event, in the schema every event type shares (README: "Events")."""
     doc = analysis.document
-    props = {"kind": "event", "role": event.role, "label": event.label}
-    if event.role == "launch":
-        props["actor"] = event.actor
-    props.update({"time": event.time, "time_text": event.time_text})
-    if event.role == "launch":
-        props["objects"] = event.count
-    props.update({
+    t = event_type(event.type or MISSILE_ROLES.get(event.role, ""))
+    props = {
+        "kind": "event", "type": t.name, "type_label": t.label, "icon": t.icon, "colour": t.colour,
+        "role": event.role, "label": event.label, "actor": event.actor, "counts": dict(event.counts),
+        "time": event.time, "time_text": event.time_text,
         "zones": [zone_record(h) for h in event.zones],
         "claims": [claim_record(c) for c in event.claims],
-        "uncertainty_km": event.uncertainty_km, "position": event.position,
+        "locations": [location_record(x) for x in event.locations],
+        "triggers": [{"start": x.start, "end": x.end, "text": doc.text[x.start:x.end]} for x in event.triggers],
+        "uncertainty_km": event.uncertainty_km, "position": event.position, "confidence": event.confidence,
         "sentences": [doc.sentence_text(s) for s in event.sentences],
         "conflict": event.conflict,
         "provenance": {**(common or provenance(analysis)), "sentence_offsets": [
             [doc.sentences[s].start, doc.sentences[s].end] for s in event.sentences]},
-    })
+    }
     geometry = _point(*event.point) if event.point is not None else None
     return {"type": "Feature", "geometry": geometry, "properties": props}
+
+
+def location_record(x: EventLocation) -> dict:
+    """A span that says where an event happened, and where it puts it."""
+    return {"start": x.start, "end": x.end, "text": x.text, "kind": x.kind,
+            "lat": _coord(x.point[1]) if x.point else None, "lon": _coord(x.point[0]) if x.point else None,
+            "place": x.place, "feature_type": x.feature_type or None, "container": x.container,
+            "uncertainty_km": x.uncertainty_km}
 
 
 def relation_feature(r: Relation, common: dict) -> dict:
@@ -195,6 +205,21 @@ def place_record(r: Resolution) -> dict:
         "geonameid": p.geonameid if p else None, "name": p.name if p else None,
         "feature_type": p.feature_type if p else None, "country_code": p.country_code if p else None,
         "confidence": round(r.confidence, 3),
+    }
+
+
+def event_record(event: Event, text: str) -> dict:
+    """One event of a `parse --jsonl` answer: its trigger's span, type, point and the spans that
+    say where it happened."""
+    trig = event.triggers[0] if event.triggers else None
+    return {
+        "start": trig.start if trig else None, "end": trig.end if trig else None,
+        "text": text[trig.start:trig.end] if trig else None, "type": event.type or event.role, "label": event.label,
+        "lat": _coord(event.point[1]) if event.point else None, "lon": _coord(event.point[0]) if event.point else None,
+        "uncertainty_km": event.uncertainty_km,
+        "locations": [{"start": x.start, "end": x.end, "text": x.text,
+                       "lat": _coord(x.point[1]) if x.point else None, "lon": _coord(x.point[0]) if x.point else None}
+                      for x in event.locations],
     }
 
 

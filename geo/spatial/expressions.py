@@ -10,6 +10,12 @@ resolved in it (``PlaceRef``, with document offsets). Each expression becomes a 
 - ``origin``              "fired from Wonsan"                        -> the launch place
 - ``in_place``            "landed in the Sea of Japan"               -> a (weak) place constraint
 - ``over``                "passed over Hokkaido"                     -> a place on the flight path
+- ``distance``            "70 nautical miles off Aden", "40 km from Y" -> a point that far out to sea, or a ring
+- ``near``                "near Zaporizhzhia", "on the outskirts of X" -> the place's point, a little wider
+- ``district``            "in the Aziziyah district of Karbala"      -> the district, else the city it is in
+- ``between``             "between Hama and Salamiyah"               -> the middle of the two
+- ``facility``            "Hodeidah's port", "the airport of X"      -> the place's point, narrow
+- ``unresolved``          "80 km north-west of Hateruma island"      -> no point: the anchor is not in the gazetteer
 
 Each kind is read by one small reader registered with ``@expression(name)``; ``read_claims`` runs
 them in registration order over a sentence, and a reader skips text an earlier one has taken.
@@ -23,8 +29,8 @@ from dataclasses import dataclass, field
 from typing import Callable, Sequence
 
 from geo.model import Claim, PlaceRef
-from geo.spatial.measure import (DIRECTION_PATTERN, UNIT_PATTERN, area_summary, destination, parse_direction,
-                                 parse_number, sector, unit_km)
+from geo.spatial.measure import (DIRECTION_PATTERN, UNIT_PATTERN, area_summary, bearing_deg, destination,
+                                 destinations, distance_km, parse_direction, parse_number, sector, unit_km)
 from geo.vocabulary import IMPACT_PATTERN, LAUNCH_PATTERN, OVERFLIGHT_PATTERN, SPEECH_PATTERN
 
 
@@ -45,9 +51,11 @@ def zone_shape(zone_geometry: Callable | None, sovereign: str, kind: str):
 _NUM = r"\d[\d,]*(?:\.\d+)?"
 _APPROX = r"(?:(?i:about|around|some|approximately|roughly|nearly|almost|an\s+estimated|up\s+to|more\s+than|over)\s+)?"
 _DIR = r"(?P<dir>" + DIRECTION_PATTERN + r")"
+# "97 nautical miles (180 km) northwest of", "40-km north-east from", "150nm NW of"
 _DIST_DIR_RE = re.compile(
-    _APPROX + r"(?P<n1>" + _NUM + r")(?:\s*(?:-|–|(?i:to))\s*(?P<n2>" + _NUM + r"))?\s*(?P<unit>(?i:" + UNIT_PATTERN
-    + r"))\s+(?:(?i:to\s+the)\s+)?(?i:" + _DIR + r")\s+(?i:of)\s+(?:(?i:the)\s+)?")
+    _APPROX + r"(?P<n1>" + _NUM + r")(?:\s*(?:-|–|(?i:to))\s*(?P<n2>" + _NUM + r"))?\s*-?\s*(?P<unit>(?i:"
+    + UNIT_PATTERN + r"))(?:\s*\([^()]{0,30}\))?\s+(?:(?i:to\s+the)\s+)?(?i:" + _DIR
+    + r")\s+(?i:of|from)\s+(?:(?i:the)\s+)?")
 _DIR_RE = re.compile(r"\b(?:(?i:to\s+the)\s+)?(?i:" + _DIR + r")\s+(?i:of)\s+(?:(?i:the)\s+)?")
 _OFFSHORE_RE = re.compile(
     r"\b(?i:off)\s+(?:(?i:the)\s+)?(?:(?i:(?P<dir>north|south|east|west|north[\s-]?east|north[\s-]?west|south[\s-]?east"
@@ -70,6 +78,33 @@ _INTL_RE = re.compile(r"\b(?i:in|into)\s+(?i:international\s+waters|the\s+high\s
 _OVER_RE = re.compile(r"\b(?i:" + OVERFLIGHT_PATTERN + r")\s+(?:(?i:the)\s+)?")
 _IN_WATER_RE = re.compile(r"\b(?i:in|into)\s+(?:(?i:the)\s+)?")
 _SPEECH_RE = re.compile(r"\b(?:" + SPEECH_PATTERN + r")\b")
+# "70 nautical miles off Aden", "some 40 km from Mariupol", "150nm off the coast of Yemen"
+_DISTANCE_RE = re.compile(
+    _APPROX + r"(?P<n1>" + _NUM + r")\s*-?\s*(?P<unit>(?i:" + UNIT_PATTERN + r"))(?:\s*\([^()]{0,30}\))?\s+"
+    r"(?P<rel>(?i:off|from|away\s+from|outside|out\s+of))\s+(?:(?i:the)\s+)?(?:(?i:coast|coastline|shore)\s+"
+    r"(?i:of)\s+(?:(?i:the)\s+)?)?(?:[A-Z][a-z]+\s+)?(?:(?i:port|city|town|island|village)\s+(?i:of)\s+)?")
+_NEAR_RE = re.compile(
+    r"\b(?P<rel>(?i:near|close\s+to|not\s+far\s+from|in\s+the\s+vicinity\s+of|on\s+the\s+(?:outskirts|edge)\s+of"
+    r"|in\s+the\s+outskirts\s+of|the\s+outskirts\s+of|outskirts\s+of|just\s+outside|outside|around))\s+"
+    r"(?:(?i:the)\s+)?(?:(?:[A-Z][a-z]+\s+)?(?i:[a-z]+\s+)?(?i:city|town|village|port|capital)\s+(?i:of)\s+)?")
+_DISTRICT_WORDS = r"(?i:district|neighbourhood|neighborhood|suburb|quarter|area|camp|township|borough|locality)"
+# "in the Aziziyah district of Karbala", "the Amriya district in Baghdad"
+_DISTRICT_RE = re.compile(r"\b(?P<x>[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*){0,3})\s+" + _DISTRICT_WORDS
+                          + r"\s+(?i:of|in)\s+(?:(?i:the)\s+)?(?:(?i:city|town|capital)\s+(?:(?i:of)\s+)?)?")
+# "Baghdad's western Amriya district"
+_POSS_DISTRICT_RE = re.compile(r"(?:'s|’s)\s+(?:[a-z]+\s+){0,2}(?P<x>[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*){0,3})\s+"
+                               + _DISTRICT_WORDS + r"\b")
+_BETWEEN_RE = re.compile(r"\b(?i:between)\s+(?:(?i:the)\s+)?(?:(?i:cities|towns|villages|ports)\s+of\s+)?")
+_FACILITY_WORDS = r"(?i:port|airport|harbour|harbor|air\s+base|airbase|naval\s+base|oil\s+terminal|refinery)"
+_FACILITY_RE = re.compile(r"\b(?i:the\s+)?" + _FACILITY_WORDS + r"\s+(?i:of|in|at|near)\s+(?:(?i:the)\s+)?")
+_POSS_FACILITY_RE = re.compile(r"(?:'s|’s)\s+(?:[A-Za-z]+\s+)?" + _FACILITY_WORDS + r"\b")
+# a distance and direction from a name the gazetteer does not know
+_UNRESOLVED_RE = re.compile(_DIST_DIR_RE.pattern + r"(?P<anchor>[A-Z][\w'’-]*(?:\s+(?:[A-Z][\w'’-]*|(?i:island|islands"
+                            r"|peninsula|cape|point|port|city|town|village|prefecture|province)))*)")
+OFFSHORE_KM = 30.0             # "off Aden": this far out, and as uncertain
+DISTRICT_KM = 50.0             # a district named as in a city lies within this of the city's point
+NEAR_KM = 15.0                 # how far "near X" may be from X's point, beyond X's own size
+FACILITY_KM = 10.0             # a city's port or airport: within this of the city's point
 
 _PRONOUN_OWNERS = {"its", "our", "their", "his", "her"}
 
@@ -163,6 +198,15 @@ class SentenceReading:
                 return p
         return None
 
+    def anchored(self, rx: re.Pattern):
+        """(match, start, place) for each match of `rx` followed by a place, where no earlier
+        claim covers the expression (document offsets)."""
+        for m in rx.finditer(self.sentence):
+            s = self.offset + m.start()
+            p = self.place_after(self.offset + m.end())
+            if p is not None and self.free(s, p.end):
+                yield m, s, p
+
     def words(self, start: int, end: int) -> str:
         """The sentence's text between two document offsets."""
         return self.sentence[start - self.offset:end - self.offset]
@@ -171,10 +215,12 @@ class SentenceReading:
 EXPRESSIONS: list[tuple[str, Callable[[SentenceReading], None]]] = []
 
 
-def expression(name: str):
-    """Register a reader of one kind of spatial expression; readers run in registration order."""
+def expression(name: str, before: str | None = None):
+    """Register a reader of one kind of spatial expression; readers run in registration order, or
+    just before the reader called `before` (an earlier reader takes the text first)."""
     def register(reader: Callable[[SentenceReading], None]):
-        EXPRESSIONS.append((name, reader))
+        at = next((k for k, (n, _) in enumerate(EXPRESSIONS) if n == before), len(EXPRESSIONS))
+        EXPRESSIONS.insert(at, (name, reader))
         return reader
     return register
 
@@ -189,7 +235,8 @@ def read_claims(sentence: str, places: Sequence[PlaceRef], offset: int = 0, spea
     `zone_geometry(sovereign, kind)` (geo.spatial.zones) lets "off the coast of X" step off the land.
     """
     end = offset + len(sentence)
-    here = sorted((p for p in places if offset <= p.start < end), key=lambda p: p.start)
+    # a name the gazetteer lacks, placed only at the article's main place, anchors nothing
+    here = sorted((p for p in places if offset <= p.start < end and not p.fallback), key=lambda p: p.start)
     reading = SentenceReading(sentence, offset, here, speaker, previous_zone, zone_geometry)
     for _, reader in EXPRESSIONS:
         reader(reading)
@@ -355,6 +402,10 @@ def _offshore_point(p: PlaceRef, bearing: float | None, zone_geometry: Callable 
                     ) -> tuple[tuple[float, float], float]:
     """A point just off the coast: step from the place along the bearing until off its land."""
     base = _radius_for(p)
+    if bearing is None and p.feature_type in ("city", "capital", "point", "admin2"):
+        point, seaward = _seaward_point(p, OFFSHORE_KM, zone_geometry)     # "off Aden": out to sea from it
+        if seaward is not None:
+            return point, max(base, OFFSHORE_KM)
     if bearing is None:
         return (p.lon, p.lat), max(base, 100.0)
     # zones unavailable: fall back to a fixed step
@@ -369,3 +420,124 @@ def _offshore_point(p: PlaceRef, bearing: float | None, zone_geometry: Callable 
                 if not shapely.contains_xy(land, x2, y2):
                     return (x2, y2), max(base / 2.0, 60.0)
     return destination(p.lon, p.lat, bearing, 100.0), max(base, 150.0)
+
+
+# ---------------------------------------------------------------- more kinds, for every kind of event
+
+@expression("distance", before="offshore")
+def _distance(r: SentenceReading) -> None:
+    """"70 nautical miles off Aden" (out to sea from it), "40 km from Mariupol" (a ring)."""
+    if not any(ch.isdigit() for ch in r.sentence):
+        return
+    for m, s, p in r.anchored(_DISTANCE_RE):
+        d = parse_number(m.group("n1")) * unit_km(m.group("unit"))
+        if m.group("rel").lower() == "off":
+            point, bearing = _seaward_point(p, d, r.zone_geometry)
+            unc = max(0.25 * d, 20.0) if bearing is not None else d + _radius_for(p)
+        else:
+            point, bearing, unc = (p.lon, p.lat), None, d + _radius_for(p)
+        r.add(Claim("distance", r.words(s, p.end), s, p.end, p, point, None, round(unc, 1), by=r.speaker,
+                    bearing=bearing, distance_km=round(d, 3)))
+
+
+@expression("near")
+def _near(r: SentenceReading) -> None:
+    """"near Zaporizhzhia", "on the outskirts of Kharkiv", "outside the town of X"."""
+    for m, s, p in r.anchored(_NEAR_RE):
+        if _possessive(r, p):
+            continue
+        r.add(Claim("near", r.words(s, p.end), s, p.end, p, (p.lon, p.lat), None,
+                    round(_radius_for(p) + NEAR_KM, 1), by=r.speaker))
+
+
+@expression("district")
+def _district(r: SentenceReading) -> None:
+    """"in the Aziziyah district of Karbala", "Baghdad's Amriya district": the district when the
+    gazetteer knows it, else the city it is in (wider)."""
+    found = []
+    for m in _DISTRICT_RE.finditer(r.sentence):
+        found.append((m.start("x"), m.end("x"), r.place_after(r.offset + m.end()), m.end()))
+    for m in _POSS_DISTRICT_RE.finditer(r.sentence):
+        owner = next((p for p in r.places if p.end == r.offset + m.start()), None)
+        found.append((m.start("x"), m.end("x"), owner, m.end()))
+    for xs, xe, container, end in found:
+        s, e = r.offset + min(xs, end), r.offset + max(xe, end)
+        if container is not None:
+            s, e = min(s, container.start), max(e, container.end)
+        known = next((p for p in r.places if p.start == r.offset + xs and p.end <= r.offset + xe), None)
+        if known is not None and container is not None and distance_km(known.lon, known.lat, container.lon,
+                                                                       container.lat) > DISTRICT_KM:
+            known = None            # a namesake elsewhere: the text puts the district in the container
+        anchor = known or container
+        if anchor is None or not r.free(r.offset + xs, r.offset + xe):
+            continue
+        unc = _radius_for(anchor) if known else _radius_for(anchor) + 5.0
+        r.add(Claim("district", r.words(s, e), s, e, anchor, (anchor.lon, anchor.lat), None, round(unc, 1),
+                    by=r.speaker))
+
+
+@expression("between")
+def _between(r: SentenceReading) -> None:
+    """"between Hama and Salamiyah": the middle of the two, as wide as half the way between."""
+    for _, s, a in r.anchored(_BETWEEN_RE):
+        rest = re.match(r"\s*(?:,\s*)?(?i:and)\s+(?:(?i:the)\s+)?", r.sentence[a.end - r.offset:])
+        b = r.place_after(a.end + rest.end()) if rest else None
+        if b is None or not r.free(s, b.end):
+            continue
+        d = distance_km(a.lon, a.lat, b.lon, b.lat)
+        mid = destination(a.lon, a.lat, bearing_deg(a.lon, a.lat, b.lon, b.lat), d / 2.0)
+        unc = d / 2.0 + max(_radius_for(a), _radius_for(b))
+        r.add(Claim("between", r.words(s, b.end), s, b.end, a, mid, None, round(unc, 1), by=r.speaker,
+                    distance_km=round(d, 3)))
+
+
+@expression("facility")
+def _facility(r: SentenceReading) -> None:
+    """"Hodeidah's port", "the port of Odesa", "the airport in Kabul"."""
+    for m, s, p in r.anchored(_FACILITY_RE):
+        r.add(Claim("facility", r.words(s, p.end), s, p.end, p, (p.lon, p.lat), None, FACILITY_KM, by=r.speaker))
+    for m in _POSS_FACILITY_RE.finditer(r.sentence):
+        p = next((p for p in r.places if p.end == r.offset + m.start()), None)
+        e = r.offset + m.end()
+        if p is not None and r.free(p.start, e):
+            r.add(Claim("facility", r.words(p.start, e), p.start, e, p, (p.lon, p.lat), None, FACILITY_KM,
+                        by=r.speaker))
+
+
+@expression("unresolved")
+def _unresolved(r: SentenceReading) -> None:
+    """"about 80 km north-west of Hateruma island" when the gazetteer lacks the anchor: the claim is
+    kept (it is what the text says) with no point."""
+    if not any(ch.isdigit() for ch in r.sentence):
+        return
+    for m in _UNRESOLVED_RE.finditer(r.sentence):
+        s, e = r.offset + m.start(), r.offset + m.end()
+        if not r.free(s, e) or r.place_after(r.offset + m.start("anchor"), 0) is not None:
+            continue
+        n = parse_number(m.group("n1")) * unit_km(m.group("unit"))
+        r.add(Claim("unresolved", m.group(), s, e, None, None, None, None, by=r.speaker,
+                    bearing=parse_direction(m.group("dir")), distance_km=round(n, 3)))
+
+
+def _seaward_point(p: PlaceRef, d: float, zone_geometry: Callable | None
+                   ) -> tuple[tuple[float, float], float | None]:
+    """The point `d` km from a place toward the open sea: of 24 bearings, those whose ray stays
+    off the place's land the most, averaged. Without land data (or a place with sea all round),
+    the place's own point and no bearing."""
+    land = zone_shape(zone_geometry, p.country_code, "land") if p.country_code else None
+    if land is None:
+        return (p.lon, p.lat), None
+    import shapely
+    import numpy as np
+    bearings = np.arange(0.0, 360.0, 15.0)
+    steps = np.linspace(0.2, 1.0, 5) * max(d, 10.0)
+    b_grid, d_grid = np.meshgrid(bearings, steps, indexing="ij")
+    lons, lats = destinations(p.lon, p.lat, b_grid.ravel(), d_grid.ravel())
+    at_sea = ~shapely.contains_xy(land, lons, lats)
+    share = at_sea.reshape(b_grid.shape).mean(axis=1)
+    if share.max() <= 0.0 or share.min() >= 1.0:
+        return (p.lon, p.lat), None
+    best = bearings[share >= share.max() - 1e-9]
+    rad = np.radians(best)
+    bearing = float(np.degrees(np.arctan2(np.sin(rad).sum(), np.cos(rad).sum())) % 360.0)
+    return destination(p.lon, p.lat, bearing, d), bearing

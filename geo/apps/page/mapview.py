@@ -22,6 +22,7 @@ from folium.utilities import JsCode
 
 from geo.apps.page.assets import basemap_assets, basemap_lite_json, basemap_url, countries, vendored_assets
 from geo.apps.page.escape import sanitize_text
+from geo.events.taxonomy import MISSILE_ROLES, EventType, event_type
 
 POINT_TYPES = frozenset({"city", "capital"})
 # Radius of the shaded circle drawn for an area whose outline we do not have (metres).
@@ -39,8 +40,8 @@ function(feature, latlng) {
         return L.marker(latlng, {icon: L.icon(%(icon)s), title: ""});
     }
     if (p.shape === "event") {
-        var color = p.role === "impact" ? "#c0392b" : "#8e44ad";
-        var glyph = p.role === "impact" ? "&#10006;" : "&#9650;";
+        var color = p.colour || "#566573";
+        var glyph = p.icon || "&#9679;";
         return L.marker(latlng, {icon: L.divIcon({
             className: "geo-event-icon",
             html: '<div style="background:' + color + ';color:#fff;border:2px solid #fff;' +
@@ -80,6 +81,39 @@ def display_name(props: dict) -> str:
     return str(role).capitalize() + (f" ({props['time']})" if props.get("time") else "")
 
 
+def _event_type(props: dict) -> EventType:
+    """An event's type in the taxonomy (from its `type`, else the missile family's `role`)."""
+    return event_type(str(props.get("type") or MISSILE_ROLES.get(str(props.get("role") or ""), "")))
+
+
+def _event_style(props: dict) -> dict:
+    """The marker of an event: its type's icon (as an HTML entity) and colour, from the taxonomy
+    only, never from the feature's own strings."""
+    t = _event_type(props)
+    return {"type": t.name, "role": sanitize_text(props.get("role") or t.name),
+            "icon": "".join(f"&#{ord(ch)};" for ch in t.icon), "colour": t.colour}
+
+
+def legend_html(fc: dict) -> str:
+    """A legend of the event types present in a FeatureCollection (empty when it has no events)."""
+    seen: dict[str, EventType] = {}
+    for f in fc.get("features", []):
+        p = f.get("properties") or {}
+        if p.get("kind") == "event" and f.get("geometry"):
+            t = _event_type(p)
+            seen.setdefault(t.name, t)
+    if not seen:
+        return ""
+    rows = "".join(
+        f"<div style='margin:2px 0'><span style='display:inline-block;width:18px;height:18px;line-height:16px;"
+        f"border-radius:50%;background:{t.colour};color:#fff;text-align:center;font-size:11px;margin-right:6px'>"
+        f"{''.join(f'&#{ord(ch)};' for ch in t.icon)}</span>{sanitize_text(t.label)}</div>"
+        for t in sorted(seen.values(), key=lambda t: t.label))
+    return ("<div class='geo-legend' style='position:fixed;bottom:24px;left:10px;z-index:1000;background:#fff;"
+            "padding:6px 8px;border-radius:4px;box-shadow:0 0 4px rgba(0,0,0,.4);font:12px sans-serif'>"
+            f"<b>Events</b>{rows}</div>")
+
+
 def _map_feature(fid: int, feat: dict, outlines: dict[str, dict]) -> dict | None:
     """The small, escaped feature drawn on the map for fc["features"][fid] (None: not drawn)."""
     props = feat.get("properties") or {}
@@ -99,8 +133,7 @@ def _map_feature(fid: int, feat: dict, outlines: dict[str, dict]) -> dict | None
             out["shape"] = "area"
             out["radius_m"] = AREA_RADIUS_M.get(ftype, 100_000)
     elif kind == "event" and geom.get("type") == "Point":
-        role = props.get("role") or "event"
-        out["role"] = sanitize_text(role)
+        out.update(_event_style(props))
         out["shape"] = "event"
     elif kind == "relation":
         text = str(props.get("text") or "")
@@ -329,6 +362,9 @@ def build_map(fc: dict, *, cluster_threshold: int = CLUSTER_THRESHOLD,
         layer(layers["events"], "Events", {}).add_to(group)
 
     folium.LayerControl(collapsed=True).add_to(m)
+    legend = legend_html(fc)
+    if legend:
+        m.get_root().html.add_child(folium.Element(legend), name="geo_event_legend")
     bounds = content_bounds(fc)
     if bounds:
         m.fit_bounds(bounds, max_zoom=7)
@@ -382,7 +418,7 @@ def places_and_events_rows(fc: dict) -> list[dict]:
         rows.append({
             "kind": p.get("kind"),
             "name": display_name(p),
-            "type": p.get("feature_type") or p.get("role") or "",
+            "type": p.get("feature_type") or p.get("type_label") or p.get("role") or "",
             "country": p.get("country_code") or "",
             "lat": round(lat, 5), "lon": round(lon, 5),
             "confidence": p.get("confidence"),

@@ -30,19 +30,40 @@ def claim_summary(c: dict) -> str:
     return kind.replace("_", " ")
 
 
+def _counts_text(counts: dict) -> str:
+    words = {"killed": "killed", "injured": "injured", "arrested": "arrested", "abducted": "abducted",
+             "missing": "missing", "displaced": "displaced", "evacuated": "evacuated", "objects": "objects",
+             "participants": "taking part"}
+    return ", ".join(f"{n} {words.get(k, k)}" for k, n in counts.items() if isinstance(n, int))
+
+
 def _event_head(p: dict, lat: float, lon: float) -> str:
     when = p.get("time") or "not stated"
     if p.get("time_text"):
         when = f"{when} (“{p['time_text']}”)"
     unc = p.get("uncertainty_km")
+    counts = _counts_text(p.get("counts") or {})
+    conf = p.get("confidence")
     return (f"<h3 style='margin:0'>{esc(display_name(p))}</h3>"
-            f"<div><b>Role:</b> {esc(p.get('role') or 'event')}"
-            + (f" &nbsp; <b>Objects:</b> {esc(p['objects'])}" if p.get("objects") else "")
+            f"<div><b>Type:</b> {esc(p.get('type_label') or p.get('role') or 'event')}"
+            + (f" &nbsp; <b>Actor:</b> {esc(p['actor'])}" if p.get("actor") else "")
+            + (f"<br><b>Counts:</b> {esc(counts)}" if counts else "")
             + f"<br><b>Time:</b> {esc(when)}<br><b>Coordinates:</b> {lat:.5f}, {lon:.5f}"
             + (f" &nbsp; <b>Uncertainty:</b> ±{esc(f'{unc:,.0f}' if isinstance(unc, (int, float)) else unc)} km"
                if unc else "")
+            + (f" &nbsp; <b>Confidence:</b> {esc(f'{conf:.2f}')}" if isinstance(conf, (int, float)) else "")
             + (f"<br><b>Position:</b> {esc(p['position'])}" if p.get("position") else "")
             + "</div>")
+
+
+def _locations_html(p: dict) -> str:
+    items = []
+    for x in p.get("locations") or []:
+        how = {"place": f"the gazetteer's {x.get('place') or ''}",
+               "unknown": f"not in the gazetteer; placed by {x.get('container') or '—'}",
+               "unplaced": "not in the gazetteer; nothing in the text contains it"}.get(x.get("kind"), "")
+        items.append(f"<li>“{esc(x.get('text'))}”: {esc(how)}</li>")
+    return "<b>Where the text says it happened</b><ul>" + "".join(items) + "</ul>" if items else ""
 
 
 def event_html(p: dict, lat: float, lon: float) -> str:
@@ -50,6 +71,7 @@ def event_html(p: dict, lat: float, lon: float) -> str:
     if p.get("conflict"):
         parts.append("<div style='background:#fdecea;border-left:4px solid #c0392b;padding:.4em .6em;margin:.4em 0'>"
                      f"<b>Conflict:</b> {esc(p['conflict'])}</div>")
+    parts.append(_locations_html(p))
     if p.get("zones"):
         parts.append("<b>Zones</b><ul>" + "".join(
             f"<li>{esc(z.get('name') or z.get('kind'))} ({esc(z.get('kind'))}, {esc(z.get('sovereign') or '—')}): "

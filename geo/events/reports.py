@@ -1,0 +1,464 @@
+"""Reports of events of every kind: triggers, the places each is linked to, incidents, events.
+
+Shared by the families of ``geo.events`` (conflict, unrest, maritime, hazards, accidents): the
+incidents of a document are read once (`incidents(ctx)`), and each family turns those of its own
+types into ``Event``s (`family_result(ctx, family)`). How:
+
+1. every sentence that is not history (``is_background``) and that no earlier family has reported
+   (a missile impact's sentence) is read for triggers (``geo.events.triggers``);
+2. each trigger is linked to the names that say where it happened (``geo.events.linking``:
+   the linker in the context, rule-based unless another is given);
+3. triggers of one sentence linked to the same places (or to none, beside one that is) are one
+   incident, typed by the most specific of their types ("a missile strike hit the city, killing
+   three" is one air strike); an incident with no place of its own continues the previous
+   sentence's incident ("The quake killed 200 people."), else it is dropped;
+4. incidents of one type whose places agree are one event (a headline and the body);
+5. each is placed: from a spatial expression about its places ("97 nautical miles northwest of
+   Hodeidah", "near Zaporizhzhia", "in the Aziziyah district of Karbala"), else the place
+   itself, else, for a name the gazetteer lacks, the place that contains it, widely, saying so.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+from functools import lru_cache
+
+from geo.events.actors import actor, counts
+from geo.events.context import EventContext, is_background
+from geo.events.linking import Candidate, Link, RuleLinker, candidates
+from geo.events.registry import FamilyResult
+from geo.events.taxonomy import BY_NAME, event_type, family_types, rank
+from geo.events.times import first_stated_zone, sentence_time
+from geo.events.triggers import Trigger, TriggerLexicon
+from geo.model import Claim, Event, EventLocation, PlaceRef, Relation, Span
+from geo.spatial.estimate import estimate_position
+from geo.spatial.expressions import PLACE_RADIUS_KM, read_claims
+from geo.spatial.measure import bearing_deg, distance_km
+
+# types a trigger without a place of its own may add to the previous sentence's incident
+FOLLOW_UPS = frozenset({"killing", "attack", "explosion", "shooting", "abduction", "arrest"})
+UNKNOWN_EXTRA_KM = 25.0          # an unknown name placed by its container: this much wider
+_CLAIM_ORDER = ("distance_direction", "distance", "between", "district", "facility", "near", "direction",
+                "offshore", "in_place", "over", "origin")
+
+_MEASURED = ("distance_direction", "distance", "unresolved")
+_COARSE = frozenset(("country", "admin1", "water", "region", "continent"))
+# words before a trigger that make it a reference, not a new incident ("after the quake")
+_ADJUNCTS = frozenset(("after", "following", "since", "before", "amid", "despite", "during"))
+
+_LEXICON: TriggerLexicon | None = None
+
+
+def lexicon() -> TriggerLexicon:
+    """The trigger lexicon, built once (it only depends on geo.vocabulary)."""
+    global _LEXICON
+    if _LEXICON is None:
+        _LEXICON = TriggerLexicon()
+    return _LEXICON
+
+
+_WORD_RE = re.compile(r"[a-z][a-z'-]*")
+
+
+@lru_cache(maxsize=2)
+def text_words(text: str) -> frozenset[str]:
+    """The lower-case words of a text (the last two texts' are kept: every family asks)."""
+    return frozenset(_WORD_RE.findall(text.lower()))
+
+
+def fires_for(family: str):
+    """A family's cheap test: whether the text holds any first word of its triggers."""
+    types = family_types(family)
+    words = frozenset(e.words[0] for e_list in lexicon().index.values() for e in e_list
+                      if {t.split("#")[0] for t in e.plain + e.cued} & types)
+
+    def fires(text: str) -> bool:
+        return not words.isdisjoint(text_words(text))
+    return fires
+
+
+@dataclass(eq=False)
+class Incident:
+    """One thing that happened, as one or more sentences report it."""
+    type: str
+    sentence: int
+    triggers: list[Trigger] = field(default_factory=list)
+    links: list[Link] = field(default_factory=list)
+    sentences: set[int] = field(default_factory=set)
+    point: tuple[float, float] | None = None
+    uncertainty_km: float | None = None
+    position: str = ""
+    claims: list[Claim] = field(default_factory=list)
+    locations: list[EventLocation] = field(default_factory=list)
+    quality: float = 0.0           # how well placed, 0..1 (see _placed)
+
+    def spans(self) -> set[tuple[int, int]]:
+        return {(lk.candidate.start, lk.candidate.end) for lk in self.links}
+
+
+# ---------------------------------------------------------------- per sentence, cached on the context
+
+def sentence_candidates(ctx: EventContext, i: int) -> list[Candidate]:
+    key = ("candidates", i)
+    if key not in ctx.cache:
+        span = ctx.document.sentences[i]
+        others = [(m.start, m.end, m.kind) for m in ctx.analysis.mentions
+                  if m.kind == "embedded" and span.start <= m.start < span.end]
+        ctx.cache[key] = candidates(ctx.document.text, span.start, span.end, ctx.places_in(span.start, span.end),
+                                    ctx.words, others)
+    return ctx.cache[key]
+
+
+def sentence_claims(ctx: EventContext, i: int) -> list[Claim]:
+    """The spatial claims of sentence i (the missile family's, when it read them; else read here)."""
+    if "sentences" in ctx.__dict__:
+        return ctx.sentences[i][1]
+    key = ("claims", i)
+    if key not in ctx.cache:
+        span = ctx.document.sentences[i]
+        sent = ctx.document.text[span.start:span.end]
+        ctx.cache[key] = read_claims(sent, ctx.places_in(span.start, span.end), span.start, None, None,
+                                     ctx.zone_geometry)
+    return ctx.cache[key]
+
+
+def link(ctx: EventContext, i: int, start: int, end: int) -> list[Link]:
+    """The names of sentence i that say where the event at [start, end) happened."""
+    span = ctx.document.sentences[i]
+    linker = ctx.linker or RuleLinker()
+    return linker.link(ctx.document.text, span.start, span.end, start, end, sentence_candidates(ctx, i))
+
+
+# ---------------------------------------------------------------- incidents
+
+def incidents(ctx: EventContext) -> list[Incident]:
+    """Every incident of the document, placed, in text order (computed once per context)."""
+    if "incidents" not in ctx.cache:
+        ctx.cache["incidents"] = _read_incidents(ctx)
+    return ctx.cache["incidents"]
+
+
+def _read_incidents(ctx: EventContext) -> list[Incident]:
+    doc = ctx.document
+    lex = lexicon()
+    out: list[Incident] = []
+    previous: list[Incident] = []
+    low = doc.text.lower()
+    for i, span in enumerate(doc.sentences):
+        # a sentence with no trigger word (or only cued ones and no cue) is not read at all
+        if i in ctx.claimed or not lex.may_fire(_WORD_RE.findall(low, span.start, span.end)):
+            previous = []
+            continue
+        trigs = [t for t in lex.find(doc.text, span.start, span.end) if t.type in BY_NAME]
+        if not trigs or is_background(doc.text[span.start:span.end], doc.meta.date, years=False):
+            previous = []
+            continue
+        here = _sentence_incidents(ctx, i, trigs, previous)
+        out += [x for x in here if x not in out]
+        previous = here or previous
+    taken = [x.spans() for x in out]
+    for x in out:
+        if x.type == "earthquake":
+            x.links = _epicentre(ctx, x) or x.links
+    placed = [_placed(ctx, x, set().union(*(t for t in taken if t is not x.spans()))) for x in out if x.links]
+    return sorted(_merged(placed), key=lambda x: min(t.start for t in x.triggers))
+
+
+def _sentence_incidents(ctx: EventContext, i: int, trigs: list[Trigger], previous: list[Incident]
+                        ) -> list[Incident]:
+    """The incidents of one sentence: triggers linked to the same names are one; a trigger linked
+    to none joins the nearest one that is, else continues the previous sentence's incident."""
+    here: list[Incident] = []
+    unlinked: list[Trigger] = []
+    linked: list[Trigger] = []
+    for t in trigs:
+        before = ctx.document.text[max(span_start(ctx, i), t.start - 24):t.start].lower().split()
+        if before and (before[-1] in _ADJUNCTS or (len(before) > 1 and before[-2] in _ADJUNCTS
+                                                   and before[-1] in ("the", "a", "an", "this", "that"))):
+            unlinked.append(t)           # "After the quake, a tsunami hit Wajima": the quake is no new incident
+            continue
+        links = link(ctx, i, t.start, t.end)
+        spans = {(lk.candidate.start, lk.candidate.end) for lk in links}
+        inc = next((x for x in here if spans and x.spans() & spans), None)
+        if not spans:
+            unlinked.append(t)
+            continue
+        if inc is None:
+            inc = Incident(t.type, i, sentences={i})
+            here.append(inc)
+        inc.triggers.append(t)
+        linked.append(t)
+        inc.links += [lk for lk in links if (lk.candidate.start, lk.candidate.end) not in inc.spans()]
+    for t in unlinked:
+        target = min(here, key=lambda x: min(abs(t.start - y.start) for y in x.triggers), default=None)
+        if target is None:
+            target = next((x for x in reversed(previous) if x.type == t.type or t.type in FOLLOW_UPS), None)
+            if target is not None:
+                target.sentences.add(i)
+        if target is not None:
+            target.triggers.append(t)
+    for inc in here:             # typed by its linked triggers ("After the quake, a tsunami hit Wajima")
+        inc.type = min((t.type for t in inc.triggers if any(t is y for y in linked)), key=rank)
+    here = _follow_ups(here)
+    return here + ([x for x in previous if i in x.sentences and x not in here] if not here else [])
+
+
+_EPICENTRE_RE = re.compile(r"\b(?:epicent(?:re|er)|centred|centered)\b", re.I)
+
+
+def _epicentre(ctx: EventContext, inc: Incident) -> list[Link]:
+    """An earthquake's epicentre, where the text names it ("with its epicentre in the town of
+    Defne"): the first name linked to the word "epicentre" (the word as a trigger)."""
+    for i in sorted(inc.sentences):
+        span = ctx.document.sentences[i]
+        for m in _EPICENTRE_RE.finditer(ctx.document.text, span.start, span.end):
+            found = link(ctx, i, m.start(), m.end())
+            if found and all(lk.candidate.start > m.start() for lk in found):
+                return found
+    return []
+
+
+def span_start(ctx: EventContext, i: int) -> int:
+    return ctx.document.sentences[i].start
+
+
+def _follow_ups(here: list[Incident]) -> list[Incident]:
+    """In one sentence, an incident of a follow-up type after another incident is part of it
+    ("an earthquake struck off Chile, 115 km north-east of Concepcion, killing hundreds")."""
+    out: list[Incident] = []
+    for inc in sorted(here, key=lambda x: min(t.start for t in x.triggers)):
+        if out and inc.type in FOLLOW_UPS and out[-1].type not in FOLLOW_UPS:
+            out[-1].triggers += inc.triggers
+            out[-1].links += [lk for lk in inc.links if (lk.candidate.start, lk.candidate.end) not in out[-1].spans()]
+            continue
+        out.append(inc)
+    return out
+
+
+def _merged(found: list[Incident]) -> list[Incident]:
+    """Incidents of one type whose points agree (each within the other's uncertainty) are one: a
+    headline and its story; the better placed one keeps its position."""
+    out: list[Incident] = []
+    for inc in found:
+        same = next((o for o in out if o.type == inc.type and _agree(o, inc)), None)
+        if same is None:
+            out.append(inc)
+            continue
+        keep, other = (same, inc) if same.quality >= inc.quality else (inc, same)
+        keep.triggers += other.triggers
+        keep.sentences |= other.sentences
+        keep.claims += [c for c in other.claims if c not in keep.claims]
+        keep.links += [lk for lk in other.links if (lk.candidate.start, lk.candidate.end) not in keep.spans()]
+        keep.locations += [x for x in other.locations if x not in keep.locations]
+        out[out.index(same)] = keep
+    return out
+
+
+def _agree(a: Incident, b: Incident) -> bool:
+    if a.point is None or b.point is None:
+        return False
+    if any(t.text.lower() in ("another", "second") for t in b.triggers):
+        return False
+    d = distance_km(*a.point, *b.point)
+    return d <= max(a.uncertainty_km or 0.0, b.uncertainty_km or 0.0)
+
+
+# ---------------------------------------------------------------- placing
+
+def _radius(p: PlaceRef) -> float:
+    return PLACE_RADIUS_KM.get(p.feature_type, 50.0)
+
+
+def _placed(ctx: EventContext, inc: Incident, others: set = frozenset()) -> Incident:
+    """The incident with its point: a spatial expression about its places (or a stated distance in
+    its sentence that is about no other incident's place: "capsized in the Sea of Japan about 30 km
+    west of Sado"), else its first place, else the place that contains its first unknown name."""
+    spans = inc.spans()
+    claims = [c for i in sorted(inc.sentences) for c in sentence_claims(ctx, i)
+              if c.kind != "zone" and _about(c, spans)]
+    if not any(c.kind in _MEASURED for c in claims):
+        coarse = all(lk.candidate.feature_type in _COARSE for lk in inc.links)   # "off northern Chile"
+        claims += [c for i in sorted(inc.sentences) for c in sentence_claims(ctx, i)
+                   if c.kind in _MEASURED and (coarse or not _about(c, others)) and c not in claims]
+    inc.claims = claims + [c for i in sorted(inc.sentences) for c in sentence_claims(ctx, i) if c.kind == "zone"]
+    inc.locations = [_location(ctx, inc, lk.candidate) for lk in inc.links]
+    est = estimate_position(sorted(claims, key=lambda c: _CLAIM_ORDER.index(c.kind)
+                                   if c.kind in _CLAIM_ORDER else 99), ctx.zone_geometry)
+    if est is not None and est.point is not None:
+        inc.point, inc.uncertainty_km, inc.position, inc.quality = est.point, est.uncertainty_km, est.basis, 0.8
+        return inc
+    known = next((x for x in inc.locations if x.kind == "place"), None)
+    where = known or next((x for x in inc.locations if x.point is not None), None)
+    if where is None:
+        inc.position = f"{inc.locations[0].text!r} is not in the gazetteer and nothing in the text contains it"
+        return inc
+    inc.point, inc.uncertainty_km = where.point, where.uncertainty_km
+    if known is not None:
+        inc.position, inc.quality = f"in {where.text} (the place's point)", 0.7
+    else:
+        inc.position = (f"{where.text!r} is not in the gazetteer: placed at {where.container}, which contains it "
+                        f"(±{where.uncertainty_km:,.0f} km)")
+        inc.quality = 0.4
+    extra = [x for x in inc.locations if x is not where and x.point is not None]
+    if extra:        # a list of places: the point is the first, the circle covers them all
+        far = max(distance_km(*where.point, *x.point) + (x.uncertainty_km or 0.0) for x in extra)
+        inc.uncertainty_km = round(max(inc.uncertainty_km or 0.0, far), 1)
+        inc.position += f"; the first of {len(extra) + 1} places the text names"
+    return inc
+
+
+def _about(c: Claim, spans: set[tuple[int, int]]) -> bool:
+    """Whether a claim is about one of the linked names (its anchor, or a name it covers)."""
+    if c.anchor_place is not None and (c.anchor_place.start, c.anchor_place.end) in spans:
+        return True
+    return any(c.start <= s and e <= c.end for s, e in spans)
+
+
+def _location(ctx: EventContext, inc: Incident, c: Candidate) -> EventLocation:
+    """Where one linked name is: its gazetteer place, else the place that contains it."""
+    if c.place is not None:
+        p = c.place
+        return EventLocation(c.start, c.end, c.text, "place", (p.lon, p.lat), p.name, p.feature_type,
+                             uncertainty_km=_radius(p))
+    box = _container(ctx, inc.sentence, c)
+    if box is None:
+        return EventLocation(c.start, c.end, c.text, "unplaced")
+    return EventLocation(c.start, c.end, c.text, "unknown", (box.lon, box.lat), box.name, box.feature_type,
+                         box.text or box.name, round(_radius(box) + UNKNOWN_EXTRA_KM, 1))
+
+
+def _container(ctx: EventContext, i: int, c: Candidate) -> PlaceRef | None:
+    """The place that contains a name the gazetteer lacks: a known place inside it ("Deir Ezzor
+    Airport"), else the nearest place the sentence names after it ("the Giro district of Ghazni
+    province") or before it, else the place the article names most."""
+    if c.inner is not None:
+        return c.inner
+    span = ctx.document.sentences[i]
+    known = [p for p in ctx.places_in(span.start, span.end) if not p.fallback and p.kind == "toponym"]
+    after = [p for p in known if p.start >= c.end and p.start - c.end <= 60]
+    before = [p for p in known if p.end <= c.start]
+    if after:
+        return after[0]
+    if before:
+        return before[-1]
+    return _focus(ctx)
+
+
+def _focus(ctx: EventContext) -> PlaceRef | None:
+    """The place the article names most (towns and divisions before countries)."""
+    if "focus" not in ctx.cache:
+        tally: dict[str, list[PlaceRef]] = {}
+        for p in ctx.places:
+            if p.kind == "toponym" and not p.fallback:
+                tally.setdefault(p.name, []).append(p)
+        local = [v for v in tally.values() if v[0].feature_type in ("city", "capital", "admin1", "admin2")]
+        pool = local or list(tally.values())
+        ctx.cache["focus"] = max(pool, key=len)[0] if pool else None
+    return ctx.cache["focus"]
+
+
+# ---------------------------------------------------------------- events
+
+def family_result(ctx: EventContext, family: str) -> FamilyResult:
+    """The events (and the lines that measure them) of the incidents whose type `family` reads."""
+    types = family_types(family)
+    out = FamilyResult()
+    for inc in incidents(ctx):
+        if inc.type in types and inc.point is not None:
+            out.events.append(to_event(ctx, inc))
+            out.relations += _lines(inc, out.events[-1].label)
+    return out
+
+
+def to_event(ctx: EventContext, inc: Incident) -> Event:
+    """An incident as the typed ``Event`` the exports write."""
+    doc = ctx.document
+    t = event_type(inc.type)
+    sents = tuple(sorted(inc.sentences))
+    trig = min(inc.triggers, key=lambda x: x.start)
+    span = doc.sentences[inc.sentence]
+    time, time_text = (None, None)
+    if "zone" not in ctx.cache:
+        ctx.cache["zone"] = doc.meta.timezone or first_stated_zone(doc.text) if doc.meta.date else ""
+    for i in sents:
+        s = doc.sentences[i]
+        time, time_text = sentence_time(doc.text, s.start, s.end, doc.meta.date, ctx.cache["zone"])
+        if time:
+            break
+    numbers: dict[str, int] = {}
+    for i in sents:
+        for k, v in counts(doc.sentence_text(i)).items():
+            numbers[k] = max(numbers.get(k, 0), v)
+    who = None if t.group == "hazard" else actor(doc.sentence_text(inc.sentence), span.start, trig.start, trig.end,
+                                                  sentence_candidates(ctx, inc.sentence))
+    words = next((c.text for c in inc.claims if c.kind != "zone"), None) or ", ".join(
+        dict.fromkeys(x.text for x in inc.locations))
+    zone_claims = [c for c in inc.claims if c.kind == "zone"]
+    zones, conflict = ctx.zone_check(inc.point, zone_claims, inc.uncertainty_km)
+    return Event(inc.type, f"{t.label} ({words})", inc.point, inc.uncertainty_km, inc.position, sents, time,
+                 time_text, tuple(inc.claims), zones, conflict, who, tuple(sorted(numbers.items())), inc.type,
+                 _confidence(inc), tuple(inc.locations),
+                 tuple(dict.fromkeys(Span(x.start, x.end) for x in sorted(inc.triggers, key=lambda x: x.start))))
+
+
+def _confidence(inc: Incident) -> float:
+    """How far to trust the event: how it was placed (a measured expression 0.8, a gazetteer place
+    0.7, a container 0.4), less when its only trigger needed a cue or its link was weak, more when
+    several sentences report it."""
+    score = inc.quality
+    if all(t.type != inc.type for t in inc.triggers):
+        score -= 0.1
+    if inc.links and max(lk.score for lk in inc.links) < 0.6:
+        score -= 0.1
+    score += min(0.1, 0.05 * (len(inc.sentences) - 1))
+    return round(min(max(score, 0.05), 0.95), 2)
+
+
+def _lines(inc: Incident, label: str) -> list[Relation]:
+    """Anchor → event, for the claims that measure from a place ("97 nautical miles northwest of
+    Hodeidah")."""
+    out = []
+    for c in inc.claims:
+        if c.kind in ("distance_direction", "distance", "direction") and c.anchor_place is not None and inc.point:
+            a = (c.anchor_place.lon, c.anchor_place.lat)
+            if distance_km(*a, *inc.point) > 1:
+                out.append(Relation(a, inc.point, c.anchor_place.name, label, c.text,
+                                    distance_km(*a, *inc.point), bearing_deg(*a, *inc.point)))
+    return out
+
+
+_CONTINUES = frozenset("it they he she this the its their these those".split())
+
+
+def _continued(ctx: EventContext, i: int) -> list[Link]:
+    """For a sentence that continues a report ("It killed three people.", "The attack ..."): where
+    the previous sentence's first event happened."""
+    doc = ctx.document
+    first = doc.sentence_text(i).lstrip(" \"“'").split(" ", 1)[0].lower()
+    if i == 0 or first not in _CONTINUES:
+        return []
+    prev = doc.sentences[i - 1]
+    found = lexicon().find(doc.text, prev.start, prev.end)
+    return link(ctx, i - 1, found[0].start, found[0].end) if found else []
+
+
+def given_events(ctx: EventContext, spans) -> list[Event]:
+    """Events for triggers someone else found (`parse --jsonl` "events"): each typed by the
+    vocabulary ("event" when no word explains it), linked and placed like the events found here."""
+    doc = ctx.document
+    out = []
+    for start, end in spans:
+        i = next((k for k, s in enumerate(doc.sentences) if s.start <= start < s.end), None)
+        if i is None:
+            out.append(Event("event", "Event", None, None, "", (), type="event", triggers=(Span(start, end),)))
+            continue
+        s = doc.sentences[i]
+        type_name = lexicon().type_of(doc.text, start, end, s.start, s.end) or "event"
+        trig = Trigger(start, end, doc.text[start:end], type_name, False)
+        own = link(ctx, i, start, end)
+        inc = Incident(type_name, i, [trig], own or _continued(ctx, i), {i} if own else {i - 1, i})
+        inc = _placed(ctx, inc) if inc.links else inc
+        out.append(replace(to_event(ctx, inc), triggers=(Span(start, end),)) if inc.links else
+                   Event(type_name, event_type(type_name).label, None, None, "no place named", (i,), type=type_name,
+                         triggers=(Span(start, end),)))
+    return out

@@ -1,0 +1,265 @@
+"""Event triggers: the words of a sentence that say something happened, and the type of each.
+
+`TriggerLexicon` indexes every form of every word in ``geo.vocabulary.TRIGGER_WORDS`` (verbs in
+all inflections, nouns and their plurals, phrases, hyphenated compounds) by its first word, so a
+sentence is read with one pass over its words. A word several types list ("struck": an
+earthquake, an air strike, an attack on a ship) takes the type whose cue word stands nearest in
+the sentence ("quake", "missile", "tanker"); a word listed only with cues is no trigger without
+one ("prices hit a record").
+
+    lex = TriggerLexicon()
+    lex.find(text, start, end)          # detection: the triggers of one sentence, filtered
+    lex.type_of(text, start, end, sentence_start, sentence_end)   # the type of a given span
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from geo.events.linking import Tok, tokens
+from geo.events.taxonomy import rank
+from geo.vocabulary import NOT_EVENT_BEFORE, NOT_EVENT_HEADS, TRIGGER_WORDS, plural, verb_forms
+
+# a verb after "to" is intended, not done ("agreed to deploy") unless one of these governs it
+_ASPECT = frozenset("began begun begin begins beginning started start starts continued continue continues continuing "
+                    "went came appeared seemed managed used going".split())
+_DETERMINERS = frozenset("the a an this that these those its their his her our another each every any some "
+                         "tropical severe heavy deadly huge massive powerful violent major fresh new latest first "
+                         "second third twin overnight early late recent fatal strong on in of by during after amid following "
+                         "further more".split())
+# capitalised words read as triggers outside headlines: storms are named ("Typhoon Hagibis")
+_NAMED = frozenset(("typhoon", "hurricane", "cyclone"))
+_MONTHS = frozenset(("march", "may"))
+CUE_WINDOW = 40                  # words either side of a trigger a cue may stand
+_TARGETS = frozenset(("ship_attack", "ship_seizure", "ship_accident"))
+
+
+@dataclass(frozen=True, slots=True)
+class Trigger:
+    start: int                     # document offsets
+    end: int
+    text: str
+    type: str                      # a name in geo.events.taxonomy ("" when no type fits)
+    nominal: bool                  # a noun ("the explosion"), else a verb ("exploded")
+    form: str = ""                 # base | third | past | participle | ing | noun
+
+
+@dataclass(frozen=True, slots=True)
+class _Entry:
+    words: tuple[str, ...]
+    nominal: bool
+    form: str
+    plain: tuple[str, ...]         # types the words name on their own
+    cued: tuple[str, ...]          # types the words name with a cue nearby
+
+
+_Tok = Tok
+
+
+def _tokens(text: str, start: int, end: int) -> list[_Tok]:
+    """The words of a sentence (the linker's tokens, read once per sentence, without punctuation)."""
+    return _words(tokens(text, start, end))
+
+
+def _words(toks: list) -> list:
+    return [t for t in toks if t.text[:1].isalpha()]
+
+
+def _phrases(words: dict[str, tuple[str, ...]]):
+    """(phrase, nominal, form, cued) for every form of one type's words."""
+    for key, cued in (("verbs", False), ("cued_verbs", True)):
+        for lemma in words.get(key, ()):
+            for form, forms in verb_forms(lemma).items():
+                for f in forms:
+                    yield f, False, form, cued
+    for key, cued in (("nouns", False), ("cued_nouns", True)):
+        for noun in words.get(key, ()):
+            for f in (noun, plural(noun)):
+                yield f, True, "noun", cued
+                if " " in f:
+                    yield f.replace(" ", "-"), True, "noun", cued     # "air-strike"
+                    yield f.replace(" ", ""), True, "noun", cued      # "airstrike" (said once)
+
+
+def _build_index(table) -> dict[str, list[_Entry]]:
+    acc: dict[tuple[tuple[str, ...], bool], dict] = {}
+    for type_name, words in table.items():         # "protest#labour" cues the type "protest#labour"
+        for phrase, nominal, form, cued in _phrases(words):
+            key = (tuple(phrase.split()), nominal)
+            e = acc.setdefault(key, {"form": form, "plain": [], "cued": []})
+            target = e["cued"] if cued else e["plain"]
+            if type_name not in target:
+                target.append(type_name)
+    index: dict[str, list[_Entry]] = {}
+    for (words, nominal), e in acc.items():
+        entry = _Entry(words, nominal, e["form"], tuple(sorted(e["plain"], key=rank)),
+                       tuple(sorted(e["cued"], key=rank)))
+        index.setdefault(words[0], []).append(entry)
+    for entries in index.values():
+        entries.sort(key=lambda e: -len(e.words))
+    return index
+
+
+def _cue_index(table) -> dict[str, list[tuple[tuple[str, ...], str]]]:
+    """First word of every cue -> (its words, the type it cues)."""
+    out: dict[str, list] = {}
+    for type_name, words in table.items():
+        for cue in words.get("cues", ()):
+            for form in dict.fromkeys((cue, plural(cue))):          # "tanker", "tankers"
+                w = tuple(form.split())
+                out.setdefault(w[0], []).append((w, type_name))
+    return out
+
+
+class TriggerLexicon:
+    """Every trigger word and cue, indexed for one pass over a sentence's words."""
+
+    def __init__(self, table=None) -> None:
+        table = TRIGGER_WORDS if table is None else table
+        self.index = _build_index(table)
+        self.cues = _cue_index(table)
+        self.first_words = frozenset(self.index)
+        # each entry's key word (its longest word but particles: "landfall" of "make landfall"),
+        # for entries that are triggers on their own and for those that need a cue
+        entries = [e for es in self.index.values() for e in es]
+        self.plain_keys = frozenset(_key(e.words) for e in entries if e.plain)
+        self.cued_keys = frozenset(_key(e.words) for e in entries if e.cued)
+        self.cue_first = frozenset(self.cues)
+
+    def may_fire(self, words) -> bool:
+        """Whether a sentence with these lower-case words can hold a trigger at all (cheap: most
+        sentences cannot, and are not read further)."""
+        if not self.plain_keys.isdisjoint(words):
+            return True
+        return not self.cued_keys.isdisjoint(words) and not self.cue_first.isdisjoint(words)
+
+    def find(self, text: str, start: int, end: int) -> list[Trigger]:
+        """The triggers of the sentence text[start:end] that report an event of this text: typed,
+        not negated, not intended ("agreed to deploy"), not a modifier ("tsunami warning")."""
+        toks = _tokens(text, start, end)
+        if not any(t.low in self.first_words for t in toks):
+            return []
+        headline = _is_headline(toks)
+        cues = None
+        out = []
+        i = 0
+        while i < len(toks):
+            hits = self._match(toks, i, headline)
+            if not hits:
+                i += 1
+                continue
+            j = hits[0][1]
+            hits = [(e, j) for e, j in hits if _reported(toks, i, j, e)]
+            if hits:
+                if cues is None:
+                    cues = self._cue_positions(toks)
+                entry, type_name = next(((e, t) for e, _ in hits for t in (_choose(e, i, cues, toks),) if t),
+                                        (None, ""))
+                if type_name:
+                    out.append(Trigger(toks[i].start, toks[j - 1].end, text[toks[i].start:toks[j - 1].end],
+                                       type_name, entry.nominal, entry.form))
+            i = j
+        return out
+
+    def type_of(self, text: str, start: int, end: int, sentence_start: int, sentence_end: int) -> str:
+        """The type of a trigger someone else found at text[start:end] ("" when no word explains it)."""
+        toks = _tokens(text, sentence_start, sentence_end)
+        at = next((k for k, t in enumerate(toks) if t.end > start), None)
+        if at is None:
+            return ""
+        cues = self._cue_positions(toks)
+        return next((t for e, _ in self._match(toks, at, True) for t in (_choose(e, at, cues, toks),) if t), "")
+
+    def _match(self, toks: list[_Tok], i: int, headline: bool) -> list[tuple[_Entry, int]]:
+        """The longest entries starting at word i with the index past their last word, the part of
+        speech the word before suggests first ("the storm" is a noun, "protesters storm" a verb)."""
+        entries = self.index.get(toks[i].low)
+        if not entries or not _case_ok(toks, i, headline):
+            return []
+        nominal = i > 0 and toks[i - 1].low in _DETERMINERS
+        hits = [(e, j) for e in entries for j in (_phrase_end(toks, i, e.words),) if j is not None]
+        if not hits:
+            return []
+        longest = max(j for _, j in hits)
+        return sorted(((e, j) for e, j in hits if j == longest), key=lambda h: h[0].nominal != nominal)
+
+    def _cue_positions(self, toks: list[_Tok]) -> dict[str, list[int]]:
+        """Type -> the word positions of its cues in the sentence."""
+        out: dict[str, list[int]] = {}
+        for k, t in enumerate(toks):
+            for words, type_name in self.cues.get(t.low, ()):
+                if _phrase_end(toks, k, words, gap=0) is not None:
+                    out.setdefault(type_name, []).append(k)
+        return out
+
+
+_PARTICLES = frozenset("up down off over on in to the its a".split())
+
+
+def _key(words: tuple[str, ...]) -> str:
+    return max((w for w in words if w not in _PARTICLES), key=len, default=words[0])
+
+
+def _phrase_end(toks: list[_Tok], i: int, words: tuple[str, ...], gap: int = 2) -> int | None:
+    """Index past `words` matched from word i; a verb's particle may come a few words later
+    ("blew himself up")."""
+    j = i + 1
+    for w in words[1:]:
+        if j < len(toks) and toks[j].low == w:
+            j += 1
+            continue
+        if w in ("up", "down", "off") and gap:
+            k = next((k for k in range(j + 1, min(j + 1 + gap, len(toks))) if toks[k].low == w), None)
+            if k is not None:
+                j = k + 1
+                continue
+        return None
+    return j
+
+
+def _is_headline(toks: list[_Tok]) -> bool:
+    words = [t for t in toks if len(t.text) > 3]
+    return len(words) >= 2 and sum(t.text[0].isupper() for t in words) >= 0.7 * len(words)
+
+
+def _case_ok(toks: list[_Tok], i: int, headline: bool) -> bool:
+    """Lower case, or capitalised where any word may be ("Protests erupted", a headline, "Typhoon
+    Hagibis"); never the months "March" and "May"."""
+    t = toks[i]
+    if not t.text[0].isupper():
+        return True
+    if t.low in _MONTHS:
+        return False
+    return headline or i == 0 or t.low in _NAMED
+
+
+def _reported(toks: list[_Tok], i: int, j: int, entry: _Entry) -> bool:
+    """Whether the words at [i, j) report an event rather than deny, intend or qualify one."""
+    before = [t.low for t in toks[max(0, i - 3):i]]
+    if any(w in NOT_EVENT_BEFORE or w.endswith("n't") for w in before):
+        return False
+    if not entry.nominal and before and before[-1] == "to" and not (len(before) > 1 and before[-2] in _ASPECT):
+        return False
+    if (entry.nominal or entry.form == "base") and j < len(toks) and toks[j].low in NOT_EVENT_HEADS:
+        return False
+    return True
+
+
+def _choose(entry: _Entry, i: int, cues: dict[str, list[int]], toks: list[_Tok] | None = None) -> str:
+    """The type of the entry at word i: a ship's type when a vessel is named near (the target
+    decides: "sea drones attacked a landing ship"), else the cued type whose cue stands nearest,
+    else the most specific plain type; "strikes on X" are air strikes; else ""."""
+    best, best_d = "", CUE_WINDOW + 1
+    for type_name in entry.cued:
+        d = min((abs(k - i) for k in cues.get(type_name, ())), default=CUE_WINDOW + 1)
+        if d <= CUE_WINDOW and type_name in _TARGETS:
+            d = -1
+        if d < best_d or (d == best_d and best and rank(type_name.split("#")[0]) < rank(best.split("#")[0])):
+            best, best_d = type_name, d
+    if best:
+        return best.split("#")[0]
+    if entry.plain:
+        return entry.plain[0].split("#")[0]
+    if entry.nominal and "airstrike" in entry.cued and toks is not None and i + 1 < len(toks) \
+            and toks[i + 1].low in ("on", "against"):
+        return "airstrike"             # "Israeli strikes on Khan Younis"
+    return ""

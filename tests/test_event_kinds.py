@@ -1,0 +1,211 @@
+"""Events of every kind, end to end (geo/events/reports.py and the families conflict, unrest,
+maritime, hazards, accidents), on short reports read by the real gazetteer and zones; the spatial
+expressions they are placed by; what each event carries; the command line's JSON Lines."""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from geo.events.context import place_refs
+from geo.io.export import to_feature_collection
+from geo.spatial.expressions import read_claims
+from geo.spatial.measure import destination, distance_km
+from geo.spatial.zones import Zones
+
+from conftest import ROOT, analyse
+
+ZONES = Zones.load()
+
+
+def events(text: str, date: str = "2024-01-08") -> list[dict]:
+    fc = to_feature_collection(analyse(text, date=date))
+    return [dict(f["properties"], point=f["geometry"]["coordinates"] if f["geometry"] else None)
+            for f in fc["features"] if f["properties"]["kind"] == "event"]
+
+
+def claims(text: str) -> dict:
+    a = analyse(text, events=False)
+    return {c.kind: c for c in read_claims(text, place_refs(a), 0, None, None, ZONES.zone_geometry)}
+
+
+# ---------------------------------------------------------------- the issue's reports
+
+def test_an_earthquake_40_km_north_east_of_anamizu():
+    (e,) = events("A magnitude 7.5 earthquake struck about 40 km north-east of Anamizu in Ishikawa prefecture "
+                  "on Monday. The quake killed at least 200 people.")
+    assert e["type"] == "earthquake" and e["label"] == "Earthquake M7.5 (about 40 km north-east of Anamizu)"
+    stated = destination(136.9, 37.2333, 45.0, 40.0)              # Anamizu (GeoNames), 40 km at 45°
+    assert distance_km(*e["point"], *stated) < 5
+    assert e["counts"] == {"killed": 200} and len(e["sentences"]) == 2   # the second sentence continues it
+    assert e["time"] == "2024-01-08" and e["time_text"] == "Monday"
+    assert e["actor"] is None and e["confidence"] >= 0.8
+    assert [x["text"] for x in e["locations"]] == ["Anamizu"]
+
+
+def test_two_strikes_in_one_sentence_at_two_places():
+    found = events("A Russian missile strike hit the centre of Kharkiv on Thursday, and another strike damaged a "
+                   "power plant near Zaporizhzhia.")
+    assert [e["type"] for e in found] == ["airstrike", "airstrike"]
+    kharkiv, zap = found
+    assert distance_km(*kharkiv["point"], 36.2304, 49.9935) < 15 and kharkiv["actor"] == "Russia"
+    assert distance_km(*zap["point"], 35.1903, 47.8229) < 20 and zap["label"].endswith("(near Zaporizhzhia)")
+    assert kharkiv["time"] == "2024-01-04"                        # the Thursday before the article's Monday
+
+
+def test_falling_into_the_sea_is_an_impact():
+    found = events("North Korea fired a ballistic missile on Sunday which flew for about 30 minutes before falling "
+                   "into the Sea of Japan.")
+    assert [e["type"] for e in found] == ["missile_launch", "missile_impact"]
+    assert found[1]["label"] == "Impact 1 (falling into the Sea of Japan)"
+
+
+def test_a_stated_distance_from_an_unknown_anchor_is_said_not_dropped():
+    (_, impact) = events("Five of the ballistic missiles fired by China landed inside Japan's EEZ, about 80 km "
+                         "north-west of Hateruma island, Japan's defence ministry said.")
+    assert "about 80 km north-west of Hateruma island" in impact["position"]
+    assert any(c["kind"] == "unresolved" for c in impact["claims"])
+
+
+def test_a_stated_distance_wins_over_the_zone_placeholder():
+    (_, impact) = events("Five of the ballistic missiles fired by China landed inside Japan's EEZ, about 80 km "
+                         "north-west of Ishigaki, Japan's defence ministry said.")
+    ishigaki = (124.1572, 24.3448)
+    assert distance_km(*impact["point"], *destination(*ishigaki, 315.0, 80.0)) < 5
+    assert impact["position"].endswith("(geodesic destination)")
+
+
+def test_a_ship_attack_at_sea_off_a_port():
+    (e,) = events("The Liberian-flagged tanker was hit by a drone about 70 nautical miles east of Aden, UKMTO said.")
+    assert e["type"] == "ship_attack" and e["type_label"] == "Attack on a ship"
+    aden = (45.0367, 12.7794)
+    assert abs(distance_km(*e["point"], *aden) - 129.6) < 15
+    assert not any(z["kind"] == "land" and z["inside"] for z in e["zones"])
+
+
+def test_a_seizure_with_its_actor():
+    (e,) = events("Houthi rebels seized the Galaxy Leader cargo ship in the Red Sea on Sunday.")
+    assert e["type"] == "ship_seizure" and e["actor"] == "Houthi rebels"
+    assert [x["text"] for x in e["locations"]] == ["Red Sea"]      # the ship's name is no place
+
+
+# ---------------------------------------------------------------- names the gazetteer lacks, and speakers
+
+def test_a_district_the_gazetteer_lacks_is_placed_by_its_city_and_not_where_police_spoke():
+    (e,) = events("A car bomb exploded in the Aziziyah district of Karbala on Monday, killing five people, "
+                  "police said in Baghdad.")
+    assert e["type"] == "explosion" and e["counts"] == {"killed": 5}
+    assert distance_km(*e["point"], 44.0249, 32.616) < 1 and e["uncertainty_km"] >= 15
+    assert "Baghdad" not in [x["text"] for x in e["locations"]]
+
+
+def test_an_unknown_name_placed_by_what_contains_it_says_so():
+    (e,) = events("A bomb exploded at the Sinka Dheer market in Mogadishu on Saturday.")
+    assert e["position"].startswith("'Sinka Dheer' is not in the gazetteer: placed at Mogadishu")
+    assert distance_km(*e["point"], 45.3438, 2.0371) < 1 and e["uncertainty_km"] >= 40 and e["confidence"] <= 0.5
+    (where,) = e["locations"]
+    assert (where["text"], where["kind"], where["container"]) == ("Sinka Dheer", "unknown", "Mogadishu")
+
+
+def test_an_unknown_name_with_nothing_to_contain_it_makes_no_point():
+    assert events("The widow was found murdered at her Reshimbagh residence on Saturday evening.") == []
+
+
+# ---------------------------------------------------------------- what is not an event here
+
+@pytest.mark.parametrize("text", [
+    "Tokyo lodged a protest through its embassy in Beijing.",
+    "The United States and South Korea agreed to deploy the THAAD system in South Korea.",
+    "A tsunami warning was issued for the coast of Hokkaido.",
+    "Stock prices fell in Tokyo and shares hit a record high in London.",
+    "The 2011 earthquake in Tohoku killed more than 15,000 people.",
+])
+def test_no_event(text):
+    assert events(text) == []
+
+
+def test_every_event_has_the_same_keys():
+    found = events("Gunmen opened fire on worshippers at a mosque in Kano, killing 10 people. North Korea fired "
+                   "two missiles from Wonsan.")
+    assert {e["type"] for e in found} >= {"shooting", "missile_launch"}
+    keys = {frozenset(e) for e in found}
+    assert len(keys) == 1
+    assert {"type", "type_label", "icon", "colour", "actor", "counts", "locations", "triggers", "confidence",
+            "time", "zones", "claims", "sentences", "position", "uncertainty_km"} <= next(iter(keys))
+    shooting = next(e for e in found if e["type"] == "shooting")
+    assert shooting["actor"] == "Gunmen" and shooting["counts"] == {"killed": 10}
+    assert [t["text"] for t in shooting["triggers"]] == ["opened fire", "killing"]
+
+
+# ---------------------------------------------------------------- spatial expressions for every kind
+
+def test_distance_off_a_port_goes_out_to_sea():
+    c = claims("The tanker was attacked 70 nautical miles off Aden.")["distance"]
+    assert c.distance_km == pytest.approx(129.64, abs=0.01) and c.bearing is not None
+    assert abs(distance_km(*c.point, c.anchor_place.lon, c.anchor_place.lat) - 129.64) < 0.1
+    assert not any(h.kind == "land" and h.inside for h in ZONES.zones_at(*c.point, near_km=0))
+
+
+def test_distance_with_a_conversion_in_brackets_and_from():
+    c = claims("A ship was hit 97 nautical miles (180 km) northwest of Aden.")["distance_direction"]
+    assert c.distance_km == pytest.approx(179.64, abs=0.01) and c.bearing == 315
+    c = claims("The quake struck 40 km north-east from Anamizu.")["distance_direction"]
+    assert c.distance_km == 40 and c.bearing == 45
+
+
+def test_near_outskirts_between_port():
+    near = claims("Shelling hit a market near Zaporizhzhia.")["near"]
+    assert near.uncertainty_km == 30.0 and near.point == (near.anchor_place.lon, near.anchor_place.lat)
+    assert claims("Fighting raged on the outskirts of Kharkiv.")["near"].text == "on the outskirts of Kharkiv"
+    b = claims("Fighting raged between Hama and Homs.")["between"]
+    hama, homs = b.anchor_place, (36.72, 34.73)
+    assert 40 < b.distance_km < 50 and abs(distance_km(*b.point, hama.lon, hama.lat) - b.distance_km / 2) < 1
+    assert abs(distance_km(*b.point, *homs) - b.distance_km / 2) < 5
+    port = claims("Drones struck Odesa's port overnight.")["facility"]
+    assert port.text == "Odesa's port" and port.uncertainty_km == 10.0
+
+
+def test_a_district_of_a_city_never_a_namesake_far_away():
+    c = claims("A car bomb exploded in the Aziziyah district of Karbala.")["district"]
+    assert c.anchor_place.name == "Karbala" and c.text == "Aziziyah district of Karbala"
+
+
+# ---------------------------------------------------------------- the command line
+
+def _jsonl(lines: list[dict]) -> list[dict]:
+    p = subprocess.run([sys.executable, "-m", "geo", "parse", "--jsonl", "-"], cwd=ROOT, capture_output=True,
+                       text=True, input="".join(json.dumps(x) + "\n" for x in lines), check=True)
+    return [json.loads(x) for x in p.stdout.splitlines()]
+
+
+def test_parse_jsonl_links_given_triggers_and_finds_its_own():
+    text = "Shelling hit a trolleybus in Donetsk on Thursday, killing 8 people, officials in Kyiv said."
+    k = text.index("killing")
+    given, found, bad = _jsonl([{"id": "g", "text": text, "events": [{"start": k, "end": k + 7}]},
+                                {"id": "f", "text": text}, {"id": "b", "text": text, "events": [{"start": "x"}]}])
+    (e,) = given["events"]
+    assert (e["start"], e["end"], e["type"]) == (k, k + 7, "killing")
+    assert [(x["text"], round(x["lat"])) for x in e["locations"]] == [("Donetsk", 48)]
+    (e,) = found["events"]
+    assert e["type"] == "shelling" and e["text"] == "Shelling" and e["locations"][0]["text"] == "Donetsk"
+    assert "error" in bad and bad["id"] == "b"
+
+
+def test_a_long_article_in_pieces_keeps_trigger_and_location_offsets():
+    from geo.settings import Settings
+    report = "Gunmen opened fire on worshippers at a mosque in Kano on Friday, killing 10 people."
+    text = "Filler about nothing much.\n\n" * (Settings().piece_chars // 27 + 10) + report
+    fc = to_feature_collection(analyse(text, date="2024-01-08"))
+    (e,) = [f["properties"] for f in fc["features"] if f["properties"]["kind"] == "event"]
+    assert e["triggers"][0]["start"] > Settings().piece_chars
+    assert [text[t["start"]:t["end"]] for t in e["triggers"]] == ["opened fire", "killing"]
+    assert [text[x["start"]:x["end"]] for x in e["locations"]] == ["Kano"]
+
+
+def test_a_given_trigger_in_a_continuing_sentence_takes_the_place_before():
+    text = "Shelling hit a trolleybus in Donetsk on Thursday. It killed eight people, an official said."
+    k = text.index("killed")
+    (answer,) = _jsonl([{"id": "c", "text": text, "events": [{"start": k, "end": k + 6}]}])
+    assert [x["text"] for x in answer["events"][0]["locations"]] == ["Donetsk"]

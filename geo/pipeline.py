@@ -128,10 +128,13 @@ def make_linker(name: str):
     """The event–location linker a setting names ("rules": the rule-based one). A model that finds
     and scores its own spans plugs in as `SpanLinker(candidate_spans, link_locations)`
     (geo/events/linking.py), e.g. the learned linker (geo/linking.py) under the name "learned"."""
-    from geo.events.linking import RuleLinker
+    from geo.events.linking import RuleLinker, SpanLinker
     if name == "rules":
         return RuleLinker()
-    raise ValueError(f"unknown event-location linker {name!r} (known: rules)")
+    if name == "learned":
+        from geo import linking
+        return SpanLinker(linking.candidate_spans, linking.link_locations)
+    raise ValueError(f"unknown event-location linker {name!r} (known: rules, learned)")
 
 
 # ---------------------------------------------------------------------------------------------

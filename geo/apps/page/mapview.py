@@ -282,7 +282,7 @@ def _box(pts: list[tuple[float, float]]) -> list[list[float]]:
     lats, lons = [p[0] for p in pts], [p[1] for p in pts]
     s, n, w, e = min(lats), max(lats), min(lons), max(lons)
     clat, clon = (s + n) / 2, (w + e) / 2
-    half = MIN_SPAN_KM * 1000 / 2
+    half = MIN_SPAN_KM / 2
     e_min, _ = destination(clon, clat, 90, half)
     _, n_min = destination(clon, clat, 0, half)
     s, n = min(s, 2 * clat - n_min), max(n, n_min)

@@ -25,10 +25,23 @@ def seed_doc(name: str, folder: Path = SEEDS_DIR) -> dict:
     return new_doc(read_file(seeds(folder)[name], article_id=name))
 
 
+def headline(text: str) -> str:
+    """A plain text's first line when it reads as a headline (short, a blank line after it), else ""."""
+    first, sep, rest = text.lstrip().partition("\n")
+    first = first.strip()
+    if sep and rest.startswith(("\n", "\r\n")) and 0 < len(first) <= 150 and not first.endswith((".", ":", ",")):
+        return first
+    return ""
+
+
 def new_doc(article: Article) -> dict:
-    """A document as the page keeps it: the article, the user's corrections, its analysis."""
+    """A document as the page keeps it: the article, the user's corrections, its analysis. With no
+    title of its own (an uploaded file's title is its name), its headline where it has one."""
     article_id = article.id or "article-" + hashlib.sha1(article.text.encode("utf-8", "replace")).hexdigest()[:10]
-    return {"id": article_id, "text": article.text, "title": article.title, "date": article.date,
+    title = article.title
+    if not title or title == article.id:
+        title = headline(article.text) or title
+    return {"id": article_id, "text": article.text, "title": title, "date": article.date,
             "source": article.source, "timezone": article.timezone, "corrections": [], "fc": None,
             "fc_key": None, "error": None}
 

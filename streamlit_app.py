@@ -116,7 +116,7 @@ def on_analyse_uploads() -> None:
     docs, errors = [], []
     for f in ss.get("uploads") or []:
         try:
-            docs.append(session.new_doc(read_upload(f.name, f.getvalue())))
+            docs.append({**session.new_doc(read_upload(f.name, f.getvalue())), "file": f.name})
         except InputError as exc:
             errors.append(str(exc))
     ss["upload_errors"] = errors
@@ -208,8 +208,9 @@ def render_inputs() -> None:
     uploads = st.expander("Upload articles (.txt, .md, .html)", key="uploads_open", on_change="rerun")
     if uploads.open:
         with uploads:
+            # analysed as soon as they are chosen; the button analyses them again (after a paste)
             files = st.file_uploader("Upload one or more articles", type=UPLOAD_TYPES,
-                                     accept_multiple_files=True, key="uploads")
+                                     accept_multiple_files=True, key="uploads", on_change=on_analyse_uploads)
             st.button("Analyse uploaded files", disabled=not files, on_click=on_analyse_uploads)
             for msg in ss.get("upload_errors") or []:
                 st.error(markdown_escape(msg), icon="🚫")
@@ -415,8 +416,8 @@ def render_main() -> None:
         return
     ensure_analysed(docs, progress=ss.pop("pending", False))
     if len(docs) > 1:
-        labels = [f"{i + 1}. {d['title'] or d['id']}" + (" (failed)" if d.get("error") else "")
-                  for i, d in enumerate(docs)]
+        labels = [f"{i + 1}. {d['title'] or d['id']}" + (f" ({d['file']})" if d.get("file") else "")
+                  + (" (failed)" if d.get("error") else "") for i, d in enumerate(docs)]
         ss.setdefault("picker", min(ss["current"], len(docs) - 1))
         st.selectbox("Article", range(len(docs)), format_func=lambda i: labels[i], key="picker",
                      on_change=on_pick)

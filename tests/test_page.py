@@ -679,3 +679,11 @@ def test_event_legend_uses_the_taxonomy_when_there_is_one(monkeypatch):
     monkeypatch.setitem(sys.modules, "geo.events.taxonomy", fake)
     assert mapview.event_legend({"role": "launch"}) == "Missile launch"
     assert mapview.event_legend({"type": "protest"}) == "Protest"
+
+
+def test_without_events_the_towns_frame_the_view_not_a_countrys_middle():
+    fc = real_fc("Quake shakes southern Chile\n\nA magnitude 6.8 earthquake struck about 60 km west of Temuco, "
+                 "Chile, on Friday morning, the national seismological centre said.")
+    assert not [f for f in fc["features"] if f["properties"].get("kind") == "event"]
+    bounds = mapview.content_bounds(fc)
+    assert _inside(bounds, -38.74, -72.60)    # Temuco, 900 km south of Chile's point

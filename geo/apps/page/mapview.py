@@ -298,7 +298,7 @@ def content_bounds(fc: dict) -> list[list[float]] | None:
     them (a missile report names Washington and Hanoi too, but happened around Korea; a launch
     is shown with the places around its site). An event placed only at a country's point, or
     within hundreds of kilometres, does not decide the view, nor does its circle. Without such
-    events, the article's main group of places.
+    events, the article's main group of towns and divisions (else of countries).
     """
     events, places = _located(fc)
     countries = {(round(la, 3), round(lo, 3)) for la, lo, t, _ in places if t == "country"}
@@ -308,8 +308,9 @@ def content_bounds(fc: dict) -> list[list[float]] | None:
     if focus:
         pts = [(la, lo) for la, lo, _, _ in local]
         focus += [p for p, ok in zip(pts, _within(pts, focus, NEAR_KM)) if ok]
-    else:
-        focus = _main_group(local) or _main_group(places) or [(la, lo) for la, lo, _ in events]
+    else:  # a country's point is only its middle: the towns and divisions decide, where there are any
+        towns = [p for p in local if p[2] != "country"]
+        focus = _main_group(towns) or _main_group(local) or _main_group(places) or [(la, lo) for la, lo, _ in events]
     return _box(focus) if focus else None
 
 

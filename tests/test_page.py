@@ -687,3 +687,11 @@ def test_without_events_the_towns_frame_the_view_not_a_countrys_middle():
     assert not [f for f in fc["features"] if f["properties"].get("kind") == "event"]
     bounds = mapview.content_bounds(fc)
     assert _inside(bounds, -38.74, -72.60)    # Temuco, 900 km south of Chile's point
+    # a maritime report: the seas and coasts it names, not the one town it names in passing (Tampa)
+    fc = real_fc("Tanker hit off Yemen\n\nA Liberian-flagged oil tanker was struck by a missile west of Yemen's "
+                 "coast on Tuesday. The vessel continued to Djibouti. Another ship reported an explosion near "
+                 "the Bab el-Mandeb strait, and a US destroyer in the Gulf of Aden shot down two drones, "
+                 "US Central Command said in a statement from Tampa.")
+    bounds = mapview.content_bounds(fc)
+    assert _inside(bounds, 11.6, 43.1) and _inside(bounds, 12.58, 43.33)   # Djibouti, Bab el-Mandeb
+    assert not _inside(bounds, 27.95, -82.46)                              # Tampa

@@ -234,9 +234,11 @@ MIN_SPAN_KM = 300        # the view is at least this wide: a lone launch site is
 FRAME_TYPES = frozenset({"city", "capital", "admin1", "admin2", "zone", "region", "country"})
 
 
-def _located(fc: dict) -> tuple[list[tuple[float, float, float | None]], list[tuple[float, float, str, int]]]:
-    """(lat, lon, uncertainty km) of the events, (lat, lon, type, mentions) of the places."""
-    events, places = [], []
+def _located(fc: dict) -> tuple[list[tuple[float, float, float | None]], list[tuple[float, float, str, float]]]:
+    """(lat, lon, uncertainty km) of the events; (lat, lon, type, weight) of the places, a place's
+    weight being its mentions, and a town's or division's also its country's (it says better
+    than the country's middle where the country's part of the story is)."""
+    events, raw = [], []
     for feat in fc.get("features", []):
         props, geom = feat.get("properties") or {}, feat.get("geometry") or {}
         coords = geom.get("coordinates")
@@ -246,8 +248,10 @@ def _located(fc: dict) -> tuple[list[tuple[float, float, float | None]], list[tu
             unc = props.get("uncertainty_km")
             events.append((coords[1], coords[0], unc if isinstance(unc, (int, float)) else None))
         elif props.get("kind") == "place":
-            places.append((coords[1], coords[0], str(props.get("feature_type") or ""),
-                           len(props.get("mentions") or []) or 1))
+            raw.append((coords[1], coords[0], str(props.get("feature_type") or ""),
+                        len(props.get("mentions") or []) or 1, props.get("country_code") or ""))
+    by_country = {cc: n for _, _, t, n, cc in raw if t == "country" and cc}
+    places = [(la, lo, t, n + (by_country.get(cc, 0) if t != "country" else 0)) for la, lo, t, n, cc in raw]
     return events, places
 
 
@@ -262,15 +266,15 @@ def _within(points: list[tuple[float, float]], centres: list[tuple[float, float]
     return near.tolist()
 
 
-def _main_group(places: list[tuple[float, float, str, int]]) -> list[tuple[float, float]]:
-    """The article's places around the one with most mentions near it (its main region)."""
+def _main_group(places: list[tuple[float, float, str, float]]) -> list[tuple[float, float]]:
+    """The article's places around the one with the most weight near it (its main region)."""
     if not places:
         return []
     pts = [(la, lo) for la, lo, _, _ in places]
-    weights = np.array([n for *_, n in places], dtype=float)
+    weights = np.array([w for *_, w in places], dtype=float)
     lats, lons = np.array([p[0] for p in pts]), np.array([p[1] for p in pts])
     best, best_w = 0, -1.0
-    for i in np.argsort(-weights)[:100]:
+    for i in np.argsort(-weights, kind="stable")[:100]:
         w = float(weights[distances_km(lons[i], lats[i], lons, lats) <= NEAR_KM].sum())
         if w > best_w:
             best, best_w = int(i), w
@@ -298,7 +302,7 @@ def content_bounds(fc: dict) -> list[list[float]] | None:
     them (a missile report names Washington and Hanoi too, but happened around Korea; a launch
     is shown with the places around its site). An event placed only at a country's point, or
     within hundreds of kilometres, does not decide the view, nor does its circle. Without such
-    events, the article's main group of towns and divisions (else of countries).
+    events, the article's main group of places, by mentions (a town's counting its country's).
     """
     events, places = _located(fc)
     countries = {(round(la, 3), round(lo, 3)) for la, lo, t, _ in places if t == "country"}
@@ -308,9 +312,9 @@ def content_bounds(fc: dict) -> list[list[float]] | None:
     if focus:
         pts = [(la, lo) for la, lo, _, _ in local]
         focus += [p for p, ok in zip(pts, _within(pts, focus, NEAR_KM)) if ok]
-    else:  # a country's point is only its middle: the towns and divisions decide, where there are any
-        towns = [p for p in local if p[2] != "country"]
-        focus = _main_group(towns) or _main_group(local) or _main_group(places) or [(la, lo) for la, lo, _ in events]
+    else:
+        regional = [p for p in places if p[2] != "continent"]
+        focus = _main_group(regional) or [(la, lo) for la, lo, _ in events]
     return _box(focus) if focus else None
 
 

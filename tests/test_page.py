@@ -695,3 +695,14 @@ def test_without_events_the_towns_frame_the_view_not_a_countrys_middle():
     bounds = mapview.content_bounds(fc)
     assert _inside(bounds, 11.6, 43.1) and _inside(bounds, 12.58, 43.33)   # Djibouti, Bab el-Mandeb
     assert not _inside(bounds, 27.95, -82.46)                              # Tampa
+
+
+def test_an_article_about_many_regions_is_framed_whole():
+    towns = [("Lisbon", -9.14, 38.72), ("Nairobi", 36.82, -1.29), ("Hanoi", 105.84, 21.02), ("Lima", -77.04, -12.05),
+             ("Oslo", 10.75, 59.91), ("Perth", 115.86, -31.95)]
+    fc = {"type": "FeatureCollection", "features": [
+        {"type": "Feature", "geometry": {"type": "Point", "coordinates": [lon, lat]},
+         "properties": {"kind": "place", "feature_type": "city", "name": name, "mentions": [{"text": name}]}}
+        for name, lon, lat in towns]}
+    bounds = mapview.content_bounds(fc)
+    assert all(_inside(bounds, lat, lon) for _, lon, lat in towns)

@@ -6,7 +6,8 @@ the map's GeoJSON layers (clustered ones too), keeps the first layer of each lab
 copy of it: a marker's own icon (so an event type drawn with a new icon and colour gets its row
 with nothing to change here), a circle, polygon or line in the layer's own style. Labels appear
 in the order of the layers given, then of the features. It sits in the map's frame (a Leaflet
-control, top right, under the layer switcher), open, and folds to one line.
+control, top right, under the layer switcher), unfolded on a map of 700 x 480 pixels or more,
+folded to one line on a smaller one.
 """
 from __future__ import annotations
 
@@ -66,9 +67,9 @@ class Legend(folium.MacroElement):
             if (!rows.length) return;
             var Control = L.Control.extend({
                 options: {position: "topright"},
-                onAdd: function () {
-                    var el = L.DomUtil.create("details", "geo-legend leaflet-control");
-                    el.open = {{ this.open|tojson }};
+                onAdd: function (map) {
+                    var el = L.DomUtil.create("details", "geo-legend leaflet-control"), size = map.getSize();
+                    el.open = {{ this.open|tojson }} && size.x >= {{ this.open_from[0] }} && size.y >= {{ this.open_from[1] }};
                     el.innerHTML = "<summary>Legend</summary>" + rows.join("");
                     L.DomEvent.disableClickPropagation(el);
                     L.DomEvent.disableScrollPropagation(el);
@@ -80,9 +81,11 @@ class Legend(folium.MacroElement):
         {% endmacro %}
     """)
 
-    def __init__(self, layers: list[folium.GeoJson], *, open: bool = True):
+    def __init__(self, layers: list[folium.GeoJson], *, open: bool = True, open_from: tuple[int, int] = (700, 480)):
+        """``open``: shown unfolded, on a map at least ``open_from`` (width, height) pixels large."""
         super().__init__()
         self._name = "Legend"
         self.layer_names = [layer.get_name() for layer in layers]
         self.open = open
+        self.open_from = open_from
         self.css = LEGEND_CSS

@@ -267,7 +267,8 @@ def _within(points: list[tuple[float, float]], centres: list[tuple[float, float]
 
 
 def _main_group(places: list[tuple[float, float, str, float]]) -> list[tuple[float, float]]:
-    """The article's places around the one with the most weight near it (its main region)."""
+    """The article's places around the one with the most weight near it (its main region); all of
+    them when that region holds less than half of the weight (an article about many regions)."""
     if not places:
         return []
     pts = [(la, lo) for la, lo, _, _ in places]
@@ -278,6 +279,8 @@ def _main_group(places: list[tuple[float, float, str, float]]) -> list[tuple[flo
         w = float(weights[distances_km(lons[i], lats[i], lons, lats) <= NEAR_KM].sum())
         if w > best_w:
             best, best_w = int(i), w
+    if best_w < 0.5 * float(weights.sum()):
+        return pts
     return [p for p, ok in zip(pts, _within(pts, [pts[best]], NEAR_KM)) if ok]
 
 

@@ -275,7 +275,7 @@ def _main_group(places: list[tuple[float, float, str, float]]) -> list[tuple[flo
     weights = np.array([w for *_, w in places], dtype=float)
     lats, lons = np.array([p[0] for p in pts]), np.array([p[1] for p in pts])
     best, best_w = 0, -1.0
-    for i in np.argsort(-weights, kind="stable")[:100]:
+    for i in np.argsort(-weights, kind="stable")[:20]:  # the 20 most mentioned are enough to find it
         w = float(weights[distances_km(lons[i], lats[i], lons, lats) <= NEAR_KM].sum())
         if w > best_w:
             best, best_w = int(i), w

@@ -305,7 +305,7 @@ def header_html(doc: dict, fc: dict) -> str:
     """The article's title, then its date and source where known, and what was found."""
     kinds = [(f.get("properties") or {}).get("kind") for f in fc.get("features", [])]
     n_places, n_events, n_fixed = kinds.count("place"), kinds.count("event"), session.corrected_places(doc)
-    found = f"{n_places} place{'s' if n_places != 1 else ''}, {n_events} event{'s' if n_events != 1 else ''}"
+    found = f"{n_places:,} place{'s' if n_places != 1 else ''}, {n_events:,} event{'s' if n_events != 1 else ''}"
     if n_fixed:
         found += f", {n_fixed} corrected"
     parts = [esc(doc["date"]) if doc["date"] else "", safe_link(doc["source"]) if doc["source"] else "", found]

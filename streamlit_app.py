@@ -183,8 +183,9 @@ def analysed_fc(text: str, title: str, date: str, source: str, article_id: str, 
 
 def render_inputs() -> None:
     ss = st.session_state
-    st.caption(f"Finds the places an article names and the events it reports ({session.event_kinds()}), "
-               "and maps them. Nothing leaves this computer.")
+    brief, full = session.event_kinds()
+    st.caption(f"Finds the places an article names and the events it reports ({brief}), "
+               "and maps them. Nothing leaves this computer.", help=f"Events read: {full}.")
     names = list(session.seeds())
     if names:
         st.caption("Sample articles")

@@ -464,11 +464,22 @@ def test_header_without_date_or_source_starts_with_what_was_found(pipeline):
     assert line.startswith("2 places, 0 events"), line
 
 
-def test_page_says_which_events_it_reads(pipeline):
+def test_page_says_which_events_it_reads(pipeline, monkeypatch):
+    import sys
+    import types
+    from geo.apps.page import session
     at = _app()
     at.run()
     captions = " ".join(c.value for c in at.sidebar.caption)
-    assert "missile launches, impacts and overflights" in captions
+    brief, full = session.event_kinds()
+    assert brief in captions and "missile launch" in full and "overflight" in full
+    # from the taxonomy where there is one; a long one said by its groups
+    kinds = [("Missile launch", "weapons"), ("Attack on a ship", "maritime"), ("Earthquake", "hazard")] * 3
+    fake = types.ModuleType("geo.events.taxonomy")
+    fake.TYPES = [types.SimpleNamespace(label=label, group=group) for label, group in kinds]
+    monkeypatch.setitem(sys.modules, "geo.events.taxonomy", fake)
+    assert session.event_kinds()[0] == "9 kinds: weapons, maritime, hazard"
+    assert session.event_kinds()[1].startswith("missile launch; attack on a ship; earthquake")
 
 
 def _select_wonsan(at) -> int:
@@ -554,6 +565,7 @@ class _Store:
 def test_correction_can_be_remembered_through_the_seam(pipeline, monkeypatch):
     from geo.apps.page import session
     at = _app()
+    monkeypatch.setattr(session, "user_store", lambda settings: None)
     start = _select_wonsan(at)
     assert not [c for c in at.checkbox if c.key.startswith("remember_")]  # no user gazetteer: no option
     store = _Store()
@@ -657,7 +669,8 @@ def test_map_draws_no_dashed_circles_and_large_ones_as_outlines():
     assert not [f for f in layers["extents"] if f["properties"]["fid"] == sea["properties"]["fid"]]
     # every drawn feature says what it is in the legend
     assert all(f["properties"].get("legend") for name in mapview.LAYERS for f in layers[name])
-    assert {f["properties"]["legend"] for f in layers["events"]} == {"Launch", "Impact"}
+    assert {f["properties"]["legend"] for f in layers["events"]} == {
+        mapview.event_legend({"role": "launch"}), mapview.event_legend({"role": "impact"})}
 
 
 def test_the_legend_is_in_the_map_and_lists_the_drawn_layers():

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 
+from geo.apps.page.mapview import event_legend
 from tests.test_e2e_browser import MAP_FRAME, SEED, TIMEOUT_MS, _wait_map_ready, browser, server  # noqa: F401
 
 SINPO = ("Missile fired from Sinpo\n\nNorth Korea fired a ballistic missile from Sinpo on Tuesday morning, "
@@ -73,8 +74,9 @@ def test_legend_shows_every_style_drawn_and_only_those(server, browser):  # noqa
         return [...s]; }""")
     labels = [r[0] for r in rows]
     assert sorted(labels) == sorted(drawn), (labels, drawn)
-    assert {"Launch", "Impact", "City or capital", "Country", "Uncertainty of an event's position",
-            "Maritime zone (territorial sea, EEZ)", "Distance or direction in the text"} <= set(labels)
+    assert {event_legend({"role": "launch"}), event_legend({"role": "impact"}), "City or capital", "Country",
+            "Uncertainty of an event's position", "Maritime zone (territorial sea, EEZ)",
+            "Distance or direction in the text"} <= set(labels)
     assert all(n >= 1 for _, n in rows), rows  # each row shows its marker or style
     # no dashed circle is drawn; large uncertainty circles are outlines only
     circles = frame.evaluate("""() => { const out = [];

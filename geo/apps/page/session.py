@@ -121,16 +121,21 @@ def same_article(a: str, b: str) -> bool:
 _FAMILY_WORDS = {"missiles": "missile launches, impacts and overflights"}
 
 
-def event_kinds() -> str:
-    """The kinds of event the pipeline reads, briefly: from the event taxonomy where the project
-    has one (geo.events.taxonomy), else from the registered families."""
+def event_kinds() -> tuple[str, str]:
+    """The kinds of event the pipeline reads, (briefly, in full): from the event taxonomy where the
+    project has one (geo.events.taxonomy; a long one is said by its groups), else from the
+    registered families."""
     try:
         from geo.events.taxonomy import TYPES  # the taxonomy, when it exists
-        labels = [t.label[0].lower() + t.label[1:] for t in TYPES]
     except ImportError:
         from geo.events.registry import FAMILIES
-        labels = [_FAMILY_WORDS.get(name, name) for name in FAMILIES]
-    return "; ".join(labels)
+        words = "; ".join(_FAMILY_WORDS.get(name, name) for name in FAMILIES)
+        return words, words
+    full = "; ".join(t.label[0].lower() + t.label[1:] for t in TYPES)
+    if len(TYPES) <= 6:
+        return full, full
+    groups = list(dict.fromkeys(t.group for t in TYPES))
+    return f"{len(TYPES)} kinds: {', '.join(groups)}", full
 
 
 # ---------------------------------------------------------------------------------------------

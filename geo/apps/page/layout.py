@@ -22,6 +22,8 @@ PAGE_CSS = f"""<style>
 /* the main column uses the window: little padding, no maximum width */
 [data-testid="stMainBlockContainer"] {{ padding: 1.6rem 1rem 2rem 1rem; max-width: none; }}
 [data-testid="stSidebarHeader"] {{ height: 2.2rem; margin-bottom: 0; }}
+/* a small screen: the sidebar folds and its button sits in the page's header, over the title */
+@media (max-width: 768px) {{ [data-testid="stMainBlockContainer"] {{ padding-top: 3.8rem; }} }}
 .st-key-map_row {{ container-type: inline-size; }}
 /* narrow: the panel below the map, the map most of the window's height */
 @container (max-width: {WIDE_PX - 1}px) {{

@@ -13,10 +13,10 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from geo.apps.page import mapview, panels, session
+from geo.apps.page import layout, mapview, panels, session
 from geo.apps.page.escape import highlight_article, markdown_escape, safe_link, sanitize_text as esc
 from geo.io.export import to_csv, to_feature_collection
-from geo.io.reader import Article, InputError, read_upload
+from geo.io.reader import Article, InputError, normalise_date, read_upload
 from geo.model import DocumentMeta
 from geo.pipeline import Pipeline
 from geo.settings import Settings
@@ -34,6 +34,8 @@ STATIC_URL = "../../app/static/"
 # ---------------------------------------------------------------------------------------------
 # State
 
+META_KEYS = ("meta_title", "meta_date", "meta_source")
+
 
 def init_state() -> None:
     ss = st.session_state
@@ -41,49 +43,92 @@ def init_state() -> None:
     ss.setdefault("current", 0)
     ss.setdefault("selected", None)      # (kind, anchor) of the feature shown beside the map
     ss.setdefault("click_sig", None)
-    for key in ("article_text", "meta_title", "meta_date", "meta_source"):
+    for key in ("article_text",) + META_KEYS:
         ss.setdefault(key, "")
 
 
 def fill_form(doc: dict) -> None:
+    """The form shows a sample's text and metadata, and remembers what it was filled with."""
     ss = st.session_state
-    ss["article_text"] = doc["text"]
-    ss["meta_title"], ss["meta_date"], ss["meta_source"] = doc["title"], doc["date"], doc["source"]
+    values = {"article_text": doc["text"], "meta_title": doc["title"], "meta_date": doc["date"],
+              "meta_source": doc["source"]}
+    ss.update(values)
+    ss["filled"] = values
 
 
 def set_docs(docs: list[dict]) -> None:
     ss = st.session_state
     ss["docs"], ss["current"], ss["selected"], ss["click_sig"] = docs, 0, None, None
+    ss["picker"] = 0
     ss["pending"] = True
+    ss.pop("seed_error", None)  # other work done: an old error about the URL no longer applies
 
 
-def on_seed(name: str) -> None:
+def on_seed(name: str, from_url: bool = False) -> None:
     doc = session.seed_doc(name)
     fill_form(doc)
     set_docs([doc])
+    if not from_url:  # the address now opens this sample
+        st.session_state["query_seed"] = name
+        st.query_params["seed"] = name
+
+
+def leave_seed_url() -> None:
+    """Another article than a sample is shown: the address no longer names one."""
+    if "seed" in st.query_params:
+        del st.query_params["seed"]
+
+
+def forget_stale_meta(text: str) -> None:
+    """When another article is pasted over the one the form was filled with (a sample), the
+    title, date and source still showing that article's are emptied, not given to the new one."""
+    ss = st.session_state
+    filled = ss.get("filled")
+    if not filled or session.same_article(text, filled["article_text"]):
+        return
+    for key in META_KEYS:
+        if ss.get(key) == filled.get(key):
+            ss[key] = ""
+    ss["filled"] = None
 
 
 def on_analyse_form() -> None:
     ss = st.session_state
+    ss.pop("seed_error", None)
     text = ss.get("article_text", "")
     if not text.strip():
         ss["form_error"] = "Paste an article into “Article text” first."
         return
-    set_docs([session.new_doc(Article(text, title=ss.get("meta_title") or "", date=ss.get("meta_date") or "",
+    forget_stale_meta(text)
+    problem = session.date_error(ss.get("meta_date"))
+    if problem:
+        ss["form_error"] = f"Date “{markdown_escape(ss['meta_date'].strip())}”: {problem}."
+        return
+    leave_seed_url()
+    set_docs([session.new_doc(Article(text, title=ss.get("meta_title") or "",
+                                      date=normalise_date(ss.get("meta_date") or ""),
                                       source=ss.get("meta_source") or ""))])
 
 
 def on_analyse_uploads() -> None:
     ss = st.session_state
+    ss.pop("seed_error", None)
     docs, errors = [], []
     for f in ss.get("uploads") or []:
         try:
-            docs.append(session.new_doc(read_upload(f.name, f.getvalue())))
+            docs.append({**session.new_doc(read_upload(f.name, f.getvalue())), "file": f.name})
         except InputError as exc:
             errors.append(str(exc))
     ss["upload_errors"] = errors
     if docs:
+        leave_seed_url()
         set_docs(docs)
+
+
+def on_pick() -> None:
+    """Another article chosen in the picker: shown at once, with nothing selected."""
+    ss = st.session_state
+    ss["current"], ss["selected"], ss["click_sig"] = ss["picker"], None, None
 
 
 def current_doc() -> dict | None:
@@ -133,36 +178,47 @@ def analysed_fc(text: str, title: str, date: str, source: str, article_id: str, 
 
 
 # ---------------------------------------------------------------------------------------------
-# Rendering
+# Rendering: the sidebar
 
 
 def render_inputs() -> None:
     ss = st.session_state
+    brief, full = session.event_kinds()
+    st.caption(f"Finds the places an article names and the events it reports ({brief}), "
+               "and maps them. Nothing leaves this computer.", help=f"Events read: {full}.")
     names = list(session.seeds())
     if names:
         st.caption("Sample articles")
         for name in names:
             st.button(name, key=f"seed_{name}", on_click=on_seed, args=(name,),
-                                       help="Load and analyse this sample article")
+                      help="Load and analyse this sample article")
     with st.form("article_form"):
         st.text_area("Article text", key="article_text", height=220,
                      placeholder="Paste a news article here, then press Ctrl+Enter or “Analyse”.")
         st.text_input("Title (optional)", key="meta_title")
-        st.text_input("Date (optional)", key="meta_date", placeholder="YYYY-MM-DD")
+        st.text_input("Date (optional)", key="meta_date", placeholder="YYYY-MM-DD",
+                      help="The article's date, as YYYY-MM-DD: times the article gives (“at 7.10am”) "
+                           "are dated from it. Leave it empty when unknown.")
         st.text_input("Source (optional)", key="meta_source")
         st.form_submit_button("Analyse", type="primary", on_click=on_analyse_form)
-    if ss.pop("form_error", None):
-        st.error("Paste an article into “Article text” first.")
+    error = ss.pop("form_error", None)
+    if error:
+        st.error(error)
 
     # drawn when opened (a rerun): the uploader's code is not loaded before the map
     uploads = st.expander("Upload articles (.txt, .md, .html)", key="uploads_open", on_change="rerun")
     if uploads.open:
         with uploads:
+            # analysed as soon as they are chosen; the button analyses them again (after a paste)
             files = st.file_uploader("Upload one or more articles", type=UPLOAD_TYPES,
-                                     accept_multiple_files=True, key="uploads")
+                                     accept_multiple_files=True, key="uploads", on_change=on_analyse_uploads)
             st.button("Analyse uploaded files", disabled=not files, on_click=on_analyse_uploads)
             for msg in ss.get("upload_errors") or []:
                 st.error(markdown_escape(msg), icon="🚫")
+
+
+# ---------------------------------------------------------------------------------------------
+# Rendering: the panel beside the map
 
 
 def render_place_panel(doc: dict, fc: dict, fid: int) -> None:
@@ -173,32 +229,89 @@ def render_place_panel(doc: dict, fc: dict, fid: int) -> None:
     mentions = p.get("mentions") or []
     st.markdown(f"**Mentioned {len(mentions)} time(s)**")
     st.html(panels.mentions_html(mentions, doc["text"]))
-    alts = p.get("alternatives") or []
-    if alts:
+    if p.get("alternatives"):
         st.markdown("**Alternatives considered**")
-        st.dataframe(pd.DataFrame(alts), hide_index=True)
+        st.html(panels.alternatives_html(p["alternatives"]))
     with st.expander("Correct this place", expanded=False):
-        options = ["— keep —"] + [
-            f"{a.get('name')} ({a.get('feature_type')}, {a.get('country_code') or '—'}) "
-            f"{a.get('lat', 0):.3f}, {a.get('lon', 0):.3f}" for a in alts]
-        choice = st.selectbox("Choose another candidate", options, key=f"alt_{fid}_{doc['fc_key']}")
-        if st.button("Use this candidate", disabled=choice == options[0], key=f"use_alt_{fid}"):
-            alt = alts[options.index(choice) - 1]
-            st.session_state["selected"] = session.add_corrections(doc, mentions, place_id=int(alt["place_id"]))
-            st.rerun()
-        c1, c2 = st.columns(2)
-        new_lat = c1.number_input("Latitude", -90.0, 90.0, float(lat), format="%.5f", key=f"lat_{fid}")
-        new_lon = c2.number_input("Longitude", -180.0, 180.0, float(lon), format="%.5f", key=f"lon_{fid}")
-        if st.button("Use these coordinates", key=f"use_ll_{fid}"):
-            st.session_state["selected"] = session.add_corrections(doc, mentions, lat=float(new_lat),
-                                                                   lon=float(new_lon))
-            st.rerun()
+        render_correction(doc, p, lat, lon, fid)
+
+
+def render_correction(doc: dict, p: dict, lat: float, lon: float, fid: int) -> None:
+    """Another candidate, or typed coordinates, for every mention of the place. The widgets'
+    keys name the analysis they belong to, so after a correction they show the new place."""
+    k = f"{fid}_{doc['fc_key']}"
+    alts = p.get("alternatives") or []
+    store = session.user_store(pipeline().settings)
+    keep = store is not None and st.checkbox(
+        "Also remember for future articles", key=f"remember_{k}",
+        help="Saves the place where you put it in your own gazetteer, under the article's names for it.")
+    options = ["— keep —"] + [
+        f"{a.get('name')} ({a.get('feature_type')}, {a.get('country_code') or '—'}) "
+        f"{float(a.get('lat') or 0):.3f}, {float(a.get('lon') or 0):.3f}" for a in alts]
+    choice = st.selectbox("Choose another candidate", options, key=f"alt_{k}")
+    if st.button("Use this candidate", disabled=choice == options[0], key=f"use_alt_{k}"):
+        alt = alts[options.index(choice) - 1]
+        apply_correction(doc, p, store if keep else None, alt, place_id=int(alt["place_id"]))
+    c1, c2 = st.columns(2)
+    new_lat = c1.number_input("Latitude", -90.0, 90.0, float(lat), format="%.5f", key=f"lat_{k}")
+    new_lon = c2.number_input("Longitude", -180.0, 180.0, float(lon), format="%.5f", key=f"lon_{k}")
+    if st.button("Use these coordinates", key=f"use_ll_{k}"):
+        apply_correction(doc, p, store if keep else None, {**p, "lat": new_lat, "lon": new_lon},
+                         lat=float(new_lat), lon=float(new_lon))
+
+
+def apply_correction(doc: dict, p: dict, store, target: dict, **choice) -> None:
+    """Correct every mention of the place; with a `store`, remember it there too."""
+    ss = st.session_state
+    ss["selected"] = session.add_corrections(doc, p.get("mentions") or [], **choice)
+    if store is not None:
+        try:
+            ss["remembered"] = ("success", "Remembered for future articles: " + session.remember(store, p, target))
+        except Exception as exc:  # a bad name or file: say so, keep the correction
+            ss["remembered"] = ("error", f"Not remembered: {exc}")
+    st.rerun()
 
 
 def render_event_panel(fc: dict, fid: int) -> None:
     feat = fc["features"][fid]
     lon, lat = feat["geometry"]["coordinates"][:2]
     st.html(panels.event_html(feat["properties"], lat, lon))
+
+
+def render_panel(doc: dict, fc: dict) -> None:
+    ss = st.session_state
+    note = ss.pop("remembered", None)
+    if note:
+        getattr(st, note[0])(markdown_escape(note[1]))
+    fid = session.find_anchor(fc, ss.get("selected"))
+    if fid is None:
+        st.info("Click a marker on the map to see where the article mentions it.")
+    elif fc["features"][fid]["properties"].get("kind") == "event":
+        render_event_panel(fc, fid)
+    else:
+        render_place_panel(doc, fc, fid)
+    if doc["corrections"]:
+        n = session.corrected_places(doc)
+        st.caption(f"{n} place{'s' if n != 1 else ''} corrected")
+        if st.button("Undo all corrections"):
+            doc["corrections"] = []
+            st.rerun()
+
+
+# ---------------------------------------------------------------------------------------------
+# Rendering: the article
+
+
+def header_html(doc: dict, fc: dict) -> str:
+    """The article's title, then its date and source where known, and what was found."""
+    kinds = [(f.get("properties") or {}).get("kind") for f in fc.get("features", [])]
+    n_places, n_events, n_fixed = kinds.count("place"), kinds.count("event"), session.corrected_places(doc)
+    found = f"{n_places:,} place{'s' if n_places != 1 else ''}, {n_events:,} event{'s' if n_events != 1 else ''}"
+    if n_fixed:
+        found += f", {n_fixed} corrected"
+    parts = [esc(doc["date"]) if doc["date"] else "", safe_link(doc["source"]) if doc["source"] else "", found]
+    return (f"<h2 style='margin:0;padding:0'>{esc(doc['title'] or doc['id'])}</h2>"
+            f"<div class='geo-subtitle' style='color:#666'>{' · '.join(p for p in parts if p)}</div>")
 
 
 def render_results(doc: dict) -> None:
@@ -209,45 +322,37 @@ def render_results(doc: dict) -> None:
     fc = doc["fc"]
     if fc is None:
         return
-    n_places = sum(1 for f in fc.get("features", []) if (f.get("properties") or {}).get("kind") == "place")
-    n_events = sum(1 for f in fc.get("features", []) if (f.get("properties") or {}).get("kind") == "event")
-    st.html(f"<h2 style='margin:0'>{esc(doc['title'] or doc['id'])}</h2>"
-            f"<div style='color:#666'>{esc(doc['date'])} {safe_link(doc['source'])} — {n_places} places, "
-            f"{n_events} events, {len(doc['corrections'])} correction(s)</div>")
+    st.html(header_html(doc, fc))
+    with st.container(key="map_row"):  # the map and its panel: side by side, or stacked (layout.py)
+        col_map, col_panel = st.columns([3, 1], gap="small")
+        with col_map:
+            static_url = STATIC_URL if st.get_option("server.enableStaticServing") else None
+            out = st_folium(mapview.build_map(fc, static_url=static_url), key="map", height=layout.MAP_HEIGHT,
+                            use_container_width=True, returned_objects=RETURNED)
+        sig = json.dumps([(out or {}).get(k) for k in RETURNED], sort_keys=True, default=str)
+        if out and out.get("last_object_clicked") and sig != ss.get("click_sig"):
+            ss["click_sig"] = sig
+            fid = mapview.clicked_feature(fc, out)
+            if fid is not None:
+                ss["selected"] = session.anchor_of(fc["features"][fid])
+        with col_panel:
+            render_panel(doc, fc)
+            render_downloads(doc, fc)
+    render_sections(doc, fc)
 
-    col_map, col_panel = st.columns([3, 2], gap="medium")
-    with col_map:
-        static_url = STATIC_URL if st.get_option("server.enableStaticServing") else None
-        out = st_folium(mapview.build_map(fc, static_url=static_url), key="map", height=560,
-                        use_container_width=True, returned_objects=RETURNED)
-    sig = json.dumps([(out or {}).get(k) for k in RETURNED], sort_keys=True, default=str)
-    if out and out.get("last_object_clicked") and sig != ss.get("click_sig"):
-        ss["click_sig"] = sig
-        fid = mapview.clicked_feature(fc, out)
-        if fid is not None:
-            ss["selected"] = session.anchor_of(fc["features"][fid])
-    with col_panel:
-        fid = session.find_anchor(fc, ss.get("selected"))
-        if fid is None:
-            st.info("Click a marker on the map to see where the article mentions it.")
-        elif fc["features"][fid]["properties"].get("kind") == "event":
-            render_event_panel(fc, fid)
-        else:
-            render_place_panel(doc, fc, fid)
-        if doc["corrections"]:
-            st.caption(f"{len(doc['corrections'])} correction(s) applied")
-            if st.button("Undo all corrections"):
-                doc["corrections"] = []
-                st.rerun()
 
-    c1, c2, _ = st.columns([1, 1, 6])
+def render_downloads(doc: dict, fc: dict) -> None:
+    st.caption("Download the places and events")
+    row = st.container(horizontal=True, gap="small")
     # the files are made when a button is clicked (without a rerun), not on every run: nothing
     # for the browser to fetch while the page loads
-    c1.download_button("GeoJSON", lambda: json.dumps(fc, ensure_ascii=False, indent=1),
+    row.download_button("GeoJSON", lambda: json.dumps(fc, ensure_ascii=False, indent=1),
                        file_name=f"{doc['id']}.geojson", mime="application/geo+json", on_click="ignore")
-    c2.download_button("CSV", lambda: to_csv(fc), file_name=f"{doc['id']}.csv", mime="text/csv",
+    row.download_button("CSV", lambda: to_csv(fc), file_name=f"{doc['id']}.csv", mime="text/csv",
                        on_click="ignore")
 
+
+def render_sections(doc: dict, fc: dict) -> None:
     rows = mapview.places_and_events_rows(fc)
     # The table and the highlighted article are sent only once their expander is opened (a
     # rerun): a dataframe anywhere on the page makes the browser fetch and run Streamlit's 1.2 MB
@@ -262,7 +367,7 @@ def render_results(doc: dict) -> None:
                 st.info("No places found in this article.")
     article = st.expander("Article with places highlighted", key="article_open", on_change="rerun")
     if article.open:
-        spans = [(m["start"], m["end"], str(f["properties"].get("name", "")))
+        spans = [(m["start"], m["end"], mapview.display_name(f["properties"]))
                  for f in fc.get("features", []) if (f.get("properties") or {}).get("kind") == "place"
                  for m in f["properties"].get("mentions") or []
                  if isinstance(m.get("start"), int) and isinstance(m.get("end"), int)]
@@ -270,8 +375,14 @@ def render_results(doc: dict) -> None:
                      f"{highlight_article(doc['text'], spans)}</div>")
 
 
+# ---------------------------------------------------------------------------------------------
+# The page
+
+
 def main() -> None:
-    st.set_page_config(page_title="News event map", page_icon="🗺️", layout="wide")
+    st.set_page_config(page_title="News event map", page_icon="🗺️", layout="wide",
+                       initial_sidebar_state=layout.SIDEBAR_WIDTH)
+    st.html(layout.PAGE_CSS)
     init_state()
     ss = st.session_state
 
@@ -279,7 +390,7 @@ def main() -> None:
     if seed and ss.get("query_seed") != seed:
         ss["query_seed"] = seed
         if seed in session.seeds():
-            on_seed(seed)
+            on_seed(seed, from_url=True)
         else:
             ss["seed_error"] = seed
 
@@ -306,10 +417,11 @@ def render_main() -> None:
         return
     ensure_analysed(docs, progress=ss.pop("pending", False))
     if len(docs) > 1:
-        labels = [f"{i + 1}. {d['title'] or d['id']}" + (" (failed)" if d.get("error") else "")
-                  for i, d in enumerate(docs)]
-        ss["current"] = st.selectbox("Article", range(len(docs)), format_func=lambda i: labels[i],
-                                     index=min(ss["current"], len(docs) - 1))
+        labels = [f"{i + 1}. {d['title'] or d['id']}" + (f" ({d['file']})" if d.get("file") else "")
+                  + (" (failed)" if d.get("error") else "") for i, d in enumerate(docs)]
+        ss.setdefault("picker", min(ss["current"], len(docs) - 1))
+        st.selectbox("Article", range(len(docs)), format_func=lambda i: labels[i], key="picker",
+                     on_change=on_pick)
     doc = current_doc()
     if doc is not None and ss.get("shown_doc") != (ss["current"], doc["id"]):
         ss["shown_doc"] = (ss["current"], doc["id"])  # another article: forget the old selection

@@ -197,6 +197,10 @@ def _corrected_place(r: Resolution, c: dict, gazetteer: Gazetteer) -> Place:
     lat, lon = float(c["lat"]), float(c["lon"])
     if not (-90 <= lat <= 90 and -180 <= lon <= 180):
         raise ValueError(f"coordinates out of range: {lat}, {lon}")
+    if r.place is not None:
+        # the same place (kind, country, name, GeoNames id) where the user says it is; id -1: not
+        # the gazetteer's point any more (its group is keyed by the coordinates)
+        return replace(r.place, id=-1, name=str(c.get("name") or r.place.name), lat=lat, lon=lon, source="user")
     return Place(id=-1, name=str(c.get("name") or r.mention.text), lat=lat, lon=lon, feature_type="point",
                  country_code="", source="user")
 

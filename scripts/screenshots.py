@@ -1,8 +1,12 @@
-"""Screenshots of the page for the docs: the seed's map, and the panel after clicking Wonsan.
+"""Screenshots of the page for the docs, at 1400x1000: the seed's map, the panel after clicking
+Wonsan, a maritime report, an article naming 1,000 places, and the seed in a narrower window
+(the panel below the map).
 
     python scripts/screenshots.py [--out docs/screenshots]
 
 Starts `streamlit run streamlit_app.py` on a free localhost port and drives Debian's chromium.
+The maritime report is an illustrative text written for this (not a real article); the 1,000
+places are the most populous towns of the bundled gazetteer, one short sentence each.
 """
 from __future__ import annotations
 
@@ -19,8 +23,66 @@ from playwright.sync_api import sync_playwright
 
 ROOT = Path(__file__).resolve().parents[1]
 MAP_FRAME = 'iframe[title="streamlit_folium.st_folium"]'
+MAIN = "[data-testid='stMainBlockContainer']"
+MARITIME = (
+    "Tanker hit by missile off Yemen\n\n"
+    "A Liberian-flagged oil tanker was struck by a missile about 70 nautical miles west of Hodeidah, Yemen, "
+    "on Tuesday, the United Kingdom Maritime Trade Operations agency said. The crew put out a fire on board "
+    "and the vessel continued to its next port of call, Djibouti. Hours earlier another merchant ship reported "
+    "an explosion near the Bab el-Mandeb strait. Houthi rebels, who control much of Yemen's Red Sea coast, said "
+    "they had fired anti-ship missiles at ships in the Red Sea. A US Navy destroyer in the Gulf of Aden shot "
+    "down two drones, US Central Command said in a statement from Tampa.")
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
         "--disable-component-update", "--disable-sync"]
+
+
+SHOTS = ("seed_map.png", "wonsan_panel.png", "maritime_report.png", "places_1000.png", "seed_narrow.png")
+
+
+def seed_and_panel(page, url: str, seed: str, out: Path) -> None:
+    """The seed's first view, then the panel after clicking Wonsan's pin."""
+    page.goto(f"{url}/?seed={seed}")
+    page.frame_locator(MAP_FRAME).locator(".leaflet-marker-icon").first.wait_for(timeout=120_000)
+    page.wait_for_timeout(2500)  # the basemap's tiles and labels
+    page.screenshot(path=str(out / "seed_map.png"))
+    frame = next(f for f in page.frames if "st_folium" in f.url)
+    # bring Wonsan into view and click its pin, as a user zooming in would
+    frame.evaluate("""() => { let hit = null;
+        window.map.eachLayer(l => { if (!hit && l.feature && l._icon && l.feature.properties.shape === 'pin'
+            && (l.feature.properties.name || '').startsWith('Wonsan')) hit = l; });
+        window.map.setView(hit.getLatLng(), 7, {animate: false}); hit.setZIndexOffset(10000);
+        hit._icon.id = 'shot-wonsan'; }""")
+    page.frame_locator(MAP_FRAME).locator("#shot-wonsan").click()
+    page.locator(".geo-sentence").first.wait_for(timeout=60_000)
+    page.wait_for_timeout(1500)
+    page.screenshot(path=str(out / "wonsan_panel.png"))
+
+
+def paste(page, text: str, timeout: int = 120_000) -> None:
+    """Paste an article into the form, analyse it, wait for its heading and map."""
+    page.get_by_label("Article text").fill(text)
+    page.get_by_role("button", name="Analyse", exact=True).click()
+    page.locator(f"{MAIN} h2", has_text=text.split("\n")[0]).first.wait_for(timeout=timeout)
+    # the map of the article before goes once the page's script has run
+    page.wait_for_function("(sel) => document.querySelectorAll(sel).length === 1", arg=MAP_FRAME, timeout=timeout)
+    frame = page.frame_locator(MAP_FRAME)
+    frame.locator(".leaflet-marker-icon, .marker-cluster").first.wait_for(timeout=timeout)
+    page.wait_for_timeout(3000)
+
+
+def many_places_article(n: int) -> str:
+    """An article naming about `n` towns: the most populous of the gazetteer, a sentence each."""
+    import numpy as np
+    from geo.pipeline import Pipeline
+    gazetteer = Pipeline.shared().gazetteer
+    names: list[str] = []
+    for i in np.argsort(-np.asarray(gazetteer.places["population"]), kind="stable")[:8 * n]:
+        place = gazetteer.place(int(i))
+        if place.feature_type in ("city", "capital") and place.name.isascii() and place.name not in names:
+            names.append(place.name)
+            if len(names) == n:
+                break
+    return "Crowds gather in 1,000 towns\n\n" + " ".join(f"Crowds gathered in {name} on Monday." for name in names)
 
 
 def main() -> int:
@@ -47,25 +109,20 @@ def main() -> int:
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=os.environ.get("NEWSMAP_CHROMIUM", "/usr/bin/chromium"), args=ARGS)
             page = browser.new_page(viewport={"width": 1400, "height": 1000})
-            page.goto(f"{url}/?seed={args.seed}")
-            page.frame_locator(MAP_FRAME).locator(".leaflet-marker-icon").first.wait_for(timeout=120_000)
-            page.wait_for_timeout(1500)
-            page.screenshot(path=str(args.out / "seed_map.png"))
-            frame = next(f for f in page.frames if "st_folium" in f.url)
-            # bring Wonsan into view and click its pin, as a user zooming in would
-            frame.evaluate("""() => { let hit = null;
-                window.map.eachLayer(l => { if (!hit && l.feature && l._icon
-                    && (l.feature.properties.name || '').normalize('NFD').replace(/[\\u0300-\\u036f]/g, '') === 'Wonsan') hit = l; });
-                window.map.setView(hit.getLatLng(), 6, {animate: false}); hit.setZIndexOffset(10000);
-                hit._icon.id = 'shot-wonsan'; }""")
-            page.frame_locator(MAP_FRAME).locator("#shot-wonsan").click()
-            page.locator(".geo-sentence").first.wait_for(timeout=60_000)
-            page.wait_for_timeout(1000)
-            page.screenshot(path=str(args.out / "wonsan_panel.png"))
+            seed_and_panel(page, url, args.seed, args.out)
+            paste(page, MARITIME)
+            page.screenshot(path=str(args.out / "maritime_report.png"))
+            paste(page, many_places_article(1040), timeout=300_000)
+            page.screenshot(path=str(args.out / "places_1000.png"))
+            narrow = browser.new_page(viewport={"width": 1000, "height": 1000})
+            narrow.goto(f"{url}/?seed={args.seed}")
+            narrow.frame_locator(MAP_FRAME).locator(".leaflet-marker-icon").first.wait_for(timeout=120_000)
+            narrow.wait_for_timeout(2500)
+            narrow.screenshot(path=str(args.out / "seed_narrow.png"), full_page=True)
             browser.close()
     finally:
         proc.kill()
-    print(f"written: {args.out / 'seed_map.png'}, {args.out / 'wonsan_panel.png'}")
+    print("written: " + ", ".join(str(args.out / n) for n in SHOTS))
     return 0
 
 

@@ -119,7 +119,7 @@ def _wait_map_ready(page, names: set[str]):
             frame = _map_frame(page)
             drawn = set(frame.evaluate("""() => {
                 const out = [];
-                const fold = s => String(s).normalize("NFKD").replace(/[\u0300-\u036f]/g, "");
+                const fold = s => String(s).split(" (")[0].normalize("NFKD").replace(/[\u0300-\u036f]/g, "");
                 if (!window.map) return out;
                 window.map.eachLayer(l => { if (l.feature && l._icon) out.push(fold(l.feature.properties.name)); });
                 return out; }"""))
@@ -135,7 +135,7 @@ def _tag_marker(frame, name: str, tag: str) -> None:
     """Zoom to the named marker (as a user would) and give its icon an id to click."""
     found = frame.evaluate("""([name, tag]) => {
         let hit = null;
-        const fold = s => String(s).normalize("NFKD").replace(/[\u0300-\u036f]/g, "");
+        const fold = s => String(s).split(" (")[0].normalize("NFKD").replace(/[\u0300-\u036f]/g, "");
         window.map.eachLayer(l => { if (!hit && l.feature && l._icon && fold(l.feature.properties.name) === name) hit = l; });
         if (!hit) return false;
         window.map.setView(hit.getLatLng(), 8, {animate: false});

@@ -362,3 +362,359 @@ def test_choosing_an_alternative_changes_the_export(pipeline):
     assert (lat, lon) == pytest.approx((alt["lat"], alt["lon"]), abs=1e-3)
     csv_rows = list(csv.DictReader(io.StringIO(export.to_csv(_fc(at)))))
     assert any(r["start"] == str(start) and r["place_id"] == str(alt["place_id"]) for r in csv_rows)
+
+
+# ---------------------------------------------------------------------------------------------
+# Issue 13: the defects a first-time analyst hits
+
+
+def _header(at) -> str:
+    """The shown article's title and its line of metadata (the first HTML with an <h2>)."""
+    return next(str(h.proto.body) for h in at.get("html") if "<h2" in str(h.proto.body))
+
+
+def _three_docs():
+    from geo.apps.page import session
+    return [session.new_doc(reader.Article(f"Report {i}\n\nA large protest took place in {city} on Monday.",
+                                           id=f"report-{i}", title=f"Report {i}"))
+            for i, city in ((1, "Lisbon"), (2, "Nairobi"), (3, "Hanoi"))]
+
+
+def test_article_picker_takes_every_choice_at_once(pipeline):
+    at = _app()
+    at.session_state["docs"] = _three_docs()
+    at.session_state["pending"] = True
+    at.run()
+    assert not at.exception, at.exception
+    assert "Report 1" in _header(at)
+    for want in (2, 1, 0, 2, 2, 1):
+        next(s for s in at.selectbox if s.label == "Article").set_value(want).run()
+        assert not at.exception, at.exception
+        assert f"Report {want + 1}" in _header(at), (want, _header(at))
+        assert at.session_state["current"] == want
+
+
+def test_pasted_article_does_not_keep_the_samples_metadata(pipeline):
+    at = _app()
+    at.query_params["seed"] = SEED
+    at.run()
+    text = ("North Korea fired a ballistic missile from Sinpo at 6:40 am on Tuesday, "
+            "the military in Seoul said. It flew east into the sea.")
+    at.text_area(key="article_text").input(text)
+    next(b for b in at.button if getattr(b, "label", "") == "Analyse").click().run()
+    assert not at.exception, at.exception
+    doc = at.session_state["docs"][0]
+    assert (doc["title"], doc["date"], doc["source"]) == ("", "", "")
+    assert [at.text_input(key=k).value for k in ("meta_title", "meta_date", "meta_source")] == ["", "", ""]
+    assert "North Korea fires missiles" not in _header(at) and "2019-10-02" not in _header(at)
+    events = [f for f in _fc(at)["features"] if f["properties"].get("kind") == "event"]
+    assert events and not any(str(e["properties"].get("time") or "").startswith("2019") for e in events)
+    assert "2019-10-02" not in export.to_csv(_fc(at))
+    assert "seed" not in at.query_params  # the address no longer names the sample
+
+
+def test_an_edited_sample_keeps_its_metadata_and_typed_metadata_stays(pipeline):
+    at = _app()
+    at.query_params["seed"] = SEED
+    at.run()
+    text = at.text_area(key="article_text").value
+    at.text_area(key="article_text").input(text.replace("early on Wednesday", "early on Wednesday morning"))
+    next(b for b in at.button if getattr(b, "label", "") == "Analyse").click().run()
+    assert at.session_state["docs"][0]["date"] == "2019-10-02"   # the same article, edited
+    at.text_area(key="article_text").input("Ministers met in Paris, France, on Tuesday.")
+    at.text_input(key="meta_title").input("Paris talks")
+    next(b for b in at.button if getattr(b, "label", "") == "Analyse").click().run()
+    doc = at.session_state["docs"][0]
+    assert (doc["title"], doc["date"]) == ("Paris talks", "")       # typed: kept; the sample's: gone
+
+
+def test_date_is_validated(pipeline):
+    at = _app()
+    at.run()
+    at.text_area(key="article_text").input("Ministers met in Paris, France, on Tuesday.")
+    at.text_input(key="meta_date").input("yesterday")
+    next(b for b in at.button if getattr(b, "label", "") == "Analyse").click().run()
+    assert not at.exception, at.exception
+    assert not at.session_state["docs"]
+    assert any("YYYY-MM-DD" in e.value and "yesterday" in e.value for e in at.error), [e.value for e in at.error]
+    at.text_input(key="meta_date").input("2024-05-07")
+    next(b for b in at.button if getattr(b, "label", "") == "Analyse").click().run()
+    assert not at.error and at.session_state["docs"][0]["date"] == "2024-05-07"
+    assert "2024-05-07 · " in _header(at)
+
+
+def test_bad_seed_error_goes_after_other_work(pipeline):
+    at = _app()
+    at.query_params["seed"] = "no-such-sample"
+    at.run()
+    assert any("No sample article" in e.value for e in at.error)
+    at.button(key=f"seed_{SEED}").click().run()
+    assert not any("No sample article" in e.value for e in at.error)
+    assert at.query_params["seed"] == SEED   # the address opens the sample shown
+
+
+def test_header_without_date_or_source_starts_with_what_was_found(pipeline):
+    from geo.apps.page import session
+    at = _app()
+    at.session_state["docs"] = [session.new_doc(reader.Article("Talks were held in Paris and Tokyo.", id="up",
+                                                               title="up"))]
+    at.session_state["pending"] = True
+    at.run()
+    line = re.search(r"class='geo-subtitle'[^>]*>(.*?)</div>", _header(at)).group(1)
+    assert line.startswith("2 places, 0 events"), line
+
+
+def test_page_says_which_events_it_reads(pipeline, monkeypatch):
+    import sys
+    import types
+    from geo.apps.page import session
+    at = _app()
+    at.run()
+    captions = " ".join(c.value for c in at.sidebar.caption)
+    brief, full = session.event_kinds()
+    assert brief in captions and "missile launch" in full and "overflight" in full
+    # from the taxonomy where there is one; a long one said by its groups
+    kinds = [("Missile launch", "weapons"), ("Attack on a ship", "maritime"), ("Earthquake", "hazard")] * 3
+    fake = types.ModuleType("geo.events.taxonomy")
+    fake.TYPES = [types.SimpleNamespace(label=label, group=group) for label, group in kinds]
+    monkeypatch.setitem(sys.modules, "geo.events.taxonomy", fake)
+    assert session.event_kinds()[0] == "9 kinds: weapons, maritime, hazard"
+    assert session.event_kinds()[1].startswith("missile launch; attack on a ship; earthquake")
+
+
+def _select_wonsan(at) -> int:
+    at.query_params["seed"] = SEED
+    at.run()
+    start = _wonsan(_fc(at))["properties"]["mentions"][0]["start"]
+    at.session_state["selected"] = ("place", start)
+    at.run()
+    return start
+
+
+def _moved_place(at, start: int) -> dict:
+    return next(f for f in _fc(at)["features"] if f["properties"].get("kind") == "place"
+                and any(m["start"] == start for m in f["properties"].get("mentions") or []))
+
+
+def test_corrected_city_stays_a_city_on_the_cities_layer(pipeline):
+    at = _app()
+    start = _select_wonsan(at)
+    next(n for n in at.number_input if n.key.startswith("lat_")).set_value(39.5)
+    next(n for n in at.number_input if n.key.startswith("lon_")).set_value(127.0)
+    next(b for b in at.button if b.key and b.key.startswith("use_ll_")).click().run()
+    assert not at.exception, at.exception
+    p = _moved_place(at, start)["properties"]
+    assert (p["feature_type"], p["country_code"], p["corrected"]) == ("city", "KP", True)
+    assert p["geonameid"] and fold(p["name"]) == "Wonsan"
+    pins = mapview._overlay_features(_fc(at))["pins"]
+    assert any(f["geometry"]["coordinates"] == pytest.approx([127.0, 39.5]) for f in pins)
+    panel = " ".join(str(h.proto.body) for h in at.get("html"))
+    assert "corrected" in panel and "city" in panel
+    # the boxes now hold the corrected place; pressing the button again changes nothing
+    assert next(n for n in at.number_input if n.key.startswith("lat_")).value == pytest.approx(39.5)
+
+
+def test_coordinate_boxes_follow_another_candidate(pipeline):
+    at = _app()
+    at.query_params["seed"] = SEED
+    at.run()
+    fc = _fc(at)
+    place = next(f for f in fc["features"] if f["properties"].get("kind") == "place"
+                 and f["properties"].get("name") == "Washington")
+    start = place["properties"]["mentions"][0]["start"]
+    at.session_state["selected"] = ("place", start)
+    at.run()
+    box = next(s for s in at.selectbox if s.key and s.key.startswith("alt_"))
+    alt = place["properties"]["alternatives"][0]
+    box.set_value(box.options[1]).run()
+    next(b for b in at.button if b.key and b.key.startswith("use_alt_")).click().run()
+    assert not at.exception, at.exception
+    lat = next(n for n in at.number_input if n.key.startswith("lat_")).value
+    lon = next(n for n in at.number_input if n.key.startswith("lon_")).value
+    assert (lat, lon) == pytest.approx((alt["lat"], alt["lon"]), abs=1e-4)
+    # "Use these coordinates" now keeps the chosen candidate's position
+    next(b for b in at.button if b.key and b.key.startswith("use_ll_")).click().run()
+    lon2, lat2 = _moved_place(at, start)["geometry"]["coordinates"][:2]
+    assert (lat2, lon2) == pytest.approx((alt["lat"], alt["lon"]), abs=1e-4)
+
+
+def test_one_correction_counts_once(pipeline):
+    at = _app()
+    at.query_params["seed"] = SEED
+    at.run()
+    pyongyang = next(f for f in _fc(at)["features"] if f["properties"].get("name") == "Pyongyang")
+    n = len(pyongyang["properties"]["mentions"])
+    assert n > 2
+    at.session_state["selected"] = ("place", pyongyang["properties"]["mentions"][0]["start"])
+    at.run()
+    next(n for n in at.number_input if n.key.startswith("lat_")).set_value(39.0)
+    next(b for b in at.button if b.key and b.key.startswith("use_ll_")).click().run()
+    assert len(at.session_state["docs"][0]["corrections"]) == n      # one per mention
+    assert "1 place corrected" in [c.value for c in at.caption]
+    assert ", 1 corrected" in _header(at) and f"{n} corrected" not in _header(at)
+
+
+class _Store:
+    def __init__(self):
+        self.added = []
+
+    def add(self, name, lat, lon, feature_type="city", country_code="", alt_names=()):
+        self.added.append((name, lat, lon, feature_type, country_code, tuple(alt_names)))
+
+
+def test_correction_can_be_remembered_through_the_seam(pipeline, monkeypatch):
+    from geo.apps.page import session
+    at = _app()
+    monkeypatch.setattr(session, "user_store", lambda settings: None)
+    start = _select_wonsan(at)
+    assert not [c for c in at.checkbox if c.key.startswith("remember_")]  # no user gazetteer: no option
+    store = _Store()
+    monkeypatch.setattr(session, "user_store", lambda settings: store)
+    at.run()
+    next(c for c in at.checkbox if c.key.startswith("remember_")).check()
+    next(n for n in at.number_input if n.key.startswith("lat_")).set_value(39.2)
+    next(b for b in at.button if b.key and b.key.startswith("use_ll_")).click().run()
+    assert not at.exception, at.exception
+    name, lat, lon, ftype, cc, alts = store.added[0]
+    assert fold(name) == "Wonsan" and (lat, ftype, cc) == (39.2, "city", "KP") and alts == ("Wonsan",)
+    assert any("Remembered for future articles" in s.value for s in at.success)
+    assert _moved_place(at, start)["properties"]["corrected"]
+
+
+def test_user_store_needs_the_module_and_the_setting(monkeypatch, tmp_path):
+    import sys
+    import types
+    from geo.apps.page import session
+    from geo.settings import Settings
+    assert session.user_store(Settings()) is None
+    fake = types.ModuleType("gazetteer.user")
+    fake.UserGazetteer = lambda path: ("store", path)
+    monkeypatch.setitem(sys.modules, "gazetteer.user", fake)
+    assert session.user_store(Settings()) is None  # no file configured
+    configured = types.SimpleNamespace(user_gazetteer=tmp_path / "mine.tsv")
+    assert session.user_store(configured) == ("store", tmp_path / "mine.tsv")
+
+
+def test_names_show_the_articles_form_first(pipeline):
+    at = _app()
+    start = _select_wonsan(at)
+    table = _table(at)
+    row = table[table["name"] == "Wonsan"].iloc[0]
+    assert row["gazetteer name"] == "Wŏnsan"
+    p = _moved_place(at, start)["properties"]
+    assert mapview.display_name(p) == "Wonsan (Wŏnsan)"
+    tips = [f["properties"]["name"] for f in mapview._overlay_features(_fc(at))["pins"]]
+    assert escape.sanitize_text("Wonsan (Wŏnsan)") in tips
+    panel = next(str(h.proto.body) for h in at.get("html") if "<h3" in str(h.proto.body))
+    assert panel.index("Wonsan") < panel.index("Wŏnsan")
+    assert mapview.display_name({"kind": "place", "name": "Japan",
+                                 "mentions": [{"text": "Japanese", "kind": "demonym"}]}) == "Japan"
+    assert mapview.display_name({"kind": "place", "name": "Korean Peninsula",
+                                 "mentions": [{"text": "Korean peninsula"}]}) == "Korean Peninsula"
+
+
+# ---------------------------------------------------------------------------------------------
+# The map: what frames the view, how it is drawn, its legend
+
+
+def _inside(bounds, lat, lon) -> bool:
+    (s, w), (n, e) = bounds
+    return s <= lat <= n and w <= lon <= e
+
+
+def test_a_lone_launch_is_framed_with_the_places_around_it():
+    fc = real_fc("North Korea fired a ballistic missile from Sinpo on Tuesday morning, South Korea's "
+                 "Joint Chiefs of Staff said. Officials in Seoul and Tokyo condemned the launch.")
+    events = [f for f in fc["features"] if f["properties"].get("kind") == "event"]
+    assert [e["properties"]["role"] for e in events] == ["launch"]
+    bounds = mapview.content_bounds(fc)
+    assert _inside(bounds, 40.04, 128.19) and _inside(bounds, 37.566, 126.978)   # Sinpo and Seoul
+    assert not _inside(bounds, 35.69, 139.69)                                     # Tokyo is far away
+    only = {"type": "FeatureCollection", "features": events}
+    (s, w), (n, e) = mapview.content_bounds(only)
+    assert n - s > 2.5 and e - w > 3.3       # at least 300 km across, not 50 km around the site
+
+
+def test_events_placed_only_at_a_country_do_not_frame_the_view():
+    fc = real_fc("Iran fired a ballistic missile on Tuesday, state media said. The missile landed in Iraq, "
+                 "officials in Baghdad, Erbil and Basra said.")
+    bounds = mapview.content_bounds(fc)
+    for lat, lon in ((33.34, 44.40), (36.19, 44.01), (30.51, 47.78)):   # Baghdad, Erbil, Basra
+        assert _inside(bounds, lat, lon)
+    assert not _inside(bounds, 32.0, 53.0)   # Iran's point, where the launch is shown for want of a site
+    # an impact with no position at a country's centre and a 1,000 km circle: the places decide
+    place = {"kind": "place", "feature_type": "country", "name": "Yemen", "mentions": [{"text": "Yemen"}]}
+    city = {"kind": "place", "feature_type": "city", "name": "Aden", "mentions": [{"text": "Aden"}] * 2}
+    impact = {"kind": "event", "role": "impact", "uncertainty_km": 1000.0}
+    synthetic = {"type": "FeatureCollection", "features": [
+        {"type": "Feature", "geometry": {"type": "Point", "coordinates": [48.0, 15.5]}, "properties": place},
+        {"type": "Feature", "geometry": {"type": "Point", "coordinates": [45.04, 12.78]}, "properties": city},
+        {"type": "Feature", "geometry": {"type": "Point", "coordinates": [48.0, 15.5]}, "properties": impact}]}
+    (s, w), (n, e) = mapview.content_bounds(synthetic)
+    assert _inside([[s, w], [n, e]], 12.78, 45.04) and n - s < 9 and e - w < 9   # not the circle's 18°
+
+
+def test_map_draws_no_dashed_circles_and_large_ones_as_outlines():
+    fc = real_fc((ROOT / "seeds" / f"{SEED}.txt").read_text(encoding="utf-8"))
+    layers = mapview._overlay_features(fc)
+    circles = layers["uncertainty"] + layers["extents"]
+    assert circles
+    for f in circles:
+        style = f["properties"]["style"]
+        assert "dashArray" not in style
+        if f["properties"]["radius_m"] > mapview.LARGE_CIRCLE_M:
+            assert style.get("fill") is False
+    # seas, regions and continents: a ring at their centre, no circle over the map
+    sea = next(f for f in layers["areas"] if "Sea of Japan" in f["properties"]["name"])
+    assert not [f for f in layers["extents"] if f["properties"]["fid"] == sea["properties"]["fid"]]
+    # every drawn feature says what it is in the legend
+    assert all(f["properties"].get("legend") for name in mapview.LAYERS for f in layers[name])
+    assert {f["properties"]["legend"] for f in layers["events"]} == {
+        "Missile launch", "Missile impact"}
+
+
+def test_the_legend_is_in_the_map_and_lists_the_drawn_layers():
+    fc = real_fc("Talks in Paris, France. Then Tokyo.")
+    page = mapview.build_map(fc).get_root().render()
+    assert "geo-legend" in page and "<summary>Legend</summary>" in page
+    empty = mapview.build_map({"type": "FeatureCollection", "features": []}).get_root().render()
+    assert "geo-legend leaflet-control" not in empty   # nothing drawn, no legend
+
+
+def test_event_legend_words_come_from_the_taxonomy():
+    style = mapview._event_style
+    assert style({"role": "overflight"})["legend"] == "Overflight"
+    assert style({"role": "launch"})["legend"] == "Missile launch"
+    assert style({"type": "protest"})["legend"] == "Protest, demonstration or march"
+
+
+def _without_events(fc: dict) -> dict:
+    return {**fc, "features": [f for f in fc["features"] if f["properties"].get("kind") != "event"]}
+
+
+def test_without_events_the_towns_frame_the_view_not_a_countrys_middle():
+    fc = real_fc("Quake shakes southern Chile\n\nA magnitude 6.8 earthquake struck about 60 km west of Temuco, "
+                 "Chile, on Friday morning, the national seismological centre said.")
+    assert _inside(mapview.content_bounds(fc), -38.74, -72.60)     # with the quake event
+    fc = _without_events(fc)
+    bounds = mapview.content_bounds(fc)
+    assert _inside(bounds, -38.74, -72.60)    # Temuco, 900 km south of Chile's point
+    # a maritime report: the seas and coasts it names, not the one town it names in passing (Tampa)
+    fc = real_fc("Tanker hit off Yemen\n\nA Liberian-flagged oil tanker was struck by a missile west of Yemen's "
+                 "coast on Tuesday. The vessel continued to Djibouti. Another ship reported an explosion near "
+                 "the Bab el-Mandeb strait, and a US destroyer in the Gulf of Aden shot down two drones, "
+                 "US Central Command said in a statement from Tampa.")
+    bounds = mapview.content_bounds(_without_events(fc))
+    assert _inside(bounds, 11.6, 43.1) and _inside(bounds, 12.58, 43.33)   # Djibouti, Bab el-Mandeb
+    assert not _inside(bounds, 27.95, -82.46)                              # Tampa
+
+
+def test_an_article_about_many_regions_is_framed_whole():
+    towns = [("Lisbon", -9.14, 38.72), ("Nairobi", 36.82, -1.29), ("Hanoi", 105.84, 21.02), ("Lima", -77.04, -12.05),
+             ("Oslo", 10.75, 59.91), ("Perth", 115.86, -31.95)]
+    fc = {"type": "FeatureCollection", "features": [
+        {"type": "Feature", "geometry": {"type": "Point", "coordinates": [lon, lat]},
+         "properties": {"kind": "place", "feature_type": "city", "name": name, "mentions": [{"text": name}]}}
+        for name, lon, lat in towns]}
+    bounds = mapview.content_bounds(fc)
+    assert all(_inside(bounds, lat, lon) for _, lon, lat in towns)

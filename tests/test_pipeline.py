@@ -84,3 +84,19 @@ def test_corrections_override_the_resolver(analysis):
     assert r.place.id == state.place.id and r.reason == "corrected by the user"
     won = next(r for r in fixed.resolutions if r.mention.start == 321)
     assert won.mention.text == "Wonsan" and (won.place.lat, won.place.lon) == (39.2, 127.5)
+
+
+def test_corrected_coordinates_keep_the_place(analysis):
+    """Moving a city keeps it the same city: its kind, country, name and GeoNames id stay, it is
+    marked corrected (source "user") and it is still one place on the map's cities layer."""
+    before = next(r for r in analysis.resolutions if r.mention.text == "Wonsan")
+    fixed = analyse(analysis.document.text, corrections=[
+        {"start": before.mention.start, "end": before.mention.end, "lat": 39.2, "lon": 127.5}])
+    won = next(r for r in fixed.resolutions if r.mention.start == before.mention.start)
+    assert (won.place.lat, won.place.lon) == (39.2, 127.5)
+    assert won.place.feature_type == before.place.feature_type == "city"
+    assert won.place.country_code == "KP" and won.place.name == before.place.name
+    assert won.place.geonameid == before.place.geonameid is not None
+    assert won.place.source == "user" and won.place.id == -1
+    group = next(g for g in fixed.places if any(m.start == before.mention.start for m in g.mentions))
+    assert group.corrected and group.place.feature_type == "city"

@@ -2,12 +2,19 @@
 from __future__ import annotations
 
 from geo.apps.page.escape import highlight_mention, sanitize_text as esc
-from geo.apps.page.mapview import display_name
+from geo.apps.page.mapview import article_form, display_name
 
 
 def place_summary_html(props: dict, lat: float, lon: float) -> str:
+    """The article's name for the place first, the gazetteer's beside it, then what it is."""
     conf = props.get("confidence")
-    return (f"<h3 style='margin:0'>{esc(props.get('name'))}</h3>"
+    form, name = article_form(props), str(props.get("name") or "")
+    head = esc(form or name)
+    if form and form.casefold() != name.casefold():
+        head += f" <span class='geo-gazetteer-name' style='font-weight:normal;color:#666'>({esc(name)})</span>"
+    if props.get("corrected"):
+        head += " <span style='font-size:.7em;background:#fef5e7;color:#9a5b00;padding:1px 6px;border-radius:8px'>corrected</span>"
+    return (f"<h3 style='margin:0'>{head}</h3>"
             f"<div><b>Coordinates:</b> {lat:.5f}, {lon:.5f}<br>"
             f"<b>Type:</b> {esc(props.get('feature_type'))} &nbsp; "
             f"<b>Country:</b> {esc(props.get('country_code') or '—')}"
@@ -85,3 +92,13 @@ def event_html(p: dict, lat: float, lon: float) -> str:
         parts.append("<b>Sentences</b>" + "".join(
             f"<p class='geo-sentence' style='margin:.3em 0'>{esc(s)}</p>" for s in p["sentences"]))
     return "".join(parts)
+
+
+def alternatives_html(alts: list[dict]) -> str:
+    """The other candidates the resolver weighed, as a compact list (fits a narrow panel)."""
+    items = "".join(
+        f"<li>{esc(a.get('name'))} <span style='color:#666'>({esc(a.get('feature_type'))}, "
+        f"{esc(a.get('country_code') or '—')}; {float(a.get('lat') or 0):.3f}, {float(a.get('lon') or 0):.3f}"
+        + (f"; score {a['score']:.2f}" if isinstance(a.get('score'), (int, float)) else "") + ")</span></li>"
+        for a in alts)
+    return f"<ul class='geo-alternatives' style='margin:.2em 0 .4em 1.1em;padding:0'>{items}</ul>"

@@ -58,16 +58,18 @@ def iso_time(day: str, hour: int, minute: int, zone_word: str | None, default_tz
         d = _date.fromisoformat(day[:10])
     except ValueError:
         return None
-    if weekday:
-        back = (d.weekday() - WEEKDAYS[weekday.lower()]) % 7
-        d = d - timedelta(days=back)
     tzname = zone_of(zone_word) or default_tz or None
     try:
         tz = ZoneInfo(tzname) if tzname else None
     except Exception:
         tz = None
-    stamp = datetime(d.year, d.month, d.day, hour, minute, tzinfo=tz)
-    return stamp.isoformat()
+    try:
+        if weekday:
+            back = (d.weekday() - WEEKDAYS[weekday.lower()]) % 7
+            d = d - timedelta(days=back)
+        return datetime(d.year, d.month, d.day, hour, minute, tzinfo=tz).isoformat()
+    except (OverflowError, ValueError):      # a date at the calendar's edge (0001-01-01): no time
+        return None
 
 
 def zone_of(word: str | None) -> str | None:

@@ -19,7 +19,6 @@ import json
 import re
 from dataclasses import dataclass, replace
 from datetime import datetime
-from html.parser import HTMLParser
 from pathlib import Path
 
 from geo.model import DocumentMeta
@@ -100,55 +99,70 @@ def decode_text(data: bytes, name: str = "input") -> str:
 # ---------------------------------------------------------------------------------------------
 # Markup to text
 
-class _TextExtractor(HTMLParser):
-    _SKIP = {"script", "style", "noscript", "template", "svg", "head", "iframe", "object"}
-    _BLOCK = {"p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "section", "article",
-              "blockquote", "header", "footer", "title", "pre", "ul", "ol", "table"}
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.parts: list[str] = []
-        self.skip = 0
-        self.title = ""
-        self._in_title = False
-
-    def handle_starttag(self, tag, attrs):
-        if tag in self._SKIP:
-            self.skip += 1
-        if tag == "title":
-            self._in_title = True
-        if tag in self._BLOCK:
-            self.parts.append("\n\n" if tag != "br" else "\n")
-
-    def handle_endtag(self, tag):
-        if tag in self._SKIP and self.skip:
-            self.skip -= 1
-        if tag == "title":
-            self._in_title = False
-        if tag in self._BLOCK:
-            self.parts.append("\n\n")
-
-    def handle_data(self, data):
-        if self._in_title:
-            self.title += data
-            return
-        if not self.skip:
-            self.parts.append(data)
+# HTML is read by a small scanner rather than html.parser, whose cost grows with the square of
+# the length on unclosed constructs ("<a " or "<!--" repeated: 14 s for 24 kB). Every step here
+# either consumes what it looked at or ends the scan, so the cost is linear in the markup's length.
+_SKIP_TAGS = frozenset({"script", "style", "noscript", "template", "svg", "iframe", "object", "textarea"})
+_BLOCK_TAGS = frozenset({"p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "section", "article",
+                         "blockquote", "header", "footer", "title", "pre", "ul", "ol", "table"})
+# a tag: its name, then attributes (quoted values may not hold "<"), each part taken once
+_TAG = re.compile(r"""<(/?)([A-Za-z][^\s/<>]{0,64})(?:[^<>"']|"[^"<]*+"|'[^'<]*+')*+>""")
+_END_TAG = {name: re.compile(rf"</{name}\s*>", re.I) for name in _SKIP_TAGS | {"title"}}
 
 
-_BLANKS = re.compile(r"[ \t\f\v\r]*\n[ \t\f\v\r\n]*\n[ \t\f\v\r\n]*")
-_SPACES = re.compile(r"[ \t\f\v]+")
+def _skip_construct(markup: str, i: int) -> int:
+    """The end of a comment, CDATA section, declaration or processing instruction starting at
+    `i` (len(markup) when it never closes: the rest is inside it); -1 when none starts there."""
+    for opener, closer in (("<!--", "-->"), ("<![CDATA[", "]]>"), ("<!", ">"), ("<?", ">")):
+        if markup.startswith(opener, i):
+            j = markup.find(closer, i + len(opener))
+            return len(markup) if j < 0 else j + len(closer)
+    return -1
+
+
+def _scan_html(markup: str) -> tuple[list[str], str]:
+    """The text pieces of a page (block tags as blank lines, skipped elements left out) and its title."""
+    parts: list[str] = []
+    title = ""
+    pos, n = 0, len(markup)
+    while pos < n:
+        i = markup.find("<", pos)
+        if i < 0:
+            parts.append(markup[pos:])
+            break
+        parts.append(markup[pos:i])
+        j = _skip_construct(markup, i)
+        if j >= 0:
+            pos = j
+            continue
+        m = _TAG.match(markup, i)
+        if m is None:                   # a "<" that starts no tag is text
+            parts.append("<")
+            pos = i + 1
+            continue
+        pos = m.end()
+        name = m.group(2).lower()
+        if name in _BLOCK_TAGS:
+            parts.append("\n" if name == "br" else "\n\n")
+        if m.group(1) or not (name in _SKIP_TAGS or name == "title"):
+            continue
+        close = _END_TAG[name].search(markup, pos)
+        inner_end, pos = (close.start(), close.end()) if close else (n, n)
+        if name == "title" and not title:
+            title = markup[m.end():inner_end]
+    return parts, title
+
+
+_BLANKS = re.compile(r"(?<![ \t\f\v\r])[ \t\f\v\r]*+\n[ \t\f\v\r\n]*\n[ \t\f\v\r\n]*+")
+_SPACES = re.compile(r"[ \t\f\v]++")
 
 
 def html_to_text(markup: str) -> tuple[str, str]:
     """The readable text of an HTML page (scripts and styles dropped) and its title."""
-    parser = _TextExtractor()
-    parser.feed(markup)
-    parser.close()
-    text = "".join(parser.parts)
-    text = _SPACES.sub(" ", text)
+    parts, title = _scan_html(markup)
+    text = _SPACES.sub(" ", "".join(parts))
     text = _BLANKS.sub("\n\n", text)
-    return html.unescape(text).strip(), parser.title.strip()
+    return html.unescape(text).strip(), html.unescape(_SPACES.sub(" ", title)).strip()
 
 
 def looks_like_html(text: str) -> bool:
@@ -156,13 +170,20 @@ def looks_like_html(text: str) -> bool:
     return "<html" in head or "<!doctype html" in head or ("<p>" in head and "</p>" in head) or "<body" in head
 
 
+# Markdown markup, each pattern linear on any text: what lies between the delimiters excludes
+# the opening delimiter itself and is bounded, so a scan from one "[" or "**" ends at the next
+_MD_IMAGE = re.compile(r"!\[([^\[\]\n]{0,1000})\]\([^()\n]{0,2000}\)")
+_MD_LINK = re.compile(r"\[([^\[\]\n]{0,1000})\]\([^()\n]{0,2000}\)")
+_MD_HEADING = re.compile(r"^#{1,6}[ \t]*+", re.M)
+_MD_STRONG = re.compile(r"\*\*([^*\n]{1,1000})\*\*|__([^_\n]{1,1000})__")
+
+
 def markdown_to_text(text: str) -> str:
     """Markdown keeps its words; links and images keep their text, markup characters go."""
-    text = re.sub(r"!\[([^\]]*)\]\([^)]*\)", r"\1", text)
-    text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", text)
-    text = re.sub(r"^#{1,6}\s*", "", text, flags=re.M)
-    text = re.sub(r"(\*\*|__)(.+?)\1", r"\2", text)
-    return text
+    text = _MD_IMAGE.sub(r"\1", text)
+    text = _MD_LINK.sub(r"\1", text)
+    text = _MD_HEADING.sub("", text)
+    return _MD_STRONG.sub(lambda m: m.group(1) or m.group(2), text)
 
 
 def read_article(data: bytes, name: str = "input") -> tuple[str, str]:

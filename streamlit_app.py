@@ -15,7 +15,7 @@ from streamlit_folium import st_folium
 
 from geo.apps.page import mapview, panels, session
 from geo.apps.page.escape import highlight_article, markdown_escape, safe_link, sanitize_text as esc
-from geo.io.export import to_csv, to_feature_collection
+from geo.io.export import all_mentions, to_csv, to_feature_collection
 from geo.io.reader import Article, InputError, read_upload
 from geo.model import DocumentMeta
 from geo.pipeline import Pipeline
@@ -184,13 +184,13 @@ def render_place_panel(doc: dict, fc: dict, fid: int) -> None:
         choice = st.selectbox("Choose another candidate", options, key=f"alt_{fid}_{doc['fc_key']}")
         if st.button("Use this candidate", disabled=choice == options[0], key=f"use_alt_{fid}"):
             alt = alts[options.index(choice) - 1]
-            st.session_state["selected"] = session.add_corrections(doc, mentions, place_id=int(alt["place_id"]))
+            st.session_state["selected"] = session.add_corrections(doc, all_mentions(p), place_id=int(alt["place_id"]))
             st.rerun()
         c1, c2 = st.columns(2)
         new_lat = c1.number_input("Latitude", -90.0, 90.0, float(lat), format="%.5f", key=f"lat_{fid}")
         new_lon = c2.number_input("Longitude", -180.0, 180.0, float(lon), format="%.5f", key=f"lon_{fid}")
         if st.button("Use these coordinates", key=f"use_ll_{fid}"):
-            st.session_state["selected"] = session.add_corrections(doc, mentions, lat=float(new_lat),
+            st.session_state["selected"] = session.add_corrections(doc, all_mentions(p), lat=float(new_lat),
                                                                    lon=float(new_lon))
             st.rerun()
 
@@ -264,7 +264,7 @@ def render_results(doc: dict) -> None:
     if article.open:
         spans = [(m["start"], m["end"], str(f["properties"].get("name", "")))
                  for f in fc.get("features", []) if (f.get("properties") or {}).get("kind") == "place"
-                 for m in f["properties"].get("mentions") or []
+                 for m in all_mentions(f["properties"])
                  if isinstance(m.get("start"), int) and isinstance(m.get("end"), int)]
         article.html(f"<div class='geo-article' style='line-height:1.5'>"
                      f"{highlight_article(doc['text'], spans)}</div>")

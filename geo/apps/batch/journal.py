@@ -10,14 +10,16 @@ from pathlib import Path
 COMMIT_EVERY = 1000          # articles per journal transaction
 WORKER_FAILED = "worker failed"
 
-JOURNAL_VERSION = 2       # PRAGMA user_version of the journal's layout
+JOURNAL_VERSION = 3       # PRAGMA user_version of the journal's layout
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS articles(
     key TEXT PRIMARY KEY, source TEXT, article_id TEXT, title TEXT, date TEXT, url TEXT,
     status TEXT NOT NULL, error TEXT, extras BLOB, seconds REAL, run INTEGER);
--- one row per article and place: its mentions there, as comma-joined JSON objects
+-- one row per article and place: its mentions there, as comma-joined JSON objects, and those
+-- beyond the ones listed in full as a JSON list of [start, end, text] (NULL when none)
 CREATE TABLE IF NOT EXISTS mentions(
-    article_key TEXT NOT NULL, place_key TEXT NOT NULL, fidx INTEGER, conf REAL, n INTEGER, mentions TEXT);
+    article_key TEXT NOT NULL, place_key TEXT NOT NULL, fidx INTEGER, conf REAL, n INTEGER, mentions TEXT,
+    more TEXT);
 CREATE INDEX IF NOT EXISTS mentions_place ON mentions(place_key);
 CREATE TABLE IF NOT EXISTS places(place_key TEXT PRIMARY KEY, geometry TEXT, props TEXT);
 CREATE TABLE IF NOT EXISTS runs(run INTEGER PRIMARY KEY, started REAL, args TEXT);
@@ -124,7 +126,8 @@ class Journal:
         if new_places:
             db.executemany("INSERT OR IGNORE INTO places(place_key, geometry, props) VALUES (?, ?, ?)",
                            list(new_places.values()))
-        db.executemany("INSERT INTO mentions(article_key, place_key, fidx, conf, n, mentions) VALUES (?, ?, ?, ?, ?, ?)",
+        db.executemany("INSERT INTO mentions(article_key, place_key, fidx, conf, n, mentions, more)"
+                       " VALUES (?, ?, ?, ?, ?, ?, ?)",
                        [(it["key"], row[0], *row[3:]) for it, res in zip(items, results) for row in res["places"]])
         db.execute("RELEASE chunk")
         self.in_chunk = False

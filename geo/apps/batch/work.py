@@ -7,7 +7,7 @@ import signal
 import time
 import zlib
 
-from geo.io.export import extra_features
+from geo.io.export import extra_features, mention_lists
 from geo.io.reader import InputError, article_from_record, decode_text, read_article, read_json_line
 from geo.model import Analysis, DocumentMeta
 from geo.settings import Settings
@@ -36,16 +36,18 @@ def journal_rows(article_id: str, analysis: Analysis) -> tuple[list[list], list[
     in between: this runs for every article of a batch).
 
     Places: [place_key, geometry JSON, properties JSON, index of first appearance, confidence,
-    mention count, the mentions as comma-joined JSON objects]. Extras: the events, relations and
-    areas as GeoJSON feature strings carrying `article_id`."""
+    mention count, the mentions listed in full as comma-joined JSON objects, the others (beyond
+    geo.io.export.MAX_LISTED_MENTIONS) as a JSON list of [start, end, text] or None]. Extras: the
+    events, relations and areas as GeoJSON feature strings carrying `article_id`."""
     doc = analysis.document
     rows = []
     for fidx, g in enumerate(analysis.places):
         pk, geom, props = _place_json(g.place)
-        mentions = [{"article_id": article_id, "start": m.start, "end": m.end, "text": m.text, "kind": m.kind,
-                     "sentence": doc.sentence_text(m.sentence)} for m in g.mentions]
+        lists = mention_lists(g, doc, article_id=article_id)
+        more = lists.get("more_mentions")
         # one encoder call per place: the list's JSON without its brackets is the comma-joined objects
-        rows.append([pk, geom, props, fidx, round(g.confidence, 3), len(mentions), dumps(mentions)[1:-1]])
+        rows.append([pk, geom, props, fidx, round(g.confidence, 3), len(g.mentions), dumps(lists["mentions"])[1:-1],
+                     dumps(more) if more else None])
     extras = [dumps({**f, "properties": {**f["properties"], "article_id": article_id}})
               for f in extra_features(analysis)]
     return rows, extras

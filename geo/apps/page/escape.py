@@ -65,7 +65,9 @@ def highlight_mention(mention: dict, article: str | None = None) -> str:
     """
     sentence = str(mention.get("sentence") or mention.get("text") or "")
     text = str(mention.get("text") or "")
-    start, end = mention.get("start"), mention.get("end")
+    start, end, at = mention.get("start"), mention.get("end"), mention.get("sentence_start")
+    if isinstance(start, int) and isinstance(end, int) and isinstance(at, int) and at <= start <= end <= at + len(sentence):
+        return highlight_span(sentence, start - at, end - at)     # the context's own offset says where
     if article and isinstance(start, int) and isinstance(end, int) and sentence:
         lo = max(0, end - len(sentence))
         pos = article.find(sentence, lo)

@@ -21,9 +21,12 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 
+from geo.io.validate import (InputError, check_id, check_meta, check_path_name, check_string, clean_text,
+                             display_path)
 from geo.model import DocumentMeta
 
 MAX_ARTICLE_BYTES = 25 * 1024 * 1024   # a 20 MB article is read; larger input is refused
+MAX_JSON_LINE_BYTES = MAX_ARTICLE_BYTES + (1 << 20)     # an article's text, its spans and metadata
 SIDECAR_MAX_BYTES = 64 * 1024
 ARTICLE_SUFFIXES = frozenset({".txt", ".md", ".markdown", ".html", ".htm", ".xhtml"})
 
@@ -31,15 +34,6 @@ ARTICLE_SUFFIXES = frozenset({".txt", ".md", ".markdown", ".html", ".htm", ".xht
 _CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0e-\x1f]")
 _BOMS = ((b"\x00\x00\xfe\xff", "utf-32-be"), (b"\xff\xfe\x00\x00", "utf-32-le"), (b"\xef\xbb\xbf", "utf-8"),
          (b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be"))
-
-
-class InputError(ValueError):
-    """Input that cannot be read as an article; the message says why. `record_id` is the id of a
-    JSON Lines record that parsed but is unusable, so the error can name it."""
-
-    def __init__(self, message: str, record_id=None) -> None:
-        super().__init__(message)
-        self.record_id = record_id
 
 
 @dataclass(frozen=True)
@@ -213,11 +207,12 @@ def read_upload(name: str, data: bytes) -> Article:
 def read_file(path: Path | str, article_id: str | None = None) -> Article:
     """An article file with its sidecar's metadata; `article_id` defaults to the file's stem."""
     path = Path(path)
-    if not path.exists():
-        raise InputError(f"{path}: no such file")
-    if path.is_dir():
-        raise InputError(f"{path}: is a folder (use `python -m geo batch` for folders)")
+    check_path_name(path)
     try:
+        if not path.exists():
+            raise InputError(f"{path}: no such file")
+        if path.is_dir():
+            raise InputError(f"{path}: is a folder (use `python -m geo batch` for folders)")
         with open(path, "rb") as f:
             data = read_limited(f, path.name)
     except OSError as e:
@@ -239,21 +234,35 @@ SIDECAR_FIELDS = ("title", "date", "timezone", "source", "url")
 
 
 def read_sidecar(path: Path) -> dict[str, str]:
-    """The metadata in `article.json` beside `article.txt`: the string fields it has (a date
-    normalised to YYYY-MM-DD); {} when there is none or it cannot be read."""
+    """The metadata in `article.json` beside `article.txt`: the fields it sets (a date normalised
+    to YYYY-MM-DD); {} when there is none. A sidecar that is there but bad (too large, not a JSON
+    object, nested too deeply, a field of the wrong type or value) is an InputError for its
+    article: its metadata would otherwise be silently lost."""
     side = path.with_suffix(".json")
     try:
-        if side == path or not side.is_file() or side.stat().st_size > SIDECAR_MAX_BYTES:
+        if side == path or not side.is_file():
             return {}
-        meta = json.loads(side.read_text("utf-8"))
-    except (OSError, ValueError, RecursionError):
+        with open(side, "rb") as f:
+            data = read_limited(f, side.name, SIDECAR_MAX_BYTES)
+    except InputError as e:
+        raise InputError(f"{e} (the sidecar of {display_path(path.name)})") from None
+    except OSError:         # none that can be opened (its name too long for the file system, ...)
         return {}
+    where = f"{display_path(side.name)} (the sidecar of {display_path(path.name)})"
+    try:
+        meta = json.loads(data.decode("utf-8"))
+    except UnicodeDecodeError:
+        raise InputError(f"{where}: not UTF-8") from None
+    except ValueError as e:
+        raise InputError(f"{where}: not JSON: {getattr(e, 'msg', e)}") from None
+    except RecursionError:
+        raise InputError(f"{where}: not JSON: nested too deeply") from None
     if not isinstance(meta, dict):
-        return {}
-    out = {k: meta[k].strip() for k in SIDECAR_FIELDS if isinstance(meta.get(k), str) and meta[k].strip()}
-    if "date" in out:
-        out["date"] = normalise_date(out["date"])
-    return out
+        raise InputError(f"{where}: must be a JSON object with title, date, timezone, source, url")
+    try:
+        return check_meta(meta)
+    except InputError as e:
+        raise InputError(f"{where}: {e}") from None
 
 
 def normalise_date(value) -> str:
@@ -280,9 +289,9 @@ def normalise_date(value) -> str:
 # JSON Lines records
 
 def read_json_line(raw: bytes) -> dict:
-    """One JSON Lines record: an object whose "text" is a string; InputError says what is wrong.
-
-    `id` may be absent; an error's message does not repeat the line number (callers add it)."""
+    """One JSON Lines record: an object whose "text" is a string (lone surrogates in it replaced
+    by U+FFFD) and whose "id", when given, is a string or an integer; InputError says what is
+    wrong. An error's message does not repeat the line number (callers add it)."""
     try:
         line = raw.decode("utf-8")
     except UnicodeDecodeError:
@@ -295,19 +304,45 @@ def read_json_line(raw: bytes) -> dict:
         raise InputError("not JSON: nested too deeply") from None
     if not isinstance(obj, dict):
         raise InputError("a line must be a JSON object with 'id' and 'text'")
+    obj["id"] = check_id(obj.get("id"))
     if not isinstance(obj.get("text"), str):
-        raise InputError("'text' is missing or not a string", record_id=obj.get("id"))
+        raise InputError("'text' is missing or not a string", record_id=obj["id"])
+    obj["text"] = clean_text(obj["text"])
     return obj
 
 
 def article_from_record(obj: dict, default_id: str = "") -> Article:
-    """The article of a JSON Lines record `{"id", "text", "title"?, "date"?, "url"?, "timezone"?}`."""
-    def s(k):
-        v = obj.get(k)
-        return v if isinstance(v, str) else ""
+    """The article of a JSON Lines record `{"id", "text", "title"?, "date"?, "url"?, "timezone"?,
+    "source"?}` (as read_json_line returns it); InputError names a bad field."""
     rec_id = obj.get("id")
-    return Article(text=obj["text"], id=str(rec_id) if rec_id is not None else default_id, title=s("title"),
-                   date=normalise_date(obj.get("date")), timezone=s("timezone"), source=s("source"), url=s("url"))
+    try:
+        meta = check_meta(obj)
+    except InputError as e:
+        raise InputError(str(e), rec_id) from None
+    return Article(text=obj["text"], id=str(rec_id) if rec_id is not None else default_id, **meta)
+
+
+def bounded_lines(f, limit: int = MAX_JSON_LINE_BYTES):
+    """(line, size) for each line of a binary file, holding at most `limit` bytes of it at once;
+    a longer line comes as (None, its length), read past without being kept."""
+    while True:
+        line = f.readline(limit + 1)
+        if not line:
+            return
+        if len(line) > limit and not line.endswith(b"\n"):
+            n = len(line)
+            while True:
+                more = f.readline(1 << 20)
+                n += len(more)
+                if not more or more.endswith(b"\n"):
+                    break
+            yield None, n
+        else:
+            yield line, len(line)
+
+
+def line_too_long(size: int) -> InputError:
+    return InputError(f"{size / 1e6:.1f} MB is more than the {MAX_JSON_LINE_BYTES // 2**20} MB a line may have")
 
 
 def with_defaults(article: Article, **defaults) -> Article:

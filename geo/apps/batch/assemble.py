@@ -26,6 +26,15 @@ def csv_path(out: Path) -> Path:
     return out.with_suffix(".csv")
 
 
+def own_outputs(out: Path) -> frozenset:
+    """Every file a run writes for OUT (resolved): never read as input, should OUT lie in an input
+    folder (its errors file is JSON Lines, which a folder's search would otherwise pick up)."""
+    out = out.resolve()
+    files = [out, errors_path(out), csv_path(out), journal_path(out)]
+    files += [_part(f) for f in files] + [journal_path(out).with_name(journal_path(out).name + ".lock")]
+    return frozenset(files)
+
+
 def _part(path: Path) -> Path:
     """Where a file is written before it replaces `path` whole."""
     return path.with_name(path.name + ".part")

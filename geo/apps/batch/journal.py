@@ -7,6 +7,8 @@ import sys
 import time
 from pathlib import Path
 
+from geo.io.validate import clean_text
+
 COMMIT_EVERY = 1000          # articles per journal transaction
 WORKER_FAILED = "worker failed"
 
@@ -24,6 +26,12 @@ CREATE INDEX IF NOT EXISTS mentions_place ON mentions(place_key);
 CREATE TABLE IF NOT EXISTS places(place_key TEXT PRIMARY KEY, geometry TEXT, props TEXT);
 CREATE TABLE IF NOT EXISTS runs(run INTEGER PRIMARY KEY, started REAL, args TEXT);
 """
+
+
+def _c(value):
+    """A string the journal can store: the sources validate what they read, and this is the last
+    guard, so one string that is not valid Unicode can never stop a run (None stays None)."""
+    return clean_text(str(value)) if value is not None else None
 
 
 class JournalBusy(RuntimeError):
@@ -99,7 +107,7 @@ class Journal:
     def write_error(self, rec: dict) -> None:
         self.db.execute("INSERT OR REPLACE INTO articles(key, source, article_id, title, date, url, status, error, run)"
                         " VALUES (?, ?, ?, '', '', '', 'error', ?, ?)",
-                        (rec["key"], rec["source"], rec["id"], rec["error"], self.run))
+                        (rec["key"], _c(rec["source"]), _c(rec["id"]), _c(rec["error"]), self.run))
         self._tick()
 
     def write_results(self, items: list[dict], results: list[dict]) -> None:
@@ -114,9 +122,9 @@ class Journal:
         # no result for it, or a "worker failed" error, which has none)
         db.executemany("INSERT OR REPLACE INTO articles(key, source, article_id, title, date, url, status, error, extras,"
                        " seconds, run) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                       [(it["key"], it["source"], res.get("id", it["id"]), res.get("title") or "",
-                         res.get("date", it.get("date")) or "", res.get("url", it.get("url")) or "", res["status"],
-                         res["error"], res["extras"], res["seconds"], self.run)
+                       [(it["key"], _c(it["source"]), _c(res.get("id", it["id"])), _c(res.get("title") or ""),
+                         _c(res.get("date", it.get("date")) or ""), _c(res.get("url", it.get("url")) or ""),
+                         res["status"], _c(res["error"]), res["extras"], res["seconds"], self.run)
                         for it, res in zip(items, results)])
         new_places = {}
         for res in results:

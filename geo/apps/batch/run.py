@@ -17,7 +17,7 @@ import sys
 import time
 from pathlib import Path
 
-from geo.apps.batch.assemble import assemble, errors_path, journal_path
+from geo.apps.batch.assemble import assemble, errors_path, journal_path, own_outputs
 from geo.apps.batch.engines import make_engine
 from geo.apps.batch.journal import WORKER_FAILED, Journal, JournalBusy
 from geo.apps.batch.sources import iter_inputs
@@ -84,9 +84,9 @@ class BatchRun:
                 self.stats["analysed"] += len(items)
                 self.bar.update(len(items))
 
-    def read(self, inputs) -> None:
+    def read(self, inputs, exclude=frozenset()) -> None:
         read: list[dict] = []
-        for rec in iter_inputs(inputs):
+        for rec in iter_inputs(inputs, exclude):
             self.stats["inputs"] += 1
             read.append(rec)
             if len(read) >= self.chunk:
@@ -118,7 +118,7 @@ def run_batch(inputs, out, *, workers: int | None = None, engine: str = "local",
     run = BatchRun(journal, engine, workers, scheduler, settings or Settings(), chunk, bar, defaults)
     interrupted = False
     try:
-        run.read(inputs)
+        run.read(inputs, own_outputs(out))
     except KeyboardInterrupt:
         interrupted = True
     finally:

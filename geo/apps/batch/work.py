@@ -76,11 +76,10 @@ def _article_of(item: dict):
     """The article text and metadata of a record, read as the reader reads them."""
     if "json" in item:
         try:
-            obj = read_json_line(item["json"])
+            a = article_from_record(read_json_line(item["json"]), item["id"])
         except InputError as e:
             rid = e.record_id if e.record_id is not None else item["lineno"]
             raise InputError(f"line {item['lineno']}: {e}", rid) from None
-        a = article_from_record(obj, item["id"])
         item = {**item, "id": a.id, "text": a.text, "title": a.title, "date": a.date, "url": a.url,
                 "timezone": a.timezone}
     if "raw" in item:

@@ -24,11 +24,69 @@ def place_key(place_id, coords) -> str:
 
 
 def init_worker() -> None:
-    """Process-pool initializer: leave Ctrl-C to the main process."""
+    """In a worker process: leave Ctrl-C to the main process, and die with it."""
     try:
         signal.signal(signal.SIGINT, signal.SIG_IGN)
     except ValueError:
         pass
+    die_with_parent()
+
+
+def die_with_parent() -> None:
+    """End this process when the one that started it ends, even when killed outright (SIGKILL
+    gives it no chance to stop its workers): Linux's parent-death signal, and a thread that
+    watches the parent elsewhere. (A local engine's workers are children of its fork server,
+    which exits when the batch's main process does.)"""
+    import os
+    import threading
+    parent = os.getppid()
+    try:
+        import ctypes
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGKILL)          # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+    if os.getppid() != parent:                 # the parent died before the signal was set
+        os._exit(1)
+
+    def watch():
+        while os.getppid() == parent:
+            time.sleep(1.0)
+        os._exit(1)
+    threading.Thread(target=watch, daemon=True, name="parent-watch").start()
+
+
+def worker_main(conn, settings: Settings | None = None) -> None:
+    """A local engine's worker: chunks of records in, each article's result out as it is done;
+    None (or the main process gone) ends it."""
+    from geo.pipeline import Pipeline
+    init_worker()
+    gc.set_threshold(100_000, 50, 100)         # as in analyse_chunk
+    pipeline = Pipeline.shared(settings)
+    while True:
+        try:
+            items = conn.recv()
+        except (EOFError, OSError):
+            return
+        if items is None:
+            return
+        for it in items:
+            conn.send(analyse_item(it, pipeline))
+
+
+def probe_worker() -> str:
+    """What a cluster's worker runs, for geo.apps.batch.engines.check_cluster to compare with the
+    client: this project's version and the place index it loads (which decides the places)."""
+    from geo.io.export import TOOL, TOOL_VERSION
+    from geo.pipeline import Pipeline
+    gaz = Pipeline.shared(Settings.from_env()).gazetteer
+    return f"{TOOL} {TOOL_VERSION} with a place index of {len(gaz):,} places"
+
+
+def failed_result(item: dict, error: str) -> dict:
+    """The journal record of an article that could not be analysed."""
+    return {"key": item["key"], "status": "error", "error": error, "title": "", "id": item["id"],
+            "places": [], "extras": None, "seconds": 0.0}
 
 
 def journal_rows(article_id: str, analysis: Analysis) -> tuple[list[list], list[str]]:

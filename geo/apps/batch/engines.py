@@ -10,6 +10,17 @@ from geo.apps.batch.journal import WORKER_FAILED
 from geo.apps.batch.work import analyse_chunk, failed_result, worker_main
 
 
+# an article whose worker dies is retried on a fresh worker this many times; then it gets an error
+# record (an article that kills every worker it meets, out of memory say, costs three workers).
+# Two, not one: a worker killed from outside (the OOM killer choosing it, an operator) dies while
+# analysing an innocent article, and a second such death during the retry must not lose it.
+RETRIES = 2
+
+
+class EngineError(RuntimeError):
+    """The engine cannot run the analysis at all; the message says why."""
+
+
 class _Task:
     """A chunk of articles on its way through the local workers: results arrive one by one."""
 
@@ -30,7 +41,8 @@ class _Worker:
         self.proc.start()
         child.close()
         self.task: _Task | None = None
-        self.since = 0.0            # when the article it works on was handed to it
+        self.since = time.monotonic()   # when it started, or was handed the article it works on
+        self.ready = False              # it has loaded the pipeline (its first message)
 
     def give(self, task: _Task) -> None:
         self.task, self.since = task, time.monotonic()
@@ -48,7 +60,7 @@ class LocalEngine:
     given one chunk at a time and sending back each article's result as it is done.
 
     A worker that dies (killed, out of memory, crashed) costs nothing done: the article it was
-    analysing is retried once on a fresh worker (a second death makes it an error record) and the
+    analysing is retried on a fresh worker (RETRIES times; then it gets an error record) and the
     rest of its chunk goes on there. A worker that spends more than `timeout` seconds on one
     article is killed and that article gets an error record. The workers die with this process
     (geo.apps.batch.work.worker_main), so killing a run leaves no orphans."""
@@ -64,6 +76,7 @@ class LocalEngine:
         self.queue: deque[_Task] = deque()
         self.deaths: dict[str, int] = {}       # article key -> deaths of workers analysing it
         self.restarts = 0
+        self.early_deaths = 0                  # workers in a row that died before they were ready
 
     def submit(self, items):
         task = _Task(list(items))
@@ -81,17 +94,17 @@ class LocalEngine:
 
     def _feed(self) -> None:
         for w in self.pool:
-            if w.task is None and self.queue:
+            if w.ready and w.task is None and self.queue:
                 w.give(self.queue.popleft())
 
     def _step(self) -> None:
-        busy = [w for w in self.pool if w.task is not None]
-        if not busy:
+        active = [w for w in self.pool if w.task is not None or not w.ready]
+        if not active:
             raise RuntimeError("no chunk is being analysed")
-        deadline = min(w.since for w in busy) + self.timeout
-        ready = set(mpc.wait([w.conn for w in busy] + [w.proc.sentinel for w in busy],
+        deadline = min(w.since for w in active) + self.timeout
+        ready = set(mpc.wait([w.conn for w in active] + [w.proc.sentinel for w in active],
                              timeout=max(0.0, deadline - time.monotonic())))
-        for w in busy:
+        for w in active:
             if w.conn in ready or w.proc.sentinel in ready:
                 self._receive(w)
             elif time.monotonic() - w.since > self.timeout:
@@ -100,7 +113,10 @@ class LocalEngine:
 
     def _receive(self, w: _Worker) -> None:
         try:
-            while w.conn.poll():
+            if not w.ready and w.conn.poll():
+                w.ready = w.conn.recv() == "ready"
+                self.early_deaths = 0
+            while w.task is not None and w.conn.poll():
                 w.task.results.append(w.conn.recv())
                 w.since = time.monotonic()
                 if len(w.task.results) == len(w.task.items):
@@ -113,18 +129,26 @@ class LocalEngine:
             w.proc.join(1)
             code = w.proc.exitcode
             why = f"killed by signal {-code}" if code is not None and code < 0 else f"exit code {code}"
-            self._replace(w, f"{WORKER_FAILED}: the worker process died twice on this article ({why})", retry=True)
+            self._replace(w, f"{WORKER_FAILED}: the worker process died {RETRIES + 1} times on this article ({why})",
+                          retry=True)
 
     def _replace(self, w: _Worker, error: str, retry: bool) -> None:
-        """A fresh worker for `w`, which died or hung: its article retried once (`retry`) or given
-        `error`; the rest of its chunk first in line."""
+        """A fresh worker for `w`, which died or hung: its article retried (`retry`, up to RETRIES
+        times) or given `error`; the rest of its chunk first in line."""
         task = w.task
         w.stop()
         self.restarts += 1
+        if not w.ready:
+            self.early_deaths += 1
+            if self.early_deaths >= 5:
+                raise EngineError(f"worker processes die as they start ({error.rsplit('(', 1)[-1].rstrip(')')}): "
+                                   "run `python -m geo parse` on one article to see why")
         self.pool[self.pool.index(w)] = _Worker(self._ctx, self.settings)
+        if task is None:
+            return
         key = task.current["key"]
         self.deaths[key] = self.deaths.get(key, 0) + 1
-        if not retry or self.deaths[key] > 1:
+        if not retry or self.deaths[key] > RETRIES:
             task.results.append(failed_result(task.current, error))
         if len(task.results) == len(task.items):
             task.future.set_result(task.results)
@@ -182,7 +206,7 @@ class DaskEngine:
                 self.cluster.close()
 
 
-class ClusterError(RuntimeError):
+class ClusterError(EngineError):
     """The cluster cannot run the analysis; the message names the cause and the fix."""
 
 

@@ -18,7 +18,7 @@ import time
 from pathlib import Path
 
 from geo.apps.batch.assemble import assemble, errors_path, journal_path, own_outputs
-from geo.apps.batch.engines import ClusterError, make_engine
+from geo.apps.batch.engines import EngineError, make_engine
 from geo.apps.batch.journal import WORKER_FAILED, Journal, JournalBusy
 from geo.apps.batch.sources import iter_inputs
 from geo.apps.batch.work import failed_result
@@ -185,7 +185,7 @@ def cmd_batch(args) -> int:
         print(f"interrupted; finished articles are kept in {journal_path(Path(args.out))}: "
               "run the same command again to resume", file=sys.stderr)
         return 130
-    except (OSError, sqlite3.Error, JournalBusy, ClusterError, RunFailed) as e:
+    except (OSError, sqlite3.Error, JournalBusy, EngineError, RunFailed) as e:
         print(f"error: {e}", file=sys.stderr)
         return 1
     dt = time.perf_counter() - t0

@@ -63,6 +63,7 @@ def worker_main(conn, settings: Settings | None = None) -> None:
     init_worker()
     gc.set_threshold(100_000, 50, 100)         # as in analyse_chunk
     pipeline = Pipeline.shared(settings)
+    conn.send("ready")
     while True:
         try:
             items = conn.recv()

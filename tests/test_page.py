@@ -104,12 +104,29 @@ def test_seed_button_loads_seed(pipeline):
     assert "Wonsan" in set(_table(at)["name"].map(fold))
 
 
+def _errors(at) -> list[str]:
+    """The page's error boxes (escaped HTML, geo.apps.page.escape.error_html)."""
+    return [h.proto.body for h in at.get("html") if "geo-error" in h.proto.body]
+
+
 def test_unknown_seed_is_reported(pipeline):
     at = _app()
     at.query_params["seed"] = "../../etc/passwd"
     at.run()
     assert not at.exception
-    assert any("No sample article" in e.value for e in at.error)
+    assert any("No sample article" in e for e in _errors(at))
+
+
+@pytest.mark.parametrize("seed", ["https://evil.example/login", "www.evil.example/login", "victim@evil.example"])
+def test_an_address_in_an_error_is_never_a_link(pipeline, seed):
+    """Markdown escaping does not stop auto-links: errors are escaped HTML, never Markdown."""
+    at = _app()
+    at.query_params["seed"] = seed
+    at.run()
+    assert not at.exception
+    boxes = _errors(at)
+    assert len(boxes) == 1 and seed in boxes[0] and "<a" not in boxes[0] and "href" not in boxes[0]
+    assert not any(seed in m.value for m in at.markdown) and not any(seed in e.value for e in at.error)
 
 
 def test_paste_and_analyse(pipeline):

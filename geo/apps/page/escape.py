@@ -90,3 +90,9 @@ def highlight_article(article: str, spans: Iterable[tuple[int, int, str]]) -> st
         pos = end
     out.append(sanitize_text(article[pos:]))
     return "".join(out).replace("\n", "<br>")
+
+
+def error_html(message: Any) -> str:
+    """An error message as an alert box of escaped HTML: no Markdown, so no auto-link either."""
+    return ("<div role='alert' class='geo-error' style='background:#fdecea;color:#7d1a12;border-radius:.5rem;"
+            f"padding:.75rem 1rem;margin:.25rem 0'>{sanitize_text(message)}</div>")

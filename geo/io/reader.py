@@ -55,15 +55,16 @@ class Article:
 # ---------------------------------------------------------------------------------------------
 # Bytes to text
 
-def too_large(size: int, name: str, limit: int = MAX_ARTICLE_BYTES) -> InputError:
-    return InputError(f"{name}: {size / 1e6:.1f} MB is more than the {limit // 2**20} MB an article may have")
+def too_large(size: int, name: str, limit: int = MAX_ARTICLE_BYTES, what: str = "an article") -> InputError:
+    most = f"{limit // 2**20} MB" if limit >= 2**20 else f"{limit // 1024} kB"
+    return InputError(f"{name}: {size / 1e6:.1f} MB is more than the {most} {what} may have")
 
 
-def read_limited(stream, name: str, limit: int = MAX_ARTICLE_BYTES) -> bytes:
+def read_limited(stream, name: str, limit: int = MAX_ARTICLE_BYTES, what: str = "an article") -> bytes:
     """At most `limit` bytes from a binary stream; InputError (without reading the rest) beyond."""
     data = stream.read(limit + 1)
     if len(data) > limit:
-        raise too_large(len(data), name, limit)
+        raise too_large(len(data), name, limit, what)
     return data
 
 
@@ -243,7 +244,7 @@ def read_sidecar(path: Path) -> dict[str, str]:
         if side == path or not side.is_file():
             return {}
         with open(side, "rb") as f:
-            data = read_limited(f, side.name, SIDECAR_MAX_BYTES)
+            data = read_limited(f, side.name, SIDECAR_MAX_BYTES, "a sidecar")
     except InputError as e:
         raise InputError(f"{e} (the sidecar of {display_path(path.name)})") from None
     except OSError:         # none that can be opened (its name too long for the file system, ...)

@@ -338,3 +338,61 @@ def test_html_without_head_end_keeps_its_body_and_utf32_is_read():
     assert (text, title) == ("Talks in Hanoi.", "T")
     for bom, codec in ((b"\xff\xfe\x00\x00", "utf-32-le"), (b"\x00\x00\xfe\xff", "utf-32-be")):
         assert reader.read_article(bom + "Talks in Hanoi.".encode(codec), "a.txt")[0] == "Talks in Hanoi."
+
+
+# ---------------------------------------------------------------------------------------------
+# The whole pipeline on adversarial generators: time and memory bounded per input size
+
+from hypothesis import HealthCheck, given, settings, strategies as st  # noqa: E402
+
+RUN_UNITS = [".", "!", "?", "…", ",", ";", "\n", "\r", " ", "\t", "\u00a0", "-", "(", "[", "<", "<a ", "<!--", "&",
+             "**", "9", "9,", "Seoul, ", "Seoul\n", "Seoul ", "Sea of ", "north of ", "300 km ", "\ud800", "東京",
+             '"', "'", "fired ", "landed "]
+PIECES = st.one_of(
+    st.tuples(st.sampled_from(RUN_UNITS), st.integers(1, 4000)).map(lambda t: t[0] * t[1]),    # long runs
+    st.sampled_from(["North Korea fired a missile from Wonsan. ", "It landed 250 km north of Seoul. ",
+                     "Talks in St. Louis, Mo., went on.", "U.S. officials said."]),
+    st.text(max_size=30),
+)
+HOSTILE_TEXT = st.lists(PIECES, min_size=1, max_size=10).map("".join)
+ENCODINGS = st.sampled_from([("utf-8", b""), ("utf-16-le", b"\xff\xfe"), ("utf-16-be", b"\xfe\xff"),
+                             ("utf-32-le", b"\xff\xfe\x00\x00"), ("latin-1", b"")])
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))
+@given(HOSTILE_TEXT, ENCODINGS, st.sampled_from(["a.txt", "a.html", "a.md"]))
+def test_pipeline_cost_is_linear_on_hostile_input(text, encoding, name):
+    import tracemalloc
+    codec, bom = encoding
+    data = bom + text.encode(codec, "surrogatepass" if codec.startswith("utf") else "replace")
+    n = len(data)
+    tracemalloc.start()
+    t = time.perf_counter()
+    try:
+        body, _ = reader.read_article(data, name)
+    except InputError:
+        body = None
+    if body is not None:
+        fc = to_feature_collection(analyse(body, date="2020-01-01", timezone="Asia/Tokyo"))
+        out = json.dumps(fc, ensure_ascii=False).encode("utf-8")          # encodable: no surrogates
+        assert len(out) < 10 * n + 300_000
+    seconds = time.perf_counter() - t
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    assert seconds < 2.0 + 200e-6 * n, (n, seconds)              # ~5 µs a character measured; quadratic: minutes
+    assert peak < 64e6 + 4_000 * n, (n, peak)                     # quadratic copies: gigabytes
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck))
+@given(st.one_of(st.integers(1, 200_000).map(lambda k: "[" * k), st.integers(1, 5000).map(lambda k: '{"id":' + "9" * k + "}"),
+                 st.sampled_from(['{"id":1e999,"text":"a"}', '{"id":NaN,"text":"a"}', '{"id":"\\ud800","text":"a"}',
+                                  '{"text":"\\udfff Seoul","date":-1}', '{"text":"a","timezone":"../../etc/passwd"}',
+                                  '{"text":"a","title":{"x":1}}']),
+                 st.text(max_size=50)))
+def test_a_json_line_is_an_article_or_an_input_error(line):
+    try:
+        article = reader.article_from_record(reader.read_json_line(line.encode("utf-8", "surrogatepass")), "x")
+    except InputError:
+        return
+    for value in (article.text, article.id, article.title, article.date, article.timezone):
+        value.encode("utf-8")           # never a lone surrogate

@@ -224,8 +224,13 @@ def check_cluster(client, address: str, wait_s: float = 30.0) -> int:
     except Exception:       # noqa: BLE001 - distributed raises TimeoutError of its own kinds
         raise ClusterError(f"the Dask scheduler at {address} has no workers after {wait_s:g} s: start them with "
                            f"`dask worker {address}` on the machines that should do the work") from None
-    answers = client.run(probe_worker, on_error="return")
     expected = probe_worker()
+    try:            # the scheduler unpickles the tasks (they name this project's functions) ...
+        client.run_on_scheduler(probe_worker)
+    except Exception as e:      # noqa: BLE001 - whatever the scheduler could not do, it names
+        raise ClusterError(f"the cluster's scheduler cannot import the project ({type(e).__name__}: {e}); "
+                           + INSTALL_HINT) from None
+    answers = client.run(probe_worker, on_error="return")      # ... and every worker runs them
     for addr, answer in sorted(answers.items()):
         if isinstance(answer, BaseException):
             raise ClusterError(f"the cluster's workers cannot import the project (worker {addr}: "

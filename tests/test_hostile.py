@@ -90,6 +90,13 @@ LINEAR_CASES = {
     "distance: digits": lambda: __import__("geo.spatial.measure").spatial.measure.parse_distance("9" * N),
     "distance: digits and commas": lambda: __import__("geo.spatial.measure").spatial.measure.parse_distance(
         "9," * (N // 2) + " x"),
+    "clock times: a time then blanks": lambda: __import__("geo.events.times").events.times.find_times("7am" + " " * N),
+    "clock times: a time, a bracket, blanks": lambda: __import__("geo.events.times").events.times.find_times(
+        "7.10am (" + " " * N),
+    "distance and direction: digits": lambda: list(__import__("geo.spatial.expressions").spatial.expressions
+                                                   ._DIST_DIR_RE.finditer("about " + "9" * N)),
+    "object counts: numbers": lambda: list(__import__("geo.events.missiles").events.missiles._COUNT_RE.finditer(
+        "two " + "9 " * (N // 2))),
     "html: unclosed tags": lambda: reader.html_to_text("<a " * (N // 3)),
     "html: unclosed comments": lambda: reader.html_to_text("<!--" * (N // 4)),
     "html: unclosed quotes": lambda: reader.html_to_text('<a "' * (N // 4)),

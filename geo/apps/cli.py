@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import io
 import json
 import sys
 from dataclasses import replace
@@ -52,8 +53,11 @@ def _given_meta(args) -> dict:
 def write_json(obj, indent=None) -> None:
     """One JSON document and a line break on standard output, as UTF-8 whatever the locale says
     (a lone surrogate the checks missed becomes "?": the output is always valid UTF-8)."""
-    out = json.dumps(obj, ensure_ascii=False, indent=indent) + "\n"
-    sys.stdout.buffer.write(out.encode("utf-8", "replace"))
+    out = io.TextIOWrapper(sys.stdout.buffer, encoding="utf-8", errors="replace", write_through=False)
+    json.dump(obj, out, ensure_ascii=False, indent=indent)      # in pieces: no second copy of a long output
+    out.write("\n")
+    out.flush()
+    out.detach()
 
 
 def _jsonl_answer(obj: dict, pipeline) -> dict:

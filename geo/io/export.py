@@ -76,7 +76,7 @@ def mention_lists(group: PlaceGroup, doc, **extra) -> dict:
     full, more = [], []
     for k, m in enumerate(group.mentions):
         if k >= MAX_LISTED_MENTIONS:
-            more.append([m.start, m.end, m.text])
+            more.append((m.start, m.end, m.text))
             continue
         a, b = doc.context(m.sentence, m.start, m.end)
         full.append({**extra, "start": m.start, "end": m.end, "text": m.text, "kind": m.kind,

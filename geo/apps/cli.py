@@ -81,7 +81,7 @@ def _jsonl_line(lineno: int, raw: bytes | None, size: int, pipeline) -> dict:
     except InputError as e:
         rec_id = rec_id if rec_id is not None else e.record_id
         return {"id": rec_id if rec_id is not None else lineno, "line": lineno, "error": str(e)}
-    except (RecursionError, MemoryError, ValueError, OverflowError) as e:
+    except (RecursionError, MemoryError, TypeError, ValueError, OverflowError) as e:
         return {"id": rec_id if rec_id is not None else lineno, "line": lineno,
                 "error": f"analysis failed: {type(e).__name__}: {e}"}
 

@@ -21,8 +21,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 
-from geo.io.validate import (InputError, check_id, check_meta, check_path_name, check_string, clean_text,
-                             display_path)
+from geo.io.validate import InputError, check_id, check_meta, check_path_name, clean_text, display_path
 from geo.model import DocumentMeta
 
 MAX_ARTICLE_BYTES = 25 * 1024 * 1024   # a 20 MB article is read; larger input is refused

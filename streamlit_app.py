@@ -7,6 +7,7 @@ plain-text widgets (dataframes, text inputs); never through markdown.
 """
 from __future__ import annotations
 
+import hashlib
 import json
 
 import pandas as pd
@@ -14,14 +15,17 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from geo.apps.page import layout, mapview, panels, session
-from geo.apps.page.escape import highlight_article, markdown_escape, safe_link, sanitize_text as esc
-from geo.io.export import to_csv, to_feature_collection
+from geo.apps.page.cache import ByteBoundedCache
+from geo.apps.page.escape import error_html, highlight_article, safe_link, sanitize_text as esc
+from geo.io.export import all_mentions, to_csv, to_feature_collection
 from geo.io.reader import Article, InputError, normalise_date, read_upload
 from geo.model import DocumentMeta
 from geo.pipeline import Pipeline
 from geo.settings import Settings
 
 UPLOAD_TYPES = ["txt", "html", "htm", "md"]
+# the longest article the page analyses (about 5 s of one core); longer ones: python -m geo parse
+MAX_PAGE_CHARS = 1_000_000
 # What the map reports back. Not last_object_clicked_count: the component's first report (0)
 # differs from st_folium's default (None), and would rerun the whole page as the map appears.
 RETURNED = ["last_object_clicked", "last_object_clicked_tooltip", "last_active_drawing"]
@@ -99,10 +103,14 @@ def on_analyse_form() -> None:
     if not text.strip():
         ss["form_error"] = "Paste an article into “Article text” first."
         return
+    if len(text) > MAX_PAGE_CHARS:
+        ss["form_error"] = (f"The text has {len(text):,} characters; the page analyses up to {MAX_PAGE_CHARS:,}. "
+                            "Use `python -m geo parse` for longer articles.")
+        return
     forget_stale_meta(text)
     problem = session.date_error(ss.get("meta_date"))
     if problem:
-        ss["form_error"] = f"Date “{markdown_escape(ss['meta_date'].strip())}”: {problem}."
+        ss["form_error"] = f"Date “{ss['meta_date'].strip()}”: {problem}."
         return
     leave_seed_url()
     set_docs([session.new_doc(Article(text, title=ss.get("meta_title") or "",
@@ -116,7 +124,11 @@ def on_analyse_uploads() -> None:
     docs, errors = [], []
     for f in ss.get("uploads") or []:
         try:
-            docs.append({**session.new_doc(read_upload(f.name, f.getvalue())), "file": f.name})
+            article = read_upload(f.name, f.getvalue())
+            if len(article.text) > MAX_PAGE_CHARS:
+                raise InputError(f"{f.name}: {len(article.text):,} characters; the page analyses up to "
+                                 f"{MAX_PAGE_CHARS:,} (use python -m geo parse for longer articles)")
+            docs.append({**session.new_doc(article), "file": f.name})
         except InputError as exc:
             errors.append(str(exc))
     ss["upload_errors"] = errors
@@ -168,17 +180,32 @@ def pipeline() -> Pipeline:
     return Pipeline(Settings.from_env())
 
 
-@st.cache_data(max_entries=64, show_spinner=False)
+@st.cache_resource(show_spinner=False)
+def analyses() -> ByteBoundedCache:
+    """The analyses every session of this server shares, bounded in bytes (geo.apps.page.cache)."""
+    return ByteBoundedCache()
+
+
 def analysed_fc(text: str, title: str, date: str, source: str, article_id: str, timezone: str,
                 corrections_json: str) -> dict:
-    """The article's FeatureCollection, shared by every session that opens the same article."""
-    meta = DocumentMeta(id=article_id, title=title, date=date, timezone=timezone, source=source)
-    analysis = pipeline().analyse(text, meta, corrections=json.loads(corrections_json) or None)
-    return to_feature_collection(analysis)
+    """The article's FeatureCollection, shared by every session that opens the same article (the
+    same object: the page never changes it)."""
+    def make():
+        meta = DocumentMeta(id=article_id, title=title, date=date, timezone=timezone, source=source)
+        return to_feature_collection(pipeline().analyse(text, meta, corrections=json.loads(corrections_json) or None))
+    key = hashlib.sha256(json.dumps([text, title, date, source, article_id, timezone, corrections_json])
+                         .encode("utf-8", "replace")).hexdigest()
+    return analyses().get_or_make(key, make)
 
 
 # ---------------------------------------------------------------------------------------------
 # Rendering: the sidebar
+
+
+def error_box(message: str) -> None:
+    """An error shown as escaped HTML: Markdown (st.error) would turn an address in it into a link
+    whatever is escaped (auto-links: "https://…", "www.…", e-mail addresses)."""
+    st.html(error_html(message))
 
 
 def render_inputs() -> None:
@@ -193,7 +220,7 @@ def render_inputs() -> None:
             st.button(name, key=f"seed_{name}", on_click=on_seed, args=(name,),
                       help="Load and analyse this sample article")
     with st.form("article_form"):
-        st.text_area("Article text", key="article_text", height=220,
+        st.text_area("Article text", key="article_text", height=220, max_chars=MAX_PAGE_CHARS,
                      placeholder="Paste a news article here, then press Ctrl+Enter or “Analyse”.")
         st.text_input("Title (optional)", key="meta_title")
         st.text_input("Date (optional)", key="meta_date", placeholder="YYYY-MM-DD",
@@ -201,9 +228,8 @@ def render_inputs() -> None:
                            "are dated from it. Leave it empty when unknown.")
         st.text_input("Source (optional)", key="meta_source")
         st.form_submit_button("Analyse", type="primary", on_click=on_analyse_form)
-    error = ss.pop("form_error", None)
-    if error:
-        st.error(error)
+    if ss.get("form_error"):
+        error_box(ss.pop("form_error"))
 
     # drawn when opened (a rerun): the uploader's code is not loaded before the map
     uploads = st.expander("Upload articles (.txt, .md, .html)", key="uploads_open", on_change="rerun")
@@ -214,7 +240,7 @@ def render_inputs() -> None:
                                      accept_multiple_files=True, key="uploads", on_change=on_analyse_uploads)
             st.button("Analyse uploaded files", disabled=not files, on_click=on_analyse_uploads)
             for msg in ss.get("upload_errors") or []:
-                st.error(markdown_escape(msg), icon="🚫")
+                error_box(msg)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -263,7 +289,7 @@ def render_correction(doc: dict, p: dict, lat: float, lon: float, fid: int) -> N
 def apply_correction(doc: dict, p: dict, store, target: dict, **choice) -> None:
     """Correct every mention of the place; with a `store`, remember it there too."""
     ss = st.session_state
-    ss["selected"] = session.add_corrections(doc, p.get("mentions") or [], **choice)
+    ss["selected"] = session.add_corrections(doc, all_mentions(p), **choice)
     if store is not None:
         try:
             ss["remembered"] = ("success", "Remembered for future articles: " + session.remember(store, p, target))
@@ -282,7 +308,7 @@ def render_panel(doc: dict, fc: dict) -> None:
     ss = st.session_state
     note = ss.pop("remembered", None)
     if note:
-        getattr(st, note[0])(markdown_escape(note[1]))
+        st.html(error_html(note[1], note[0]))
     fid = session.find_anchor(fc, ss.get("selected"))
     if fid is None:
         st.info("Click a marker on the map to see where the article mentions it.")
@@ -317,7 +343,7 @@ def header_html(doc: dict, fc: dict) -> str:
 def render_results(doc: dict) -> None:
     ss = st.session_state
     if doc.get("error"):
-        st.error(markdown_escape(doc["error"]))
+        error_box(doc["error"])
         return
     fc = doc["fc"]
     if fc is None:
@@ -369,7 +395,7 @@ def render_sections(doc: dict, fc: dict) -> None:
     if article.open:
         spans = [(m["start"], m["end"], mapview.display_name(f["properties"]))
                  for f in fc.get("features", []) if (f.get("properties") or {}).get("kind") == "place"
-                 for m in f["properties"].get("mentions") or []
+                 for m in all_mentions(f["properties"])
                  if isinstance(m.get("start"), int) and isinstance(m.get("end"), int)]
         article.html(f"<div class='geo-article' style='line-height:1.5'>"
                      f"{highlight_article(doc['text'], spans)}</div>")
@@ -407,7 +433,7 @@ def main() -> None:
 def render_main() -> None:
     ss = st.session_state
     if ss.get("seed_error"):
-        st.error(f"No sample article named “{markdown_escape(ss['seed_error'])}”.")
+        error_box(f"No sample article named “{ss['seed_error']}”.")
 
     docs = ss["docs"]
     if not docs:

@@ -15,8 +15,16 @@ a b c d f g h i j k l m o p q r t v x y z approx dept est fig univ ave blvd rd h
 
 # a sentence ends at . ! ? before a capital or digit, at a blank line, or at the CJK full stops;
 # a single line break does not end one (wire copy wraps lines mid-sentence)
-# (the leading look-ahead lets the engine skip ordinary characters without trying each branch)
-_SENTENCE_END = re.compile(r"""(?=[.!?…\n。！？])(?:[.!?…]+["'”’)\]]*(?=\s+["'“‘(\[]?[A-Z0-9\u00C0-\u024F])|\n[ \t]*\n|[。！？])""")
+# (the leading look-ahead lets the engine skip ordinary characters without trying each branch).
+# Linear on any text: a run of stops is tried once, from its first character (the look-behind),
+# and no quantifier gives back what it took (possessive), so 200,000 dots are one failed attempt
+# rather than 200,000 attempts of 200,000 steps each.
+_SENTENCE_END = re.compile(r"""(?=[.!?…\n。！？])(?:(?<![.!?…])[.!?…]++["'”’)\]]*+(?=\s++["'“‘(\[]?[A-Z0-9\u00C0-\u024F])"""
+                           r"""|\n[ \t]*+\n|[。！？])""")
+# Longer "sentences" (text without sentence breaks: lists, tables, hostile input) are cut into
+# pieces of at most this many characters, at a space where there is one, so that everything
+# computed per sentence (the context of a mention, the clauses of an event) stays bounded.
+MAX_SENTENCE_CHARS = 2000
 _WORD_BEFORE = re.compile(r"(\w+)\W*$")
 _LONGEST_ABBREVIATION = max(map(len, ABBREVIATIONS))
 
@@ -52,7 +60,22 @@ def _append(spans: list[Span], text: str, start: int, end: int) -> None:
     if not stripped:
         return
     lead = len(seg) - len(seg.lstrip())
-    spans.append(Span(start + lead, start + lead + len(stripped)))
+    s, e = start + lead, start + lead + len(stripped)
+    while e - s > MAX_SENTENCE_CHARS:
+        cut = _cut_point(text, s, s + MAX_SENTENCE_CHARS)
+        _append(spans, text, s, cut)
+        s = cut
+        while s < e and text[s].isspace():
+            s += 1
+    if e > s:
+        spans.append(Span(s, e))
+
+
+def _cut_point(text: str, lo: int, hi: int) -> int:
+    """Where to cut an over-long sentence in text[lo:hi]: after the last space of its second half
+    (never inside a word there is room to keep), else at `hi`."""
+    i = max(text.rfind(" ", (lo + hi) // 2, hi), text.rfind("\n", (lo + hi) // 2, hi))
+    return i + 1 if i > lo else hi
 
 
 def sentence_index(spans: list[Span]):

@@ -28,6 +28,12 @@ class DocumentMeta:
     url: str = ""
 
 
+# The context shown with a mention: its whole sentence when that is at most this long, else a
+# window of this many characters around the mention. Every mention carries its context, so it must
+# be bounded: text without sentence breaks would otherwise copy itself into every mention.
+CONTEXT_CHARS = 400
+
+
 @dataclass(frozen=True, slots=True)
 class Document:
     text: str
@@ -37,6 +43,26 @@ class Document:
     def sentence_text(self, index: int) -> str:
         s = self.sentences[index] if 0 <= index < len(self.sentences) else Span(0, 0)
         return self.text[s.start:s.end]
+
+    def context(self, index: int, start: int, end: int, limit: int = CONTEXT_CHARS) -> tuple[int, int]:
+        """(start, end) of the context of text[start:end] in sentence `index`: the sentence, or a
+        window of at most `limit` characters around the mention inside it, cut at spaces."""
+        s = self.sentences[index] if 0 <= index < len(self.sentences) else Span(start, end)
+        lo, hi = min(s.start, start), max(s.end, end)
+        if hi - lo <= limit:
+            return lo, hi
+        if end - start >= limit:
+            return start, start + limit
+        side = (limit - (end - start)) // 2
+        a, b = max(lo, start - side), min(hi, end + side)
+        a, b = (a, min(hi, a + limit)) if a == lo else (max(lo, b - limit), b) if b == hi else (a, b)
+        if a > lo:                      # not inside a word: after the first space of the margin
+            sp = self.text.find(" ", a, start)
+            a = sp + 1 if sp >= 0 else a
+        if b < hi:
+            sp = self.text.rfind(" ", end, b)
+            b = sp if sp >= 0 else b
+        return a, b
 
 
 @dataclass(frozen=True, slots=True)

@@ -87,8 +87,9 @@ class Pipeline:
         meta = meta or DocumentMeta()
         events = self.settings.events if events is None else events
         if spans is None and len(text) > self.settings.piece_chars:
-            pieces = [(offset, self._analyse_one(piece, meta, corrections, None, events, alternatives, offset))
-                      for offset, piece in split_text(text, self.settings.piece_chars) if piece.strip()]
+            # a generator: each piece's analysis is dropped once merged (memory: one copy of the mentions)
+            pieces = ((offset, self._analyse_one(piece, meta, corrections, None, events, alternatives, offset))
+                      for offset, piece in split_text(text, self.settings.piece_chars) if piece.strip())
             return merge_pieces(text, meta, pieces)
         return self._analyse_one(text, meta, corrections, spans, events, alternatives)
 
@@ -252,8 +253,11 @@ def split_text(text: str, limit: int) -> list[tuple[int, str]]:
     return out
 
 
-def _shift_mention(m: Mention, chars: int, sentences: int) -> Mention:
-    return replace(m, start=m.start + chars, end=m.end + chars, sentence=m.sentence + sentences)
+def _shift_mention(m: Mention, chars: int, sentences: int, same: dict | None = None) -> Mention:
+    """`m` in the whole text; `same` shares one string object among equal names (a name repeated a
+    million times is then one string, not a million)."""
+    text, key = (same.setdefault(m.text, m.text), same.setdefault(m.key, m.key)) if same is not None else (m.text, m.key)
+    return Mention(m.start + chars, m.end + chars, text, m.sentence + sentences, m.kind, key)
 
 
 def _shift_claim(c, chars: int):
@@ -262,15 +266,16 @@ def _shift_claim(c, chars: int):
     return replace(c, start=c.start + chars, end=c.end + chars, anchor_place=anchor)
 
 
-def merge_pieces(text: str, meta: DocumentMeta, pieces: list[tuple[int, Analysis]]) -> Analysis:
+def merge_pieces(text: str, meta: DocumentMeta, pieces) -> Analysis:
     """One analysis of the whole text from the analyses of its pieces: offsets and sentence
     indices shifted, a place named in several pieces one group, events pointing at the whole
     text's sentences."""
     sentences, mentions, resolutions, events, relations, areas, notes = [], [], [], [], [], [], []
+    same: dict[str, str] = {}
     for offset, a in pieces:
         n_sent = len(sentences)
         sentences += [Span(s.start + offset, s.end + offset) for s in a.document.sentences]
-        shifted = {id(m): _shift_mention(m, offset, n_sent) for m in a.mentions}
+        shifted = {id(m): _shift_mention(m, offset, n_sent, same) for m in a.mentions}
         mentions += shifted.values()
         resolutions += [replace(r, mention=shifted.get(id(r.mention)) or _shift_mention(r.mention, offset, n_sent))
                         for r in a.resolutions]

@@ -104,12 +104,29 @@ def test_seed_button_loads_seed(pipeline):
     assert "Wonsan" in set(_table(at)["name"].map(fold))
 
 
+def _errors(at) -> list[str]:
+    """The page's error boxes (escaped HTML, geo.apps.page.escape.error_html)."""
+    return [h.proto.body for h in at.get("html") if "geo-error" in h.proto.body]
+
+
 def test_unknown_seed_is_reported(pipeline):
     at = _app()
     at.query_params["seed"] = "../../etc/passwd"
     at.run()
     assert not at.exception
-    assert any("No sample article" in e.value for e in at.error)
+    assert any("No sample article" in e for e in _errors(at))
+
+
+@pytest.mark.parametrize("seed", ["https://evil.example/login", "www.evil.example/login", "victim@evil.example"])
+def test_an_address_in_an_error_is_never_a_link(pipeline, seed):
+    """Markdown escaping does not stop auto-links: errors are escaped HTML, never Markdown."""
+    at = _app()
+    at.query_params["seed"] = seed
+    at.run()
+    assert not at.exception
+    boxes = _errors(at)
+    assert len(boxes) == 1 and seed in boxes[0] and "<a" not in boxes[0] and "href" not in boxes[0]
+    assert not any(seed in m.value for m in at.markdown) and not any(seed in e.value for e in at.error)
 
 
 def test_paste_and_analyse(pipeline):
@@ -303,7 +320,7 @@ def test_every_seed_renders(pipeline, seed):
     at.query_params["seed"] = seed
     at.run()
     assert not at.exception, at.exception
-    assert not at.error, [e.value for e in at.error]
+    assert not at.error and not _errors(at), _errors(at)
     assert len(_table(at)) > 0
 
 
@@ -436,10 +453,10 @@ def test_date_is_validated(pipeline):
     next(b for b in at.button if getattr(b, "label", "") == "Analyse").click().run()
     assert not at.exception, at.exception
     assert not at.session_state["docs"]
-    assert any("YYYY-MM-DD" in e.value and "yesterday" in e.value for e in at.error), [e.value for e in at.error]
+    assert any("YYYY-MM-DD" in e and "yesterday" in e for e in _errors(at)), _errors(at)
     at.text_input(key="meta_date").input("2024-05-07")
     next(b for b in at.button if getattr(b, "label", "") == "Analyse").click().run()
-    assert not at.error and at.session_state["docs"][0]["date"] == "2024-05-07"
+    assert not _errors(at) and at.session_state["docs"][0]["date"] == "2024-05-07"
     assert "2024-05-07 · " in _header(at)
 
 
@@ -447,9 +464,9 @@ def test_bad_seed_error_goes_after_other_work(pipeline):
     at = _app()
     at.query_params["seed"] = "no-such-sample"
     at.run()
-    assert any("No sample article" in e.value for e in at.error)
+    assert any("No sample article" in e for e in _errors(at))
     at.button(key=f"seed_{SEED}").click().run()
-    assert not any("No sample article" in e.value for e in at.error)
+    assert not any("No sample article" in e for e in _errors(at))
     assert at.query_params["seed"] == SEED   # the address opens the sample shown
 
 
@@ -577,7 +594,7 @@ def test_correction_can_be_remembered_through_the_seam(pipeline, monkeypatch):
     assert not at.exception, at.exception
     name, lat, lon, ftype, cc, alts = store.added[0]
     assert fold(name) == "Wonsan" and (lat, ftype, cc) == (39.2, "city", "KP") and alts == ("Wonsan",)
-    assert any("Remembered for future articles" in s.value for s in at.success)
+    assert any("Remembered for future articles" in h.proto.body for h in at.get("html"))
     assert _moved_place(at, start)["properties"]["corrected"]
 
 

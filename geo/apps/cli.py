@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import argparse
+import io
 import json
 import sys
 from dataclasses import replace
 
 from geo.io.export import event_record, place_record, to_feature_collection
-from geo.io.reader import InputError, read_file, read_json_line, read_stdin
+from geo.io.reader import InputError, bounded_lines, line_too_long, read_file, read_json_line, read_stdin
+from geo.io.validate import check_date, check_spans, check_string, check_timezone, display_path
 from geo.settings import Settings
 
 EXIT_BAD_INPUT = 2
@@ -22,6 +24,11 @@ def settings_from_args(args) -> Settings:
 
 def cmd_parse(args) -> int:
     from geo.pipeline import Pipeline
+    try:
+        given = _given_meta(args)
+    except InputError as e:
+        print(f"error: {e}", file=sys.stderr)
+        return EXIT_BAD_INPUT
     pipeline = Pipeline(settings_from_args(args))
     if args.jsonl:
         return parse_jsonl(args, pipeline)
@@ -30,11 +37,9 @@ def cmd_parse(args) -> int:
     except InputError as e:
         print(f"error: {e}", file=sys.stderr)
         return EXIT_BAD_INPUT
-    given = {"id": args.id, "title": args.title, "date": args.date, "timezone": args.timezone}
-    article = replace(article, **{k: v for k, v in given.items() if v})     # the command line wins
+    article = replace(article, **given)     # the command line wins
     fc = to_feature_collection(pipeline.analyse(article.text, article.meta()))
-    json.dump(fc, sys.stdout, ensure_ascii=False, indent=1 if args.pretty else None)
-    sys.stdout.write("\n")
+    write_json(fc, indent=1 if args.pretty else None)
     return 0
 
 
@@ -54,13 +59,29 @@ def _given_events(obj: dict) -> list[tuple[int, int]] | None:
     return out
 
 
+def _given_meta(args) -> dict:
+    """--id, --title, --date and --timezone, checked as any input's metadata (InputError)."""
+    given = {"id": check_string("--id", args.id), "title": check_string("--title", args.title),
+             "date": check_date(args.date, "--date"), "timezone": check_timezone(args.timezone, "--timezone")}
+    return {k: v for k, v in given.items() if v}
+
+
+def write_json(obj, indent=None) -> None:
+    """One JSON document and a line break on standard output, as UTF-8 whatever the locale says
+    (a lone surrogate the checks missed becomes "?": the output is always valid UTF-8)."""
+    out = io.TextIOWrapper(sys.stdout.buffer, encoding="utf-8", errors="replace", write_through=False)
+    json.dump(obj, out, ensure_ascii=False, indent=indent)      # in pieces: no second copy of a long output
+    out.write("\n")
+    out.flush()
+    out.detach()
+
+
 def _jsonl_answer(obj: dict, pipeline) -> dict:
     """The answer to one JSON Lines record: its places (and, given `spans`, exactly those) and its
     events (given `events`, exactly those triggers, each linked and placed)."""
     spans = obj.get("spans")
-    if spans is not None and (not isinstance(spans, list)
-                              or not all(isinstance(s, (list, tuple)) and len(s) == 2 for s in spans)):
-        raise InputError("'spans' must be a list of [start, end] pairs")
+    if spans is not None:
+        spans = check_spans(spans, len(obj["text"]))
     given = _given_events(obj)
     try:
         analysis = pipeline.analyse(obj["text"], spans=spans, events=given is None, alternatives=False)
@@ -71,27 +92,41 @@ def _jsonl_answer(obj: dict, pipeline) -> dict:
             "events": [event_record(e, analysis.document.text) for e in events]}
 
 
+def _jsonl_line(lineno: int, raw: bytes | None, size: int, pipeline) -> dict:
+    """The answer to one line, or its error record {"id", "line", "error"}."""
+    rec_id = None
+    try:
+        if raw is None:
+            raise line_too_long(size)
+        obj = read_json_line(raw)
+        rec_id = obj.get("id")
+        return _jsonl_answer(obj, pipeline)
+    except InputError as e:
+        rec_id = rec_id if rec_id is not None else e.record_id
+        return {"id": rec_id if rec_id is not None else lineno, "line": lineno, "error": str(e)}
+    except (RecursionError, MemoryError, TypeError, ValueError, OverflowError) as e:
+        return {"id": rec_id if rec_id is not None else lineno, "line": lineno,
+                "error": f"analysis failed: {type(e).__name__}: {e}"}
+
+
 def parse_jsonl(args, pipeline) -> int:
-    stream = sys.stdin.buffer if args.path == "-" else open(args.path, "rb")
+    try:
+        stream = sys.stdin.buffer if args.path == "-" else open(args.path, "rb")
+    except OSError as e:
+        print(f"error: {display_path(args.path)}: cannot read: {e.strerror or e}", file=sys.stderr)
+        return EXIT_BAD_INPUT
     bad = 0
-    lines = enumerate(stream, 1)
+    lines = enumerate(bounded_lines(stream), 1)     # a line is never held beyond the size limit
     if sys.stderr.isatty():          # long work shows progress, on a terminal only
         from tqdm import tqdm
         lines = tqdm(lines, unit=" articles", file=sys.stderr)
     try:
-        for lineno, raw in lines:
-            if not raw.strip():
+        for lineno, (raw, size) in lines:
+            if raw is not None and not raw.strip():
                 continue
-            rec_id = None
-            try:
-                obj = read_json_line(raw)
-                rec_id = obj.get("id")
-                answer = _jsonl_answer(obj, pipeline)
-            except InputError as e:
-                bad += 1
-                rec_id = rec_id if rec_id is not None else e.record_id
-                answer = {"id": rec_id if rec_id is not None else lineno, "line": lineno, "error": str(e)}
-            sys.stdout.write(json.dumps(answer, ensure_ascii=False) + "\n")
+            answer = _jsonl_line(lineno, raw, size, pipeline)
+            bad += "error" in answer
+            sys.stdout.buffer.write((json.dumps(answer, ensure_ascii=False) + "\n").encode("utf-8", "replace"))
     finally:
         if stream is not sys.stdin.buffer:
             stream.close()

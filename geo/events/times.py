@@ -14,11 +14,12 @@ WEEKDAY_RE = re.compile(r"\b(monday|tuesday|wednesday|thursday|friday|saturday|s
 # clock times: "7.10am", "7:27 a.m.", "07:17", "2250 GMT", each with an optional zone word
 _ZONE_WORDS = (r"(?P<zone>Tokyo|Japan(?:ese)?|JST|Seoul|South\s+Korean?|Korea(?:n)?|KST|Pyongyang|North\s+Korean?"
                r"|local|GMT|UTC|Z|ET|EST|EDT|Washington)")
+# (possessive blanks: "7am" and 100,000 spaces is one attempt, not one per way to split the spaces)
 _TIME_RE = re.compile(
-    r"\b(?:(?P<h>\d{1,2})(?:[.:](?P<m>[0-5]\d))?\s*(?P<ap>[ap]\.?\s?m\b\.?)"
+    r"\b(?:(?P<h>\d{1,2})(?:[.:](?P<m>[0-5]\d))?\s*+(?P<ap>[ap]\.?\s?m\b\.?)"
     r"|(?P<h2>[01]?\d|2[0-3]):(?P<m2>[0-5]\d)\b"
-    r"|(?P<h3>[01]\d|2[0-3])(?P<m3>[0-5]\d)\s*(?=(?:GMT|UTC|hrs|hours)\b))"
-    r"(?:\s*\(?\s*" + _ZONE_WORDS + r"(?:\s+(?:standard\s+)?time)?\b\)?)?", re.I)
+    r"|(?P<h3>[01]\d|2[0-3])(?P<m3>[0-5]\d)\s*+(?=(?:GMT|UTC|hrs|hours)\b))"
+    r"(?:\s*+\(?\s*+" + _ZONE_WORDS + r"(?:\s++(?:standard\s++)?time)?\b\)?)?", re.I)
 TIME_ZONES = {"tokyo": "Asia/Tokyo", "japan": "Asia/Tokyo", "japanese": "Asia/Tokyo", "jst": "Asia/Tokyo",
        "seoul": "Asia/Seoul", "south korea": "Asia/Seoul", "south korean": "Asia/Seoul", "korea": "Asia/Seoul",
        "korean": "Asia/Seoul", "kst": "Asia/Seoul", "pyongyang": "Asia/Pyongyang",
@@ -58,16 +59,18 @@ def iso_time(day: str, hour: int, minute: int, zone_word: str | None, default_tz
         d = _date.fromisoformat(day[:10])
     except ValueError:
         return None
-    if weekday:
-        back = (d.weekday() - WEEKDAYS[weekday.lower()]) % 7
-        d = d - timedelta(days=back)
     tzname = zone_of(zone_word) or default_tz or None
     try:
         tz = ZoneInfo(tzname) if tzname else None
     except Exception:
         tz = None
-    stamp = datetime(d.year, d.month, d.day, hour, minute, tzinfo=tz)
-    return stamp.isoformat()
+    try:
+        if weekday:
+            back = (d.weekday() - WEEKDAYS[weekday.lower()]) % 7
+            d = d - timedelta(days=back)
+        return datetime(d.year, d.month, d.day, hour, minute, tzinfo=tz).isoformat()
+    except (OverflowError, ValueError):      # a date at the calendar's edge (0001-01-01): no time
+        return None
 
 
 def zone_of(word: str | None) -> str | None:

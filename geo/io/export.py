@@ -54,8 +54,7 @@ def place_feature(group: PlaceGroup, analysis: Analysis) -> dict:
             "feature_type": p.feature_type, "country_code": p.country_code,
             "confidence": round(group.confidence, 3), "reason": group.reason, "corrected": group.corrected,
             "source": p.source,
-            "mentions": [{"start": m.start, "end": m.end, "text": m.text, "kind": m.kind,
-                          "sentence": doc.sentence_text(m.sentence)} for m in group.mentions],
+            **mention_lists(group, doc),
             "alternatives": [
                 {"place_id": a.place.id, "name": a.place.name, "lat": _coord(a.place.lat),
                  "lon": _coord(a.place.lon), "geonameid": a.place.geonameid,
@@ -64,6 +63,40 @@ def place_feature(group: PlaceGroup, analysis: Analysis) -> dict:
             "provenance": provenance(analysis),
         },
     }
+
+
+# Mentions of one place in one article listed in full (offsets, text, kind and context); any more
+# are listed as [start, end, text] in `more_mentions`: a name repeated 100,000 times costs about
+# 25 bytes a mention rather than a context each.
+MAX_LISTED_MENTIONS = 100
+
+
+def mention_lists(group: PlaceGroup, doc, **extra) -> dict:
+    """{"mentions": [full records], "more_mentions"?: [[start, end, text], ...]} of a place's
+    mentions in one document; `extra` (e.g. article_id) goes into each full record."""
+    full, more = [], []
+    for k, m in enumerate(group.mentions):
+        if k >= MAX_LISTED_MENTIONS:
+            more.append((m.start, m.end, m.text))
+            continue
+        a, b = doc.context(m.sentence, m.start, m.end)
+        full.append({**extra, "start": m.start, "end": m.end, "text": m.text, "kind": m.kind,
+                     "sentence": doc.text[a:b], "sentence_start": a, "sentence_end": b})
+    return {"mentions": full, "more_mentions": more} if more else {"mentions": full}
+
+
+def all_mentions(props: dict) -> list[dict]:
+    """Every mention of a place feature as a record: the full ones, then those of `more_mentions`
+    (start, end, text; in a batch's output grouped by article)."""
+    out = list(props.get("mentions") or [])
+    for more in props.get("more_mentions") or []:
+        if isinstance(more, dict):          # the batch's: {"article_id", "mentions": [[s, e, text], ...]}
+            out += [{"article_id": more.get("article_id"), "start": s, "end": e, "text": t}
+                    for s, e, t in more.get("mentions") or []]
+        else:
+            s, e, t = more
+            out.append({"start": s, "end": e, "text": t})
+    return out
 
 
 def extra_features(analysis: Analysis) -> list[dict]:
@@ -267,6 +300,5 @@ def to_csv(fc: dict) -> str:
         if p.get("kind") != "place" or geom.get("type") != "Point":
             continue
         lon, lat = geom["coordinates"][:2]
-        writer.writerows(mention_rows(p, lon, lat, p.get("mentions") or [],
-                                      (p.get("provenance") or {}).get("article_id", "")))
+        writer.writerows(mention_rows(p, lon, lat, all_mentions(p), (p.get("provenance") or {}).get("article_id", "")))
     return buf.getvalue()

@@ -6,8 +6,8 @@ expanded and nothing is fetched.
 from __future__ import annotations
 
 import json
-import re
 import xml.etree.ElementTree as ET
+from xml.parsers import expat
 from pathlib import Path
 from typing import Iterator
 
@@ -15,7 +15,6 @@ from geo.io.reader import MAX_ARTICLE_BYTES, Article, InputError, html_to_text, 
 
 MAX_FEED_BYTES = 8 * MAX_ARTICLE_BYTES
 FEED_SUFFIXES = frozenset({".xml", ".rss", ".atom"})
-_XML_DANGER = re.compile(rb"<!\s*(DOCTYPE|ENTITY)", re.I)
 
 
 def _local(tag) -> str:
@@ -61,27 +60,55 @@ def feed_item(elem: ET.Element) -> dict:
     return {"title": title, "text": text, "url": link, "date": date, "id": rec_id}
 
 
+def _refuse(name: str):
+    def refuse(*_):
+        raise InputError(f"{name}: DOCTYPE/ENTITY declarations are not accepted in feeds")
+    return refuse
+
+
 def _items(f, name: str) -> Iterator[ET.Element]:
-    """The top-level <item>/<entry> elements of a feed stream, as the parser completes them."""
-    parser = ET.XMLPullParser(events=("start", "end"))
-    depth, tail = 0, b""
+    """The top-level <item>/<entry> elements of a feed stream, as the parser completes them.
+
+    Expat itself refuses any DOCTYPE (its start handler raises before a declaration in it can be
+    read, so no entity is ever declared, let alone expanded), whatever the feed's encoding: no
+    byte pattern to miss in UTF-16, and none to trip over in a CDATA section that quotes one."""
+    parser = expat.ParserCreate(namespace_separator="}")
+    parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
+    parser.StartDoctypeDeclHandler = parser.EntityDeclHandler = _refuse(name)
+    parser.buffer_text = True
+    done: list[ET.Element] = []
+    state = {"builder": None, "depth": 0}
+
+    def start(tag, attrs):
+        if state["builder"] is None and _local(tag) in ("item", "entry"):
+            state["builder"] = ET.TreeBuilder()
+        if state["builder"] is not None:
+            state["builder"].start(tag, attrs)
+            state["depth"] += 1
+
+    def end(tag):
+        if state["builder"] is not None:
+            state["builder"].end(tag)
+            state["depth"] -= 1
+            if not state["depth"]:
+                done.append(state["builder"].close())
+                state["builder"] = None
+
+    def data(text):
+        if state["builder"] is not None:
+            state["builder"].data(text)
+
+    parser.StartElementHandler, parser.EndElementHandler, parser.CharacterDataHandler = start, end, data
     while True:
         block = f.read(1 << 16)
+        try:
+            parser.Parse(block, not block)
+        except expat.ExpatError as e:
+            raise ET.ParseError(expat.errors.messages[e.code] + f": line {e.lineno}, column {e.offset}") from None
+        yield from done
+        done.clear()
         if not block:
-            parser.close()
             return
-        # null bytes out: a UTF-16 or UTF-32 feed hides its declarations from a byte pattern otherwise
-        if _XML_DANGER.search((tail + block).replace(b"\x00", b"")):
-            raise InputError(f"{name}: DOCTYPE/ENTITY declarations are not accepted in feeds")
-        tail = block[-64:]
-        parser.feed(block)
-        for event, elem in parser.read_events():
-            if _local(elem.tag) not in ("item", "entry"):
-                continue
-            depth += 1 if event == "start" else -1
-            if event == "end" and not depth:
-                yield elem
-                elem.clear()
 
 
 def read_feed(path: Path) -> Iterator[tuple[str, Article | InputError, bytes]]:

@@ -19,12 +19,13 @@ import json
 import re
 from dataclasses import dataclass, replace
 from datetime import datetime
-from html.parser import HTMLParser
 from pathlib import Path
 
+from geo.io.validate import InputError, check_id, check_meta, check_path_name, clean_text, display_path
 from geo.model import DocumentMeta
 
 MAX_ARTICLE_BYTES = 25 * 1024 * 1024   # a 20 MB article is read; larger input is refused
+MAX_JSON_LINE_BYTES = MAX_ARTICLE_BYTES + (1 << 20)     # an article's text, its spans and metadata
 SIDECAR_MAX_BYTES = 64 * 1024
 ARTICLE_SUFFIXES = frozenset({".txt", ".md", ".markdown", ".html", ".htm", ".xhtml"})
 
@@ -32,15 +33,6 @@ ARTICLE_SUFFIXES = frozenset({".txt", ".md", ".markdown", ".html", ".htm", ".xht
 _CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0e-\x1f]")
 _BOMS = ((b"\x00\x00\xfe\xff", "utf-32-be"), (b"\xff\xfe\x00\x00", "utf-32-le"), (b"\xef\xbb\xbf", "utf-8"),
          (b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be"))
-
-
-class InputError(ValueError):
-    """Input that cannot be read as an article; the message says why. `record_id` is the id of a
-    JSON Lines record that parsed but is unusable, so the error can name it."""
-
-    def __init__(self, message: str, record_id=None) -> None:
-        super().__init__(message)
-        self.record_id = record_id
 
 
 @dataclass(frozen=True)
@@ -62,15 +54,16 @@ class Article:
 # ---------------------------------------------------------------------------------------------
 # Bytes to text
 
-def too_large(size: int, name: str, limit: int = MAX_ARTICLE_BYTES) -> InputError:
-    return InputError(f"{name}: {size / 1e6:.1f} MB is more than the {limit // 2**20} MB an article may have")
+def too_large(size: int, name: str, limit: int = MAX_ARTICLE_BYTES, what: str = "an article") -> InputError:
+    most = f"{limit // 2**20} MB" if limit >= 2**20 else f"{limit // 1024} kB"
+    return InputError(f"{name}: {size / 1e6:.1f} MB is more than the {most} {what} may have")
 
 
-def read_limited(stream, name: str, limit: int = MAX_ARTICLE_BYTES) -> bytes:
+def read_limited(stream, name: str, limit: int = MAX_ARTICLE_BYTES, what: str = "an article") -> bytes:
     """At most `limit` bytes from a binary stream; InputError (without reading the rest) beyond."""
     data = stream.read(limit + 1)
     if len(data) > limit:
-        raise too_large(len(data), name, limit)
+        raise too_large(len(data), name, limit, what)
     return data
 
 
@@ -100,55 +93,70 @@ def decode_text(data: bytes, name: str = "input") -> str:
 # ---------------------------------------------------------------------------------------------
 # Markup to text
 
-class _TextExtractor(HTMLParser):
-    _SKIP = {"script", "style", "noscript", "template", "svg", "head", "iframe", "object"}
-    _BLOCK = {"p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "section", "article",
-              "blockquote", "header", "footer", "title", "pre", "ul", "ol", "table"}
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.parts: list[str] = []
-        self.skip = 0
-        self.title = ""
-        self._in_title = False
-
-    def handle_starttag(self, tag, attrs):
-        if tag in self._SKIP:
-            self.skip += 1
-        if tag == "title":
-            self._in_title = True
-        if tag in self._BLOCK:
-            self.parts.append("\n\n" if tag != "br" else "\n")
-
-    def handle_endtag(self, tag):
-        if tag in self._SKIP and self.skip:
-            self.skip -= 1
-        if tag == "title":
-            self._in_title = False
-        if tag in self._BLOCK:
-            self.parts.append("\n\n")
-
-    def handle_data(self, data):
-        if self._in_title:
-            self.title += data
-            return
-        if not self.skip:
-            self.parts.append(data)
+# HTML is read by a small scanner rather than html.parser, whose cost grows with the square of
+# the length on unclosed constructs ("<a " or "<!--" repeated: 14 s for 24 kB). Every step here
+# either consumes what it looked at or ends the scan, so the cost is linear in the markup's length.
+_SKIP_TAGS = frozenset({"script", "style", "noscript", "template", "svg", "iframe", "object", "textarea"})
+_BLOCK_TAGS = frozenset({"p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "section", "article",
+                         "blockquote", "header", "footer", "title", "pre", "ul", "ol", "table"})
+# a tag: its name, then attributes (quoted values may not hold "<"), each part taken once
+_TAG = re.compile(r"""<(/?)([A-Za-z][^\s/<>]{0,64})(?:[^<>"']|"[^"<]*+"|'[^'<]*+')*+>""")
+_END_TAG = {name: re.compile(rf"</{name}\s*>", re.I) for name in _SKIP_TAGS | {"title"}}
 
 
-_BLANKS = re.compile(r"[ \t\f\v\r]*\n[ \t\f\v\r\n]*\n[ \t\f\v\r\n]*")
-_SPACES = re.compile(r"[ \t\f\v]+")
+def _skip_construct(markup: str, i: int) -> int:
+    """The end of a comment, CDATA section, declaration or processing instruction starting at
+    `i` (len(markup) when it never closes: the rest is inside it); -1 when none starts there."""
+    for opener, closer in (("<!--", "-->"), ("<![CDATA[", "]]>"), ("<!", ">"), ("<?", ">")):
+        if markup.startswith(opener, i):
+            j = markup.find(closer, i + len(opener))
+            return len(markup) if j < 0 else j + len(closer)
+    return -1
+
+
+def _scan_html(markup: str) -> tuple[list[str], str]:
+    """The text pieces of a page (block tags as blank lines, skipped elements left out) and its title."""
+    parts: list[str] = []
+    title = ""
+    pos, n = 0, len(markup)
+    while pos < n:
+        i = markup.find("<", pos)
+        if i < 0:
+            parts.append(markup[pos:])
+            break
+        parts.append(markup[pos:i])
+        j = _skip_construct(markup, i)
+        if j >= 0:
+            pos = j
+            continue
+        m = _TAG.match(markup, i)
+        if m is None:                   # a "<" that starts no tag is text
+            parts.append("<")
+            pos = i + 1
+            continue
+        pos = m.end()
+        name = m.group(2).lower()
+        if name in _BLOCK_TAGS:
+            parts.append("\n" if name == "br" else "\n\n")
+        if m.group(1) or not (name in _SKIP_TAGS or name == "title"):
+            continue
+        close = _END_TAG[name].search(markup, pos)
+        inner_end, pos = (close.start(), close.end()) if close else (n, n)
+        if name == "title" and not title:
+            title = markup[m.end():inner_end]
+    return parts, title
+
+
+_BLANKS = re.compile(r"(?<![ \t\f\v\r])[ \t\f\v\r]*+\n[ \t\f\v\r\n]*\n[ \t\f\v\r\n]*+")
+_SPACES = re.compile(r"[ \t\f\v]++")
 
 
 def html_to_text(markup: str) -> tuple[str, str]:
     """The readable text of an HTML page (scripts and styles dropped) and its title."""
-    parser = _TextExtractor()
-    parser.feed(markup)
-    parser.close()
-    text = "".join(parser.parts)
-    text = _SPACES.sub(" ", text)
+    parts, title = _scan_html(markup)
+    text = _SPACES.sub(" ", "".join(parts))
     text = _BLANKS.sub("\n\n", text)
-    return html.unescape(text).strip(), parser.title.strip()
+    return html.unescape(text).strip(), html.unescape(_SPACES.sub(" ", title)).strip()
 
 
 def looks_like_html(text: str) -> bool:
@@ -156,13 +164,20 @@ def looks_like_html(text: str) -> bool:
     return "<html" in head or "<!doctype html" in head or ("<p>" in head and "</p>" in head) or "<body" in head
 
 
+# Markdown markup, each pattern linear on any text: what lies between the delimiters excludes
+# the opening delimiter itself and is bounded, so a scan from one "[" or "**" ends at the next
+_MD_IMAGE = re.compile(r"!\[([^\[\]\n]{0,1000})\]\([^()\n]{0,2000}\)")
+_MD_LINK = re.compile(r"\[([^\[\]\n]{0,1000})\]\([^()\n]{0,2000}\)")
+_MD_HEADING = re.compile(r"^#{1,6}[ \t]*+", re.M)
+_MD_STRONG = re.compile(r"\*\*([^*\n]{1,1000})\*\*|__([^_\n]{1,1000})__")
+
+
 def markdown_to_text(text: str) -> str:
     """Markdown keeps its words; links and images keep their text, markup characters go."""
-    text = re.sub(r"!\[([^\]]*)\]\([^)]*\)", r"\1", text)
-    text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", text)
-    text = re.sub(r"^#{1,6}\s*", "", text, flags=re.M)
-    text = re.sub(r"(\*\*|__)(.+?)\1", r"\2", text)
-    return text
+    text = _MD_IMAGE.sub(r"\1", text)
+    text = _MD_LINK.sub(r"\1", text)
+    text = _MD_HEADING.sub("", text)
+    return _MD_STRONG.sub(lambda m: m.group(1) or m.group(2), text)
 
 
 def read_article(data: bytes, name: str = "input") -> tuple[str, str]:
@@ -192,11 +207,12 @@ def read_upload(name: str, data: bytes) -> Article:
 def read_file(path: Path | str, article_id: str | None = None) -> Article:
     """An article file with its sidecar's metadata; `article_id` defaults to the file's stem."""
     path = Path(path)
-    if not path.exists():
-        raise InputError(f"{path}: no such file")
-    if path.is_dir():
-        raise InputError(f"{path}: is a folder (use `python -m geo batch` for folders)")
+    check_path_name(path)
     try:
+        if not path.exists():
+            raise InputError(f"{path}: no such file")
+        if path.is_dir():
+            raise InputError(f"{path}: is a folder (use `python -m geo batch` for folders)")
         with open(path, "rb") as f:
             data = read_limited(f, path.name)
     except OSError as e:
@@ -218,21 +234,35 @@ SIDECAR_FIELDS = ("title", "date", "timezone", "source", "url")
 
 
 def read_sidecar(path: Path) -> dict[str, str]:
-    """The metadata in `article.json` beside `article.txt`: the string fields it has (a date
-    normalised to YYYY-MM-DD); {} when there is none or it cannot be read."""
+    """The metadata in `article.json` beside `article.txt`: the fields it sets (a date normalised
+    to YYYY-MM-DD); {} when there is none. A sidecar that is there but bad (too large, not a JSON
+    object, nested too deeply, a field of the wrong type or value) is an InputError for its
+    article: its metadata would otherwise be silently lost."""
     side = path.with_suffix(".json")
     try:
-        if side == path or not side.is_file() or side.stat().st_size > SIDECAR_MAX_BYTES:
+        if side == path or not side.is_file():
             return {}
-        meta = json.loads(side.read_text("utf-8"))
-    except (OSError, ValueError, RecursionError):
+        with open(side, "rb") as f:
+            data = read_limited(f, side.name, SIDECAR_MAX_BYTES, "a sidecar")
+    except InputError as e:
+        raise InputError(f"{e} (the sidecar of {display_path(path.name)})") from None
+    except OSError:         # none that can be opened (its name too long for the file system, ...)
         return {}
+    where = f"{display_path(side.name)} (the sidecar of {display_path(path.name)})"
+    try:
+        meta = json.loads(data.decode("utf-8"))
+    except UnicodeDecodeError:
+        raise InputError(f"{where}: not UTF-8") from None
+    except ValueError as e:
+        raise InputError(f"{where}: not JSON: {getattr(e, 'msg', e)}") from None
+    except RecursionError:
+        raise InputError(f"{where}: not JSON: nested too deeply") from None
     if not isinstance(meta, dict):
-        return {}
-    out = {k: meta[k].strip() for k in SIDECAR_FIELDS if isinstance(meta.get(k), str) and meta[k].strip()}
-    if "date" in out:
-        out["date"] = normalise_date(out["date"])
-    return out
+        raise InputError(f"{where}: must be a JSON object with title, date, timezone, source, url")
+    try:
+        return check_meta(meta)
+    except InputError as e:
+        raise InputError(f"{where}: {e}") from None
 
 
 def normalise_date(value) -> str:
@@ -259,9 +289,9 @@ def normalise_date(value) -> str:
 # JSON Lines records
 
 def read_json_line(raw: bytes) -> dict:
-    """One JSON Lines record: an object whose "text" is a string; InputError says what is wrong.
-
-    `id` may be absent; an error's message does not repeat the line number (callers add it)."""
+    """One JSON Lines record: an object whose "text" is a string (lone surrogates in it replaced
+    by U+FFFD) and whose "id", when given, is a string or an integer; InputError says what is
+    wrong. An error's message does not repeat the line number (callers add it)."""
     try:
         line = raw.decode("utf-8")
     except UnicodeDecodeError:
@@ -274,19 +304,45 @@ def read_json_line(raw: bytes) -> dict:
         raise InputError("not JSON: nested too deeply") from None
     if not isinstance(obj, dict):
         raise InputError("a line must be a JSON object with 'id' and 'text'")
+    obj["id"] = check_id(obj.get("id"))
     if not isinstance(obj.get("text"), str):
-        raise InputError("'text' is missing or not a string", record_id=obj.get("id"))
+        raise InputError("'text' is missing or not a string", record_id=obj["id"])
+    obj["text"] = clean_text(obj["text"])
     return obj
 
 
 def article_from_record(obj: dict, default_id: str = "") -> Article:
-    """The article of a JSON Lines record `{"id", "text", "title"?, "date"?, "url"?, "timezone"?}`."""
-    def s(k):
-        v = obj.get(k)
-        return v if isinstance(v, str) else ""
+    """The article of a JSON Lines record `{"id", "text", "title"?, "date"?, "url"?, "timezone"?,
+    "source"?}` (as read_json_line returns it); InputError names a bad field."""
     rec_id = obj.get("id")
-    return Article(text=obj["text"], id=str(rec_id) if rec_id is not None else default_id, title=s("title"),
-                   date=normalise_date(obj.get("date")), timezone=s("timezone"), source=s("source"), url=s("url"))
+    try:
+        meta = check_meta(obj)
+    except InputError as e:
+        raise InputError(str(e), rec_id) from None
+    return Article(text=obj["text"], id=str(rec_id) if rec_id is not None else default_id, **meta)
+
+
+def bounded_lines(f, limit: int = MAX_JSON_LINE_BYTES):
+    """(line, size) for each line of a binary file, holding at most `limit` bytes of it at once;
+    a longer line comes as (None, its length), read past without being kept."""
+    while True:
+        line = f.readline(limit + 1)
+        if not line:
+            return
+        if len(line) > limit and not line.endswith(b"\n"):
+            n = len(line)
+            while True:
+                more = f.readline(1 << 20)
+                n += len(more)
+                if not more or more.endswith(b"\n"):
+                    break
+            yield None, n
+        else:
+            yield line, len(line)
+
+
+def line_too_long(size: int) -> InputError:
+    return InputError(f"{size / 1e6:.1f} MB is more than the {MAX_JSON_LINE_BYTES // 2**20} MB a line may have")
 
 
 def with_defaults(article: Article, **defaults) -> Article:

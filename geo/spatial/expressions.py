@@ -29,8 +29,9 @@ from dataclasses import dataclass, field
 from typing import Callable, Sequence
 
 from geo.model import Claim, PlaceRef
-from geo.spatial.measure import (DIRECTION_PATTERN, UNIT_PATTERN, area_summary, bearing_deg, destination,
-                                 destinations, distance_km, parse_direction, parse_number, sector, unit_km)
+from geo.spatial.measure import (DIRECTION_PATTERN, MAX_DISTANCE_KM, NUMBER_PATTERN, UNIT_PATTERN, area_summary,
+                                 bearing_deg, destination, destinations, distance_km, parse_direction, parse_number,
+                                 sector, unit_km)
 from geo.vocabulary import IMPACT_PATTERN, LAUNCH_PATTERN, OVERFLIGHT_PATTERN, SPEECH_PATTERN
 
 
@@ -48,7 +49,7 @@ def zone_shape(zone_geometry: Callable | None, sovereign: str, kind: str):
 
 # ---------------------------------------------------------------- patterns
 
-_NUM = r"\d[\d,]*(?:\.\d+)?"
+_NUM = NUMBER_PATTERN       # linear on runs of digits (geo.spatial.measure)
 _APPROX = r"(?:(?i:about|around|some|approximately|roughly|nearly|almost|an\s+estimated|up\s+to|more\s+than|over)\s+)?"
 _DIR = r"(?P<dir>" + DIRECTION_PATTERN + r")"
 # "97 nautical miles (180 km) northwest of", "40-km north-east from", "150nm NW of"
@@ -263,6 +264,8 @@ def _distance_direction(r: SentenceReading) -> None:
         per = unit_km(m.group("unit"))
         lo, hi = min(n1, n2) * per, max(n1, n2) * per
         mid = (lo + hi) / 2.0
+        if not hi <= MAX_DISTANCE_KM:       # 10^400 km (inf), NaN: no place on the earth
+            continue
         point = destination(p.lon, p.lat, bearing, mid)
         unc = max(0.1 * mid + (hi - lo) / 2.0, 20.0)
         s = r.offset + m.start()

@@ -136,8 +136,13 @@ def parse_number(text: str) -> float:
     return float(text.replace(",", "").replace("\u2009", "").strip())
 
 
-_DISTANCE_RE = re.compile(r"(\d[\d,]*(?:\.\d+)?)\s*(?:-|to|–)?\s*(\d[\d,]*(?:\.\d+)?)?\s*(" + UNIT_PATTERN + ")",
-                          re.IGNORECASE)
+# a number starts only where no digit, comma or point stands before it, and takes every digit it
+# can (possessive): a run of 100,000 digits is one attempt, not 100,000 attempts of 100,000 steps
+NUMBER_PATTERN = r"(?<![\d,.])\d[\d,]*+(?:\.\d++)?+"
+_DISTANCE_RE = re.compile(r"(" + NUMBER_PATTERN + r")\s*+(?:-|to|–)?\s*+(" + NUMBER_PATTERN + r")?\s*+("
+                          + UNIT_PATTERN + ")", re.IGNORECASE)
+# farther than this on the earth is no distance (half the equator): a bigger number is not a distance
+MAX_DISTANCE_KM = 20_040.0
 
 
 def parse_distance(text: str) -> float | None:
@@ -150,7 +155,8 @@ def parse_distance(text: str) -> float | None:
         return None
     lo = parse_number(m.group(1))
     hi = parse_number(m.group(2)) if m.group(2) else lo
-    return to_km((lo + hi) / 2.0, m.group(3))
+    km = to_km((lo + hi) / 2.0, m.group(3))
+    return km if math.isfinite(km) and km <= MAX_DISTANCE_KM else None
 
 
 def sector(lon: float, lat: float, bearing: float, half_width: float, radius_km: float,

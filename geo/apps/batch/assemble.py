@@ -26,6 +26,15 @@ def csv_path(out: Path) -> Path:
     return out.with_suffix(".csv")
 
 
+def own_outputs(out: Path) -> frozenset:
+    """Every file a run writes for OUT (resolved): never read as input, should OUT lie in an input
+    folder (its errors file is JSON Lines, which a folder's search would otherwise pick up)."""
+    out = out.resolve()
+    files = [out, errors_path(out), csv_path(out), journal_path(out)]
+    files += [_part(f) for f in files] + [journal_path(out).with_name(journal_path(out).name + ".lock")]
+    return frozenset(files)
+
+
 def _part(path: Path) -> Path:
     """Where a file is written before it replaces `path` whole."""
     return path.with_name(path.name + ".part")
@@ -37,7 +46,8 @@ def assemble(db: sqlite3.Connection, out: Path, csv_out: bool = False) -> dict:
         DROP TABLE IF EXISTS temp.agg;
         CREATE TEMP TABLE agg AS
           SELECT m.place_key AS place_key, MIN(c.seq * {_FIRST_SORT} + m.fidx) AS first, MAX(m.conf) AS conf,
-                 COUNT(*) AS n_articles      -- one row per article and place
+                 COUNT(*) AS n_articles,     -- one row per article and place
+                 MAX(m.more IS NOT NULL) AS has_more
           FROM mentions m JOIN current c ON c.key = m.article_key GROUP BY m.place_key;
     """)
     csv_file = open(_part(csv_path(out)), "w", encoding="utf-8", newline="") if csv_out else None
@@ -59,46 +69,47 @@ def assemble(db: sqlite3.Connection, out: Path, csv_out: bool = False) -> dict:
     return counts
 
 
-def _place_rows(db: sqlite3.Connection):
-    """(place key, confidence, articles, geometry, properties, mentions here, mentions) rows, place
-    by place, each place's rows in article order: many small sorts rather than one sort that
-    carries every mention's text."""
-    for pk, conf, n, geom_s, props_s in db.execute("""
-            SELECT a.place_key, a.conf, a.n_articles, p.geometry, p.props
-            FROM agg a JOIN places p ON p.place_key = a.place_key ORDER BY a.first, a.place_key"""):
-        for n_here, mentions in db.execute("""
-                SELECT m.n, m.mentions FROM mentions m JOIN current c ON c.key = m.article_key
-                WHERE m.place_key = ? ORDER BY c.seq, m.fidx""", (pk,)):
-            yield pk, conf, n, geom_s, props_s, n_here, mentions
+_PLACES = """SELECT a.place_key, a.conf, a.n_articles, p.geometry, p.props, a.has_more
+              FROM agg a JOIN places p ON p.place_key = a.place_key ORDER BY a.first, a.place_key"""
+# each place's rows in article order: many small sorts rather than one that carries every mention
+_MENTIONS = """SELECT m.n, m.mentions FROM mentions m JOIN current c ON c.key = m.article_key
+               WHERE m.place_key = ? ORDER BY c.seq, m.fidx"""
+_MORE = """SELECT a.article_id, m.more FROM mentions m JOIN current c ON c.key = m.article_key
+           JOIN articles a ON a.key = m.article_key WHERE m.place_key = ? AND m.more IS NOT NULL ORDER BY c.seq"""
 
 
 def _write_places(db: sqlite3.Connection, f, writer) -> dict:
     """One feature per distinct place across the run's articles, listing every mention."""
     n_places = n_mentions = 0
-    current = props = geom = None
-    first_mention = True
-    for pk, conf, n, geom_s, props_s, n_here, mentions in _place_rows(db):
-        if pk != current:
-            if current is not None:
-                f.write("]}}")
-            current = pk
-            props = json.loads(props_s)
-            props["confidence"] = round(conf, 3)
-            props["articles"] = n
-            head = dumps(props)[:-1] + ',"mentions":['
-            f.write(("," if n_places else "") + '{"type":"Feature","geometry":' + geom_s + ',"properties":' + head)
-            n_places += 1
-            first_mention = True
-            geom = json.loads(geom_s)
-        f.write(mentions if first_mention else "," + mentions)
-        first_mention = False
-        n_mentions += n_here
-        if writer:
-            lon, lat = geom["coordinates"][:2]
-            writer.writerows(mention_rows(props, lon, lat, json.loads("[" + mentions + "]")))
-    if current is not None:
-        f.write("]}}")
+    for pk, conf, n, geom_s, props_s, has_more in db.execute(_PLACES):
+        props = json.loads(props_s)
+        props["confidence"] = round(conf, 3)
+        props["articles"] = n
+        head = dumps(props)[:-1] + ',"mentions":['
+        f.write(("," if n_places else "") + '{"type":"Feature","geometry":' + geom_s + ',"properties":' + head)
+        n_places += 1
+        lon, lat = json.loads(geom_s)["coordinates"][:2]
+        for q, (n_here, mentions) in enumerate(db.execute(_MENTIONS, (pk,))):
+            f.write("," + mentions if q else mentions)
+            n_mentions += n_here
+            if writer:
+                writer.writerows(mention_rows(props, lon, lat, json.loads("[" + mentions + "]")))
+        f.write("]")
+        if has_more:
+            _write_more(db, f, pk, writer, (props, lon, lat))
+        f.write("}}")
     return {"places": n_places, "mentions": n_mentions}
+
+
+def _write_more(db: sqlite3.Connection, f, pk: str, writer, place: tuple) -> None:
+    """A place's mentions beyond those listed in full, article by article: `more_mentions`."""
+    f.write(',"more_mentions":[')
+    for q, (aid, more) in enumerate(db.execute(_MORE, (pk,))):
+        f.write(("," if q else "") + '{"article_id":' + dumps(aid) + ',"mentions":' + more + "}")
+        if writer:
+            writer.writerows(mention_rows(*place, ({"article_id": aid, "start": s, "end": e, "text": t}
+                                                   for s, e, t in json.loads(more))))
+    f.write("]")
 
 
 def _write_extras(db: sqlite3.Connection, f, first: bool) -> int:

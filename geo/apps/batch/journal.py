@@ -7,21 +7,31 @@ import sys
 import time
 from pathlib import Path
 
+from geo.io.validate import clean_text
+
 COMMIT_EVERY = 1000          # articles per journal transaction
 WORKER_FAILED = "worker failed"
 
-JOURNAL_VERSION = 2       # PRAGMA user_version of the journal's layout
+JOURNAL_VERSION = 3       # PRAGMA user_version of the journal's layout
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS articles(
     key TEXT PRIMARY KEY, source TEXT, article_id TEXT, title TEXT, date TEXT, url TEXT,
     status TEXT NOT NULL, error TEXT, extras BLOB, seconds REAL, run INTEGER);
--- one row per article and place: its mentions there, as comma-joined JSON objects
+-- one row per article and place: its mentions there, as comma-joined JSON objects, and those
+-- beyond the ones listed in full as a JSON list of [start, end, text] (NULL when none)
 CREATE TABLE IF NOT EXISTS mentions(
-    article_key TEXT NOT NULL, place_key TEXT NOT NULL, fidx INTEGER, conf REAL, n INTEGER, mentions TEXT);
+    article_key TEXT NOT NULL, place_key TEXT NOT NULL, fidx INTEGER, conf REAL, n INTEGER, mentions TEXT,
+    more TEXT);
 CREATE INDEX IF NOT EXISTS mentions_place ON mentions(place_key);
 CREATE TABLE IF NOT EXISTS places(place_key TEXT PRIMARY KEY, geometry TEXT, props TEXT);
 CREATE TABLE IF NOT EXISTS runs(run INTEGER PRIMARY KEY, started REAL, args TEXT);
 """
+
+
+def _c(value):
+    """A string the journal can store: the sources validate what they read, and this is the last
+    guard, so one string that is not valid Unicode can never stop a run (None stays None)."""
+    return clean_text(str(value)) if value is not None else None
 
 
 class JournalBusy(RuntimeError):
@@ -97,7 +107,7 @@ class Journal:
     def write_error(self, rec: dict) -> None:
         self.db.execute("INSERT OR REPLACE INTO articles(key, source, article_id, title, date, url, status, error, run)"
                         " VALUES (?, ?, ?, '', '', '', 'error', ?, ?)",
-                        (rec["key"], rec["source"], rec["id"], rec["error"], self.run))
+                        (rec["key"], _c(rec["source"]), _c(rec["id"]), _c(rec["error"]), self.run))
         self._tick()
 
     def write_results(self, items: list[dict], results: list[dict]) -> None:
@@ -112,9 +122,9 @@ class Journal:
         # no result for it, or a "worker failed" error, which has none)
         db.executemany("INSERT OR REPLACE INTO articles(key, source, article_id, title, date, url, status, error, extras,"
                        " seconds, run) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                       [(it["key"], it["source"], res.get("id", it["id"]), res.get("title") or "",
-                         res.get("date", it.get("date")) or "", res.get("url", it.get("url")) or "", res["status"],
-                         res["error"], res["extras"], res["seconds"], self.run)
+                       [(it["key"], _c(it["source"]), _c(res.get("id", it["id"])), _c(res.get("title") or ""),
+                         _c(res.get("date", it.get("date")) or ""), _c(res.get("url", it.get("url")) or ""),
+                         res["status"], _c(res["error"]), res["extras"], res["seconds"], self.run)
                         for it, res in zip(items, results)])
         new_places = {}
         for res in results:
@@ -124,7 +134,8 @@ class Journal:
         if new_places:
             db.executemany("INSERT OR IGNORE INTO places(place_key, geometry, props) VALUES (?, ?, ?)",
                            list(new_places.values()))
-        db.executemany("INSERT INTO mentions(article_key, place_key, fidx, conf, n, mentions) VALUES (?, ?, ?, ?, ?, ?)",
+        db.executemany("INSERT INTO mentions(article_key, place_key, fidx, conf, n, mentions, more)"
+                       " VALUES (?, ?, ?, ?, ?, ?, ?)",
                        [(it["key"], row[0], *row[3:]) for it, res in zip(items, results) for row in res["places"]])
         db.execute("RELEASE chunk")
         self.in_chunk = False

@@ -17,29 +17,45 @@ import sys
 import time
 from pathlib import Path
 
-from geo.apps.batch.assemble import assemble, errors_path, journal_path
-from geo.apps.batch.engines import make_engine
+from geo.apps.batch.assemble import assemble, errors_path, journal_path, own_outputs
+from geo.apps.batch.engines import EngineError, make_engine
 from geo.apps.batch.journal import WORKER_FAILED, Journal, JournalBusy
 from geo.apps.batch.sources import iter_inputs
+from geo.apps.batch.work import failed_result
 from geo.io.reader import normalise_date
 from geo.settings import Settings
 
 CHUNK = 64                   # articles per task (local process pool)
+FAIL_FAST_AFTER = 64         # articles that all failed for one reason of the machinery: stop the run
 DASK_CHUNK = 256             # articles per Dask task: each task costs the scheduler more than a pool task
 IN_FLIGHT_PER_WORKER = 3     # chunks queued per worker: keeps workers busy, memory bounded
+
+
+class RunFailed(RuntimeError):
+    """Every article analysed failed for one shared reason: the machinery, not the articles."""
+
+
+def failure_reason(error: str | None) -> str | None:
+    """The reason of an error that comes from the machinery (the analysis or a worker failed, a
+    time-out), the same for every article it hits; None for an error of the input itself."""
+    if error and error.startswith(("analysis failed", WORKER_FAILED, "analysis timed out")):
+        return error
+    return None
 
 
 class BatchRun:
     """One run: records go to the journal or to the engine, results come back to the journal."""
 
     def __init__(self, journal: Journal, engine_kind: str, workers: int, scheduler: str | None, settings: Settings,
-                 chunk: int, bar, defaults: dict):
+                 chunk: int, bar, defaults: dict, timeout: float = 600.0):
         self.journal, self.bar, self.chunk, self.defaults = journal, bar, chunk, defaults
-        self.make = lambda: make_engine(engine_kind, workers, settings, scheduler)
+        self.make = lambda: make_engine(engine_kind, workers, settings, scheduler, timeout)
         self.engine = None           # started with the first chunk to analyse (a rerun may need none)
         self.pending: dict = {}      # future -> items
         self.batch: list[dict] = []
         self.stats = {"inputs": 0, "analysed": 0, "reused": 0, "duplicates": 0, "errors": 0}
+        self.ok = 0
+        self.reasons: set[str | None] = set()      # failure reasons of this run's analysed articles
 
     def dispatch(self, recs: list[dict]) -> None:
         """Records marked in the journal: duplicates and done ones counted, errors written, the
@@ -78,15 +94,28 @@ class BatchRun:
                         for it in items:
                             self.pending[self.engine.submit([it])] = [it]
                         continue
-                    results = [{"key": items[0]["key"], "status": "error", "places": [], "extras": None,
-                                "error": f"{WORKER_FAILED}: {type(e).__name__}: {e}", "title": "", "seconds": 0.0}]
+                    results = [failed_result(items[0], f"{WORKER_FAILED}: {type(e).__name__}: {e}")]
                 self.journal.write_results(items, results)
                 self.stats["analysed"] += len(items)
                 self.bar.update(len(items))
+                self.judge(results)
 
-    def read(self, inputs) -> None:
+    def judge(self, results: list[dict], final: bool = False) -> None:
+        """RunFailed when every article analysed so far failed for one reason of the machinery
+        (after FAIL_FAST_AFTER of them, or at the end): then the run, not the articles, failed."""
+        for res in results:
+            if res["status"] == "ok":
+                self.ok += 1
+            else:
+                self.reasons.add(failure_reason(res["error"]))
+        failed = self.stats["analysed"] - self.ok
+        if (self.ok == 0 and failed and (final or failed >= FAIL_FAST_AFTER) and len(self.reasons) == 1
+                and None not in self.reasons):
+            raise RunFailed(f"all {failed:,} articles analysed failed for one reason: {next(iter(self.reasons))}")
+
+    def read(self, inputs, exclude=frozenset()) -> None:
         read: list[dict] = []
-        for rec in iter_inputs(inputs):
+        for rec in iter_inputs(inputs, exclude):
             self.stats["inputs"] += 1
             read.append(rec)
             if len(read) >= self.chunk:
@@ -98,11 +127,12 @@ class BatchRun:
             self.submit()
         if self.engine is not None:
             self.drain(0)
+            self.judge([], final=True)
 
 
 def run_batch(inputs, out, *, workers: int | None = None, engine: str = "local", scheduler: str | None = None,
               date: str | None = None, csv_out: bool = False, chunk: int | None = None, progress: bool | None = None,
-              max_chars: int | None = None, settings: Settings | None = None) -> dict:
+              max_chars: int | None = None, settings: Settings | None = None, timeout: float = 600.0) -> dict:
     """Analyse every input article not in the journal yet, then assemble the outputs.
     Returns counts: inputs, analysed (this run), reused (from the journal), errors, places, features."""
     from tqdm import tqdm
@@ -115,18 +145,19 @@ def run_batch(inputs, out, *, workers: int | None = None, engine: str = "local",
     journal = Journal(journal_path(out))
     bar = tqdm(unit=" articles", desc="batch", file=sys.stderr, mininterval=0.5,
                disable=(not sys.stderr.isatty()) if progress is None else not progress)
-    run = BatchRun(journal, engine, workers, scheduler, settings or Settings(), chunk, bar, defaults)
-    interrupted = False
+    run = BatchRun(journal, engine, workers, scheduler, settings or Settings(), chunk, bar, defaults, timeout)
+    interrupted = finished = False
     try:
-        run.read(inputs)
-    except KeyboardInterrupt:
-        interrupted = True
-    finally:
-        bar.close()
-        journal.commit()
-        if run.engine is not None:
-            run.engine.close(cancel=interrupted)
-    try:
+        try:
+            run.read(inputs, own_outputs(out))
+            finished = True
+        except KeyboardInterrupt:
+            interrupted = True
+        finally:
+            bar.close()
+            journal.commit()
+            if run.engine is not None:
+                run.engine.close(cancel=not finished)
         if interrupted:
             raise KeyboardInterrupt
         run.stats.update(assemble(journal.db, out, csv_out=csv_out))
@@ -149,12 +180,12 @@ def cmd_batch(args) -> int:
     try:
         stats = run_batch(args.inputs, args.out, workers=args.workers, engine=args.engine, scheduler=args.scheduler,
                           date=args.date, csv_out=args.csv, chunk=args.chunk, max_chars=args.max_chars,
-                          settings=Settings.from_env())
+                          settings=Settings.from_env(), timeout=args.timeout)
     except KeyboardInterrupt:
         print(f"interrupted; finished articles are kept in {journal_path(Path(args.out))}: "
               "run the same command again to resume", file=sys.stderr)
         return 130
-    except (OSError, sqlite3.Error, JournalBusy) as e:
+    except (OSError, sqlite3.Error, JournalBusy, EngineError, RunFailed) as e:
         print(f"error: {e}", file=sys.stderr)
         return 1
     dt = time.perf_counter() - t0
@@ -178,6 +209,9 @@ def add_batch_parser(subparsers) -> argparse.ArgumentParser:
     p.add_argument("--max-chars", type=int, default=None,
                    help="refuse (error record) articles longer than this many characters; default: any article "
                         "geo.io.reader accepts (long ones are analysed in pieces, about 5 s per million characters)")
+    p.add_argument("--timeout", type=float, default=600.0,
+                   help="seconds a worker may spend on one article before it is stopped and the article gets an "
+                        "error record (local engine; default 600)")
     p.add_argument("--chunk", type=int, default=None, help=argparse.SUPPRESS)
     p.set_defaults(func=cmd_batch)
     return p

@@ -7,7 +7,7 @@ import signal
 import time
 import zlib
 
-from geo.io.export import extra_features
+from geo.io.export import extra_features, mention_lists
 from geo.io.reader import InputError, article_from_record, decode_text, read_article, read_json_line
 from geo.model import Analysis, DocumentMeta
 from geo.settings import Settings
@@ -24,11 +24,70 @@ def place_key(place_id, coords) -> str:
 
 
 def init_worker() -> None:
-    """Process-pool initializer: leave Ctrl-C to the main process."""
+    """In a worker process: leave Ctrl-C to the main process, and die with it."""
     try:
         signal.signal(signal.SIGINT, signal.SIG_IGN)
     except ValueError:
         pass
+    die_with_parent()
+
+
+def die_with_parent() -> None:
+    """End this process when the one that started it ends, even when killed outright (SIGKILL
+    gives it no chance to stop its workers): Linux's parent-death signal, and a thread that
+    watches the parent elsewhere. (A local engine's workers are children of its fork server,
+    which exits when the batch's main process does.)"""
+    import os
+    import threading
+    parent = os.getppid()
+    try:
+        import ctypes
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGKILL)          # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+    if os.getppid() != parent:                 # the parent died before the signal was set
+        os._exit(1)
+
+    def watch():
+        while os.getppid() == parent:
+            time.sleep(1.0)
+        os._exit(1)
+    threading.Thread(target=watch, daemon=True, name="parent-watch").start()
+
+
+def worker_main(conn, settings: Settings | None = None) -> None:
+    """A local engine's worker: chunks of records in, each article's result out as it is done;
+    None (or the main process gone) ends it."""
+    from geo.pipeline import Pipeline
+    init_worker()
+    gc.set_threshold(100_000, 50, 100)         # as in analyse_chunk
+    pipeline = Pipeline.shared(settings)
+    conn.send("ready")
+    while True:
+        try:
+            items = conn.recv()
+        except (EOFError, OSError):
+            return
+        if items is None:
+            return
+        for it in items:
+            conn.send(analyse_item(it, pipeline))
+
+
+def probe_worker() -> str:
+    """What a cluster's worker runs, for geo.apps.batch.engines.check_cluster to compare with the
+    client: this project's version and the place index it loads (which decides the places)."""
+    from geo.io.export import TOOL, TOOL_VERSION
+    from geo.pipeline import Pipeline
+    gaz = Pipeline.shared(Settings.from_env()).gazetteer
+    return f"{TOOL} {TOOL_VERSION} with a place index of {len(gaz):,} places"
+
+
+def failed_result(item: dict, error: str) -> dict:
+    """The journal record of an article that could not be analysed."""
+    return {"key": item["key"], "status": "error", "error": error, "title": "", "id": item["id"],
+            "places": [], "extras": None, "seconds": 0.0}
 
 
 def journal_rows(article_id: str, analysis: Analysis) -> tuple[list[list], list[str]]:
@@ -36,16 +95,18 @@ def journal_rows(article_id: str, analysis: Analysis) -> tuple[list[list], list[
     in between: this runs for every article of a batch).
 
     Places: [place_key, geometry JSON, properties JSON, index of first appearance, confidence,
-    mention count, the mentions as comma-joined JSON objects]. Extras: the events, relations and
-    areas as GeoJSON feature strings carrying `article_id`."""
+    mention count, the mentions listed in full as comma-joined JSON objects, the others (beyond
+    geo.io.export.MAX_LISTED_MENTIONS) as a JSON list of [start, end, text] or None]. Extras: the
+    events, relations and areas as GeoJSON feature strings carrying `article_id`."""
     doc = analysis.document
     rows = []
     for fidx, g in enumerate(analysis.places):
         pk, geom, props = _place_json(g.place)
-        mentions = [{"article_id": article_id, "start": m.start, "end": m.end, "text": m.text, "kind": m.kind,
-                     "sentence": doc.sentence_text(m.sentence)} for m in g.mentions]
+        lists = mention_lists(g, doc, article_id=article_id)
+        more = lists.get("more_mentions")
         # one encoder call per place: the list's JSON without its brackets is the comma-joined objects
-        rows.append([pk, geom, props, fidx, round(g.confidence, 3), len(mentions), dumps(mentions)[1:-1]])
+        rows.append([pk, geom, props, fidx, round(g.confidence, 3), len(g.mentions), dumps(lists["mentions"])[1:-1],
+                     dumps(more) if more else None])
     extras = [dumps({**f, "properties": {**f["properties"], "article_id": article_id}})
               for f in extra_features(analysis)]
     return rows, extras
@@ -74,11 +135,10 @@ def _article_of(item: dict):
     """The article text and metadata of a record, read as the reader reads them."""
     if "json" in item:
         try:
-            obj = read_json_line(item["json"])
+            a = article_from_record(read_json_line(item["json"]), item["id"])
         except InputError as e:
             rid = e.record_id if e.record_id is not None else item["lineno"]
             raise InputError(f"line {item['lineno']}: {e}", rid) from None
-        a = article_from_record(obj, item["id"])
         item = {**item, "id": a.id, "text": a.text, "title": a.title, "date": a.date, "url": a.url,
                 "timezone": a.timezone}
     if "raw" in item:

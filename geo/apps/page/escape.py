@@ -65,7 +65,9 @@ def highlight_mention(mention: dict, article: str | None = None) -> str:
     """
     sentence = str(mention.get("sentence") or mention.get("text") or "")
     text = str(mention.get("text") or "")
-    start, end = mention.get("start"), mention.get("end")
+    start, end, at = mention.get("start"), mention.get("end"), mention.get("sentence_start")
+    if isinstance(start, int) and isinstance(end, int) and isinstance(at, int) and at <= start <= end <= at + len(sentence):
+        return highlight_span(sentence, start - at, end - at)     # the context's own offset says where
     if article and isinstance(start, int) and isinstance(end, int) and sentence:
         lo = max(0, end - len(sentence))
         pos = article.find(sentence, lo)
@@ -88,3 +90,15 @@ def highlight_article(article: str, spans: Iterable[tuple[int, int, str]]) -> st
         pos = end
     out.append(sanitize_text(article[pos:]))
     return "".join(out).replace("\n", "<br>")
+
+
+_NOTICE_COLOURS = {"error": ("#fdecea", "#7d1a12"), "success": ("#e8f5e9", "#1b5e20")}
+
+
+def error_html(message: Any, kind: str = "error") -> str:
+    """An error (or, with kind="success", a confirmation) as a box of escaped HTML: no Markdown,
+    so no auto-link either."""
+    background, colour = _NOTICE_COLOURS[kind]
+    role = " role='alert'" if kind == "error" else ""
+    return (f"<div{role} class='geo-{kind}' style='background:{background};color:{colour};border-radius:.5rem;"
+            f"padding:.75rem 1rem;margin:.25rem 0'>{sanitize_text(message)}</div>")

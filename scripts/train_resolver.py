@@ -31,7 +31,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from benchmarks import corpora  # noqa: E402
 from benchmarks.scoring import A161_KM, error_km, resolution_scores  # noqa: E402
 from gazetteer import rank  # noqa: E402
-from gazetteer.model import Resolution  # noqa: E402
+from gazetteer.resolve import article_focus  # noqa: E402
 
 SEED = 12
 FOLDS = 5
@@ -66,13 +66,15 @@ def labels(doc: rank.Document, toponyms) -> tuple[np.ndarray, np.ndarray]:
     sea, continent, region) whose point gazetteers place differently, the candidate nearest to
     the gold point when no other candidate is within 161 km. w: how many mentions with gold
     coordinates the name has (0: the row does not train)."""
-    n = len(doc.rows.key_of)
+    n = len(doc.key_of)
     hits, gold = np.zeros(n), np.zeros(len(doc.statics))
     for t, k in zip(toponyms, doc.key_index):
         if k < 0 or not t.has_coords:
             continue
-        a, b = doc.rows.starts[k], doc.rows.starts[k + 1]
-        d = rank.haversine_km(np.radians(t.lat), np.radians(t.lon), doc.rows.lat[a:b], doc.rows.lon[a:b])
+        a, b = doc.starts[k], doc.starts[k + 1]
+        places = doc.statics[k].places
+        d = rank.haversine_km(np.radians(t.lat), np.radians(t.lon), np.radians([p.lat for p in places]),
+                              np.radians([p.lon for p in places]))
         hit = (d <= A161_KM) & (d <= d.min() + 1.0)     # the nearest: the city, not its namesake county
         if t.geonameid:
             hit |= np.array([p.geonameid == t.geonameid for p in doc.statics[k].places])
@@ -81,7 +83,7 @@ def labels(doc: rank.Document, toponyms) -> tuple[np.ndarray, np.ndarray]:
             hit[j] = doc.statics[k].places[j].feature_type in _AREAS
         hits[a:b] += hit
         gold[k] += 1
-    g = gold[doc.rows.key_of]
+    g = gold[doc.key_of]
     y = (hits >= np.maximum(g, 1) / 2) & (g > 0)
     return y.astype(np.float64), g
 
@@ -102,15 +104,16 @@ def fit(X: np.ndarray, y: np.ndarray, w: np.ndarray, names: list[str]) -> rank.F
     return rank.Forest.from_lightgbm(booster.dump_model())
 
 
-def train(items: list[dict]) -> rank.Model:
-    """Stage 1 on all items; stage 2 on stage-1 scores computed out of fold."""
+def train(items: list[dict], n_groups: int) -> rank.Model:
+    """Stage 1 on all items; stage 2 on stage-1 scores computed out of fold (`n_groups`: the
+    resolver's interner size)."""
     rng = np.random.default_rng(SEED)
     fold = rng.integers(0, FOLDS, len(items))
     for f in range(FOLDS):
         inner = fit(*stack([it for it, g in zip(items, fold) if g != f]), rank.FEATURES1)
         for it, g in zip(items, fold):
             if g == f and it["doc"].statics:
-                it["X2"] = stage2_rows(it["doc"], inner)
+                it["X2"] = stage2_rows(it["doc"], inner, n_groups)
     stage1 = fit(*stack(items), rank.FEATURES1)
     stage2 = fit(*stack(items, "X2"), rank.FEATURES2)
     return rank.Model(stage1, stage2)
@@ -122,7 +125,7 @@ def train_with_reject(items: list[dict], resolver) -> rank.Model:
     fold = np.random.default_rng(SEED + 1).integers(0, FOLDS, len(items))
     best_s, best_hit, focus_hit = [], [], []
     for f in range(FOLDS):
-        resolver.model = train([it for it, g in zip(items, fold) if g != f])
+        resolver.model = train([it for it, g in zip(items, fold) if g != f], len(resolver._interner))
         for it, g in zip(items, fold):
             if g == f:
                 for s, b, h in outcomes(it, resolver):
@@ -131,7 +134,7 @@ def train_with_reject(items: list[dict], resolver) -> rank.Model:
     grid = np.arange(-6.0, 2.01, 0.25)
     gains = [float(((h & ~b) & (s < t)).sum() - ((b & ~h) & (s < t)).sum()) for t in grid]
     i = int(np.argmax(gains))
-    model = train(items)
+    model = train(items, len(resolver._interner))
     model.reject = float(grid[i]) if gains[i] > 0 else -np.inf
     print(f"  reject below {model.reject:.2f} (out of fold: {gains[i]:+.0f} toponyms within 161 km)")
     return model
@@ -143,11 +146,10 @@ def outcomes(it: dict, resolver):
     doc = it["doc"]
     if not doc.statics:
         return
-    scores, _ = resolver.model.score(doc)
-    kmax = np.maximum.reduceat(scores, doc.rows.starts[:-1])
+    scores = resolver.model.score(doc, len(resolver._interner))
+    kmax = np.maximum.reduceat(scores, doc.starts[:-1])
     results = resolver.resolve(it["text"], it["mentions"], 0)
-    probe = Resolution(it["mentions"][0], None, 0.0, "")
-    focus = type(resolver)._place_unknowns_at_focus([r for r in results if r.place is not None] + [probe])[-1].place
+    focus = article_focus([r for r in results if r.place is not None])
     for t, k, r in zip(it["toponyms"], doc.key_index, results):
         if k < 0 or not t.has_coords or r.place is None:
             continue
@@ -156,8 +158,9 @@ def outcomes(it: dict, resolver):
         yield float(kmax[k]), near, fhit
 
 
-def stage2_rows(doc: rank.Document, stage1: rank.Forest) -> np.ndarray:
-    return np.hstack([doc.X1, rank.stage2_features(doc.rows, stage1(doc.X1))])
+def stage2_rows(doc: rank.Document, stage1: rank.Forest, n_groups: int) -> np.ndarray:
+    rank.stage2_features(doc, stage1.columns(doc.XT[:len(rank.FEATURES1)]), n_groups)
+    return doc.XT.T.copy()
 
 
 def evaluate(items: list[dict], resolver) -> dict:

@@ -65,21 +65,19 @@ STATIC = (["t_" + t for t in FEATURE_TYPES] +
            "division_vs_city", "city_vs_division"])
 MENTION = ["log_mentions", "first_pos", "all_caps", "demonym", "cue_any", "cue_agree", "cue_disagree",
            "held_comma", "held_in", "held_possessive", "holds_prev"]
-DOC1 = ["u_cc", "u_cc_other", "u_adm", "u_total"]
-STAGE2 = ["s1", "s1_gap", "s1_key_max", "p1", "e_cc", "e_cc_share", "e_adm", "near161", "near_min"]
+DOC1 = ["u_cc", "u_adm", "u_cc_other", "u_total", "a_cc", "a_adm", "a_near"]
+STAGE2 = ["s1", "s1_gap", "s1_key_max", "p1", "e_cc", "e_adm", "e_cc_share", "near161", "near_min"]
 FEATURES1 = STATIC + MENTION + DOC1
 FEATURES2 = FEATURES1 + STAGE2
 COLUMN = {name: i for i, name in enumerate(FEATURES2)}
 _FAR = math.log1p(20039.0)
-NEUTRAL = {"near_min": _FAR}       # the value of a feature when the text gives no such evidence
+NEUTRAL = {"near_min": _FAR, "a_near": _FAR}     # a feature's value when the text gives no such evidence
 _POINT_TYPES = frozenset({CITY, CAPITAL, ADMIN2, ADMIN1})
 # integer rows of a key's candidates (KeyStatic.I), besides the float features
 I_CC, I_ADM, I_HAS_ADM, I_ID, I_POINT, I_CUE, I_KIND, I_CC_LOCAL, I_ADM_LOCAL, I_NAMESAKE = range(10)
 _KIND_CODE = {t: i for i, t in enumerate(FEATURE_TYPES)}
 K_COUNTRY, K_ADMIN1 = _KIND_CODE[COUNTRY], _KIND_CODE[ADMIN1]
 _NO_ADMIN1 = ("", "-")              # the interned group of candidates without a first-level division
-_NUMERIC = frozenset({"log_pop", "pop_rank", "pop_gap", "importance", "log_ncand", "log_ncountries",
-                      "division_vs_city"})
 
 
 class Interner(dict):
@@ -98,6 +96,7 @@ class KeyStatic:
     U: np.ndarray          # (n, 3) unit vectors of the candidates' points
     I: np.ndarray          # (10, n) int64: the I_* rows
     groups: tuple          # (one country?, its id, one division?, its id, countries, divisions)
+    distinct: np.ndarray   # the countries and divisions its candidates lie in, each once
 
 
 def prune(cands: tuple) -> tuple:
@@ -111,14 +110,29 @@ def prune(cands: tuple) -> tuple:
     return tuple(cands[j] for j in sorted(keep))
 
 
+_OWN_KEYS: dict[int, str] = {}      # place id -> name_key of its own name
+
+
+def _own_key(p: Place) -> str:
+    k = _OWN_KEYS.get(p.id)
+    if k is None:
+        if len(_OWN_KEYS) > 200_000:
+            _OWN_KEYS.clear()
+        k = _OWN_KEYS[p.id] = name_key(p.name)
+    return k
+
+
 def key_static(key: str, cands: tuple, interner: Interner, importance) -> KeyStatic:
-    """The document-independent features of one key's candidates (`cands` already pruned)."""
+    """The document-independent features of one key's candidates (`cands` already pruned; the
+    rows in STATIC's order, a column per candidate)."""
     n = len(cands)
     places = tuple(p for p, _ in cands)
-    pops = np.array([p.population for p in places], dtype=np.float64)
-    logpop = np.log10(pops + 1.0)
-    rank = np.empty(n)
-    rank[np.argsort(-pops, kind="stable")] = np.arange(n)
+    logpop = [math.log10(p.population + 1.0) for p in places]
+    top = max(logpop)
+    rank = [0] * n
+    for r, j in enumerate(sorted(range(n), key=lambda j: -places[j].population)):
+        rank[j] = r
+    kinds = [p.feature_type for p in places]
     ccs = {p.country_code for p in places}
     countries = {p.country_code for p in places if p.feature_type == COUNTRY}
     capitals = {p.country_code for p in places if p.feature_type == CAPITAL}
@@ -126,31 +140,35 @@ def key_static(key: str, cands: tuple, interner: Interner, importance) -> KeySta
     for j, p in enumerate(places):
         if p.feature_type in (CITY, CAPITAL):
             k = (p.country_code, p.admin1)
-            big_city[k] = max(big_city.get(k, 0.0), float(logpop[j]))
+            big_city[k] = max(big_city.get(k, 0.0), logpop[j])
     divisions = {(p.country_code, p.admin1) for p in places if p.feature_type in (ADMIN1, ADMIN2)}
-    rows = []
-    for j, (p, f) in enumerate(cands):
-        ft, own = p.feature_type, name_key(p.name)
-        rows.append([ft == t for t in FEATURE_TYPES] + [
-            logpop[j], min(rank[j], 10), logpop[j] - logpop.max(), rank[j] == 0, f & PRIMARY, f & DEMONYM,
-            f & EXACT_CASE, f & ASCII_ALT, f & AMBIGUOUS, f & POSTAL, own == key,
-            own != key and own.startswith(key), p.source == "curated", p.source == "naturalearth",
-            importance(p.id), math.log(n), math.log(len(ccs)), ft == CAPITAL and p.country_code in countries,
-            ft == COUNTRY and p.country_code in capitals,
-            big_city.get((p.country_code, p.admin1), 0.0) if ft in (ADMIN1, ADMIN2) else 0.0,
-            ft in (CITY, CAPITAL) and (p.country_code, p.admin1) in divisions])
-    X = np.array(rows, dtype=np.float64)
-    flags = [i for i, c in enumerate(STATIC) if c not in _NUMERIC]
-    X[:, flags] = X[:, flags] != 0
-    X = np.ascontiguousarray(X.T, dtype=np.float32)
-    lat, lon = np.radians([p.lat for p in places]), np.radians([p.lon for p in places])
-    U = np.empty((n, 3))
-    U[:, 0], U[:, 1], U[:, 2] = np.cos(lat) * np.cos(lon), np.cos(lat) * np.sin(lon), np.sin(lat)
+    log_n, log_cc = math.log(n), math.log(len(ccs))
+    rows = [[ft == t for ft in kinds] for t in FEATURE_TYPES]
+    rows += [logpop, [min(r, 10) for r in rank], [v - top for v in logpop], [r == 0 for r in rank]]
+    rows += [[f & bit != 0 for _, f in cands] for bit in (PRIMARY, DEMONYM, EXACT_CASE, ASCII_ALT, AMBIGUOUS, POSTAL)]
+    own = [_own_key(p) for p in places]
+    rows += [[o == key for o in own], [o != key and o.startswith(key) for o in own],
+             [p.source == "curated" for p in places], [p.source == "naturalearth" for p in places],
+             [importance(p.id) for p in places], [log_n] * n, [log_cc] * n,
+             [ft == CAPITAL and p.country_code in countries for ft, p in zip(kinds, places)],
+             [ft == COUNTRY and p.country_code in capitals for ft, p in zip(kinds, places)],
+             [big_city.get((p.country_code, p.admin1), 0.0) if ft in (ADMIN1, ADMIN2) else 0.0
+              for ft, p in zip(kinds, places)],
+             [ft in (CITY, CAPITAL) and (p.country_code, p.admin1) in divisions for ft, p in zip(kinds, places)]]
+    X = np.array(rows, dtype=np.float32)
+    U = np.array([_unit(p.lat, p.lon) for p in places])
     return KeyStatic(places, X, U, *_key_ints(places, interner))
 
 
-def _key_ints(places: tuple[Place, ...], interner: Interner) -> tuple[np.ndarray, tuple]:
-    """The integer columns of a key's candidates, and its country and division groups."""
+def _unit(lat: float, lon: float) -> tuple[float, float, float]:
+    """The point's unit vector (dot products of two are the cosines of the angles between them)."""
+    la, lo = math.radians(lat), math.radians(lon)
+    return math.cos(la) * math.cos(lo), math.cos(la) * math.sin(lo), math.sin(la)
+
+
+def _key_ints(places: tuple[Place, ...], interner: Interner) -> tuple:
+    """The integer rows of a key's candidates, its country and division groups, and the countries
+    and divisions its candidates lie in."""
     cc = [interner[p.country_code or "-"] for p in places]
     adm = [interner[(p.country_code, p.admin1) if p.admin1 else _NO_ADMIN1] for p in places]
     cc_local = {c: i for i, c in enumerate(dict.fromkeys(cc))}
@@ -161,11 +179,14 @@ def _key_ints(places: tuple[Place, ...], interner: Interner) -> tuple[np.ndarray
             namesake[j] = next((i for i, c in enumerate(places) if c.feature_type in (CITY, CAPITAL)
                                 and c.population >= 50_000
                                 and (c.country_code, c.admin1) == (p.country_code, p.admin1)), -1)
-    I = np.array([[cc[j], adm[j], bool(p.admin1), p.id, p.feature_type in _POINT_TYPES,
-                   KIND_CUE_BITS[p.feature_type], _KIND_CODE[p.feature_type], cc_local[cc[j]],
-                   adm_local[adm[j]], namesake[j]] for j, p in enumerate(places)], dtype=np.int64).T.copy()
+    I = np.array([cc, adm, [bool(p.admin1) for p in places], [p.id for p in places],
+                  [p.feature_type in _POINT_TYPES for p in places], [KIND_CUE_BITS[p.feature_type] for p in places],
+                  [_KIND_CODE[p.feature_type] for p in places], [cc_local[c] for c in cc],
+                  [adm_local[a] for a in adm], namesake], dtype=np.int64)
     one_cc, one_adm = len(cc_local) == 1, len(adm_local) == 1 and all(p.admin1 for p in places)
-    return I, (one_cc, cc[0], one_adm, adm[0], len(cc_local), len(adm_local))
+    no_adm = interner[_NO_ADMIN1]
+    distinct = np.array(list(cc_local) + [a for a in adm_local if a != no_adm], dtype=np.int64)
+    return I, (one_cc, cc[0], one_adm, adm[0], len(cc_local), len(adm_local)), distinct
 
 
 # --- the key's mentions in this text ---------------------------------------------------------
@@ -251,23 +272,24 @@ class Pattern:
 
 @dataclass(slots=True)
 class Evidence:
-    """What the mentions of a text say, per key: counts, first position, capitals, demonyms, cue
-    bits; and the containment patterns."""
-    per_key: np.ndarray             # (K, 5): mentions, first position, all capitals, demonym, cue bits
+    """What the mentions of a text say, per key: mentions (log), first position, all capitals,
+    demonym, cue bits, mentions; and the containment patterns."""
+    per_key: np.ndarray             # (K, 6)
     patterns: list[Pattern]
+    cued: bool                      # some mention has a cue word
 
 
 def mention_evidence(text: str, mentions: list[Mention], key_index: list[int], K: int,
                      containers: Containers) -> Evidence:
     """One pass over the mentions: a few string tests each, no work per candidate."""
-    per_key = [[0, 1.0, 0, 0, 0] for _ in range(K)]
+    per_key = [[0, 1.0, 0, 0, 0, 0] for _ in range(K)]
     patterns: list[Pattern] = []
     n = max(1, len(text))
     for i, (m, k) in enumerate(zip(mentions, key_index)):
         if k < 0:
             continue
         row = per_key[k]
-        row[0] += 1
+        row[5] += 1
         row[1] = min(row[1], m.start / n)
         row[2] |= m.text.isupper() and len(m.text) > 3
         row[3] |= m.kind == "demonym"
@@ -279,16 +301,21 @@ def mention_evidence(text: str, mentions: list[Mention], key_index: list[int], K
             if cons:
                 patterns.append(Pattern(i, k, COLUMN["held_possessive"],
                                         f"in {cons[0][3]}, as '{prev.text}'s {m.text}' says", arrays))
-    return Evidence(np.array(per_key, dtype=np.float64).reshape(K, 5), patterns)
+    cued = False
+    for row in per_key:
+        row[0] = math.log(row[5])
+        cued |= row[4] != 0
+    return Evidence(np.array(per_key, dtype=np.float64), patterns, cued)
 
 
 def _patterns_after(text: str, mentions, key_index, i: int, containers: Containers, out: list) -> None:
     """"X, Y" and "X in Y" after mention i: Y (capitalised words) names a country or division."""
     m, k = mentions[i], key_index[i]
-    nxt = text[m.end:m.end + 1]
-    if nxt != "," and not nxt.isspace():
-        return
-    for col, rx, comma in ((COLUMN["held_comma"], _COMMA_GAP, True), (COLUMN["held_in"], _IN_GAP, False)):
+    after = text[m.end:m.end + 6]
+    tries = ((COLUMN["held_comma"], _COMMA_GAP, True),) if after[:1] == "," else ()
+    if "in" in after:
+        tries += ((COLUMN["held_in"], _IN_GAP, False),)
+    for col, rx, comma in tries:
         gap = rx.match(text, m.end, m.end + 12)
         words = gap and _CAP_WORDS.match(text, gap.end())
         if not words:
@@ -318,6 +345,7 @@ class Document:
     cued: bool = False            # some mention has a cue word
     own: np.ndarray = None        # (2, N) the row's country and division group among its own key's rows
     row_weight: np.ndarray = None  # (N,) mentions of the row's key
+    D: np.ndarray = None          # (N, N) km between candidates; inf within a name
 
     @property
     def X1(self) -> np.ndarray:
@@ -338,32 +366,23 @@ def document(text: str, mentions: list[Mention], key_index: list[int], statics: 
     starts = np.cumsum([0] + sizes)
     key_of = np.repeat(np.arange(K), sizes)
     ev = mention_evidence(text, mentions, key_index, K, containers)
-    weight = ev.per_key[:, 0]
-    doc = Document(key_index, statics, starts, key_of, weight, np.concatenate([ks.I for ks in statics], axis=1),
+    per_row = ev.per_key[key_of]
+    doc = Document(key_index, statics, starts, key_of, ev.per_key[:, 5], np.concatenate([ks.I for ks in statics], axis=1),
                    np.concatenate([ks.U for ks in statics]),
-                   np.empty((len(FEATURES2), int(starts[-1])), dtype=np.float32), ev.patterns,
-                   bool(ev.per_key[:, 4].any()), row_weight=weight[key_of])
+                   np.zeros((len(FEATURES2), int(starts[-1])), dtype=np.float32), ev.patterns, ev.cued,
+                   row_weight=per_row[:, 5])
     XT, I = doc.XT, doc.I
     S = len(STATIC)
     np.concatenate([ks.X for ks in statics], axis=1, out=XT[:S])
-    per_key = ev.per_key.T.copy()
-    per_key[0] = np.log(per_key[0])
-    XT[S:S + 4] = per_key[:4, key_of]
+    XT[S:S + 4] = per_row[:, :4].T
     if doc.cued:
-        cues = per_key[4, key_of].astype(np.int64)
+        cues = per_row[:, 4].astype(np.int64)
         XT[S + 4] = cues != 0
         XT[S + 5] = (cues & I[I_CUE]) != 0
         XT[S + 6] = (cues & ~I[I_CUE]) != 0
-    else:
-        XT[S + 4:S + 7] = 0.0
-    XT[COLUMN["held_comma"]:COLUMN["holds_prev"] + 1] = 0.0
     if ev.patterns:
         _pattern_features(doc)
-    groups = np.array([ks.groups for ks in statics], dtype=np.int64)
-    offset = np.zeros((2, K + 1), dtype=np.int64)
-    np.cumsum(groups[:, 4:].T, axis=1, out=offset[:, 1:])
-    doc.own = I[I_CC_LOCAL:I_ADM_LOCAL + 1] + offset[:, key_of]
-    _doc_features(doc, groups, n_groups)
+    _doc_features(doc, n_groups)
     return doc
 
 
@@ -385,20 +404,39 @@ def _pattern_features(doc: Document) -> None:
         doc.XT[pat.col, r] = np.maximum(doc.XT[pat.col, r], held)
 
 
-def _doc_features(doc: Document, groups: np.ndarray, n_groups: int) -> None:
+def _doc_features(doc: Document, n_groups: int) -> None:
     """Stage 1: the countries and divisions the unambiguous names point to (names whose every
-    candidate lies in one country, or one division), other names than the row's own."""
-    w = doc.weight
-    w_cc, w_adm = w * groups[:, 0], w * groups[:, 2]
-    own_cc, own_adm = w_cc[doc.key_of], w_adm[doc.key_of]
-    u_cc = np.bincount(groups[:, 1], w_cc, minlength=n_groups)[doc.I[I_CC]] - own_cc
-    u_adm = (np.bincount(groups[:, 3], w_adm, minlength=n_groups)[doc.I[I_ADM]] - own_adm) * doc.I[I_HAS_ADM]
+    candidate lies in one country, or one division), other names than the row's own; how many
+    other names have some candidate in the row's country and division, and the distance to the
+    nearest candidate of another name (whatever those names turn out to mean)."""
+    I, XT, key_of = doc.I, doc.XT, doc.key_of
+    # per key (a few): its weight where it is unambiguous, and its groups' numbers in the document
+    ids, ws, own, offsets = [], [], [], []
+    n_cc = sum(ks.groups[4] for ks in doc.statics)
+    at_cc, at_adm = 0, n_cc
+    for ks, w in zip(doc.statics, doc.weight.tolist()):
+        one_cc, cc0, one_adm, adm0, g_cc, g_adm = ks.groups
+        ids += [cc0, adm0]
+        ws += [w * one_cc, w * one_adm]
+        own.append((w * one_cc, w * one_adm))
+        offsets.append((at_cc, at_adm))
+        at_cc, at_adm = at_cc + g_cc, at_adm + g_adm
+    doc.own = I[I_CC_LOCAL:I_ADM_LOCAL + 1] + np.array(offsets).T[:, key_of]
+    own_w = np.array(own).T[:, key_of]
+    has_adm = I[I_HAS_ADM]
     c = COLUMN["u_cc"]
-    XT = doc.XT
-    XT[c] = np.log1p(u_cc)
-    XT[c + 1] = np.log1p(w_cc.sum() - own_cc - u_cc)
-    XT[c + 2] = np.log1p(u_adm)
-    XT[c + 3] = math.log1p(float(w.sum()))
+    u = np.bincount(ids, ws, minlength=n_groups)[I[I_CC:I_ADM + 1]] - own_w
+    u[1] *= has_adm
+    np.log1p(u, out=XT[c:c + 2])
+    np.log1p(sum(ws[0::2]) - own_w[0] - u[0], out=XT[c + 2])
+    XT[c + 3] = math.log1p(float(doc.weight.sum()))
+    some = np.bincount(np.concatenate([ks.distinct for ks in doc.statics]), minlength=n_groups)[I[I_CC:I_ADM + 1]]
+    np.log(np.maximum(some, 1), out=XT[c + 4:c + 6], casting="unsafe")      # less the row's own name
+    XT[c + 5] *= has_adm
+    D = np.arccos(np.clip(doc.U @ doc.U.T, -1.0, 1.0)) * EARTH_KM
+    D[key_of[:, None] == key_of] = np.inf              # the row's own name
+    doc.D = D
+    np.minimum(np.log1p(D.min(axis=1)), _FAR, out=XT[c + 6], casting="same_kind")
 
 
 def stage2_features(doc: Document, s1: np.ndarray, n_groups: int) -> None:
@@ -409,17 +447,20 @@ def stage2_features(doc: Document, s1: np.ndarray, n_groups: int) -> None:
     gap = s1 - top
     p1 = np.exp(gap)
     p1 /= np.add.reduceat(p1, lo)[kof]
-    contrib = p1 * doc.row_weight
-    e_cc = _other_keys(contrib, I[I_CC], doc.own[0], n_groups)
-    e_adm = _other_keys(contrib, I[I_ADM], doc.own[1], n_groups) * I[I_HAS_ADM]
     c = COLUMN["s1"]
     XT[c] = s1
     XT[c + 1] = gap
     XT[c + 2] = top
     XT[c + 3] = p1
-    XT[c + 4] = np.log1p(e_cc)
-    XT[c + 5] = e_cc / np.maximum(doc.weight.sum() - doc.row_weight, 1.0)
-    XT[c + 6] = np.log1p(e_adm)
+    # expected mentions of the other names in the row's country and division: the groups' totals
+    # less the row's own name's rows in them (its groups numbered across the document in doc.own)
+    contrib = p1 * doc.row_weight
+    both = np.concatenate((contrib, contrib))
+    e = np.bincount(I[I_CC:I_ADM + 1].ravel(), both, minlength=n_groups)[I[I_CC:I_ADM + 1]] \
+        - np.bincount(doc.own.ravel(), both)[doc.own]
+    e[1] *= I[I_HAS_ADM]
+    np.log1p(e, out=XT[c + 4:c + 6], casting="same_kind")
+    XT[c + 6] = e[0] / np.maximum(doc.weight.sum() - doc.row_weight, 1.0)
     # the most likely place of each key (the first of equals), where it stands for a point
     best = np.minimum.reduceat(np.where(gap == 0, np.arange(len(kof)), len(kof)), lo)
     keys = np.nonzero(I[I_POINT, best])[0]
@@ -427,19 +468,11 @@ def stage2_features(doc: Document, s1: np.ndarray, n_groups: int) -> None:
         XT[c + 7] = 0.0
         XT[c + 8] = _FAR
         return
-    b = best[keys]
-    d = np.arccos(np.clip(doc.U @ doc.U[b].T, -1.0, 1.0)) * EARTH_KM
-    d[(kof[:, None] == keys) | (I[I_ID, :, None] == I[I_ID, b])] = np.inf     # the row's own name or place
-    XT[c + 7] = (d < 161.0) @ p1[b]
-    d[:, p1[b] < 0.5] = np.inf
-    XT[c + 8] = np.minimum(np.log1p(d.min(axis=1)), _FAR)
-
-
-def _other_keys(contrib: np.ndarray, group: np.ndarray, own: np.ndarray, n_groups: int) -> np.ndarray:
-    """For each row: the sum of `contrib` over rows of *other* keys in the row's group (country
-    or division): the group's total less the row's own key's rows in it (`own`: the row's group
-    among its key's rows, numbered across the document)."""
-    return np.bincount(group, contrib, minlength=n_groups)[group] - np.bincount(own, contrib)[own]
+    pb = p1[best[keys]]
+    d = doc.D[:, best[keys]]                        # inf for the row's own name
+    XT[c + 7] = (d < 161.0) @ pb
+    d[:, pb < 0.5] = np.inf
+    np.minimum(np.log1p(d.min(axis=1)), _FAR, out=XT[c + 8], casting="same_kind")
 
 
 def haversine_km(lat1, lon1, lat2, lon2):

@@ -43,9 +43,9 @@ _EVIDENCE_FEATURES = {
     "type": [f for f in rank.STATIC if f.startswith("t_")] + ["capital_vs_country", "country_vs_capital",
                                                             "curated", "naturalearth", "importance"],
     "population": ["log_pop", "pop_rank", "pop_gap", "top_pop", "division_vs_city", "city_vs_division"],
-    "document_countries": ["u_cc", "u_cc_other", "e_cc", "e_cc_share"],
-    "document_divisions": ["u_adm", "e_adm"],
-    "coherence": ["near161", "near_min"],
+    "document_countries": ["u_cc", "u_cc_other", "e_cc", "e_cc_share", "a_cc"],
+    "document_divisions": ["u_adm", "e_adm", "a_adm"],
+    "coherence": ["near161", "near_min", "a_near"],
     "patterns": ["held_comma", "held_in", "held_possessive", "holds_prev"],
     "cues": ["cue_any", "cue_agree", "cue_disagree"],
 }
@@ -148,8 +148,8 @@ class Resolver:
         """One resolution per mention, each with up to `alternatives` runners-up (0: none, for
         callers that show only the choice)."""
         doc = self.document(text, mentions)
-        senses, scores = self._senses(doc, alternatives) if doc.statics else ([], None)
         own = self._own_patterns(doc) if doc.patterns and "patterns" in self.evidence else {}
+        senses, scores = self._senses(doc, alternatives, own) if doc.statics else ([], None)
         results = []
         for i, (m, k) in enumerate(zip(mentions, doc.key_index)):
             if k < 0:
@@ -164,41 +164,51 @@ class Resolver:
             placed = self._ask_network(results, placed)
         return placed
 
-    def _senses(self, doc: rank.Document, alternatives: int) -> tuple[list[Resolution], np.ndarray]:
-        """Each key's place (its mention left blank), chosen for all keys at once; a key whose
-        best candidate scores below the model's threshold gets place None (UNFIT)."""
+    def _senses(self, doc: rank.Document, alternatives: int, own: dict) -> tuple[list[Resolution], np.ndarray]:
+        """Each key's place (its mention left blank); a key whose best candidate scores below the
+        model's threshold gets place None (UNFIT). The scores come for all keys at once; the
+        choice is a few Python steps per key (keys are few). `own`: mention -> the candidates its
+        own "X, Y" pattern holds; what a name's mentions say holds it is its sense in the text
+        ("Alexandria, La. ... Alexandria" is in Louisiana both times)."""
         cols, vals = self._neutral
         s = self.model.score(doc, len(self._interner), cols, vals)
-        s[self._ruled_out(doc)] = -np.inf
-        lo, key_of = doc.starts[:-1], doc.key_of
-        kmax = np.maximum.reduceat(s, lo)
-        finite = np.isfinite(kmax)
-        e = np.exp(s - np.where(finite, kmax, 0.0)[key_of])
-        e[~finite[key_of]] = 1.0
-        share = e / np.add.reduceat(e, lo)[key_of]
-        order = np.lexsort((-s, key_of))        # by key, then score; equals in the index's order
-        best = order[lo]
-        namesake = doc.I[rank.I_NAMESAKE, best]
-        swap = (namesake >= 0) & (doc.XT[rank.COLUMN["cue_agree"], best] == 0)
-        chosen = np.where(swap, lo + namesake, best).tolist()
-        sizes = np.diff(doc.starts)
-        conf = np.where(sizes == 1, 1.0 / (1.0 + np.exp(-np.clip(kmax, -50, 50))), share[best])
-        fits = (finite & (kmax >= self.model.reject)).tolist()
+        lo = doc.starts[:-1]
+        fits = (np.maximum.reduceat(s, lo) >= self.model.reject).tolist()   # the model: some candidate fits
+        if doc.cued:
+            s[self._ruled_out(doc)] = -np.inf                                # the rules choose among them
+        order = np.lexsort((-s, doc.key_of)).tolist()    # by key, then score; equals in the index's order
+        best = [order[a] for a in lo.tolist()]
+        namesake = doc.I[rank.I_NAMESAKE, best].tolist()
+        cued = doc.XT[rank.COLUMN["cue_agree"], best].tolist()
+        chosen = [b if ns < 0 or cue else a + ns for a, b, ns, cue in zip(lo.tolist(), best, namesake, cued)]
+        scores, starts = s.tolist(), doc.starts.tolist()
+        for k, held in _held_by_key(doc, own).items():
+            a = starts[k]
+            js = [a + j for j in np.nonzero(held)[0].tolist() if scores[a + j] > -math.inf]
+            if js and not held[chosen[k] - a]:
+                chosen[k] = max(js, key=scores.__getitem__)
         why = doc.XT[_WHY_COLUMNS][:, chosen].T.tolist()
-        conf, share, order, lo = np.round(np.maximum(conf, 1e-4), 4).tolist(), share.round(4).tolist(), order.tolist(), lo.tolist()
         senses = []
         for k, ks in enumerate(doc.statics):
-            a, c, ranked = lo[k], chosen[k], order[lo[k]:lo[k] + len(ks.places)]
-            if not fits[k]:
-                alts = tuple(Candidate(ks.places[j - a], share[j]) for j in ranked[:max(1, alternatives)])
+            a, b, c = starts[k], starts[k + 1], chosen[k]
+            ranked = order[a:b] if b - a <= alternatives + 1 else _varied(order[a:b], ks.places, a, alternatives + 1)
+            top = scores[ranked[0]]
+            if top == -math.inf:        # every candidate ruled out: all alike
+                z, share = float(b - a), {j: round(1.0 / (b - a), 4) for j in ranked}
+            else:
+                e = [math.exp(x - top) for x in scores[a:b]]
+                z = sum(e)
+                share = {j: round(e[j - a] / z, 4) for j in ranked}
+            if not fits[k] or top == -math.inf:
                 p = ks.places[ranked[0] - a]
-                senses.append(Resolution(_NO_MENTION, None, 0.0, f"{UNFIT} ({p.name}, "
-                                         f"{p.country_code or p.feature_type}, fits the text badly)", alts))
+                senses.append(Resolution(_NO_MENTION, None, 0.0, f"{UNFIT} ({p.name}, {p.country_code or p.feature_type}, "
+                                         "fits the text badly)", tuple(Candidate(ks.places[j - a], share[j])
+                                                                       for j in ranked[:max(1, alternatives)])))
                 continue
-            alts = tuple(Candidate(ks.places[j - a], share[j]) for j in ranked[:alternatives + 1] if j != c)
-            alts = alts[:alternatives]
-            reason = self._reason(doc, k, c - a, why[k], len(ks.places))
-            senses.append(Resolution(_NO_MENTION, ks.places[c - a], conf[k], reason, alts))
+            conf = 1.0 / (1.0 + math.exp(-min(50.0, max(-50.0, top)))) if b - a == 1 else 1.0 / z
+            alts = tuple(Candidate(ks.places[j - a], share[j]) for j in ranked if j != c)
+            senses.append(Resolution(_NO_MENTION, ks.places[c - a], round(max(conf, 1e-4), 4),
+                                     self._reason(doc, k, c - a, why[k], b - a), alts[:alternatives]))
         return senses, s
 
     @staticmethod
@@ -212,8 +222,6 @@ class Resolver:
         chooses between a division and the town it is named after (same country and division);
         the namesake of the other kind loses, whatever its population."""
         X, c = doc.XT, rank.COLUMN
-        if not doc.cued:
-            return np.zeros(X.shape[1], dtype=bool)
         agree, disagree = X[c["cue_agree"]] > 0, X[c["cue_disagree"]] > 0
         out = (disagree & ~agree & (X[c["u_cc"]] == 0) & (X[c["e_cc"]] < 0.05) & (X[c["u_cc_other"]] > 0)
                & (X[c["t_country"]] == 0))
@@ -318,6 +326,28 @@ class Resolver:
             if asked[key] is not None:
                 out[i] = Resolution(r.mention, asked[key], NETWORK_CONFIDENCE, "from the network geocoder (Nominatim)")
         return out
+
+
+def _held_by_key(doc: rank.Document, own: dict) -> dict[int, np.ndarray]:
+    """Key -> the candidates some mention's own pattern holds (all its patterns together)."""
+    out: dict[int, np.ndarray] = {}
+    for i, held in own.items():
+        k = doc.key_index[i]
+        out[k] = out[k] | held if k in out else held
+    return out
+
+
+def _varied(ranked: list[int], places, a: int, n: int) -> list[int]:
+    """The first `n` rows of `ranked` (best first), taking the best place of every kind and
+    country first: runners-up offer "Mexico City" and the State of México before a fourth town
+    called Mexico in the United States. Kept in the ranked order."""
+    seen, first, rest = set(), [], []
+    for j in ranked:
+        p = places[j - a]
+        (rest if (p.feature_type, p.country_code) in seen else first).append(j)
+        seen.add((p.feature_type, p.country_code))
+    keep = set((first + rest)[:n]) | {ranked[0]}
+    return [j for j in ranked if j in keep]
 
 
 def _pattern_note(doc: rank.Document, k: int, j: int) -> str:

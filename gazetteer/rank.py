@@ -244,7 +244,7 @@ def cue_bits(text: str, m: Mention) -> int:
         bits = CUE_BIT.get(words[0], 0) or CUE_BIT.get(words[-1], 0)
         if bits:
             return bits
-    after = _CUE_AFTER.match(text, m.end, min(len(text), m.end + 20))
+    after = _CUE_AFTER.match(text, m.end, m.end + 20)
     if after:
         bits = CUE_BIT.get(after.group(1).lower(), 0)
         if bits:
@@ -274,7 +274,7 @@ class Pattern:
 class Evidence:
     """What the mentions of a text say, per key: mentions (log), first position, all capitals,
     demonym, cue bits, mentions; and the containment patterns."""
-    per_key: np.ndarray             # (K, 6)
+    per_key: list[list]             # K rows of 6
     patterns: list[Pattern]
     cued: bool                      # some mention has a cue word
 
@@ -305,7 +305,7 @@ def mention_evidence(text: str, mentions: list[Mention], key_index: list[int], K
     for row in per_key:
         row[0] = math.log(row[5])
         cued |= row[4] != 0
-    return Evidence(np.array(per_key, dtype=np.float64), patterns, cued)
+    return Evidence(per_key, patterns, cued)
 
 
 def _patterns_after(text: str, mentions, key_index, i: int, containers: Containers, out: list) -> None:
@@ -362,27 +362,41 @@ def document(text: str, mentions: list[Mention], key_index: list[int], statics: 
     K = len(statics)
     if not K:
         return Document(key_index, statics, XT=np.zeros((len(FEATURES2), 0), dtype=np.float32))
-    sizes = [len(ks.places) for ks in statics]
-    starts = np.cumsum([0] + sizes)
-    key_of = np.repeat(np.arange(K), sizes)
     ev = mention_evidence(text, mentions, key_index, K, containers)
-    per_row = ev.per_key[key_of]
-    doc = Document(key_index, statics, starts, key_of, ev.per_key[:, 5], np.concatenate([ks.I for ks in statics], axis=1),
-                   np.concatenate([ks.U for ks in statics]),
+    # per key, besides its mentions' evidence: where its country and division groups start in the
+    # document's numbering of them (its own rows' groups), and its weight where it is unambiguous
+    sizes, starts, unambiguous, weights = [], [0], [], []
+    at_cc, at_adm = 0, sum(ks.groups[4] for ks in statics)
+    for ks, row in zip(statics, ev.per_key):
+        one_cc, cc0, one_adm, adm0, g_cc, g_adm = ks.groups
+        w = row[5]
+        row += (at_cc, at_adm, w * one_cc, w * one_adm)
+        unambiguous += (cc0, adm0)
+        weights += (w * one_cc, w * one_adm)
+        at_cc, at_adm = at_cc + g_cc, at_adm + g_adm
+        sizes.append(len(ks.places))
+        starts.append(starts[-1] + sizes[-1])
+    starts = np.array(starts)
+    key_of = np.repeat(np.arange(K), sizes)
+    per_key = np.array(ev.per_key)
+    per_row = per_key[key_of].T
+    I = np.concatenate([ks.I for ks in statics], axis=1)
+    doc = Document(key_index, statics, starts, key_of, per_key[:, 5], I, np.concatenate([ks.U for ks in statics]),
                    np.zeros((len(FEATURES2), int(starts[-1])), dtype=np.float32), ev.patterns, ev.cued,
-                   row_weight=per_row[:, 5])
-    XT, I = doc.XT, doc.I
+                   I[I_CC_LOCAL:I_ADM_LOCAL + 1] + per_row[6:8].astype(np.int64), per_row[5])
+    XT = doc.XT
     S = len(STATIC)
     np.concatenate([ks.X for ks in statics], axis=1, out=XT[:S])
-    XT[S:S + 4] = per_row[:, :4].T
+    XT[S:S + 4] = per_row[:4]
     if doc.cued:
-        cues = per_row[:, 4].astype(np.int64)
+        cues = per_row[4].astype(np.int64)
         XT[S + 4] = cues != 0
         XT[S + 5] = (cues & I[I_CUE]) != 0
         XT[S + 6] = (cues & ~I[I_CUE]) != 0
     if ev.patterns:
         _pattern_features(doc)
-    _doc_features(doc, n_groups)
+    _doc_features(doc, np.bincount(unambiguous, weights, minlength=n_groups), per_row[8:10], sum(weights[0::2]),
+                  n_groups)
     return doc
 
 
@@ -404,36 +418,29 @@ def _pattern_features(doc: Document) -> None:
         doc.XT[pat.col, r] = np.maximum(doc.XT[pat.col, r], held)
 
 
-def _doc_features(doc: Document, n_groups: int) -> None:
+def _doc_features(doc: Document, unambiguous: np.ndarray, own: np.ndarray, total: float, n_groups: int) -> None:
     """Stage 1: the countries and divisions the unambiguous names point to (names whose every
-    candidate lies in one country, or one division), other names than the row's own; how many
-    other names have some candidate in the row's country and division, and the distance to the
-    nearest candidate of another name (whatever those names turn out to mean)."""
+    candidate lies in one country, or one division; `unambiguous`: their mentions by group, `own`:
+    the row's own name's part in it, `total`: theirs in all countries), other names than the
+    row's own; how many other names have
+    some candidate in the row's country and division, and the distance to the nearest candidate
+    of another name (whatever those names turn out to mean)."""
     I, XT, key_of = doc.I, doc.XT, doc.key_of
-    # per key (a few): its weight where it is unambiguous, and its groups' numbers in the document
-    ids, ws, own, offsets = [], [], [], []
-    n_cc = sum(ks.groups[4] for ks in doc.statics)
-    at_cc, at_adm = 0, n_cc
-    for ks, w in zip(doc.statics, doc.weight.tolist()):
-        one_cc, cc0, one_adm, adm0, g_cc, g_adm = ks.groups
-        ids += [cc0, adm0]
-        ws += [w * one_cc, w * one_adm]
-        own.append((w * one_cc, w * one_adm))
-        offsets.append((at_cc, at_adm))
-        at_cc, at_adm = at_cc + g_cc, at_adm + g_adm
-    doc.own = I[I_CC_LOCAL:I_ADM_LOCAL + 1] + np.array(offsets).T[:, key_of]
-    own_w = np.array(own).T[:, key_of]
-    has_adm = I[I_HAS_ADM]
+    groups = I[I_CC:I_ADM + 1]
     c = COLUMN["u_cc"]
-    u = np.bincount(ids, ws, minlength=n_groups)[I[I_CC:I_ADM + 1]] - own_w
-    u[1] *= has_adm
+    u = unambiguous[groups] - own
+    u[1] *= I[I_HAS_ADM]
     np.log1p(u, out=XT[c:c + 2])
-    np.log1p(sum(ws[0::2]) - own_w[0] - u[0], out=XT[c + 2])
+    np.log1p(total - own[0] - u[0], out=XT[c + 2])
     XT[c + 3] = math.log1p(float(doc.weight.sum()))
-    some = np.bincount(np.concatenate([ks.distinct for ks in doc.statics]), minlength=n_groups)[I[I_CC:I_ADM + 1]]
+    some = np.bincount(np.concatenate([ks.distinct for ks in doc.statics]), minlength=n_groups)[groups]
     np.log(np.maximum(some, 1), out=XT[c + 4:c + 6], casting="unsafe")      # less the row's own name
-    XT[c + 5] *= has_adm
-    D = np.arccos(np.clip(doc.U @ doc.U.T, -1.0, 1.0)) * EARTH_KM
+    XT[c + 5] *= I[I_HAS_ADM]
+    cos = doc.U @ doc.U.T
+    np.minimum(cos, 1.0, out=cos)
+    np.maximum(cos, -1.0, out=cos)
+    D = np.arccos(cos, out=cos)
+    D *= EARTH_KM
     D[key_of[:, None] == key_of] = np.inf              # the row's own name
     doc.D = D
     np.minimum(np.log1p(D.min(axis=1)), _FAR, out=XT[c + 6], casting="same_kind")
@@ -461,18 +468,14 @@ def stage2_features(doc: Document, s1: np.ndarray, n_groups: int) -> None:
     e[1] *= I[I_HAS_ADM]
     np.log1p(e, out=XT[c + 4:c + 6], casting="same_kind")
     XT[c + 6] = e[0] / np.maximum(doc.weight.sum() - doc.row_weight, 1.0)
-    # the most likely place of each key (the first of equals), where it stands for a point
-    best = np.minimum.reduceat(np.where(gap == 0, np.arange(len(kof)), len(kof)), lo)
-    keys = np.nonzero(I[I_POINT, best])[0]
-    if not len(keys):
-        XT[c + 7] = 0.0
+    # other names' places (those that stand for a point): the expected number within 161 km, and
+    # the distance to the nearest that is more likely than not
+    XT[c + 7] = (doc.D < 161.0) @ (p1 * I[I_POINT])
+    sure = (p1 >= 0.5) & (I[I_POINT] > 0)
+    if sure.any():
+        np.minimum(np.log1p(doc.D[:, sure].min(axis=1)), _FAR, out=XT[c + 8], casting="same_kind")
+    else:
         XT[c + 8] = _FAR
-        return
-    pb = p1[best[keys]]
-    d = doc.D[:, best[keys]]                        # inf for the row's own name
-    XT[c + 7] = (d < 161.0) @ pb
-    d[:, pb < 0.5] = np.inf
-    np.minimum(np.log1p(d.min(axis=1)), _FAR, out=XT[c + 8], casting="same_kind")
 
 
 def haversine_km(lat1, lon1, lat2, lon2):
@@ -510,7 +513,7 @@ class Forest:
         self.threshold = np.asarray(threshold, dtype=np.float64).reshape(-1, _NODES)
         self.value = np.asarray(value, dtype=np.float64).reshape(-1, _LEAVES)
         self.bias = float(bias)
-        T = len(self.feature)
+        self.trees = T = len(self.feature)
         self._flat_feature = self.feature.ravel()
         # float32 features: a threshold rounded down to float32 sends every float32 value the same way
         low = self.threshold.astype(np.float32)
@@ -523,13 +526,13 @@ class Forest:
     def columns(self, XT: np.ndarray) -> np.ndarray:
         """Scores of the rows of a (features, rows) matrix."""
         n = XT.shape[1]
-        T = len(self.feature)
-        if n == 0 or T == 0:
+        if n == 0 or not self.trees:
             return np.full(n, self.bias)
         right = np.greater(XT.take(self._flat_feature, axis=0), self._flat_threshold).astype(np.float32)
-        code = (_BITS @ right.reshape(T, _NODES, n)).astype(np.intp)
-        leaf = _LEAF.take(code) + self._leaf_offset
-        return self._flat_value.take(leaf).sum(axis=0) + self.bias
+        leaf = _LEAF.take((_BITS @ right.reshape(self.trees, _NODES, n)).astype(np.intp)) + self._leaf_offset
+        scores = self._flat_value.take(leaf).sum(axis=0)
+        scores += self.bias
+        return scores
 
     def __call__(self, X: np.ndarray) -> np.ndarray:
         """Scores of the rows of a (rows, features) matrix."""

@@ -53,7 +53,6 @@ NETWORK_CONFIDENCE = 0.5
 FALLBACK_CONFIDENCE = 0.1
 NOT_IN_GAZETTEER = "no gazetteer entry"
 UNFIT = "no candidate fits the text"
-_NO_MENTION = Mention(0, 0, "", 0)
 _KIND_WHY = {COUNTRY: "a country", CAPITAL: "national capital", ADMIN1: "first-level division",
              ADMIN2: "second-level division"}
 _LOCAL = (CITY, CAPITAL, ADMIN2, ADMIN1)
@@ -155,17 +154,17 @@ class Resolver:
             if k < 0:
                 results.append(Resolution(m, None, 0.0, NOT_IN_GAZETTEER))
                 continue
-            r = senses[k]
-            if i in own and r.place is not None:
-                r = self._own_pattern(doc, k, own[i], r, scores)
-            results.append(Resolution(m, r.place, r.confidence, r.reason, r.alternatives))
+            place, confidence, reason, alts = senses[k]
+            if i in own and place is not None:
+                place, reason = self._own_pattern(doc, k, own[i], place, reason, scores)
+            results.append(Resolution(m, place, confidence, reason, alts))
         placed = self.place_unresolved(results) if "focus" in self.evidence else results
         if self.network is not None:
             placed = self._ask_network(results, placed)
         return placed
 
-    def _senses(self, doc: rank.Document, alternatives: int, own: dict) -> tuple[list[Resolution], np.ndarray]:
-        """Each key's place (its mention left blank); a key whose best candidate scores below the
+    def _senses(self, doc: rank.Document, alternatives: int, own: dict) -> tuple[list[tuple], np.ndarray]:
+        """Each key's (place, confidence, reason, runners-up); a key whose best candidate scores below the
         model's threshold gets place None (UNFIT). The scores come for all keys at once; the
         choice is a few Python steps per key (keys are few). `own`: mention -> the candidates its
         own "X, Y" pattern holds; what a name's mentions say holds it is its sense in the text
@@ -194,21 +193,20 @@ class Resolver:
             ranked = order[a:b] if b - a <= alternatives + 1 else _varied(order[a:b], ks.places, a, alternatives + 1)
             top = scores[ranked[0]]
             if top == -math.inf:        # every candidate ruled out: all alike
-                z, share = float(b - a), {j: round(1.0 / (b - a), 4) for j in ranked}
+                e, z = [1.0] * (b - a), float(b - a)
             else:
                 e = [math.exp(x - top) for x in scores[a:b]]
                 z = sum(e)
-                share = {j: round(e[j - a] / z, 4) for j in ranked}
+            share = {j: round(e[j - a] / z, 4) for j in ranked[:alternatives + 1]}
             if not fits[k] or top == -math.inf:
                 p = ks.places[ranked[0] - a]
-                senses.append(Resolution(_NO_MENTION, None, 0.0, f"{UNFIT} ({p.name}, {p.country_code or p.feature_type}, "
-                                         "fits the text badly)", tuple(Candidate(ks.places[j - a], share[j])
-                                                                       for j in ranked[:max(1, alternatives)])))
+                senses.append((None, 0.0, f"{UNFIT} ({p.name}, {p.country_code or p.feature_type}, fits the text badly)",
+                               tuple(Candidate(ks.places[j - a], share[j]) for j in ranked[:max(1, alternatives)])))
                 continue
             conf = 1.0 / (1.0 + math.exp(-min(50.0, max(-50.0, top)))) if b - a == 1 else 1.0 / z
             alts = tuple(Candidate(ks.places[j - a], share[j]) for j in ranked if j != c)
-            senses.append(Resolution(_NO_MENTION, ks.places[c - a], round(max(conf, 1e-4), 4),
-                                     self._reason(doc, k, c - a, why[k], b - a), alts[:alternatives]))
+            senses.append((ks.places[c - a], round(max(conf, 1e-4), 4), self._reason(doc, k, c - a, why[k], b - a),
+                           alts[:alternatives]))
         return senses, s
 
     @staticmethod
@@ -241,16 +239,15 @@ class Resolver:
         return own
 
     @staticmethod
-    def _own_pattern(doc: rank.Document, k: int, held: np.ndarray, r: Resolution, scores) -> Resolution:
+    def _own_pattern(doc: rank.Document, k: int, held: np.ndarray, place: Place, reason: str, scores) -> tuple:
         """One sense per discourse yields to a mention's own pattern: in "Alexandria, La. is not
-        Alexandria, Va." each Alexandria is where its own "X, Y" puts it."""
+        Alexandria, Va." each Alexandria is where its own "X, Y" puts it. (place, reason)"""
         places = doc.statics[k].places
         js = np.nonzero(held)[0]
-        if any(places[j].id == r.place.id for j in js):
-            return r
+        if any(places[j].id == place.id for j in js):
+            return place, reason
         j = int(js[np.argmax(scores[doc.rows(k)][js])])
-        return Resolution(_NO_MENTION, places[j], r.confidence, _pattern_note(doc, k, j) or r.reason,
-                          r.alternatives)
+        return places[j], _pattern_note(doc, k, j) or reason
 
     @staticmethod
     def _reason(doc: rank.Document, k: int, j: int, why: list[float], n: int) -> str:
@@ -344,9 +341,15 @@ def _varied(ranked: list[int], places, a: int, n: int) -> list[int]:
     seen, first, rest = set(), [], []
     for j in ranked:
         p = places[j - a]
-        (rest if (p.feature_type, p.country_code) in seen else first).append(j)
-        seen.add((p.feature_type, p.country_code))
-    keep = set((first + rest)[:n]) | {ranked[0]}
+        kind = (p.feature_type, p.country_code)
+        if kind in seen:
+            rest.append(j)
+        else:
+            seen.add(kind)
+            first.append(j)
+            if len(first) == n:
+                break
+    keep = set((first + rest)[:n])
     return [j for j in ranked if j in keep]
 
 

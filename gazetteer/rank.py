@@ -268,6 +268,8 @@ class Pattern:
     containers: tuple = ()          # interned (countries, divisions, place ids)
     inner: int = -1
     held: np.ndarray | None = None  # over the key's candidates, filled by `document`
+    listing: bool = False           # Y is a country the text names as a place of its own ("Mexico, the US and
+    #                                 Canada"): as likely a list as a containment
 
 
 @dataclass(slots=True)
@@ -324,8 +326,10 @@ def _patterns_after(text: str, mentions, key_index, i: int, containers: Containe
         if not cons:
             continue
         said = f"{m.text}{text[m.end:words.end(1)]}"
-        out.append(Pattern(i, k, col, f"in {cons[0][3]}, as '{said}' says", arrays))
-        if comma and i + 1 < len(mentions) and key_index[i + 1] >= 0 and mentions[i + 1].start == words.start(1):
+        named = i + 1 < len(mentions) and mentions[i + 1].start == words.start(1)
+        out.append(Pattern(i, k, col, f"in {cons[0][3]}, as '{said}' says", arrays,
+                           listing=named and not any(adm for _, adm, _, _ in cons)))
+        if comma and named and key_index[i + 1] >= 0:
             out.append(Pattern(i + 1, key_index[i + 1], COLUMN["holds_prev"],
                                f"holds {m.text}, as '{said}' says", inner=k))
 
@@ -468,10 +472,11 @@ def stage2_features(doc: Document, s1: np.ndarray, n_groups: int) -> None:
     e[1] *= I[I_HAS_ADM]
     np.log1p(e, out=XT[c + 4:c + 6], casting="same_kind")
     XT[c + 6] = e[0] / np.maximum(doc.weight.sum() - doc.row_weight, 1.0)
-    # other names' places (those that stand for a point): the expected number within 161 km, and
-    # the distance to the nearest that is more likely than not
-    XT[c + 7] = (doc.D < 161.0) @ (p1 * I[I_POINT])
-    sure = (p1 >= 0.5) & (I[I_POINT] > 0)
+    # the other names' most likely places (those that stand for a point): how many lie within
+    # 161 km (each counted by its probability), and the distance to the nearest more likely than not
+    best = (gap == 0) & (I[I_POINT] > 0)
+    XT[c + 7] = (doc.D < 161.0) @ (p1 * best)
+    sure = best & (p1 >= 0.5)
     if sure.any():
         np.minimum(np.log1p(doc.D[:, sure].min(axis=1)), _FAR, out=XT[c + 8], casting="same_kind")
     else:

@@ -231,10 +231,11 @@ class Resolver:
 
     @staticmethod
     def _own_patterns(doc: rank.Document) -> dict[int, np.ndarray]:
-        """Mention -> the candidates its own "X, Y" / "X in Y" pattern holds."""
+        """Mention -> the candidates its own "X, Y" / "X in Y" pattern holds (not a list of
+        countries: "Mexico, the US and Canada" leaves Mexico to the model)."""
         own: dict[int, np.ndarray] = {}
         for pat in doc.patterns:
-            if pat.col in _OWN_PATTERN and pat.held.any():
+            if pat.col in _OWN_PATTERN and not pat.listing and pat.held.any():
                 own[pat.mention] = own[pat.mention] | pat.held if pat.mention in own else pat.held
         return own
 

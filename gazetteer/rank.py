@@ -327,11 +327,11 @@ def _patterns_after(text: str, mentions, key_index, i: int, containers: Containe
             continue
         said = f"{m.text}{text[m.end:words.end(1)]}"
         named = i + 1 < len(mentions) and mentions[i + 1].start == words.start(1)
-        out.append(Pattern(i, k, col, f"in {cons[0][3]}, as '{said}' says", arrays,
-                           listing=named and not any(adm for _, adm, _, _ in cons)))
+        listing = named and not any(adm for _, adm, _, _ in cons)
+        out.append(Pattern(i, k, col, f"in {cons[0][3]}, as '{said}' says", arrays, listing=listing))
         if comma and named and key_index[i + 1] >= 0:
             out.append(Pattern(i + 1, key_index[i + 1], COLUMN["holds_prev"],
-                               f"holds {m.text}, as '{said}' says", inner=k))
+                               f"holds {m.text}, as '{said}' says", inner=k, listing=listing))
 
 
 # --- the document ------------------------------------------------------------------------------

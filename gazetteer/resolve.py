@@ -355,9 +355,10 @@ def _varied(ranked: list[int], places, a: int, n: int) -> list[int]:
 
 
 def _pattern_note(doc: rank.Document, k: int, j: int) -> str:
-    """The first containment pattern of key k that holds its candidate j, in words ("" if none)."""
+    """The first containment pattern of key k that holds its candidate j, in words ("" if none;
+    not "the US holds Mexico" from a list, "Mexico, the US and Canada")."""
     for pat in doc.patterns:
-        if pat.key == k and pat.held[j]:
+        if pat.key == k and pat.held[j] and not (pat.listing and pat.inner >= 0):
             return pat.note
     return ""
 

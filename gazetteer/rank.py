@@ -381,7 +381,7 @@ def document(text: str, mentions: list[Mention], key_index: list[int], statics: 
         sizes.append(len(ks.places))
         starts.append(starts[-1] + sizes[-1])
     starts = np.array(starts)
-    key_of = np.repeat(np.arange(K), sizes)
+    key_of = np.arange(K).repeat(sizes)
     per_key = np.array(ev.per_key)
     per_row = per_key[key_of].T
     I = np.concatenate([ks.I for ks in statics], axis=1)

@@ -26,8 +26,8 @@ from benchmarks.eval_recognition import select_corpora  # noqa: E402
 from benchmarks.scoring import error_km, resolution_scores  # noqa: E402
 
 # The order the kinds are listed in (gazetteer.resolve.EVIDENCE is a set).
-ORDER = ("type", "population", "document_countries", "document_divisions", "coherence", "patterns",
-         "divisions_yield_to_cities", "focus")
+ORDER = ("type", "population", "document_countries", "document_divisions", "coherence", "patterns", "cues",
+         "focus")
 
 
 def prepare(name: str, limit: int = 0, notes: list[str] | None = None) -> list[tuple]:

@@ -2,10 +2,11 @@
 
 Each distinct name of a document (its gazetteer key) gets one row per candidate place. A row
 holds three kinds of feature:
-- the candidate alone (cached per key): kind of place, log population and its rank among the
-  places so named, how the name matched (primary, alternate, demonym, abbreviation flags), number
-  of candidates, whether a capital competes with its own country ("Mexico"), a division with its
-  own main city ("Tokyo"), curated source;
+- the candidate alone (cached per key, with everything else that depends on the key only): kind
+  of place, log population and its rank among the places so named, how the name matched
+  (primary, alternate, demonym, abbreviation flags), number of candidates, whether a capital
+  competes with its own country ("Mexico"), a division with its own main city ("Tokyo"),
+  curated source;
 - the key's mentions in this text, pooled (one sense per discourse): cue words right before or
   after ("Nyanza province", "the city of Cornwall", "the Jordan river") agreeing with the kind of
   place, containment patterns "X, Y", "X in Y", "Y's X" (Y holds the candidate), how often and how
@@ -18,39 +19,44 @@ Two models run in turn: stage 1 scores the candidates with the candidate, mentio
 unambiguous-document features; stage 2 adds what stage 1 believes about every other name. Both
 are gradient-boosted trees trained by `scripts/train_resolver.py`, stored as arrays in
 `gazetteer/data/resolver_model.npz` and evaluated here with numpy.
+
+Speed: a document's features are computed for all its candidate rows at once, as whole-array
+numpy operations (a handful of Python steps per mention, none per candidate), into one matrix
+with a column per candidate row (`Document.XT`); every tree of a forest is evaluated for every
+row at once (`Forest`).
 """
 from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
 from gazetteer.index import AMBIGUOUS, ASCII_ALT, DEMONYM, EXACT_CASE, POSTAL, PRIMARY
-from gazetteer.model import (ADMIN1, ADMIN2, CAPITAL, CITY, CONTINENT, COUNTRY, FEATURE_TYPES, REGION,
-                             WATER, ZONE, Mention, Place)
+from gazetteer.model import (ADMIN1, ADMIN2, CAPITAL, CITY, COUNTRY, FEATURE_TYPES, REGION, WATER,
+                             Mention, Place)
 from gazetteer.normalize import name_key
 
 MODEL_PATH = Path(__file__).resolve().parent / "data" / "resolver_model.npz"
+EARTH_KM = 6371.0
+MAX_CANDIDATES = 24         # a key's candidates kept (by a fixed prior), so "Santa Maria" does not carry 163 rows
 
 # Generic words that say what kind of place a name is. Before the name: "the city of X"; after
-# it: "X province". Each maps to the kinds of place it agrees with.
-_ADMIN1_WORDS = "province provinces state prefecture region governorate oblast territory canton emirate krai"
-_ADMIN2_WORDS = "county district parish borough municipality township shire department"
-_CITY_WORDS = "city town village suburb capital port hamlet"
-_WATER_WORDS = "river lake sea bay gulf ocean strait coast harbour harbor channel"
-_REGION_WORDS = "island islands peninsula mountain mountains valley desert plateau"
-CUE_KINDS: dict[str, frozenset[str]] = {}
-for _words, _kinds in ((_ADMIN1_WORDS, {ADMIN1, ADMIN2}), (_ADMIN2_WORDS, {ADMIN2, ADMIN1}),
-                       (_CITY_WORDS, {CITY, CAPITAL}), (_WATER_WORDS, {WATER}),
-                       (_REGION_WORDS, {REGION})):
-    for _w in _words.split():
-        CUE_KINDS[_w] = frozenset(_kinds)
+# it: "X province". Each group of words is one bit of a cue mask, and agrees with some kinds.
+_CUE_GROUPS = (
+    ("province provinces state prefecture region governorate oblast territory canton emirate krai "
+     "county district parish borough municipality township shire department", (ADMIN1, ADMIN2)),
+    ("city town village suburb capital port hamlet", (CITY, CAPITAL)),
+    ("river lake sea bay gulf ocean strait coast harbour harbor channel", (WATER,)),
+    ("island islands peninsula mountain mountains valley desert plateau", (REGION,)),
+)
+CUE_BIT = {w: 1 << g for g, (words, _) in enumerate(_CUE_GROUPS) for w in words.split()}
+KIND_CUE_BITS = {kind: sum(1 << g for g, (_, kinds) in enumerate(_CUE_GROUPS) if kind in kinds)
+                 for kind in FEATURE_TYPES}
 _CUE_AFTER = re.compile(r"\s{1,2}([A-Za-z]+)")
 _CUE_BEFORE = re.compile(r"\b([A-Za-z]+)\s{1,2}of\s{1,2}(?:the\s)?$")
-_IN_AFTER = re.compile(r",?\s{1,2}in\s{1,2}(?:the\s{1,2})?$")
 
 STATIC = (["t_" + t for t in FEATURE_TYPES] +
           ["log_pop", "pop_rank", "pop_gap", "top_pop", "f_primary", "f_demonym", "f_abbrev", "f_alt",
@@ -59,83 +65,128 @@ STATIC = (["t_" + t for t in FEATURE_TYPES] +
            "division_vs_city", "city_vs_division"])
 MENTION = ["log_mentions", "first_pos", "all_caps", "demonym", "cue_any", "cue_agree", "cue_disagree",
            "held_comma", "held_in", "held_possessive", "holds_prev"]
-DOC1 = ["u_cc", "u_cc_other", "u_adm", "u_total", "is_focus"]
-STAGE2 = ["s1", "s1_gap", "s1_key_max", "p1", "e_cc", "e_cc_share", "e_adm", "near161", "near_min"]
+DOC1 = ["u_cc", "u_adm", "u_cc_other", "u_total", "a_cc", "a_adm", "a_near"]
+STAGE2 = ["s1", "s1_gap", "s1_key_max", "p1", "e_cc", "e_adm", "e_cc_share", "near161", "near_min"]
 FEATURES1 = STATIC + MENTION + DOC1
 FEATURES2 = FEATURES1 + STAGE2
-_POINT_TYPES = frozenset({CITY, CAPITAL, ADMIN2, ADMIN1})
-_LOCAL = (CITY, CAPITAL, ADMIN2, ADMIN1)
+COLUMN = {name: i for i, name in enumerate(FEATURES2)}
 _FAR = math.log1p(20039.0)
-
-
-@dataclass(slots=True)
-class KeyStatic:
-    """A key's candidates and their document-independent features (cached by the resolver)."""
-    places: tuple[Place, ...]
-    flags: tuple[int, ...]
-    X: np.ndarray          # (n, len(STATIC)) float32
-    cc: np.ndarray         # (n,) int: interned country code
-    adm: np.ndarray        # (n,) int: interned (country, admin1)
-    kinds: tuple[str, ...]
-    lat: np.ndarray        # radians
-    lon: np.ndarray
-    ids: np.ndarray
-    point: np.ndarray      # (n,) bool: a place that stands for a point (city, division)
+NEUTRAL = {"near_min": _FAR, "a_near": _FAR}     # a feature's value when the text gives no such evidence
+_POINT_TYPES = frozenset({CITY, CAPITAL, ADMIN2, ADMIN1})
+# integer rows of a key's candidates (KeyStatic.I), besides the float features
+I_CC, I_ADM, I_HAS_ADM, I_ID, I_POINT, I_CUE, I_KIND, I_CC_LOCAL, I_ADM_LOCAL, I_NAMESAKE = range(10)
+_KIND_CODE = {t: i for i, t in enumerate(FEATURE_TYPES)}
+K_COUNTRY, K_ADMIN1 = _KIND_CODE[COUNTRY], _KIND_CODE[ADMIN1]
+_NO_ADMIN1 = ("", "-")              # the interned group of candidates without a first-level division
 
 
 class Interner(dict):
+    """Small integers for country codes and (country, division) pairs, shared by all keys."""
+
     def __missing__(self, k):
         v = self[k] = len(self)
         return v
 
 
+@dataclass(slots=True)
+class KeyStatic:
+    """A key's candidates and everything about them that does not depend on the document."""
+    places: tuple[Place, ...]
+    X: np.ndarray          # (len(STATIC), n) float32 features, a row per feature
+    U: np.ndarray          # (n, 3) unit vectors of the candidates' points
+    I: np.ndarray          # (10, n) int64: the I_* rows
+    groups: tuple          # (one country?, its id, one division?, its id, countries, divisions)
+    distinct: np.ndarray   # the countries and divisions its candidates lie in, each once
+
+
+def prune(cands: tuple) -> tuple:
+    """At most MAX_CANDIDATES candidates, in the index's order: every place that is not a town or
+    a county (countries, divisions, seas: a name has few), then the towns and counties with the
+    most people. A fixed prior, not a learned one; the ranker never sees the rest."""
+    if len(cands) <= MAX_CANDIDATES:
+        return cands
+    prior = [(p.feature_type not in (CITY, ADMIN2), p.population) for p, _ in cands]
+    keep = sorted(range(len(cands)), key=lambda j: prior[j], reverse=True)[:MAX_CANDIDATES]
+    return tuple(cands[j] for j in sorted(keep))
+
+
+_OWN_KEYS: dict[int, str] = {}      # place id -> name_key of its own name
+
+
+def _own_key(p: Place) -> str:
+    k = _OWN_KEYS.get(p.id)
+    if k is None:
+        if len(_OWN_KEYS) > 200_000:
+            _OWN_KEYS.clear()
+        k = _OWN_KEYS[p.id] = name_key(p.name)
+    return k
+
+
 def key_static(key: str, cands: tuple, interner: Interner, importance) -> KeyStatic:
-    """The document-independent features of one key's candidates."""
+    """The document-independent features of one key's candidates (`cands` already pruned; the
+    rows in STATIC's order, a column per candidate)."""
     n = len(cands)
     places = tuple(p for p, _ in cands)
-    flags = tuple(f for _, f in cands)
-    X = np.zeros((n, len(STATIC)), dtype=np.float32)
-    pops = np.array([p.population for p in places], dtype=np.float64)
-    logpop = np.log10(pops + 1.0)
-    order = np.argsort(-pops, kind="stable")
-    rank = np.empty(n)
-    rank[order] = np.arange(n)
+    logpop = [math.log10(p.population + 1.0) for p in places]
+    top = max(logpop)
+    rank = [0] * n
+    for r, j in enumerate(sorted(range(n), key=lambda j: -places[j].population)):
+        rank[j] = r
+    kinds = [p.feature_type for p in places]
     ccs = {p.country_code for p in places}
     countries = {p.country_code for p in places if p.feature_type == COUNTRY}
     capitals = {p.country_code for p in places if p.feature_type == CAPITAL}
-    big_city = {}
-    for p in places:
+    big_city: dict = {}
+    for j, p in enumerate(places):
         if p.feature_type in (CITY, CAPITAL):
             k = (p.country_code, p.admin1)
-            big_city[k] = max(big_city.get(k, 0.0), math.log10(p.population + 1))
+            big_city[k] = max(big_city.get(k, 0.0), logpop[j])
     divisions = {(p.country_code, p.admin1) for p in places if p.feature_type in (ADMIN1, ADMIN2)}
-    col = {name: i for i, name in enumerate(STATIC)}
-    for j, (p, f) in enumerate(cands):
-        ft = p.feature_type
-        X[j, col["t_" + ft]] = 1
-        own = name_key(p.name)
-        vals = {"log_pop": logpop[j], "pop_rank": min(rank[j], 10), "pop_gap": logpop[j] - logpop.max(),
-                "top_pop": float(rank[j] == 0), "f_primary": bool(f & PRIMARY),
-                "f_demonym": bool(f & DEMONYM), "f_abbrev": bool(f & EXACT_CASE),
-                "f_alt": bool(f & ASCII_ALT), "f_ambiguous": bool(f & AMBIGUOUS), "f_postal": bool(f & POSTAL),
-                "name_is_key": own == key, "name_longer": own != key and own.startswith(key),
-                "curated": p.source == "curated", "naturalearth": p.source == "naturalearth",
-                "log_ncand": math.log(n), "log_ncountries": math.log(len(ccs)),
-                "capital_vs_country": ft == CAPITAL and p.country_code in countries,
-                "country_vs_capital": ft == COUNTRY and p.country_code in capitals,
-                "division_vs_city": big_city.get((p.country_code, p.admin1), 0.0) if ft in (ADMIN1, ADMIN2) else 0.0,
-                "city_vs_division": ft in (CITY, CAPITAL) and (p.country_code, p.admin1) in divisions}
-        for name, v in vals.items():
-            X[j, col[name]] = float(v)
-    X[:, col["importance"]] = [importance(p.id) for p in places]
-    return KeyStatic(places, flags, X,
-                     np.array([interner[p.country_code or "-"] for p in places], dtype=np.int64),
-                     np.array([interner[(p.country_code, p.admin1)] if p.admin1 else -1 for p in places],
-                              dtype=np.int64),
-                     tuple(p.feature_type for p in places),
-                     np.radians([p.lat for p in places]), np.radians([p.lon for p in places]),
-                     np.array([p.id for p in places], dtype=np.int64),
-                     np.array([p.feature_type in _POINT_TYPES for p in places], dtype=bool))
+    log_n, log_cc = math.log(n), math.log(len(ccs))
+    rows = [[ft == t for ft in kinds] for t in FEATURE_TYPES]
+    rows += [logpop, [min(r, 10) for r in rank], [v - top for v in logpop], [r == 0 for r in rank]]
+    rows += [[f & bit != 0 for _, f in cands] for bit in (PRIMARY, DEMONYM, EXACT_CASE, ASCII_ALT, AMBIGUOUS, POSTAL)]
+    own = [_own_key(p) for p in places]
+    rows += [[o == key for o in own], [o != key and o.startswith(key) for o in own],
+             [p.source == "curated" for p in places], [p.source == "naturalearth" for p in places],
+             [importance(p.id) for p in places], [log_n] * n, [log_cc] * n,
+             [ft == CAPITAL and p.country_code in countries for ft, p in zip(kinds, places)],
+             [ft == COUNTRY and p.country_code in capitals for ft, p in zip(kinds, places)],
+             [big_city.get((p.country_code, p.admin1), 0.0) if ft in (ADMIN1, ADMIN2) else 0.0
+              for ft, p in zip(kinds, places)],
+             [ft in (CITY, CAPITAL) and (p.country_code, p.admin1) in divisions for ft, p in zip(kinds, places)]]
+    X = np.array(rows, dtype=np.float32)
+    U = np.array([_unit(p.lat, p.lon) for p in places])
+    return KeyStatic(places, X, U, *_key_ints(places, interner))
+
+
+def _unit(lat: float, lon: float) -> tuple[float, float, float]:
+    """The point's unit vector (dot products of two are the cosines of the angles between them)."""
+    la, lo = math.radians(lat), math.radians(lon)
+    return math.cos(la) * math.cos(lo), math.cos(la) * math.sin(lo), math.sin(la)
+
+
+def _key_ints(places: tuple[Place, ...], interner: Interner) -> tuple:
+    """The integer rows of a key's candidates, its country and division groups, and the countries
+    and divisions its candidates lie in."""
+    cc = [interner[p.country_code or "-"] for p in places]
+    adm = [interner[(p.country_code, p.admin1) if p.admin1 else _NO_ADMIN1] for p in places]
+    cc_local = {c: i for i, c in enumerate(dict.fromkeys(cc))}
+    adm_local = {a: i for i, a in enumerate(dict.fromkeys(adm))}
+    namesake = [-1] * len(places)
+    for j, p in enumerate(places):           # "New York": the division's namesake main town
+        if p.feature_type in (ADMIN1, ADMIN2):
+            namesake[j] = next((i for i, c in enumerate(places) if c.feature_type in (CITY, CAPITAL)
+                                and c.population >= 50_000
+                                and (c.country_code, c.admin1) == (p.country_code, p.admin1)), -1)
+    I = np.array([cc, adm, [bool(p.admin1) for p in places], [p.id for p in places],
+                  [p.feature_type in _POINT_TYPES for p in places], [KIND_CUE_BITS[p.feature_type] for p in places],
+                  [_KIND_CODE[p.feature_type] for p in places], [cc_local[c] for c in cc],
+                  [adm_local[a] for a in adm], namesake], dtype=np.int64)
+    one_cc, one_adm = len(cc_local) == 1, len(adm_local) == 1 and all(p.admin1 for p in places)
+    no_adm = interner[_NO_ADMIN1]
+    distinct = np.array(list(cc_local) + [a for a in adm_local if a != no_adm], dtype=np.int64)
+    return I, (one_cc, cc[0], one_adm, adm[0], len(cc_local), len(adm_local)), distinct
 
 
 # --- the key's mentions in this text ---------------------------------------------------------
@@ -145,18 +196,22 @@ _IN_GAP = re.compile(r",?\s{1,2}in\s{1,2}(?:the\s{1,2})?")
 _POSSESSIVE_GAP = re.compile(r"['\u2019]s\s{1,2}$")
 
 
+@dataclass(slots=True)
 class Containers:
     """The countries and first-level divisions a phrase can name ("La.", "Texas", "South West
-    England" -> England), as (country, admin1) pairs with admin1 "" for a country; cached."""
-
-    def __init__(self, gaz) -> None:
-        self.gaz = gaz
-        self._cache: dict[tuple[str, bool], tuple] = {}
+    England" -> England): (label, rows (country, admin1 or "", place id, name), and the same as
+    interned arrays (country, division or -1, place id)); cached."""
+    gaz: object
+    interner: Interner
+    _cache: dict = field(default_factory=dict)
 
     def __call__(self, phrase: str, after_comma: bool) -> tuple:
         hit = self._cache.get((phrase, after_comma))
         if hit is None:
-            hit = self._find(phrase, after_comma)
+            label, out = self._find(phrase, after_comma)
+            arrays = tuple(np.array(col, dtype=np.int64) for col in zip(*[
+                (self.interner[cc], self.interner[(cc, adm)] if adm else -1, pid) for cc, adm, pid, _ in out]))
+            hit = (label, out, arrays)
             if len(self._cache) > 50_000:
                 self._cache.clear()
             self._cache[(phrase, after_comma)] = hit
@@ -181,306 +236,345 @@ class Containers:
         return "", ()
 
 
-def _cue(text: str, m: Mention) -> frozenset[str] | None:
-    if " " in m.text:               # the generic word inside the mention: "Lake Victoria", "Kent County"
+def cue_bits(text: str, m: Mention) -> int:
+    """The cue-word groups beside a mention ("Nyanza province", "the city of X") or inside it
+    ("Lake Victoria", "Kent County"), as a bit mask (0: none)."""
+    if " " in m.text:
         words = m.text.lower().split()
-        for w in (words[0], words[-1]):
-            if w in CUE_KINDS:
-                return CUE_KINDS[w]
-    after = _CUE_AFTER.match(text, m.end, min(len(text), m.end + 20))
+        bits = CUE_BIT.get(words[0], 0) or CUE_BIT.get(words[-1], 0)
+        if bits:
+            return bits
+    after = _CUE_AFTER.match(text, m.end, m.end + 20)
     if after:
-        kinds = CUE_KINDS.get(after.group(1).lower())
-        if kinds:
-            return kinds
-    before = "of" in text[max(0, m.start - 8):m.start] and _CUE_BEFORE.search(text, max(0, m.start - 24), m.start)
-    if before:
-        return CUE_KINDS.get(before.group(1).lower())
-    return None
+        bits = CUE_BIT.get(after.group(1).lower(), 0)
+        if bits:
+            return bits
+    if "of" in text[max(0, m.start - 8):m.start]:
+        before = _CUE_BEFORE.search(text, max(0, m.start - 24), m.start)
+        if before:
+            return CUE_BIT.get(before.group(1).lower(), 0)
+    return 0
 
 
-def _held(ks: KeyStatic, containers: tuple) -> np.ndarray:
-    """Which candidates lie in one of the containers (and are not the container itself)."""
-    out = np.zeros(len(ks.places), dtype=bool)
-    for cc, adm, pid, _ in containers:
-        for j, p in enumerate(ks.places):
-            if p.country_code == cc and (not adm or p.admin1 == adm) and p.id != pid:
-                out[j] = True
-    return out
+@dataclass(slots=True)
+class Pattern:
+    """A containment pattern of one mention: "X, Y" / "X in Y" / "Y's X" (Y holds some of X's
+    candidates, column `col`), or "X, Y" where Y is a mention itself (Y's candidates that hold
+    one of X's: column holds_prev, `inner` the key of X)."""
+    mention: int
+    key: int
+    col: int
+    note: str
+    containers: tuple = ()          # interned (countries, divisions, place ids)
+    inner: int = -1
+    held: np.ndarray | None = None  # over the key's candidates, filled by `document`
+    listing: bool = False           # Y is a country the text names as a place of its own ("Mexico, the US and
+    #                                 Canada"): as likely a list as a containment
 
 
-def mention_features(text: str, mentions: list[Mention], key_index: list[int], statics: list[KeyStatic],
-                     containers: Containers):
-    """(per key: (n, len(MENTION)) features, per key: {candidate row: reason} from patterns)."""
-    K = len(statics)
-    out = [np.zeros((len(ks.places), len(MENTION)), dtype=np.float32) for ks in statics]
-    notes: list[dict[int, str]] = [{} for _ in range(K)]
-    first = [1.0] * K
-    count = [0] * K
-    own: dict[int, np.ndarray] = {}       # mention -> the candidates its own pattern holds
+@dataclass(slots=True)
+class Evidence:
+    """What the mentions of a text say, per key: mentions (log), first position, all capitals,
+    demonym, cue bits, mentions; and the containment patterns."""
+    per_key: list[list]             # K rows of 6
+    patterns: list[Pattern]
+    cued: bool                      # some mention has a cue word
+
+
+def mention_evidence(text: str, mentions: list[Mention], key_index: list[int], K: int,
+                     containers: Containers) -> Evidence:
+    """One pass over the mentions: a few string tests each, no work per candidate."""
+    per_key = [[0, 1.0, 0, 0, 0, 0] for _ in range(K)]
+    patterns: list[Pattern] = []
     n = max(1, len(text))
     for i, (m, k) in enumerate(zip(mentions, key_index)):
         if k < 0:
             continue
-        F, ks = out[k], statics[k]
-        count[k] += 1
-        first[k] = min(first[k], m.start / n)
-        if m.text.isupper() and len(m.text) > 3:
-            F[:, 2] = 1
-        if m.kind == "demonym":
-            F[:, 3] = 1
-        kinds = _cue(text, m)
-        if kinds:
-            F[:, 4] = 1
-            agree = np.array([t in kinds for t in ks.kinds])
-            F[agree, 5] = 1
-            F[~agree, 6] = 1
-        nxt = mentions[i + 1] if i + 1 < len(mentions) else None
-        for col, rx, comma in ((7, _COMMA_GAP, True), (8, _IN_GAP, False)):
-            gap = rx.match(text, m.end, m.end + 12)
-            words = gap and _CAP_WORDS.match(text, gap.end())
-            if not words:
-                continue
-            label, cons = containers(words.group(1), comma)
-            if not cons:
-                continue
-            h = _held(ks, cons)
-            F[h, col] = 1
-            if h.any():
-                own[i] = h
-            said = f"{m.text}{text[m.end:words.end(1)]}"
-            for j in np.nonzero(h)[0]:
-                notes[k].setdefault(int(j), f"in {cons[0][3]}, as '{said}' says")
-            if comma and nxt is not None and key_index[i + 1] >= 0 and nxt.start == words.start(1):
-                _holds_prev(out, notes, statics, k, key_index[i + 1], said)
+        row = per_key[k]
+        row[5] += 1
+        row[1] = min(row[1], m.start / n)
+        row[2] |= m.text.isupper() and len(m.text) > 3
+        row[3] |= m.kind == "demonym"
+        row[4] |= cue_bits(text, m)
+        _patterns_after(text, mentions, key_index, i, containers, patterns)
         prev = mentions[i - 1] if i > 0 else None
         if prev is not None and m.start - prev.end <= 4 and _POSSESSIVE_GAP.match(text[prev.end:m.start]):
-            label, cons = containers(prev.text, False)
+            _, cons, arrays = containers(prev.text, False)
             if cons:
-                h = _held(ks, cons)
-                F[h, 9] = 1
-                for j in np.nonzero(h)[0]:
-                    notes[k].setdefault(int(j), f"in {cons[0][3]}, as '{prev.text}'s {m.text}' says")
-    for k in range(K):
-        out[k][:, 0] = math.log(max(1, count[k]))
-        out[k][:, 1] = first[k]
-    return out, notes, own
+                patterns.append(Pattern(i, k, COLUMN["held_possessive"],
+                                        f"in {cons[0][3]}, as '{prev.text}'s {m.text}' says", arrays))
+    cued = False
+    for row in per_key:
+        row[0] = math.log(row[5])
+        cued |= row[4] != 0
+    return Evidence(per_key, patterns, cued)
 
 
-def _holds_prev(out, notes, statics, k_prev: int, k: int, said: str) -> None:
-    """In "Alexandria, La.", La. (key k) holds a candidate of Alexandria (key k_prev)."""
-    inner = statics[k_prev]
-    for j, c in enumerate(statics[k].places):
-        if c.feature_type not in (COUNTRY, ADMIN1):
+def _patterns_after(text: str, mentions, key_index, i: int, containers: Containers, out: list) -> None:
+    """"X, Y" and "X in Y" after mention i: Y (capitalised words) names a country or division."""
+    m, k = mentions[i], key_index[i]
+    after = text[m.end:m.end + 6]
+    tries = ((COLUMN["held_comma"], _COMMA_GAP, True),) if after[:1] == "," else ()
+    if "in" in after:
+        tries += ((COLUMN["held_in"], _IN_GAP, False),)
+    for col, rx, comma in tries:
+        gap = rx.match(text, m.end, m.end + 12)
+        words = gap and _CAP_WORDS.match(text, gap.end())
+        if not words:
             continue
-        if any(p.country_code == c.country_code and (c.feature_type == COUNTRY or p.admin1 == c.admin1)
-               and p.id != c.id for p in inner.places):
-            out[k][j, 10] = 1
-            notes[k].setdefault(j, f"holds {said.split(',')[0]}, as '{said}' says")
+        _, cons, arrays = containers(words.group(1), comma)
+        if not cons:
+            continue
+        said = f"{m.text}{text[m.end:words.end(1)]}"
+        named = i + 1 < len(mentions) and mentions[i + 1].start == words.start(1)
+        listing = named and not any(adm for _, adm, _, _ in cons)
+        out.append(Pattern(i, k, col, f"in {cons[0][3]}, as '{said}' says", arrays, listing=listing))
+        if comma and named and key_index[i + 1] >= 0:
+            out.append(Pattern(i + 1, key_index[i + 1], COLUMN["holds_prev"],
+                               f"holds {m.text}, as '{said}' says", inner=k, listing=listing))
 
 
 # --- the document ------------------------------------------------------------------------------
 @dataclass(slots=True)
-class Rows:
-    """A document's candidate rows, all keys concatenated."""
-    key_of: np.ndarray     # (N,) key index of each row
-    starts: np.ndarray     # (K + 1,) first row of each key
-    weight: np.ndarray     # (K,) mentions of each key
-    cc: np.ndarray
-    adm: np.ndarray
-    lat: np.ndarray
-    lon: np.ndarray
-    ids: np.ndarray
-    point: np.ndarray
+class Document:
+    key_index: list[int]          # per mention: its key, -1 when the gazetteer lacks the name
+    statics: list[KeyStatic]
+    starts: np.ndarray = None     # (K + 1,) first row of each key
+    key_of: np.ndarray = None     # (N,) key of each row
+    weight: np.ndarray = None     # (K,) mentions of each key
+    I: np.ndarray = None          # (10, N) the I_* rows
+    U: np.ndarray = None          # (N, 3) unit vectors
+    XT: np.ndarray = None         # (len(FEATURES2), N) float32: a row per feature, a column per candidate
+    patterns: list = field(default_factory=list)
+    cued: bool = False            # some mention has a cue word
+    own: np.ndarray = None        # (2, N) the row's country and division group among its own key's rows
+    row_weight: np.ndarray = None  # (N,) mentions of the row's key
+    D: np.ndarray = None          # (N, N) km between candidates; inf within a name
+
+    @property
+    def X1(self) -> np.ndarray:
+        """(N, len(FEATURES1)): the stage-1 features, a row per candidate."""
+        return self.XT[:len(FEATURES1)].T
+
+    def rows(self, k: int) -> slice:
+        return slice(int(self.starts[k]), int(self.starts[k + 1]))
 
 
-def rows_of(statics: list[KeyStatic], weight: list[int]) -> Rows:
-    sizes = np.array([len(ks.places) for ks in statics], dtype=np.int64)
-    starts = np.zeros(len(statics) + 1, dtype=np.int64)
-    np.cumsum(sizes, out=starts[1:])
-    cat = np.concatenate
-    return Rows(np.repeat(np.arange(len(statics)), sizes), starts, np.asarray(weight, dtype=np.float64),
-                cat([ks.cc for ks in statics]), cat([ks.adm for ks in statics]),
-                cat([ks.lat for ks in statics]), cat([ks.lon for ks in statics]),
-                cat([ks.ids for ks in statics]), cat([ks.point for ks in statics]))
+def document(text: str, mentions: list[Mention], key_index: list[int], statics: list[KeyStatic],
+             containers: Containers, n_groups: int) -> Document:
+    """A text's candidate rows and their stage-1 features (`n_groups`: the interner's size)."""
+    K = len(statics)
+    if not K:
+        return Document(key_index, statics, XT=np.zeros((len(FEATURES2), 0), dtype=np.float32))
+    ev = mention_evidence(text, mentions, key_index, K, containers)
+    # per key, besides its mentions' evidence: where its country and division groups start in the
+    # document's numbering of them (its own rows' groups), and its weight where it is unambiguous
+    sizes, starts, unambiguous, weights = [], [0], [], []
+    at_cc, at_adm = 0, sum(ks.groups[4] for ks in statics)
+    for ks, row in zip(statics, ev.per_key):
+        one_cc, cc0, one_adm, adm0, g_cc, g_adm = ks.groups
+        w = row[5]
+        row += (at_cc, at_adm, w * one_cc, w * one_adm)
+        unambiguous += (cc0, adm0)
+        weights += (w * one_cc, w * one_adm)
+        at_cc, at_adm = at_cc + g_cc, at_adm + g_adm
+        sizes.append(len(ks.places))
+        starts.append(starts[-1] + sizes[-1])
+    starts = np.array(starts)
+    key_of = np.arange(K).repeat(sizes)
+    per_key = np.array(ev.per_key)
+    per_row = per_key[key_of].T
+    I = np.concatenate([ks.I for ks in statics], axis=1)
+    doc = Document(key_index, statics, starts, key_of, per_key[:, 5], I, np.concatenate([ks.U for ks in statics]),
+                   np.zeros((len(FEATURES2), int(starts[-1])), dtype=np.float32), ev.patterns, ev.cued,
+                   I[I_CC_LOCAL:I_ADM_LOCAL + 1] + per_row[6:8].astype(np.int64), per_row[5])
+    XT = doc.XT
+    S = len(STATIC)
+    np.concatenate([ks.X for ks in statics], axis=1, out=XT[:S])
+    XT[S:S + 4] = per_row[:4]
+    if doc.cued:
+        cues = per_row[4].astype(np.int64)
+        XT[S + 4] = cues != 0
+        XT[S + 5] = (cues & I[I_CUE]) != 0
+        XT[S + 6] = (cues & ~I[I_CUE]) != 0
+    if ev.patterns:
+        _pattern_features(doc)
+    _doc_features(doc, np.bincount(unambiguous, weights, minlength=n_groups), per_row[8:10], sum(weights[0::2]),
+                  n_groups)
+    return doc
 
 
-def _other_keys_sum(rows: Rows, group: np.ndarray, contrib: np.ndarray) -> np.ndarray:
-    """For each row: the sum of `contrib` over rows of *other* keys in the same group (country,
-    division). Rows with group -1 get 0."""
-    uniq, g = np.unique(group, return_inverse=True)
-    G = len(uniq)
-    per_key = np.bincount(rows.key_of * G + g, weights=contrib, minlength=len(rows.weight) * G)
-    total = per_key.reshape(len(rows.weight), G).sum(axis=0)
-    out = total[g] - per_key[rows.key_of * G + g]
-    out[group < 0] = 0.0
-    return out
+def _pattern_features(doc: Document) -> None:
+    """The rows each containment pattern holds (and its column set to 1)."""
+    I = doc.I
+    for pat in doc.patterns:
+        r = doc.rows(pat.key)
+        if pat.inner < 0:       # the key's candidates lying in one of the containers
+            cc, adm, pid = pat.containers
+            held = ((I[I_CC, r, None] == cc) & ((adm < 0) | (I[I_ADM, r, None] == adm))
+                    & (I[I_ID, r, None] != pid)).any(axis=1)
+        else:                   # the key's countries and divisions holding one of the inner key's places
+            q = doc.rows(pat.inner)
+            country = I[I_KIND, r] == K_COUNTRY
+            held = ((I[I_CC, r, None] == I[I_CC, q]) & (country[:, None] | (I[I_ADM, r, None] == I[I_ADM, q]))
+                    & (I[I_ID, r, None] != I[I_ID, q])).any(axis=1) & (country | (I[I_KIND, r] == K_ADMIN1))
+        pat.held = held
+        doc.XT[pat.col, r] = np.maximum(doc.XT[pat.col, r], held)
 
 
-def doc_features(rows: Rows) -> np.ndarray:
+def _doc_features(doc: Document, unambiguous: np.ndarray, own: np.ndarray, total: float, n_groups: int) -> None:
     """Stage 1: the countries and divisions the unambiguous names point to (names whose every
-    candidate lies in one country, or one division), other names than the row's own."""
-    K = len(rows.weight)
-    lo, hi = rows.starts[:-1], rows.starts[1:]
-    cc_min = np.minimum.reduceat(rows.cc, lo) if K else np.zeros(0, np.int64)
-    cc_max = np.maximum.reduceat(rows.cc, lo) if K else np.zeros(0, np.int64)
-    adm_min = np.minimum.reduceat(rows.adm, lo) if K else np.zeros(0, np.int64)
-    adm_max = np.maximum.reduceat(rows.adm, lo) if K else np.zeros(0, np.int64)
-    one_cc = (cc_min == cc_max)
-    one_adm = (adm_min == adm_max) & (adm_min >= 0)
-    first = np.zeros(len(rows.key_of), dtype=np.float64)
-    first[lo[hi > lo]] = 1.0          # count each unambiguous key once, on its first row
-    w = rows.weight[rows.key_of] * first
-    u_cc = _other_keys_sum(rows, rows.cc, w * one_cc[rows.key_of])
-    u_adm = _other_keys_sum(rows, rows.adm, w * one_adm[rows.key_of])
-    own_total = (rows.weight * one_cc)[rows.key_of]
-    u_all = float((rows.weight * one_cc).sum())
-    out = np.zeros((len(rows.key_of), len(DOC1)), dtype=np.float32)
-    out[:, 0] = np.log1p(u_cc)
-    out[:, 1] = np.log1p(u_all - own_total - u_cc)
-    out[:, 2] = np.log1p(u_adm)
-    out[:, 3] = math.log1p(float(rows.weight.sum()))
-    return out
+    candidate lies in one country, or one division; `unambiguous`: their mentions by group, `own`:
+    the row's own name's part in it, `total`: theirs in all countries), other names than the
+    row's own; how many other names have
+    some candidate in the row's country and division, and the distance to the nearest candidate
+    of another name (whatever those names turn out to mean)."""
+    I, XT, key_of = doc.I, doc.XT, doc.key_of
+    groups = I[I_CC:I_ADM + 1]
+    c = COLUMN["u_cc"]
+    u = unambiguous[groups] - own
+    u[1] *= I[I_HAS_ADM]
+    np.log1p(u, out=XT[c:c + 2])
+    np.log1p(total - own[0] - u[0], out=XT[c + 2])
+    XT[c + 3] = math.log1p(float(doc.weight.sum()))
+    some = np.bincount(np.concatenate([ks.distinct for ks in doc.statics]), minlength=n_groups)[groups]
+    np.log(np.maximum(some, 1), out=XT[c + 4:c + 6], casting="unsafe")      # less the row's own name
+    XT[c + 5] *= I[I_HAS_ADM]
+    cos = doc.U @ doc.U.T
+    np.minimum(cos, 1.0, out=cos)
+    np.maximum(cos, -1.0, out=cos)
+    D = np.arccos(cos, out=cos)
+    D *= EARTH_KM
+    D[key_of[:, None] == key_of] = np.inf              # the row's own name
+    doc.D = D
+    np.minimum(np.log1p(D.min(axis=1)), _FAR, out=XT[c + 6], casting="same_kind")
 
 
-def key_softmax(rows: Rows, s: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """(probability of each row within its key, each key's best score)."""
-    lo = rows.starts[:-1]
-    kmax = np.maximum.reduceat(s, lo)
-    e = np.exp(s - kmax[rows.key_of])
-    z = np.add.reduceat(e, lo)
-    return e / z[rows.key_of], kmax
-
-
-def stage2_features(rows: Rows, s1: np.ndarray) -> np.ndarray:
-    """What stage 1 believes about the other names: the expected number of their mentions in the
-    row's country and division, and the distances to their most likely places."""
-    p1, kmax = key_softmax(rows, s1)
-    kof = rows.key_of
-    contrib = p1 * rows.weight[kof]
-    e_cc = _other_keys_sum(rows, rows.cc, contrib)
-    e_adm = _other_keys_sum(rows, rows.adm, contrib)
-    others = rows.weight.sum() - rows.weight[kof]
-    out = np.zeros((len(kof), len(STAGE2)), dtype=np.float32)
-    out[:, 0] = s1
-    out[:, 1] = s1 - kmax[kof]
-    out[:, 2] = kmax[kof]
-    out[:, 3] = p1
-    out[:, 4] = np.log1p(e_cc)
-    out[:, 5] = e_cc / np.maximum(others, 1.0)
-    out[:, 6] = np.log1p(e_adm)
-    # the most likely place of each key, where it stands for a point
-    at_max = np.where(s1 == kmax[kof], np.arange(len(kof)), len(kof))
-    best = np.minimum.reduceat(at_max, rows.starts[:-1])
-    ok = rows.point[best]
-    near = np.zeros(len(kof)); nmin = np.full(len(kof), _FAR)
-    if ok.any():
-        b = best[ok]
-        d = haversine_km(rows.lat[:, None], rows.lon[:, None], rows.lat[b][None, :], rows.lon[b][None, :])
-        same = (kof[:, None] == np.nonzero(ok)[0][None, :]) | (rows.ids[:, None] == rows.ids[b][None, :])
-        pb = p1[b][None, :]
-        near = ((d < 161.0) & ~same) @ p1[b] if len(b) else near
-        dd = np.where(same | (pb < 0.5), np.inf, d)
-        nmin = np.minimum(np.log1p(dd.min(axis=1)), _FAR)
-    out[:, 7] = near
-    out[:, 8] = nmin
-    return out
+def stage2_features(doc: Document, s1: np.ndarray, n_groups: int) -> None:
+    """What stage 1 believes about the other names, into doc.XT: the expected number of their
+    mentions in the row's country and division, and the distances to their most likely places."""
+    kof, I, XT, lo = doc.key_of, doc.I, doc.XT, doc.starts[:-1]
+    top = np.maximum.reduceat(s1, lo)[kof]
+    gap = s1 - top
+    p1 = np.exp(gap)
+    p1 /= np.add.reduceat(p1, lo)[kof]
+    c = COLUMN["s1"]
+    XT[c] = s1
+    XT[c + 1] = gap
+    XT[c + 2] = top
+    XT[c + 3] = p1
+    # expected mentions of the other names in the row's country and division: the groups' totals
+    # less the row's own name's rows in them (its groups numbered across the document in doc.own)
+    contrib = p1 * doc.row_weight
+    both = np.concatenate((contrib, contrib))
+    e = np.bincount(I[I_CC:I_ADM + 1].ravel(), both, minlength=n_groups)[I[I_CC:I_ADM + 1]] \
+        - np.bincount(doc.own.ravel(), both)[doc.own]
+    e[1] *= I[I_HAS_ADM]
+    np.log1p(e, out=XT[c + 4:c + 6], casting="same_kind")
+    XT[c + 6] = e[0] / np.maximum(doc.weight.sum() - doc.row_weight, 1.0)
+    # the other names' most likely places (those that stand for a point): how many lie within
+    # 161 km (each counted by its probability), and the distance to the nearest more likely than not
+    best = (gap == 0) & (I[I_POINT] > 0)
+    XT[c + 7] = (doc.D < 161.0) @ (p1 * best)
+    sure = best & (p1 >= 0.5)
+    if sure.any():
+        np.minimum(np.log1p(doc.D[:, sure].min(axis=1)), _FAR, out=XT[c + 8], casting="same_kind")
+    else:
+        XT[c + 8] = _FAR
 
 
 def haversine_km(lat1, lon1, lat2, lon2):
     h = np.sin((lat2 - lat1) / 2) ** 2 + np.cos(lat1) * np.cos(lat2) * np.sin((lon2 - lon1) / 2) ** 2
-    return 2 * 6371.0 * np.arcsin(np.sqrt(np.clip(h, 0, 1)))
+    return 2 * EARTH_KM * np.arcsin(np.sqrt(np.clip(h, 0, 1)))
 
 
 # --- the model ---------------------------------------------------------------------------------
-class Forest:
-    """Gradient-boosted trees as flat arrays: every node (leaves too: they point to themselves)
-    has a feature, a threshold and two children; a row goes left when its value <= threshold."""
+_DEPTH = 4
+_NODES, _LEAVES = 2 ** _DEPTH - 1, 2 ** _DEPTH
 
-    def __init__(self, feature, threshold, children, value, roots, depth: int, bias: float = 0.0):
-        self.feature = feature.astype(np.int64)
-        self.threshold = threshold.astype(np.float64)
-        self.children = children.astype(np.int64)      # (nodes * 2,): right at 2i, left at 2i + 1
-        self.value = value.astype(np.float64)
-        self.roots = roots.astype(np.int64)
-        self.depth = int(depth)
+
+def _leaf_table() -> np.ndarray:
+    """Leaf reached in a complete tree of depth 4 (nodes in heap order, 0 the root) for each of
+    the 2^15 sets of decisions (bit h: node h sends the row right)."""
+    code = np.arange(2 ** _NODES)
+    h = np.zeros_like(code)
+    for _ in range(_DEPTH):
+        h = 2 * h + 1 + ((code >> h) & 1)
+    return (h - _NODES).astype(np.uint8)
+
+
+_LEAF = _leaf_table()
+_BITS = (1 << np.arange(_NODES)).astype(np.float32)
+
+
+class Forest:
+    """Gradient-boosted trees padded to complete trees of depth 4: per tree, 15 split nodes in heap
+    order (feature, threshold; a row goes right when its value > threshold) and 16 leaf values.
+    Evaluated for all rows and all trees at once: every node's decision in one comparison, each
+    tree's 15 decisions packed into one number, and a table from that number to the leaf."""
+
+    def __init__(self, feature, threshold, value, bias: float = 0.0):
+        self.feature = np.asarray(feature, dtype=np.int64).reshape(-1, _NODES)
+        self.threshold = np.asarray(threshold, dtype=np.float64).reshape(-1, _NODES)
+        self.value = np.asarray(value, dtype=np.float64).reshape(-1, _LEAVES)
         self.bias = float(bias)
+        self.trees = T = len(self.feature)
+        self._flat_feature = self.feature.ravel()
+        # float32 features: a threshold rounded down to float32 sends every float32 value the same way
+        low = self.threshold.astype(np.float32)
+        over = low.astype(np.float64) > self.threshold
+        low[over] = np.nextafter(low[over], np.float32(-np.inf))
+        self._flat_threshold = low.reshape(-1, 1)
+        self._flat_value = self.value.ravel()
+        self._leaf_offset = (np.arange(T, dtype=np.int64) * _LEAVES)[:, None]
+
+    def columns(self, XT: np.ndarray) -> np.ndarray:
+        """Scores of the rows of a (features, rows) matrix."""
+        n = XT.shape[1]
+        if n == 0 or not self.trees:
+            return np.full(n, self.bias)
+        right = np.greater(XT.take(self._flat_feature, axis=0), self._flat_threshold).astype(np.float32)
+        leaf = _LEAF.take((_BITS @ right.reshape(self.trees, _NODES, n)).astype(np.intp)) + self._leaf_offset
+        scores = self._flat_value.take(leaf).sum(axis=0)
+        scores += self.bias
+        return scores
 
     def __call__(self, X: np.ndarray) -> np.ndarray:
-        n, f = X.shape
-        if n == 0:
-            return np.zeros(0)
-        flat = X.astype(np.float64, copy=False).ravel()
-        base = (np.arange(n, dtype=np.int64) * f)[:, None]
-        feature, threshold, children = self.feature, self.threshold, self.children
-        node = self.roots                  # (trees,), then (rows, trees) after the first level
-        for _ in range(self.depth):
-            node = children[2 * node + (flat[base + feature[node]] <= threshold[node])]
-        if node.ndim == 1:
-            node = np.broadcast_to(node, (n, len(node)))
-        return self.value[node].sum(axis=1) + self.bias
+        """Scores of the rows of a (rows, features) matrix."""
+        return self.columns(np.ascontiguousarray(np.asarray(X, dtype=np.float32).T))
 
     def arrays(self, prefix: str) -> dict:
-        return {prefix + "feature": self.feature.astype(np.int32), prefix + "threshold": self.threshold,
-                prefix + "children": self.children.astype(np.int32), prefix + "value": self.value,
-                prefix + "roots": self.roots.astype(np.int32), prefix + "meta": np.array([self.depth, self.bias])}
+        return {prefix + "feature": self.feature.astype(np.int16), prefix + "threshold": self.threshold,
+                prefix + "value": self.value, prefix + "bias": np.array(self.bias)}
 
     @classmethod
     def from_arrays(cls, z, prefix: str) -> "Forest":
-        depth, bias = z[prefix + "meta"]
-        return cls(z[prefix + "feature"], z[prefix + "threshold"], z[prefix + "children"], z[prefix + "value"],
-                   z[prefix + "roots"], int(depth), float(bias))
+        return cls(z[prefix + "feature"], z[prefix + "threshold"], z[prefix + "value"], float(z[prefix + "bias"]))
 
     @classmethod
     def from_lightgbm(cls, dump: dict) -> "Forest":
-        """From `Booster.dump_model()` (numerical splits, `<=`, no missing values)."""
-        feature, threshold, children, value, roots = [], [], [], [], []
-        depth = 0
+        """From `Booster.dump_model()` (numerical splits, `<=` goes left, no missing values; depth
+        at most 4). A leaf above depth 4 fills all the leaf slots below it."""
+        T = len(dump["tree_info"])
+        feature = np.zeros((T, _NODES), dtype=np.int64)
+        threshold = np.full((T, _NODES), np.inf)
+        value = np.zeros((T, _LEAVES))
 
-        def add(node, d) -> int:
-            nonlocal depth
-            i = len(feature)
-            feature.append(0); threshold.append(0.0); children.extend([i, i]); value.append(0.0)
-            if "leaf_value" in node or "split_feature" not in node:
-                value[i] = node.get("leaf_value", 0.0)
-                depth = max(depth, d)
-                return i
+        def add(t: int, node: dict, h: int, depth: int, first: int) -> None:
+            if "split_feature" not in node:
+                value[t, first:first + 2 ** (_DEPTH - depth)] = node.get("leaf_value", 0.0)
+                return
+            if depth >= _DEPTH:
+                raise ValueError(f"trees deeper than {_DEPTH} cannot be exported; set max_depth")
             assert node["decision_type"] == "<=", node["decision_type"]
-            feature[i] = node["split_feature"]
-            threshold[i] = node["threshold"]
-            left = add(node["left_child"], d + 1)
-            right = add(node["right_child"], d + 1)
-            children[2 * i], children[2 * i + 1] = right, left
-            return i
+            feature[t, h], threshold[t, h] = node["split_feature"], node["threshold"]
+            half = 2 ** (_DEPTH - depth - 1)
+            add(t, node["left_child"], 2 * h + 1, depth + 1, first)
+            add(t, node["right_child"], 2 * h + 2, depth + 1, first + half)
 
-        for tree in dump["tree_info"]:
-            roots.append(add(tree["tree_structure"], 0))
-        return cls(np.array(feature), np.array(threshold), np.array(children), np.array(value),
-                   np.array(roots), depth)
-
-
-COLUMN = {name: i for i, name in enumerate(FEATURES2)}
-NEUTRAL = {"near_min": _FAR}       # the value of a feature when the text gives no such evidence
-
-
-@dataclass(slots=True)
-class Document:
-    key_index: list[int]          # per mention: its key, -1 when the gazetteer lacks the name
-    statics: list[KeyStatic]
-    rows: Rows
-    X1: np.ndarray                # (N, len(FEATURES1))
-    notes: list[dict[int, str]]   # per key: candidate -> the pattern that places it
-    own: dict = None              # mention -> candidates its own "X, Y" / "X in Y" pattern holds
-
-
-def document(text: str, mentions: list[Mention], key_index: list[int], statics: list[KeyStatic],
-             containers: Containers) -> Document:
-    if not statics:
-        return Document(key_index, statics, None, np.zeros((0, len(FEATURES1))), [])
-    weight = np.bincount([k for k in key_index if k >= 0], minlength=len(statics))
-    rows = rows_of(statics, weight)
-    mf, notes, own = mention_features(text, mentions, key_index, statics, containers)
-    X1 = np.hstack([np.concatenate([ks.X for ks in statics]), np.concatenate(mf), doc_features(rows)])
-    return Document(key_index, statics, rows, X1, notes, own)
+        for t, tree in enumerate(dump["tree_info"]):
+            add(t, tree["tree_structure"], 0, 0, 0)
+        return cls(feature, threshold, value)
 
 
 class Model:
@@ -493,25 +587,21 @@ class Model:
     @classmethod
     def load(cls, path: Path = MODEL_PATH) -> "Model":
         with np.load(path) as z:
-            names1 = [str(x) for x in z["features1"]]
-            names2 = [str(x) for x in z["features2"]]
-            if names1 != FEATURES1 or names2 != FEATURES2:
+            if [str(x) for x in z["features2"]] != FEATURES2 or "s1_bias" not in z:
                 raise ValueError(f"{path} was trained on other features; run scripts/train_resolver.py")
             return cls(Forest.from_arrays(z, "s1_"), Forest.from_arrays(z, "s2_"), float(z["reject"]))
 
     def save(self, path: Path = MODEL_PATH, **extra) -> None:
-        np.savez_compressed(path, features1=np.array(FEATURES1), features2=np.array(FEATURES2),
-                            reject=np.array(self.reject), **self.stage1.arrays("s1_"), **self.stage2.arrays("s2_"),
-                            **extra)
+        np.savez_compressed(path, features2=np.array(FEATURES2), reject=np.array(self.reject),
+                            **self.stage1.arrays("s1_"), **self.stage2.arrays("s2_"), **extra)
 
-    def score(self, doc: Document, cols=(), vals=None) -> tuple[np.ndarray, np.ndarray]:
-        """Stage-2 scores (log-odds) of every row, and the stage-2 features."""
-        X1 = doc.X1
+    def score(self, doc: Document, n_groups: int, cols=(), vals=None) -> np.ndarray:
+        """Stage-2 scores (log-odds) of every row; doc.XT gets the stage-2 features. `cols`, `vals`:
+        features set to these values (evidence switched off)."""
+        XT = doc.XT
         if len(cols):
-            X1 = X1.copy()
-            c1 = [i for i, c in enumerate(cols) if c < X1.shape[1]]
-            X1[:, [cols[i] for i in c1]] = vals[c1]
-        X2 = np.hstack([X1, stage2_features(doc.rows, self.stage1(X1))])
+            XT[cols] = vals[:, None]
+        stage2_features(doc, self.stage1.columns(XT[:len(FEATURES1)]), n_groups)
         if len(cols):
-            X2[:, cols] = vals
-        return self.stage2(X2), X2
+            XT[cols] = vals[:, None]
+        return self.stage2.columns(XT)

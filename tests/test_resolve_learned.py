@@ -122,3 +122,53 @@ def test_switching_off_evidence_changes_choices():
     assert on.place.admin1 == "LA" and off.place.admin1 != "LA"
     with pytest.raises(ValueError):
         Resolver(network=False, evidence=frozenset({"telepathy"}))
+
+
+def test_other_names_candidates_place_a_small_town(resolver):
+    # Paris, Tennessee lies in Henry County, Tennessee: one of the other name's candidates; nothing
+    # the text names could lie near Paris, France
+    text = "A Paris man was arrested on Sunday after a chase through Henry County, the sheriff said."
+    r = place_of(resolver, text, "Paris", "Paris", "Henry County")
+    assert (r.place.country_code, r.place.admin1) == ("US", "TN")
+    assert place_of(resolver, text, "Henry County", "Paris", "Henry County").place.admin1 == "TN"
+    # alone, the capital
+    assert place_of(resolver, "A Paris man was arrested on Sunday, police said.", "Paris").place.country_code == "FR"
+
+
+def test_a_list_of_countries_is_not_a_containment(resolver):
+    text = "Ministers from Mexico, the US and Canada met on Friday to discuss the trade deal."
+    r = place_of(resolver, text, "Mexico", "Mexico", "US", "Canada")
+    assert (r.place.feature_type, r.place.country_code) == ("country", "MX")
+    us = place_of(resolver, text, "US", "Mexico", "US", "Canada")
+    assert us.place.country_code == "US" and "holds Mexico" not in us.reason
+
+
+def test_names_left_unplaced_go_through_one_method():
+    text = "Workers repaired the Zyxwvu Road bridge in Kisumu, Kenya."
+    names = ("Zyxwvu Road", "Kisumu", "Kenya")
+    on = place_of(Resolver(network=False), text, "Zyxwvu Road", *names)
+    assert on.place is not None and on.place.name == "Kisumu" and on.confidence == 0.1
+    off = place_of(Resolver(network=False, evidence=EVIDENCE - {"focus"}), text, "Zyxwvu Road", *names)
+    assert off.place is None and off.reason == "no gazetteer entry"
+
+    class Unplaced(Resolver):           # another policy: replace the one method, nothing else
+        def place_unresolved(self, results):
+            return results
+
+    text2 = ("Kenya's health ministry said cholera had reached three more districts. Doctors set up "
+             "medical camps in Nyanza province, and volunteers in Nairobi collected supplies.")
+    r = place_of(Unplaced(network=False), text2, "Nyanza", "Kenya", "Nyanza", "Nairobi")
+    assert r.place is None and r.reason.startswith("no candidate fits the text")
+    assert [a.place.country_code for a in r.alternatives] == ["RW"]      # the best candidates kept
+    assert place_of(Unplaced(network=False), text, "Zyxwvu Road", *names).place is None
+
+
+def test_forest_matches_lightgbm_on_random_trees():
+    lgb = pytest.importorskip("lightgbm")
+    rng = np.random.default_rng(3)
+    X = rng.normal(size=(400, 6)).astype(np.float32)
+    y = (X[:, 0] + X[:, 1] * X[:, 2] > 0).astype(float)
+    booster = lgb.train({"objective": "binary", "num_leaves": 12, "max_depth": 4, "verbose": -1, "seed": 1},
+                        lgb.Dataset(X, y), num_boost_round=15)
+    f = rank.Forest.from_lightgbm(booster.dump_model())
+    np.testing.assert_allclose(f(X), booster.predict(X, raw_score=True), rtol=1e-6, atol=1e-6)

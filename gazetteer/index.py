@@ -1,4 +1,5 @@
-"""The runtime place index: loads what `gazetteer.build` wrote, memory-mapped where it can.
+"""The runtime place index: loads what `gazetteer.build` wrote (the files `gazetteer.format`
+describes), memory-mapped where it can.
 
     gaz = Gazetteer.load()
     gaz.lookup("wonsan")        -> [(Place, flags), ...]
@@ -14,12 +15,12 @@ from pathlib import Path
 import marisa_trie
 import numpy as np
 
-from gazetteer.build import (AMBIGUOUS, ASCII_ALT, DEMONYM, EXACT_CASE, LOWER_OK, POSTAL,  # noqa: F401
-                             PRIMARY, SOURCES)
+from gazetteer.format import (AMBIGUOUS, ASCII_ALT, DEFAULT_INDEX, DEMONYM, EXACT_CASE,  # noqa: F401
+                              EXACT_FORMS_FILE, LEXICON_FILE, LOWER_OK, NAMES_FILE, OFFSETS_FILE,
+                              PLACE_NAMES_FILE, PLACES_FILE, POSTAL, POSTINGS_FILE, PRIMARY, SHAPES_FILE,
+                              SOURCES)
 from gazetteer.model import FEATURE_TYPES, Place
 from gazetteer.normalize import name_key
-
-DEFAULT_INDEX = Path(__file__).resolve().parent / "data" / "index"
 
 
 class IndexMissing(RuntimeError):
@@ -29,17 +30,17 @@ class IndexMissing(RuntimeError):
 class Gazetteer:
     def __init__(self, folder: Path = DEFAULT_INDEX) -> None:
         folder = Path(folder)
-        if not (folder / "names.marisa").exists():
-            raise IndexMissing(f"no place index in {folder}; run `python -m gazetteer.build`")
+        if not (folder / NAMES_FILE).exists():
+            raise IndexMissing(f"no place index in {folder}; run `python -m gazetteer build`")
         self.folder = folder
         self.trie = marisa_trie.Trie()
-        self.trie.mmap(str(folder / "names.marisa"))
-        self.offsets = np.load(folder / "offsets.npy", mmap_mode="r")
-        postings = np.load(folder / "postings.npy", mmap_mode="r")
+        self.trie.mmap(str(folder / NAMES_FILE))
+        self.offsets = np.load(folder / OFFSETS_FILE, mmap_mode="r")
+        postings = np.load(folder / POSTINGS_FILE, mmap_mode="r")
         self.post_pid = postings["pid"]
         self.post_flags = postings["flags"]
-        self.places = np.load(folder / "places.npy", mmap_mode="r")
-        self.exact_forms: dict[str, list[str]] = json.loads((folder / "exact_forms.json").read_text("utf-8"))
+        self.places = np.load(folder / PLACES_FILE, mmap_mode="r")
+        self.exact_forms: dict[str, list[str]] = json.loads((folder / EXACT_FORMS_FILE).read_text("utf-8"))
         self._place_cache: dict[int, Place] = {}
         self._lookup_cache: dict[str, tuple] = {}
 
@@ -58,16 +59,16 @@ class Gazetteer:
 
     @cached_property
     def names(self) -> list[str]:
-        return (self.folder / "place_names.txt").read_text("utf-8").split("\n")
+        return (self.folder / PLACE_NAMES_FILE).read_text("utf-8").split("\n")
 
     @cached_property
     def lexicon(self) -> dict[str, frozenset[str]]:
-        raw = json.loads((self.folder / "lexicon.json").read_text("utf-8"))
+        raw = json.loads((self.folder / LEXICON_FILE).read_text("utf-8"))
         return {k: frozenset(v) for k, v in raw.items()}
 
     @cached_property
     def shapes(self) -> dict[int, dict]:
-        with gzip.open(self.folder / "shapes.json.gz", "rt", encoding="utf-8") as fh:
+        with gzip.open(self.folder / SHAPES_FILE, "rt", encoding="utf-8") as fh:
             return {int(k): v for k, v in json.load(fh).items()}
 
     def __len__(self) -> int:

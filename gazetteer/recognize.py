@@ -135,6 +135,8 @@ def _joins(gap: str, prev_word: str) -> bool:
     return False
 
 
+_PERSON = object()     # a chunk read as a person's name
+
 # "The", "When": a function word written with a capital (one-letter "A", "I" are not in it)
 _CAPITALISED_FUNCTION_WORDS = frozenset(w.capitalize() for w in FUNCTION_WORDS if len(w) > 1)
 
@@ -301,19 +303,28 @@ class Recognizer:
         one space) so a name broken across lines is still found; offsets map back through tokens.
         """
         if j - i == 1 and tokens[i].text[0].isupper() and not self._extension_follows(text, tokens, j):
-            # one capitalised word (most chunks): the word is a name, or the word with the full
-            # stop after it ("Ky.", "Calif."), or nothing; the same answer as the general case
-            tok = tokens[i]
-            end = tok.end
-            key = ftext[tok.start:end]
-            if end < len(text) and text[end] == "." and self._entries(key + "."):
-                entries = self._usable(key + ".", text[tok.start:end + 1], after_comma_first)
-                if entries is not None:
-                    return [(0, 1, key + ".", entries, tok.start, end + 1)]
-            if not self._entries(key):
-                return []
-            entries = self._usable(key, tok.text, after_comma_first)
-            return [(0, 1, key, entries, tok.start, end)] if entries is not None else []
+            return self._match_one_word(text, ftext, tokens[i], after_comma_first)
+        compact, cstart, cend, tail_end = self._compact_chunk(text, ftext, tokens, i, j)
+        return self._longest_matches(text, tokens, i, j, after_comma_first, compact, cstart, cend, tail_end)
+
+    def _match_one_word(self, text, ftext, tok: _Tok, after_comma: bool):
+        """One capitalised word (most chunks): the word is a name, or the word with the full stop
+        after it ("Ky.", "Calif."), or nothing; the same answer as the general case."""
+        end = tok.end
+        key = ftext[tok.start:end]
+        if end < len(text) and text[end] == "." and self._entries(key + "."):
+            entries = self._usable(key + ".", text[tok.start:end + 1], after_comma)
+            if entries is not None:
+                return [(0, 1, key + ".", entries, tok.start, end + 1)]
+        if not self._entries(key):
+            return []
+        entries = self._usable(key, tok.text, after_comma)
+        return [(0, 1, key, entries, tok.start, end)] if entries is not None else []
+
+    def _compact_chunk(self, text, ftext, tokens, i, j):
+        """The chunk's folded words with one-space gaps, where each token starts and ends in it, and
+        the text offsets of what may follow the last token: its full stop ("Ky."), or a division's
+        generic word in lower case ("Shimane prefecture")."""
         parts: list[str] = []
         cstart: list[int] = []
         cend: list[int] = []
@@ -343,12 +354,15 @@ class Recognizer:
             parts.append(" " + ftext[ext.start:ext.end])
             pos += 1 + ext.end - ext.start
             tail_end[pos] = ext.end
-        compact = "".join(parts)
+        return "".join(parts), cstart, cend, tail_end
+
+    def _longest_matches(self, text, tokens, i, j, after_comma_first, compact, cstart, cend, tail_end):
+        """From each capitalised token, the longest trie key that ends where a token (or its full
+        stop, or the tail) ends and whose entries may match the surface form."""
         end_of = {ce: tokens[i + q].end for q, ce in enumerate(cend)}
         dot_end = {ce + 1: tokens[i + q].end + 1 for q, ce in enumerate(cend)
                    if ce < len(compact) and compact[ce] == "." and text[tokens[i + q].end:tokens[i + q].end + 1] == "."}
         index_of_end = {tokens[i + q].end: q for q in range(j - i)}
-
         found = []
         k, n = 0, j - i
         while k < n:
@@ -419,10 +433,8 @@ class Recognizer:
         return False
 
     def _read_chunk(self, text, ftext, tokens, i, j, chunk, sent_starts, persons, titlecase):
-        before = tokens[i - 1] if i > 0 and tokens[i - 1].sent == chunk[0].sent else None
-        gap_before = text[before.end:chunk[0].start] if before else ""
-        if before is not None and (len(gap_before) > 4 or _HAS_WORD.search(gap_before)):
-            before, gap_before = None, ""    # a skipped word stands between: not adjacent
+        """The mentions in one run of capitalised words; people's names go to `persons`."""
+        before, gap_before = self._adjacent_before(text, tokens, i, chunk)
         after_comma = text[max(0, chunk[0].start - 3):chunk[0].start].strip() == ","
         matches = self._matches(text, ftext, tokens, i, j, after_comma)
         if not matches and j - i == 1:
@@ -431,88 +443,118 @@ class Recognizer:
                 persons.add(chunk[0].text)
             return []
         words = [t.text.lower() for t in chunk]
-        first_title = words[0] in TITLES
         sent_start = sent_starts.get(chunk[0].sent, 0)
         sent_initial = not _HAS_WORD.search(text, sent_start, chunk[0].start)
+        kept = self._drop_persons(chunk, words, matches, before, gap_before, persons)
+        if kept is None:
+            return []
+        chunk, words, matches = kept
+        whole = self._whole(text, chunk, words, matches)
+        out = []
+        for match in matches:
+            m = self._read_match(text, match, chunk, words, whole, before, sent_initial, titlecase)
+            if m is _PERSON:
+                persons.update(t.text for t in chunk)   # "Georgia Stevens", "Primrose Riordan"
+                return []
+            if m is not None:
+                out.append(m)
+        return out
 
-        # a person: "Mr Suga", "President Moon", "John Bolton"
+    @staticmethod
+    def _adjacent_before(text, tokens, i, chunk):
+        """The token right before the chunk in its sentence, and the gap between them; (None, "")
+        when a skipped word stands between (not adjacent)."""
+        before = tokens[i - 1] if i > 0 and tokens[i - 1].sent == chunk[0].sent else None
+        gap_before = text[before.end:chunk[0].start] if before else ""
+        if before is not None and (len(gap_before) > 4 or _HAS_WORD.search(gap_before)):
+            before, gap_before = None, ""
+        return before, gap_before
+
+    def _drop_persons(self, chunk, words, matches, before, gap_before, persons):
+        """A person's name ("Mr Suga", "President Moon", "John Bolton") adds its words to `persons`
+        and gives None; "Salvation Army Captain Adam Moore" keeps what comes before the title.
+        Returns (chunk, words, matches) left to read, or None."""
+        first_title = words[0] in TITLES
         prev_title = before is not None and before.text.lower() in TITLES and gap_before in (" ", ". ")
         if (first_title and len(chunk) > 1 and words[1] not in CONNECTORS) or prev_title:
             name_toks = chunk[1:] if first_title else chunk
             persons.update(t.text for t in name_toks)
-            return []
+            return None
         titled = None if len(words) == 1 else next(
             (q for q, w in enumerate(words) if w in TITLES and q + 1 < len(words) and words[q + 1] not in CONNECTORS), None)
         if titled is not None:
-            # "Salvation Army Captain Adam Moore": what follows the title is a person
+            # what follows the title is a person
             persons.update(t.text for t in chunk[titled + 1:])
-            chunk, words, j = chunk[:titled], words[:titled], i + titled
+            chunk, words = chunk[:titled], words[:titled]
             matches = [m for m in matches if m[1] <= titled]
             if not chunk:
-                return []
+                return None
         single_whole = len(matches) == 1 and matches[0][0] == 0 and matches[0][1] == len(chunk)
         if len(chunk) >= 2 and words[0] in self.given and not single_whole \
                 and not any(w in ORG_WORDS for w in words[1:]):
             persons.update(t.text for t in chunk)      # "John Bolton", "Georgia Stevens"
-            return []
+            return None
         if not matches:
-            return []
+            return None
+        return chunk, words, matches
 
-        out = []
-        sent = chunk[0].sent
+    def _whole(self, text, chunk, words, matches) -> bool:
+        """Whether the chunk is nothing but place names (and connectors): then each match is a
+        toponym. Several names side by side are places only when each could stand alone
+        ("Pyongyang-Washington talks"); "Michael Thomas" is a person."""
         if len(chunk) == 1:
-            whole = True      # one word, and it matched
-        else:
-            covered = sum(m[1] - m[0] for m in matches)
-            connectors = sum(1 for w in words if w in CONNECTORS or w in HYPHEN_CONNECTORS)
-            whole = covered + connectors >= len(chunk)
+            return True       # one word, and it matched
+        covered = sum(m[1] - m[0] for m in matches)
+        connectors = sum(1 for w in words if w in CONNECTORS or w in HYPHEN_CONNECTORS)
+        whole = covered + connectors >= len(chunk)
         if whole and len(matches) > 1:
-            # several names side by side are places only when each could stand alone
-            # ("Pyongyang-Washington talks"); "Michael Thomas" is a person
             whole = all(self._strong(m[2]) for m in matches) or all(
                 text[matches[q][5]:matches[q + 1][4]] in ("-", "/", "–") for q in range(len(matches) - 1))
-        for (a, b, key, entries, start, end) in matches:
-            kind = "toponym"
-            if entries.all_flags & DEMONYM:
-                if entries.any_flags & AMBIGUOUS and (sent_initial and a == 0 or titlecase):
-                    continue
-                out.append(Mention(start, end, text[start:end], sent, "demonym", key))
-                continue
-            if key in STOP_PHRASES:
-                continue
-            rest = words[:a] + words[b:]
-            strong = self._strong(key)
-            if whole:
-                pass
-            elif any(w in ORG_WORDS for w in rest):
-                kind = "embedded"         # "Asan Institute", "University of Kentucky", "Environment Canada"
-            elif a == 0 and all(w in GEO_SUFFIXES or w in CONNECTORS for w in words[b:]):
-                end = chunk[-1].end       # "Mississippi River", "Kangwon Province"
-            elif b == len(chunk) and all(w in GEO_PREFIXES or w in CONNECTORS for w in words[:a]):
-                start = chunk[0].start    # "Lake Tahoe", "Gulf of Mexico"
-            elif b == len(chunk) and all(w in QUALIFIERS for w in words[:a]):
-                pass                      # "Eastern Ukraine" keeps Ukraine
-            elif a == 0 and words[0] in self.given and not strong:
-                persons.update(t.text for t in chunk)   # "Georgia Stevens", "Primrose Riordan"
-                return []
-            elif strong:
-                kind = "embedded"         # "Tokyo Electric", "Costco Canada"
-            else:
-                continue                  # part of some other name: "Moon Jae-in", "Leif-Eric Easley"
-            if b - a == 1:
-                tok_before = before if a == 0 else chunk[a - 1]
-                if not self._single_word_ok(text, chunk[a], words[a], key, entries, sent_initial and a == 0,
-                                            titlecase, tok_before):
-                    continue
-            if kind == "embedded":
-                if words[a] in ORG_WORDS or not self._notable(key):
-                    continue
-                if b - a > 1 and words[b - 1] in GEO_SUFFIXES and self._entries(" ".join(words[a:b - 1])):
-                    # "Ohio State University", "Dublin City Council": the place is Ohio, Dublin
-                    end = chunk[b - 2].end
-                    key = " ".join(words[a:b - 1])
-            out.append(Mention(start, end, text[start:end], sent, kind, key))
-        return out
+        return whole
+
+    def _read_match(self, text, match, chunk, words, whole, before, sent_initial, titlecase):
+        """What one match inside a chunk is: a Mention (toponym, demonym or embedded), None
+        (nothing), or _PERSON (the whole chunk is a person's name)."""
+        a, b, key, entries, start, end = match
+        sent = chunk[0].sent
+        if entries.all_flags & DEMONYM:
+            if entries.any_flags & AMBIGUOUS and (sent_initial and a == 0 or titlecase):
+                return None
+            return Mention(start, end, text[start:end], sent, "demonym", key)
+        if key in STOP_PHRASES:
+            return None
+        kind = "toponym"
+        rest = words[:a] + words[b:]
+        strong = self._strong(key)
+        if whole:
+            pass
+        elif any(w in ORG_WORDS for w in rest):
+            kind = "embedded"         # "Asan Institute", "University of Kentucky", "Environment Canada"
+        elif a == 0 and all(w in GEO_SUFFIXES or w in CONNECTORS for w in words[b:]):
+            end = chunk[-1].end       # "Mississippi River", "Kangwon Province"
+        elif b == len(chunk) and all(w in GEO_PREFIXES or w in CONNECTORS for w in words[:a]):
+            start = chunk[0].start    # "Lake Tahoe", "Gulf of Mexico"
+        elif b == len(chunk) and all(w in QUALIFIERS for w in words[:a]):
+            pass                      # "Eastern Ukraine" keeps Ukraine
+        elif a == 0 and words[0] in self.given and not strong:
+            return _PERSON
+        elif strong:
+            kind = "embedded"         # "Tokyo Electric", "Costco Canada"
+        else:
+            return None               # part of some other name: "Moon Jae-in", "Leif-Eric Easley"
+        if b - a == 1:
+            tok_before = before if a == 0 else chunk[a - 1]
+            if not self._single_word_ok(text, chunk[a], words[a], key, entries, sent_initial and a == 0,
+                                        titlecase, tok_before):
+                return None
+        if kind == "embedded":
+            if words[a] in ORG_WORDS or not self._notable(key):
+                return None
+            if b - a > 1 and words[b - 1] in GEO_SUFFIXES and self._entries(" ".join(words[a:b - 1])):
+                # "Ohio State University", "Dublin City Council": the place is Ohio, Dublin
+                end = chunk[b - 2].end
+                key = " ".join(words[a:b - 1])
+        return Mention(start, end, text[start:end], sent, kind, key)
 
     @staticmethod
     def _after_locative(text: str, start: int) -> bool:

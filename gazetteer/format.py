@@ -25,6 +25,7 @@ DEMONYM = 8        # adjective or people ("Japanese" -> Japan)
 AMBIGUOUS = 16     # demonym or short form often meaning something else ("Polish")
 POSTAL = 32        # two-letter state code: only after "City, "
 ASCII_ALT = 64     # an alternate name in Latin script
+USER = 128         # a name from the user's own gazetteer (gazetteer.user; never in an index file)
 
 PLACE_DTYPE = np.dtype([
     ("lat", "f8"), ("lon", "f8"), ("population", "i8"), ("geonameid", "i8"),

@@ -6,6 +6,7 @@ describes), memory-mapped where it can.
 """
 from __future__ import annotations
 
+import copy
 import gzip
 import json
 import threading
@@ -18,7 +19,7 @@ import numpy as np
 from gazetteer.format import (AMBIGUOUS, ASCII_ALT, DEFAULT_INDEX, DEMONYM, EXACT_CASE,  # noqa: F401
                               EXACT_FORMS_FILE, LEXICON_FILE, LOWER_OK, NAMES_FILE, OFFSETS_FILE,
                               PLACE_NAMES_FILE, PLACES_FILE, POSTAL, POSTINGS_FILE, PRIMARY, SHAPES_FILE,
-                              SOURCES)
+                              SOURCES, USER)
 from gazetteer.model import FEATURE_TYPES, Place
 from gazetteer.normalize import name_key
 
@@ -43,6 +44,13 @@ class Gazetteer:
         self.exact_forms: dict[str, list[str]] = json.loads((folder / EXACT_FORMS_FILE).read_text("utf-8"))
         self._place_cache: dict[int, Place] = {}
         self._lookup_cache: dict[str, tuple] = {}
+        # the user's own gazetteer (with_user): places after the bundled ones, names in a small trie
+        self.user = None
+        self._user_stamp = None
+        self._user_places: list[Place] = []
+        self._user_keys: dict[str, tuple] = {}
+        self._user_trie = None
+        self.prefixes = self.trie.prefixes      # the keys that start a string (the user's too)
 
     _default: "Gazetteer | None" = None
     _lock = threading.Lock()
@@ -56,6 +64,52 @@ class Gazetteer:
             if cls._default is None:
                 cls._default = cls()
             return cls._default
+
+    def with_user(self, path) -> "Gazetteer":
+        """This index with the user's own gazetteer file on top (gazetteer.user): its names are
+        looked up first and found in running text. The bundled data is shared, not copied."""
+        from gazetteer.user import UserGazetteer
+        g = copy.copy(self)
+        g._lookup_cache = {}
+        g.user = UserGazetteer(path)
+        g._user_stamp = False
+        g.refresh_user()
+        return g
+
+    def refresh_user(self) -> bool:
+        """Read the user's file again if it changed since last read; True when it did."""
+        if self.user is None:
+            return False
+        stamp = self.user.stamp()
+        if stamp == self._user_stamp:
+            return False
+        self._user_stamp = stamp
+        self._load_user(self.user.list() if stamp is not None else [])
+        return True
+
+    def _load_user(self, entries) -> None:
+        import marisa_trie
+        base = len(self.places)
+        places, keys = [], {}
+        for k, e in enumerate(entries):
+            p = Place(id=base + k, name=e.name, lat=e.lat, lon=e.lon, feature_type=e.feature_type,
+                      country_code=e.country_code, source="user")
+            places.append(p)
+            for n, name in enumerate(e.names()):
+                key = name_key(name)
+                flags = USER | (PRIMARY if n == 0 else 0)
+                if all(q.id != p.id for q, _ in keys.get(key, ())):
+                    keys[key] = keys.get(key, ()) + ((p, flags),)
+        self._user_places, self._user_keys = places, keys
+        self._lookup_cache.clear()
+        if keys:
+            self._user_trie = marisa_trie.Trie(list(keys))
+            self.prefixes = self._prefixes_with_user
+        else:
+            self._user_trie, self.prefixes = None, self.trie.prefixes
+
+    def _prefixes_with_user(self, text: str) -> list[str]:
+        return sorted(set(self.trie.prefixes(text)) | set(self._user_trie.prefixes(text)), key=len)
 
     @cached_property
     def names(self) -> list[str]:
@@ -72,9 +126,11 @@ class Gazetteer:
             return {int(k): v for k, v in json.load(fh).items()}
 
     def __len__(self) -> int:
-        return len(self.places)
+        return len(self.places) + len(self._user_places)
 
     def place(self, pid: int) -> Place:
+        if pid >= len(self.places):
+            return self._user_places[pid - len(self.places)]
         p = self._place_cache.get(pid)
         if p is None:
             r = self.places[pid]
@@ -87,7 +143,7 @@ class Gazetteer:
         return p
 
     def importance(self, pid: int) -> float:
-        return float(self.places[pid]["importance"])
+        return float(self.places[pid]["importance"]) if pid < len(self.places) else 1.0
 
     def key_id(self, key: str) -> int | None:
         return self.trie.get(key)
@@ -97,7 +153,7 @@ class Gazetteer:
         return self.post_pid[a:b], self.post_flags[a:b]
 
     def lookup_key(self, key: str) -> tuple[tuple[Place, int], ...]:
-        """Every place whose name folds to `key`, with the posting flags."""
+        """Every place whose name folds to `key`, with the posting flags; the user's own first."""
         hit = self._lookup_cache.get(key)
         if hit is None:
             kid = self.trie.get(key)
@@ -106,6 +162,8 @@ class Gazetteer:
             else:
                 pids, flags = self.postings(kid)
                 hit = tuple((self.place(int(p)), int(f)) for p, f in zip(pids, flags))
+            if self._user_keys:
+                hit = self._user_keys.get(key, ()) + hit
             if len(self._lookup_cache) > 200_000:
                 self._lookup_cache.clear()
             self._lookup_cache[key] = hit

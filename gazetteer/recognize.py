@@ -17,7 +17,7 @@ import bisect
 import re
 from dataclasses import dataclass
 
-from gazetteer.index import AMBIGUOUS, DEMONYM, EXACT_CASE, POSTAL, PRIMARY, Gazetteer
+from gazetteer.index import AMBIGUOUS, DEMONYM, EXACT_CASE, POSTAL, PRIMARY, USER, Gazetteer
 from gazetteer.model import ADMIN1, CAPITAL, CITY, CONTINENT, COUNTRY, WATER, ZONE, Mention, Span
 from gazetteer.normalize import fold
 from gazetteer.text import sentence_index, split_sentences
@@ -371,7 +371,7 @@ class Recognizer:
                 k += 1
                 continue
             best = None
-            for key in self.gaz.trie.prefixes(compact[cstart[k]:]):
+            for key in self.gaz.prefixes(compact[cstart[k]:]):
                 ce = cstart[k] + len(key)
                 end = end_of.get(ce) or dot_end.get(ce) or tail_end.get(ce)
                 if end is None:
@@ -423,8 +423,8 @@ class Recognizer:
 
     def _is_strong(self, key: str) -> bool:
         for place, flags in self._entries(key):
-            if flags & DEMONYM:
-                return True
+            if flags & (DEMONYM | USER):
+                return True     # a user's own place is as sure as a country
             ft = place.feature_type
             if ft in (COUNTRY, CAPITAL, CONTINENT, WATER, ZONE) or (ft == ADMIN1 and flags & 1):
                 return True

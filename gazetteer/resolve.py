@@ -18,7 +18,7 @@ import numpy as np
 from collections import Counter
 from dataclasses import dataclass
 
-from gazetteer.index import DEMONYM, EXACT_CASE, PRIMARY, Gazetteer
+from gazetteer.index import DEMONYM, EXACT_CASE, PRIMARY, USER, Gazetteer
 from gazetteer.model import (ADMIN1, ADMIN2, CAPITAL, CITY, CONTINENT, COUNTRY, REGION, WATER, ZONE,
                              Candidate, Mention, Place, Resolution)
 from gazetteer.normalize import name_key
@@ -28,7 +28,7 @@ _TYPE_BASE = {COUNTRY: 3.0, CAPITAL: 1.7, ADMIN1: 1.7, CONTINENT: 2.5, WATER: 1.
 MAX_ALTERNATIVES = 5
 # Kinds of evidence, each of which can be switched off (Resolver(evidence=...)) to measure what it adds.
 EVIDENCE = frozenset({"type", "population", "document_countries", "document_divisions", "coherence",
-                      "patterns", "divisions_yield_to_cities", "focus"})
+                      "patterns", "divisions_yield_to_cities", "containment"})
 NETWORK_CONFIDENCE = 0.5
 
 
@@ -225,9 +225,7 @@ class Resolver:
             if bonus is None:
                 shared[k] = r
             results.append(r)
-        if self.network is not None or "focus" not in self.evidence:
-            return self._finish_unknowns(mentions, cand_places, results)
-        return self._place_unknowns_at_focus(results)
+        return self._finish_unknowns(text, mentions, cand_places, results)
 
     @staticmethod
     def _choose(m: Mention, kc: "_KeyCandidates", scores: list[float], notes: list, bonus: dict | None,
@@ -262,54 +260,119 @@ class Resolver:
             reason += f" (chosen among {len(scores)} places so named)"
         return Resolution(m, place, round(conf, 4), reason, alts)
 
-    def _finish_unknowns(self, mentions, cand_places, results: list[Resolution]) -> list[Resolution]:
-        """Names with no gazetteer entry at all: the network geocoder's answer when it is on and
-        answers, else (evidence "focus") the article's main place."""
-        from_network: dict[int, Place] = {}
-        if self.network is not None:
-            hint_counts = Counter(r.place.country_code for r in results if r.place is not None and r.place.country_code)
-            hint = hint_counts.most_common(1)[0][0] if hint_counts else None
-            asked: dict[str, Place | None] = {}
-            for idx, (m, cands) in enumerate(zip(mentions, cand_places)):
-                if cands or results[idx].place is not None:
-                    continue
-                key = m.key or name_key(m.text)
-                if key not in asked:
-                    try:
-                        asked[key] = self.network.geocode(m.text, hint)
-                    except Exception:   # noqa: BLE001 - the geocoder never stops the parse
-                        asked[key] = None
-                if asked[key] is not None:
-                    from_network[idx] = asked[key]
-        if "focus" in self.evidence:
-            results = self._place_unknowns_at_focus(results)
-        # network answers overlay the focus fallback; they are kept out of the focus choice itself
-        return [Resolution(r.mention, from_network[i], NETWORK_CONFIDENCE,
-                           "from the network geocoder (Nominatim)") if i in from_network else r
-                for i, r in enumerate(results)]
+    def _finish_unknowns(self, text, mentions, cand_places, results: list[Resolution]) -> list[Resolution]:
+        """After scoring: the user's own places win their names; what the text says contains a
+        place ("Oshima island, off Hokkaido") holds; names with no gazetteer entry are placed only
+        by the network geocoder (when on) or inside the place the text says holds them ("the
+        Aziziyah district of Aleppo", "Manila Cathedral"), else left unplaced (never at the
+        article's main place: a region or a ship the gazetteer lacks is not there)."""
+        results = self._prefer_user_places(results)
+        from_network = self._ask_network(mentions, cand_places, results) if self.network is not None else {}
+        results = [Resolution(r.mention, from_network[i], NETWORK_CONFIDENCE,
+                              "from the network geocoder (Nominatim)") if i in from_network else r
+                   for i, r in enumerate(results)]
+        if "containment" in self.evidence:
+            results = self._apply_containment(text, mentions, results)
+        return results
 
-    @staticmethod
-    def _place_unknowns_at_focus(results: list[Resolution]) -> list[Resolution]:
-        """A name the gazetteer lacks (a street, a building, a hamlet) is most likely in the place
-        the article is about: the most-mentioned town or division, else country."""
-        if all(r.place is not None for r in results):
-            return results
-        local, national = Counter(), Counter()
-        by_id = {}
-        for r in results:
-            if r.place is None or r.confidence < 0.3:
+    def _ask_network(self, mentions, cand_places, results) -> dict[int, Place]:
+        from_network: dict[int, Place] = {}
+        hint_counts = Counter(r.place.country_code for r in results if r.place is not None and r.place.country_code)
+        hint = hint_counts.most_common(1)[0][0] if hint_counts else None
+        asked: dict[str, Place | None] = {}
+        for idx, (m, cands) in enumerate(zip(mentions, cand_places)):
+            if cands or results[idx].place is not None:
                 continue
-            by_id[r.place.id] = r.place
-            if r.place.feature_type in (CITY, CAPITAL, ADMIN2, ADMIN1):
-                local[r.place.id] += 1
-            elif r.place.feature_type == COUNTRY:
-                national[r.place.id] += 1
-        top = (local or national).most_common(1)
-        if not top:
+            key = m.key or name_key(m.text)
+            if key not in asked:
+                try:
+                    asked[key] = self.network.geocode(m.text, hint)
+                except Exception:   # noqa: BLE001 - the geocoder never stops the parse
+                    asked[key] = None
+            if asked[key] is not None:
+                from_network[idx] = asked[key]
+        return from_network
+
+    def _prefer_user_places(self, results: list[Resolution]) -> list[Resolution]:
+        """A name in the user's own gazetteer means the user's place, whatever the scores say;
+        the bundled choice becomes the first alternative."""
+        if self.gaz.user is None:
             return results
-        focus = by_id[top[0][0]]
-        note = f"not in the gazetteer: placed at {focus.name}, the place the article mentions most"
-        return [Resolution(r.mention, focus, 0.1, note) if r.place is None else r for r in results]
+        out = []
+        for r in results:
+            mine = [p for p, f in self.gaz.lookup_key(r.mention.key or name_key(r.mention.text)) if f & USER]
+            if not mine or (r.place is not None and r.place.source == "user"):
+                out.append(r)
+                continue
+            alts = ((Candidate(r.place, r.confidence),) if r.place is not None else ()) + r.alternatives
+            out.append(Resolution(r.mention, mine[0], 0.95, "in your own gazetteer", alts[:MAX_ALTERNATIVES]))
+        return out
+
+    def _apply_containment(self, text, mentions, results: list[Resolution]) -> list[Resolution]:
+        from gazetteer import containment
+        said = containment.cues(text, mentions, [r.place for r in results])
+        out = list(results)
+        for i, r in enumerate(results):
+            cue = said.get(i)
+            container = results[cue.container].place if cue is not None else None
+            if r.place is None:
+                if container is not None:
+                    out[i] = containment.unknown_in(r.mention, cue, container)
+                else:
+                    out[i] = self._place_by_inner_name(r, results) or r
+            elif container is not None and r.place.source != "user" and not containment.inside(
+                    r.place, container, cue.relation):
+                moved = self._choose_inside(r, cue, container)
+                if moved is None and cue.strong and r.place.feature_type not in (COUNTRY, CAPITAL, CONTINENT):
+                    # "the Aziziyah district of Aleppo": none of the gazetteer's Aziziyahs is there
+                    moved = containment.unknown_in(r.mention, cue, container, known=True)
+                out[i] = moved or r
+        return out
+
+    def _choose_inside(self, r: Resolution, cue, container: Place) -> Resolution | None:
+        """The best-scored of a name's places that lies where the text says ("Oshima island, off
+        Hokkaido" is not Izu Oshima)."""
+        from gazetteer import containment
+        kc = self.key_candidates(r.mention.key or name_key(r.mention.text))
+        ranked = [kc.places[j] for j in sorted(range(len(kc.places)), key=lambda j: -kc.scores[j])]
+        if not cue.strong:
+            ranked = [p for p in ranked if p.feature_type not in (COUNTRY, CAPITAL, CONTINENT)]
+        pick = containment.choose_inside(ranked, container, cue.relation)
+        if pick is None:
+            return None
+        how = "near" if cue.relation == "near" else "in"
+        alts = (Candidate(r.place, r.confidence),) + tuple(a for a in r.alternatives if a.place.id != pick.id)
+        return Resolution(r.mention, pick, max(0.6, r.confidence), f"{how} {container.name}, as '{cue.words}' says",
+                          alts[:MAX_ALTERNATIVES])
+
+    def _place_by_inner_name(self, r: Resolution, results: list[Resolution]) -> Resolution | None:
+        """A name the gazetteer lacks that carries a notable place's name ("Manila Cathedral",
+        "Port of Los Angeles", "Dubai World Cup") is in that place: the one the document already
+        chose for that name, else the name's most likely place."""
+        from gazetteer import containment
+        words = list(re.finditer(r"[^\W\d_][\w.'’-]*", r.mention.text))
+        chosen = {x.mention.key or name_key(x.mention.text): x.place for x in results if x.place is not None}
+        for size in range(len(words) - 1, 0, -1):
+            for k in range(len(words) - size + 1):
+                a, b = words[k].start(), words[k + size - 1].end()
+                key = name_key(r.mention.text[a:b])
+                if not self._inner_name_ok(key):
+                    continue
+                place = chosen.get(key)
+                if place is None:
+                    kc = self.key_candidates(key)
+                    place = kc.places[kc.first]
+                cue = containment.Cue(-1, "in", f"the name '{r.mention.text}'")
+                return containment.unknown_in(r.mention, cue, place)
+        return None
+
+    def _inner_name_ok(self, key: str) -> bool:
+        """A name inside a longer one that says where it is: a country, division, capital, sea or
+        town of 20,000 or more, not a demonym ("Central American") nor a common word."""
+        entries = self.gaz.lookup_key(key)
+        if not entries or any(f & DEMONYM for _, f in entries) or key in self.gaz.lexicon.get("common_words", ()):
+            return False
+        return any(p.feature_type in (COUNTRY, ADMIN1, CAPITAL, WATER) or p.population >= 20_000 for p, _ in entries)
 
     @staticmethod
     def _nearest_anchor_km(table: dict[str, "_KeyCandidates"], anchors: dict[int, Place]) -> dict[str, np.ndarray]:

@@ -1,0 +1,124 @@
+"""What the text says contains a place: "the Aziziyah district of Aleppo", "Oshima island, off
+Hokkaido", "Hokkaido's Oshima peninsula", "Harwinton, Conn.", and names that carry their place
+("Manila Cathedral", "Port of Los Angeles").
+
+Pure functions over a document's mentions and resolutions; the resolver uses them for names the
+gazetteer lacks (placed in their container, with a wide uncertainty and a reason saying so) and
+to choose, among the places a name can mean, one inside the container the text names.
+"""
+from __future__ import annotations
+
+import math
+import zlib
+import re
+from dataclasses import dataclass
+
+from gazetteer.model import ADMIN1, ADMIN2, CAPITAL, CITY, CONTINENT, COUNTRY, REGION, SITE, WATER, ZONE, \
+    Mention, Place, Resolution
+
+GENERIC = ("district|neighbou?rhood|quarter|suburb|village|town|city|area|region|province|governorate|"
+           "county|municipality|prefecture|island|islands|islet|peninsula|camp|refugee camp|base|port|"
+           "airport|border crossing|crossing|enclave|settlement|township|valley|mountains?|hills?|"
+           "coast|bay|strait|river|lake|desert|oasis|field|oilfield|gas field|dam|plant|site|facility|"
+           "compound|complex|harbou?r|airbase|air base|naval base|hamlet|locality|community|outpost")
+_ADJ = r"(?:(?:small|tiny|remote|rural|coastal|northern|southern|eastern|western|central|nearby|border|" \
+       r"besieged|rebel-held|government-held|frontline|key|strategic|industrial|residential|fishing|" \
+       r"mountain|desert|disputed|uninhabited|volcanic|main|largest|former)\s+)*"
+_IN = r"(?:in|of|inside|within|at)"
+_NEAR = (r"(?:near|outside|off|close to|just outside|on the outskirts of|on the edge of|"
+         r"(?:(?:\d+|a few|several)\s+(?:km|kilometres|kilometers|miles)\s+)?"
+         r"(?:north|south|east|west|north-?east|north-?west|south-?east|south-?west)(?:ern)?\s+of)")
+# what may stand between a name and its container's name, after the name
+_AFTER = re.compile(
+    r"(?:'s?)?\s*(?:(?P<generic>" + GENERIC + r")\b)?\s*,?\s*"
+    r"(?:(?:a|an|the)\s+" + _ADJ + r"(?:" + GENERIC + r")\s+)?"
+    r"(?:(?P<in>" + _IN + r")|(?P<near>" + _NEAR + r"))\s+(?:the\s+)?(?:(?:northern|southern|eastern|western|"
+    r"central|north|south|east|west)\s+)?(?:(?:city|town|province|region|island|governorate|district)\s+of\s+)?$",
+    re.I)
+_COMMA = re.compile(r",\s{1,3}$")
+_POSSESSIVE = re.compile(r"^['’]s?\s+(?:" + _ADJ + r")?$", re.I)
+
+# how far from its container's point a place "in" it may lie (km), by the container's kind
+WITHIN_KM = {CITY: 40.0, CAPITAL: 50.0, SITE: 20.0, ADMIN2: 80.0, ADMIN1: 450.0, REGION: 600.0,
+             WATER: 800.0, ZONE: 100.0, CONTINENT: 4000.0, COUNTRY: 1500.0}
+NEAR_EXTRA_KM = 150.0        # "off", "near", "north of": this much further
+
+
+@dataclass(frozen=True, slots=True)
+class Cue:
+    container: int           # index of the container's mention
+    relation: str            # "in" or "near"
+    words: str               # the text that says it ("district of Aleppo")
+    strong: bool = True      # a generic word, "near"/"off", or a possessive says so; False for a
+    #                          bare "X in Y" or "X, Y", which only choose among X's places
+
+
+def cues(text: str, mentions: list[Mention], placed: list[Place | None]) -> dict[int, Cue]:
+    """For each mention the text puts inside (or next to) another placed mention, that cue."""
+    out: dict[int, Cue] = {}
+    for i, m in enumerate(mentions):
+        for j in (i + 1, i + 2):
+            if j < len(mentions) and placed[j] is not None and mentions[j].kind != "embedded":
+                c = _cue_after(text, m, mentions[j], j)
+                if c is not None:
+                    out[i] = c
+                    break
+        if i in out or i == 0 or placed[i - 1] is None:
+            continue
+        prev = mentions[i - 1]
+        gap = text[prev.end:m.start]
+        if _POSSESSIVE.match(gap):                      # "Hokkaido's Oshima peninsula"
+            out[i] = Cue(i - 1, "in", text[prev.start:m.end])
+    return out
+
+
+def _cue_after(text: str, m: Mention, c: Mention, j: int) -> Cue | None:
+    gap = text[m.end:c.start]
+    if len(gap) > 80 or "\n\n" in gap:
+        return None
+    if _COMMA.fullmatch(gap) or gap in (", ", ","):
+        return Cue(j, "in", text[m.start:c.end], strong=False)     # "Harwinton, Conn."
+    hit = _AFTER.fullmatch(gap)
+    if hit is None:
+        return None
+    near = bool(hit.group("near"))
+    strong = near or bool(hit.group("generic")) or len(gap.split()) > 1
+    return Cue(j, "near" if near else "in", text[m.end:c.end].strip(), strong)
+
+
+def distance_km(a: Place, b: Place) -> float:
+    la1, lo1, la2, lo2 = map(math.radians, (a.lat, a.lon, b.lat, b.lon))
+    h = math.sin((la2 - la1) / 2) ** 2 + math.cos(la1) * math.cos(la2) * math.sin((lo2 - lo1) / 2) ** 2
+    return 2 * 6371.0 * math.asin(min(1.0, math.sqrt(h)))
+
+
+def inside(place: Place, container: Place, relation: str = "in") -> bool:
+    """Whether `place` can be where the text says: in (or near) `container`."""
+    if place.id == container.id:
+        return False
+    if container.feature_type == COUNTRY and relation == "in":
+        return place.country_code == container.country_code
+    if container.feature_type == ADMIN1 and place.admin1 and relation == "in" \
+            and place.country_code == container.country_code:
+        return place.admin1 == container.admin1
+    limit = WITHIN_KM.get(container.feature_type, 100.0) + (NEAR_EXTRA_KM if relation == "near" else 0.0)
+    return distance_km(place, container) <= limit
+
+
+def choose_inside(candidates: list[Place], container: Place, relation: str) -> Place | None:
+    """The first candidate (candidates come best first) that lies in the container."""
+    return next((p for p in candidates if inside(p, container, relation)), None)
+
+
+def unknown_in(mention: Mention, cue: Cue, container: Place, known: bool = False) -> Resolution:
+    """A name the gazetteer lacks, placed at its container's point: a place of its own (a negative
+    id per name), as uncertain as the container is wide."""
+    place = Place(id=-2 - (zlib.crc32(mention.text.encode("utf-8")) & 0x3FFFFFFF), name=mention.text, lat=container.lat,
+                  lon=container.lon, feature_type=container.feature_type if container.feature_type in (
+                      CITY, CAPITAL, SITE) else REGION, country_code=container.country_code,
+                  source="containment")
+    how = "near" if cue.relation == "near" else "in"
+    what = f"no place so named {how} {container.name} in the gazetteer" if known else "not in the gazetteer"
+    reason = (f"{what}: {how} {container.name}, as '{cue.words}' says; placed at "
+              f"{container.name}'s point, uncertain by about {WITHIN_KM.get(container.feature_type, 100):.0f} km")
+    return Resolution(mention, place, 0.2, reason)

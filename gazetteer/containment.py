@@ -28,13 +28,15 @@ _IN = r"(?:in|of|inside|within|at)"
 _NEAR = (r"(?:near|outside|off|close to|just outside|on the outskirts of|on the edge of|"
          r"(?:(?:\d+|a few|several)\s+(?:km|kilometres|kilometers|miles)\s+)?"
          r"(?:north|south|east|west|north-?east|north-?west|south-?east|south-?west)(?:ern)?\s+of)")
-# what may stand between a name and its container's name, after the name
+# what may stand between a name and its container's name, after the name: "district of",
+# "island, off", ", a village near", "in"; a comma before "in"/"of" is not enough ("east of Wonsan,
+# inside Japan's zone" speaks of the missile, not of Wonsan)
+_TAIL = r"\s+(?:the\s+)?(?:(?:northern|southern|eastern|western|central|north|south|east|west)\s+)?" \
+        r"(?:(?:city|town|province|region|island|governorate|district)\s+of\s+)?$"
 _AFTER = re.compile(
-    r"(?:'s?)?\s*(?:(?P<generic>" + GENERIC + r")\b)?\s*,?\s*"
-    r"(?:(?:a|an|the)\s+" + _ADJ + r"(?:" + GENERIC + r")\s+)?"
-    r"(?:(?P<in>" + _IN + r")|(?P<near>" + _NEAR + r"))\s+(?:the\s+)?(?:(?:northern|southern|eastern|western|"
-    r"central|north|south|east|west)\s+)?(?:(?:city|town|province|region|island|governorate|district)\s+of\s+)?$",
-    re.I)
+    r"(?:'s?)?\s*(?:(?P<generic>" + GENERIC + r")\b)?\s*"
+    r"(?:,\s*(?P<appos>(?:a|an|the)\s+" + _ADJ + r"(?:[A-Z][\w-]+\s+)?(?:" + GENERIC + r"))\s+(?:(?P<in1>" + _IN + r")|(?P<near1>" + _NEAR
+    + r"))|,\s*(?P<near2>" + _NEAR + r")|(?P<in>" + _IN + r")|(?P<near>" + _NEAR + r"))" + _TAIL, re.I)
 _COMMA = re.compile(r",\s{1,3}$")
 _POSSESSIVE = re.compile(r"^['’]s?\s+(?:" + _ADJ + r")?$", re.I)
 
@@ -81,8 +83,8 @@ def _cue_after(text: str, m: Mention, c: Mention, j: int) -> Cue | None:
     hit = _AFTER.fullmatch(gap)
     if hit is None:
         return None
-    near = bool(hit.group("near"))
-    strong = near or bool(hit.group("generic")) or len(gap.split()) > 1
+    near = bool(hit.group("near") or hit.group("near1") or hit.group("near2"))
+    strong = near or bool(hit.group("generic") or hit.group("appos"))
     return Cue(j, "near" if near else "in", text[m.end:c.end].strip(), strong)
 
 
@@ -122,3 +124,34 @@ def unknown_in(mention: Mention, cue: Cue, container: Place, known: bool = False
     reason = (f"{what}: {how} {container.name}, as '{cue.words}' says; placed at "
               f"{container.name}'s point, uncertain by about {WITHIN_KM.get(container.feature_type, 100):.0f} km")
     return Resolution(mention, place, 0.2, reason)
+
+
+# a capitalised name the gazetteer lacks, with the generic word and relation that put it in a
+# place named right after: "the Aziziyah district of Aleppo", "Tamarasheni, a Georgian village
+# near Tskhinvali", "the Zamalek neighbourhood of Cairo"
+_NAME = r"(?P<name>[A-Z][\w'’]+(?:[- ](?:al|el|ez|ad|as|an)?-?[A-Z][\w'’]+){0,2})"
+_UNKNOWN_BEFORE = re.compile(
+    r"\b(?:the\s+)?" + _NAME + r"(?:\s+(?:" + GENERIC + r")\s+(?:of|in|near|outside)"
+    r"|,\s+(?:a|an)\s+" + _ADJ + r"(?:[A-Z][\w-]+\s+)?(?:" + GENERIC + r")\s+(?:in|of|near|outside|" + _NEAR + r"))"
+    r"\s+(?:the\s+)?$")
+_NOT_NAMES = frozenset("The A An This That These Those It He She They We In On At Its Their His Her Our".split())
+
+
+def unknown_mentions(text: str, mentions: list[Mention], sentence_of) -> list[Mention]:
+    """Mentions of names the gazetteer lacks that the text puts in a place it names right after
+    ("the Aziziyah district of Aleppo"): the resolver places them in that place."""
+    out = []
+    taken = [(m.start, m.end) for m in mentions]
+    for c in mentions:
+        if c.kind != "toponym":
+            continue
+        hit = _UNKNOWN_BEFORE.search(text, max(0, c.start - 90), c.start)
+        if hit is None:
+            continue
+        s, e = hit.start("name"), hit.end("name")
+        name = text[s:e]
+        if name.split()[0] in _NOT_NAMES or any(a < e and s < b for a, b in taken):
+            continue
+        out.append(Mention(s, e, name, sentence_of(s), "toponym", ""))
+        taken.append((s, e))
+    return out

@@ -65,6 +65,17 @@ greater downtown northeast northwest southeast southwest northeastern northweste
 southwestern new old metro inner outer""".split())
 CONNECTORS = frozenset("of de du la le del da do dos das der den van von y al el and".split())
 HYPHEN_CONNECTORS = frozenset("on upon sur am an im en le la les de".split())   # "Stoke-on-Trent"
+# Arabic articles written in lower case before a hyphen and a capital: "Deir ez-Zor", "Sharm el-Sheikh"
+ARTICLES = frozenset("al el ez es ed et ad ar as ash at az an adh ul ur ud um".split())
+# Prefixes of ships' names ("USS Cole", "ROKS Cheonan"): the name that follows is a ship's
+SHIP_PREFIXES = frozenset("USS HMS ROKS RFS INS HMAS HMCS HMNZS USNS MV SS MT FS JS HNLMS KRI BRP PNS TCG ARA "
+                          "NRP ITS ESPS HDMS KD RSS ROCS CNS".split())
+SHIP_NOUNS = frozenset("ship warship corvette frigate destroyer cruiser submarine carrier tanker freighter "
+                       "vessel ferry trawler flagship boat yacht icebreaker minesweeper steamer liner "
+                       "bulker containership".split())
+SHIP_VERBS = frozenset("sank sunk sinks capsized docked sailed berthed was were ran".split())
+# a flag state or an owner, not a place: "a Liberian-flagged tanker", "Panama-registered"
+_FLAG_SUFFIX = re.compile(r"-(?:flagged|flag|registered)\b")
 STOP = frozenset("""
 january february march april may june july august september october november december
 monday tuesday wednesday thursday friday saturday sunday i god christmas easter ramadan internet
@@ -104,8 +115,14 @@ def _lower_words_pattern(words) -> str:
 
 
 _READ_LOWER = frozenset(CONNECTORS | HYPHEN_CONNECTORS | LOWER_EXTENSIONS | LOCATIVE | SPEECH | TITLES)
-# a capitalised word (or a word of a script without case), or one of the lower-case words read
-_TOKEN = re.compile(r"\b(?:[^\W\da-z_]\w*|(?:" + _lower_words_pattern(_READ_LOWER) + r")\b)")
+# a capitalised word (or a word of a script without case), one of the lower-case words read, or an
+# Arabic article before a hyphen and a capital
+_TOKEN = re.compile(r"\b(?:[^\W\da-z_]\w*|(?:" + _lower_words_pattern(_READ_LOWER) + r")\b|(?:"
+                    + _lower_words_pattern(ARTICLES - _READ_LOWER) + r")(?=-[^\W\da-z_]))")
+# a romanised place suffix in lower case after a hyphen: "Tongchang-ri", "Hegura-jima", "Sinpo-ri"
+_HYPHEN_SUFFIX = re.compile(r"-[^\W\d_A-Z]{1,8}\b")
+_WORD_BEFORE_TEXT = re.compile(r"(\w+)\W{1,3}$")
+_SHIP_APPOSITION = re.compile(r",\s+(?:a|an|the)\s+(?:[\w-]+\s+){0,3}?(?:" + "|".join(sorted(SHIP_NOUNS)) + r")\b")
 
 
 @dataclass(frozen=True, slots=True)
@@ -241,7 +258,7 @@ class Recognizer:
                 continue
             j = self._chunk_end(text, tokens, i, t.sent in titlecase_sents)
             if j == i + 1 and t.text[0].isupper() and not self._may_name(ftext[t.start:t.end]) \
-                    and not self._extension_follows(text, tokens, j):
+                    and not self._extension_follows(text, tokens, j) and not _HYPHEN_SUFFIX.match(text, t.end):
                 i = j     # one word that no gazetteer name starts with, nor ends: nothing to read
                 continue
             chunk = tokens[i:j]
@@ -258,6 +275,10 @@ class Recognizer:
                 if k and taken[k - 1][1] > s:               # … the last of which reaches past s
                     continue
                 mentions.append(Mention(s, e, text[s:e], sent_of(s), "toponym", m.group()))
+        # names the gazetteer lacks that the text puts in a named place ("the Aziziyah district of Aleppo")
+        from gazetteer.containment import unknown_mentions
+        mentions.extend(m for m in unknown_mentions(text, sorted(mentions, key=lambda m: m.start), sent_of)
+                        if m.text not in persons)
         # second pass: surnames of people named anywhere in the text are not places
         if persons:
             mentions = [m for m in mentions if not (m.kind == "toponym" and m.text in persons
@@ -288,7 +309,8 @@ class Recognizer:
             if j + 1 < n and tokens[j + 1].cap and tokens[j + 1].sent == nxt.sent \
                     and ((nxt.text in CONNECTORS and _joins(gap, prev.text) and gap != "-"
                           and _joins(text[nxt.end:tokens[j + 1].start], nxt.text))
-                         or (nxt.text in HYPHEN_CONNECTORS and gap == "-" and text[nxt.end:tokens[j + 1].start] == "-")):
+                         or (nxt.text in HYPHEN_CONNECTORS and gap == "-" and text[nxt.end:tokens[j + 1].start] == "-")
+                         or (nxt.text in ARTICLES and gap in (" ", "-") and text[nxt.end:tokens[j + 1].start] == "-")):
                 if nxt.text == "and" and not (prev.text.lower() in ORG_WORDS or tokens[j + 1].text.lower() in ORG_WORDS):
                     break
                 j += 2
@@ -302,7 +324,8 @@ class Recognizer:
         Matching runs over a compact copy of the chunk (white-space runs and line breaks become
         one space) so a name broken across lines is still found; offsets map back through tokens.
         """
-        if j - i == 1 and tokens[i].text[0].isupper() and not self._extension_follows(text, tokens, j):
+        if j - i == 1 and tokens[i].text[0].isupper() and not self._extension_follows(text, tokens, j) \
+                and not _HYPHEN_SUFFIX.match(text, tokens[i].end):
             return self._match_one_word(text, ftext, tokens[i], after_comma_first)
         compact, cstart, cend, tail_end = self._compact_chunk(text, ftext, tokens, i, j)
         return self._longest_matches(text, tokens, i, j, after_comma_first, compact, cstart, cend, tail_end)
@@ -354,6 +377,12 @@ class Recognizer:
             parts.append(" " + ftext[ext.start:ext.end])
             pos += 1 + ext.end - ext.start
             tail_end[pos] = ext.end
+        else:
+            suffix = _HYPHEN_SUFFIX.match(text, last.end)
+            if suffix is not None:           # "Tongchang-ri": the name may include its suffix
+                parts.append(ftext[suffix.start():suffix.end()])
+                pos += suffix.end() - suffix.start()
+                tail_end[pos] = suffix.end()
         return "".join(parts), cstart, cend, tail_end
 
     def _longest_matches(self, text, tokens, i, j, after_comma_first, compact, cstart, cend, tail_end):
@@ -371,7 +400,11 @@ class Recognizer:
                 k += 1
                 continue
             best = None
-            for key in self.gaz.prefixes(compact[cstart[k]:]):
+            rest = compact[cstart[k]:]
+            keys = self.gaz.prefixes(rest)
+            if "-" in rest:              # "Al-Hudaydah" is indexed as "Al Hudaydah": try both
+                keys = list(dict.fromkeys(keys + self.gaz.prefixes(rest.replace("-", " "))))
+            for key in keys:
                 ce = cstart[k] + len(key)
                 end = end_of.get(ce) or dot_end.get(ce) or tail_end.get(ce)
                 if end is None:
@@ -448,7 +481,14 @@ class Recognizer:
         kept = self._drop_persons(chunk, words, matches, before, gap_before, persons)
         if kept is None:
             return []
+        if self._is_ship(text, kept[0]):
+            persons.update(t.text for t in kept[0])      # later mentions of the ship are not places either
+            return []
         chunk, words, matches = kept
+        # a generic word matched alone right after a name belongs to it: "Matsu Islands", not
+        # "Matsu" and a place called "Islands"
+        matches = [m for q, m in enumerate(matches) if not (
+            q and m[1] - m[0] == 1 and words[m[0]] in GEO_SUFFIXES and matches[q - 1][1] == m[0])]
         whole = self._whole(text, chunk, words, matches)
         out = []
         for match in matches:
@@ -459,6 +499,23 @@ class Recognizer:
             if m is not None:
                 out.append(m)
         return out
+
+    @staticmethod
+    def _is_ship(text, chunk) -> bool:
+        """A ship named after a place: "the corvette Cheonan", "the Cheonan sank", "the Moskva, a
+        guided-missile cruiser"."""
+        start, end = chunk[0].start, chunk[-1].end
+        w = _WORD_BEFORE_TEXT.search(text, max(0, start - 20), start)
+        prev = w.group(1).lower() if w else ""
+        if prev in SHIP_NOUNS:
+            return True
+        if _SHIP_APPOSITION.match(text, end):
+            return True
+        if prev == "the" and text[w.end(1):start] == " ":
+            nxt = _WORD_AFTER.match(text, end)
+            return bool(nxt) and nxt.group(1).lower() in SHIP_VERBS and nxt.group(1).lower() not in ("was", "were") \
+                or bool(re.match(r"\s+(?:was|were)\s+(?:sunk|torpedoed|hit|struck|scuttled)\b", text[end:end + 30]))
+        return False
 
     @staticmethod
     def _adjacent_before(text, tokens, i, chunk):
@@ -474,7 +531,7 @@ class Recognizer:
         """A person's name ("Mr Suga", "President Moon", "John Bolton") adds its words to `persons`
         and gives None; "Salvation Army Captain Adam Moore" keeps what comes before the title.
         Returns (chunk, words, matches) left to read, or None."""
-        first_title = words[0] in TITLES
+        first_title = words[0] in TITLES or chunk[0].text in SHIP_PREFIXES
         prev_title = before is not None and before.text.lower() in TITLES and gap_before in (" ", ". ")
         if (first_title and len(chunk) > 1 and words[1] not in CONNECTORS) or prev_title:
             name_toks = chunk[1:] if first_title else chunk
@@ -505,7 +562,7 @@ class Recognizer:
         if len(chunk) == 1:
             return True       # one word, and it matched
         covered = sum(m[1] - m[0] for m in matches)
-        connectors = sum(1 for w in words if w in CONNECTORS or w in HYPHEN_CONNECTORS)
+        connectors = sum(1 for w in words if w in CONNECTORS or w in HYPHEN_CONNECTORS or w in ARTICLES)
         whole = covered + connectors >= len(chunk)
         if whole and len(matches) > 1:
             whole = all(self._strong(m[2]) for m in matches) or all(
@@ -517,6 +574,8 @@ class Recognizer:
         (nothing), or _PERSON (the whole chunk is a person's name)."""
         a, b, key, entries, start, end = match
         sent = chunk[0].sent
+        if _FLAG_SUFFIX.match(text, end):
+            return Mention(start, end, text[start:end], sent, "embedded", key)   # "Liberian-flagged"
         if entries.all_flags & DEMONYM:
             if entries.any_flags & AMBIGUOUS and (sent_initial and a == 0 or titlecase):
                 return None

@@ -174,6 +174,9 @@ def add_divisions(b: Builder, ne_dir: Path, admin1_point: str = "towns") -> dict
 
 def _add_division_names(b: Builder, sub, pid: int, level: int) -> None:
     b.add_name(sub.name, pid, PRIMARY)
+    if ", " in sub.name:
+        # ISO 3166-2's inverted names: "Dagestan, Respublika" is written "Dagestan"
+        b.add_name(sub.name.split(", ")[0], pid)
     for alias in sub.aliases or ():
         if usable_alternate(alias, sub.name) and not alias.lower().startswith(("condado", "parroquia", "comt")):
             b.add_name(alias, pid)

@@ -32,10 +32,17 @@ def alt_flags(alt: str) -> int:
     return flags
 
 
+PLACE_TABLES = ("places.tsv", "news_places.tsv")
+
+
 def add_places(b: Builder) -> None:
-    if not (CURATED / "places.tsv").exists():
-        return
-    for r in read_tsv(CURATED / "places.tsv"):
+    for table in PLACE_TABLES:
+        if (CURATED / table).exists():
+            add_place_rows(b, read_tsv(CURATED / table))
+
+
+def add_place_rows(b: Builder, rows) -> None:
+    for r in rows:
         ftype = r["feature_type"].strip()
         pid = b.add_place(r["name"], float(r["lat"]), float(r["lon"]), ftype,
                           (r.get("country_code") or "").strip(), source="curated", importance=0.6)

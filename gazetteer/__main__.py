@@ -18,7 +18,21 @@ from pathlib import Path
 
 
 def _build(args) -> int:
+    if args.geonames is not None:
+        from gazetteer.build.geonames_dump import build_from_dump
+        for f in (args.geonames, args.alternate_names):
+            if f is not None and not f.is_file():
+                print(f"file not found: {f}", file=sys.stderr)
+                return 2
+        if not args.naturalearth.exists():
+            print(f"Natural Earth folder not found: {args.naturalearth}; seas and regions from the dump only",
+                  file=sys.stderr)
+        build_from_dump(args.geonames, args.alternate_names, args.naturalearth, args.out)
+        return 0
     from gazetteer.build import build
+    if args.alternate_names is not None:
+        print("--alternate-names goes with --geonames", file=sys.stderr)
+        return 2
     if not args.naturalearth.exists():
         print(f"Natural Earth folder not found: {args.naturalearth}", file=sys.stderr)
         return 2
@@ -100,6 +114,10 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("--admin1-point", choices=("towns", "label"), default="towns",
                    help="where a first-level division goes: the middle of its towns (default) or "
                         "Natural Earth's label point")
+    b.add_argument("--geonames", type=Path, metavar="allCountries.txt",
+                   help="build from GeoNames' full dump (every feature class) instead of the packaged subsets")
+    b.add_argument("--alternate-names", type=Path, metavar="alternateNamesV2.txt",
+                   help="GeoNames' alternate names file, with --geonames")
     b.set_defaults(run=_build)
     _add_user_commands(sub)
     return ap

@@ -121,7 +121,8 @@ def unknown_in(mention: Mention, cue: Cue, container: Place, known: bool = False
                   source="containment")
     how = "near" if cue.relation == "near" else "in"
     what = f"no place so named {how} {container.name} in the gazetteer" if known else "not in the gazetteer"
-    reason = (f"{what}: {how} {container.name}, as '{cue.words}' says; placed at "
+    said = f"({cue.words})" if cue.container < 0 else f"as '{cue.words}' says"
+    reason = (f"{what}: {how} {container.name}, {said}; placed at "
               f"{container.name}'s point, uncertain by about {WITHIN_KM.get(container.feature_type, 100):.0f} km")
     return Resolution(mention, place, 0.2, reason)
 

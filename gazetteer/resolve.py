@@ -346,33 +346,54 @@ class Resolver:
                           alts[:MAX_ALTERNATIVES])
 
     def _place_by_inner_name(self, r: Resolution, results: list[Resolution]) -> Resolution | None:
-        """A name the gazetteer lacks that carries a notable place's name ("Manila Cathedral",
-        "Port of Los Angeles", "Dubai World Cup") is in that place: the one the document already
-        chose for that name, else the name's most likely place."""
+        """A name the gazetteer lacks that carries a place's name is in that place: "Manila
+        Cathedral", "Port of Los Angeles" (a notable place inside), "Readington Township", "Neches
+        River" (a place and generic words), "South Ossetian", "Dagestani" (the adjective of a
+        region), "Calif", "L.A" (an abbreviation without its full stop). The place is the one the
+        document already chose for that name, else the name's most likely place."""
         from gazetteer import containment
-        words = list(re.finditer(r"[^\W\d_][\w.'’-]*", r.mention.text))
+        text = r.mention.text
         chosen = {x.mention.key or name_key(x.mention.text): x.place for x in results if x.place is not None}
+        for key, why in self._inner_names(text):
+            place = chosen.get(key)
+            if place is None:
+                kc = self.key_candidates(key)
+                place = kc.places[kc.first]
+            cue = containment.Cue(-1, "in", why)
+            return containment.unknown_in(r.mention, cue, place)
+        return None
+
+    def _inner_names(self, text: str):
+        """(key, why) of the places a name the gazetteer lacks points at, best first."""
+        key = name_key(text)
+        for alt in (key + ".", key.rstrip(".")):
+            if alt != key and self.gaz.lookup_key(alt) and not self._is_demonym_key(alt):
+                yield alt, f"'{text}' abbreviates its name"
+        for alt in _adjective_bases(key):
+            if any(p.feature_type in (COUNTRY, ADMIN1, REGION, CONTINENT) for p, _ in self.gaz.lookup_key(alt)):
+                yield alt, f"'{text}' is its adjective"
+        words = list(re.finditer(r"[^\W\d_][\w.'’-]*", text))
         for size in range(len(words) - 1, 0, -1):
             for k in range(len(words) - size + 1):
                 a, b = words[k].start(), words[k + size - 1].end()
-                key = name_key(r.mention.text[a:b])
-                if not self._inner_name_ok(key):
-                    continue
-                place = chosen.get(key)
-                if place is None:
-                    kc = self.key_candidates(key)
-                    place = kc.places[kc.first]
-                cue = containment.Cue(-1, "in", f"the name '{r.mention.text}'")
-                return containment.unknown_in(r.mention, cue, place)
-        return None
+                inner = name_key(text[a:b])
+                rest = [w.group().lower() for q, w in enumerate(words) if not k <= q < k + size]
+                generic = all(w in _GENERIC_WORDS for w in rest)
+                if self._inner_name_ok(inner, generic):
+                    yield inner, f"the name '{text}' says so"
 
-    def _inner_name_ok(self, key: str) -> bool:
+    def _is_demonym_key(self, key: str) -> bool:
+        return any(f & DEMONYM for _, f in self.gaz.lookup_key(key))
+
+    def _inner_name_ok(self, key: str, generic: bool = False) -> bool:
         """A name inside a longer one that says where it is: a country, division, capital, sea or
-        town of 20,000 or more, not a demonym ("Central American") nor a common word."""
+        town of 20,000 or more (any place when the rest are generic words: "Readington
+        Township"), not a demonym ("Central American") nor a common word."""
         entries = self.gaz.lookup_key(key)
         if not entries or any(f & DEMONYM for _, f in entries) or key in self.gaz.lexicon.get("common_words", ()):
             return False
-        return any(p.feature_type in (COUNTRY, ADMIN1, CAPITAL, WATER) or p.population >= 20_000 for p, _ in entries)
+        return generic or any(p.feature_type in (COUNTRY, ADMIN1, CAPITAL, WATER) or p.population >= 20_000
+                              for p, _ in entries)
 
     @staticmethod
     def _nearest_anchor_km(table: dict[str, "_KeyCandidates"], anchors: dict[int, Place]) -> dict[str, np.ndarray]:
@@ -444,6 +465,28 @@ class Resolver:
                                 if y.id == c.id:
                                     out[(i + 1, c.id)] = (2.0, f"holds {a.text}, as '{a.text}, {label}' says")
         return out
+
+
+# words that name a kind of place ("Readington Township", "Lake Lanier", "Neches River")
+_GENERIC_WORDS = frozenset("""township twp twp. river lake valley park hill hills county parish creek harbor harbour
+bay island islands isle mountain mountains mount mt mt. canyon beach falls springs station district borough
+village town city heights plateau desert basin coast peninsula port airport estate square center centre""".split())
+
+
+def _adjective_bases(key: str) -> list[str]:
+    """The places an adjective or people's name may come from: "south ossetian" -> "south ossetia",
+    "dagestani" -> "dagestan", "abkhaz" -> "abkhazia", "kurdish" -> "kurdistan", "ontarians" ->
+    "ontario"."""
+    out = []
+    for k in dict.fromkeys((key, key[:-1] if key.endswith("s") else key)):
+        if k.endswith("n"):
+            out += [k[:-1], k[:-3] + "io" if k.endswith("ian") else k[:-1]]
+        if k.endswith("i"):
+            out.append(k[:-1])
+        if k.endswith("ish"):
+            out.append(k[:-3] + "istan")
+        out.append(k + "ia")
+    return [o for o in dict.fromkeys(out) if len(o) >= 4 and o != key]
 
 
 _AFTER_COMMA = re.compile(r",\s{1,3}([A-Z][\w.]*(?: [A-Z][\w.]*)?)")

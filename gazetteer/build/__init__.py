@@ -18,6 +18,10 @@ Sources (all read locally; see README "Data sources"):
   (`lexicon.py`).
 
 Writes into the output folder the files `gazetteer.format` describes (`write.py`).
+
+With GeoNames' own dump files (`--geonames allCountries.txt [--alternate-names
+alternateNamesV2.txt]`), `geonames_dump.py` builds the same format from every feature class of
+the dump instead of the packaged GeoNames subsets, streaming.
 """
 from __future__ import annotations
 
@@ -49,10 +53,15 @@ def build(ne_dir: Path, out_dir: Path, admin1_point: str = "towns") -> dict:
 
 
 def lexicon_for(b: Builder) -> dict:
+    return lexicon_from_keys(k for k, plist in b.postings.items() if any(f & LOWER_OK for f in plist.values()))
+
+
+def lexicon_from_keys(lower_keys) -> dict:
+    """The recogniser's word lists, with the keys that may match in lower case."""
     from gazetteer.build.lexicon import build_lexicon
     progress("lexicon")
     lexicon = build_lexicon()
-    lexicon["lower_keys"] = sorted(k for k, plist in b.postings.items() if any(f & LOWER_OK for f in plist.values()))
+    lexicon["lower_keys"] = sorted(lower_keys)
     return lexicon
 
 

@@ -59,12 +59,13 @@ township village borough territory oblast krai governorate emirate
 """.split())
 GEO_PREFIXES = frozenset("lake mount mt cape gulf bay isle sea strait port fort lake lakes". split())
 LOWER_EXTENSIONS = frozenset("prefecture province state county parish peninsula island islands region "
-                             "district city governorate oblast".split())
+                             "district city governorate oblast crossing camp strait valley airport".split())
 QUALIFIERS = frozenset("""north south east west northern southern eastern western central upper lower
 greater downtown northeast northwest southeast southwest northeastern northwestern southeastern
 southwestern new old metro inner outer""".split())
 CONNECTORS = frozenset("of de du la le del da do dos das der den van von y al el and".split())
-HYPHEN_CONNECTORS = frozenset("on upon sur am an im en le la les de".split())   # "Stoke-on-Trent"
+HYPHEN_CONNECTORS = frozenset("on upon sur am an im en le la les de au aux sous i".split())   # "Stoke-on-Trent",
+# "Port-au-Prince", "Mazar-i-Sharif"
 # Arabic articles written in lower case before a hyphen and a capital: "Deir ez-Zor", "Sharm el-Sheikh"
 ARTICLES = frozenset("al el ez es ed et ad ar as ash at az an adh ul ur ud um".split())
 # Prefixes of ships' names ("USS Cole", "ROKS Cheonan"): the name that follows is a ship's
@@ -485,6 +486,12 @@ class Recognizer:
             persons.update(t.text for t in kept[0])      # later mentions of the ship are not places either
             return []
         chunk, words, matches = kept
+        if sent_initial and len(chunk) >= 3 and words[1] in CONNECTORS and words[0] in self.common \
+                and words[0] not in GEO_PREFIXES and words[0] not in GEO_SUFFIXES and all(m[0] >= 2 for m in matches):
+            # "Residents of Mosul", "Parts of Kherson": a word capitalised only because it starts
+            # the sentence is not part of the name
+            chunk, words = chunk[2:], words[2:]
+            matches = [(a - 2, b - 2, *rest) for a, b, *rest in matches]
         # a generic word matched alone right after a name belongs to it: "Matsu Islands", not
         # "Matsu" and a place called "Islands"
         matches = [m for q, m in enumerate(matches) if not (
@@ -514,7 +521,7 @@ class Recognizer:
         if prev == "the" and text[w.end(1):start] == " ":
             nxt = _WORD_AFTER.match(text, end)
             return bool(nxt) and nxt.group(1).lower() in SHIP_VERBS and nxt.group(1).lower() not in ("was", "were") \
-                or bool(re.match(r"\s+(?:was|were)\s+(?:sunk|torpedoed|hit|struck|scuttled)\b", text[end:end + 30]))
+                or bool(re.match(r"\s+(?:was|were)\s+(?:sunk|torpedoed|scuttled|sinking)\b", text[end:end + 30]))
         return False
 
     @staticmethod
@@ -601,7 +608,8 @@ class Recognizer:
             kind = "embedded"         # "Tokyo Electric", "Costco Canada"
         else:
             return None               # part of some other name: "Moon Jae-in", "Leif-Eric Easley"
-        if b - a == 1:
+        extended = end > chunk[a].end + 1     # "Rafah crossing", "Tongchang-ri": more than one word
+        if b - a == 1 and not extended:
             tok_before = before if a == 0 else chunk[a - 1]
             if not self._single_word_ok(text, chunk[a], words[a], key, entries, sent_initial and a == 0,
                                         titlecase, tok_before):

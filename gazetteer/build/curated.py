@@ -17,8 +17,21 @@ def add_curated(b: Builder, country_pid: dict[str, int], admin1_by_iso: dict[str
         return country_pid.get(code) if len(code) == 2 else admin1_by_iso.get(code)
 
     add_places(b)
+    add_exonyms(b)
     add_demonyms(b, target)
     add_short_forms(b, target)
+
+
+def add_exonyms(b: Builder) -> None:
+    """English names of cities, as primary names of the GeoNames place they name (exonyms.tsv)."""
+    rows = getattr(b, "rows", None)
+    if not (CURATED / "exonyms.tsv").exists() or not rows:
+        return      # (an index from the full dump has GeoNames' own English names)
+    pid_of = {row[3]: pid for pid, row in enumerate(rows) if row[3] > 0}
+    for r in read_tsv(CURATED / "exonyms.tsv"):
+        pid = pid_of.get(int(r["geonameid"]))
+        if pid is not None:
+            b.add_name(r["name"].strip(), pid, PRIMARY)
 
 
 def alt_flags(alt: str) -> int:

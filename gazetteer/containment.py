@@ -34,7 +34,7 @@ _NEAR = (r"(?:near|outside|off|close to|just outside|on the outskirts of|on the 
 _TAIL = r"\s+(?:the\s+)?(?:(?:northern|southern|eastern|western|central|north|south|east|west)\s+)?" \
         r"(?:(?:city|town|province|region|island|governorate|district)\s+of\s+)?$"
 _AFTER = re.compile(
-    r"(?:'s?)?\s*(?:(?P<generic>" + GENERIC + r")\b)?\s*"
+    r"\s*(?:(?P<generic>" + GENERIC + r")\b)?\s*"
     r"(?:,\s*(?P<appos>(?:a|an|the)\s+" + _ADJ + r"(?:[A-Z][\w-]+\s+)?(?:" + GENERIC + r"))\s+(?:(?P<in1>" + _IN + r")|(?P<near1>" + _NEAR
     + r"))|,\s*(?P<near2>" + _NEAR + r")|(?P<in>" + _IN + r")|(?P<near>" + _NEAR + r"))" + _TAIL, re.I)
 _COMMA = re.compile(r",\s{1,3}$")
@@ -53,6 +53,8 @@ class Cue:
     words: str               # the text that says it ("district of Aleppo")
     strong: bool = True      # a generic word, "near"/"off", or a possessive says so; False for a
     #                          bare "X in Y" or "X, Y", which only choose among X's places
+    via_of: bool = False     # "X district of Y": says where X is only when X is a name the gazetteer
+    #                          lacks ("the Hunan city of Yueyang" puts Yueyang in Hunan, not the reverse)
 
 
 def cues(text: str, mentions: list[Mention], placed: list[Place | None]) -> dict[int, Cue]:
@@ -85,7 +87,8 @@ def _cue_after(text: str, m: Mention, c: Mention, j: int) -> Cue | None:
         return None
     near = bool(hit.group("near") or hit.group("near1") or hit.group("near2"))
     strong = near or bool(hit.group("generic") or hit.group("appos"))
-    return Cue(j, "near" if near else "in", text[m.end:c.end].strip(), strong)
+    via_of = (hit.group("in") or hit.group("in1") or "").lower() == "of"
+    return Cue(j, "near" if near else "in", text[m.end:c.end].strip(), strong, via_of)
 
 
 def distance_km(a: Place, b: Place) -> float:
@@ -105,6 +108,16 @@ def inside(place: Place, container: Place, relation: str = "in") -> bool:
         return place.admin1 == container.admin1
     limit = WITHIN_KM.get(container.feature_type, 100.0) + (NEAR_EXTRA_KM if relation == "near" else 0.0)
     return distance_km(place, container) <= limit
+
+
+_RANK = {CONTINENT: 6, COUNTRY: 5, ADMIN1: 4, WATER: 3, REGION: 3, ADMIN2: 2, ZONE: 2, CAPITAL: 1, CITY: 1, SITE: 0}
+
+
+def bigger(a: Place, b: Place) -> bool:
+    """Whether `a` is a larger kind of place than `b` (a country than a city; a city of 2 million
+    than one of 40,000)."""
+    ra, rb = _RANK.get(a.feature_type, 0), _RANK.get(b.feature_type, 0)
+    return ra > rb or (ra == rb and a.population > b.population)
 
 
 def choose_inside(candidates: list[Place], container: Place, relation: str) -> Place | None:

@@ -32,7 +32,7 @@ PLACE_DTYPE = np.dtype([
     ("ftype", "u1"), ("cc", "S2"), ("admin1", "S8"), ("source", "u1"), ("importance", "f4"),
 ])
 # a place's `source` is an index into this tuple
-SOURCES = ("geonames", "naturalearth", "curated")
+SOURCES = ("geonames", "naturalearth", "curated", "airportsdata")
 
 NAMES_FILE = "names.marisa"
 OFFSETS_FILE = "offsets.npy"

@@ -19,7 +19,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from gazetteer.index import DEMONYM, EXACT_CASE, PRIMARY, USER, Gazetteer
-from gazetteer.model import (ADMIN1, ADMIN2, CAPITAL, CITY, CONTINENT, COUNTRY, REGION, WATER, ZONE,
+from gazetteer.model import (ADMIN1, ADMIN2, CAPITAL, CITY, CONTINENT, COUNTRY, REGION, SITE, WATER, ZONE,
                              Candidate, Mention, Place, Resolution)
 from gazetteer.normalize import name_key
 
@@ -321,13 +321,18 @@ class Resolver:
                 else:
                     out[i] = self._place_by_inner_name(r, results) or r
             elif container is not None and r.place.source != "user" and not containment.inside(
-                    r.place, container, cue.relation):
+                    r.place, container, cue.relation) and (not cue.via_of or containment.bigger(container, r.place)):
+                # ("the Hunan city of Yueyang", "the Cincinnati suburb of West Chester": the first holds the second)
                 moved = self._choose_inside(r, cue, container)
-                if moved is None and cue.strong and r.place.feature_type not in (COUNTRY, CAPITAL, CONTINENT):
+                if moved is None and cue.strong and r.place.feature_type in (CITY, SITE, ADMIN2) \
+                        and r.place.population < 100_000:
                     # "the Aziziyah district of Aleppo": none of the gazetteer's Aziziyahs is there
                     moved = containment.unknown_in(r.mention, cue, container, known=True)
                 out[i] = moved or r
-        return out
+        # one sense per discourse: a name placed by what the text says once is placed so throughout
+        placed = {name_key(x.mention.text): x for x in out if x.place is not None and x.place.source == "containment"}
+        return [Resolution(x.mention, placed[k].place, placed[k].confidence, placed[k].reason + " (elsewhere in the text)")
+                if x.place is None and (k := name_key(x.mention.text)) in placed else x for x in out]
 
     def _choose_inside(self, r: Resolution, cue, container: Place) -> Resolution | None:
         """The best-scored of a name's places that lies where the text says ("Oshima island, off
@@ -354,24 +359,35 @@ class Resolver:
         from gazetteer import containment
         text = r.mention.text
         chosen = {x.mention.key or name_key(x.mention.text): x.place for x in results if x.place is not None}
-        for key, why in self._inner_names(text):
-            place = chosen.get(key)
-            if place is None:
-                kc = self.key_candidates(key)
-                place = kc.places[kc.first]
+        for key, why, strict in self._inner_names(text):
+            place = chosen.get(key) or self._in_context(key, results, strict)
+            if place is None or (strict and place.feature_type == CONTINENT):
+                continue
             cue = containment.Cue(-1, "in", why)
             return containment.unknown_in(r.mention, cue, place)
         return None
+
+    def _in_context(self, key: str, results: list[Resolution], strict: bool = False) -> Place | None:
+        """The place a name inside another most likely means in this document: one in a division
+        the document's places are in, else in its countries, else (unless `strict`) the likeliest
+        anywhere."""
+        kc = self.key_candidates(key)
+        ranked = [kc.places[j] for j in sorted(range(len(kc.places)), key=lambda j: -kc.scores[j])]
+        placed = [x.place for x in results if x.place is not None and x.confidence >= 0.3]
+        divisions = {(p.country_code, p.admin1) for p in placed if p.admin1}
+        countries = {p.country_code for p in placed if p.country_code}
+        return (next((p for p in ranked if p.admin1 and (p.country_code, p.admin1) in divisions), None)
+                or next((p for p in ranked if p.country_code in countries), None) or (None if strict else ranked[0]))
 
     def _inner_names(self, text: str):
         """(key, why) of the places a name the gazetteer lacks points at, best first."""
         key = name_key(text)
         for alt in (key + ".", key.rstrip(".")):
             if alt != key and self.gaz.lookup_key(alt) and not self._is_demonym_key(alt):
-                yield alt, f"'{text}' abbreviates its name"
+                yield alt, f"'{text}' abbreviates its name", False
         for alt in _adjective_bases(key):
             if any(p.feature_type in (COUNTRY, ADMIN1, REGION, CONTINENT) for p, _ in self.gaz.lookup_key(alt)):
-                yield alt, f"'{text}' is its adjective"
+                yield alt, f"'{text}' is its adjective", False
         words = list(re.finditer(r"[^\W\d_][\w.'’-]*", text))
         for size in range(len(words) - 1, 0, -1):
             for k in range(len(words) - size + 1):
@@ -380,7 +396,12 @@ class Resolver:
                 rest = [w.group().lower() for q, w in enumerate(words) if not k <= q < k + size]
                 generic = all(w in _GENERIC_WORDS for w in rest)
                 if self._inner_name_ok(inner, generic):
-                    yield inner, f"the name '{text}' says so"
+                    # a town's name in a park's or a valley's is that town only near the document's places
+                    yield inner, f"the name '{text}' says so", not self._strong_name(inner)
+
+    def _strong_name(self, key: str) -> bool:
+        """A country's, a first-level division's or a capital's own name."""
+        return any(f & PRIMARY and p.feature_type in (COUNTRY, ADMIN1, CAPITAL) for p, f in self.gaz.lookup_key(key))
 
     def _is_demonym_key(self, key: str) -> bool:
         return any(f & DEMONYM for _, f in self.gaz.lookup_key(key))

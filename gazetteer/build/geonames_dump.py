@@ -256,7 +256,7 @@ def read_alternate_names(path: Path, b: DumpBuilder, id_to_pid: np.ndarray) -> i
 
 def build_from_dump(dump: Path, alternate_names: Path | None, ne_dir: Path | None, out_dir: Path,
                     max_geonameid: int = 16_000_000) -> dict:
-    from gazetteer.build import curated, lexicon_from_keys, naturalearth
+    from gazetteer.build import add_airports, curated, lexicon_from_keys, naturalearth
     from gazetteer.build.write import write_extras, write_meta
     out_dir.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="gazetteer-build-") as tmp:
@@ -271,6 +271,7 @@ def build_from_dump(dump: Path, alternate_names: Path | None, ne_dir: Path | Non
         del id_to_pid
         if ne_dir is not None and ne_dir.exists():
             naturalearth.add_features(b, ne_dir)
+        add_airports(b)
         curated.add_curated(b, countries, us_states(b, out_dir, countries))
         b.finish_places(out_dir)
         progress("writing postings")

@@ -148,6 +148,11 @@ _UNKNOWN_BEFORE = re.compile(
     r"\b(?:the\s+)?" + _NAME + r"(?:\s+(?:" + GENERIC + r")\s+(?:of|in|near|outside)"
     r"|,\s+(?:a|an)\s+" + _ADJ + r"(?:[A-Z][\w-]+\s+)?(?:" + GENERIC + r")\s+(?:in|of|near|outside|" + _NEAR + r"))"
     r"\s+(?:the\s+)?$")
+# a name the text itself calls a place, with no container: "the village of Xinmo", "Tamarasheni, a
+# village in the hills" (left unplaced, and shown so)
+_KINDS = r"(?:village|town|city|hamlet|district|neighbou?rhood|suburb|island|islet|port|camp|refugee camp|settlement|oasis)"
+_PLACE_NAMED = re.compile(r"\b(?:the\s+)?" + _KINDS + r"\s+of\s+" + _NAME + r"\b")
+_NAME_APPOSED = re.compile(r"\b" + _NAME + r",\s+(?:a|an)\s+" + _ADJ + r"(?:[A-Z][\w-]+\s+)?" + _KINDS + r"\b")
 _NOT_NAMES = frozenset("The A An This That These Those It He She They We In On At Its Their His Her Our".split())
 
 
@@ -168,4 +173,11 @@ def unknown_mentions(text: str, mentions: list[Mention], sentence_of) -> list[Me
             continue
         out.append(Mention(s, e, name, sentence_of(s), "toponym", ""))
         taken.append((s, e))
+    for pattern in (_PLACE_NAMED, _NAME_APPOSED):
+        for hit in pattern.finditer(text):
+            s, e = hit.start("name"), hit.end("name")
+            if hit.group("name").split()[0] in _NOT_NAMES or any(a < e and s < b for a, b in taken):
+                continue
+            out.append(Mention(s, e, hit.group("name"), sentence_of(s), "toponym", ""))
+            taken.append((s, e))
     return out

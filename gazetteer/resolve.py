@@ -30,6 +30,7 @@ MAX_ALTERNATIVES = 5
 EVIDENCE = frozenset({"type", "population", "document_countries", "document_divisions", "coherence",
                       "patterns", "divisions_yield_to_cities", "containment"})
 NETWORK_CONFIDENCE = 0.5
+UNPLACED = "not in the gazetteer, and the text does not say where it is: left unplaced"
 
 
 def _pop_score(pop: int) -> float:
@@ -331,8 +332,10 @@ class Resolver:
                 out[i] = moved or r
         # one sense per discourse: a name placed by what the text says once is placed so throughout
         placed = {name_key(x.mention.text): x for x in out if x.place is not None and x.place.source == "containment"}
-        return [Resolution(x.mention, placed[k].place, placed[k].confidence, placed[k].reason + " (elsewhere in the text)")
-                if x.place is None and (k := name_key(x.mention.text)) in placed else x for x in out]
+        out = [Resolution(x.mention, placed[k].place, placed[k].confidence, placed[k].reason + " (elsewhere in the text)")
+               if x.place is None and (k := name_key(x.mention.text)) in placed else x for x in out]
+        return [Resolution(x.mention, None, 0.0, UNPLACED) if x.place is None and not x.reason.startswith(
+            "from the network") else x for x in out]
 
     def _choose_inside(self, r: Resolution, cue, container: Place) -> Resolution | None:
         """The best-scored of a name's places that lies where the text says ("Oshima island, off

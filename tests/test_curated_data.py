@@ -225,3 +225,13 @@ def test_news_places_add_to_places_not_repeat_them(news_places, places):
     names = Counter(r["name"] for r in news_places[1])
     assert not [n for n, c in names.items() if c > 1]
     assert not [r["name"] for r in news_places[1] if r["name"] in in_places]
+
+
+def test_exonyms_name_real_geonames_places():
+    from gazetteer.index import Gazetteer
+    header, rows = load("exonyms.tsv")
+    assert header == ["geonameid", "name", "geonames_name", "country_code", "source"]
+    gaz = Gazetteer.load()
+    for r in rows:
+        hits = [p for p, f in gaz.lookup(r["name"]) if p.geonameid == int(r["geonameid"])]
+        assert hits and hits[0].country_code == r["country_code"], r

@@ -70,15 +70,25 @@ def cues(text: str, mentions: list[Mention], placed: list[Place | None]) -> dict
         if i in out or i == 0 or placed[i - 1] is None:
             continue
         prev = mentions[i - 1]
+        if text[prev.end:prev.end + 1] not in ("'", "’"):
+            continue
         gap = text[prev.end:m.start]
         if _POSSESSIVE.match(gap):                      # "Hokkaido's Oshima peninsula"
             out[i] = Cue(i - 1, "in", text[prev.start:m.end])
     return out
 
 
+# the last word of a gap that can say where the name before it is
+_LAST_WORDS = frozenset("of in near outside off inside within at to the northern southern eastern western central "
+                        "north south east west".split())
+
+
 def _cue_after(text: str, m: Mention, c: Mention, j: int) -> Cue | None:
     gap = text[m.end:c.start]
     if len(gap) > 80 or "\n\n" in gap:
+        return None
+    tail = gap.rstrip()
+    if not tail.endswith(",") and (not tail or tail.rsplit(None, 1)[-1].lower() not in _LAST_WORDS):
         return None
     if _COMMA.fullmatch(gap) or gap in (", ", ","):
         return Cue(j, "in", text[m.start:c.end], strong=False)     # "Harwinton, Conn."
@@ -151,8 +161,36 @@ _UNKNOWN_BEFORE = re.compile(
 # a name the text itself calls a place, with no container: "the village of Xinmo", "Tamarasheni, a
 # village in the hills" (left unplaced, and shown so)
 _KINDS = r"(?:village|town|city|hamlet|district|neighbou?rhood|suburb|island|islet|port|camp|refugee camp|settlement|oasis)"
-_PLACE_NAMED = re.compile(r"\b(?:the\s+)?" + _KINDS + r"\s+of\s+" + _NAME + r"\b")
-_NAME_APPOSED = re.compile(r"\b" + _NAME + r",\s+(?:a|an)\s+" + _ADJ + r"(?:[A-Z][\w-]+\s+)?" + _KINDS + r"\b")
+_KIND_WORDS = frozenset("village town city hamlet district neighbourhood neighborhood suburb island islet port camp "
+                        "settlement oasis".split())
+_NAME_AT = re.compile(_NAME + r"\b")
+_NAME_BEFORE = re.compile(_NAME + r"$")
+_APPOSED_KIND = re.compile(r",\s+(?:a|an)\s+" + _ADJ + r"(?:[A-Z][\w-]+\s+)?" + _KINDS + r"\b")
+
+
+def _places_named(text: str):
+    """(start, end) of names after "the village of", "the town of" …"""
+    pos = text.find(" of ")
+    while pos >= 0:
+        before = text[max(0, pos - 16):pos].split()
+        if before and before[-1].lower() in _KIND_WORDS:
+            hit = _NAME_AT.match(text, pos + 4)
+            if hit:
+                yield hit.start("name"), hit.end("name")
+        pos = text.find(" of ", pos + 4)
+
+
+def _names_apposed(text: str):
+    """(start, end) of names before ", a village", ", a Georgian town" …"""
+    if ", a" not in text:
+        return
+    for kind in _APPOSED_KIND.finditer(text):
+        hit = _NAME_BEFORE.search(text, max(0, kind.start() - 60), kind.start())
+        if hit:
+            yield hit.start("name"), hit.end("name")
+
+
+_RELATION_WORDS = frozenset("of in near outside off to the".split())
 _NOT_NAMES = frozenset("The A An This That These Those It He She They We In On At Its Their His Her Our".split())
 
 
@@ -162,7 +200,10 @@ def unknown_mentions(text: str, mentions: list[Mention], sentence_of) -> list[Me
     out = []
     taken = [(m.start, m.end) for m in mentions]
     for c in mentions:
-        if c.kind != "toponym":
+        if c.kind != "toponym" or c.start < 8:
+            continue
+        before = text[c.start - 12:c.start].split()
+        if not before or before[-1].lower() not in _RELATION_WORDS:
             continue
         hit = _UNKNOWN_BEFORE.search(text, max(0, c.start - 90), c.start)
         if hit is None:
@@ -173,11 +214,10 @@ def unknown_mentions(text: str, mentions: list[Mention], sentence_of) -> list[Me
             continue
         out.append(Mention(s, e, name, sentence_of(s), "toponym", ""))
         taken.append((s, e))
-    for pattern in (_PLACE_NAMED, _NAME_APPOSED):
-        for hit in pattern.finditer(text):
-            s, e = hit.start("name"), hit.end("name")
-            if hit.group("name").split()[0] in _NOT_NAMES or any(a < e and s < b for a, b in taken):
-                continue
-            out.append(Mention(s, e, hit.group("name"), sentence_of(s), "toponym", ""))
-            taken.append((s, e))
+    for s, e in (*_places_named(text), *_names_apposed(text)):
+        name = text[s:e]
+        if name.split()[0] in _NOT_NAMES or any(a < e and s < b for a, b in taken):
+            continue
+        out.append(Mention(s, e, name, sentence_of(s), "toponym", ""))
+        taken.append((s, e))
     return out

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 from gazetteer.index import AMBIGUOUS, DEMONYM, EXACT_CASE, POSTAL, PRIMARY, USER, Gazetteer
 from gazetteer.model import ADMIN1, CAPITAL, CITY, CONTINENT, COUNTRY, WATER, ZONE, Mention, Span
+from gazetteer.containment import unknown_mentions
 from gazetteer.normalize import fold
 from gazetteer.text import sentence_index, split_sentences
 
@@ -277,9 +278,7 @@ class Recognizer:
                     continue
                 mentions.append(Mention(s, e, text[s:e], sent_of(s), "toponym", m.group()))
         # names the gazetteer lacks that the text puts in a named place ("the Aziziyah district of Aleppo")
-        from gazetteer.containment import unknown_mentions
-        mentions.extend(m for m in unknown_mentions(text, sorted(mentions, key=lambda m: m.start), sent_of)
-                        if m.text not in persons)
+        mentions.extend(m for m in unknown_mentions(text, mentions, sent_of) if m.text not in persons)
         # second pass: surnames of people named anywhere in the text are not places
         if persons:
             mentions = [m for m in mentions if not (m.kind == "toponym" and m.text in persons
@@ -486,7 +485,7 @@ class Recognizer:
             persons.update(t.text for t in kept[0])      # later mentions of the ship are not places either
             return []
         chunk, words, matches = kept
-        if sent_initial and len(chunk) >= 3 and words[1] in CONNECTORS and words[0] in self.common \
+        if len(chunk) >= 3 and sent_initial and words[1] in CONNECTORS and words[0] in self.common \
                 and words[0] not in GEO_PREFIXES and words[0] not in GEO_SUFFIXES and all(m[0] >= 2 for m in matches):
             # "Residents of Mosul", "Parts of Kherson": a word capitalised only because it starts
             # the sentence is not part of the name
@@ -494,8 +493,9 @@ class Recognizer:
             matches = [(a - 2, b - 2, *rest) for a, b, *rest in matches]
         # a generic word matched alone right after a name belongs to it: "Matsu Islands", not
         # "Matsu" and a place called "Islands"
-        matches = [m for q, m in enumerate(matches) if not (
-            q and m[1] - m[0] == 1 and words[m[0]] in GEO_SUFFIXES and matches[q - 1][1] == m[0])]
+        if len(matches) > 1:
+            matches = [m for q, m in enumerate(matches) if not (
+                q and m[1] - m[0] == 1 and words[m[0]] in GEO_SUFFIXES and matches[q - 1][1] == m[0])]
         whole = self._whole(text, chunk, words, matches)
         out = []
         for match in matches:
@@ -512,16 +512,19 @@ class Recognizer:
         """A ship named after a place: "the corvette Cheonan", "the Cheonan sank", "the Moskva, a
         guided-missile cruiser"."""
         start, end = chunk[0].start, chunk[-1].end
-        w = _WORD_BEFORE_TEXT.search(text, max(0, start - 20), start)
-        prev = w.group(1).lower() if w else ""
+        before = text[max(0, start - 20):start].split()
+        prev = before[-1].lower().strip("\"'“‘(") if before else ""
         if prev in SHIP_NOUNS:
             return True
-        if _SHIP_APPOSITION.match(text, end):
+        if text[end:end + 1] == "," and _SHIP_APPOSITION.match(text, end):
             return True
-        if prev == "the" and text[w.end(1):start] == " ":
-            nxt = _WORD_AFTER.match(text, end)
-            return bool(nxt) and nxt.group(1).lower() in SHIP_VERBS and nxt.group(1).lower() not in ("was", "were") \
-                or bool(re.match(r"\s+(?:was|were)\s+(?:sunk|torpedoed|scuttled|sinking)\b", text[end:end + 30]))
+        if prev == "the" and text[start - 1:start] == " ":
+            after = text[end:end + 30].split()
+            nxt = after[0].lower().strip(".,;:") if after else ""
+            if nxt in SHIP_VERBS and nxt not in ("was", "were"):
+                return True
+            return nxt in ("was", "were") and len(after) > 1 and after[1].lower().strip(".,;:") in (
+                "sunk", "torpedoed", "scuttled", "sinking")
         return False
 
     @staticmethod

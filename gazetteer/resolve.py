@@ -330,12 +330,14 @@ class Resolver:
                     # "the Aziziyah district of Aleppo": none of the gazetteer's Aziziyahs is there
                     moved = containment.unknown_in(r.mention, cue, container, known=True)
                 out[i] = moved or r
+        if all(x.place is not None for x in out):
+            return out
         # one sense per discourse: a name placed by what the text says once is placed so throughout
-        placed = {name_key(x.mention.text): x for x in out if x.place is not None and x.place.source == "containment"}
-        out = [Resolution(x.mention, placed[k].place, placed[k].confidence, placed[k].reason + " (elsewhere in the text)")
-               if x.place is None and (k := name_key(x.mention.text)) in placed else x for x in out]
-        return [Resolution(x.mention, None, 0.0, UNPLACED) if x.place is None and not x.reason.startswith(
-            "from the network") else x for x in out]
+        placed = {x.mention.text: x for x in out if x.place is not None and x.place.source == "containment"}
+        return [x if x.place is not None else
+                Resolution(x.mention, placed[x.mention.text].place, placed[x.mention.text].confidence,
+                           placed[x.mention.text].reason + " (elsewhere in the text)")
+                if x.mention.text in placed else Resolution(x.mention, None, 0.0, UNPLACED) for x in out]
 
     def _choose_inside(self, r: Resolution, cue, container: Place) -> Resolution | None:
         """The best-scored of a name's places that lies where the text says ("Oshima island, off

@@ -163,20 +163,8 @@ class Resolver:
                 if margin > 1.0 and p.feature_type not in (CONTINENT, WATER):
                     anchors.setdefault(p.id, p)     # each place once: cost stays linear
 
-        # "Paris, Texas": the second name holds the first
         cand_places = [kc.places for kc in per_mention]
-        pair_bonus = self._pair_patterns(text, mentions, cand_places) if "patterns" in self.evidence else {}
-        # one sense per discourse: "Paris, Texas" once makes every later "Paris" that Paris
-        by_key: dict[str, dict] = {}
-        for (i, pid), bonus in pair_bonus.items():
-            by_key.setdefault(mentions[i].key or mentions[i].text, {})[pid] = bonus
-        if by_key:
-            for i, m in enumerate(mentions):
-                for pid, (b, why) in by_key.get(m.key or m.text, {}).items():
-                    pair_bonus.setdefault((i, pid), (b * 0.5, why.replace(" says", " says elsewhere in the text")))
-        bonus_of: dict[int, dict[int, tuple]] = {}
-        for (i, pid), bonus in pair_bonus.items():
-            bonus_of.setdefault(i, {})[pid] = bonus
+        bonus_of = self._pattern_bonuses(text, mentions, cand_places)
 
         # the document's evidence for each distinct name, once however often it is mentioned
         near = (self._nearest_anchor_km(table, anchors) if anchors and "coherence" in self.evidence else {})
@@ -227,6 +215,24 @@ class Resolver:
                 shared[k] = r
             results.append(r)
         return self._finish_unknowns(text, mentions, cand_places, results)
+
+    def _pattern_bonuses(self, text: str, mentions: list[Mention], cand_places) -> dict[int, dict[int, tuple]]:
+        """mention index -> {place id: (bonus, reason)} from "X, Y" patterns (unchanged, moved out
+        of `resolve` to keep it under 80 lines)."""
+        # "Paris, Texas": the second name holds the first
+        pair_bonus = self._pair_patterns(text, mentions, cand_places) if "patterns" in self.evidence else {}
+        # one sense per discourse: "Paris, Texas" once makes every later "Paris" that Paris
+        by_key: dict[str, dict] = {}
+        for (i, pid), bonus in pair_bonus.items():
+            by_key.setdefault(mentions[i].key or mentions[i].text, {})[pid] = bonus
+        if by_key:
+            for i, m in enumerate(mentions):
+                for pid, (b, why) in by_key.get(m.key or m.text, {}).items():
+                    pair_bonus.setdefault((i, pid), (b * 0.5, why.replace(" says", " says elsewhere in the text")))
+        bonus_of: dict[int, dict[int, tuple]] = {}
+        for (i, pid), bonus in pair_bonus.items():
+            bonus_of.setdefault(i, {})[pid] = bonus
+        return bonus_of
 
     @staticmethod
     def _choose(m: Mention, kc: "_KeyCandidates", scores: list[float], notes: list, bonus: dict | None,
@@ -377,12 +383,17 @@ class Resolver:
         the document's places are in, else in its countries, else (unless `strict`) the likeliest
         anywhere."""
         kc = self.key_candidates(key)
-        ranked = [kc.places[j] for j in sorted(range(len(kc.places)), key=lambda j: -kc.scores[j])]
+        ranked = [kc.places[j] for j in sorted(range(len(kc.places)), key=lambda j: -kc.scores[j])
+                  if kc.places[j].feature_type in _INNER_TYPES]
+        if not ranked:
+            return None
         placed = [x.place for x in results if x.place is not None and x.confidence >= 0.3]
         divisions = {(p.country_code, p.admin1) for p in placed if p.admin1}
         countries = {p.country_code for p in placed if p.country_code}
         return (next((p for p in ranked if p.admin1 and (p.country_code, p.admin1) in divisions), None)
-                or next((p for p in ranked if p.country_code in countries), None) or (None if strict else ranked[0]))
+                or next((p for p in ranked if p.country_code in countries and (
+                    not strict or p.population >= 100_000 or p.feature_type in (ADMIN1, COUNTRY))), None)
+                or (None if strict else ranked[0]))
 
     def _inner_names(self, text: str):
         """(key, why) of the places a name the gazetteer lacks points at, best first."""
@@ -398,6 +409,8 @@ class Resolver:
             for k in range(len(words) - size + 1):
                 a, b = words[k].start(), words[k + size - 1].end()
                 inner = name_key(text[a:b])
+                if len(inner) < 4:
+                    continue
                 rest = [w.group().lower() for q, w in enumerate(words) if not k <= q < k + size]
                 generic = all(w in _GENERIC_WORDS for w in rest)
                 if self._inner_name_ok(inner, generic):
@@ -405,8 +418,8 @@ class Resolver:
                     yield inner, f"the name '{text}' says so", not self._strong_name(inner)
 
     def _strong_name(self, key: str) -> bool:
-        """A country's, a first-level division's or a capital's own name."""
-        return any(f & PRIMARY and p.feature_type in (COUNTRY, ADMIN1, CAPITAL) for p, f in self.gaz.lookup_key(key))
+        """A country's or a first-level division's own name."""
+        return any(f & PRIMARY and p.feature_type in (COUNTRY, ADMIN1) for p, f in self.gaz.lookup_key(key))
 
     def _is_demonym_key(self, key: str) -> bool:
         return any(f & DEMONYM for _, f in self.gaz.lookup_key(key))
@@ -493,6 +506,8 @@ class Resolver:
         return out
 
 
+# the kinds of place a longer name can carry ("Manila Cathedral", "Port of Los Angeles")
+_INNER_TYPES = frozenset({COUNTRY, ADMIN1, ADMIN2, CITY, CAPITAL, WATER})
 # words that name a kind of place ("Readington Township", "Lake Lanier", "Neches River")
 _GENERIC_WORDS = frozenset("""township twp twp. river lake valley park hill hills county parish creek harbor harbour
 bay island islands isle mountain mountains mount mt mt. canyon beach falls springs station district borough

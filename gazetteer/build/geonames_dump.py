@@ -159,8 +159,9 @@ def write_postings(b: DumpBuilder, out_dir: Path) -> tuple[int, int]:
     (keys, postings)."""
     import marisa_trie
     from gazetteer.build.write import save_postings
+    from array import array
     keys_path = b.tmp / "keys.txt"
-    counts = []
+    counts = array("l")         # a machine integer per key, not a Python object
     with open(keys_path, "w", encoding="utf-8") as fh:
         prev = None
         for k, _, _ in _read_runs(b.runs):
@@ -169,14 +170,14 @@ def write_postings(b: DumpBuilder, out_dir: Path) -> tuple[int, int]:
                 counts.append(0)
                 prev = k
             counts[-1] += 1
-    counts = np.array(counts, dtype=np.int64)
+    counts = np.frombuffer(counts, dtype=np.int64) if counts.itemsize == 8 else np.array(counts, dtype=np.int64)
 
     def keys():
         with open(keys_path, encoding="utf-8") as fh:
             for line in fh:
                 yield line[:-1]
     trie = marisa_trie.Trie(keys())
-    kid_of = np.fromiter((trie[k] for k in keys()), dtype=np.int64, count=len(counts))
+    kid_of = np.fromiter((trie[k] for k in keys()), dtype=np.int32, count=len(counts))
     by_kid = np.zeros(len(counts), dtype=np.int64)
     by_kid[kid_of] = counts
     offsets = np.zeros(len(counts) + 1, dtype=np.int64)

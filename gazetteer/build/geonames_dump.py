@@ -128,8 +128,12 @@ class DumpBuilder(Builder):
         self._flush_rows()
         self._rows_fh.close()
         self._names_fh.close()
-        rows = np.fromfile(self.tmp / "rows.bin", dtype=PLACE_DTYPE)
-        np.save(out_dir / PLACES_FILE, rows, allow_pickle=False)
+        rows = np.memmap(self.tmp / "rows.bin", dtype=PLACE_DTYPE, mode="r")
+        out = np.lib.format.open_memmap(out_dir / PLACES_FILE, mode="w+", dtype=PLACE_DTYPE, shape=rows.shape)
+        for a in range(0, len(rows), 1 << 20):        # a million rows at a time
+            out[a:a + (1 << 20)] = rows[a:a + (1 << 20)]
+        out.flush()
+        del out, rows
         os.replace(self.tmp / PLACE_NAMES_FILE, out_dir / PLACE_NAMES_FILE)
         self._flush_run()
 
@@ -291,6 +295,6 @@ def us_states(b: DumpBuilder, out_dir: Path, countries) -> dict[str, int]:
     admin-1 codes of the US are their postal codes); read back from the rows written so far."""
     b._flush_rows()
     b._rows_fh.flush()
-    rows = np.fromfile(b.tmp / "rows.bin", dtype=PLACE_DTYPE)
+    rows = np.memmap(b.tmp / "rows.bin", dtype=PLACE_DTYPE, mode="r")
     idx = np.nonzero((rows["ftype"] == FEATURE_TYPES.index(ADMIN1)) & (rows["cc"] == b"US"))[0]
     return {f"US-{rows['admin1'][i].decode()}": int(i) for i in idx}

@@ -2,7 +2,7 @@
 share recognised (a place mention covering the name) and the share placed within 161 km of the
 expected point.
 
-    python benchmarks/eval_news_names.py [--errors] [--category island] [--json]
+    python benchmarks/eval_news_names.py [--errors] [--category island] [--json] [--gazetteer DIR]
 
 The list is benchmarks/data/news_names.tsv (about 180 names, with the source of each expected
 point). It is a check of the gazetteer's depth and rules, not something to tune to: the project is
@@ -62,10 +62,11 @@ def main() -> int:
     ap.add_argument("--errors", action="store_true", help="list the names missed or placed too far")
     ap.add_argument("--category", help="one category only")
     ap.add_argument("--json", action="store_true")
+    ap.add_argument("--gazetteer", type=Path, help="another index folder (default: the bundled one)")
     a = ap.parse_args()
     from geo.pipeline import Pipeline
     from geo.settings import Settings
-    pipeline = Pipeline(Settings())
+    pipeline = Pipeline(Settings(gazetteer_dir=a.gazetteer))
     rows = [r for r in load() if a.category in (None, r["category"])]
     results = [check(r, pipeline.analyse(r["sentence"], events=False)) for r in rows]
     by_cat = defaultdict(list)

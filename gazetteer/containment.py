@@ -60,9 +60,13 @@ class Cue:
 def cues(text: str, mentions: list[Mention], placed: list[Place | None]) -> dict[int, Cue]:
     """For each mention the text puts inside (or next to) another placed mention, that cue."""
     out: dict[int, Cue] = {}
+    n = len(mentions)
+    # a container is a placed mention with a relation word or a comma right before it
+    container = [placed[j] is not None and mentions[j].kind != "embedded" and _said_before(text, mentions[j].start)
+                 for j in range(n)]
     for i, m in enumerate(mentions):
         for j in (i + 1, i + 2):
-            if j < len(mentions) and placed[j] is not None and mentions[j].kind != "embedded":
+            if j < n and container[j]:
                 c = _cue_after(text, m, mentions[j], j)
                 if c is not None:
                     out[i] = c
@@ -83,12 +87,15 @@ _LAST_WORDS = frozenset("of in near outside off inside within at to the northern
                         "north south east west".split())
 
 
+def _said_before(text: str, start: int) -> bool:
+    """Whether a comma or a word that can relate a place to another stands right before `start`."""
+    tail = text[max(0, start - 14):start].rstrip()
+    return tail.endswith(",") or bool(tail) and tail.rsplit(None, 1)[-1].lower() in _LAST_WORDS
+
+
 def _cue_after(text: str, m: Mention, c: Mention, j: int) -> Cue | None:
     gap = text[m.end:c.start]
     if len(gap) > 80 or "\n\n" in gap:
-        return None
-    tail = gap.rstrip()
-    if not tail.endswith(",") and (not tail or tail.rsplit(None, 1)[-1].lower() not in _LAST_WORDS):
         return None
     if _COMMA.fullmatch(gap) or gap in (", ", ","):
         return Cue(j, "in", text[m.start:c.end], strong=False)     # "Harwinton, Conn."
@@ -191,6 +198,10 @@ def _names_apposed(text: str):
 
 
 _RELATION_WORDS = frozenset("of in near outside off to the".split())
+_GENERIC_LAST = frozenset(g.split()[-1].replace("?", "") for g in GENERIC.replace("(", "").replace(")", "").split("|")) | {
+    "neighbourhood", "neighborhood", "harbour", "harbor", "mountain", "mountains", "hill", "hills"}
+_NEAR_LAST = frozenset("north south east west northern southern eastern western outskirts edge close km kilometres "
+                       "kilometers miles just".split())
 _NOT_NAMES = frozenset("The A An This That These Those It He She They We In On At Its Their His Her Our".split())
 
 
@@ -202,8 +213,12 @@ def unknown_mentions(text: str, mentions: list[Mention], sentence_of) -> list[Me
     for c in mentions:
         if c.kind != "toponym" or c.start < 8:
             continue
-        before = text[c.start - 12:c.start].split()
-        if not before or before[-1].lower() not in _RELATION_WORDS:
+        before = text[max(0, c.start - 40):c.start].split()
+        if len(before) < 3 or before[-1].lower() not in _RELATION_WORDS:
+            continue
+        # the generic word stands right before the relation ("district of", "village near the")
+        generic = before[-3] if before[-1].lower() == "the" else before[-2]
+        if generic.lower().strip(",") not in _GENERIC_LAST and before[-2].lower() not in _NEAR_LAST:
             continue
         hit = _UNKNOWN_BEFORE.search(text, max(0, c.start - 90), c.start)
         if hit is None:

@@ -512,13 +512,15 @@ class Recognizer:
         """A ship named after a place: "the corvette Cheonan", "the Cheonan sank", "the Moskva, a
         guided-missile cruiser"."""
         start, end = chunk[0].start, chunk[-1].end
-        before = text[max(0, start - 20):start].split()
-        prev = before[-1].lower().strip("\"'“‘(") if before else ""
-        if prev in SHIP_NOUNS:
-            return True
         if text[end:end + 1] == "," and _SHIP_APPOSITION.match(text, end):
             return True
-        if prev == "the" and text[start - 1:start] == " ":
+        if text[start - 1:start] != " ":
+            return False
+        space = text.rfind(" ", max(0, start - 16), start - 1)
+        prev = text[space + 1:start - 1].lower().strip("\"'“‘(")
+        if prev in SHIP_NOUNS:
+            return True
+        if prev == "the":
             after = text[end:end + 30].split()
             nxt = after[0].lower().strip(".,;:") if after else ""
             if nxt in SHIP_VERBS and nxt not in ("was", "were"):

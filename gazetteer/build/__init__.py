@@ -49,9 +49,16 @@ def build(ne_dir: Path, out_dir: Path, admin1_point: str = "towns") -> dict:
     admin1_by_iso = bundled.add_divisions(b, ne_dir, admin1_point)
     bundled.add_cities(b, gc, bundled.capital_ids(gc, ne_dir, capitals))
     naturalearth.add_features(b, ne_dir)
+    add_ne_divisions(b, ne_dir)
     add_airports(b)
     curated.add_curated(b, country_pid, admin1_by_iso)
     return write_index(b, lexicon_for(b), out_dir, BUNDLED_SOURCES)
+
+
+def add_ne_divisions(b: Builder, ne_dir: Path) -> None:
+    from gazetteer.build import naturalearth
+    from gazetteer.build.lexicon import common_words
+    naturalearth.add_division_labels(b, ne_dir, common_words())
 
 
 def add_airports(b: Builder) -> None:

@@ -9,7 +9,8 @@ from pathlib import Path
 
 from gazetteer.build.common import Builder, load_geojson, progress
 from gazetteer.format import PRIMARY
-from gazetteer.model import REGION, WATER
+from gazetteer.model import ADMIN1, ADMIN2, FEATURE_TYPES, REGION, WATER
+from gazetteer.normalize import name_key
 
 MARINE_TYPES = frozenset({"sea", "gulf", "bay", "strait", "sound", "channel", "lagoon", "fjord", "ocean",
                           "inlet", "reef", "river", "generic"})
@@ -63,3 +64,30 @@ def add_features(b: Builder, ne_dir: Path) -> None:
             p = f["properties"]
             if p.get("name") and p.get("featurecla") not in ("spot elevation",):
                 add_feature(b, p["name"], shape(f["geometry"]), REGION, p["featurecla"])
+
+
+def add_division_labels(b: Builder, ne_dir: Path, common: set[str]) -> int:
+    """Natural Earth's first-level divisions that the bundled divisions lack under that name in that
+    country (England's counties and London's boroughs, Northern Ireland's districts, Indonesia's
+    regencies…), as second-level divisions at their label points. Names that are common English
+    words ("Down", "Central") are left out."""
+    division_types = {FEATURE_TYPES.index(ADMIN1), FEATURE_TYPES.index(ADMIN2)}
+
+    def known(cc: str, key: str) -> bool:
+        return any(b.rows[pid][4] in division_types and b.rows[pid][5] == cc.encode()
+                   for pid in b.postings.get(key, ()))
+    seen, n = set(), 0
+    for f in load_geojson(ne_dir / "ne_10m_admin_1_label_points.geojson.gz"):
+        p = f["properties"]
+        name, cc = nice(p.get("name") or ""), p.get("iso_a2") or ""
+        key = name_key(name)
+        if len(cc) != 2 or not cc.isalpha() or cc == "AQ" or len(key) < 4 or key in common \
+                or (cc, key) in seen or known(cc, key):
+            continue
+        seen.add((cc, key))
+        lon, lat = f["geometry"]["coordinates"]
+        pid = b.add_place(name, lat, lon, ADMIN2, cc, "", 0, None, "naturalearth", importance=0.4)
+        b.add_name(name, pid, PRIMARY)
+        n += 1
+    progress(f"{n} divisions from Natural Earth's label points")
+    return n

@@ -56,11 +56,19 @@ GEO_SUFFIXES = frozenset("""
 river rivers lake lakes mountain mountains mount range hills hill valley county parish province
 prefecture state region district island islands isle isles bay peninsula strait straits sea gulf coast
 creek canyon desert basin falls harbor harbour lagoon ocean cape point beach plateau delta city town
-township village borough territory oblast krai governorate emirate
+township village borough territory oblast krai governorate emirate atoll reef shoal archipelago islet
 """.split())
+# What follows a place's name in a facility's name: "Clark Air Base", "Kakhovka Dam", "Kaesong
+# Industrial Complex" are at (or by) the place, and drawn as it (the facility's own name is
+# matched whole when the gazetteer has it)
+FACILITY_TAILS = frozenset({("air", "base"), ("air", "force", "base"), ("naval", "base"), ("naval", "station"),
+                            ("airbase",), ("dam",), ("nuclear", "power", "plant"), ("nuclear", "plant"),
+                            ("power", "plant"), ("industrial", "complex"), ("industrial", "zone"),
+                            ("refugee", "camp"), ("border", "crossing"), ("test", "site"), ("launch", "site"),
+                            ("airfield",), ("air", "field"), ("naval", "air", "station"), ("port",)})
 GEO_PREFIXES = frozenset("lake mount mt cape gulf bay isle sea strait port fort lake lakes". split())
 LOWER_EXTENSIONS = frozenset("prefecture province state county parish peninsula island islands region "
-                             "district city governorate oblast crossing camp strait valley airport".split())
+                             "district city governorate oblast crossing camp strait valley airport dam port".split())
 QUALIFIERS = frozenset("""north south east west northern southern eastern western central upper lower
 greater downtown northeast northwest southeast southwest northeastern northwestern southeastern
 southwestern new old metro inner outer""".split())
@@ -122,6 +130,7 @@ _READ_LOWER = frozenset(CONNECTORS | HYPHEN_CONNECTORS | LOWER_EXTENSIONS | LOCA
 _TOKEN = re.compile(r"\b(?:[^\W\da-z_]\w*|(?:" + _lower_words_pattern(_READ_LOWER) + r")\b|(?:"
                     + _lower_words_pattern(ARTICLES - _READ_LOWER) + r")(?=-[^\W\da-z_]))")
 # a romanised place suffix in lower case after a hyphen: "Tongchang-ri", "Hegura-jima", "Sinpo-ri"
+_POSSESSIVE_NAME = re.compile(r"\b[^\W\da-z_]\w+['’]s [^\W\da-z_]\w+")
 _HYPHEN_SUFFIX = re.compile(r"-[^\W\d_A-Z]{1,8}\b")
 _WORD_BEFORE_TEXT = re.compile(r"(\w+)\W{1,3}$")
 _SHIP_APPOSITION = re.compile(r",\s+(?:a|an|the)\s+(?:[\w-]+\s+){0,3}?(?:" + "|".join(sorted(SHIP_NOUNS)) + r")\b")
@@ -247,7 +256,11 @@ class Recognizer:
             caps[si] += cap
         titlecase_sents = set()
         for k, sp in enumerate(sentences):
-            if caps[k] >= 4 and caps[k] >= 0.7 * (text.count(" ", sp.start, sp.end) + 1):
+            # a headline in title case; a sentence that ends with a full stop is one only when
+            # nearly every word is capitalised ("Drones struck the Zaporizhzhia Nuclear Power
+            # Plant." is a sentence with a long name in it)
+            words = text.count(" ", sp.start, sp.end) + 1
+            if caps[k] >= 4 and caps[k] >= (0.9 if text[sp.end - 1] in ".!?" else 0.7) * words:
                 titlecase_sents.add(k)
         persons: set[str] = set()
         mentions: list[Mention] = []
@@ -277,6 +290,8 @@ class Recognizer:
                 if k and taken[k - 1][1] > s:               # … the last of which reaches past s
                     continue
                 mentions.append(Mention(s, e, text[s:e], sent_of(s), "toponym", m.group()))
+        if "'s " in text or "’s " in text:
+            mentions = self._possessive_names(text, ftext, mentions, sent_of)
         # names the gazetteer lacks that the text puts in a named place ("the Aziziyah district of Aleppo")
         mentions.extend(m for m in unknown_mentions(text, mentions, sent_of) if m.text not in persons)
         # second pass: surnames of people named anywhere in the text are not places
@@ -507,6 +522,18 @@ class Recognizer:
                 out.append(m)
         return out
 
+    def _possessive_names(self, text, ftext, mentions, sent_of):
+        """Names with a possessive inside, which runs of capitals do not join: "Cox's Bazar",
+        "Martha's Vineyard", "St. John's" is already one."""
+        for hit in _POSSESSIVE_NAME.finditer(text):
+            s, e = hit.start(), hit.end()
+            key = " ".join(ftext[s:e].split())
+            if not self._entries(key):
+                continue
+            mentions = [m for m in mentions if m.end <= s or m.start >= e]
+            mentions.append(Mention(s, e, text[s:e], sent_of(s), "toponym", key))
+        return mentions
+
     @staticmethod
     def _is_ship(text, chunk) -> bool:
         """A ship named after a place: "the corvette Cheonan", "the Cheonan sank", "the Moskva, a
@@ -599,6 +626,8 @@ class Recognizer:
         strong = self._strong(key)
         if whole:
             pass
+        elif a == 0 and tuple(words[b:]) in FACILITY_TAILS:
+            end = chunk[-1].end       # "Clark Air Base", "Kakhovka Dam"
         elif any(w in ORG_WORDS for w in rest):
             kind = "embedded"         # "Asan Institute", "University of Kentucky", "Environment Canada"
         elif a == 0 and all(w in GEO_SUFFIXES or w in CONNECTORS for w in words[b:]):

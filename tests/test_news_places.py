@@ -158,3 +158,25 @@ def test_flag_states_and_organisations_are_not_drawn():
     drawn = {g.place.country_code for g in a.places}
     assert "LR" not in drawn and "GB" not in drawn and "YE" in drawn
     assert "Panama" not in {g.place.name for g in analyse("A Panama-registered bulker docked.", events=False).places}
+
+
+@pytest.mark.parametrize("text,name,lat,lon", [
+    ("A missile base near Sunchon was expanded.", "Sunchon", 39.43, 125.93),          # Sunch'ŏn without its apostrophe
+    ("US troops at Pyongtaek were put on alert.", "Pyongtaek", 36.99, 127.09),       # Pyeongtaek, the other romanisation
+    ("Cholera spread in the camps of Cox's Bazar.", "Cox's Bazar", 21.44, 92.01),    # a possessive inside the name
+    ("Water poured through the breached Kakhovka dam.", "Kakhovka dam", 46.78, 33.37),
+    ("Islamic State fighters destroyed temples in Palmyra.", "Palmyra", 34.56, 38.28),  # not Palmyra, Pennsylvania
+])
+def test_spellings_news_uses(text, name, lat, lon):
+    placed_near(text, name, lat, lon, within=15)
+
+
+def test_a_short_sentence_with_a_long_name_is_not_a_headline():
+    placed_near("Drones struck the Zaporizhzhia Nuclear Power Plant.", "Zaporizhzhia Nuclear Power Plant",
+                47.51, 34.59, within=5)
+    placed_near("Bombers left Andersen Air Force Base on Guam.", "Andersen Air Force Base", 13.58, 144.93, within=5)
+
+
+def test_a_facility_named_after_a_place_is_one_mention():
+    r = resolved("American jets returned to Clark Air Base in the Philippines last year.")
+    assert "Clark Air Base" in r and "Clark" not in r

@@ -221,4 +221,15 @@ def add_cities(b: Builder, gc, capital_gids: set[int]) -> None:
         for alt in c.get("alternatenames") or ():
             if usable_alternate(alt, c["name"]):
                 b.add_name(alt, pid, ASCII_ALT if is_latin(alt) else 0)
+        if c["countrycode"] in ("KR", "KP"):
+            for alt in korean_spellings(c["name"]):
+                b.add_name(alt, pid, ASCII_ALT)
     progress(f"{len(cities)} cities")
+
+
+def korean_spellings(name: str) -> set[str]:
+    """The other romanisation of a Korean name: Revised "eo"/"eu" is McCune-Reischauer "ŏ"/"ŭ",
+    which news writes "o"/"u" ("Pyeongtaek" / "Pyongtaek", "Hamheung" / "Hamhung")."""
+    low = name_key(name)
+    out = {low.replace("eo", "o").replace("eu", "u")}
+    return {o for o in out if o != low}

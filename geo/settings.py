@@ -15,6 +15,7 @@ ENV_GEOCODER_URL = "NEWSMAP_GEOCODER_URL"  # a self-hosted Nominatim
 ENV_GEOCODER_CACHE = "NEWSMAP_GEOCODER_CACHE"
 ENV_ZONES = "NEWSMAP_ZONES_FILE"           # another zones.npz (geo/build/zones.py)
 ENV_USER_GAZETTEER = "NEWSMAP_USER_GAZETTEER"   # the user's own gazetteer file; "off": none
+ENV_GAZETTEER_DIR = "NEWSMAP_GAZETTEER_DIR"     # another index folder (python -m gazetteer build --out)
 
 
 @dataclass(frozen=True)
@@ -50,7 +51,8 @@ class Settings:
         base = cls(geocoder=geocoder, geocoder_url=(env.get(ENV_GEOCODER_URL) or "").strip() or None,
                    geocoder_cache=Path(env[ENV_GEOCODER_CACHE]) if env.get(ENV_GEOCODER_CACHE) else None,
                    zones_file=Path(env[ENV_ZONES]) if env.get(ENV_ZONES) else None,
-                   user_gazetteer=user_gazetteer_path(env.get(ENV_USER_GAZETTEER)))
+                   user_gazetteer=user_gazetteer_path(env.get(ENV_USER_GAZETTEER)),
+                   gazetteer_dir=Path(env[ENV_GAZETTEER_DIR]).expanduser() if env.get(ENV_GAZETTEER_DIR) else None)
         return replace(base, **overrides)
 
 

@@ -96,3 +96,12 @@ def test_the_pipeline_reads_a_dump_index_through_settings(dump_index):
     assert placed == {"Hodeidah": (15, 43), "Kharg Island": (29, 50)}
     gaz = pipeline.gazetteer
     assert len(gaz) < 20_000              # the dump's index (with airports and curated rows), not the bundled one
+
+
+def test_the_command_line_uses_the_index_the_environment_names(dump_index):
+    import os
+    env = {**os.environ, "NEWSMAP_GAZETTEER_DIR": str(dump_index), "NEWSMAP_USER_GAZETTEER": "off"}
+    p = subprocess.run([sys.executable, "-m", "geo", "parse", "--jsonl", "-"], cwd=ROOT, env=env, capture_output=True,
+                       text=True, input='{"id": "a", "text": "Shelling near Sanaa and in Yemen."}\n')
+    assert p.returncode == 0, p.stderr
+    assert '"geonameid": 71137' in p.stdout and '"geonameid": 69543' in p.stdout

@@ -130,7 +130,7 @@ _READ_LOWER = frozenset(CONNECTORS | HYPHEN_CONNECTORS | LOWER_EXTENSIONS | LOCA
 _TOKEN = re.compile(r"\b(?:[^\W\da-z_]\w*|(?:" + _lower_words_pattern(_READ_LOWER) + r")\b|(?:"
                     + _lower_words_pattern(ARTICLES - _READ_LOWER) + r")(?=-[^\W\da-z_]))")
 # a romanised place suffix in lower case after a hyphen: "Tongchang-ri", "Hegura-jima", "Sinpo-ri"
-_POSSESSIVE_NAME = re.compile(r"\b[^\W\da-z_]\w+['’]s [^\W\da-z_]\w+")
+_POSSESSIVE_NAME = re.compile(r"[^\W\da-z_]\w+['’]s [^\W\da-z_]\w+")
 _HYPHEN_SUFFIX = re.compile(r"-[^\W\d_A-Z]{1,8}\b")
 _WORD_BEFORE_TEXT = re.compile(r"(\w+)\W{1,3}$")
 _SHIP_APPOSITION = re.compile(r",\s+(?:a|an|the)\s+(?:[\w-]+\s+){0,3}?(?:" + "|".join(sorted(SHIP_NOUNS)) + r")\b")
@@ -525,14 +525,30 @@ class Recognizer:
     def _possessive_names(self, text, ftext, mentions, sent_of):
         """Names with a possessive inside, which runs of capitals do not join: "Cox's Bazar",
         "Martha's Vineyard", "St. John's" is already one."""
-        for hit in _POSSESSIVE_NAME.finditer(text):
-            s, e = hit.start(), hit.end()
+        for hit in self._possessive_spans(text):
+            s, e = hit
             key = " ".join(ftext[s:e].split())
             if not self._entries(key):
                 continue
             mentions = [m for m in mentions if m.end <= s or m.start >= e]
             mentions.append(Mention(s, e, text[s:e], sent_of(s), "toponym", key))
         return mentions
+
+    @staticmethod
+    def _possessive_spans(text):
+        """(start, end) of "Capital's Capital" runs, found by str.find."""
+        for quote in ("'s ", "’s "):
+            pos = text.find(quote)
+            while pos > 0:
+                after = pos + 3
+                if after < len(text) and text[after].isupper() and text[pos - 1].isalnum():
+                    start = pos - 1
+                    while start and text[start - 1].isalnum():
+                        start -= 1
+                    hit = _POSSESSIVE_NAME.match(text, start)
+                    if hit and hit.end() > after:
+                        yield hit.start(), hit.end()
+                pos = text.find(quote, after)
 
     @staticmethod
     def _is_ship(text, chunk) -> bool:

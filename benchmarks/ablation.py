@@ -27,7 +27,7 @@ from benchmarks.scoring import error_km, resolution_scores  # noqa: E402
 
 # The order the kinds are listed in (gazetteer.resolve.EVIDENCE is a set).
 ORDER = ("type", "population", "document_countries", "document_divisions", "coherence", "patterns", "cues",
-         "focus")
+         "containment")
 
 
 def prepare(name: str, limit: int = 0, notes: list[str] | None = None) -> list[tuple]:

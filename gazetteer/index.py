@@ -1,10 +1,12 @@
-"""The runtime place index: loads what `gazetteer.build` wrote, memory-mapped where it can.
+"""The runtime place index: loads what `gazetteer.build` wrote (the files `gazetteer.format`
+describes), memory-mapped where it can.
 
     gaz = Gazetteer.load()
     gaz.lookup("wonsan")        -> [(Place, flags), ...]
 """
 from __future__ import annotations
 
+import copy
 import gzip
 import json
 import threading
@@ -14,12 +16,12 @@ from pathlib import Path
 import marisa_trie
 import numpy as np
 
-from gazetteer.build import (AMBIGUOUS, ASCII_ALT, DEMONYM, EXACT_CASE, LOWER_OK, POSTAL,  # noqa: F401
-                             PRIMARY, SOURCES)
+from gazetteer.format import (AMBIGUOUS, ASCII_ALT, DEFAULT_INDEX, DEMONYM, EXACT_CASE,  # noqa: F401
+                              ENGLISH_NAMES_FILE, EXACT_FORMS_FILE, LEXICON_FILE, LOWER_OK, NAMES_FILE, OFFSETS_FILE,
+                              PLACE_NAMES_FILE, PLACES_FILE, POSTAL, POSTINGS_FILE, PRIMARY, SHAPES_FILE,
+                              SOURCES, USER)
 from gazetteer.model import FEATURE_TYPES, Place
 from gazetteer.normalize import name_key
-
-DEFAULT_INDEX = Path(__file__).resolve().parent / "data" / "index"
 
 
 class IndexMissing(RuntimeError):
@@ -29,19 +31,26 @@ class IndexMissing(RuntimeError):
 class Gazetteer:
     def __init__(self, folder: Path = DEFAULT_INDEX) -> None:
         folder = Path(folder)
-        if not (folder / "names.marisa").exists():
-            raise IndexMissing(f"no place index in {folder}; run `python -m gazetteer.build`")
+        if not (folder / NAMES_FILE).exists():
+            raise IndexMissing(f"no place index in {folder}; run `python -m gazetteer build`")
         self.folder = folder
         self.trie = marisa_trie.Trie()
-        self.trie.mmap(str(folder / "names.marisa"))
-        self.offsets = np.load(folder / "offsets.npy", mmap_mode="r")
-        postings = np.load(folder / "postings.npy", mmap_mode="r")
+        self.trie.mmap(str(folder / NAMES_FILE))
+        self.offsets = np.load(folder / OFFSETS_FILE, mmap_mode="r")
+        postings = np.load(folder / POSTINGS_FILE, mmap_mode="r")
         self.post_pid = postings["pid"]
         self.post_flags = postings["flags"]
-        self.places = np.load(folder / "places.npy", mmap_mode="r")
-        self.exact_forms: dict[str, list[str]] = json.loads((folder / "exact_forms.json").read_text("utf-8"))
+        self.places = np.load(folder / PLACES_FILE, mmap_mode="r")
+        self.exact_forms: dict[str, list[str]] = json.loads((folder / EXACT_FORMS_FILE).read_text("utf-8"))
         self._place_cache: dict[int, Place] = {}
         self._lookup_cache: dict[str, tuple] = {}
+        # the user's own gazetteer (with_user): places after the bundled ones, names in a small trie
+        self.user = None
+        self._user_stamp = None
+        self._user_places: list[Place] = []
+        self._user_keys: dict[str, tuple] = {}
+        self._user_trie = None
+        self.prefixes = self.trie.prefixes      # the keys that start a string (the user's too)
 
     _default: "Gazetteer | None" = None
     _lock = threading.Lock()
@@ -56,24 +65,81 @@ class Gazetteer:
                 cls._default = cls()
             return cls._default
 
+    def with_user(self, path) -> "Gazetteer":
+        """This index with the user's own gazetteer file on top (gazetteer.user): its names are
+        looked up first and found in running text. The bundled data is shared, not copied."""
+        from gazetteer.user import UserGazetteer
+        g = copy.copy(self)
+        g._lookup_cache = {}
+        g.user = UserGazetteer(path)
+        g._user_stamp = False
+        g.refresh_user()
+        return g
+
+    def refresh_user(self) -> bool:
+        """Read the user's file again if it changed since last read; True when it did."""
+        if self.user is None:
+            return False
+        stamp = self.user.stamp()
+        if stamp == self._user_stamp:
+            return False
+        self._user_stamp = stamp
+        self._load_user(self.user.list() if stamp is not None else [])
+        return True
+
+    def _load_user(self, entries) -> None:
+        import marisa_trie
+        base = len(self.places)
+        places, keys = [], {}
+        for k, e in enumerate(entries):
+            p = Place(id=base + k, name=e.name, lat=e.lat, lon=e.lon, feature_type=e.feature_type,
+                      country_code=e.country_code, source="user")
+            places.append(p)
+            for n, name in enumerate(e.names()):
+                key = name_key(name)
+                flags = USER | (PRIMARY if n == 0 else 0)
+                if all(q.id != p.id for q, _ in keys.get(key, ())):
+                    keys[key] = keys.get(key, ()) + ((p, flags),)
+        self._user_places, self._user_keys = places, keys
+        self._lookup_cache.clear()
+        if keys:
+            self._user_trie = marisa_trie.Trie(list(keys))
+            self.prefixes = self._prefixes_with_user
+        else:
+            self._user_trie, self.prefixes = None, self.trie.prefixes
+
+    def _prefixes_with_user(self, text: str) -> list[str]:
+        return sorted(set(self.trie.prefixes(text)) | set(self._user_trie.prefixes(text)), key=len)
+
     @cached_property
     def names(self) -> list[str]:
-        return (self.folder / "place_names.txt").read_text("utf-8").split("\n")
+        return (self.folder / PLACE_NAMES_FILE).read_text("utf-8").split("\n")
 
     @cached_property
     def lexicon(self) -> dict[str, frozenset[str]]:
-        raw = json.loads((self.folder / "lexicon.json").read_text("utf-8"))
+        raw = json.loads((self.folder / LEXICON_FILE).read_text("utf-8"))
         return {k: frozenset(v) for k, v in raw.items()}
 
     @cached_property
+    def english_names(self) -> dict[int, frozenset[str]]:
+        """pid -> keys of the English names the place is called beside its own ("odessa" for
+        Odesa); empty for an index without them."""
+        path = self.folder / ENGLISH_NAMES_FILE
+        if not path.exists():
+            return {}
+        return {int(k): frozenset(v) for k, v in json.loads(path.read_text("utf-8")).items()}
+
+    @cached_property
     def shapes(self) -> dict[int, dict]:
-        with gzip.open(self.folder / "shapes.json.gz", "rt", encoding="utf-8") as fh:
+        with gzip.open(self.folder / SHAPES_FILE, "rt", encoding="utf-8") as fh:
             return {int(k): v for k, v in json.load(fh).items()}
 
     def __len__(self) -> int:
-        return len(self.places)
+        return len(self.places) + len(self._user_places)
 
     def place(self, pid: int) -> Place:
+        if pid >= len(self.places):
+            return self._user_places[pid - len(self.places)]
         p = self._place_cache.get(pid)
         if p is None:
             r = self.places[pid]
@@ -86,7 +152,7 @@ class Gazetteer:
         return p
 
     def importance(self, pid: int) -> float:
-        return float(self.places[pid]["importance"])
+        return float(self.places[pid]["importance"]) if pid < len(self.places) else 1.0
 
     def key_id(self, key: str) -> int | None:
         return self.trie.get(key)
@@ -96,7 +162,7 @@ class Gazetteer:
         return self.post_pid[a:b], self.post_flags[a:b]
 
     def lookup_key(self, key: str) -> tuple[tuple[Place, int], ...]:
-        """Every place whose name folds to `key`, with the posting flags."""
+        """Every place whose name folds to `key`, with the posting flags; the user's own first."""
         hit = self._lookup_cache.get(key)
         if hit is None:
             kid = self.trie.get(key)
@@ -105,6 +171,8 @@ class Gazetteer:
             else:
                 pids, flags = self.postings(kid)
                 hit = tuple((self.place(int(p)), int(f)) for p, f in zip(pids, flags))
+            if self._user_keys:
+                hit = self._user_keys.get(key, ()) + hit
             if len(self._lookup_cache) > 200_000:
                 self._lookup_cache.clear()
             self._lookup_cache[key] = hit

@@ -16,9 +16,11 @@ CAPITAL = "capital"        # national capital (a populated place)
 WATER = "water"            # sea, gulf, strait, bay, ocean
 REGION = "region"          # physical region, peninsula, island, range, desert, cape
 CONTINENT = "continent"
-ZONE = "zone"              # a named area with no natural feature: the DMZ
+ZONE = "zone"              # a named area with no natural feature: the DMZ; a line (Northern Limit Line)
+SITE = "site"              # a facility or spot: plant, base, airport, port, test site, camp, crossing
 
-FEATURE_TYPES = (COUNTRY, ADMIN1, ADMIN2, CITY, CAPITAL, WATER, REGION, CONTINENT, ZONE)
+# (new types go at the end: a place's type is stored as its index here)
+FEATURE_TYPES = (COUNTRY, ADMIN1, ADMIN2, CITY, CAPITAL, WATER, REGION, CONTINENT, ZONE, SITE)
 AREA_TYPES = frozenset({COUNTRY, ADMIN1, ADMIN2, WATER, REGION, CONTINENT, ZONE})
 
 
@@ -34,7 +36,7 @@ class Place:
     admin1: str = ""           # GeoNames admin-1 code within the country, "" where unknown
     population: int = 0
     geonameid: int | None = None
-    source: str = ""           # "geonames", "naturalearth", "curated"
+    source: str = ""           # "geonames", "naturalearth", "curated", "user"
 
 
 @dataclass(frozen=True, slots=True)

@@ -98,4 +98,12 @@ def key_variants(key: str) -> set[str]:
             out.add(k.replace("-", " "))
         if "st. " in k or "ft. " in k or "mt. " in k:
             out.add(k.replace("st. ", "st ").replace("ft. ", "ft ").replace("mt. ", "mt "))
+    for k in list(out):
+        if _INNER_APOSTROPHE.search(k):
+            # romanisations news writes without the apostrophe: "Kimch'aek" -> "Kimchaek",
+            # "N'Djamena" -> "Ndjamena", "Sunch'on" -> "Sunchon"
+            out.add(_INNER_APOSTROPHE.sub("", k))
     return out
+
+
+_INNER_APOSTROPHE = re.compile(r"(?<=\w)'(?=\w)(?!s\b)")

@@ -57,6 +57,8 @@ KIND_CUE_BITS = {kind: sum(1 << g for g, (_, kinds) in enumerate(_CUE_GROUPS) if
                  for kind in FEATURE_TYPES}
 _CUE_AFTER = re.compile(r"\s{1,2}([A-Za-z]+)")
 _CUE_BEFORE = re.compile(r"\b([A-Za-z]+)\s{1,2}of\s{1,2}(?:the\s)?$")
+# "the Aziziyah district of Aleppo": a name right before the cue word has it; Aleppo is no district
+_NAMED_BEFORE = re.compile(r"(?<![.!?]\s)\b(?!(?:The|A|An|In|At|On|Of)\b)[A-Z][\w'’-]*\s{1,2}$")
 
 STATIC = (["t_" + t for t in FEATURE_TYPES] +
           ["log_pop", "pop_rank", "pop_gap", "top_pop", "f_primary", "f_demonym", "f_abbrev", "f_alt",
@@ -122,7 +124,7 @@ def _own_key(p: Place) -> str:
     return k
 
 
-def key_static(key: str, cands: tuple, interner: Interner, importance) -> KeyStatic:
+def key_static(key: str, cands: tuple, interner: Interner, importance, english=None) -> KeyStatic:
     """The document-independent features of one key's candidates (`cands` already pruned; the
     rows in STATIC's order, a column per candidate)."""
     n = len(cands)
@@ -147,7 +149,10 @@ def key_static(key: str, cands: tuple, interner: Interner, importance) -> KeySta
     rows += [logpop, [min(r, 10) for r in rank], [v - top for v in logpop], [r == 0 for r in rank]]
     rows += [[f & bit != 0 for _, f in cands] for bit in (PRIMARY, DEMONYM, EXACT_CASE, ASCII_ALT, AMBIGUOUS, POSTAL)]
     own = [_own_key(p) for p in places]
-    rows += [[o == key for o in own], [o != key and o.startswith(key) for o in own],
+    english = english or {}
+    # the place's own name, or an English name it is called beside it (Odessa for Odesa)
+    rows += [[o == key or key in english.get(p.id, ()) for o, p in zip(own, places)],
+             [o != key and o.startswith(key) for o in own],
              [p.source == "curated" for p in places], [p.source == "naturalearth" for p in places],
              [importance(p.id) for p in places], [log_n] * n, [log_cc] * n,
              [ft == CAPITAL and p.country_code in countries for ft, p in zip(kinds, places)],
@@ -251,7 +256,7 @@ def cue_bits(text: str, m: Mention) -> int:
             return bits
     if "of" in text[max(0, m.start - 8):m.start]:
         before = _CUE_BEFORE.search(text, max(0, m.start - 24), m.start)
-        if before:
+        if before and not _NAMED_BEFORE.search(text, max(0, before.start(1) - 30), before.start(1)):
             return CUE_BIT.get(before.group(1).lower(), 0)
     return 0
 
@@ -320,8 +325,8 @@ def _patterns_after(text: str, mentions, key_index, i: int, containers: Containe
     for col, rx, comma in tries:
         gap = rx.match(text, m.end, m.end + 12)
         words = gap and _CAP_WORDS.match(text, gap.end())
-        if not words:
-            continue
+        if not words or name_key(words.group(1)) == (m.key or name_key(m.text)):
+            continue            # "Seoul, Seoul": no name holds itself
         _, cons, arrays = containers(words.group(1), comma)
         if not cons:
             continue

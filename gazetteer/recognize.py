@@ -17,8 +17,9 @@ import bisect
 import re
 from dataclasses import dataclass
 
-from gazetteer.index import AMBIGUOUS, DEMONYM, EXACT_CASE, POSTAL, PRIMARY, Gazetteer
+from gazetteer.index import AMBIGUOUS, DEMONYM, EXACT_CASE, POSTAL, PRIMARY, USER, Gazetteer
 from gazetteer.model import ADMIN1, CAPITAL, CITY, CONTINENT, COUNTRY, WATER, ZONE, Mention, Span
+from gazetteer.containment import unknown_mentions
 from gazetteer.normalize import fold
 from gazetteer.text import sentence_index, split_sentences
 
@@ -55,16 +56,36 @@ GEO_SUFFIXES = frozenset("""
 river rivers lake lakes mountain mountains mount range hills hill valley county parish province
 prefecture state region district island islands isle isles bay peninsula strait straits sea gulf coast
 creek canyon desert basin falls harbor harbour lagoon ocean cape point beach plateau delta city town
-township village borough territory oblast krai governorate emirate
+township village borough territory oblast krai governorate emirate atoll reef shoal archipelago islet
 """.split())
+# What follows a place's name in a facility's name: "Clark Air Base", "Kakhovka Dam", "Kaesong
+# Industrial Complex" are at (or by) the place, and drawn as it (the facility's own name is
+# matched whole when the gazetteer has it)
+FACILITY_TAILS = frozenset({("air", "base"), ("air", "force", "base"), ("naval", "base"), ("naval", "station"),
+                            ("airbase",), ("dam",), ("nuclear", "power", "plant"), ("nuclear", "plant"),
+                            ("power", "plant"), ("industrial", "complex"), ("industrial", "zone"),
+                            ("refugee", "camp"), ("border", "crossing"), ("test", "site"), ("launch", "site"),
+                            ("airfield",), ("air", "field"), ("naval", "air", "station"), ("port",)})
 GEO_PREFIXES = frozenset("lake mount mt cape gulf bay isle sea strait port fort lake lakes". split())
 LOWER_EXTENSIONS = frozenset("prefecture province state county parish peninsula island islands region "
-                             "district city governorate oblast".split())
+                             "district city governorate oblast crossing camp strait valley airport dam port".split())
 QUALIFIERS = frozenset("""north south east west northern southern eastern western central upper lower
 greater downtown northeast northwest southeast southwest northeastern northwestern southeastern
 southwestern new old metro inner outer""".split())
 CONNECTORS = frozenset("of de du la le del da do dos das der den van von y al el and".split())
-HYPHEN_CONNECTORS = frozenset("on upon sur am an im en le la les de".split())   # "Stoke-on-Trent"
+HYPHEN_CONNECTORS = frozenset("on upon sur am an im en le la les de au aux sous i".split())   # "Stoke-on-Trent",
+# "Port-au-Prince", "Mazar-i-Sharif"
+# Arabic articles written in lower case before a hyphen and a capital: "Deir ez-Zor", "Sharm el-Sheikh"
+ARTICLES = frozenset("al el ez es ed et ad ar as ash at az an adh ul ur ud um".split())
+# Prefixes of ships' names ("USS Cole", "ROKS Cheonan"): the name that follows is a ship's
+SHIP_PREFIXES = frozenset("USS HMS ROKS RFS INS HMAS HMCS HMNZS USNS MV SS MT FS JS HNLMS KRI BRP PNS TCG ARA "
+                          "NRP ITS ESPS HDMS KD RSS ROCS CNS".split())
+SHIP_NOUNS = frozenset("ship warship corvette frigate destroyer cruiser submarine carrier tanker freighter "
+                       "vessel ferry trawler flagship boat yacht icebreaker minesweeper steamer liner "
+                       "bulker containership".split())
+SHIP_VERBS = frozenset("sank sunk sinks capsized docked sailed berthed was were ran".split())
+# a flag state or an owner, not a place: "a Liberian-flagged tanker", "Panama-registered"
+_FLAG_SUFFIX = re.compile(r"-(?:flagged|flag|registered)\b")
 STOP = frozenset("""
 january february march april may june july august september october november december
 monday tuesday wednesday thursday friday saturday sunday i god christmas easter ramadan internet
@@ -104,8 +125,15 @@ def _lower_words_pattern(words) -> str:
 
 
 _READ_LOWER = frozenset(CONNECTORS | HYPHEN_CONNECTORS | LOWER_EXTENSIONS | LOCATIVE | SPEECH | TITLES)
-# a capitalised word (or a word of a script without case), or one of the lower-case words read
-_TOKEN = re.compile(r"\b(?:[^\W\da-z_]\w*|(?:" + _lower_words_pattern(_READ_LOWER) + r")\b)")
+# a capitalised word (or a word of a script without case), one of the lower-case words read, or an
+# Arabic article before a hyphen and a capital
+_TOKEN = re.compile(r"\b(?:[^\W\da-z_]\w*|(?:" + _lower_words_pattern(_READ_LOWER) + r")\b|(?:"
+                    + _lower_words_pattern(ARTICLES - _READ_LOWER) + r")(?=-[^\W\da-z_]))")
+# a romanised place suffix in lower case after a hyphen: "Tongchang-ri", "Hegura-jima", "Sinpo-ri"
+_POSSESSIVE_NAME = re.compile(r"[^\W\da-z_]\w+['’]s [^\W\da-z_]\w+")
+_HYPHEN_SUFFIX = re.compile(r"-[^\W\d_A-Z]{1,8}\b")
+_WORD_BEFORE_TEXT = re.compile(r"(\w+)\W{1,3}$")
+_SHIP_APPOSITION = re.compile(r",\s+(?:a|an|the)\s+(?:[\w-]+\s+){0,3}?(?:" + "|".join(sorted(SHIP_NOUNS)) + r")\b")
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,6 +162,8 @@ def _joins(gap: str, prev_word: str) -> bool:
         return True     # "St. Louis", "U.S. Army"
     return False
 
+
+_PERSON = object()     # a chunk read as a person's name
 
 # "The", "When": a function word written with a capital (one-letter "A", "I" are not in it)
 _CAPITALISED_FUNCTION_WORDS = frozenset(w.capitalize() for w in FUNCTION_WORDS if len(w) > 1)
@@ -226,7 +256,11 @@ class Recognizer:
             caps[si] += cap
         titlecase_sents = set()
         for k, sp in enumerate(sentences):
-            if caps[k] >= 4 and caps[k] >= 0.7 * (text.count(" ", sp.start, sp.end) + 1):
+            # a headline in title case; a sentence that ends with a full stop is one only when
+            # nearly every word is capitalised ("Drones struck the Zaporizhzhia Nuclear Power
+            # Plant." is a sentence with a long name in it)
+            words = text.count(" ", sp.start, sp.end) + 1
+            if caps[k] >= 4 and caps[k] >= (0.9 if text[sp.end - 1] in ".!?" else 0.7) * words:
                 titlecase_sents.add(k)
         persons: set[str] = set()
         mentions: list[Mention] = []
@@ -239,7 +273,7 @@ class Recognizer:
                 continue
             j = self._chunk_end(text, tokens, i, t.sent in titlecase_sents)
             if j == i + 1 and t.text[0].isupper() and not self._may_name(ftext[t.start:t.end]) \
-                    and not self._extension_follows(text, tokens, j):
+                    and not self._extension_follows(text, tokens, j) and not _HYPHEN_SUFFIX.match(text, t.end):
                 i = j     # one word that no gazetteer name starts with, nor ends: nothing to read
                 continue
             chunk = tokens[i:j]
@@ -256,6 +290,10 @@ class Recognizer:
                 if k and taken[k - 1][1] > s:               # … the last of which reaches past s
                     continue
                 mentions.append(Mention(s, e, text[s:e], sent_of(s), "toponym", m.group()))
+        if "'s " in text or "’s " in text:
+            mentions = self._possessive_names(text, ftext, mentions, sent_of)
+        # names the gazetteer lacks that the text puts in a named place ("the Aziziyah district of Aleppo")
+        mentions.extend(m for m in unknown_mentions(text, mentions, sent_of) if m.text not in persons)
         # second pass: surnames of people named anywhere in the text are not places
         if persons:
             mentions = [m for m in mentions if not (m.kind == "toponym" and m.text in persons
@@ -286,7 +324,8 @@ class Recognizer:
             if j + 1 < n and tokens[j + 1].cap and tokens[j + 1].sent == nxt.sent \
                     and ((nxt.text in CONNECTORS and _joins(gap, prev.text) and gap != "-"
                           and _joins(text[nxt.end:tokens[j + 1].start], nxt.text))
-                         or (nxt.text in HYPHEN_CONNECTORS and gap == "-" and text[nxt.end:tokens[j + 1].start] == "-")):
+                         or (nxt.text in HYPHEN_CONNECTORS and gap == "-" and text[nxt.end:tokens[j + 1].start] == "-")
+                         or (nxt.text in ARTICLES and gap in (" ", "-") and text[nxt.end:tokens[j + 1].start] == "-")):
                 if nxt.text == "and" and not (prev.text.lower() in ORG_WORDS or tokens[j + 1].text.lower() in ORG_WORDS):
                     break
                 j += 2
@@ -300,20 +339,30 @@ class Recognizer:
         Matching runs over a compact copy of the chunk (white-space runs and line breaks become
         one space) so a name broken across lines is still found; offsets map back through tokens.
         """
-        if j - i == 1 and tokens[i].text[0].isupper() and not self._extension_follows(text, tokens, j):
-            # one capitalised word (most chunks): the word is a name, or the word with the full
-            # stop after it ("Ky.", "Calif."), or nothing; the same answer as the general case
-            tok = tokens[i]
-            end = tok.end
-            key = ftext[tok.start:end]
-            if end < len(text) and text[end] == "." and self._entries(key + "."):
-                entries = self._usable(key + ".", text[tok.start:end + 1], after_comma_first)
-                if entries is not None:
-                    return [(0, 1, key + ".", entries, tok.start, end + 1)]
-            if not self._entries(key):
-                return []
-            entries = self._usable(key, tok.text, after_comma_first)
-            return [(0, 1, key, entries, tok.start, end)] if entries is not None else []
+        if j - i == 1 and tokens[i].text[0].isupper() and not self._extension_follows(text, tokens, j) \
+                and not _HYPHEN_SUFFIX.match(text, tokens[i].end):
+            return self._match_one_word(text, ftext, tokens[i], after_comma_first)
+        compact, cstart, cend, tail_end = self._compact_chunk(text, ftext, tokens, i, j)
+        return self._longest_matches(text, tokens, i, j, after_comma_first, compact, cstart, cend, tail_end)
+
+    def _match_one_word(self, text, ftext, tok: _Tok, after_comma: bool):
+        """One capitalised word (most chunks): the word is a name, or the word with the full stop
+        after it ("Ky.", "Calif."), or nothing; the same answer as the general case."""
+        end = tok.end
+        key = ftext[tok.start:end]
+        if end < len(text) and text[end] == "." and self._entries(key + "."):
+            entries = self._usable(key + ".", text[tok.start:end + 1], after_comma)
+            if entries is not None:
+                return [(0, 1, key + ".", entries, tok.start, end + 1)]
+        if not self._entries(key):
+            return []
+        entries = self._usable(key, tok.text, after_comma)
+        return [(0, 1, key, entries, tok.start, end)] if entries is not None else []
+
+    def _compact_chunk(self, text, ftext, tokens, i, j):
+        """The chunk's folded words with one-space gaps, where each token starts and ends in it, and
+        the text offsets of what may follow the last token: its full stop ("Ky."), or a division's
+        generic word in lower case ("Shimane prefecture")."""
         parts: list[str] = []
         cstart: list[int] = []
         cend: list[int] = []
@@ -343,12 +392,21 @@ class Recognizer:
             parts.append(" " + ftext[ext.start:ext.end])
             pos += 1 + ext.end - ext.start
             tail_end[pos] = ext.end
-        compact = "".join(parts)
+        else:
+            suffix = _HYPHEN_SUFFIX.match(text, last.end)
+            if suffix is not None:           # "Tongchang-ri": the name may include its suffix
+                parts.append(ftext[suffix.start():suffix.end()])
+                pos += suffix.end() - suffix.start()
+                tail_end[pos] = suffix.end()
+        return "".join(parts), cstart, cend, tail_end
+
+    def _longest_matches(self, text, tokens, i, j, after_comma_first, compact, cstart, cend, tail_end):
+        """From each capitalised token, the longest trie key that ends where a token (or its full
+        stop, or the tail) ends and whose entries may match the surface form."""
         end_of = {ce: tokens[i + q].end for q, ce in enumerate(cend)}
         dot_end = {ce + 1: tokens[i + q].end + 1 for q, ce in enumerate(cend)
                    if ce < len(compact) and compact[ce] == "." and text[tokens[i + q].end:tokens[i + q].end + 1] == "."}
         index_of_end = {tokens[i + q].end: q for q in range(j - i)}
-
         found = []
         k, n = 0, j - i
         while k < n:
@@ -357,7 +415,11 @@ class Recognizer:
                 k += 1
                 continue
             best = None
-            for key in self.gaz.trie.prefixes(compact[cstart[k]:]):
+            rest = compact[cstart[k]:]
+            keys = self.gaz.prefixes(rest)
+            if "-" in rest:              # "Al-Hudaydah" is indexed as "Al Hudaydah": try both
+                keys = list(dict.fromkeys(keys + self.gaz.prefixes(rest.replace("-", " "))))
+            for key in keys:
                 ce = cstart[k] + len(key)
                 end = end_of.get(ce) or dot_end.get(ce) or tail_end.get(ce)
                 if end is None:
@@ -409,8 +471,8 @@ class Recognizer:
 
     def _is_strong(self, key: str) -> bool:
         for place, flags in self._entries(key):
-            if flags & DEMONYM:
-                return True
+            if flags & (DEMONYM | USER):
+                return True     # a user's own place is as sure as a country
             ft = place.feature_type
             if ft in (COUNTRY, CAPITAL, CONTINENT, WATER, ZONE) or (ft == ADMIN1 and flags & 1):
                 return True
@@ -419,10 +481,8 @@ class Recognizer:
         return False
 
     def _read_chunk(self, text, ftext, tokens, i, j, chunk, sent_starts, persons, titlecase):
-        before = tokens[i - 1] if i > 0 and tokens[i - 1].sent == chunk[0].sent else None
-        gap_before = text[before.end:chunk[0].start] if before else ""
-        if before is not None and (len(gap_before) > 4 or _HAS_WORD.search(gap_before)):
-            before, gap_before = None, ""    # a skipped word stands between: not adjacent
+        """The mentions in one run of capitalised words; people's names go to `persons`."""
+        before, gap_before = self._adjacent_before(text, tokens, i, chunk)
         after_comma = text[max(0, chunk[0].start - 3):chunk[0].start].strip() == ","
         matches = self._matches(text, ftext, tokens, i, j, after_comma)
         if not matches and j - i == 1:
@@ -431,88 +491,187 @@ class Recognizer:
                 persons.add(chunk[0].text)
             return []
         words = [t.text.lower() for t in chunk]
-        first_title = words[0] in TITLES
         sent_start = sent_starts.get(chunk[0].sent, 0)
         sent_initial = not _HAS_WORD.search(text, sent_start, chunk[0].start)
+        kept = self._drop_persons(chunk, words, matches, before, gap_before, persons)
+        if kept is None:
+            return []
+        if self._is_ship(text, kept[0]):
+            persons.update(t.text for t in kept[0])      # later mentions of the ship are not places either
+            return []
+        chunk, words, matches = kept
+        if len(chunk) >= 3 and sent_initial and words[1] in CONNECTORS and words[0] in self.common \
+                and words[0] not in GEO_PREFIXES and words[0] not in GEO_SUFFIXES and all(m[0] >= 2 for m in matches):
+            # "Residents of Mosul", "Parts of Kherson": a word capitalised only because it starts
+            # the sentence is not part of the name
+            chunk, words = chunk[2:], words[2:]
+            matches = [(a - 2, b - 2, *rest) for a, b, *rest in matches]
+        # a generic word matched alone right after a name belongs to it: "Matsu Islands", not
+        # "Matsu" and a place called "Islands"
+        if len(matches) > 1:
+            matches = [m for q, m in enumerate(matches) if not (
+                q and m[1] - m[0] == 1 and words[m[0]] in GEO_SUFFIXES and matches[q - 1][1] == m[0])]
+        whole = self._whole(text, chunk, words, matches)
+        out = []
+        for match in matches:
+            m = self._read_match(text, match, chunk, words, whole, before, sent_initial, titlecase)
+            if m is _PERSON:
+                persons.update(t.text for t in chunk)   # "Georgia Stevens", "Primrose Riordan"
+                return []
+            if m is not None:
+                out.append(m)
+        return out
 
-        # a person: "Mr Suga", "President Moon", "John Bolton"
+    def _possessive_names(self, text, ftext, mentions, sent_of):
+        """Names with a possessive inside, which runs of capitals do not join: "Cox's Bazar",
+        "Martha's Vineyard", "St. John's" is already one."""
+        for hit in self._possessive_spans(text):
+            s, e = hit
+            key = " ".join(ftext[s:e].split())
+            if not self._entries(key):
+                continue
+            mentions = [m for m in mentions if m.end <= s or m.start >= e]
+            mentions.append(Mention(s, e, text[s:e], sent_of(s), "toponym", key))
+        return mentions
+
+    @staticmethod
+    def _possessive_spans(text):
+        """(start, end) of "Capital's Capital" runs, found by str.find."""
+        for quote in ("'s ", "’s "):
+            pos = text.find(quote)
+            while pos > 0:
+                after = pos + 3
+                if after < len(text) and text[after].isupper() and text[pos - 1].isalnum():
+                    start = pos - 1
+                    while start and text[start - 1].isalnum():
+                        start -= 1
+                    hit = _POSSESSIVE_NAME.match(text, start)
+                    if hit and hit.end() > after:
+                        yield hit.start(), hit.end()
+                pos = text.find(quote, after)
+
+    @staticmethod
+    def _is_ship(text, chunk) -> bool:
+        """A ship named after a place: "the corvette Cheonan", "the Cheonan sank", "the Moskva, a
+        guided-missile cruiser"."""
+        start, end = chunk[0].start, chunk[-1].end
+        if text[end:end + 1] == "," and _SHIP_APPOSITION.match(text, end):
+            return True
+        if text[start - 1:start] != " ":
+            return False
+        space = text.rfind(" ", max(0, start - 16), start - 1)
+        prev = text[space + 1:start - 1].lower().strip("\"'“‘(")
+        if prev in SHIP_NOUNS:
+            return True
+        if prev == "the":
+            after = text[end:end + 30].split()
+            nxt = after[0].lower().strip(".,;:") if after else ""
+            if nxt in SHIP_VERBS and nxt not in ("was", "were"):
+                return True
+            return nxt in ("was", "were") and len(after) > 1 and after[1].lower().strip(".,;:") in (
+                "sunk", "torpedoed", "scuttled", "sinking")
+        return False
+
+    @staticmethod
+    def _adjacent_before(text, tokens, i, chunk):
+        """The token right before the chunk in its sentence, and the gap between them; (None, "")
+        when a skipped word stands between (not adjacent)."""
+        before = tokens[i - 1] if i > 0 and tokens[i - 1].sent == chunk[0].sent else None
+        gap_before = text[before.end:chunk[0].start] if before else ""
+        if before is not None and (len(gap_before) > 4 or _HAS_WORD.search(gap_before)):
+            before, gap_before = None, ""
+        return before, gap_before
+
+    def _drop_persons(self, chunk, words, matches, before, gap_before, persons):
+        """A person's name ("Mr Suga", "President Moon", "John Bolton") adds its words to `persons`
+        and gives None; "Salvation Army Captain Adam Moore" keeps what comes before the title.
+        Returns (chunk, words, matches) left to read, or None."""
+        first_title = words[0] in TITLES or chunk[0].text in SHIP_PREFIXES
         prev_title = before is not None and before.text.lower() in TITLES and gap_before in (" ", ". ")
         if (first_title and len(chunk) > 1 and words[1] not in CONNECTORS) or prev_title:
             name_toks = chunk[1:] if first_title else chunk
             persons.update(t.text for t in name_toks)
-            return []
+            return None
         titled = None if len(words) == 1 else next(
             (q for q, w in enumerate(words) if w in TITLES and q + 1 < len(words) and words[q + 1] not in CONNECTORS), None)
         if titled is not None:
-            # "Salvation Army Captain Adam Moore": what follows the title is a person
+            # what follows the title is a person
             persons.update(t.text for t in chunk[titled + 1:])
-            chunk, words, j = chunk[:titled], words[:titled], i + titled
+            chunk, words = chunk[:titled], words[:titled]
             matches = [m for m in matches if m[1] <= titled]
             if not chunk:
-                return []
+                return None
         single_whole = len(matches) == 1 and matches[0][0] == 0 and matches[0][1] == len(chunk)
         if len(chunk) >= 2 and words[0] in self.given and not single_whole \
                 and not any(w in ORG_WORDS for w in words[1:]):
             persons.update(t.text for t in chunk)      # "John Bolton", "Georgia Stevens"
-            return []
+            return None
         if not matches:
-            return []
+            return None
+        return chunk, words, matches
 
-        out = []
-        sent = chunk[0].sent
+    def _whole(self, text, chunk, words, matches) -> bool:
+        """Whether the chunk is nothing but place names (and connectors): then each match is a
+        toponym. Several names side by side are places only when each could stand alone
+        ("Pyongyang-Washington talks"); "Michael Thomas" is a person."""
         if len(chunk) == 1:
-            whole = True      # one word, and it matched
-        else:
-            covered = sum(m[1] - m[0] for m in matches)
-            connectors = sum(1 for w in words if w in CONNECTORS or w in HYPHEN_CONNECTORS)
-            whole = covered + connectors >= len(chunk)
+            return True       # one word, and it matched
+        covered = sum(m[1] - m[0] for m in matches)
+        connectors = sum(1 for w in words if w in CONNECTORS or w in HYPHEN_CONNECTORS or w in ARTICLES)
+        whole = covered + connectors >= len(chunk)
         if whole and len(matches) > 1:
-            # several names side by side are places only when each could stand alone
-            # ("Pyongyang-Washington talks"); "Michael Thomas" is a person
             whole = all(self._strong(m[2]) for m in matches) or all(
                 text[matches[q][5]:matches[q + 1][4]] in ("-", "/", "–") for q in range(len(matches) - 1))
-        for (a, b, key, entries, start, end) in matches:
-            kind = "toponym"
-            if entries.all_flags & DEMONYM:
-                if entries.any_flags & AMBIGUOUS and (sent_initial and a == 0 or titlecase):
-                    continue
-                out.append(Mention(start, end, text[start:end], sent, "demonym", key))
-                continue
-            if key in STOP_PHRASES:
-                continue
-            rest = words[:a] + words[b:]
-            strong = self._strong(key)
-            if whole:
-                pass
-            elif any(w in ORG_WORDS for w in rest):
-                kind = "embedded"         # "Asan Institute", "University of Kentucky", "Environment Canada"
-            elif a == 0 and all(w in GEO_SUFFIXES or w in CONNECTORS for w in words[b:]):
-                end = chunk[-1].end       # "Mississippi River", "Kangwon Province"
-            elif b == len(chunk) and all(w in GEO_PREFIXES or w in CONNECTORS for w in words[:a]):
-                start = chunk[0].start    # "Lake Tahoe", "Gulf of Mexico"
-            elif b == len(chunk) and all(w in QUALIFIERS for w in words[:a]):
-                pass                      # "Eastern Ukraine" keeps Ukraine
-            elif a == 0 and words[0] in self.given and not strong:
-                persons.update(t.text for t in chunk)   # "Georgia Stevens", "Primrose Riordan"
-                return []
-            elif strong:
-                kind = "embedded"         # "Tokyo Electric", "Costco Canada"
-            else:
-                continue                  # part of some other name: "Moon Jae-in", "Leif-Eric Easley"
-            if b - a == 1:
-                tok_before = before if a == 0 else chunk[a - 1]
-                if not self._single_word_ok(text, chunk[a], words[a], key, entries, sent_initial and a == 0,
-                                            titlecase, tok_before):
-                    continue
-            if kind == "embedded":
-                if words[a] in ORG_WORDS or not self._notable(key):
-                    continue
-                if b - a > 1 and words[b - 1] in GEO_SUFFIXES and self._entries(" ".join(words[a:b - 1])):
-                    # "Ohio State University", "Dublin City Council": the place is Ohio, Dublin
-                    end = chunk[b - 2].end
-                    key = " ".join(words[a:b - 1])
-            out.append(Mention(start, end, text[start:end], sent, kind, key))
-        return out
+        return whole
+
+    def _read_match(self, text, match, chunk, words, whole, before, sent_initial, titlecase):
+        """What one match inside a chunk is: a Mention (toponym, demonym or embedded), None
+        (nothing), or _PERSON (the whole chunk is a person's name)."""
+        a, b, key, entries, start, end = match
+        sent = chunk[0].sent
+        if _FLAG_SUFFIX.match(text, end):
+            return Mention(start, end, text[start:end], sent, "embedded", key)   # "Liberian-flagged"
+        if entries.all_flags & DEMONYM:
+            if entries.any_flags & AMBIGUOUS and (sent_initial and a == 0 or titlecase):
+                return None
+            return Mention(start, end, text[start:end], sent, "demonym", key)
+        if key in STOP_PHRASES:
+            return None
+        kind = "toponym"
+        rest = words[:a] + words[b:]
+        strong = self._strong(key)
+        if whole:
+            pass
+        elif a == 0 and tuple(words[b:]) in FACILITY_TAILS:
+            end = chunk[-1].end       # "Clark Air Base", "Kakhovka Dam"
+        elif any(w in ORG_WORDS for w in rest):
+            kind = "embedded"         # "Asan Institute", "University of Kentucky", "Environment Canada"
+        elif a == 0 and all(w in GEO_SUFFIXES or w in CONNECTORS for w in words[b:]):
+            end = chunk[-1].end       # "Mississippi River", "Kangwon Province"
+        elif b == len(chunk) and all(w in GEO_PREFIXES or w in CONNECTORS for w in words[:a]):
+            start = chunk[0].start    # "Lake Tahoe", "Gulf of Mexico"
+        elif b == len(chunk) and all(w in QUALIFIERS for w in words[:a]):
+            pass                      # "Eastern Ukraine" keeps Ukraine
+        elif a == 0 and words[0] in self.given and not strong:
+            return _PERSON
+        elif strong:
+            kind = "embedded"         # "Tokyo Electric", "Costco Canada"
+        else:
+            return None               # part of some other name: "Moon Jae-in", "Leif-Eric Easley"
+        extended = end > chunk[a].end + 1     # "Rafah crossing", "Tongchang-ri": more than one word
+        if b - a == 1 and not extended:
+            tok_before = before if a == 0 else chunk[a - 1]
+            if not self._single_word_ok(text, chunk[a], words[a], key, entries, sent_initial and a == 0,
+                                        titlecase, tok_before):
+                return None
+        if kind == "embedded":
+            if words[a] in ORG_WORDS or not self._notable(key):
+                return None
+            if b - a > 1 and words[b - 1] in GEO_SUFFIXES and self._entries(" ".join(words[a:b - 1])):
+                # "Ohio State University", "Dublin City Council": the place is Ohio, Dublin
+                end = chunk[b - 2].end
+                key = " ".join(words[a:b - 1])
+        return Mention(start, end, text[start:end], sent, kind, key)
 
     @staticmethod
     def _after_locative(text: str, start: int) -> bool:

@@ -15,30 +15,35 @@ What the resolver decides, and where:
   learned threshold gets an explicit "no candidate fits" resolution (`place` None, the reason,
   the best candidates kept as `alternatives`), as does a name the gazetteer lacks ("no gazetteer
   entry"); nothing in the scoring places them.
-- `place_unresolved` is the one fallback policy for those names (today: the article's main
-  place, or its main place in the country it names most). Switched off with the evidence
-  "focus", such names stay unplaced.
-- the opt-in network geocoder answers for names the gazetteer lacks, over the fallback.
+- `place_unresolved` is the one policy for those names and for what the text says contains a
+  place: the user's own gazetteer wins its names; the opt-in network geocoder answers for names
+  the gazetteer lacks; a name is placed inside what the text says holds it ("the Aziziyah
+  district of Aleppo", "Oshima island, off Hokkaido", "Manila Cathedral": gazetteer/containment.py),
+  which also chooses among a known name's places; anything else stays unplaced, never at the
+  article's main place (a region or a ship the gazetteer lacks is not there). The evidence
+  "containment" switches the text's containment off.
 """
 from __future__ import annotations
 
 import math
+import re
 from collections import Counter
 from functools import cached_property
 
 import numpy as np
 
 from gazetteer import rank
-from gazetteer.index import Gazetteer
-from gazetteer.model import ADMIN1, ADMIN2, CAPITAL, CITY, COUNTRY, Candidate, Mention, Place, Resolution
+from gazetteer.index import DEMONYM, PRIMARY, USER, Gazetteer
+from gazetteer.model import (ADMIN1, ADMIN2, CAPITAL, CITY, CONTINENT, COUNTRY, REGION, SITE, WATER, Candidate,
+                             Mention, Place, Resolution)
 from gazetteer.normalize import name_key
 
 MAX_ALTERNATIVES = 5
 # Kinds of evidence, each of which can be switched off (Resolver(evidence=...)) to measure what it
-# adds: its features are set to what a text without that evidence would give ("focus": the
-# fallback placement of names left unplaced).
+# adds: its features are set to what a text without that evidence would give ("containment":
+# what the text says contains a place, used after the scoring by place_unresolved).
 EVIDENCE = frozenset({"type", "population", "document_countries", "document_divisions", "coherence",
-                      "patterns", "cues", "focus"})
+                      "patterns", "cues", "containment"})
 _EVIDENCE_FEATURES = {
     "type": [f for f in rank.STATIC if f.startswith("t_")] + ["capital_vs_country", "country_vs_capital",
                                                             "curated", "naturalearth", "importance"],
@@ -50,12 +55,11 @@ _EVIDENCE_FEATURES = {
     "cues": ["cue_any", "cue_agree", "cue_disagree"],
 }
 NETWORK_CONFIDENCE = 0.5
-FALLBACK_CONFIDENCE = 0.1
 NOT_IN_GAZETTEER = "no gazetteer entry"
 UNFIT = "no candidate fits the text"
+UNPLACED = "not in the gazetteer, and the text does not say where it is: left unplaced"
 _KIND_WHY = {COUNTRY: "a country", CAPITAL: "national capital", ADMIN1: "first-level division",
              ADMIN2: "second-level division"}
-_LOCAL = (CITY, CAPITAL, ADMIN2, ADMIN1)
 _WHY_COLUMNS = [rank.COLUMN[c] for c in ("top_pop", "cue_agree", "u_cc", "e_cc", "u_adm", "e_adm", "near_min")]
 _OWN_PATTERN = (rank.COLUMN["held_comma"], rank.COLUMN["held_in"])
 
@@ -120,7 +124,8 @@ class Resolver:
         hit = self._by_key.get(key, False)
         if hit is False:
             cands = tuple(self.candidates(Mention(0, 0, key, 0, key=key)))
-            hit = rank.key_static(key, rank.prune(cands), self._interner, self.gaz.importance) if cands else None
+            hit = rank.key_static(key, rank.prune(cands), self._interner, self.gaz.importance,
+                                  self.gaz.english_names) if cands else None
             if len(self._by_key) > 100_000:
                 self._by_key.clear()
             self._by_key[key] = hit
@@ -158,10 +163,7 @@ class Resolver:
             if i in own and place is not None:
                 place, reason = self._own_pattern(doc, k, own[i], place, reason, scores)
             results.append(Resolution(m, place, confidence, reason, alts))
-        placed = self.place_unresolved(results) if "focus" in self.evidence else results
-        if self.network is not None:
-            placed = self._ask_network(results, placed)
-        return placed
+        return self.place_unresolved(text, mentions, results)
 
     def _senses(self, doc: rank.Document, alternatives: int, own: dict) -> tuple[list[tuple], np.ndarray]:
         """Each key's (place, confidence, reason, runners-up); a key whose best candidate scores below the
@@ -275,43 +277,28 @@ class Resolver:
             extra.append(f"chosen among {n} places so named")
         return "; ".join([kind] + extra[:2])
 
-    # --- names left unplaced ---------------------------------------------------------------------
-    def place_unresolved(self, results: list[Resolution]) -> list[Resolution]:
-        """The fallback policy: where the names the scoring left unplaced go (a name the gazetteer
-        lacks: reason NOT_IN_GAZETTEER; one none of whose candidates fits: reason UNFIT, its best
-        candidates in `alternatives`). Today: a name the gazetteer lacks at the article's focus (the
-        place it mentions most); an unfit one at the focus in the country the text names most,
-        else at the focus, else (no focus at all) at its best candidate; all with confidence 0.1.
-        This method is the whole policy: replace it to change what happens to such names."""
-        if all(r.place is not None for r in results):
-            return results
-        focus, home = article_focus(results), country_focus(results)
-        at_focus = f"placed at {focus.name}, the place the article mentions most" if focus else ""
-        out = []
-        for r in results:
-            if r.place is not None:
-                out.append(r)
-            elif not r.reason.startswith(UNFIT):
-                out.append(Resolution(r.mention, focus, FALLBACK_CONFIDENCE, f"not in the gazetteer: {at_focus}")
-                           if focus else r)
-            elif home or focus:
-                p, note = home or (focus, at_focus)
-                out.append(Resolution(r.mention, p, FALLBACK_CONFIDENCE, f"{r.reason}: {note}", r.alternatives))
-            elif r.alternatives:
-                best = r.alternatives[0]
-                out.append(Resolution(r.mention, best.place, max(best.score, 1e-4),
-                                      f"{r.reason}, but nothing fits better", r.alternatives[1:]))
-            else:
-                out.append(r)
-        return out
+    # --- names left unplaced, and what the text says contains a place --------------------------
+    def place_unresolved(self, text: str, mentions: list[Mention], results: list[Resolution]) -> list[Resolution]:
+        """The one policy for names the scoring left unplaced (a name the gazetteer lacks: reason
+        NOT_IN_GAZETTEER; one none of whose candidates fits: UNFIT, its best candidates in
+        `alternatives`) and for what the text says holds a place: the user's own places win their
+        names; the network geocoder (when on) answers for names the gazetteer lacks; a name is
+        placed inside what the text says contains it (evidence "containment"); anything else is
+        left unplaced with a reason saying so."""
+        results = self._prefer_user_places(results)
+        if self.network is not None:
+            results = self._ask_network(results)
+        if "containment" in self.evidence:
+            return self._apply_containment(text, mentions, results)
+        return [r if r.place is not None else Resolution(r.mention, None, 0.0, UNPLACED, r.alternatives)
+                for r in results]
 
-    def _ask_network(self, results: list[Resolution], placed: list[Resolution]) -> list[Resolution]:
-        """Names with no gazetteer entry: the network geocoder's answer where it gives one (over
-        the fallback; the fallback's focus never counts its answers)."""
+    def _ask_network(self, results: list[Resolution]) -> list[Resolution]:
+        """Names with no gazetteer entry: the network geocoder's answer where it gives one."""
         hint_counts = Counter(r.place.country_code for r in results if r.place is not None and r.place.country_code)
         hint = hint_counts.most_common(1)[0][0] if hint_counts else None
         asked: dict[str, Place | None] = {}
-        out = list(placed)
+        out = list(results)
         for i, r in enumerate(results):
             if r.place is not None or r.reason != NOT_IN_GAZETTEER:
                 continue
@@ -324,6 +311,145 @@ class Resolver:
             if asked[key] is not None:
                 out[i] = Resolution(r.mention, asked[key], NETWORK_CONFIDENCE, "from the network geocoder (Nominatim)")
         return out
+
+    def _ranked(self, key: str) -> list[Place]:
+        """A name's places, the likeliest first by a fixed prior (the index's importance)."""
+        ks = self.key_candidates(key)
+        return sorted(ks.places, key=lambda p: -self.gaz.importance(p.id)) if ks is not None else []
+
+    def _prefer_user_places(self, results: list[Resolution]) -> list[Resolution]:
+        """A name in the user's own gazetteer means the user's place, whatever the scores say;
+        the bundled choice becomes the first alternative."""
+        if self.gaz.user is None:
+            return results
+        out = []
+        for r in results:
+            mine = [p for p, f in self.gaz.lookup_key(r.mention.key or name_key(r.mention.text)) if f & USER]
+            if not mine or (r.place is not None and r.place.source == "user"):
+                out.append(r)
+                continue
+            alts = ((Candidate(r.place, r.confidence),) if r.place is not None else ()) + r.alternatives
+            out.append(Resolution(r.mention, mine[0], 0.95, "in your own gazetteer", alts[:MAX_ALTERNATIVES]))
+        return out
+
+    def _apply_containment(self, text, mentions, results: list[Resolution]) -> list[Resolution]:
+        from gazetteer import containment
+        said = containment.cues(text, mentions, [r.place for r in results])
+        out = list(results)
+        for i, r in enumerate(results):
+            cue = said.get(i)
+            container = results[cue.container].place if cue is not None else None
+            if r.place is None:
+                if container is not None:
+                    out[i] = containment.unknown_in(r.mention, cue, container)
+                else:
+                    out[i] = self._place_by_inner_name(r, results) or r
+            elif container is not None and r.place.source != "user" and not containment.inside(
+                    r.place, container, cue.relation) and (not cue.via_of or containment.bigger(container, r.place)):
+                # ("the Hunan city of Yueyang", "the Cincinnati suburb of West Chester": the first holds the second)
+                moved = self._choose_inside(r, cue, container)
+                if moved is None and cue.strong and r.place.feature_type in (CITY, SITE, ADMIN2) \
+                        and r.place.population < 100_000:
+                    # "the Aziziyah district of Aleppo": none of the gazetteer's Aziziyahs is there
+                    moved = containment.unknown_in(r.mention, cue, container, known=True)
+                out[i] = moved or r
+        if all(x.place is not None for x in out):
+            return out
+        # one sense per discourse: a name placed by what the text says once is placed so throughout
+        placed = {x.mention.text: x for x in out if x.place is not None and x.place.source == "containment"}
+        return [x if x.place is not None else
+                Resolution(x.mention, placed[x.mention.text].place, placed[x.mention.text].confidence,
+                           placed[x.mention.text].reason + " (elsewhere in the text)")
+                if x.mention.text in placed else x if x.reason.startswith(UNFIT)
+                else Resolution(x.mention, None, 0.0, UNPLACED) for x in out]
+
+    def _choose_inside(self, r: Resolution, cue, container: Place) -> Resolution | None:
+        """The best-scored of a name's places that lies where the text says ("Oshima island, off
+        Hokkaido" is not Izu Oshima)."""
+        from gazetteer import containment
+        ranked = self._ranked(r.mention.key or name_key(r.mention.text))
+        if not cue.strong:
+            ranked = [p for p in ranked if p.feature_type not in (COUNTRY, CAPITAL, CONTINENT)]
+        pick = containment.choose_inside(ranked, container, cue.relation)
+        if pick is None:
+            return None
+        how = "near" if cue.relation == "near" else "in"
+        alts = (Candidate(r.place, r.confidence),) + tuple(a for a in r.alternatives if a.place.id != pick.id)
+        return Resolution(r.mention, pick, max(0.6, r.confidence), f"{how} {container.name}, as '{cue.words}' says",
+                          alts[:MAX_ALTERNATIVES])
+
+    def _place_by_inner_name(self, r: Resolution, results: list[Resolution]) -> Resolution | None:
+        """A name the gazetteer lacks that carries a place's name is in that place: "Manila
+        Cathedral", "Port of Los Angeles" (a notable place inside), "Readington Township", "Neches
+        River" (a place and generic words), "South Ossetian", "Dagestani" (the adjective of a
+        region), "Calif", "L.A" (an abbreviation without its full stop). The place is the one the
+        document already chose for that name, else the name's most likely place."""
+        from gazetteer import containment
+        text = r.mention.text
+        chosen = {x.mention.key or name_key(x.mention.text): x.place for x in results if x.place is not None}
+        for key, why, strict in self._inner_names(text):
+            place = chosen.get(key) or self._in_context(key, results, strict)
+            if place is None or (strict and place.feature_type == CONTINENT):
+                continue
+            cue = containment.Cue(-1, "in", why)
+            return containment.unknown_in(r.mention, cue, place)
+        return None
+
+    def _in_context(self, key: str, results: list[Resolution], strict: bool = False) -> Place | None:
+        """The place a name inside another most likely means in this document: one in a division
+        the document's places are in, else in its countries, else (unless `strict`) the likeliest
+        anywhere."""
+        ranked = [p for p in self._ranked(key) if p.feature_type in _INNER_TYPES]
+        if not ranked:
+            return None
+        placed = [x.place for x in results if x.place is not None and x.confidence >= 0.3]
+        divisions = {(p.country_code, p.admin1) for p in placed if p.admin1}
+        countries = {p.country_code for p in placed if p.country_code}
+        return (next((p for p in ranked if p.admin1 and (p.country_code, p.admin1) in divisions), None)
+                or next((p for p in ranked if p.country_code in countries and (
+                    not strict or p.population >= 100_000 or p.feature_type in (ADMIN1, COUNTRY))), None)
+                or (None if strict else ranked[0]))
+
+    def _inner_names(self, text: str):
+        """(key, why) of the places a name the gazetteer lacks points at, best first."""
+        key = name_key(text)
+        for alt in (key + ".", key.rstrip(".")):
+            if alt != key and self.gaz.lookup_key(alt) and not self._is_demonym_key(alt):
+                yield alt, f"'{text}' abbreviates its name", False
+        for alt in _adjective_bases(key):
+            if any(p.feature_type in (COUNTRY, ADMIN1, REGION, CONTINENT) for p, _ in self.gaz.lookup_key(alt)):
+                yield alt, f"'{text}' is its adjective", False
+        words = list(re.finditer(r"[^\W\d_][\w.'’-]*", text))
+        if len(words) > MAX_INNER_WORDS:
+            return          # a name that long is no place's ("Port of Los Angeles" has four words)
+        for size in range(len(words) - 1, 0, -1):
+            for k in range(len(words) - size + 1):
+                a, b = words[k].start(), words[k + size - 1].end()
+                inner = name_key(text[a:b])
+                if len(inner) < 4:
+                    continue
+                rest = [w.group().lower() for q, w in enumerate(words) if not k <= q < k + size]
+                generic = all(w in _GENERIC_WORDS for w in rest)
+                if self._inner_name_ok(inner, generic):
+                    # a town's name in a park's or a valley's is that town only near the document's places
+                    yield inner, f"the name '{text}' says so", not self._strong_name(inner)
+
+    def _strong_name(self, key: str) -> bool:
+        """A country's or a first-level division's own name."""
+        return any(f & PRIMARY and p.feature_type in (COUNTRY, ADMIN1) for p, f in self.gaz.lookup_key(key))
+
+    def _is_demonym_key(self, key: str) -> bool:
+        return any(f & DEMONYM for _, f in self.gaz.lookup_key(key))
+
+    def _inner_name_ok(self, key: str, generic: bool = False) -> bool:
+        """A name inside a longer one that says where it is: a country, division, capital, sea or
+        town of 20,000 or more (any place when the rest are generic words: "Readington
+        Township"), not a demonym ("Central American") nor a common word."""
+        entries = self.gaz.lookup_key(key)
+        if not entries or any(f & DEMONYM for _, f in entries) or key in self.gaz.lexicon.get("common_words", ()):
+            return False
+        return generic or any(p.feature_type in (COUNTRY, ADMIN1, CAPITAL, WATER) or p.population >= 20_000
+                              for p, _ in entries)
 
 
 def _held_by_key(doc: rank.Document, own: dict) -> dict[int, np.ndarray]:
@@ -363,31 +489,28 @@ def _pattern_note(doc: rank.Document, k: int, j: int) -> str:
     return ""
 
 
-def article_focus(results: list[Resolution]) -> Place | None:
-    """The place the article is about: the town or division its confident resolutions name most,
-    else the country they name most."""
-    local, national = Counter(), Counter()
-    for r in results:
-        if r.place is None or r.confidence < 0.3:
-            continue
-        if r.place.feature_type in _LOCAL:
-            local[r.place] += 1
-        elif r.place.feature_type == COUNTRY:
-            national[r.place] += 1
-    top = (local or national).most_common(1)
-    return top[0][0] if top else None
+# a name the gazetteer lacks is searched for a place's name inside it only up to this many words
+# (the windows grow with the cube of the words: a runaway capitalised run must cost nothing)
+MAX_INNER_WORDS = 8
+# the kinds of place a longer name can carry ("Manila Cathedral", "Port of Los Angeles")
+_INNER_TYPES = frozenset({COUNTRY, ADMIN1, ADMIN2, CITY, CAPITAL, WATER})
+# words that name a kind of place ("Readington Township", "Lake Lanier", "Neches River")
+_GENERIC_WORDS = frozenset("""township twp twp. river lake valley park hill hills county parish creek harbor harbour
+bay island islands isle mountain mountains mount mt mt. canyon beach falls springs station district borough
+village town city heights plateau desert basin coast peninsula port airport estate square center centre""".split())
 
 
-def country_focus(results: list[Resolution]) -> tuple[Place, str] | None:
-    """The country the text names most, and in it the place mentioned most (with a note saying so)."""
-    sure = [r.place for r in results if r.place is not None and r.confidence >= 0.3 and r.place.country_code]
-    countries = Counter(p.country_code for p in sure)
-    if not countries:
-        return None
-    cc = countries.most_common(1)[0][0]
-    local = Counter(p for p in sure if p.country_code == cc and p.feature_type in _LOCAL)
-    if local:
-        p = local.most_common(1)[0][0]
-        return p, f"placed at {p.name}, the place the article mentions most in {cc}"
-    p = next((p for p in sure if p.country_code == cc and p.feature_type == COUNTRY), None)
-    return (p, f"placed in {p.name}, the country the article names most") if p else None
+def _adjective_bases(key: str) -> list[str]:
+    """The places an adjective or people's name may come from: "south ossetian" -> "south ossetia",
+    "dagestani" -> "dagestan", "abkhaz" -> "abkhazia", "kurdish" -> "kurdistan", "ontarians" ->
+    "ontario"."""
+    out = []
+    for k in dict.fromkeys((key, key[:-1] if key.endswith("s") else key)):
+        if k.endswith("n"):
+            out += [k[:-1], k[:-3] + "io" if k.endswith("ian") else k[:-1]]
+        if k.endswith("i"):
+            out.append(k[:-1])
+        if k.endswith("ish"):
+            out.append(k[:-3] + "istan")
+        out.append(k + "ia")
+    return [o for o in dict.fromkeys(out) if len(o) >= 4 and o != key]

@@ -193,6 +193,8 @@ def candidate_spans(text: str, sentence_start: int, sentence_end: int, mentions:
     for x in mentions:
         m = getattr(x, "mention", x)
         if sentence_start <= m.start and m.end <= sentence_end:
+            if m.kind == "toponym" and not m.key:
+                continue        # a name the gazetteer lacks ("the village of X"): a capitalised run, as trained
             place = getattr(x, "place", None)
             inside.append((m.start, m.end, m.kind, place.feature_type if place is not None else ""))
     used = set()

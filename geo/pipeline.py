@@ -52,12 +52,24 @@ class Pipeline:
         from gazetteer.network import make_geocoder
         self.settings = settings = settings or Settings()
         self.gazetteer = Gazetteer.load(settings.gazetteer_dir)
-        self.recognizer = Recognizer(self.gazetteer)
+        if settings.user_gazetteer is not None:
+            self.gazetteer = self.gazetteer.with_user(settings.user_gazetteer)
         if geocoder is None:
             geocoder = make_geocoder(settings.geocoder, settings.geocoder_url, settings.geocoder_cache)
-        self.resolver = Resolver(self.gazetteer, network=geocoder)
+        self._geocoder = geocoder
+        self._components()
         self.linker = make_linker(settings.linker)
         self._zones = None
+
+    def _components(self) -> None:
+        self.recognizer = Recognizer(self.gazetteer)
+        self.resolver = Resolver(self.gazetteer, network=self._geocoder)
+
+    def _refresh_user_gazetteer(self) -> None:
+        """The user's file changed (a place added from the page or the shell): fresh components,
+        whose per-name caches knew the old entries."""
+        if self.gazetteer.refresh_user():
+            self._components()
 
     @classmethod
     def shared(cls, settings: Settings | None = None) -> "Pipeline":
@@ -86,6 +98,7 @@ class Pipeline:
         `alternatives=False` skips the runners-up of each choice (the batch keeps only the choice)."""
         meta = meta or DocumentMeta()
         events = self.settings.events if events is None else events
+        self._refresh_user_gazetteer()
         if spans is None and len(text) > self.settings.piece_chars:
             # a generator: each piece's analysis is dropped once merged (memory: one copy of the mentions)
             pieces = ((offset, self._analyse_one(piece, meta, corrections, None, events, alternatives, offset))

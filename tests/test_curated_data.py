@@ -12,7 +12,7 @@ CURATED = Path(__file__).resolve().parents[1] / "gazetteer" / "data" / "curated"
 
 # GeoNames' and the EU's user-assigned code for Kosovo; not in ISO 3166-1, hence not in pycountry.
 EXTRA_COUNTRY_CODES = {"XK"}
-FEATURE_TYPES = {"zone", "region", "water", "city", "admin1"}
+FEATURE_TYPES = {"zone", "region", "water", "city", "admin1", "site"}
 KINDS = {"adjective", "demonym_singular", "demonym_plural"}
 
 
@@ -195,3 +195,43 @@ def test_places_required(places):
               "Yellow Sea", "East China Sea", "Sea of Okhotsk", "Pacific Ocean", "Atlantic Ocean", "Indian Ocean",
               "Arctic Ocean", "Sohae Satellite Launching Station", "Punggye-ri", "Yongbyon"]:
         assert n in names, n
+
+
+# ---------------------------------------------------------------- news_places.tsv
+
+@pytest.fixture(scope="module")
+def news_places():
+    return load("news_places.tsv")
+
+
+def test_news_places_fields(news_places, places):
+    header, rows = news_places
+    assert header == places[0]
+    assert len(rows) >= 150
+    for r in rows:
+        lat, lon = float(r["lat"]), float(r["lon"])
+        assert -90.0 <= lat <= 90.0 and -180.0 <= lon <= 180.0, r
+        assert r["feature_type"] in FEATURE_TYPES, r
+        assert r["country_code"] == "" or is_country(r["country_code"]), r
+        assert r["source"].strip(), r       # every row says where its coordinates come from
+        alts = r["alt_names"].split("|") if r["alt_names"] else []
+        assert all(a and a == a.strip() for a in alts), r
+
+
+def test_news_places_add_to_places_not_repeat_them(news_places, places):
+    """A name is in one of the two tables; within news_places a name shared by two rows is a real
+    ambiguity ("Oshima island": Oshima-Oshima off Hokkaido, Izu Oshima off Tokyo)."""
+    in_places = {n for r in places[1] for n in [r["name"], *filter(None, r["alt_names"].split("|"))]}
+    names = Counter(r["name"] for r in news_places[1])
+    assert not [n for n, c in names.items() if c > 1]
+    assert not [r["name"] for r in news_places[1] if r["name"] in in_places]
+
+
+def test_exonyms_name_real_geonames_places():
+    from gazetteer.index import Gazetteer
+    header, rows = load("exonyms.tsv")
+    assert header == ["geonameid", "name", "geonames_name", "country_code", "source"]
+    gaz = Gazetteer.load()
+    for r in rows:
+        hits = [p for p, f in gaz.lookup(r["name"]) if p.geonameid == int(r["geonameid"])]
+        assert hits and hits[0].country_code == r["country_code"], r

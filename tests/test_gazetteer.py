@@ -95,3 +95,24 @@ def test_index_loads_fast_enough_to_share(gaz):
     # the shared instance is memory-mapped: a second load returns the same object
     assert Gazetteer.load() is gaz
     assert not math.isnan(float(gaz.places["lat"][0]))
+
+
+def test_runtime_never_imports_the_builder():
+    import subprocess
+    import sys
+    code = ("import sys; from geo.pipeline import Pipeline; "
+            "Pipeline().analyse('Missiles were fired from Wonsan into the Sea of Japan.'); "
+            "print(sorted(m for m in sys.modules if m.startswith('gazetteer.build')))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                         cwd=__import__("pathlib").Path(__file__).resolve().parents[1]).stdout
+    assert out.strip() == "[]"
+
+
+def test_builder_and_loader_share_one_format():
+    import gazetteer.format as fmt
+    import gazetteer.index as index
+    assert index.PRIMARY is fmt.PRIMARY and index.SOURCES is fmt.SOURCES
+    gaz = Gazetteer.load()
+    assert gaz.places.dtype == fmt.PLACE_DTYPE
+    for name in fmt.INDEX_FILES:
+        assert (fmt.DEFAULT_INDEX / name).exists(), name

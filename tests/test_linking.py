@@ -111,7 +111,9 @@ def test_probabilities_and_threshold():
 def test_candidates_are_capitalised_runs_with_the_recognisers_kind():
     text = "Rebels shelled the Dara'a Al-Balad District and Sheikh Sa'eed near Aleppo on Saturday."
     got = {c.text: (c.kind, c.feature_type) for c in cands(text)}
-    assert "Dara'a Al-Balad District" in got and got["Dara'a Al-Balad District"] == ("name", "")
+    # the run carries the kind of the mention inside it: a name the gazetteer lacks ("name"), or,
+    # now that the gazetteer reads "Dara'a" in it, that town's
+    assert "Dara'a Al-Balad District" in got and got["Dara'a Al-Balad District"] in (("name", ""), ("toponym", "city"))
     assert "Sheikh Sa'eed" in got
     assert got["Aleppo"][0] == "toponym" and got["Aleppo"][1] in ("city", "admin1")
     assert "Saturday" not in got and not any("Saturday" in k for k in got)

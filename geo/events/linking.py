@@ -5,16 +5,17 @@ the sentence holds, a linker returns the spans that say WHERE that event happene
 "Shelling hit a bus in Donetsk, officials in Kyiv said" links the shelling to Donetsk, not to
 Kyiv, where the officials spoke; "a Sudanese refugee" names no place at all.
 
-Two steps, each a plain function over plain data, so that another linker (a learned one) can
-replace the second:
+Two steps, each a plain function over plain data; the second is any `Linker` (the learned one,
+``geo.events.learned.LearnedLinker``, by default; `RuleLinker` here):
 
     cands = candidates(text, s_start, s_end, places, lexicon)          # once per sentence
     links = linker.link(text, s_start, s_end, t_start, t_end, cands)     # per trigger
 
-Candidates are the gazetteer's mentions and every run of capitalised words, because news names
-many places no gazetteer holds ("at her Reshimbagh residence", "in the Aziziyah district"); a
-run is marked an organisation, a person or a demonym when its words say so. `RuleLinker` is the
-rule-based linker: a candidate is the event's place when a locative preposition stands before it
+This module is the one tokeniser (`tokens`) and the one candidate generator every linker and
+the trigger reader share. Candidates are the gazetteer's mentions and every run of capitalised
+words, because news names many places no gazetteer holds ("at her Reshimbagh residence", "in the
+Aziziyah district"); a run is marked an organisation, a person or a demonym when its words say
+so. `RuleLinker` is the rule-based linker: a candidate is the event's place when a locative preposition stands before it
 ("in", "near", "the town of", "the outskirts of"), when it is the trigger's object ("stormed
 Aleppo") or passive subject ("Kharkiv was shelled"), or names the event ("the Kabul bombing"),
 in the trigger's clause and not after a verb of saying ("said in Tokyo") or beside an agent noun
@@ -132,33 +133,6 @@ class Linker(Protocol):
 
     def link(self, text: str, sentence_start: int, sentence_end: int, trigger_start: int, trigger_end: int,
              candidates: Sequence[Candidate]) -> list[Link]: ...
-
-
-class SpanLinker:
-    """A linker over another module's functions, for a model that finds its own candidate spans
-    and scores them: `find(text, s0, s1, mentions)` -> candidates, and `score(text, s0, s1, t0, t1,
-    candidates)` -> [(start, end, probability)] (the interface of the learned linker,
-    `geo.linking.candidate_spans` and `link_locations`: `make_linker` can name it). The gazetteer's
-    places among the candidates here are its mentions (they carry `start`, `end`, `kind` and
-    `place.feature_type`). Each span it returns is matched to the candidate here that it overlaps
-    most, so events are placed as with the rules; a span no candidate overlaps is an unknown name."""
-
-    name = "spans"
-
-    def __init__(self, find, score) -> None:
-        self.find, self.score = find, score
-
-    def link(self, text: str, sentence_start: int, sentence_end: int, trigger_start: int, trigger_end: int,
-             candidates: Sequence[Candidate]) -> list[Link]:
-        mentions = [c for c in candidates if c.kind in ("toponym", "demonym")]
-        theirs = self.find(text, sentence_start, sentence_end, mentions)
-        out = []
-        for s, e, p in self.score(text, sentence_start, sentence_end, trigger_start, trigger_end, theirs):
-            best = max(candidates, key=lambda c: min(e, c.end) - max(s, c.start), default=None)
-            if best is None or min(e, best.end) <= max(s, best.start):
-                best = Candidate(s, e, text[s:e])
-            out.append(Link(best, round(float(p), 3), "model"))
-        return out
 
 
 # ---------------------------------------------------------------- tokens and candidates
@@ -285,6 +259,8 @@ def _candidate(text: str, toks: list[Tok], i: int, j: int, over: list[PlaceRef],
             or words[0] in ("battle", "war", "operation", "siege") or words[-1] in ("war", "year", "eve", "day") \
             or (people and not exact):
         return Candidate(s, e, text[s:e], "other")
+    if j < len(toks) and toks[j].low == "time" or words[-1] == "time":
+        return Candidate(s, e, text[s:e], "other")            # a clock's zone: "7.10am Tokyo time"
     if not exact and ((j < len(toks) and toks[j].low in _VESSEL_HEADS) or (i > 0 and toks[i - 1].low in _VESSEL_HEADS)):
         return Candidate(s, e, text[s:e], "other")            # "the Galaxy Leader cargo ship", "the tanker Advantage Sweet"
     if any(w in _GROUPS for w in words) and not (exact and over[0].feature_type == "country"):

@@ -26,18 +26,20 @@ and Quneitra") is kept whole.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from bisect import bisect_left
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import NamedTuple, Protocol, Sequence, runtime_checkable
 
 from geo.model import PlaceRef
 from geo.vocabulary import (DIRECTION_ADJECTIVES, LOCATIVE_PREPOSITIONS, PART_NOUNS, PLACE_NOUNS, PLACE_OBJECT_VERBS,
-                             SPEECH_WORDS)
+                             SPEECH_WORDS, VICTIM_WORDS, forms_of)
 
 _TOKEN = re.compile(r"(?:[A-Z]\.){2,}|['’]s\b|[‘`]?\w+(?:-[‘'`]?\w+|['’‘`](?![sS]\b)\w+)*|[^\w\s]")
 _ARTICLE = re.compile(r"(?:al|el|ad|an|ar|as|ash|at|az|ed|en|er|es|et|ez|ul)[-'’][^\W\d_]")
 _OPENERS = frozenset(('"', "“", "‘", "'", ":", "—", "–", "-", "[", "."))
-_CONNECTORS = frozenset("al el ad ar as ash at az ed en es ez ul de del della da di do dos das du la le les van von "
+# ("as", "at", "an", "do" only hyphenated: "as-Suwayda", not "Syria as Turkish forces")
+_CONNECTORS = frozenset("al el ad ar ash az ed en es ez ul de del della da di dos das du la le les van von "
                         "der den y bin ibn bint".split())
 _OF_HEADS = frozenset("sea gulf bay isle isles strait straits republic kingdom cape lake mount port islands island "
                       "emirate sultanate commonwealth church cathedral mosque temple shrine tomb castle palace square "
@@ -241,7 +243,66 @@ def candidates(text: str, sentence_start: int, sentence_end: int, places: Sequen
         used.update(over)
         out.append(_candidate(text, toks, i, j, [inside[k] for k in over], embedded, given))
     out += [_from_place(text, p) for k, p in enumerate(inside) if k not in used]
-    return sorted(out, key=lambda c: c.start)
+    return _people(toks, sorted(out, key=lambda c: c.start))
+
+
+def _people(toks: list[Tok], cands: list[Candidate]) -> list[Candidate]:
+    """Names that the words before them make people's, or someone's home: a name the gazetteer
+    lacks that a killing, shooting or arrest acts on, with no place noun in or after it ("shot
+    Welch", "arrested Kresin and Jett", "the killing of Karlov"), is a person; a place where
+    someone lives or works (`_residence`) is kind "residence", no place of the sentence's events."""
+    starts = [t.start for t in toks]
+    out: list[Candidate] = []
+    for c in cands:
+        i = bisect_left(starts, c.start)
+        j = bisect_left(starts, c.end)
+        if c.kind == "name" and not any(t.low in PLACE_NOUNS for t in toks[i:j + 1]) and _acted_on(toks, i, out):
+            c = replace(c, kind="person")
+        elif c.kind in ("toponym", "name") and _residence(toks, i, out):
+            c = replace(c, kind="residence")
+        out.append(c)
+    return out
+
+
+# verbs of living, working, studying somewhere ("worked at the Pentagon", "grew up in Ohio")
+_LIVES = frozenset(forms_of(("live", "work", "study", "reside", "grow up", "hail")) + ("born", "raised", "grew"))
+
+
+def _residence(toks: list[Tok], i: int, before: list[Candidate]) -> bool:
+    """Whether the name at token i is where someone lives or works, or the other side of a
+    border: after "of" that follows a person's name or age ("Phillip Christofoli of Gaston",
+    "Vernon Adkins, 40, of McKee"), after "who was from", after a verb of living or working and
+    its preposition ("worked at the Pentagon"), after "the border with"."""
+    k = i - 1
+    while k >= 0 and toks[k].low in ("the", "a", "an"):
+        k -= 1
+    if k < 1:
+        return False
+    prep, prev = toks[k].low, toks[k - 1]
+    if prep == "of":
+        return (prev.text == "," and k >= 2 and toks[k - 2].low.isdigit()) or any(
+            o.kind == "person" and o.start <= prev.start < o.end for o in before)
+    if prep == "from":
+        return prev.low in _BE and k >= 2 and toks[k - 2].low == "who"
+    if prep in ("in", "at", "for", "near") and (prev.low in _LIVES or (prev.low == "up" and toks[k - 2].low in _LIVES)):
+        return True
+    return prep == "with" and prev.low in ("border", "borders", "frontier")
+
+
+def _acted_on(toks: list[Tok], i: int, before: list[Candidate]) -> bool:
+    """Whether the name at token i is what a word of `VICTIM_WORDS` acts on: right after it (past
+    "the", "his"...) or after its "of" ("the murder of"), or the next name of such a list."""
+    k = i - 1
+    while k >= 0 and toks[k].low in ("the", "a", "an", "his", "her", "their", "its"):
+        k -= 1
+    if k >= 1 and toks[k].low == "of":
+        k -= 1
+    if k >= 0 and toks[k].low in VICTIM_WORDS:
+        return True
+    if k >= 0 and toks[k].low in ("and", ",") and before and before[-1].kind == "person" \
+            and before[-1].end <= toks[k].start and toks[k].start - before[-1].end <= 2:
+        return True                     # "arrested Kresin and Jett"
+    return False
 
 
 def _from_place(text: str, p: PlaceRef) -> Candidate:
@@ -572,6 +633,19 @@ def _enumeration(r: _Sentence, b: int) -> bool:
             return False
         k += 1
     return False
+
+
+# words of the places where the arrested are held, not where they were arrested
+_HELD = frozenset("jail jails prison prisons detention correctional penitentiary lockup".split())
+
+
+def vetted(text: str, sentence_start: int, sentence_end: int, trigger_start: int, trigger_end: int,
+           candidates: Sequence[Candidate], links: list[Link], type_name: str = "") -> list[Link]:
+    """The links that the words around them allow, whichever linker made them: an arrest is not
+    where the arrested are held ("lodged in the Laurel County Detention Center")."""
+    if type_name != "arrest" or not links:
+        return links
+    return [lk for lk in links if not any(w.lower() in _HELD for w in lk.candidate.text.split())]
 
 
 class RuleLinker:

@@ -25,7 +25,7 @@ from functools import lru_cache
 
 from geo.events.actors import actor, counts
 from geo.events.context import EventContext, is_background
-from geo.events.linking import Candidate, Link, RuleLinker, candidates
+from geo.events.linking import Candidate, Link, RuleLinker, candidates, vetted
 from geo.events.registry import FamilyResult
 from geo.events.taxonomy import BY_NAME, event_type, family_types, rank
 from geo.events.times import first_stated_zone, sentence_time
@@ -44,7 +44,8 @@ _CLAIM_ORDER = ("distance_direction", "distance", "between", "district", "facili
 _MEASURED = ("distance_direction", "distance", "unresolved")
 _COARSE = frozenset(("country", "admin1", "water", "region", "continent"))
 # words before a trigger that make it a reference, not a new incident ("after the quake")
-_ADJUNCTS = frozenset(("after", "following", "since", "before", "amid", "despite", "during"))
+_ADJUNCTS = frozenset(("after", "following", "since", "before", "amid", "despite", "during", "for"))
+_REFERRING = frozenset(("the", "a", "an", "this", "that", "his", "her", "their", "its"))
 
 _LEXICON: TriggerLexicon | None = None
 
@@ -122,11 +123,14 @@ def sentence_claims(ctx: EventContext, i: int) -> list[Claim]:
     return ctx.cache[key]
 
 
-def link(ctx: EventContext, i: int, start: int, end: int) -> list[Link]:
-    """The names of sentence i that say where the event at [start, end) happened."""
+def link(ctx: EventContext, i: int, start: int, end: int, type_name: str = "") -> list[Link]:
+    """The names of sentence i that say where the event (of type `type_name`) at [start, end)
+    happened: the linker's choice, vetted by the words around each name (``linking.vetted``)."""
     span = ctx.document.sentences[i]
     linker = ctx.linker or RuleLinker()
-    return linker.link(ctx.document.text, span.start, span.end, start, end, sentence_candidates(ctx, i))
+    cands = sentence_candidates(ctx, i)
+    found = linker.link(ctx.document.text, span.start, span.end, start, end, cands)
+    return vetted(ctx.document.text, span.start, span.end, start, end, cands, found, type_name)
 
 
 # ---------------------------------------------------------------- incidents
@@ -150,7 +154,7 @@ def _read_incidents(ctx: EventContext) -> list[Incident]:
             previous = []
             continue
         trigs = [t for t in lex.find(doc.text, span.start, span.end) if t.type in BY_NAME]
-        if not trigs or is_background(doc.text[span.start:span.end], doc.meta.date, years=False):
+        if not trigs or is_background(doc.text[span.start:span.end], doc.meta.date or _article_year(ctx), years=False):
             previous = []
             continue
         here = _sentence_incidents(ctx, i, trigs, previous)
@@ -172,12 +176,10 @@ def _sentence_incidents(ctx: EventContext, i: int, trigs: list[Trigger], previou
     unlinked: list[Trigger] = []
     linked: list[Trigger] = []
     for t in trigs:
-        before = ctx.document.text[max(span_start(ctx, i), t.start - 24):t.start].lower().split()
-        if before and (before[-1] in _ADJUNCTS or (len(before) > 1 and before[-2] in _ADJUNCTS
-                                                   and before[-1] in ("the", "a", "an", "this", "that"))):
+        if _reference(ctx.document.text[max(span_start(ctx, i), t.start - 24):t.start].lower().split()):
             unlinked.append(t)           # "After the quake, a tsunami hit Wajima": the quake is no new incident
             continue
-        links = link(ctx, i, t.start, t.end)
+        links = link(ctx, i, t.start, t.end, t.type)
         spans = {(lk.candidate.start, lk.candidate.end) for lk in links}
         inc = next((x for x in here if spans and x.spans() & spans), None)
         if not spans:
@@ -203,6 +205,27 @@ def _sentence_incidents(ctx: EventContext, i: int, trigs: list[Trigger], previou
     return here + ([x for x in previous if i in x.sentences and x not in here] if not here else [])
 
 
+def _reference(before: list[str]) -> bool:
+    """Whether the words before a trigger make it a reference to an incident, not a report of one:
+    "after the quake", "following his arrest", "for the killing", "at the time of the fire"."""
+    if not before:
+        return False
+    if before[-1] in _REFERRING or before[-1].endswith(("'s", "’s")):
+        before = before[:-1]                # "for the arrest", "for Mixon's arrest"
+    return bool(before) and (before[-1] in _ADJUNCTS or before[-2:] == ["time", "of"])
+
+
+_YEAR_RE = re.compile(r"\b(?:19|20)\d\d\b")
+
+
+def _article_year(ctx: EventContext) -> str:
+    """For an article without a date, the latest year it names ("" when none): sentences about
+    an earlier year are history ("the 1967 war", "the June 2007 murder")."""
+    if "year" not in ctx.cache:
+        ctx.cache["year"] = max(_YEAR_RE.findall(ctx.document.text), default="")
+    return ctx.cache["year"]
+
+
 _EPICENTRE_RE = re.compile(r"\b(?:epicent(?:re|er)|centred|centered)\b", re.I)
 
 
@@ -212,7 +235,7 @@ def _epicentre(ctx: EventContext, inc: Incident) -> list[Link]:
     for i in sorted(inc.sentences):
         span = ctx.document.sentences[i]
         for m in _EPICENTRE_RE.finditer(ctx.document.text, span.start, span.end):
-            found = link(ctx, i, m.start(), m.end())
+            found = link(ctx, i, m.start(), m.end(), "earthquake")
             if found and all(lk.candidate.start > m.start() for lk in found):
                 return found
     return []
@@ -439,7 +462,7 @@ def _continued(ctx: EventContext, i: int) -> list[Link]:
         return []
     prev = doc.sentences[i - 1]
     found = lexicon().find(doc.text, prev.start, prev.end)
-    return link(ctx, i - 1, found[0].start, found[0].end) if found else []
+    return link(ctx, i - 1, found[0].start, found[0].end, found[0].type) if found else []
 
 
 def given_events(ctx: EventContext, spans) -> list[Event]:
@@ -455,7 +478,7 @@ def given_events(ctx: EventContext, spans) -> list[Event]:
         s = doc.sentences[i]
         type_name = lexicon().type_of(doc.text, start, end, s.start, s.end) or "event"
         trig = Trigger(start, end, doc.text[start:end], type_name, False)
-        own = link(ctx, i, start, end)
+        own = link(ctx, i, start, end, type_name)
         inc = Incident(type_name, i, [trig], own or _continued(ctx, i), {i} if own else {i - 1, i})
         inc = _placed(ctx, inc) if inc.links else inc
         out.append(replace(to_event(ctx, inc), triggers=(Span(start, end),)) if inc.links else

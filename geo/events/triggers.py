@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from geo.events.linking import Tok, tokens
 from geo.events.taxonomy import rank
-from geo.vocabulary import NOT_EVENT_BEFORE, NOT_EVENT_HEADS, TRIGGER_WORDS, plural, verb_forms
+from geo.vocabulary import NOT_EVENT_BEFORE, NOT_EVENT_HEADS, PEOPLE, TRIGGER_WORDS, WAR, plural, verb_forms
 
 # a verb after "to" is intended, not done ("agreed to deploy") unless one of these governs it
 _ASPECT = frozenset("began begun begin begins beginning started start starts continued continue continues continuing "
@@ -29,7 +29,15 @@ _DETERMINERS = frozenset("the a an this that these those its their his her our a
 # capitalised words read as triggers outside headlines: storms are named ("Typhoon Hagibis")
 _NAMED = frozenset(("typhoon", "hurricane", "cyclone"))
 _MONTHS = frozenset(("march", "may"))
+# what may stand before a present-tense trigger as its subject, besides a capitalised name
+SUBJECTS = frozenset(("he", "she", "it", "they", "who", "which", "that", "police", "man", "woman", "gunman",
+                      "attacker", "bomber", "army", "navy", "military", "regime", "group", "storm", "quake",
+                      "earthquake", "typhoon", "hurricane", "cyclone", "fire", "blaze", "flood")) | frozenset(WAR) \
+    | frozenset(PEOPLE)
 CUE_WINDOW = 40                  # words either side of a trigger a cue may stand
+# types whose cue is what the verb acts on, so it stands just after it ("seized two soldiers"; not
+# "Two men were arrested after deputies seized a meth lab")
+_CUE_AFTER = {"abduction": 6}
 _TARGETS = frozenset(("ship_attack", "ship_seizure", "ship_accident"))
 
 
@@ -151,7 +159,7 @@ class TriggerLexicon:
             hits = [(e, j) for e, j in hits if _reported(toks, i, j, e)]
             if hits:
                 if cues is None:
-                    cues = self._cue_positions(toks)
+                    cues = self._cue_positions(toks, headline)
                 entry, type_name = next(((e, t) for e, _ in hits for t in (_choose(e, i, cues, toks),) if t),
                                         (None, ""))
                 if type_name:
@@ -182,14 +190,26 @@ class TriggerLexicon:
         longest = max(j for _, j in hits)
         return sorted(((e, j) for e, j in hits if j == longest), key=lambda h: h[0].nominal != nominal)
 
-    def _cue_positions(self, toks: list[_Tok]) -> dict[str, list[int]]:
-        """Type -> the word positions of its cues in the sentence."""
+    def _cue_positions(self, toks: list[_Tok], headline: bool = True) -> dict[str, list[int]]:
+        """Type -> the word positions of its cues in the sentence. Outside a headline a cue is no
+        word of a name ("Fort Mill High School", "the Green Brain Storm Blog")."""
         out: dict[str, list[int]] = {}
         for k, t in enumerate(toks):
-            for words, type_name in self.cues.get(t.low, ()):
-                if _phrase_end(toks, k, words, gap=0) is not None:
-                    out.setdefault(type_name, []).append(k)
+            entries = self.cues.get(t.low)
+            if entries and (headline or not _in_name(toks, k)):
+                for words, type_name in entries:
+                    if _phrase_end(toks, k, words, gap=0) is not None:
+                        out.setdefault(type_name, []).append(k)
         return out
+
+
+def _in_name(toks: list[_Tok], k: int) -> bool:
+    """Whether word k is a capitalised word of a longer name (not the sentence's first word, not
+    "Typhoon" before a storm's name, not an acronym)."""
+    t = toks[k]
+    if k == 0 or not t.cap or t.text.isupper() or t.low in _NAMED:
+        return False
+    return toks[k - 1].cap or (k + 1 < len(toks) and toks[k + 1].cap)
 
 
 _PARTICLES = frozenset("up down off over on in to the its a".split())
@@ -233,12 +253,18 @@ def _case_ok(toks: list[_Tok], i: int, headline: bool) -> bool:
 
 
 def _reported(toks: list[_Tok], i: int, j: int, entry: _Entry) -> bool:
-    """Whether the words at [i, j) report an event rather than deny, intend or qualify one."""
+    """Whether the words at [i, j) report an event rather than deny, intend or qualify one; a verb
+    that is a noun here ("the shoot", "marine shells", "green shoots") reports nothing."""
     before = [t.low for t in toks[max(0, i - 3):i]]
     if any(w in NOT_EVENT_BEFORE or w.endswith("n't") for w in before):
         return False
     if not entry.nominal and before and before[-1] == "to" and not (len(before) > 1 and before[-2] in _ASPECT):
         return False
+    if not entry.nominal and before and before[-1] in ("the", "a", "an"):
+        return False
+    if entry.form == "third" and not entry.nominal and i > 0 and not toks[i - 1].cap \
+            and toks[i - 1].low not in SUBJECTS:
+        return False                    # a present tense needs its subject: "Gunman shoots", "the army shells"
     if (entry.nominal or entry.form == "base") and j < len(toks) and toks[j].low in NOT_EVENT_HEADS:
         return False
     return True
@@ -247,14 +273,22 @@ def _reported(toks: list[_Tok], i: int, j: int, entry: _Entry) -> bool:
 def _choose(entry: _Entry, i: int, cues: dict[str, list[int]], toks: list[_Tok] | None = None) -> str:
     """The type of the entry at word i: a ship's type when a vessel is named near (the target
     decides: "sea drones attacked a landing ship"), else the cued type whose cue stands nearest,
-    else the most specific plain type; "strikes on X" are air strikes; else ""."""
+    else the most specific plain type; "strikes on X" are air strikes; else "". A plain type with a
+    cue of its own in the sentence keeps the word ("the blast in Kayseri, an industrial hub, was
+    carried out by a suicide bomber" is a bombing)."""
     best, best_d = "", CUE_WINDOW + 1
     for type_name in entry.cued:
-        d = min((abs(k - i) for k in cues.get(type_name, ())), default=CUE_WINDOW + 1)
+        after = _CUE_AFTER.get(type_name)
+        d = min((abs(k - i) for k in cues.get(type_name, ()) if after is None or 0 < k - i <= after),
+                default=CUE_WINDOW + 1)
         if d <= CUE_WINDOW and type_name in _TARGETS:
             d = -1
         if d < best_d or (d == best_d and best and rank(type_name.split("#")[0]) < rank(best.split("#")[0])):
             best, best_d = type_name, d
+    if best and entry.plain and best_d >= 0:
+        own = min((abs(k - i) for k in cues.get(entry.plain[0], ())), default=CUE_WINDOW + 1)
+        if own <= CUE_WINDOW:
+            best = entry.plain[0]
     if best:
         return best.split("#")[0]
     if entry.plain:

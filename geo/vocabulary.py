@@ -103,6 +103,27 @@ def alternation(words) -> str:
     return "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in sorted(words, key=len, reverse=True))
 
 
+def trie_alternation(words) -> str:
+    """A regex alternation of words as a tree of their letters ("kill(?:ed|ing|s)?"): one branch to
+    try at each position of a text, so that a whole article is scanned for hundreds of words at once."""
+    trie: dict = {}
+    for w in words:
+        node = trie
+        for ch in w:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def pattern(node: dict) -> str:
+        branches = [re.escape(ch) + pattern(child) for ch, child in sorted(node.items()) if ch]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        if "" in node:
+            body = ("(?:" + body + ")" if len(branches) == 1 and len(body) > 1 else body) + "?"
+        return body
+    return pattern(trie)
+
+
 # ---------------------------------------------------------------- the missile family's verbs
 
 # finite forms ("fired", "fires"); impacts also "-ing" after "before"/"after" ("before falling into")
@@ -265,6 +286,10 @@ hazard hazards danger range ranges
 verdict weapon weapons rifle rifles dog dogs boat boats ship ships vessel vessels craft car cars vehicle vehicles
 aircraft helicopter helicopters submarine submarines team teams unit units route routes capability capabilities
 ability""".split())
+# the object of a verb that makes it no event ("executed two search warrants", "shot a video")
+NOT_EVENT_OBJECTS = frozenset("""warrant warrants order orders plan plans contract contracts search searches video videos
+film films footage photo photos picture pictures scene scenes movie movies episode episodes deal deals trade trades
+transaction transactions strategy programme program project bill""".split())
 # words just before a trigger that make it no event of this article: negation, intention, the
 # diplomatic sense of "protest"
 NOT_EVENT_BEFORE = frozenset("""no not never n't without failed fail threatened threatening threatens threaten vowed

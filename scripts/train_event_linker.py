@@ -53,7 +53,7 @@ MIN_COUNT = 5                      # features seen fewer times are dropped
 SEED = 0
 FOLDS = 5
 THRESHOLDS = tuple(round(0.25 + 0.05 * i, 2) for i in range(8))    # 0.25 .. 0.60
-PARAMS = dict(n_estimators=200, learning_rate=0.075, num_leaves=15, max_depth=6, min_child_samples=10,
+PARAMS = dict(n_estimators=100, learning_rate=0.15, num_leaves=15, max_depth=6, min_child_samples=10,
               subsample=0.8, subsample_freq=1, colsample_bytree=0.5, reg_lambda=1.0, random_state=SEED,
               n_jobs=1, verbose=-1, deterministic=True, force_row_wise=True)
 PARAMS2 = dict(PARAMS)             # the second stage's

@@ -146,6 +146,7 @@ def test_no_event(text):
     "Could new stores in Schaumburg be the first green shoots of spring?",      # a noun, not "shoots"
     "The shoot in Stockholm took all day.",
     "Farmers found marine shells in Adena.",
+    "Police executed two search warrants on Villanova Drive in Concord.",      # no execution
 ])
 def test_no_event_in_ordinary_news(text):
     assert events(text, date="") == []
@@ -163,6 +164,8 @@ def test_no_event_in_ordinary_news(text):
     ("Gunman shoots three in Dayton.", ("shooting", ["Dayton"])),
     ("Russia shells Kharkiv overnight.", ("shelling", ["Kharkiv"])),
     ("Rebels seized the town of Kafr Nabudah in Hama province.", ("attack", ["Kafr Nabudah"])),   # war words
+    ("The crown prince detained Prime Minister Saad Hariri in Riyadh.", ("arrest", ["Riyadh"])),   # a title: a person
+    ("Gunmen attacked the King Fahd Hospital in Jeddah.", ("attack", ["King Fahd Hospital"])),     # a place
 ])
 def test_the_event_and_where_in_ordinary_news(text, expected):
     (e,) = events(text)

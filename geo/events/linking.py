@@ -70,6 +70,9 @@ sunnis christian christians catholic catholics orthodox jewish jews hindu hindus
 salafi salafist jihadist jihadists sufi moslem moslems kurdish arab arabs pashtun baloch tamil tamils yazidi
 yazidis christian western eastern northern southern a.m. p.m. am pm gmt utc time olympics cup god
 allah prophet koran quran bible ramadan eid christmas easter battle war operation siege""".split())
+# the last word of a name that is no place: a time, a law ("the Mental Health Act"), a war
+_NOT_PLACE_HEADS = frozenset("""war year eve day act law bill code treaty convention accord accords agreement amendment
+constitution charter protocol""".split())
 # a name followed by one of these names a ship ("the Galaxy Leader cargo ship", "the Ever Given vessel")
 _VESSEL_HEADS = frozenset("""ship vessel tanker freighter carrier bulker boat ferry trawler yacht frigate destroyer
 warship corvette cargo container oil crude chemical lng lpg merchant dhow""".split())
@@ -317,7 +320,7 @@ def _candidate(text: str, toks: list[Tok], i: int, j: int, over: list[PlaceRef],
     people = bool(over) and over[0].kind == "demonym" and over[0].start == s and not any(
         p.kind == "toponym" for p in over) and not any(w in PLACE_NOUNS for w in words)   # "British Protestants"
     if (all(w in _NOT_PLACES or w in _CONNECTORS for w in words) and not over) or (j - i == 1 and len(words[0]) == 1) \
-            or words[0] in ("battle", "war", "operation", "siege") or words[-1] in ("war", "year", "eve", "day") \
+            or words[0] in ("battle", "war", "operation", "siege") or words[-1] in _NOT_PLACE_HEADS \
             or (people and not exact):
         return Candidate(s, e, text[s:e], "other")
     if j < len(toks) and toks[j].low == "time" or words[-1] == "time":
@@ -345,13 +348,14 @@ def _candidate(text: str, toks: list[Tok], i: int, j: int, over: list[PlaceRef],
 
 
 def _person(toks: list[Tok], i: int, j: int, given: frozenset) -> bool:
-    """A person's name: a title before it ("President Moon"), or two or more words the first of
-    which is a given name ("Bhaskar Raju Yadav") with no place word in it."""
+    """A person's name: a title before it or in it ("President Moon", "Prime Minister Saad Hariri"),
+    or two or more words the first of which is a given name ("Bhaskar Raju Yadav") with no place
+    word in it."""
     if i > 0 and toks[i - 1].low.rstrip(".") in _TITLES:
         return True
-    if toks[i].low.rstrip(".") in _TITLES:
-        return True
     words = [t.low for t in toks[i:j]]
+    if any(w.rstrip(".") in _TITLES for w in words[:-1]) and words[-1] not in PLACE_NOUNS:
+        return True                     # "Prime Minister Saad Hariri", not "King Fahd Hospital"
     k = i - 1
     while k >= 0 and toks[k].low in _SKIP_LEFT:
         k -= 1

@@ -58,23 +58,24 @@ def lexicon() -> TriggerLexicon:
     return _LEXICON
 
 
-_WORD_RE = re.compile(r"[a-z][a-z'-]*")
-
-
 @lru_cache(maxsize=2)
-def text_words(text: str) -> frozenset[str]:
-    """The lower-case words of a text (the last two texts' are kept: every family asks)."""
-    return frozenset(_WORD_RE.findall(text.lower()))
+def key_hits(text: str) -> tuple[tuple[int, str], ...]:
+    """Where the text holds a trigger's key word: (offset, the word lower-cased), in text order.
+    One scan of the text, kept for the last two texts: every family asks, then the reading."""
+    return tuple((m.start(), m.group()) for m in lexicon().key_re.finditer(text.lower()))
+
+
+def key_words(text: str) -> frozenset[str]:
+    return frozenset(w for _, w in key_hits(text))
 
 
 def fires_for(family: str):
-    """A family's cheap test: whether the text holds any first word of its triggers."""
-    types = family_types(family)
-    words = frozenset(e.words[0] for e_list in lexicon().index.values() for e in e_list
-                      if {t.split("#")[0] for t in e.plain + e.cued} & types)
+    """A family's cheap test: whether the text holds a key word of one of its triggers (a
+    trigger's key word is in every text it is found in: "landfall" of "made landfall")."""
+    words = lexicon().keys_of(family_types(family))
 
     def fires(text: str) -> bool:
-        return not words.isdisjoint(text_words(text))
+        return not words.isdisjoint(key_words(text))
     return fires
 
 
@@ -126,11 +127,31 @@ def sentence_claims(ctx: EventContext, i: int) -> list[Claim]:
 def link(ctx: EventContext, i: int, start: int, end: int, type_name: str = "") -> list[Link]:
     """The names of sentence i that say where the event (of type `type_name`) at [start, end)
     happened: the linker's choice, vetted by the words around each name (``linking.vetted``)."""
-    span = ctx.document.sentences[i]
+    key = ("link", start, end)
+    if key not in ctx.cache:
+        _link_all(ctx, [(i, Trigger(start, end, "", type_name, False))])
+    return ctx.cache[key]
+
+
+def _link_all(ctx: EventContext, triggers: list[tuple[int, Trigger]]) -> None:
+    """Link these triggers (sentence index, trigger) at once, into the context's cache: a linker
+    with `link_many` (the learned one) scores them all in one pass. A sentence with no candidate
+    that may be a place links nothing."""
+    text = ctx.document.text
+    todo = []
+    for i, t in triggers:
+        span = ctx.document.sentences[i]
+        cands = sentence_candidates(ctx, i)
+        if any(c.kind in ("toponym", "name") for c in cands):
+            todo.append((span.start, span.end, t, cands))
+        else:
+            ctx.cache[("link", t.start, t.end)] = []
     linker = ctx.linker or RuleLinker()
-    cands = sentence_candidates(ctx, i)
-    found = linker.link(ctx.document.text, span.start, span.end, start, end, cands)
-    return vetted(ctx.document.text, span.start, span.end, start, end, cands, found, type_name)
+    requests = [(s0, s1, t.start, t.end, cands) for s0, s1, t, cands in todo]
+    many = linker.link_many(text, requests) if hasattr(linker, "link_many") else [
+        linker.link(text, *r) for r in requests]
+    for (s0, s1, t, cands), found in zip(todo, many):
+        ctx.cache[("link", t.start, t.end)] = vetted(text, s0, s1, t.start, t.end, cands, found, t.type)
 
 
 # ---------------------------------------------------------------- incidents
@@ -147,16 +168,20 @@ def _read_incidents(ctx: EventContext) -> list[Incident]:
     lex = lexicon()
     out: list[Incident] = []
     previous: list[Incident] = []
-    low = doc.text.lower()
-    for i, span in enumerate(doc.sentences):
-        # a sentence with no trigger word (or only cued ones and no cue) is not read at all
-        if i in ctx.claimed or not lex.may_fire(_WORD_RE.findall(low, span.start, span.end)):
+    found: dict[int, list[Trigger]] = {}
+    # a sentence with no trigger word (or only cued ones and no cue) is not read at all
+    for i in lex.sentences_to_read(doc.text, doc.sentences, key_hits(doc.text)):
+        span = doc.sentences[i]
+        if i not in ctx.claimed:
+            trigs = [t for t in lex.find(doc.text, span.start, span.end) if t.type in BY_NAME]
+            if trigs and not is_background(doc.text[span.start:span.end], doc.meta.date or _article_year(ctx),
+                                           years=False):
+                found[i] = trigs
+    _link_all(ctx, [(i, t) for i, trigs in found.items() for t in trigs
+                    if not _reference(doc.text[max(doc.sentences[i].start, t.start - 24):t.start].lower().split())])
+    for i, trigs in found.items():
+        if i - 1 not in found:
             previous = []
-            continue
-        trigs = [t for t in lex.find(doc.text, span.start, span.end) if t.type in BY_NAME]
-        if not trigs or is_background(doc.text[span.start:span.end], doc.meta.date or _article_year(ctx), years=False):
-            previous = []
-            continue
         here = _sentence_incidents(ctx, i, trigs, previous)
         out += [x for x in here if x not in out]
         previous = here or previous
@@ -171,12 +196,15 @@ def _read_incidents(ctx: EventContext) -> list[Incident]:
 def _sentence_incidents(ctx: EventContext, i: int, trigs: list[Trigger], previous: list[Incident]
                         ) -> list[Incident]:
     """The incidents of one sentence: triggers linked to the same names are one; a trigger linked
-    to none joins the nearest one that is, else continues the previous sentence's incident."""
+    to none joins the nearest one that is, else continues the previous sentence's incident; a
+    participle after a comma ("..., killing five people") joins the incident before it."""
     here: list[Incident] = []
     unlinked: list[Trigger] = []
     linked: list[Trigger] = []
+    text = ctx.document.text
     for t in trigs:
-        if _reference(ctx.document.text[max(span_start(ctx, i), t.start - 24):t.start].lower().split()):
+        if _reference(text[max(span_start(ctx, i), t.start - 24):t.start].lower().split()) or (
+                here and t.form == "ing" and text[max(0, t.start - 3):t.start].rstrip().endswith(",")):
             unlinked.append(t)           # "After the quake, a tsunami hit Wajima": the quake is no new incident
             continue
         links = link(ctx, i, t.start, t.end, t.type)

@@ -13,11 +13,14 @@ one ("prices hit a record").
 """
 from __future__ import annotations
 
+import re
+from bisect import bisect_right
 from dataclasses import dataclass
 
 from geo.events.linking import Tok, tokens
 from geo.events.taxonomy import rank
-from geo.vocabulary import NOT_EVENT_BEFORE, NOT_EVENT_HEADS, PEOPLE, TRIGGER_WORDS, WAR, plural, verb_forms
+from geo.vocabulary import (NOT_EVENT_BEFORE, NOT_EVENT_HEADS, NOT_EVENT_OBJECTS, PEOPLE, TRIGGER_WORDS, WAR, plural, trie_alternation,
+                             verb_forms)
 
 # a verb after "to" is intended, not done ("agreed to deploy") unless one of these governs it
 _ASPECT = frozenset("began begun begin begins beginning started start starts continued continue continues continuing "
@@ -132,28 +135,54 @@ class TriggerLexicon:
         self.plain_keys = frozenset(_key(e.words) for e in entries if e.plain)
         self.cued_keys = frozenset(_key(e.words) for e in entries if e.cued)
         self.cue_first = frozenset(self.cues)
+        # every key word at once, over a whole lower-cased text; the cues' first words likewise
+        self.key_re = re.compile(r"\b(?:" + trie_alternation(self.plain_keys | self.cued_keys) + r")\b")
+        self.cue_re = re.compile(r"\b(?:" + trie_alternation(self.cue_first) + r")\b")
+        self.family_keys = {}               # a family's name -> its types' key words (`keys_of`)
 
-    def may_fire(self, words) -> bool:
-        """Whether a sentence with these lower-case words can hold a trigger at all (cheap: most
-        sentences cannot, and are not read further)."""
-        if not self.plain_keys.isdisjoint(words):
-            return True
-        return not self.cued_keys.isdisjoint(words) and not self.cue_first.isdisjoint(words)
+    def keys_of(self, types) -> frozenset[str]:
+        """The key words of the entries that may be triggers of these types."""
+        return frozenset(_key(e.words) for es in self.index.values() for e in es
+                         if {t.split("#")[0] for t in e.plain + e.cued} & set(types))
+
+    def sentences_to_read(self, text: str, sentences, hits=None) -> list[int]:
+        """The indices of the sentences (spans, in order) that may hold a trigger: a key word that is
+        a trigger on its own, or one that needs a cue and a cue's first word. `hits`: the key words'
+        (offset, word) in the text, when the caller has them (one scan of the text)."""
+        low = text.lower()
+        if hits is None:
+            hits = [(m.start(), m.group()) for m in self.key_re.finditer(low)]
+        starts = [s.start for s in sentences]
+        plain, cued = set(), set()
+        for at, w in hits:
+            i = bisect_right(starts, at) - 1
+            if i >= 0 and at < sentences[i].end:
+                if w in self.plain_keys:
+                    plain.add(i)
+                else:
+                    cued.add(i)
+        for i in cued - plain:
+            if self.cue_re.search(low, sentences[i].start, sentences[i].end):
+                plain.add(i)
+        return sorted(plain)
 
     def find(self, text: str, start: int, end: int) -> list[Trigger]:
         """The triggers of the sentence text[start:end] that report an event of this text: typed,
         not negated, not intended ("agreed to deploy"), not a modifier ("tsunami warning")."""
         toks = _tokens(text, start, end)
-        if not any(t.low in self.first_words for t in toks):
+        first = self.first_words
+        at = [k for k, t in enumerate(toks) if t.low in first]
+        if not at:
             return []
         headline = _is_headline(toks)
         cues = None
         out = []
-        i = 0
-        while i < len(toks):
+        j = 0
+        for i in at:
+            if i < j:
+                continue                # inside the phrase found before
             hits = self._match(toks, i, headline)
             if not hits:
-                i += 1
                 continue
             j = hits[0][1]
             hits = [(e, j) for e, j in hits if _reported(toks, i, j, e)]
@@ -165,7 +194,6 @@ class TriggerLexicon:
                 if type_name:
                     out.append(Trigger(toks[i].start, toks[j - 1].end, text[toks[i].start:toks[j - 1].end],
                                        type_name, entry.nominal, entry.form))
-            i = j
         return out
 
     def type_of(self, text: str, start: int, end: int, sentence_start: int, sentence_end: int) -> str:
@@ -267,6 +295,8 @@ def _reported(toks: list[_Tok], i: int, j: int, entry: _Entry) -> bool:
         return False                    # a present tense needs its subject: "Gunman shoots", "the army shells"
     if (entry.nominal or entry.form == "base") and j < len(toks) and toks[j].low in NOT_EVENT_HEADS:
         return False
+    if not entry.nominal and any(t.low in NOT_EVENT_OBJECTS for t in toks[j:j + 3]):
+        return False                    # "executed two search warrants", "shot a video"
     return True
 
 

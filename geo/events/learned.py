@@ -93,8 +93,9 @@ def word_class(t: Tok) -> str:
 
 class _Sentence:
     """One sentence read once for all its triggers: tokens, their classes and start offsets, the
-    token range of each scored candidate, the first word's index."""
-    __slots__ = ("toks", "cls", "starts", "cands", "spans", "first_word")
+    token range of each scored candidate, the first word's index, and (once asked, `_own`) each
+    candidate's features that do not depend on the trigger."""
+    __slots__ = ("toks", "cls", "starts", "cands", "spans", "first_word", "own")
 
     def __init__(self, text: str, start: int, end: int, cands: Sequence[Candidate]) -> None:
         self.toks = tokens(text, start, end)
@@ -103,6 +104,7 @@ class _Sentence:
         self.cands = [c for c in cands if c.kind in PLACEISH]
         self.spans = [self.range(c.start, c.end) for c in self.cands]
         self.first_word = next((q for q, t in enumerate(self.toks) if t.low[0].isalnum()), 0)
+        self.own: list[dict] | None = None
 
     def range(self, s: int, e: int) -> tuple[int, int]:
         i = max(bisect_right(self.starts, s) - 1, 0)
@@ -244,9 +246,42 @@ def _chained(r: _Sentence, a: int, b: int) -> int:
     return int(all(c in _CHAIN_CLASSES for c in classes) and any(c in _CHAIN_LINKS for c in classes))
 
 
-def _relations(r: _Sentence, ti: int, tj: int, links: list[str], heads: list[int]) -> list[dict]:
-    """Each candidate against the trigger and the other candidates. `links[k]` joins candidates k
-    and k+1 (`_link`); `heads` are the lists' first names."""
+def _own(r: _Sentence, words: dict) -> list[dict]:
+    """Each candidate's features that do not depend on the trigger (read once per sentence): its
+    shape and context, its list's first name's context ("the villages of A, B and C"), how it is
+    joined to its neighbours."""
+    if r.own is not None:
+        return r.own
+    n = len(r.cands)
+    shapes = [_shape(r, k, words) for k in range(n)]
+    links = [_link(r, r.spans[k][1], r.spans[k + 1][0]) for k in range(n - 1)]
+    heads = list(range(n))
+    for k, how in enumerate(links):
+        if how == "list":
+            heads[k + 1] = heads[k]
+    toponyms = sum(1 for c in r.cands if c.kind == "toponym")
+    out = []
+    for k in range(n):
+        f, _ = shapes[k]
+        h = heads[k]
+        if h != k or (k + 1 < n and heads[k + 1] == k):
+            for key, v in shapes[h][1].items():
+                f["lh_" + key] = v
+        f.update(n_cands=n, n_toponyms=toponyms, list_size=heads.count(h), list_pos=k - h)
+        if k + 1 < n:
+            f["next_" + (links[k] or "far")] = 1
+            f["chain_next"] = _chained(r, r.spans[k][1], r.spans[k + 1][0])
+        if k > 0:
+            f["prev_" + (links[k - 1] or "far")] = 1
+            f["chain_prev"] = _chained(r, r.spans[k - 1][1], r.spans[k][0])
+        out.append(f)
+    r.own = out
+    return out
+
+
+def _relations(r: _Sentence, ti: int, tj: int) -> list[dict]:
+    """Each candidate against the trigger and the other candidates: on which side, how far, what
+    stands between."""
     n = len(r.spans)
     side, gaps = [], []
     for i, j in r.spans:
@@ -260,22 +295,15 @@ def _relations(r: _Sentence, ti: int, tj: int, links: list[str], heads: list[int
             side.append(0)
             gaps.append((i, i))
     dists = [b - a for a, b in gaps]
-    toponyms = sum(1 for c in r.cands if c.kind == "toponym")
     out = []
     for k in range(n):
         a, b = gaps[k]
         f = _between(r, a, b)
         sk, dk = side[k], dists[k]
-        f.update(after=int(sk == 1), overlap=int(sk == 0), n_cands=n, n_side=side.count(sk), n_toponyms=toponyms,
+        f.update(after=int(sk == 1), overlap=int(sk == 0), n_side=side.count(sk),
                  n_between=sum(1 for q in range(n) if q != k and r.spans[q][0] >= a and r.spans[q][1] <= b),
                  rank_side=sum(1 for q in range(n) if side[q] == sk and dists[q] < dk),
-                 rank_all=sum(1 for d in dists if d < dk), list_size=heads.count(heads[k]), list_pos=k - heads[k])
-        if k + 1 < n:
-            f["next_" + (links[k] or "far")] = 1
-            f["chain_next"] = _chained(r, r.spans[k][1], r.spans[k + 1][0])
-        if k > 0:
-            f["prev_" + (links[k - 1] or "far")] = 1
-            f["chain_prev"] = _chained(r, r.spans[k - 1][1], r.spans[k][0])
+                 rank_all=sum(1 for d in dists if d < dk))
         out.append(f)
     return out
 
@@ -283,24 +311,7 @@ def _relations(r: _Sentence, ti: int, tj: int, links: list[str], heads: list[int
 def _features(r: _Sentence, t0: int, t1: int, words: dict) -> list[dict]:
     ti, tj = r.range(t0, t1)
     trig = _trigger(r, ti, tj)
-    shapes = [_shape(r, k, words) for k in range(len(r.cands))]
-    links = [_link(r, r.spans[k][1], r.spans[k + 1][0]) for k in range(len(r.cands) - 1)]
-    heads = list(range(len(r.cands)))
-    for k, how in enumerate(links):
-        if how == "list":
-            heads[k + 1] = heads[k]
-    out = []
-    for k, rel in enumerate(_relations(r, ti, tj, links, heads)):
-        f, _ = shapes[k]
-        h = heads[k]
-        if h != k or (k + 1 < len(heads) and heads[k + 1] == k):
-            # a name in a list reads the context of the list's first name: "the villages of A, B and C"
-            for key, v in shapes[h][1].items():
-                f["lh_" + key] = v
-        f.update(rel)
-        f.update(trig)
-        out.append(f)
-    return out
+    return [{**own, **rel, **trig} for own, rel in zip(_own(r, words), _relations(r, ti, tj))]
 
 
 def candidate_features(text: str, sentence_start: int, sentence_end: int, trigger_start: int, trigger_end: int,
@@ -408,7 +419,7 @@ class Model:
                     index.append(base + c)
                     values.append(v)
         x = np.zeros(len(feats) * width)
-        x[index] = values
+        x[np.array(index, dtype=np.intp)] = np.array(values, dtype=np.float64)
         return x.reshape(len(feats), width)
 
     def probabilities(self, feats: list[dict]) -> np.ndarray:

@@ -166,6 +166,7 @@ def _tokens(sentence: str, offset: int) -> list[Tok]:
     out = []
     pos = 0
     find = sentence.find
+    new = tuple.__new__             # a Tok without NamedTuple's slower constructor
     for w in _TOKEN.findall(sentence):
         s = find(w, pos)
         e = pos = s + len(w)
@@ -179,10 +180,10 @@ def _tokens(sentence: str, offset: int) -> list[Tok]:
             x = _SUFFIXES.search(w)
             if x and x.start() > 0:
                 k = x.start()
-                out.append(Tok(s + offset, s + k + offset, w[:k], low[:k], True))
-                out.append(Tok(s + k + offset, e + offset, w[k:], low[k:], False))
+                out.append(new(Tok, (s + offset, s + k + offset, w[:k], low[:k], True)))
+                out.append(new(Tok, (s + k + offset, e + offset, w[k:], low[k:], False)))
                 continue
-        out.append(Tok(s + offset, e + offset, w, low, cap))
+        out.append(new(Tok, (s + offset, e + offset, w, low, cap)))
     return out
 
 

@@ -65,6 +65,7 @@ def key_hits(text: str) -> tuple[tuple[int, str], ...]:
     return tuple((m.start(), m.group()) for m in lexicon().key_re.finditer(text.lower()))
 
 
+@lru_cache(maxsize=2)
 def key_words(text: str) -> frozenset[str]:
     return frozenset(w for _, w in key_hits(text))
 
@@ -146,6 +147,8 @@ def _link_all(ctx: EventContext, triggers: list[tuple[int, Trigger]]) -> None:
             todo.append((span.start, span.end, t, cands))
         else:
             ctx.cache[("link", t.start, t.end)] = []
+    if not todo:
+        return
     linker = ctx.linker or RuleLinker()
     requests = [(s0, s1, t.start, t.end, cands) for s0, s1, t, cands in todo]
     many = linker.link_many(text, requests) if hasattr(linker, "link_many") else [
@@ -172,10 +175,10 @@ def _read_incidents(ctx: EventContext) -> list[Incident]:
     # a sentence with no trigger word (or only cued ones and no cue) is not read at all
     for i in lex.sentences_to_read(doc.text, doc.sentences, key_hits(doc.text)):
         span = doc.sentences[i]
-        if i not in ctx.claimed:
+        if i not in ctx.claimed and not is_background(doc.text[span.start:span.end],
+                                                      doc.meta.date or _article_year(ctx), years=False):
             trigs = [t for t in lex.find(doc.text, span.start, span.end) if t.type in BY_NAME]
-            if trigs and not is_background(doc.text[span.start:span.end], doc.meta.date or _article_year(ctx),
-                                           years=False):
+            if trigs:
                 found[i] = trigs
     _link_all(ctx, [(i, t) for i, trigs in found.items() for t in trigs
                     if not _reference(doc.text[max(doc.sentences[i].start, t.start - 24):t.start].lower().split())])

@@ -132,6 +132,12 @@ class TriggerLexicon:
         # each entry's key word (its longest word but particles: "landfall" of "make landfall"),
         # for entries that are triggers on their own and for those that need a cue
         entries = [e for es in self.index.values() for e in es]
+        # for each key word, the other words of its entries (which must be in the sentence too:
+        # "came" of "came down") and whether the entry needs a cue
+        self.key_entries: dict[str, list[tuple[tuple[str, ...], bool]]] = {}
+        for e in entries:
+            k = _key(e.words)
+            self.key_entries.setdefault(k, []).append((tuple(w for w in e.words if w != k), not e.plain))
         self.plain_keys = frozenset(_key(e.words) for e in entries if e.plain)
         self.cued_keys = frozenset(_key(e.words) for e in entries if e.cued)
         self.cue_first = frozenset(self.cues)
@@ -146,25 +152,26 @@ class TriggerLexicon:
                          if {t.split("#")[0] for t in e.plain + e.cued} & set(types))
 
     def sentences_to_read(self, text: str, sentences, hits=None) -> list[int]:
-        """The indices of the sentences (spans, in order) that may hold a trigger: a key word that is
-        a trigger on its own, or one that needs a cue and a cue's first word. `hits`: the key words'
-        (offset, word) in the text, when the caller has them (one scan of the text)."""
+        """The indices of the sentences (spans, in order) that may hold a trigger: the key word of an
+        entry whose other words the sentence holds too ("came" and "down" of "came down"), and for
+        an entry that needs a cue, a cue's first word. `hits`: the key words' (offset, word) in the
+        text, when the caller has them (one scan of the text). Cheap: no sentence is tokenised."""
         low = text.lower()
         if hits is None:
             hits = [(m.start(), m.group()) for m in self.key_re.finditer(low)]
         starts = [s.start for s in sentences]
-        plain, cued = set(), set()
+        keys: dict[int, set[str]] = {}
         for at, w in hits:
             i = bisect_right(starts, at) - 1
             if i >= 0 and at < sentences[i].end:
-                if w in self.plain_keys:
-                    plain.add(i)
-                else:
-                    cued.add(i)
-        for i in cued - plain:
-            if self.cue_re.search(low, sentences[i].start, sentences[i].end):
-                plain.add(i)
-        return sorted(plain)
+                keys.setdefault(i, set()).add(w)
+        out = []
+        for i, ws in keys.items():
+            s = low[sentences[i].start:sentences[i].end]
+            needs = {cued for w in ws for others, cued in self.key_entries.get(w, ()) if all(o in s for o in others)}
+            if False in needs or (True in needs and self.cue_re.search(s)):
+                out.append(i)
+        return sorted(out)
 
     def find(self, text: str, start: int, end: int) -> list[Trigger]:
         """The triggers of the sentence text[start:end] that report an event of this text: typed,

@@ -106,3 +106,10 @@ def test_a_clocks_zone_is_no_place():
     text = "The missiles were fired at around 7.10am Tokyo time on Wednesday."
     assert [(c.text, c.kind) for c in _cands(text)] == [("Tokyo", "other")]
     assert links(text, "fired") == []
+
+
+def test_a_title_inside_a_name_makes_a_person_unless_a_place_noun_ends_it():
+    kinds = {c.text: c.kind for c in _cands("The crown prince detained Prime Minister Saad Hariri at the King Fahd "
+                                             "Hospital in Jeddah.")}
+    assert kinds["Prime Minister Saad Hariri"] == "person" and kinds["King Fahd Hospital"] == "name"
+    assert {c.kind for c in _cands("He was detained under the Mental Health Act.")} == {"other"}     # a law

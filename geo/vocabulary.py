@@ -258,14 +258,15 @@ TRIGGER_WORDS: dict[str, dict[str, tuple[str, ...]]] = {
     "patrol": {"cued_verbs": ("patrol", "deploy"), "cued_nouns": ("patrol", "deployment"),
                "cues": WAR + ("navy", "naval", "warship", "warships", "coast guard", "peacekeepers", "jets",
                               "bombers", "battalion", "brigade", "carrier")},
-    "attack": {"verbs": ("attack", "assault", "ambush", "raid", "storm", "clash", "besiege", "invade"),
-               "nouns": ("attack", "assault", "ambush", "raid", "clash", "fighting", "firefight", "gunfight",
+    "attack": {"verbs": ("attack", "assault", "ambush", "storm", "clash", "besiege", "invade"),
+               "nouns": ("attack", "assault", "ambush", "clash", "fighting", "firefight", "gunfight",
                          "offensive", "skirmish", "incursion", "siege", "hostilities", "counter-offensive",
                          "counteroffensive"),
                # words of politics and business too ("the battle for the nomination", "tariffs targeted
                # China"): attacks only beside the words of war
-               # and "captured the league crown", "seized a meth lab", "a cost overrun"
-               "cued_verbs": ("target", "fight", "capture", "recapture", "seize", "overrun"), "cued_nouns": ("battle",),
+               # and "captured the league crown", "seized a meth lab", "a cost overrun", a police raid
+               "cued_verbs": ("target", "fight", "capture", "recapture", "seize", "overrun", "raid"),
+               "cued_nouns": ("battle", "raid"),
                "cues": WAR},
     "killing": {"verbs": ("kill", "murder", "execute", "behead", "assassinate", "slay", "stab", "lynch", "massacre"),
                 "nouns": ("killing", "murder", "assassination", "massacre", "execution", "homicide", "stabbing",
@@ -282,7 +283,7 @@ museum memorial anniversary ban bans law laws police gear squad shields control 
 record rate rates suspect suspects case cases trial trials investigation investigators inquiry probe conviction
 facility facilities center centre centers centres department departments station stations chief chiefs crew crews
 fighter fighters hydrant alarm alarms truck trucks engine engines marshal marshals service services code codes
-hazard hazards danger range ranges
+hazard hazards danger range ranges agency agencies official officials captain brigade brigades protection
 verdict weapon weapons rifle rifles dog dogs boat boats ship ships vessel vessels craft car cars vehicle vehicles
 aircraft helicopter helicopters submarine submarines team teams unit units route routes capability capabilities
 ability""".split())

@@ -113,3 +113,15 @@ def test_a_title_inside_a_name_makes_a_person_unless_a_place_noun_ends_it():
                                              "Hospital in Jeddah.")}
     assert kinds["Prime Minister Saad Hariri"] == "person" and kinds["King Fahd Hospital"] == "name"
     assert {c.kind for c in _cands("He was detained under the Mental Health Act.")} == {"other"}     # a law
+
+
+def test_a_victim_named_after_a_noun_is_a_person():
+    kinds = {c.text: c.kind for c in _cands("Thousands mourned slain politician Benazir Bhutto in Larkana.")}
+    assert kinds["Benazir Bhutto"] == "person"
+
+
+def test_where_someone_spoke_is_no_candidate_place_when_another_is_named():
+    kinds = {c.text: c.kind for c in _cands("Shelling hit a bus in Donetsk, officials in Kyiv said.")}
+    assert kinds["Kyiv"] == "speaker" and kinds["Donetsk"] == "toponym"
+    only = {c.text: c.kind for c in _cands("A police source in Ramadi said the blast killed four people.")}
+    assert only["Ramadi"] == "toponym"          # the only place named: usually where it happened

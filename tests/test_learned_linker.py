@@ -70,13 +70,18 @@ def test_links(text, trigger, expected):
 
 
 def test_the_model_scores_only_candidates_that_may_be_places():
-    text = "Shelling hit a bus in Donetsk on Thursday, killing eight people, officials in Kyiv said."
+    text = "Shelling hit a bus in Donetsk on Thursday, killing eight people, in Kyiv and in Lviv."
     t = text.index("hit")
     s0, s1, c = cands(text)
     scored, feats = learned.candidate_features(text, s0, s1, t, t + 3, c, pipeline().gazetteer.lexicon)
-    assert [x.text for x in scored] == ["Donetsk", "Kyiv"] and len(feats) == 2
+    assert [x.text for x in scored] == ["Donetsk", "Kyiv", "Lviv"] and len(feats) == 3
     p = pipeline().linker.model.probabilities(feats)
-    assert p.shape == (2,) and p[0] > 0.5 > p[1]
+    assert p.shape == (3,) and p[0] > 0.5
+    # where officials spoke is no candidate place when the sentence names another
+    text = "Shelling hit a bus in Donetsk on Thursday, killing eight people, officials in Kyiv said."
+    s0, s1, c = cands(text)
+    assert [(x.text, x.kind) for x in c if x.text in ("Donetsk", "Kyiv")] == [("Donetsk", "toponym"), ("Kyiv", "speaker")]
+    assert [x.text for x in learned.candidate_features(text, s0, s1, t, t + 3, c)[0]] == ["Donetsk"]
     assert pipeline().linker.link(text, s0, s1, t, t + 3, []) == []
     # many triggers in one pass give what each gives alone
     t2 = text.index("killing")

@@ -76,7 +76,7 @@ constitution charter protocol""".split())
 # a name followed by one of these names a ship ("the Galaxy Leader cargo ship", "the Ever Given vessel")
 _VESSEL_HEADS = frozenset("""ship vessel tanker freighter carrier bulker boat ferry trawler yacht frigate destroyer
 warship corvette cargo container oil crude chemical lng lpg merchant dhow""".split())
-_TITLES = frozenset("""mr mrs ms dr prof president minister secretary general gen gov col colonel staff lt capt captain sgt
+_TITLES = frozenset("""mr mrs ms miss dr prof president minister secretary general gen gov col colonel staff lt capt captain sgt
 major king queen prince emir sultan chancellor premier ambassador chairman director chief commander governor mayor
 senator sen rep judge pope cmdr lieutenant sergeant brigadier ayatollah imam rev father saint""".split())
 # left of a place, between it and its preposition: "in the strategic town of", "in militant-infested northwest"
@@ -262,35 +262,69 @@ def _people(toks: list[Tok], cands: list[Candidate]) -> list[Candidate]:
         j = bisect_left(starts, c.end)
         if c.kind == "name" and not any(t.low in PLACE_NOUNS for t in toks[i:j + 1]) and _acted_on(toks, i, out):
             c = replace(c, kind="person")
-        elif c.kind in ("toponym", "name") and _residence(toks, i, out):
+        elif c.kind in ("toponym", "name") and (_residence(toks, i, j, out) or (
+                out and out[-1].kind == "residence" and _inside_previous(toks, out[-1], i))):
             c = replace(c, kind="residence")
         out.append(c)
-    return out
+    return _speakers(toks, starts, out)
 
 
+def _speakers(toks: list[Tok], starts: list[int], cands: list[Candidate]) -> list[Candidate]:
+    """Where someone spoke, when the sentence names another place: "officials in Kyiv said", "a
+    police source in Ramadi told" are kind "speaker" (with no other place, the speaker's is
+    usually where it happened: "A police source in Ramadi said the blast killed four")."""
+    said = set()
+    for k, c in enumerate(cands):
+        i, j = bisect_left(starts, c.start), bisect_left(starts, c.end)
+        if c.kind in ("toponym", "name") and i >= 2 and toks[i - 1].low in ("in", "from") \
+                and toks[i - 2].low in _AGENT_NOUNS and any(t.low in SPEECH_WORDS for t in toks[j:j + 2]):
+            said.add(k)
+    if not said or not any(c.kind in ("toponym", "name") for k, c in enumerate(cands) if k not in said):
+        return cands
+    return [replace(c, kind="speaker") if k in said else c for k, c in enumerate(cands)]
+
+
+# words for people a place name may stand before: "a Paris woman", "a Goose Creek man"
+_RESIDENTS = frozenset("""man woman men women boy girl boys girls teen teenager teens youth resident residents native
+couple family student mother father""".split())
 # verbs of living, working, studying somewhere ("worked at the Pentagon", "grew up in Ohio")
 _LIVES = frozenset(forms_of(("live", "work", "study", "reside", "grow up", "hail")) + ("born", "raised", "grew"))
 
 
-def _residence(toks: list[Tok], i: int, before: list[Candidate]) -> bool:
-    """Whether the name at token i is where someone lives or works, or the other side of a
-    border: after "of" that follows a person's name or age ("Phillip Christofoli of Gaston",
-    "Vernon Adkins, 40, of McKee"), after "who was from", after a verb of living or working and
-    its preposition ("worked at the Pentagon"), after "the border with"."""
+def _residence(toks: list[Tok], i: int, j: int, before: list[Candidate]) -> bool:
+    """Whether the name at tokens [i, j) is where someone lives or works, or the other side of a
+    border: after "of" or "from" that follows a person's name or age ("Phillip Christofoli of
+    Gaston", "Vernon Adkins, 40, of McKee", "Miss Abdhou, of Hayes", "Munir Abdulkader, 22, from
+    the Cincinnati suburb of"), after "who was from", before a word for a person ("a Paris woman",
+    "a Goose Creek man"), after a verb of living or working and its preposition ("worked at the
+    Pentagon"), after "the border with"."""
+    if j < len(toks) and toks[j].low in _RESIDENTS and i > 0 and toks[i - 1].low in ("a", "an", "the", "one"):
+        return True
     k = i - 1
     while k >= 0 and toks[k].low in ("the", "a", "an"):
         k -= 1
     if k < 1:
         return False
     prep, prev = toks[k].low, toks[k - 1]
-    if prep == "of":
-        return (prev.text == "," and k >= 2 and toks[k - 2].low.isdigit()) or any(
-            o.kind == "person" and o.start <= prev.start < o.end for o in before)
+    if prep in ("of", "from"):
+        if prev.text == "," and k >= 2:         # "Vernon Adkins, 40, of", "Miss Abdhou, of"
+            prev = toks[k - 2]
+            if prev.low.isdigit():
+                return True
+        if any(o.kind == "person" and o.start <= prev.start < o.end for o in before):
+            return True
     if prep == "from":
         return prev.low in _BE and k >= 2 and toks[k - 2].low == "who"
     if prep in ("in", "at", "for", "near") and (prev.low in _LIVES or (prev.low == "up" and toks[k - 2].low in _LIVES)):
         return True
     return prep == "with" and prev.low in ("border", "borders", "frontier")
+
+
+def _inside_previous(toks: list[Tok], prev: Candidate, i: int) -> bool:
+    """Whether the name at token i continues the name before it as a chain of places ("the
+    Cincinnati suburb of West Chester", "Edmonton, Kentucky")."""
+    between = [t.low for t in toks if prev.end <= t.start and t.end <= toks[i].start]
+    return 0 < len(between) <= 3 and all(w in (",", "of", "the", "in") or w in PLACE_NOUNS for w in between)
 
 
 def _acted_on(toks: list[Tok], i: int, before: list[Candidate]) -> bool:
@@ -303,6 +337,9 @@ def _acted_on(toks: list[Tok], i: int, before: list[Candidate]) -> bool:
         k -= 1
     if k >= 0 and toks[k].low in VICTIM_WORDS:
         return True
+    if k >= 1 and toks[k - 1].low in VICTIM_WORDS and toks[k].low.isalpha() and not toks[k].cap \
+            and toks[k].low not in LOCATIVE_PREPOSITIONS and toks[k].low not in _FUNCTION:
+        return True                     # "slain politician Benazir Bhutto"
     if k >= 0 and toks[k].low in ("and", ",") and before and before[-1].kind == "person" \
             and before[-1].end <= toks[k].start and toks[k].start - before[-1].end <= 2:
         return True                     # "arrested Kresin and Jett"

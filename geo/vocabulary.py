@@ -283,7 +283,7 @@ museum memorial anniversary ban bans law laws police gear squad shields control 
 record rate rates suspect suspects case cases trial trials investigation investigators inquiry probe conviction
 facility facilities center centre centers centres department departments station stations chief chiefs crew crews
 fighter fighters hydrant alarm alarms truck trucks engine engines marshal marshals service services code codes
-hazard hazards danger range ranges agency agencies official officials captain brigade brigades protection
+hazard hazards danger range ranges activity activities agency agencies official officials captain brigade brigades protection
 verdict weapon weapons rifle rifles dog dogs boat boats ship ships vessel vessels craft car cars vehicle vehicles
 aircraft helicopter helicopters submarine submarines team teams unit units route routes capability capabilities
 ability""".split())

@@ -153,6 +153,9 @@ def test_no_event(text):
     "Joan and Donna are now writers, editors and publishers of the Green Brain Storm Blog and Paper in Toronto.",
     "Police and fire agencies in Boulder City would use the facility.",
     "Agents carried out an immigration raid at a plant in Worthington.",       # a raid needs the words of war
+    "Trapani and his crew spent three days shooting footage in Los Angeles.",   # filming
+    "Police arrested him and he is now held at the Boone County jail.",          # held there, not arrested
+    "The two were hiding under a railroad bridge in Hurricane, West Virginia.",   # a town, no storm
 ])
 def test_no_event_in_ordinary_news(text):
     assert events(text, date="") == []

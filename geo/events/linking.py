@@ -678,16 +678,21 @@ def _enumeration(r: _Sentence, b: int) -> bool:
 
 
 # words of the places where the arrested are held, not where they were arrested
+_NEXT_WORD = re.compile(r"\s+(\w+)")
 _HELD = frozenset("jail jails prison prisons detention correctional penitentiary lockup".split())
 
 
 def vetted(text: str, sentence_start: int, sentence_end: int, trigger_start: int, trigger_end: int,
            candidates: Sequence[Candidate], links: list[Link], type_name: str = "") -> list[Link]:
     """The links that the words around them allow, whichever linker made them: an arrest is not
-    where the arrested are held ("lodged in the Laurel County Detention Center")."""
+    where the arrested are held ("lodged in the Laurel County Detention Center", "is at the
+    Lexington County jail")."""
     if type_name != "arrest" or not links:
         return links
-    return [lk for lk in links if not any(w.lower() in _HELD for w in lk.candidate.text.split())]
+    def held(c: Candidate) -> bool:
+        nxt = _NEXT_WORD.match(text, c.end, sentence_end)
+        return any(w.lower() in _HELD for w in c.text.split()) or (nxt is not None and nxt.group(1).lower() in _HELD)
+    return [lk for lk in links if not held(lk.candidate)]
 
 
 class RuleLinker:

@@ -177,7 +177,10 @@ def _read_incidents(ctx: EventContext) -> list[Incident]:
         span = doc.sentences[i]
         if i not in ctx.claimed and not is_background(doc.text[span.start:span.end],
                                                       doc.meta.date or _article_year(ctx), years=False):
-            trigs = [t for t in lex.find(doc.text, span.start, span.end) if t.type in BY_NAME]
+            # a trigger word the gazetteer reads as a place here is one ("in Hurricane", West Virginia)
+            places = [(p.start, p.end) for p in ctx.places_in(span.start, span.end) if p.kind == "toponym"]
+            trigs = [t for t in lex.find(doc.text, span.start, span.end) if t.type in BY_NAME
+                     and not any(s < t.end and t.start < e for s, e in places)]
             if trigs:
                 found[i] = trigs
     _link_all(ctx, [(i, t) for i, trigs in found.items() for t in trigs

@@ -305,8 +305,9 @@ def _reported(toks: list[_Tok], i: int, j: int, entry: _Entry) -> bool:
         return False                    # a present tense needs its subject: "Gunman shoots", "the army shells"
     if (entry.nominal or entry.form == "base") and j < len(toks) and toks[j].low in NOT_EVENT_HEADS:
         return False
-    if not entry.nominal and any(t.low in NOT_EVENT_OBJECTS for t in toks[j:j + 3]):
-        return False                    # "executed two search warrants", "shot a video"
+    if (not entry.nominal or toks[j - 1].low.endswith("ing")) and any(t.low in NOT_EVENT_OBJECTS
+                                                                      for t in toks[j:j + 3]):
+        return False                    # "executed two search warrants", "shot a video", "shooting footage"
     return True
 
 

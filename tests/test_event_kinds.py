@@ -156,6 +156,7 @@ def test_no_event(text):
     "Trapani and his crew spent three days shooting footage in Los Angeles.",   # filming
     "Police arrested him and he is now held at the Boone County jail.",          # held there, not arrested
     "The two were hiding under a railroad bridge in Hurricane, West Virginia.",   # a town, no storm
+    "Police carried out a raid on her home in Dayton.",                          # "strikes on X" only
 ])
 def test_no_event_in_ordinary_news(text):
     assert events(text, date="") == []

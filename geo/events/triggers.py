@@ -133,11 +133,13 @@ class TriggerLexicon:
         # for entries that are triggers on their own and for those that need a cue
         entries = [e for es in self.index.values() for e in es]
         # for each key word, the other words of its entries (which must be in the sentence too:
-        # "came" of "came down") and whether the entry needs a cue
-        self.key_entries: dict[str, list[tuple[tuple[str, ...], bool]]] = {}
+        # "came" of "came down") and, for an entry that needs a cue, the types it may take
+        self.key_entries: dict[str, list[tuple[tuple[str, ...], frozenset | None]]] = {}
         for e in entries:
             k = _key(e.words)
-            self.key_entries.setdefault(k, []).append((tuple(w for w in e.words if w != k), not e.plain))
+            free = e.plain or e.words in _STRIKES       # "strikes on X" need no cue (`_choose`)
+            self.key_entries.setdefault(k, []).append(
+                (tuple(w for w in e.words if w != k), None if free else frozenset(e.cued)))
         self.plain_keys = frozenset(_key(e.words) for e in entries if e.plain)
         self.cued_keys = frozenset(_key(e.words) for e in entries if e.cued)
         self.cue_first = frozenset(self.cues)
@@ -154,8 +156,9 @@ class TriggerLexicon:
     def sentences_to_read(self, text: str, sentences, hits=None) -> list[int]:
         """The indices of the sentences (spans, in order) that may hold a trigger: the key word of an
         entry whose other words the sentence holds too ("came" and "down" of "came down"), and for
-        an entry that needs a cue, a cue's first word. `hits`: the key words' (offset, word) in the
-        text, when the caller has them (one scan of the text). Cheap: no sentence is tokenised."""
+        an entry that needs a cue, the first word of a cue of one of its types. `hits`: the key
+        words' (offset, word) in the text, when the caller has them (one scan of the text). Cheap:
+        no sentence is tokenised. "March" and "May", capitalised, are months."""
         low = text.lower()
         if hits is None:
             hits = [(m.start(), m.group()) for m in self.key_re.finditer(low)]
@@ -163,15 +166,19 @@ class TriggerLexicon:
         keys: dict[int, set[str]] = {}
         for at, w in hits:
             i = bisect_right(starts, at) - 1
-            if i >= 0 and at < sentences[i].end:
+            if i >= 0 and at < sentences[i].end and not (w in _MONTHS and text[at].isupper()):
                 keys.setdefault(i, set()).add(w)
         out = []
         for i, ws in keys.items():
             s = low[sentences[i].start:sentences[i].end]
-            needs = {cued for w in ws for others, cued in self.key_entries.get(w, ()) if all(o in s for o in others)}
-            if False in needs or (True in needs and self.cue_re.search(s)):
+            needs = [types for w in ws for others, types in self.key_entries.get(w, ()) if all(o in s for o in others)]
+            if None in needs or (needs and self._cued_types(s) & frozenset().union(*needs)):
                 out.append(i)
         return sorted(out)
+
+    def _cued_types(self, sentence_low: str) -> set[str]:
+        """The types whose cues' first words a (lower-cased) sentence holds."""
+        return {t for w in self.cue_re.findall(sentence_low) for _, t in self.cues.get(w, ())}
 
     def find(self, text: str, start: int, end: int) -> list[Trigger]:
         """The triggers of the sentence text[start:end] that report an event of this text: typed,
@@ -248,6 +255,7 @@ def _in_name(toks: list[_Tok], k: int) -> bool:
 
 
 _PARTICLES = frozenset("up down off over on in to the its a".split())
+_STRIKES = (("strike",), ("strikes",))
 
 
 def _key(words: tuple[str, ...]) -> str:
@@ -334,7 +342,7 @@ def _choose(entry: _Entry, i: int, cues: dict[str, list[int]], toks: list[_Tok] 
         return best.split("#")[0]
     if entry.plain:
         return entry.plain[0].split("#")[0]
-    if entry.nominal and "airstrike" in entry.cued and toks is not None and i + 1 < len(toks) \
-            and toks[i + 1].low in ("on", "against"):
+    if entry.nominal and entry.words in _STRIKES and "airstrike" in entry.cued and toks is not None \
+            and i + 1 < len(toks) and toks[i + 1].low in ("on", "against"):
         return "airstrike"             # "Israeli strikes on Khan Younis"
     return ""

@@ -287,6 +287,12 @@ hazard hazards danger range ranges activity activities agency agencies official 
 verdict weapon weapons rifle rifles dog dogs boat boats ship ships vessel vessels craft car cars vehicle vehicles
 aircraft helicopter helicopters submarine submarines team teams unit units route routes capability capabilities
 ability""".split())
+# words a few words before a trigger that make it planned or threatened, not done ("plotted to
+# execute an employee and then attack a police station", "threaten to do a drive-by shooting")
+INTENT_BEFORE = frozenset("""plot plots plotted plotting threaten threatens threatened threatening plan plans planned
+planning intend intends intended intending vow vows vowed vowing conspire conspired conspiring""".split())
+# words just after a trigger that make it a forecast ("the storm is expected to bypass Minnesota")
+FORECAST_AFTER = frozenset("expected forecast forecasts predicted likely set due".split())
 # the object of a verb that makes it no event ("executed two search warrants", "shot a video")
 NOT_EVENT_OBJECTS = frozenset("""warrant warrants order orders plan plans contract contracts search searches video videos
 film films footage photo photos picture pictures scene scenes movie movies episode episodes deal deals trade trades

@@ -157,6 +157,9 @@ def test_no_event(text):
     "Police arrested him and he is now held at the Boone County jail.",          # held there, not arrested
     "The two were hiding under a railroad bridge in Hurricane, West Virginia.",   # a town, no storm
     "Police carried out a raid on her home in Dayton.",                          # "strikes on X" only
+    "A man who plotted to execute an employee and then attack a police station in Ohio was sentenced.",  # planned
+    "He threatened to do a drive-by shooting at the Department of Revenue in St. Paul.",
+    "The storm is expected to bypass southeastern Minnesota.",                   # a forecast
 ])
 def test_no_event_in_ordinary_news(text):
     assert events(text, date="") == []
@@ -176,6 +179,8 @@ def test_no_event_in_ordinary_news(text):
     ("Rebels seized the town of Kafr Nabudah in Hama province.", ("attack", ["Kafr Nabudah"])),   # war words
     ("The crown prince detained Prime Minister Saad Hariri in Riyadh.", ("arrest", ["Riyadh"])),   # a title: a person
     ("Gunmen raided a village in Zamfara state, killing 12.", ("attack", ["Zamfara"])),
+    ("Four policemen and a tourist from Canada were killed in the shootings at Karak castle.",
+     ("shooting", ["Karak"])),                                                  # where she came from: no place
 ])
 def test_the_event_and_where_in_ordinary_news(text, expected):
     (e,) = events(text)

@@ -287,6 +287,9 @@ def _speakers(toks: list[Tok], starts: list[int], cands: list[Candidate]) -> lis
 # words for people a place name may stand before: "a Paris woman", "a Goose Creek man"
 _RESIDENTS = frozenset("""man woman men women boy girl boys girls teen teenager teens youth resident residents native
 couple family student mother father""".split())
+# people named by where they come from: "a tourist from Canada", "migrants from Eritrea"
+_VISITORS = frozenset("""tourist tourists visitor visitors national nationals citizen citizens pilgrim pilgrims
+migrant migrants immigrant immigrants refugee refugees worker workers""".split())
 # verbs of living, working, studying somewhere ("worked at the Pentagon", "grew up in Ohio")
 _LIVES = frozenset(forms_of(("live", "work", "study", "reside", "grow up", "hail")) + ("born", "raised", "grew"))
 
@@ -313,8 +316,9 @@ def _residence(toks: list[Tok], i: int, j: int, before: list[Candidate]) -> bool
                 return True
         if any(o.kind == "person" and o.start <= prev.start < o.end for o in before):
             return True
-    if prep == "from":
-        return prev.low in _BE and k >= 2 and toks[k - 2].low == "who"
+    if prep == "from":                  # "who was from Cincinnati", "a female tourist from Canada"
+        return (prev.low in _BE and k >= 2 and toks[k - 2].low == "who") or prev.low in _RESIDENTS \
+            or prev.low in _VISITORS
     if prep in ("in", "at", "for", "near") and (prev.low in _LIVES or (prev.low == "up" and toks[k - 2].low in _LIVES)):
         return True
     return prep == "with" and prev.low in ("border", "borders", "frontier")

@@ -19,8 +19,8 @@ from dataclasses import dataclass
 
 from geo.events.linking import Tok, tokens
 from geo.events.taxonomy import rank
-from geo.vocabulary import (NOT_EVENT_BEFORE, NOT_EVENT_HEADS, NOT_EVENT_OBJECTS, PEOPLE, TRIGGER_WORDS, WAR, plural, trie_alternation,
-                             verb_forms)
+from geo.vocabulary import (FORECAST_AFTER, INTENT_BEFORE, NOT_EVENT_BEFORE, NOT_EVENT_HEADS, NOT_EVENT_OBJECTS,
+                             PEOPLE, TRIGGER_WORDS, WAR, plural, trie_alternation, verb_forms)
 
 # a verb after "to" is intended, not done ("agreed to deploy") unless one of these governs it
 _ASPECT = frozenset("began begun begin begins beginning started start starts continued continue continues continuing "
@@ -303,6 +303,9 @@ def _reported(toks: list[_Tok], i: int, j: int, entry: _Entry) -> bool:
     before = [t.low for t in toks[max(0, i - 3):i]]
     if any(w in NOT_EVENT_BEFORE or w.endswith("n't") for w in before):
         return False
+    if any(t.low in INTENT_BEFORE for t in toks[max(0, i - 8):i]) or (
+            j + 1 < len(toks) and toks[j].low in ("is", "was", "are", "were") and toks[j + 1].low in FORECAST_AFTER):
+        return False                    # "plotted to ... attack", "the storm is expected to"
     if not entry.nominal and before and before[-1] == "to" and not (len(before) > 1 and before[-2] in _ASPECT):
         return False
     if not entry.nominal and before and before[-1] in ("the", "a", "an", "her", "his", "their", "its", "my", "our",

@@ -58,7 +58,7 @@ class Pipeline:
             geocoder = make_geocoder(settings.geocoder, settings.geocoder_url, settings.geocoder_cache)
         self._geocoder = geocoder
         self._components()
-        self.linker = make_linker(settings.linker)
+        self.linker = make_linker(settings.linker, self.gazetteer.lexicon)
         self._zones = None
 
     def _components(self) -> None:
@@ -138,17 +138,17 @@ class Pipeline:
         return given_events(ctx, [(int(s), int(e)) for s, e in spans])
 
 
-def make_linker(name: str):
-    """The event–location linker a setting names ("rules": the rule-based one). A model that finds
-    and scores its own spans plugs in as `SpanLinker(candidate_spans, link_locations)`
-    (geo/events/linking.py), e.g. the learned linker (geo/linking.py) under the name "learned"."""
-    from geo.events.linking import RuleLinker, SpanLinker
+def make_linker(name: str, words: dict | None = None):
+    """The event–location linker a setting names: "learned" (the default: a tree model over the
+    candidates' features, geo/events/learned.py; it loads its model here, once per pipeline) or
+    "rules" (geo/events/linking.RuleLinker). `words`: the gazetteer's word lists."""
     if name == "rules":
+        from geo.events.linking import RuleLinker
         return RuleLinker()
     if name == "learned":
-        from geo import linking
-        return SpanLinker(linking.candidate_spans, linking.link_locations)
-    raise ValueError(f"unknown event-location linker {name!r} (known: rules, learned)")
+        from geo.events.learned import LearnedLinker
+        return LearnedLinker(words)
+    raise ValueError(f"unknown event-location linker {name!r} (known: learned, rules)")
 
 
 # ---------------------------------------------------------------------------------------------

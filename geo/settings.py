@@ -28,9 +28,9 @@ class Settings:
     events at all; event_families: which (None: every registered family); alternatives: runners-up
     kept per place; piece_chars: longer texts are analysed in pieces of at most this many
     characters (the cost of one piece grows faster than its length); linker: which event–location
-    linker places events ("rules": geo.events.linking.RuleLinker; "learned": geo.linking);
-    user_gazetteer: the user's own gazetteer file (gazetteer.user; None: none), whose places rank
-    above the bundled data and which is read again when it changes."""
+    linker places events ("learned": geo.events.learned.LearnedLinker; "rules":
+    geo.events.linking.RuleLinker); user_gazetteer: the user's own gazetteer file (gazetteer.user;
+    None: none), whose places rank above the bundled data and which is read again when it changes."""
     gazetteer_dir: Path | None = None
     user_gazetteer: Path | None = None
     zones_file: Path | None = None
@@ -41,7 +41,7 @@ class Settings:
     event_families: tuple[str, ...] | None = None
     alternatives: int = MAX_ALTERNATIVES
     piece_chars: int = 50_000
-    linker: str = "rules"
+    linker: str = "learned"
 
     @classmethod
     def from_env(cls, environ=None, **overrides) -> "Settings":

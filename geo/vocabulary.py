@@ -103,6 +103,27 @@ def alternation(words) -> str:
     return "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in sorted(words, key=len, reverse=True))
 
 
+def trie_alternation(words) -> str:
+    """A regex alternation of words as a tree of their letters ("kill(?:ed|ing|s)?"): one branch to
+    try at each position of a text, so that a whole article is scanned for hundreds of words at once."""
+    trie: dict = {}
+    for w in words:
+        node = trie
+        for ch in w:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def pattern(node: dict) -> str:
+        branches = [re.escape(ch) + pattern(child) for ch, child in sorted(node.items()) if ch]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        if "" in node:
+            body = ("(?:" + body + ")" if len(branches) == 1 and len(body) > 1 else body) + "?"
+        return body
+    return pattern(trie)
+
+
 # ---------------------------------------------------------------- the missile family's verbs
 
 # finite forms ("fired", "fires"); impacts also "-ing" after "before"/"after" ("before falling into")
@@ -187,7 +208,7 @@ TRIGGER_WORDS: dict[str, dict[str, tuple[str, ...]]] = {
                            "bush fire"),
                  "cued_nouns": ("fire", "blaze", "inferno"), "cued_verbs": ("burn", "rage", "scorch"),
                  "cues": ("forest", "forests", "bush", "hectares", "acres", "woodland", "scrub", "vegetation",
-                          "wildland", "firefighters", "wildfire", "wildfires", "bushfire", "bushfires")},
+                          "wildland", "wildfire", "wildfires", "bushfire", "bushfires")},
     "storm": {"nouns": ("landfall", "typhoon", "hurricane", "cyclone", "tropical storm", "superstorm"),
               "verbs": ("make landfall",),
               "cued_verbs": ("hit", "strike", "slam", "batter", "lash", "pound", "sweep", "ravage"),
@@ -222,24 +243,31 @@ TRIGGER_WORDS: dict[str, dict[str, tuple[str, ...]]] = {
                   "cued_verbs": ("capture", "seize", "snatch"), "cues": PEOPLE + ("hostage",)},
     "arrest": {"verbs": ("arrest", "detain", "apprehend", "round up"), "nouns": ("arrest", "detention")},
     "riot": {"verbs": ("riot", "loot", "rampage"), "nouns": ("riot", "rioting", "looting", "rampage", "unrest")},
-    "protest": {"verbs": ("protest", "demonstrate", "march"),
-                "nouns": ("protest", "demonstration", "march", "sit-in", "walkout"),
-                "cued_verbs": ("rally", "gather", "take to the streets"), "cued_nouns": ("rally",),
+    # "chefs demonstrated recipes", "a demonstration of the software": demonstrations only beside a crowd
+    "protest": {"verbs": ("protest", "march"),
+                "nouns": ("protest", "march", "sit-in", "walkout"),
+                "cued_verbs": ("rally", "gather", "take to the streets", "demonstrate"),
+                "cued_nouns": ("rally", "demonstration"),
                 "cues": ("protesters", "protestors", "demonstrators", "supporters", "crowd", "crowds", "thousands",
                          "hundreds", "opposition", "marchers", "activists")},
     # a strike is a protest beside the words of labour ("workers went on strike"), not of war
     "protest#labour": {"cued_nouns": ("strike", "walkout", "general strike"),
                        "cues": ("workers", "union", "unions", "general strike", "pay", "wages", "employees", "teachers",
                                 "doctors", "nurses", "drivers", "staff", "dockers", "miners", "pension", "pensions")},
-    "patrol": {"verbs": ("patrol", "deploy"), "nouns": ("patrol", "deployment")},
-    "attack": {"verbs": ("attack", "assault", "ambush", "raid", "storm", "clash", "overrun", "besiege", "invade",
-                         "capture", "recapture", "seize"),
-               "nouns": ("attack", "assault", "ambush", "raid", "clash", "fighting", "firefight", "gunfight",
+    # patrols and deployments of forces, not a sheriff's rounds or a prototype "deployed off the coast"
+    "patrol": {"cued_verbs": ("patrol", "deploy"), "cued_nouns": ("patrol", "deployment"),
+               "cues": WAR + ("navy", "naval", "warship", "warships", "coast guard", "peacekeepers", "jets",
+                              "bombers", "battalion", "brigade", "carrier")},
+    "attack": {"verbs": ("attack", "assault", "ambush", "storm", "clash", "besiege", "invade"),
+               "nouns": ("attack", "assault", "ambush", "clash", "fighting", "firefight", "gunfight",
                          "offensive", "skirmish", "incursion", "siege", "hostilities", "counter-offensive",
                          "counteroffensive"),
                # words of politics and business too ("the battle for the nomination", "tariffs targeted
                # China"): attacks only beside the words of war
-               "cued_verbs": ("target", "fight"), "cued_nouns": ("battle",), "cues": WAR},
+               # and "captured the league crown", "seized a meth lab", "a cost overrun", a police raid
+               "cued_verbs": ("target", "fight", "capture", "recapture", "seize", "overrun", "raid"),
+               "cued_nouns": ("battle", "raid"),
+               "cues": WAR},
     "killing": {"verbs": ("kill", "murder", "execute", "behead", "assassinate", "slay", "stab", "lynch", "massacre"),
                 "nouns": ("killing", "murder", "assassination", "massacre", "execution", "homicide", "stabbing",
                           "beheading")},
@@ -253,16 +281,30 @@ prevention preparedness zone zones season seasons plain plains barrier barriers 
 prone proof plan plans cover resistant monitoring forecast forecasts simulation training scenario scenarios
 museum memorial anniversary ban bans law laws police gear squad shields control act charge charges warrant warrants
 record rate rates suspect suspects case cases trial trials investigation investigators inquiry probe conviction
+facility facilities center centre centers centres department departments station stations chief chiefs crew crews
+fighter fighters hydrant alarm alarms truck trucks engine engines marshal marshals service services code codes
+hazard hazards danger range ranges activity activities agency agencies official officials captain brigade brigades protection
 verdict weapon weapons rifle rifles dog dogs boat boats ship ships vessel vessels craft car cars vehicle vehicles
 aircraft helicopter helicopters submarine submarines team teams unit units route routes capability capabilities
 ability""".split())
+# words a few words before a trigger that make it planned or threatened, not done ("plotted to
+# execute an employee and then attack a police station", "threaten to do a drive-by shooting")
+INTENT_BEFORE = frozenset("""plot plots plotted plotting threaten threatens threatened threatening plan plans planned
+planning intend intends intended intending vow vows vowed vowing conspire conspired conspiring""".split())
+# words just after a trigger that make it a forecast ("the storm is expected to bypass Minnesota")
+FORECAST_AFTER = frozenset("expected forecast forecasts predicted likely set due".split())
+# the object of a verb that makes it no event ("executed two search warrants", "shot a video")
+NOT_EVENT_OBJECTS = frozenset("""warrant warrants order orders plan plans contract contracts search searches video videos
+film films footage photo photos picture pictures scene scenes movie movies episode episodes deal deals trade trades
+transaction transactions strategy programme program project bill""".split())
 # words just before a trigger that make it no event of this article: negation, intention, the
 # diplomatic sense of "protest"
 NOT_EVENT_BEFORE = frozenset("""no not never n't without failed fail threatened threatening threatens threaten vowed
 vow vows planned plans plan planning intends intend intended would could might may will shall should must can
 cannot prevent prevented prevents avoid avoided averted foiled thwarted warned warns fear fears feared risk
 possible potential alleged lodged lodge filed file formal diplomatic official strong deny denied denies heart
-panic asthma anxiety cyber verbal legal""".split())
+panic asthma anxiety cyber verbal legal sexual bee bees wasp wasps dog dogs shark sharks bear bears snake snakes
+alligator crocodile animal animals wolf wolves coyote""".split())
 # verbs of saying that make a place the speaker's, not the event's ("said in Tokyo")
 SPEECH_LEMMAS = ("report", "announce", "add", "state", "claim", "confirm", "quote", "declare", "note", "explain",
                  "insist", "warn", "allege", "brief", "write", "tweet", "indicate", "accuse", "blame", "deny",
@@ -299,6 +341,14 @@ PLACE_OBJECT_VERBS = frozenset(forms_of((
     "bombard", "rock", "destroy", "damage", "flood", "ravage", "batter", "lash", "sweep", "patrol", "infiltrate",
     "encircle", "control", "cross", "hold", "defend", "secure", "clear", "torch", "burn", "loot", "blockade",
     "ambush", "assault", "visit", "rattle", "jolt", "shake", "inundate", "submerge", "engulf", "threaten", "tour")))
+# words whose object is a person ("shot Welch", "arrested Kresin and Jett", "the killing of Karlov"):
+# a name the gazetteer lacks right after them is the victim, not a place
+VICTIM_WORDS = frozenset(forms_of((
+    "kill", "murder", "execute", "behead", "assassinate", "slay", "stab", "lynch", "shoot", "gun down", "wound",
+    "injure", "arrest", "detain", "apprehend", "abduct", "kidnap", "charge", "convict", "sentence", "accuse",
+    "identify", "name", "rescue", "free", "release", "hospitalise", "hospitalize")) + tuple("""killing murder
+assassination execution beheading stabbing shooting arrest detention abduction kidnapping release rescue death
+funeral""".split()))
 DIRECTION_ADJECTIVES = frozenset("""north south east west northern southern eastern western central northeast northwest
 southeast southwest northeastern northwestern southeastern southwestern north-east north-west south-east south-west
 north-eastern north-western south-eastern south-western mid upper lower""".split())

@@ -133,6 +133,67 @@ def test_no_event(text):
     assert events(text) == []
 
 
+# ordinary news: what the words around a trigger or a name say against an event there
+@pytest.mark.parametrize("text", [
+    "Chefs demonstrated their recipes in Lyon on Sunday.",                      # a demonstration needs a crowd
+    "Real Madrid captured the league title in Madrid.",                         # capturing needs the words of war
+    "The company deployed a prototype off the coast of Denmark.",               # a deployment needs forces
+    "Deputies on patrol stopped a car on Main Street in Dayton.",               # a sheriff's rounds
+    "A man was hurt in a bee attack in Tucson.",                                # an animal's attack
+    "A fire broke out at the Pine Mill Tavern in Dayton.",                      # "Mill" names the tavern: no plant
+    "A new detention facility is planned in Gainesville.",                      # a building, not a detention
+    "The fire department in Dayton said the cause was unknown.",
+    "Both suspects were arrested and lodged in the Boone County Detention Center.",   # held there, not arrested
+    "Police arrested Vernon Atkinson, 40, of Harlan on Friday.",                # where he lives
+    "He is accused of killing a fellow inmate who was from Cincinnati.",
+    "The man killed a petty officer who worked at the Pentagon.",               # where she worked
+    "Ten years ago, a gunman entered a church in Fort Worth and killed seven people.",   # history
+    "He killed two people in Fresno in 1998, years before he was caught in 2009.",       # no date: the latest year
+    "Authorities had issued a warrant for Mixon's arrest in Fresno.",           # a reference, no arrest
+    "Could new stores in Schaumburg be the first green shoots of spring?",      # a noun, not "shoots"
+    "The shoot in Stockholm took all day.",
+    "Farmers found marine shells in Adena.",
+    "Police executed two search warrants on Villanova Drive in Concord.",      # no execution
+    "A Paris woman was arrested for child abuse.",                              # where she lives
+    "Miss Abdhou, of Hayes, was shot on Friday.",
+    "Munir Abdulkader, 22, from the Cincinnati suburb of West Chester, was arrested.",
+    "Joan and Donna are now writers, editors and publishers of the Green Brain Storm Blog and Paper in Toronto.",
+    "Police and fire agencies in Boulder City would use the facility.",
+    "Agents carried out an immigration raid at a plant in Worthington.",       # a raid needs the words of war
+    "Trapani and his crew spent three days shooting footage in Los Angeles.",   # filming
+    "Police arrested him and he is now held at the Boone County jail.",          # held there, not arrested
+    "The two were hiding under a railroad bridge in Hurricane, West Virginia.",   # a town, no storm
+    "Police carried out a raid on her home in Dayton.",                          # "strikes on X" only
+    "A man who plotted to execute an employee and then attack a police station in Ohio was sentenced.",  # planned
+    "He threatened to do a drive-by shooting at the Department of Revenue in St. Paul.",
+    "The storm is expected to bypass southeastern Minnesota.",                   # a forecast
+])
+def test_no_event_in_ordinary_news(text):
+    assert events(text, date="") == []
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("Gunmen shot Delarosa near Mombasa on Friday.", ("shooting", ["Mombasa"])),          # the victim is no place
+    ("The killing of Karlovic in Ankara shocked the country.", ("killing", ["Ankara"])),
+    ("Police arrested Kresin and Jett in Tulsa.", ("arrest", ["Tulsa"])),
+    ("Fighting near the border with Georgia killed five in Makhachkala.", ("attack", ["Makhachkala"])),
+    ("Turkey has shelled a city in northeastern Syria as Turkish forces press on.", ("shelling", ["Syria"])),
+    ("The regional governor said the blast in Kayseri, an industrial hub, was carried out by a suicide bomber.",
+     ("explosion", ["Kayseri"])),                                              # the bomber decides, not the hub
+    ("An explosion at a chemical plant in Tianjin killed 50 people.", ("industrial", ["Tianjin"])),
+    ("Gunman shoots three in Dayton.", ("shooting", ["Dayton"])),
+    ("Russia shells Kharkiv overnight.", ("shelling", ["Kharkiv"])),
+    ("Rebels seized the town of Kafr Nabudah in Hama province.", ("attack", ["Kafr Nabudah"])),   # war words
+    ("The crown prince detained Prime Minister Saad Hariri in Riyadh.", ("arrest", ["Riyadh"])),   # a title: a person
+    ("Gunmen raided a village in Zamfara state, killing 12.", ("attack", ["Zamfara"])),
+    ("Four policemen and a tourist from Canada were killed in the shootings at Karak castle.",
+     ("shooting", ["Karak"])),                                                  # where she came from: no place
+])
+def test_the_event_and_where_in_ordinary_news(text, expected):
+    (e,) = events(text)
+    assert (e["type"], [x["text"] for x in e["locations"]]) == expected
+
+
 def test_every_event_has_the_same_keys():
     found = events("Gunmen opened fire on worshippers at a mosque in Kano, killing 10 people. North Korea fired "
                    "two missiles from Wonsan.")

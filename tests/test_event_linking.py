@@ -102,20 +102,26 @@ def test_a_title_case_headline_offers_only_known_names():
     assert {"Tal Bizam", "Kafr Rouma"} <= {c.text for c in _cands(text) if c.kind == "name"}
 
 
-def test_a_span_model_plugs_into_the_same_seam():
-    from geo.events.linking import SpanLinker
-    text = "Shelling hit a bus in Donetsk on Thursday, officials in Kyiv said."
-    seen = {}
+def test_a_clocks_zone_is_no_place():
+    text = "The missiles were fired at around 7.10am Tokyo time on Wednesday."
+    assert [(c.text, c.kind) for c in _cands(text)] == [("Tokyo", "other")]
+    assert links(text, "fired") == []
 
-    def find(t, s0, s1, mentions):                 # a model's own candidates: every capitalised word
-        import re
-        return [m for m in re.finditer(r"[A-Z]\w+", t[s0:s1])]
 
-    def score(t, s0, s1, t0, t1, cands):           # and its choice: the first after the trigger
-        seen["trigger"] = t[t0:t1]
-        after = [m for m in cands if m.start() > t1]
-        return [(after[0].start(), after[0].end(), 0.9)]
+def test_a_title_inside_a_name_makes_a_person_unless_a_place_noun_ends_it():
+    kinds = {c.text: c.kind for c in _cands("The crown prince detained Prime Minister Saad Hariri at the King Fahd "
+                                             "Hospital in Jeddah.")}
+    assert kinds["Prime Minister Saad Hariri"] == "person" and kinds["King Fahd Hospital"] == "name"
+    assert {c.kind for c in _cands("He was detained under the Mental Health Act.")} == {"other"}     # a law
 
-    (lk,) = SpanLinker(find, score).link(text, 0, len(text), 0, 8, _cands(text))
-    assert seen["trigger"] == "Shelling" and lk.candidate.text == "Donetsk" and lk.candidate.place is not None
-    assert lk.score == 0.9 and lk.why == "model"
+
+def test_a_victim_named_after_a_noun_is_a_person():
+    kinds = {c.text: c.kind for c in _cands("Thousands mourned slain politician Benazir Bhutto in Larkana.")}
+    assert kinds["Benazir Bhutto"] == "person"
+
+
+def test_where_someone_spoke_is_no_candidate_place_when_another_is_named():
+    kinds = {c.text: c.kind for c in _cands("Shelling hit a bus in Donetsk, officials in Kyiv said.")}
+    assert kinds["Kyiv"] == "speaker" and kinds["Donetsk"] == "toponym"
+    only = {c.text: c.kind for c in _cands("A police source in Ramadi said the blast killed four people.")}
+    assert only["Ramadi"] == "toponym"          # the only place named: usually where it happened

@@ -49,7 +49,7 @@ def wait_for_workers(p, n=2, timeout=60) -> list[psutil.Process]:
 
 def test_killed_workers_lose_no_article(tmp_path):
     src, out = tmp_path / "in.jsonl", tmp_path / "o.geojson"
-    n = 1500
+    n = 8000        # several seconds of work on two workers: time to kill them a few times
     write_articles(src, n)
     p = start(src, out)
     killed = 0

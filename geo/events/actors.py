@@ -39,6 +39,11 @@ _CROWD_RE = re.compile(r"\b" + _ABOUT + _NUM + r"\s+(?:[\w-]+\s+){0,1}?(?P<what>
 _TOLL_RE = re.compile(r"\bdeath\s+toll\s+(?:\w+\s+){0,3}?(?:to|at|of)\s+" + _ABOUT + _NUM + r"\b", re.I)
 
 
+_COUNTERS = ((_AFTER_RE, tuple(_OUTCOMES), ""), (_BEFORE_RE, tuple(_OUTCOMES), ""),
+             (_OBJECTS_RE, ("missile", "rocket", "drone", "shells", "bombs", "ships", "vessels", "boats", "tankers",
+                            "aircraft", "planes", "jets", "helicopters"), "objects"),
+             (_CROWD_RE, ("protesters", "protestors", "demonstrators", "marchers", "people"), "participants"),
+             (_TOLL_RE, ("toll",), "killed"))
 _ANY_NUMBER = re.compile(r"\d|\b(?:" + "|".join(w for w in _NUMBER_WORDS if len(w) > 2) + r")\b", re.I)
 
 
@@ -56,19 +61,16 @@ def counts(sentence: str) -> dict[str, int]:
     out: dict[str, int] = {}
     if not _ANY_NUMBER.search(sentence):
         return out
+    low = sentence.lower()
 
     def put(key: str, n: int | None) -> None:
         if n is not None and n > 0 and not (key == "objects" and n > 1000):
             out[key] = max(out.get(key, 0), n)
-    for rx in (_AFTER_RE, _BEFORE_RE):
-        for m in rx.finditer(sentence):
-            put(_OUTCOMES[m.group("what").lower()], _number(m.group("n")))
-    for m in _OBJECTS_RE.finditer(sentence):
-        put("objects", _number(m.group("n")))
-    for m in _CROWD_RE.finditer(sentence):
-        put("participants", _number(m.group("n")))
-    for m in _TOLL_RE.finditer(sentence):
-        put("killed", _number(m.group("n")))
+    # each pattern only where its words are (its regex cannot match without one)
+    for rx, words, key in _COUNTERS:
+        if any(w in low for w in words):
+            for m in rx.finditer(sentence):
+                put(key or _OUTCOMES[m.group("what").lower()], _number(m.group("n")))
     return out
 
 

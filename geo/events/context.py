@@ -20,7 +20,8 @@ ZONE_WORDS = {"EEZ": "EEZ", "territorial_sea": "territorial sea", "land": "land"
 SPEAKER_CARRIES = 2
 
 
-_BACKGROUND_RE = re.compile(r"\b(?:last\s+(?:year|month)|previously|in\s+the\s+past|since\s+(?:January|February|March"
+_BACKGROUND_RE = re.compile(r"\b(?:last\s+(?:year|month)|previously|in\s+the\s+past|(?:years|decades)\s+(?:ago|later)"
+                            r"|a\s+(?:year|decade)\s+ago|since\s+(?:January|February|March"
                             r"|April|May|June|July|August|September|October|November|December)"
                             r"|(?:19|20)\d\d)\b", re.I)
 

@@ -5,16 +5,17 @@ the sentence holds, a linker returns the spans that say WHERE that event happene
 "Shelling hit a bus in Donetsk, officials in Kyiv said" links the shelling to Donetsk, not to
 Kyiv, where the officials spoke; "a Sudanese refugee" names no place at all.
 
-Two steps, each a plain function over plain data, so that another linker (a learned one) can
-replace the second:
+Two steps, each a plain function over plain data; the second is any `Linker` (the learned one,
+``geo.events.learned.LearnedLinker``, by default; `RuleLinker` here):
 
     cands = candidates(text, s_start, s_end, places, lexicon)          # once per sentence
     links = linker.link(text, s_start, s_end, t_start, t_end, cands)     # per trigger
 
-Candidates are the gazetteer's mentions and every run of capitalised words, because news names
-many places no gazetteer holds ("at her Reshimbagh residence", "in the Aziziyah district"); a
-run is marked an organisation, a person or a demonym when its words say so. `RuleLinker` is the
-rule-based linker: a candidate is the event's place when a locative preposition stands before it
+This module is the one tokeniser (`tokens`) and the one candidate generator every linker and
+the trigger reader share. Candidates are the gazetteer's mentions and every run of capitalised
+words, because news names many places no gazetteer holds ("at her Reshimbagh residence", "in the
+Aziziyah district"); a run is marked an organisation, a person or a demonym when its words say
+so. `RuleLinker` is the rule-based linker: a candidate is the event's place when a locative preposition stands before it
 ("in", "near", "the town of", "the outskirts of"), when it is the trigger's object ("stormed
 Aleppo") or passive subject ("Kharkiv was shelled"), or names the event ("the Kabul bombing"),
 in the trigger's clause and not after a verb of saying ("said in Tokyo") or beside an agent noun
@@ -25,18 +26,20 @@ and Quneitra") is kept whole.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from bisect import bisect_left
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import NamedTuple, Protocol, Sequence, runtime_checkable
 
 from geo.model import PlaceRef
 from geo.vocabulary import (DIRECTION_ADJECTIVES, LOCATIVE_PREPOSITIONS, PART_NOUNS, PLACE_NOUNS, PLACE_OBJECT_VERBS,
-                             SPEECH_WORDS)
+                             SPEECH_WORDS, VICTIM_WORDS, forms_of)
 
 _TOKEN = re.compile(r"(?:[A-Z]\.){2,}|['’]s\b|[‘`]?\w+(?:-[‘'`]?\w+|['’‘`](?![sS]\b)\w+)*|[^\w\s]")
 _ARTICLE = re.compile(r"(?:al|el|ad|an|ar|as|ash|at|az|ed|en|er|es|et|ez|ul)[-'’][^\W\d_]")
 _OPENERS = frozenset(('"', "“", "‘", "'", ":", "—", "–", "-", "[", "."))
-_CONNECTORS = frozenset("al el ad ar as ash at az ed en es ez ul de del della da di do dos das du la le les van von "
+# ("as", "at", "an", "do" only hyphenated: "as-Suwayda", not "Syria as Turkish forces")
+_CONNECTORS = frozenset("al el ad ar ash az ed en es ez ul de del della da di dos das du la le les van von "
                         "der den y bin ibn bint".split())
 _OF_HEADS = frozenset("sea gulf bay isle isles strait straits republic kingdom cape lake mount port islands island "
                       "emirate sultanate commonwealth church cathedral mosque temple shrine tomb castle palace square "
@@ -67,10 +70,13 @@ sunnis christian christians catholic catholics orthodox jewish jews hindu hindus
 salafi salafist jihadist jihadists sufi moslem moslems kurdish arab arabs pashtun baloch tamil tamils yazidi
 yazidis christian western eastern northern southern a.m. p.m. am pm gmt utc time olympics cup god
 allah prophet koran quran bible ramadan eid christmas easter battle war operation siege""".split())
+# the last word of a name that is no place: a time, a law ("the Mental Health Act"), a war
+_NOT_PLACE_HEADS = frozenset("""war year eve day act law bill code treaty convention accord accords agreement amendment
+constitution charter protocol""".split())
 # a name followed by one of these names a ship ("the Galaxy Leader cargo ship", "the Ever Given vessel")
 _VESSEL_HEADS = frozenset("""ship vessel tanker freighter carrier bulker boat ferry trawler yacht frigate destroyer
 warship corvette cargo container oil crude chemical lng lpg merchant dhow""".split())
-_TITLES = frozenset("""mr mrs ms dr prof president minister secretary general gen gov col colonel staff lt capt captain sgt
+_TITLES = frozenset("""mr mrs ms miss dr prof president minister secretary general gen gov col colonel staff lt capt captain sgt
 major king queen prince emir sultan chancellor premier ambassador chairman director chief commander governor mayor
 senator sen rep judge pope cmdr lieutenant sergeant brigadier ayatollah imam rev father saint""".split())
 # left of a place, between it and its preposition: "in the strategic town of", "in militant-infested northwest"
@@ -134,33 +140,6 @@ class Linker(Protocol):
              candidates: Sequence[Candidate]) -> list[Link]: ...
 
 
-class SpanLinker:
-    """A linker over another module's functions, for a model that finds its own candidate spans
-    and scores them: `find(text, s0, s1, mentions)` -> candidates, and `score(text, s0, s1, t0, t1,
-    candidates)` -> [(start, end, probability)] (the interface of the learned linker,
-    `geo.linking.candidate_spans` and `link_locations`: `make_linker` can name it). The gazetteer's
-    places among the candidates here are its mentions (they carry `start`, `end`, `kind` and
-    `place.feature_type`). Each span it returns is matched to the candidate here that it overlaps
-    most, so events are placed as with the rules; a span no candidate overlaps is an unknown name."""
-
-    name = "spans"
-
-    def __init__(self, find, score) -> None:
-        self.find, self.score = find, score
-
-    def link(self, text: str, sentence_start: int, sentence_end: int, trigger_start: int, trigger_end: int,
-             candidates: Sequence[Candidate]) -> list[Link]:
-        mentions = [c for c in candidates if c.kind in ("toponym", "demonym")]
-        theirs = self.find(text, sentence_start, sentence_end, mentions)
-        out = []
-        for s, e, p in self.score(text, sentence_start, sentence_end, trigger_start, trigger_end, theirs):
-            best = max(candidates, key=lambda c: min(e, c.end) - max(s, c.start), default=None)
-            if best is None or min(e, best.end) <= max(s, best.start):
-                best = Candidate(s, e, text[s:e])
-            out.append(Link(best, round(float(p), 3), "model"))
-        return out
-
-
 # ---------------------------------------------------------------- tokens and candidates
 
 class Tok(NamedTuple):
@@ -187,6 +166,7 @@ def _tokens(sentence: str, offset: int) -> list[Tok]:
     out = []
     pos = 0
     find = sentence.find
+    new = tuple.__new__             # a Tok without NamedTuple's slower constructor
     for w in _TOKEN.findall(sentence):
         s = find(w, pos)
         e = pos = s + len(w)
@@ -200,10 +180,10 @@ def _tokens(sentence: str, offset: int) -> list[Tok]:
             x = _SUFFIXES.search(w)
             if x and x.start() > 0:
                 k = x.start()
-                out.append(Tok(s + offset, s + k + offset, w[:k], low[:k], True))
-                out.append(Tok(s + k + offset, e + offset, w[k:], low[k:], False))
+                out.append(new(Tok, (s + offset, s + k + offset, w[:k], low[:k], True)))
+                out.append(new(Tok, (s + k + offset, e + offset, w[k:], low[k:], False)))
                 continue
-        out.append(Tok(s + offset, e + offset, w, low, cap))
+        out.append(new(Tok, (s + offset, e + offset, w, low, cap)))
     return out
 
 
@@ -267,7 +247,107 @@ def candidates(text: str, sentence_start: int, sentence_end: int, places: Sequen
         used.update(over)
         out.append(_candidate(text, toks, i, j, [inside[k] for k in over], embedded, given))
     out += [_from_place(text, p) for k, p in enumerate(inside) if k not in used]
-    return sorted(out, key=lambda c: c.start)
+    return _people(toks, sorted(out, key=lambda c: c.start))
+
+
+def _people(toks: list[Tok], cands: list[Candidate]) -> list[Candidate]:
+    """Names that the words before them make people's, or someone's home: a name the gazetteer
+    lacks that a killing, shooting or arrest acts on, with no place noun in or after it ("shot
+    Welch", "arrested Kresin and Jett", "the killing of Karlov"), is a person; a place where
+    someone lives or works (`_residence`) is kind "residence", no place of the sentence's events."""
+    starts = [t.start for t in toks]
+    out: list[Candidate] = []
+    for c in cands:
+        i = bisect_left(starts, c.start)
+        j = bisect_left(starts, c.end)
+        if c.kind == "name" and not any(t.low in PLACE_NOUNS for t in toks[i:j + 1]) and _acted_on(toks, i, out):
+            c = replace(c, kind="person")
+        elif c.kind in ("toponym", "name") and (_residence(toks, i, j, out) or (
+                out and out[-1].kind == "residence" and _inside_previous(toks, out[-1], i))):
+            c = replace(c, kind="residence")
+        out.append(c)
+    return _speakers(toks, starts, out)
+
+
+def _speakers(toks: list[Tok], starts: list[int], cands: list[Candidate]) -> list[Candidate]:
+    """Where someone spoke, when the sentence names another place: "officials in Kyiv said", "a
+    police source in Ramadi told" are kind "speaker" (with no other place, the speaker's is
+    usually where it happened: "A police source in Ramadi said the blast killed four")."""
+    said = set()
+    for k, c in enumerate(cands):
+        i, j = bisect_left(starts, c.start), bisect_left(starts, c.end)
+        if c.kind in ("toponym", "name") and i >= 2 and toks[i - 1].low in ("in", "from") \
+                and toks[i - 2].low in _AGENT_NOUNS and any(t.low in SPEECH_WORDS for t in toks[j:j + 2]):
+            said.add(k)
+    if not said or not any(c.kind in ("toponym", "name") for k, c in enumerate(cands) if k not in said):
+        return cands
+    return [replace(c, kind="speaker") if k in said else c for k, c in enumerate(cands)]
+
+
+# words for people a place name may stand before: "a Paris woman", "a Goose Creek man"
+_RESIDENTS = frozenset("""man woman men women boy girl boys girls teen teenager teens youth resident residents native
+couple family student mother father""".split())
+# people named by where they come from: "a tourist from Canada", "migrants from Eritrea"
+_VISITORS = frozenset("""tourist tourists visitor visitors national nationals citizen citizens pilgrim pilgrims
+migrant migrants immigrant immigrants refugee refugees worker workers""".split())
+# verbs of living, working, studying somewhere ("worked at the Pentagon", "grew up in Ohio")
+_LIVES = frozenset(forms_of(("live", "work", "study", "reside", "grow up", "hail")) + ("born", "raised", "grew"))
+
+
+def _residence(toks: list[Tok], i: int, j: int, before: list[Candidate]) -> bool:
+    """Whether the name at tokens [i, j) is where someone lives or works, or the other side of a
+    border: after "of" or "from" that follows a person's name or age ("Phillip Christofoli of
+    Gaston", "Vernon Adkins, 40, of McKee", "Miss Abdhou, of Hayes", "Munir Abdulkader, 22, from
+    the Cincinnati suburb of"), after "who was from", before a word for a person ("a Paris woman",
+    "a Goose Creek man"), after a verb of living or working and its preposition ("worked at the
+    Pentagon"), after "the border with"."""
+    if j < len(toks) and toks[j].low in _RESIDENTS and i > 0 and toks[i - 1].low in ("a", "an", "the", "one"):
+        return True
+    k = i - 1
+    while k >= 0 and toks[k].low in ("the", "a", "an"):
+        k -= 1
+    if k < 1:
+        return False
+    prep, prev = toks[k].low, toks[k - 1]
+    if prep in ("of", "from"):
+        if prev.text == "," and k >= 2:         # "Vernon Adkins, 40, of", "Miss Abdhou, of"
+            prev = toks[k - 2]
+            if prev.low.isdigit():
+                return True
+        if any(o.kind == "person" and o.start <= prev.start < o.end for o in before):
+            return True
+    if prep == "from":                  # "who was from Cincinnati", "a female tourist from Canada"
+        return (prev.low in _BE and k >= 2 and toks[k - 2].low == "who") or prev.low in _RESIDENTS \
+            or prev.low in _VISITORS
+    if prep in ("in", "at", "for", "near") and (prev.low in _LIVES or (prev.low == "up" and toks[k - 2].low in _LIVES)):
+        return True
+    return prep == "with" and prev.low in ("border", "borders", "frontier")
+
+
+def _inside_previous(toks: list[Tok], prev: Candidate, i: int) -> bool:
+    """Whether the name at token i continues the name before it as a chain of places ("the
+    Cincinnati suburb of West Chester", "Edmonton, Kentucky")."""
+    between = [t.low for t in toks if prev.end <= t.start and t.end <= toks[i].start]
+    return 0 < len(between) <= 3 and all(w in (",", "of", "the", "in") or w in PLACE_NOUNS for w in between)
+
+
+def _acted_on(toks: list[Tok], i: int, before: list[Candidate]) -> bool:
+    """Whether the name at token i is what a word of `VICTIM_WORDS` acts on: right after it (past
+    "the", "his"...) or after its "of" ("the murder of"), or the next name of such a list."""
+    k = i - 1
+    while k >= 0 and toks[k].low in ("the", "a", "an", "his", "her", "their", "its"):
+        k -= 1
+    if k >= 1 and toks[k].low == "of":
+        k -= 1
+    if k >= 0 and toks[k].low in VICTIM_WORDS:
+        return True
+    if k >= 1 and toks[k - 1].low in VICTIM_WORDS and toks[k].low.isalpha() and not toks[k].cap \
+            and toks[k].low not in LOCATIVE_PREPOSITIONS and toks[k].low not in _FUNCTION:
+        return True                     # "slain politician Benazir Bhutto"
+    if k >= 0 and toks[k].low in ("and", ",") and before and before[-1].kind == "person" \
+            and before[-1].end <= toks[k].start and toks[k].start - before[-1].end <= 2:
+        return True                     # "arrested Kresin and Jett"
+    return False
 
 
 def _from_place(text: str, p: PlaceRef) -> Candidate:
@@ -282,9 +362,11 @@ def _candidate(text: str, toks: list[Tok], i: int, j: int, over: list[PlaceRef],
     people = bool(over) and over[0].kind == "demonym" and over[0].start == s and not any(
         p.kind == "toponym" for p in over) and not any(w in PLACE_NOUNS for w in words)   # "British Protestants"
     if (all(w in _NOT_PLACES or w in _CONNECTORS for w in words) and not over) or (j - i == 1 and len(words[0]) == 1) \
-            or words[0] in ("battle", "war", "operation", "siege") or words[-1] in ("war", "year", "eve", "day") \
+            or words[0] in ("battle", "war", "operation", "siege") or words[-1] in _NOT_PLACE_HEADS \
             or (people and not exact):
         return Candidate(s, e, text[s:e], "other")
+    if j < len(toks) and toks[j].low == "time" or words[-1] == "time":
+        return Candidate(s, e, text[s:e], "other")            # a clock's zone: "7.10am Tokyo time"
     if not exact and ((j < len(toks) and toks[j].low in _VESSEL_HEADS) or (i > 0 and toks[i - 1].low in _VESSEL_HEADS)):
         return Candidate(s, e, text[s:e], "other")            # "the Galaxy Leader cargo ship", "the tanker Advantage Sweet"
     if any(w in _GROUPS for w in words) and not (exact and over[0].feature_type == "country"):
@@ -308,13 +390,14 @@ def _candidate(text: str, toks: list[Tok], i: int, j: int, over: list[PlaceRef],
 
 
 def _person(toks: list[Tok], i: int, j: int, given: frozenset) -> bool:
-    """A person's name: a title before it ("President Moon"), or two or more words the first of
-    which is a given name ("Bhaskar Raju Yadav") with no place word in it."""
+    """A person's name: a title before it or in it ("President Moon", "Prime Minister Saad Hariri"),
+    or two or more words the first of which is a given name ("Bhaskar Raju Yadav") with no place
+    word in it."""
     if i > 0 and toks[i - 1].low.rstrip(".") in _TITLES:
         return True
-    if toks[i].low.rstrip(".") in _TITLES:
-        return True
     words = [t.low for t in toks[i:j]]
+    if any(w.rstrip(".") in _TITLES for w in words[:-1]) and words[-1] not in PLACE_NOUNS:
+        return True                     # "Prime Minister Saad Hariri", not "King Fahd Hospital"
     k = i - 1
     while k >= 0 and toks[k].low in _SKIP_LEFT:
         k -= 1
@@ -596,6 +679,24 @@ def _enumeration(r: _Sentence, b: int) -> bool:
             return False
         k += 1
     return False
+
+
+# words of the places where the arrested are held, not where they were arrested
+_NEXT_WORD = re.compile(r"\s+(\w+)")
+_HELD = frozenset("jail jails prison prisons detention correctional penitentiary lockup".split())
+
+
+def vetted(text: str, sentence_start: int, sentence_end: int, trigger_start: int, trigger_end: int,
+           candidates: Sequence[Candidate], links: list[Link], type_name: str = "") -> list[Link]:
+    """The links that the words around them allow, whichever linker made them: an arrest is not
+    where the arrested are held ("lodged in the Laurel County Detention Center", "is at the
+    Lexington County jail")."""
+    if type_name != "arrest" or not links:
+        return links
+    def held(c: Candidate) -> bool:
+        nxt = _NEXT_WORD.match(text, c.end, sentence_end)
+        return any(w.lower() in _HELD for w in c.text.split()) or (nxt is not None and nxt.group(1).lower() in _HELD)
+    return [lk for lk in links if not held(lk.candidate)]
 
 
 class RuleLinker:

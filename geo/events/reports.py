@@ -25,7 +25,7 @@ from functools import lru_cache
 
 from geo.events.actors import actor, counts
 from geo.events.context import EventContext, is_background
-from geo.events.linking import Candidate, Link, RuleLinker, candidates
+from geo.events.linking import Candidate, Link, RuleLinker, candidates, vetted
 from geo.events.registry import FamilyResult
 from geo.events.taxonomy import BY_NAME, event_type, family_types, rank
 from geo.events.times import first_stated_zone, sentence_time
@@ -44,7 +44,8 @@ _CLAIM_ORDER = ("distance_direction", "distance", "between", "district", "facili
 _MEASURED = ("distance_direction", "distance", "unresolved")
 _COARSE = frozenset(("country", "admin1", "water", "region", "continent"))
 # words before a trigger that make it a reference, not a new incident ("after the quake")
-_ADJUNCTS = frozenset(("after", "following", "since", "before", "amid", "despite", "during"))
+_ADJUNCTS = frozenset(("after", "following", "since", "before", "amid", "despite", "during", "for"))
+_REFERRING = frozenset(("the", "a", "an", "this", "that", "his", "her", "their", "its"))
 
 _LEXICON: TriggerLexicon | None = None
 
@@ -57,23 +58,25 @@ def lexicon() -> TriggerLexicon:
     return _LEXICON
 
 
-_WORD_RE = re.compile(r"[a-z][a-z'-]*")
+@lru_cache(maxsize=2)
+def key_hits(text: str) -> tuple[tuple[int, str], ...]:
+    """Where the text holds a trigger's key word: (offset, the word lower-cased), in text order.
+    One scan of the text, kept for the last two texts: every family asks, then the reading."""
+    return tuple((m.start(), m.group()) for m in lexicon().key_re.finditer(text.lower()))
 
 
 @lru_cache(maxsize=2)
-def text_words(text: str) -> frozenset[str]:
-    """The lower-case words of a text (the last two texts' are kept: every family asks)."""
-    return frozenset(_WORD_RE.findall(text.lower()))
+def key_words(text: str) -> frozenset[str]:
+    return frozenset(w for _, w in key_hits(text))
 
 
 def fires_for(family: str):
-    """A family's cheap test: whether the text holds any first word of its triggers."""
-    types = family_types(family)
-    words = frozenset(e.words[0] for e_list in lexicon().index.values() for e in e_list
-                      if {t.split("#")[0] for t in e.plain + e.cued} & types)
+    """A family's cheap test: whether the text holds a key word of one of its triggers (a
+    trigger's key word is in every text it is found in: "landfall" of "made landfall")."""
+    words = lexicon().keys_of(family_types(family))
 
     def fires(text: str) -> bool:
-        return not words.isdisjoint(text_words(text))
+        return not words.isdisjoint(key_words(text))
     return fires
 
 
@@ -122,11 +125,36 @@ def sentence_claims(ctx: EventContext, i: int) -> list[Claim]:
     return ctx.cache[key]
 
 
-def link(ctx: EventContext, i: int, start: int, end: int) -> list[Link]:
-    """The names of sentence i that say where the event at [start, end) happened."""
-    span = ctx.document.sentences[i]
+def link(ctx: EventContext, i: int, start: int, end: int, type_name: str = "") -> list[Link]:
+    """The names of sentence i that say where the event (of type `type_name`) at [start, end)
+    happened: the linker's choice, vetted by the words around each name (``linking.vetted``)."""
+    key = ("link", start, end)
+    if key not in ctx.cache:
+        _link_all(ctx, [(i, Trigger(start, end, "", type_name, False))])
+    return ctx.cache[key]
+
+
+def _link_all(ctx: EventContext, triggers: list[tuple[int, Trigger]]) -> None:
+    """Link these triggers (sentence index, trigger) at once, into the context's cache: a linker
+    with `link_many` (the learned one) scores them all in one pass. A sentence with no candidate
+    that may be a place links nothing."""
+    text = ctx.document.text
+    todo = []
+    for i, t in triggers:
+        span = ctx.document.sentences[i]
+        cands = sentence_candidates(ctx, i)
+        if any(c.kind in ("toponym", "name") for c in cands):
+            todo.append((span.start, span.end, t, cands))
+        else:
+            ctx.cache[("link", t.start, t.end)] = []
+    if not todo:
+        return
     linker = ctx.linker or RuleLinker()
-    return linker.link(ctx.document.text, span.start, span.end, start, end, sentence_candidates(ctx, i))
+    requests = [(s0, s1, t.start, t.end, cands) for s0, s1, t, cands in todo]
+    many = linker.link_many(text, requests) if hasattr(linker, "link_many") else [
+        linker.link(text, *r) for r in requests]
+    for (s0, s1, t, cands), found in zip(todo, many):
+        ctx.cache[("link", t.start, t.end)] = vetted(text, s0, s1, t.start, t.end, cands, found, t.type)
 
 
 # ---------------------------------------------------------------- incidents
@@ -143,16 +171,23 @@ def _read_incidents(ctx: EventContext) -> list[Incident]:
     lex = lexicon()
     out: list[Incident] = []
     previous: list[Incident] = []
-    low = doc.text.lower()
-    for i, span in enumerate(doc.sentences):
-        # a sentence with no trigger word (or only cued ones and no cue) is not read at all
-        if i in ctx.claimed or not lex.may_fire(_WORD_RE.findall(low, span.start, span.end)):
+    found: dict[int, list[Trigger]] = {}
+    # a sentence with no trigger word (or only cued ones and no cue) is not read at all
+    for i in lex.sentences_to_read(doc.text, doc.sentences, key_hits(doc.text)):
+        span = doc.sentences[i]
+        if i not in ctx.claimed and not is_background(doc.text[span.start:span.end],
+                                                      doc.meta.date or _article_year(ctx), years=False):
+            # a trigger word the gazetteer reads as a place here is one ("in Hurricane", West Virginia)
+            places = [(p.start, p.end) for p in ctx.places_in(span.start, span.end) if p.kind == "toponym"]
+            trigs = [t for t in lex.find(doc.text, span.start, span.end) if t.type in BY_NAME
+                     and not any(s < t.end and t.start < e for s, e in places)]
+            if trigs:
+                found[i] = trigs
+    _link_all(ctx, [(i, t) for i, trigs in found.items() for t in trigs
+                    if not _reference(doc.text[max(doc.sentences[i].start, t.start - 24):t.start].lower().split())])
+    for i, trigs in found.items():
+        if i - 1 not in found:
             previous = []
-            continue
-        trigs = [t for t in lex.find(doc.text, span.start, span.end) if t.type in BY_NAME]
-        if not trigs or is_background(doc.text[span.start:span.end], doc.meta.date, years=False):
-            previous = []
-            continue
         here = _sentence_incidents(ctx, i, trigs, previous)
         out += [x for x in here if x not in out]
         previous = here or previous
@@ -167,17 +202,18 @@ def _read_incidents(ctx: EventContext) -> list[Incident]:
 def _sentence_incidents(ctx: EventContext, i: int, trigs: list[Trigger], previous: list[Incident]
                         ) -> list[Incident]:
     """The incidents of one sentence: triggers linked to the same names are one; a trigger linked
-    to none joins the nearest one that is, else continues the previous sentence's incident."""
+    to none joins the nearest one that is, else continues the previous sentence's incident; a
+    participle after a comma ("..., killing five people") joins the incident before it."""
     here: list[Incident] = []
     unlinked: list[Trigger] = []
     linked: list[Trigger] = []
+    text = ctx.document.text
     for t in trigs:
-        before = ctx.document.text[max(span_start(ctx, i), t.start - 24):t.start].lower().split()
-        if before and (before[-1] in _ADJUNCTS or (len(before) > 1 and before[-2] in _ADJUNCTS
-                                                   and before[-1] in ("the", "a", "an", "this", "that"))):
+        if _reference(text[max(span_start(ctx, i), t.start - 24):t.start].lower().split()) or (
+                here and t.form == "ing" and text[max(0, t.start - 3):t.start].rstrip().endswith(",")):
             unlinked.append(t)           # "After the quake, a tsunami hit Wajima": the quake is no new incident
             continue
-        links = link(ctx, i, t.start, t.end)
+        links = link(ctx, i, t.start, t.end, t.type)
         spans = {(lk.candidate.start, lk.candidate.end) for lk in links}
         inc = next((x for x in here if spans and x.spans() & spans), None)
         if not spans:
@@ -203,6 +239,27 @@ def _sentence_incidents(ctx: EventContext, i: int, trigs: list[Trigger], previou
     return here + ([x for x in previous if i in x.sentences and x not in here] if not here else [])
 
 
+def _reference(before: list[str]) -> bool:
+    """Whether the words before a trigger make it a reference to an incident, not a report of one:
+    "after the quake", "following his arrest", "for the killing", "at the time of the fire"."""
+    if not before:
+        return False
+    if before[-1] in _REFERRING or before[-1].endswith(("'s", "’s")):
+        before = before[:-1]                # "for the arrest", "for Mixon's arrest"
+    return bool(before) and (before[-1] in _ADJUNCTS or before[-2:] == ["time", "of"])
+
+
+_YEAR_RE = re.compile(r"\b(?:19|20)\d\d\b")
+
+
+def _article_year(ctx: EventContext) -> str:
+    """For an article without a date, the latest year it names ("" when none): sentences about
+    an earlier year are history ("the 1967 war", "the June 2007 murder")."""
+    if "year" not in ctx.cache:
+        ctx.cache["year"] = max(_YEAR_RE.findall(ctx.document.text), default="")
+    return ctx.cache["year"]
+
+
 _EPICENTRE_RE = re.compile(r"\b(?:epicent(?:re|er)|centred|centered)\b", re.I)
 
 
@@ -212,7 +269,7 @@ def _epicentre(ctx: EventContext, inc: Incident) -> list[Link]:
     for i in sorted(inc.sentences):
         span = ctx.document.sentences[i]
         for m in _EPICENTRE_RE.finditer(ctx.document.text, span.start, span.end):
-            found = link(ctx, i, m.start(), m.end())
+            found = link(ctx, i, m.start(), m.end(), "earthquake")
             if found and all(lk.candidate.start > m.start() for lk in found):
                 return found
     return []
@@ -439,7 +496,7 @@ def _continued(ctx: EventContext, i: int) -> list[Link]:
         return []
     prev = doc.sentences[i - 1]
     found = lexicon().find(doc.text, prev.start, prev.end)
-    return link(ctx, i - 1, found[0].start, found[0].end) if found else []
+    return link(ctx, i - 1, found[0].start, found[0].end, found[0].type) if found else []
 
 
 def given_events(ctx: EventContext, spans) -> list[Event]:
@@ -455,7 +512,7 @@ def given_events(ctx: EventContext, spans) -> list[Event]:
         s = doc.sentences[i]
         type_name = lexicon().type_of(doc.text, start, end, s.start, s.end) or "event"
         trig = Trigger(start, end, doc.text[start:end], type_name, False)
-        own = link(ctx, i, start, end)
+        own = link(ctx, i, start, end, type_name)
         inc = Incident(type_name, i, [trig], own or _continued(ctx, i), {i} if own else {i - 1, i})
         inc = _placed(ctx, inc) if inc.links else inc
         out.append(replace(to_event(ctx, inc), triggers=(Span(start, end),)) if inc.links else

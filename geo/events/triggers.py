@@ -13,11 +13,14 @@ one ("prices hit a record").
 """
 from __future__ import annotations
 
+import re
+from bisect import bisect_right
 from dataclasses import dataclass
 
 from geo.events.linking import Tok, tokens
 from geo.events.taxonomy import rank
-from geo.vocabulary import NOT_EVENT_BEFORE, NOT_EVENT_HEADS, TRIGGER_WORDS, plural, verb_forms
+from geo.vocabulary import (FORECAST_AFTER, INTENT_BEFORE, NOT_EVENT_BEFORE, NOT_EVENT_HEADS, NOT_EVENT_OBJECTS,
+                             PEOPLE, TRIGGER_WORDS, WAR, plural, trie_alternation, verb_forms)
 
 # a verb after "to" is intended, not done ("agreed to deploy") unless one of these governs it
 _ASPECT = frozenset("began begun begin begins beginning started start starts continued continue continues continuing "
@@ -29,7 +32,15 @@ _DETERMINERS = frozenset("the a an this that these those its their his her our a
 # capitalised words read as triggers outside headlines: storms are named ("Typhoon Hagibis")
 _NAMED = frozenset(("typhoon", "hurricane", "cyclone"))
 _MONTHS = frozenset(("march", "may"))
+# what may stand before a present-tense trigger as its subject, besides a capitalised name
+SUBJECTS = frozenset(("he", "she", "it", "they", "who", "which", "that", "police", "man", "woman", "gunman",
+                      "attacker", "bomber", "army", "navy", "military", "regime", "group", "storm", "quake",
+                      "earthquake", "typhoon", "hurricane", "cyclone", "fire", "blaze", "flood")) | frozenset(WAR) \
+    | frozenset(PEOPLE)
 CUE_WINDOW = 40                  # words either side of a trigger a cue may stand
+# types whose cue is what the verb acts on, so it stands just after it ("seized two soldiers"; not
+# "Two men were arrested after deputies seized a meth lab")
+_CUE_AFTER = {"abduction": 6}
 _TARGETS = frozenset(("ship_attack", "ship_seizure", "ship_accident"))
 
 
@@ -121,43 +132,82 @@ class TriggerLexicon:
         # each entry's key word (its longest word but particles: "landfall" of "make landfall"),
         # for entries that are triggers on their own and for those that need a cue
         entries = [e for es in self.index.values() for e in es]
+        # for each key word, the other words of its entries (which must be in the sentence too:
+        # "came" of "came down") and, for an entry that needs a cue, the types it may take
+        self.key_entries: dict[str, list[tuple[tuple[str, ...], frozenset | None]]] = {}
+        for e in entries:
+            k = _key(e.words)
+            free = e.plain or e.words in _STRIKES       # "strikes on X" need no cue (`_choose`)
+            self.key_entries.setdefault(k, []).append(
+                (tuple(w for w in e.words if w != k), None if free else frozenset(e.cued)))
         self.plain_keys = frozenset(_key(e.words) for e in entries if e.plain)
         self.cued_keys = frozenset(_key(e.words) for e in entries if e.cued)
         self.cue_first = frozenset(self.cues)
+        # every key word at once, over a whole lower-cased text; the cues' first words likewise
+        self.key_re = re.compile(r"\b(?:" + trie_alternation(self.plain_keys | self.cued_keys) + r")\b")
+        self.cue_re = re.compile(r"\b(?:" + trie_alternation(self.cue_first) + r")\b")
+        self.family_keys = {}               # a family's name -> its types' key words (`keys_of`)
 
-    def may_fire(self, words) -> bool:
-        """Whether a sentence with these lower-case words can hold a trigger at all (cheap: most
-        sentences cannot, and are not read further)."""
-        if not self.plain_keys.isdisjoint(words):
-            return True
-        return not self.cued_keys.isdisjoint(words) and not self.cue_first.isdisjoint(words)
+    def keys_of(self, types) -> frozenset[str]:
+        """The key words of the entries that may be triggers of these types."""
+        return frozenset(_key(e.words) for es in self.index.values() for e in es
+                         if {t.split("#")[0] for t in e.plain + e.cued} & set(types))
+
+    def sentences_to_read(self, text: str, sentences, hits=None) -> list[int]:
+        """The indices of the sentences (spans, in order) that may hold a trigger: the key word of an
+        entry whose other words the sentence holds too ("came" and "down" of "came down"), and for
+        an entry that needs a cue, the first word of a cue of one of its types. `hits`: the key
+        words' (offset, word) in the text, when the caller has them (one scan of the text). Cheap:
+        no sentence is tokenised. "March" and "May", capitalised, are months."""
+        low = text.lower()
+        if hits is None:
+            hits = [(m.start(), m.group()) for m in self.key_re.finditer(low)]
+        starts = [s.start for s in sentences]
+        keys: dict[int, set[str]] = {}
+        for at, w in hits:
+            i = bisect_right(starts, at) - 1
+            if i >= 0 and at < sentences[i].end and not (w in _MONTHS and text[at].isupper()):
+                keys.setdefault(i, set()).add(w)
+        out = []
+        for i, ws in keys.items():
+            s = low[sentences[i].start:sentences[i].end]
+            needs = [types for w in ws for others, types in self.key_entries.get(w, ()) if all(o in s for o in others)]
+            if None in needs or (needs and self._cued_types(s) & frozenset().union(*needs)):
+                out.append(i)
+        return sorted(out)
+
+    def _cued_types(self, sentence_low: str) -> set[str]:
+        """The types whose cues' first words a (lower-cased) sentence holds."""
+        return {t for w in self.cue_re.findall(sentence_low) for _, t in self.cues.get(w, ())}
 
     def find(self, text: str, start: int, end: int) -> list[Trigger]:
         """The triggers of the sentence text[start:end] that report an event of this text: typed,
         not negated, not intended ("agreed to deploy"), not a modifier ("tsunami warning")."""
         toks = _tokens(text, start, end)
-        if not any(t.low in self.first_words for t in toks):
+        first = self.first_words
+        at = [k for k, t in enumerate(toks) if t.low in first]
+        if not at:
             return []
         headline = _is_headline(toks)
         cues = None
         out = []
-        i = 0
-        while i < len(toks):
+        j = 0
+        for i in at:
+            if i < j:
+                continue                # inside the phrase found before
             hits = self._match(toks, i, headline)
             if not hits:
-                i += 1
                 continue
             j = hits[0][1]
             hits = [(e, j) for e, j in hits if _reported(toks, i, j, e)]
             if hits:
                 if cues is None:
-                    cues = self._cue_positions(toks)
+                    cues = self._cue_positions(toks, headline)
                 entry, type_name = next(((e, t) for e, _ in hits for t in (_choose(e, i, cues, toks),) if t),
                                         (None, ""))
                 if type_name:
                     out.append(Trigger(toks[i].start, toks[j - 1].end, text[toks[i].start:toks[j - 1].end],
                                        type_name, entry.nominal, entry.form))
-            i = j
         return out
 
     def type_of(self, text: str, start: int, end: int, sentence_start: int, sentence_end: int) -> str:
@@ -182,17 +232,30 @@ class TriggerLexicon:
         longest = max(j for _, j in hits)
         return sorted(((e, j) for e, j in hits if j == longest), key=lambda h: h[0].nominal != nominal)
 
-    def _cue_positions(self, toks: list[_Tok]) -> dict[str, list[int]]:
-        """Type -> the word positions of its cues in the sentence."""
+    def _cue_positions(self, toks: list[_Tok], headline: bool = True) -> dict[str, list[int]]:
+        """Type -> the word positions of its cues in the sentence. Outside a headline a cue is no
+        word of a name ("Fort Mill High School", "the Green Brain Storm Blog")."""
         out: dict[str, list[int]] = {}
         for k, t in enumerate(toks):
-            for words, type_name in self.cues.get(t.low, ()):
-                if _phrase_end(toks, k, words, gap=0) is not None:
-                    out.setdefault(type_name, []).append(k)
+            entries = self.cues.get(t.low)
+            if entries and (headline or not _in_name(toks, k)):
+                for words, type_name in entries:
+                    if _phrase_end(toks, k, words, gap=0) is not None:
+                        out.setdefault(type_name, []).append(k)
         return out
 
 
+def _in_name(toks: list[_Tok], k: int) -> bool:
+    """Whether word k is a capitalised word of a longer name (not the sentence's first word, not
+    "Typhoon" before a storm's name, not an acronym)."""
+    t = toks[k]
+    if k == 0 or not t.cap or t.text.isupper() or t.low in _NAMED:
+        return False
+    return toks[k - 1].cap or (k + 1 < len(toks) and toks[k + 1].cap)
+
+
 _PARTICLES = frozenset("up down off over on in to the its a".split())
+_STRIKES = (("strike",), ("strikes",))
 
 
 def _key(words: tuple[str, ...]) -> str:
@@ -217,8 +280,10 @@ def _phrase_end(toks: list[_Tok], i: int, words: tuple[str, ...], gap: int = 2) 
 
 
 def _is_headline(toks: list[_Tok]) -> bool:
+    """A title-case headline: four in five of its longer words capitalised (a sentence dense with
+    names, "the Green Brain Storm Blog and Paper", is not one)."""
     words = [t for t in toks if len(t.text) > 3]
-    return len(words) >= 2 and sum(t.text[0].isupper() for t in words) >= 0.7 * len(words)
+    return len(words) >= 2 and sum(t.text[0].isupper() for t in words) >= 0.8 * len(words)
 
 
 def _case_ok(toks: list[_Tok], i: int, headline: bool) -> bool:
@@ -233,33 +298,54 @@ def _case_ok(toks: list[_Tok], i: int, headline: bool) -> bool:
 
 
 def _reported(toks: list[_Tok], i: int, j: int, entry: _Entry) -> bool:
-    """Whether the words at [i, j) report an event rather than deny, intend or qualify one."""
+    """Whether the words at [i, j) report an event rather than deny, intend or qualify one; a verb
+    that is a noun here ("the shoot", "marine shells", "green shoots") reports nothing."""
     before = [t.low for t in toks[max(0, i - 3):i]]
     if any(w in NOT_EVENT_BEFORE or w.endswith("n't") for w in before):
         return False
+    if any(t.low in INTENT_BEFORE for t in toks[max(0, i - 8):i]) or (
+            j + 1 < len(toks) and toks[j].low in ("is", "was", "are", "were") and toks[j + 1].low in FORECAST_AFTER):
+        return False                    # "plotted to ... attack", "the storm is expected to"
     if not entry.nominal and before and before[-1] == "to" and not (len(before) > 1 and before[-2] in _ASPECT):
         return False
+    if not entry.nominal and before and before[-1] in ("the", "a", "an", "her", "his", "their", "its", "my", "our",
+                                                       "your"):
+        return False                    # "the shoot", "her game-winning shot"
+    if entry.form == "third" and not entry.nominal and i > 0 and not toks[i - 1].cap \
+            and toks[i - 1].low not in SUBJECTS:
+        return False                    # a present tense needs its subject: "Gunman shoots", "the army shells"
     if (entry.nominal or entry.form == "base") and j < len(toks) and toks[j].low in NOT_EVENT_HEADS:
         return False
+    if (not entry.nominal or toks[j - 1].low.endswith("ing")) and any(t.low in NOT_EVENT_OBJECTS
+                                                                      for t in toks[j:j + 3]):
+        return False                    # "executed two search warrants", "shot a video", "shooting footage"
     return True
 
 
 def _choose(entry: _Entry, i: int, cues: dict[str, list[int]], toks: list[_Tok] | None = None) -> str:
     """The type of the entry at word i: a ship's type when a vessel is named near (the target
     decides: "sea drones attacked a landing ship"), else the cued type whose cue stands nearest,
-    else the most specific plain type; "strikes on X" are air strikes; else ""."""
+    else the most specific plain type; "strikes on X" are air strikes; else "". A plain type with a
+    cue of its own in the sentence keeps the word ("the blast in Kayseri, an industrial hub, was
+    carried out by a suicide bomber" is a bombing)."""
     best, best_d = "", CUE_WINDOW + 1
     for type_name in entry.cued:
-        d = min((abs(k - i) for k in cues.get(type_name, ())), default=CUE_WINDOW + 1)
+        after = _CUE_AFTER.get(type_name)
+        d = min((abs(k - i) for k in cues.get(type_name, ()) if after is None or 0 < k - i <= after),
+                default=CUE_WINDOW + 1)
         if d <= CUE_WINDOW and type_name in _TARGETS:
             d = -1
         if d < best_d or (d == best_d and best and rank(type_name.split("#")[0]) < rank(best.split("#")[0])):
             best, best_d = type_name, d
+    if best and entry.plain and best_d >= 0:
+        own = min((abs(k - i) for k in cues.get(entry.plain[0], ())), default=CUE_WINDOW + 1)
+        if own <= CUE_WINDOW:
+            best = entry.plain[0]
     if best:
         return best.split("#")[0]
     if entry.plain:
         return entry.plain[0].split("#")[0]
-    if entry.nominal and "airstrike" in entry.cued and toks is not None and i + 1 < len(toks) \
-            and toks[i + 1].low in ("on", "against"):
+    if entry.nominal and entry.words in _STRIKES and "airstrike" in entry.cued and toks is not None \
+            and i + 1 < len(toks) and toks[i + 1].low in ("on", "against"):
         return "airstrike"             # "Israeli strikes on Khan Younis"
     return ""

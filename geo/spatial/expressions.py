@@ -58,6 +58,10 @@ _DIST_DIR_RE = re.compile(
     + UNIT_PATTERN + r"))(?:\s*\([^()]{0,30}\))?\s+(?:(?i:to\s+the)\s+)?(?i:" + _DIR
     + r")\s+(?i:of|from)\s+(?:(?i:the)\s+)?")
 _DIR_RE = re.compile(r"\b(?:(?i:to\s+the)\s+)?(?i:" + _DIR + r")\s+(?i:of)\s+(?:(?i:the)\s+)?")
+# cheap tests: a direction before "of" ("north-east of", "NW of"); a number before a unit ("97 nautical
+# miles", "150nm", "40-km"): the direction and distance readers' regexes cannot match without them
+_DIR_OF_RE = re.compile(r"(?:north|south|east|west|\b[nsew]{1,3})\s+of\b")      # over the lower-cased sentence
+_NUMBER_UNIT_RE = re.compile(r"\d\s*-?\s*(?i:n(?:autical|mi?\b)|statute|k(?:ilomet|ms?\b)|mi(?:les?)?\b|met|m\b)")
 _OFFSHORE_RE = re.compile(
     r"\b(?i:off)\s+(?:(?i:the)\s+)?(?:(?i:(?P<dir>north|south|east|west|north[\s-]?east|north[\s-]?west|south[\s-]?east"
     r"|south[\s-]?west)(?:ern)?)\s+(?=(?i:coast|shore)))?(?:(?i:coast|coastline|shore)\s+(?i:of)\s+(?:(?i:the)\s+)?)?")
@@ -184,6 +188,17 @@ class SentenceReading:
     previous_zone: Claim | None = None
     zone_geometry: Callable | None = None
     claims: list[Claim] = field(default_factory=list)
+    low: str = ""                  # the sentence in lower case: readers test for their words first
+    measured: bool = False         # whether a number stands before a unit of distance
+
+    def __post_init__(self) -> None:
+        self.low = self.sentence.lower()
+        self.measured = _NUMBER_UNIT_RE.search(self.sentence) is not None
+
+    def has(self, *words: str) -> bool:
+        """Whether any of these (lower-case) strings occurs in the sentence: a reader's cheap test
+        before its regex (its regex cannot match without one of them)."""
+        return any(w in self.low for w in words)
 
     def add(self, claim: Claim) -> None:
         self.claims.append(claim)
@@ -254,6 +269,8 @@ def _radius_for(place: PlaceRef) -> float:
 @expression("distance_direction")
 def _distance_direction(r: SentenceReading) -> None:
     """"250 km west of the Oga Peninsula": a geodesic destination."""
+    if not r.places or not r.measured:
+        return
     for m in _DIST_DIR_RE.finditer(r.sentence):
         p = r.place_after(r.offset + m.end())
         bearing = parse_direction(m.group("dir"))
@@ -276,6 +293,8 @@ def _distance_direction(r: SentenceReading) -> None:
 @expression("direction")
 def _direction(r: SentenceReading) -> None:
     """"to the north-east of Shimane prefecture": a sector from the anchor."""
+    if not r.places or not _DIR_OF_RE.search(r.low):
+        return
     for m in _DIR_RE.finditer(r.sentence):
         s = r.offset + m.start()
         p = r.place_after(r.offset + m.end())
@@ -291,6 +310,8 @@ def _direction(r: SentenceReading) -> None:
 @expression("offshore")
 def _offshore(r: SentenceReading) -> None:
     """"off the east coast of Hokkaido", "off Hokkaido", "off South Korea's east coast"."""
+    if not r.places or not r.has("off"):
+        return
     for m in _OFFSHORE_RE.finditer(r.sentence):
         s = r.offset + m.start()
         p = r.place_after(r.offset + m.end())
@@ -311,6 +332,8 @@ def _offshore(r: SentenceReading) -> None:
 def _zone(r: SentenceReading) -> None:
     """"inside its exclusive economic zone", "outside the maritime area", "within our EEZ",
     "outside it" (the zone named last)."""
+    if not r.has("zone", "eez", "territorial", "maritime", "outside", "inside", "beyond", "within"):
+        return
     last_zone = r.previous_zone
     hits = [(m.start(), m, False) for m in _ZONE_RE.finditer(r.sentence)]
     hits += [(m.start(), m, True) for m in _ZONE_IT_RE.finditer(r.sentence)]
@@ -351,6 +374,8 @@ def _zone_owner(r: SentenceReading, m: re.Match, last_zone: Claim | None) -> tup
 @expression("international_waters")
 def _international_waters(r: SentenceReading) -> None:
     """"in international waters": outside every state's territorial sea."""
+    if not r.has("international", "high"):
+        return
     for m in _INTL_RE.finditer(r.sentence):
         r.add(Claim("zone", m.group(), r.offset + m.start(), r.offset + m.end(), zone_kind="territorial_sea",
                     zone_sovereign=None, inside=False, by=r.speaker))
@@ -359,6 +384,8 @@ def _international_waters(r: SentenceReading) -> None:
 @expression("origin")
 def _origin(r: SentenceReading) -> None:
     """"fired from Wonsan", "launched from the area of Tongchang-ri"."""
+    if not r.places or not r.has("from"):
+        return
     for m in _ORIGIN_RE.finditer(r.sentence):
         p = r.place_after(r.offset + m.end())
         if p is None:
@@ -374,6 +401,8 @@ def _origin(r: SentenceReading) -> None:
 @expression("over")
 def _over(r: SentenceReading) -> None:
     """"passed over Hokkaido", "overflew Japan"."""
+    if not r.places or not r.has("over", "overfl"):
+        return
     for m in _OVER_RE.finditer(r.sentence):
         p = r.place_after(r.offset + m.end())
         if p is None or not r.free(p.start, p.end):
@@ -390,7 +419,12 @@ def _possessive(r: SentenceReading, p: PlaceRef) -> bool:
 @expression("in_place")
 def _in_place(r: SentenceReading) -> None:
     """"landed in the Sea of Japan"; and any "in the <sea>" ("... within our EEZ in the Sea of Japan")."""
-    for rx, water_only in ((_IN_AFTER_IMPACT_RE, False), (_IN_WATER_RE, True)):
+    readers = []
+    if r.places and r.has("land", "fell", "fall", "splash", "impact", "crash", "came", "come", "drop"):
+        readers.append((_IN_AFTER_IMPACT_RE, False))
+    if any(p.feature_type == "water" for p in r.places):
+        readers.append((_IN_WATER_RE, True))
+    for rx, water_only in readers:
         for m in rx.finditer(r.sentence):
             p = r.place_after(r.offset + m.end())
             if p is None or (water_only and p.feature_type != "water") or not r.free(p.start, p.end) \
@@ -430,7 +464,7 @@ def _offshore_point(p: PlaceRef, bearing: float | None, zone_geometry: Callable 
 @expression("distance", before="offshore")
 def _distance(r: SentenceReading) -> None:
     """"70 nautical miles off Aden" (out to sea from it), "40 km from Mariupol" (a ring)."""
-    if not any(ch.isdigit() for ch in r.sentence):
+    if not r.places or not r.measured:
         return
     for m, s, p in r.anchored(_DISTANCE_RE):
         d = parse_number(m.group("n1")) * unit_km(m.group("unit"))
@@ -446,6 +480,8 @@ def _distance(r: SentenceReading) -> None:
 @expression("near")
 def _near(r: SentenceReading) -> None:
     """"near Zaporizhzhia", "on the outskirts of Kharkiv", "outside the town of X"."""
+    if not r.places or not r.has("near", "close", "far", "vicinity", "outskirts", "edge", "outside", "around"):
+        return
     for m, s, p in r.anchored(_NEAR_RE):
         if _possessive(r, p):
             continue
@@ -457,6 +493,9 @@ def _near(r: SentenceReading) -> None:
 def _district(r: SentenceReading) -> None:
     """"in the Aziziyah district of Karbala", "Baghdad's Amriya district": the district when the
     gazetteer knows it, else the city it is in (wider)."""
+    if not r.places or not r.has("district", "neighbo", "suburb", "quarter", "area", "camp", "township",
+                                 "borough", "locality"):
+        return
     found = []
     for m in _DISTRICT_RE.finditer(r.sentence):
         found.append((m.start("x"), m.end("x"), r.place_after(r.offset + m.end()), m.end()))
@@ -482,6 +521,8 @@ def _district(r: SentenceReading) -> None:
 @expression("between")
 def _between(r: SentenceReading) -> None:
     """"between Hama and Salamiyah": the middle of the two, as wide as half the way between."""
+    if not r.places or not r.has("between"):
+        return
     for _, s, a in r.anchored(_BETWEEN_RE):
         rest = re.match(r"\s*(?:,\s*)?(?i:and)\s+(?:(?i:the)\s+)?", r.sentence[a.end - r.offset:])
         b = r.place_after(a.end + rest.end()) if rest else None
@@ -497,6 +538,8 @@ def _between(r: SentenceReading) -> None:
 @expression("facility")
 def _facility(r: SentenceReading) -> None:
     """"Hodeidah's port", "the port of Odesa", "the airport in Kabul"."""
+    if not r.places or not r.has("port", "harbo", "base", "terminal", "refinery"):
+        return
     for m, s, p in r.anchored(_FACILITY_RE):
         r.add(Claim("facility", r.words(s, p.end), s, p.end, p, (p.lon, p.lat), None, FACILITY_KM, by=r.speaker))
     for m in _POSS_FACILITY_RE.finditer(r.sentence):
@@ -511,7 +554,7 @@ def _facility(r: SentenceReading) -> None:
 def _unresolved(r: SentenceReading) -> None:
     """"about 80 km north-west of Hateruma island" when the gazetteer lacks the anchor: the claim is
     kept (it is what the text says) with no point."""
-    if not any(ch.isdigit() for ch in r.sentence):
+    if not r.measured:
         return
     for m in _UNRESOLVED_RE.finditer(r.sentence):
         s, e = r.offset + m.start(), r.offset + m.end()

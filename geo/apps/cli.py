@@ -32,7 +32,11 @@ def cmd_parse(args) -> int:
         return EXIT_BAD_INPUT
     given = {"id": args.id, "title": args.title, "date": args.date, "timezone": args.timezone}
     article = replace(article, **{k: v for k, v in given.items() if v})     # the command line wins
-    fc = to_feature_collection(pipeline.analyse(article.text, article.meta()))
+    analysis = pipeline.analyse(article.text, article.meta())
+    fc = to_feature_collection(analysis)
+    if args.store is not None:           # --store: the analysis is kept in the store too
+        from geo.apps.storecmd import add_to_store, store_arg
+        add_to_store(store_arg(args), analysis, article.text)
     json.dump(fc, sys.stdout, ensure_ascii=False, indent=1 if args.pretty else None)
     sys.stdout.write("\n")
     return 0
@@ -94,9 +98,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--network", action="store_true",
                    help="ask Nominatim for names the offline gazetteer lacks (sends those names over the "
                         "network; same as NEWSMAP_GEOCODER=nominatim; see the README)")
+    p.add_argument("--store", nargs="?", const="", default=None, metavar="PATH|URL",
+                   help="also add the analysis to this store (alone: NEWSMAP_STORE, else the default store)")
     p.set_defaults(func=cmd_parse)
     from geo.apps.batch.run import add_batch_parser
     add_batch_parser(sub)
+    from geo.apps.storecmd import add_store_parser
+    add_store_parser(sub)
     return ap
 
 

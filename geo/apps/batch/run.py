@@ -23,6 +23,8 @@ from geo.apps.batch.journal import WORKER_FAILED, Journal, JournalBusy
 from geo.apps.batch.sources import iter_inputs
 from geo.io.reader import normalise_date
 from geo.settings import Settings
+from geo.store import StoreError
+from geo.apps.storecmd import store_arg
 
 CHUNK = 64                   # articles per task (local process pool)
 DASK_CHUNK = 256             # articles per Dask task: each task costs the scheduler more than a pool task
@@ -40,6 +42,7 @@ class BatchRun:
         self.pending: dict = {}      # future -> items
         self.batch: list[dict] = []
         self.stats = {"inputs": 0, "analysed": 0, "reused": 0, "duplicates": 0, "errors": 0}
+        self.sink = None             # a store the results also go to (tostore.StoreSink), or None
 
     def dispatch(self, recs: list[dict]) -> None:
         """Records marked in the journal: duplicates and done ones counted, errors written, the
@@ -50,6 +53,8 @@ class BatchRun:
             elif state == "done":
                 self.stats["reused"] += 1
                 self.bar.update(1)
+                if self.sink is not None:
+                    self.sink.reused.append(rec["key"])
             elif rec["kind"] == "error":
                 self.journal.write_error(rec)
                 self.bar.update(1)
@@ -81,6 +86,8 @@ class BatchRun:
                     results = [{"key": items[0]["key"], "status": "error", "places": [], "extras": None,
                                 "error": f"{WORKER_FAILED}: {type(e).__name__}: {e}", "title": "", "seconds": 0.0}]
                 self.journal.write_results(items, results)
+                if self.sink is not None:
+                    self.sink.write(items, results)
                 self.stats["analysed"] += len(items)
                 self.bar.update(len(items))
 
@@ -102,7 +109,7 @@ class BatchRun:
 
 def run_batch(inputs, out, *, workers: int | None = None, engine: str = "local", scheduler: str | None = None,
               date: str | None = None, csv_out: bool = False, chunk: int | None = None, progress: bool | None = None,
-              max_chars: int | None = None, settings: Settings | None = None) -> dict:
+              max_chars: int | None = None, settings: Settings | None = None, store=None) -> dict:
     """Analyse every input article not in the journal yet, then assemble the outputs.
     Returns counts: inputs, analysed (this run), reused (from the journal), errors, places, features."""
     from tqdm import tqdm
@@ -115,7 +122,12 @@ def run_batch(inputs, out, *, workers: int | None = None, engine: str = "local",
     journal = Journal(journal_path(out))
     bar = tqdm(unit=" articles", desc="batch", file=sys.stderr, mininterval=0.5,
                disable=(not sys.stderr.isatty()) if progress is None else not progress)
+    if store is not None:
+        defaults["keep_text"] = True
     run = BatchRun(journal, engine, workers, scheduler, settings or Settings(), chunk, bar, defaults)
+    if store is not None:
+        from geo.apps.batch.tostore import StoreSink
+        run.sink = StoreSink(store)
     interrupted = False
     try:
         run.read(inputs)
@@ -129,9 +141,14 @@ def run_batch(inputs, out, *, workers: int | None = None, engine: str = "local",
     try:
         if interrupted:
             raise KeyboardInterrupt
+        if run.sink is not None:
+            run.sink.backfill(journal.db)
+            run.stats.update(run.sink.stats)
         run.stats.update(assemble(journal.db, out, csv_out=csv_out))
     finally:
         journal.close()
+        if run.sink is not None:
+            run.sink.close()
     return run.stats
 
 
@@ -149,12 +166,12 @@ def cmd_batch(args) -> int:
     try:
         stats = run_batch(args.inputs, args.out, workers=args.workers, engine=args.engine, scheduler=args.scheduler,
                           date=args.date, csv_out=args.csv, chunk=args.chunk, max_chars=args.max_chars,
-                          settings=Settings.from_env())
+                          settings=Settings.from_env(), store=store_arg(args))
     except KeyboardInterrupt:
         print(f"interrupted; finished articles are kept in {journal_path(Path(args.out))}: "
               "run the same command again to resume", file=sys.stderr)
         return 130
-    except (OSError, sqlite3.Error, JournalBusy) as e:
+    except (OSError, sqlite3.Error, JournalBusy, StoreError) as e:
         print(f"error: {e}", file=sys.stderr)
         return 1
     dt = time.perf_counter() - t0
@@ -162,6 +179,8 @@ def cmd_batch(args) -> int:
           f"{stats['errors']} errors (see {errors_path(Path(args.out))}); {stats['places']} places, "
           f"{stats['mentions']} mentions, {stats['features']} features -> {args.out} in {dt:.1f} s",
           file=sys.stderr)
+    if "stored" in stats:
+        print(f"store {store_arg(args)}: {stats['stored']} articles added, {stats['updated']} updated", file=sys.stderr)
     return 0
 
 
@@ -178,6 +197,9 @@ def add_batch_parser(subparsers) -> argparse.ArgumentParser:
     p.add_argument("--max-chars", type=int, default=None,
                    help="refuse (error record) articles longer than this many characters; default: any article "
                         "geo.io.reader accepts (long ones are analysed in pieces, about 5 s per million characters)")
+    p.add_argument("--store", nargs="?", const="", default=None, metavar="PATH|URL",
+                   help="also add every article to this store (an SQLite file or postgresql:// URL; alone: "
+                        "NEWSMAP_STORE, else the default store; see `python -m geo store`)")
     p.add_argument("--chunk", type=int, default=None, help=argparse.SUPPRESS)
     p.set_defaults(func=cmd_batch)
     return p

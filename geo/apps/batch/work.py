@@ -11,6 +11,7 @@ from geo.io.export import extra_features
 from geo.io.reader import InputError, article_from_record, decode_text, read_article, read_json_line
 from geo.model import Analysis, DocumentMeta
 from geo.settings import Settings
+from geo.store.records import text_hash
 
 _COMPACT_JSON = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
 dumps = _COMPACT_JSON.encode      # one encoder for every record: json.dumps with options builds one per call
@@ -111,10 +112,13 @@ def analyse_item(item: dict, pipeline) -> dict:
                             url=item.get("url") or "")
         # alternatives=False: the aggregated output keeps each place, not the resolver's runners-up
         places, extras = journal_rows(item["id"], pipeline.analyse(text, meta, alternatives=False))
-        return {"key": key, "status": "ok", "error": None, "title": meta.title, "id": meta.id, "date": meta.date,
-                "url": meta.url, "places": places,
-                "extras": zlib.compress(",".join(extras).encode("utf-8"), 6) if extras else None,
-                "seconds": time.perf_counter() - t0}
+        out = {"key": key, "status": "ok", "error": None, "title": meta.title, "id": meta.id, "date": meta.date,
+               "url": meta.url, "places": places,
+               "extras": zlib.compress(",".join(extras).encode("utf-8"), 6) if extras else None,
+               "seconds": time.perf_counter() - t0}
+        if item.get("keep_text"):          # batch --store: the store keeps the text (geo.apps.batch.tostore)
+            out["text"], out["text_hash"] = text, text_hash(text)
+        return out
     except InputError as e:
         msg = str(e)
         if e.record_id is not None:

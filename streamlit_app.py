@@ -13,7 +13,7 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from geo.apps.page import mapview, panels, session
+from geo.apps.page import collection, mapview, panels, session
 from geo.apps.page.escape import highlight_article, markdown_escape, safe_link, sanitize_text as esc
 from geo.io.export import to_csv, to_feature_collection
 from geo.io.reader import Article, InputError, read_upload
@@ -270,8 +270,21 @@ def render_results(doc: dict) -> None:
                      f"{highlight_article(doc['text'], spans)}</div>")
 
 
+def analyse_doc(doc: dict):
+    """The analysis of a page document with its corrections (for the store)."""
+    meta = DocumentMeta(id=doc["id"], title=doc["title"], date=doc["date"], timezone=doc.get("timezone", ""),
+                        source=doc["source"])
+    return pipeline().analyse(doc["text"], meta, corrections=doc["corrections"] or None)
+
+
 def main() -> None:
     st.set_page_config(page_title="News event map", page_icon="🗺️", layout="wide")
+    if collection.current_view() == collection.VIEW:      # ?view=collection: many reports (the store)
+        with st.sidebar:
+            st.header("News event map")
+            collection.render_view_switch()
+        collection.render_collection(STATIC_URL if st.get_option("server.enableStaticServing") else None)
+        return
     init_state()
     ss = st.session_state
 
@@ -290,7 +303,9 @@ def main() -> None:
     render_main()
     with st.sidebar:
         st.header("News event map")
+        collection.render_view_switch()
         render_inputs()
+        collection.render_add_to_store(current_doc(), analyse_doc)
 
 
 def render_main() -> None:

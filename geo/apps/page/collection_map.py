@@ -122,7 +122,7 @@ def grid(lon: np.ndarray, lat: np.ndarray, zoom: int, box, limit: int = DETAIL_L
     """Indices of the items in the padded view drawn one by one, and clusters (lon, lat, member
     indices) of the rest: a cell of the global grid with more than one item is a cluster."""
     idx = np.flatnonzero(_in(lon, lat, _padded(box)))
-    if len(idx) <= limit and zoom >= DETAIL_ZOOM:
+    if not len(idx) or (len(idx) <= limit and zoom >= DETAIL_ZOOM):
         return idx, []
     cell = 360.0 / 2 ** zoom * CELL_PX / 256
     cx = np.floor((lon[idx] + 180) / cell).astype(np.int64)

@@ -123,8 +123,7 @@ class PostgresStore(SQLStore):
 
     def _migrate(self) -> None:
         while True:
-            with self.db.transaction(), self.db.cursor() as cur:
-                cur.execute("SELECT pg_advisory_xact_lock(%s)", (WRITE_LOCK,))
+            with self._write() as cur:
                 version = _version(cur, self.location)
                 if version >= SCHEMA_VERSION:
                     return
@@ -133,9 +132,17 @@ class PostgresStore(SQLStore):
 
     @contextmanager
     def _write(self):
-        with self.db.transaction(), self.db.cursor() as cur:
-            cur.execute("SELECT pg_advisory_xact_lock(%s)", (WRITE_LOCK,))
-            yield cur
+        """A transaction that holds the writers' lock. READ COMMITTED: its statements after the
+        lock see what the writer before it committed (a REPEATABLE READ snapshot would be taken
+        before the lock is granted)."""
+        import psycopg
+        self.db.isolation_level = psycopg.IsolationLevel.READ_COMMITTED
+        try:
+            with self.db.transaction(), self.db.cursor() as cur:
+                cur.execute("SELECT pg_advisory_xact_lock(%s)", (WRITE_LOCK,))
+                yield cur
+        finally:
+            self.db.isolation_level = psycopg.IsolationLevel.REPEATABLE_READ
 
     @contextmanager
     def _read(self):

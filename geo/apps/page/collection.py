@@ -186,7 +186,7 @@ def _on_map() -> None:
         ss["c_click"] = sig
         ref = ((v.get("last_active_drawing") or {}).get("properties") or {}).get("ref") or ""
         if ref.startswith("c:"):
-            lat, lon = (float(x) for x in ref[2:].split(","))
+            lat, lon = (float(x) for x in ref.rsplit(":", 1)[1].split(","))
             zoom = int(ss.get("c_view", (0, 0, 2))[2])
             ss["c_goto"] = (round(lat, 4), round(lon, 4), min(18, zoom + 2))
         elif ref:

@@ -163,7 +163,7 @@ def marker_features(snap, sel, zoom: int, box) -> tuple[list[dict], dict]:
     for lo, la, members in clusters:
         n = len(members)
         feats.append(_feature(lo, la, {"shape": "cluster", "of": "event", "n": n, "label": str(n),
-                                       "ref": f"c:{la:.5f},{lo:.5f}", "name": f"{n} events: click to zoom in"}))
+                                       "ref": f"c:e:{la:.5f},{lo:.5f}", "name": f"{n} events: click to zoom in"}))
     p_idx = sel.places
     singles_p, clusters_p = grid(snap.pl_lon[p_idx], snap.pl_lat[p_idx], zoom, box)
     for i in singles_p:
@@ -175,7 +175,7 @@ def marker_features(snap, sel, zoom: int, box) -> tuple[list[dict], dict]:
     for lo, la, members in clusters_p:
         n = len(members)
         feats.append(_feature(lo, la, {"shape": "cluster", "of": "place", "n": n, "label": str(n),
-                                       "ref": f"c:{la:.5f},{lo:.5f}", "name": f"{n} places: click to zoom in"}))
+                                       "ref": f"c:p:{la:.5f},{lo:.5f}", "name": f"{n} places: click to zoom in"}))
     counts = {"events": len(singles), "event_clusters": len(clusters), "places": len(singles_p),
               "place_clusters": len(clusters_p)}
     return feats, counts

@@ -13,7 +13,7 @@ from geo.spatial.measure import distances_km
 from geo.store.records import NO_DAY, day_iso
 
 MAX_ARTICLES = 40            # articles listed in a panel (newest first)
-SAME_EVENT_DAYS = 1          # reports of one event: same type, days apart at most ...
+SAME_EVENT_DAYS = 2          # reports of one event: same type, days apart at most (a report may come out later) ...
 SAME_EVENT_KM = 100.0        # ... and this far apart, or within their combined uncertainty
 
 

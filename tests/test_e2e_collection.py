@@ -30,30 +30,26 @@ REFS = """() => { const out = [];
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
+    """The page on a store of the seeds in three dated variants each."""
     where = tmp_path_factory.mktemp("collection")
-    store = open_store(where / "store.sqlite")
-    store.add(seed_variants(3))
-    store.close()
+    with open_store(where / "store.sqlite") as store:
+        store.add(seed_variants(3))
     port = _free_port()
-    log = where / "streamlit.log"
-    env = {**os.environ, "PYTHONUNBUFFERED": "1", "NEWSMAP_STORE": str(where / "store.sqlite")}
-    with open(log, "wb") as fh:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", str(ROOT / "streamlit_app.py"), "--server.headless", "true",
-             "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
-             "--server.fileWatcherType", "none"], cwd=ROOT, stdout=fh, stderr=subprocess.STDOUT, env=env)
-        try:
-            _wait_http(f"http://127.0.0.1:{port}/_stcore/health", proc)
-            yield f"http://127.0.0.1:{port}"
-        except Exception:
-            print(log.read_text(errors="replace")[-4000:])
-            raise
-        finally:
-            proc.terminate()
-            try:
-                proc.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                proc.kill()
+    args = ["--server.headless", "true", "--server.port", str(port), "--server.address", "127.0.0.1",
+            "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"]
+    log = open(where / "streamlit.log", "wb")
+    proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", str(ROOT / "streamlit_app.py"), *args],
+                            cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
+                            env=dict(os.environ, PYTHONUNBUFFERED="1", NEWSMAP_STORE=str(where / "store.sqlite")))
+    try:
+        _wait_http(f"http://127.0.0.1:{port}/_stcore/health", proc)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+        log.close()
+        if proc.returncode not in (0, -15):
+            print((where / "streamlit.log").read_text(errors="replace")[-4000:])
 
 
 @pytest.fixture(scope="module")

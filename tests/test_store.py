@@ -80,24 +80,25 @@ def test_correction_rederives_places_and_events(store):
     assert store.article("seed")["corrections"][0]["lat"] == 41.0
 
 
+def _sql(path, statement: str) -> None:
+    db = sqlite3.connect(path)
+    db.execute(statement)
+    db.commit()
+    db.close()
+
+
 def test_not_a_store_and_newer_schema_are_clear_errors(tmp_path):
     junk = tmp_path / "junk.sqlite"
     junk.write_bytes(b"this is not a database at all" * 100)
     with pytest.raises(StoreError, match="not a newsmap store"):
         open_store(junk)
     other = tmp_path / "other.sqlite"
-    db = sqlite3.connect(other)
-    db.execute("CREATE TABLE t(x)")
-    db.commit()
-    db.close()
+    _sql(other, "CREATE TABLE t(x)")
     with pytest.raises(StoreError, match="SQLite database but not a newsmap store"):
         open_store(other)
     newer = tmp_path / "newer.sqlite"
     open_store(newer).close()
-    db = sqlite3.connect(newer)
-    db.execute("PRAGMA user_version = 99")
-    db.commit()
-    db.close()
+    _sql(newer, "PRAGMA user_version = 99")
     with pytest.raises(StoreError, match="schema version 99.*upgrade newsmap"):
         open_store(newer)
     r = subprocess.run([sys.executable, "-m", "geo", "store", "list", "--store", str(junk)], capture_output=True,

@@ -167,20 +167,13 @@ class PostgresStore(SQLStore):
         row = self._rows(cur, "SELECT body FROM article_text WHERE id = ?", (article,))
         return row[0][0] if row else None
 
-    def search(self, text: str) -> tuple[list[int], list[int]]:
+    def _match_sql(self, text: str) -> tuple[str, tuple] | None:
         if not any(c.isalnum() for c in text):
-            return [], []
-        with self._lock, self._read() as cur:
-            sql = "SELECT id FROM {} WHERE tsv @@ plainto_tsquery('simple', ?)"
-            return ([r[0] for r in self._rows(cur, sql.format("article_text"), (text,))],
-                    [r[0] for r in self._rows(cur, sql.format("feature_text"), (text,))])
+            return None
+        return "SELECT id FROM {} WHERE tsv @@ plainto_tsquery('simple', ?)", (text,)
 
-    def in_box(self, west: float, south: float, east: float, north: float) -> tuple[list[int], list[int]]:
-        sql = "SELECT id FROM {} WHERE box && ST_MakeEnvelope(?, ?, ?, ?, 4326)"
-        args = (west, south, east, north)
-        with self._lock, self._read() as cur:
-            return ([r[0] for r in self._rows(cur, sql.format("place_box"), args)],
-                    [r[0] for r in self._rows(cur, sql.format("feature_box"), args)])
+    def _box_sql(self, west: float, south: float, east: float, north: float) -> tuple[str, tuple]:
+        return "SELECT id FROM {} WHERE box && ST_MakeEnvelope(?, ?, ?, ?, 4326)", (west, south, east, north)
 
     def close(self) -> None:
         self.db.close()

@@ -317,6 +317,20 @@ class SQLStore(Store):
                     break
                 yield from rows
 
+    def search(self, text: str) -> tuple[list[int], list[int]]:
+        q = self._match_sql(text)
+        if q is None:
+            return [], []
+        with self._lock, self._read() as cur:
+            return ([r[0] for r in self._rows(cur, q[0].format("article_text"), q[1])],
+                    [r[0] for r in self._rows(cur, q[0].format("feature_text"), q[1])])
+
+    def in_box(self, west: float, south: float, east: float, north: float) -> tuple[list[int], list[int]]:
+        sql, args = self._box_sql(west, south, east, north)
+        with self._lock, self._read() as cur:
+            return ([r[0] for r in self._rows(cur, sql.format("place_box"), args)],
+                    [r[0] for r in self._rows(cur, sql.format("feature_box"), args)])
+
     # -- the backend's part ---------------------------------------------------------------------
     @contextmanager
     def _write(self):

@@ -169,24 +169,15 @@ class SQLiteStore(SQLStore):
         row = self._rows(cur, "SELECT body FROM article_text WHERE rowid = ?", (article,))
         return row[0][0] if row else None
 
-    def search(self, text: str) -> tuple[list[int], list[int]]:
+    def _match_sql(self, text: str) -> tuple[str, tuple] | None:
         words = [w for w in "".join(c if c.isalnum() else " " for c in text).split() if w]
         if not words:
-            return [], []
-        query = " ".join('"' + w.replace('"', "") + '"' for w in words)
-        with self._lock, self._read() as cur:
-            arts = [r[0] for r in self._rows(cur, "SELECT rowid FROM article_text WHERE article_text MATCH ?",
-                                             (query,))]
-            feats = [r[0] for r in self._rows(cur, "SELECT rowid FROM feature_text WHERE feature_text MATCH ?",
-                                              (query,))]
-        return arts, feats
+            return None
+        # every word, as a phrase of its own (FTS5's query syntax never reaches the user's text)
+        return "SELECT rowid FROM {0} WHERE {0} MATCH ?", (" ".join('"' + w + '"' for w in words),)
 
-    def in_box(self, west: float, south: float, east: float, north: float) -> tuple[list[int], list[int]]:
-        sql = "SELECT id FROM {} WHERE minx <= ? AND maxx >= ? AND miny <= ? AND maxy >= ?"
-        args = (east, west, north, south)
-        with self._lock, self._read() as cur:
-            return ([r[0] for r in self._rows(cur, sql.format("place_box"), args)],
-                    [r[0] for r in self._rows(cur, sql.format("feature_box"), args)])
+    def _box_sql(self, west: float, south: float, east: float, north: float) -> tuple[str, tuple]:
+        return "SELECT id FROM {} WHERE minx <= ? AND maxx >= ? AND miny <= ? AND maxy >= ?", (east, west, north, south)
 
     def close(self) -> None:
         self.db.close()

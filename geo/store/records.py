@@ -12,6 +12,7 @@ import hashlib
 import json
 import zlib
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from geo.io.export import extra_features, place_feature
 from geo.model import Analysis
@@ -118,8 +119,14 @@ def from_batch(item: dict, result: dict, text: str | None = None) -> ArticleReco
     return ArticleRecord(article_id=str(result.get("id", item.get("id"))),
                          text_hash=result.get("text_hash") or (text_hash(text) if text else "key:" + item["key"]),
                          title=result.get("title") or "", date=result.get("date") or item.get("date") or "",
-                         url=result.get("url") or item.get("url") or "", source=item.get("source") or "",
+                         url=result.get("url") or item.get("url") or "", source=_publisher(item, result),
                          timezone=item.get("timezone") or "", text=text, places=places, features=features)
+
+
+def _publisher(item: dict, result: dict) -> str:
+    """Who published a batch article: the record's `source` (a JSON line's, a sidecar's, a feed's),
+    else the name of the file it came from."""
+    return result.get("publisher") or item.get("publisher") or Path(str(item.get("source") or "")).name
 
 
 def split_features(blob) -> list[str]:

@@ -81,7 +81,7 @@ def _article_of(item: dict):
             raise InputError(f"line {item['lineno']}: {e}", rid) from None
         a = article_from_record(obj, item["id"])
         item = {**item, "id": a.id, "text": a.text, "title": a.title, "date": a.date, "url": a.url,
-                "timezone": a.timezone}
+                "timezone": a.timezone, "publisher": a.source}
     if "raw" in item:
         text, html_title = read_article(item["raw"], item.get("name") or "input")
         item = {**item, "title": item.get("title") or html_title}
@@ -117,7 +117,7 @@ def analyse_item(item: dict, pipeline) -> dict:
                "extras": zlib.compress(",".join(extras).encode("utf-8"), 6) if extras else None,
                "seconds": time.perf_counter() - t0}
         if item.get("keep_text"):          # batch --store: the store keeps the text (geo.apps.batch.tostore)
-            out["text"], out["text_hash"] = text, text_hash(text)
+            out["text"], out["text_hash"], out["publisher"] = text, text_hash(text), item.get("publisher") or ""
         return out
     except InputError as e:
         msg = str(e)

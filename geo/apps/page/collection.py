@@ -179,7 +179,9 @@ def _on_map() -> None:
     sw, ne = b.get("_southWest") or {}, b.get("_northEast") or {}
     if z and c.get("lat") is not None and sw.get("lat") is not None:
         lon = (float(c["lng"]) + 180) % 360 - 180
-        ss["c_view"] = (float(c["lat"]), lon, int(z), (sw["lng"], sw["lat"], ne["lng"], ne["lat"]))
+        # the map's first report is where the base map starts, before it goes where it was asked
+        if (float(c["lat"]), lon, int(z)) != cmap.START or ss.get("c_goto") == cmap.START:
+            ss["c_view"] = (float(c["lat"]), lon, int(z), (sw["lng"], sw["lat"], ne["lng"], ne["lat"]))
     sig = json.dumps([v.get("last_object_clicked"), (v.get("last_active_drawing") or {}).get("properties")],
                      sort_keys=True, default=str)
     if v.get("last_object_clicked") and sig != ss.get("c_click"):

@@ -25,6 +25,7 @@ DETAIL_ZOOM = 9               # ... this far (below it, items that share a cell 
 CELL_PX = 48                  # width of a cluster cell on screen
 MARGIN = 0.25                 # the view's margin (fraction of its size on each side) that gets markers too
 MAP_PX = (900, 620)           # the map's size in pixels, to guess the view before the browser says
+START = (20.0, 0.0, 2)        # where the base map starts (lat, lon, zoom), before it is sent to the view
 
 EVENT_COLOURS = {"launch": "#8e44ad", "impact": "#c0392b", "overflight": "#d35400"}
 EVENT_GLYPHS = {"launch": "&#9650;", "impact": "&#10006;", "overflight": "&#10148;"}
@@ -64,7 +65,7 @@ _CSS = """<style>.leaflet-container{background:#c9dff0 !important;}
 def base_map(static_url: str | None) -> folium.Map:
     """The map without markers: the same script on every run, so the browser keeps it (and the
     user's view) and only the marker layer is replaced."""
-    m = folium.Map(location=[20, 0], zoom_start=2, tiles=None, control_scale=True, world_copy_jump=False,
+    m = folium.Map(location=list(START[:2]), zoom_start=START[2], tiles=None, control_scale=True, world_copy_jump=False,
                    min_zoom=1, prefer_canvas=True)
     m.options["maxZoom"] = 18
     _offline(m, "map_js", "map_css", static_url)

@@ -120,11 +120,11 @@ def test_version_1_store_is_migrated(tmp_path):
     db.execute("COMMIT")
     db.close()
     s = open_store(path)
-    assert s.schema_version == 2
+    assert s.schema_version == 3
     assert s.search("Kharkiv")[0] == [1]
     assert s.article("old")["text"] == "Troops gathered near Kharkiv"
     s.close()
-    assert sqlite3.connect(path).execute("PRAGMA user_version").fetchone()[0] == 2
+    assert sqlite3.connect(path).execute("PRAGMA user_version").fetchone()[0] == 3
 
 
 def test_filters_each_change_what_is_shown(store, variants):

@@ -61,7 +61,7 @@ def test_same_answers_as_sqlite(db_url, tmp_path):
         for s in (pg, lite):
             assert s.add(recs) == {"added": len(recs), "updated": 0}
             assert s.add(recs[:2]) == {"added": 0, "updated": 2}
-        assert pg.schema_version == lite.schema_version == 2
+        assert pg.schema_version == lite.schema_version == 3
         assert pg.count() == lite.count() == len(recs)
         a, b = build_snapshot(pg), build_snapshot(lite)
         assert len(a.m_art) == len(b.m_art) and a.n_events == b.n_events
@@ -165,6 +165,6 @@ def test_version_1_database_is_migrated(db_url):
                     " VALUES (1, 'old', 'h', 'Old', '2018-01-01', 17532, %s, 0, 0)",
                     (zlib.compress("Troops gathered near Kharkiv".encode()),))
     s = open_store(db_url)
-    assert s.schema_version == 2 and s.search("Kharkiv")[0] == [1]
+    assert s.schema_version == 3 and s.search("Kharkiv")[0] == [1]
     assert s.article("old")["text"] == "Troops gathered near Kharkiv"
     s.close()

@@ -73,7 +73,14 @@ def _v2(cur) -> None:
                     (fid, " ".join(p.get("sentences") or []) + " " + str(p.get("label") or "")))
 
 
-MIGRATIONS = {1: lambda cur: cur.execute(_V1), 2: _v2}
+# Version 3: covering indexes for the collection view's snapshot (see geo.store.sqlite).
+_V3 = """
+CREATE INDEX articles_snapshot ON articles(id) INCLUDE (day, source, place_ids, place_conf);
+CREATE INDEX features_snapshot ON features(kind, id) INCLUDE (article, type, actor, day, lon, lat, confidence,
+                                                              uncertainty_km, zones, label);
+"""
+
+MIGRATIONS = {1: lambda cur: cur.execute(_V1), 2: _v2, 3: lambda cur: cur.execute(_V3)}
 SCHEMA_VERSION = max(MIGRATIONS)
 
 

@@ -61,13 +61,12 @@ def build_snapshot(store) -> Snapshot:
     src_names = sorted({r[2] or "" for r in arts})
     src_code = {s: i for i, s in enumerate(src_names)}
     art_src = np.array([src_code[r[2] or ""] for r in arts], dtype=np.int32)
-    ids = [np.frombuffer(bytes(r[3] or b""), dtype="<i4") for r in arts]
-    lens = np.array([len(x) for x in ids], dtype=np.int64)
+    # the packed place ids and confidences of every article, joined: one array each
+    lens = np.fromiter((len(r[3] or b"") // 4 for r in arts), dtype=np.int64, count=len(arts))
     pl_id = _column(places, 0, np.int64)
-    m_place_id = np.concatenate(ids) if ids else np.zeros(0, np.int32)
+    m_place_id = np.frombuffer(b"".join(bytes(r[3] or b"") for r in arts), dtype="<i4")
     m_place = np.searchsorted(pl_id, m_place_id).astype(np.int32)
-    m_conf = (np.concatenate([np.frombuffer(bytes(r[4] or b""), dtype="<f4") for r in arts]) if arts
-              else np.zeros(0, np.float32))
+    m_conf = np.frombuffer(b"".join(bytes(r[4] or b"") for r in arts), dtype="<f4")
     ev = {"id": _column(events, 0, np.int64),
           "art": np.searchsorted(art_id, _column(events, 1, np.int64)).astype(np.int32),
           "type": _column(events, 2, object), "actor": np.array([r[3] or "" for r in events], dtype=object),

@@ -61,7 +61,14 @@ def _v2(db: sqlite3.Connection) -> None:
                    (fid, " ".join(p.get("sentences") or []) + " " + str(p.get("label") or "")))
 
 
-MIGRATIONS = {1: lambda db: _script(db, _V1), 2: _v2}
+# Version 3: covering indexes for the collection view's snapshot (geo.store.query), which reads
+# these columns of every article and event: the index alone is read, not the rows with the GeoJSON.
+_V3 = """
+CREATE INDEX articles_snapshot ON articles(id, day, source, place_ids, place_conf);
+CREATE INDEX features_snapshot ON features(kind, id, article, type, actor, day, lon, lat, confidence,
+                                           uncertainty_km, zones, label)"""
+
+MIGRATIONS = {1: lambda db: _script(db, _V1), 2: _v2, 3: lambda db: _script(db, _V3)}
 SCHEMA_VERSION = max(MIGRATIONS)
 
 

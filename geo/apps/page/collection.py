@@ -42,6 +42,11 @@ def snapshot_at(location: str, revision: int):
     return build_snapshot(store_at(location))
 
 
+@st.cache_resource(max_entries=2, show_spinner=False)
+def options_at(location: str, revision: int) -> dict:
+    return filter_options(snapshot_at(location, revision))
+
+
 @st.cache_data(max_entries=64, show_spinner=False)
 def search_at(location: str, revision: int, text: str) -> tuple[list, list]:
     return store_at(location).search(text)
@@ -324,7 +329,7 @@ def render_collection(static_url: str | None = None) -> None:
     except StoreError as e:
         st.error(markdown_escape(str(e)))
         return
-    opts = filter_options(snap)
+    opts = options_at(location, snap.revision)
     _init_state(opts)
     st.html(f"<style>{_LAYOUT_CSS}</style>")
     with st.sidebar:

@@ -163,8 +163,14 @@ def marker_features(snap, sel, zoom: int, box) -> tuple[list[dict], dict]:
             "glyph": EVENT_GLYPHS.get(t, "&#9679;"), "name": sanitize_text(f"{ev['label'][k]} ({t})")}))
     for lo, la, members in clusters:
         n = len(members)
-        feats.append(_feature(lo, la, {"shape": "cluster", "of": "event", "n": n, "label": str(n),
-                                       "ref": f"c:e:{la:.5f},{lo:.5f}", "name": f"{n} events: click to zoom in"}))
+        k = e_idx[members]
+        if np.ptp(ev["lon"][k]) < 1e-4 and np.ptp(ev["lat"][k]) < 1e-4:
+            # reports placed at one point: zooming in would not part them, a click reads them
+            ref, name = f"e:{int(ev['id'][k[0]])}", f"{n} events at one point: click to read them"
+        else:
+            ref, name = f"c:e:{la:.5f},{lo:.5f}", f"{n} events: click to zoom in"
+        feats.append(_feature(lo, la, {"shape": "cluster", "of": "event", "n": n, "label": str(n), "ref": ref,
+                                       "name": name}))
     p_idx = sel.places
     singles_p, clusters_p = grid(snap.pl_lon[p_idx], snap.pl_lat[p_idx], zoom, box)
     for i in singles_p:

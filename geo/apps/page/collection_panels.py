@@ -95,9 +95,11 @@ def timeline_frame(snap, sel) -> tuple[pd.DataFrame, str]:
         return pd.DataFrame(columns=["date", "type", "count"]), what
     step = 7 if days.max() - days.min() > 120 else 1
     bucket = days - ((days + 3) % 7 if step == 7 else 0)          # weeks start on Monday
-    df = pd.DataFrame({"day": bucket, "type": types}).value_counts().reset_index(name="count")
-    df["date"] = pd.to_datetime([day_iso(int(d)) for d in df["day"]])
-    return df[["date", "type", "count"]], ("week" if step == 7 else "day") + ":" + what
+    names, codes = np.unique(types.astype(str), return_inverse=True)
+    keys, counts = np.unique(bucket.astype(np.int64) * len(names) + codes, return_counts=True)
+    df = pd.DataFrame({"date": pd.to_datetime(keys // len(names), unit="D"), "type": names[keys % len(names)],
+                       "count": counts})
+    return df, ("week" if step == 7 else "day") + ":" + what
 
 
 def table_frame(snap, sel, limit: int = 5000) -> pd.DataFrame:

@@ -134,3 +134,14 @@ def test_broken_store_is_a_clear_error_on_the_page(monkeypatch, tmp_path):
     junk.write_bytes(b"not a store" * 50)
     at = _app(monkeypatch, junk)
     assert at.error and "not a newsmap store" in at.error[0].value
+
+
+def test_empty_store_says_how_to_fill_it(monkeypatch, tmp_path):
+    at = _app(monkeypatch, tmp_path / "new.sqlite")
+    assert any("The store is empty" in i.value for i in at.info)
+    assert _shown(at) == (0, 0)
+
+
+def test_filters_that_let_nothing_through(monkeypatch, store_path):
+    at = _app(monkeypatch, store_path, q="zzzyxnotaword")
+    assert _shown(at) == (0, 0)

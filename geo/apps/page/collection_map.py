@@ -190,6 +190,8 @@ def marker_features(snap, sel, zoom: int, box) -> tuple[list[dict], dict]:
 
 def marker_layer(features: list[dict]) -> folium.FeatureGroup:
     group = folium.FeatureGroup(name="Events and places")
+    if not features:          # nothing passes the filters (folium's tooltip wants a feature to check)
+        return group
     folium.GeoJson({"type": "FeatureCollection", "features": features}, name="markers", marker=None,
                    tooltip=folium.GeoJsonTooltip(fields=["name"], labels=False, sticky=False),
                    point_to_layer=JsCode(_MARKER_JS)).add_to(group)

@@ -281,3 +281,51 @@ def test_killed_batch_rerun_leaves_each_article_once(tmp_path):
 
 def test_text_hash_ignores_surrounding_space():
     assert text_hash(" a b \n") == text_hash("a b") != text_hash("a  b")
+
+
+def _geo(*args, **kw):
+    return subprocess.run([sys.executable, "-m", "geo", *map(str, args)], capture_output=True, text=True, cwd=ROOT,
+                          timeout=300, **kw)
+
+
+def test_store_commands(tmp_path):
+    s = tmp_path / "s.sqlite"
+    assert _geo("parse", SEED, "--store", s).returncode == 0
+    r = _geo("store", "list", "--store", s)
+    assert r.returncode == 0 and r.stdout.startswith("north-korea-missiles-2019-10-02\t2019-10-02\t")
+    r = _geo("store", "add", ROOT / "seeds", "--store", s, "--workers", "1")
+    assert r.returncode == 0 and "3 articles added, 1 updated" in r.stderr
+    assert len(_geo("store", "list", "--store", s).stdout.splitlines()) == 4
+    r = _geo("store", "list", "--store", s, "--from", "2019-01-01", "--type", "launch")
+    assert [line.split("\t")[1] for line in r.stdout.splitlines()] == ["2019-10-02", "2022-11-02"]
+    r = _geo("store", "export", "--store", s, "--out", tmp_path / "jp.geojson", "--area", "EEZ:JP")
+    fc = json.loads((tmp_path / "jp.geojson").read_text())
+    assert r.returncode == 0 and fc["features"] and all(
+        any(z["kind"] == "EEZ" and z["sovereign"] == "JP" and z["inside"] for z in f["properties"]["zones"])
+        for f in fc["features"])
+    assert _geo("store", "export", "--store", s, "--out", tmp_path / "x.txt", "--format", "csv").returncode == 0
+    assert (tmp_path / "x.txt").read_text().startswith("article_id,place_name")
+    r = _geo("store", "remove", "north-korea-missiles-2019-10-02", "nope", "--store", s)
+    assert r.returncode == 1 and "1 of 2 article(s) removed" in r.stderr
+    assert "schema version 3, 3 articles" in _geo("store", "info", "--store", s).stdout
+    r = _geo("store", "list", env={**os.environ, "NEWSMAP_STORE": str(s)})
+    assert len(r.stdout.splitlines()) == 3                      # the environment's store
+    assert "no such store" in _geo("store", "list", "--store", tmp_path / "none.sqlite").stderr
+
+
+def test_batch_reused_from_its_journal_still_fills_a_new_store(tmp_path):
+    inp = tmp_path / "in.jsonl"
+    with inp.open("w") as f:
+        for i in range(12):
+            f.write(json.dumps({"id": f"j{i}", "text": f"Talks in Geneva, Switzerland and Vienna ({i}).",
+                                "source": "Wire Z"}) + "\n")
+    out = tmp_path / "o.geojson"
+    assert _geo("batch", inp, "--out", out, "--workers", "1").returncode == 0
+    r = _geo("batch", inp, "--out", out, "--workers", "1", "--store", tmp_path / "s.sqlite")
+    assert r.returncode == 0 and "12 from the journal" in r.stderr and "12 articles added" in r.stderr
+    s = open_store(tmp_path / "s.sqlite")
+    rows = list(s.articles())
+    assert len(rows) == 12 and {a["source"] for a in rows} == {"in.jsonl"}
+    snap = build_snapshot(s)
+    assert {"Geneva", "Vienna"} <= set(snap.pl_name)
+    s.close()

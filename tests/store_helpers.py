@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import zlib
 
 from geo.store.records import ArticleRecord, PlaceRow, dumps, text_hash
 from tests.conftest import ROOT, analyse
@@ -26,15 +27,15 @@ def fake_record(i: int, n_places: int = 5, date: str = "2020-01-01", aid: str | 
                                   "zones": [{"kind": "EEZ", "sovereign": "JP", "inside": True}],
                                   "sentences": [text], "article_id": aid or f"a{i}"}})
     return ArticleRecord(article_id=aid or f"a{i}", text_hash=text_hash(text), title=f"Title {i}", date=date,
-                         text=text, places=places, features=[event])
+                         text=text, places=places, events=[event], extras=zlib.compress(event.encode()), n_features=1)
 
 
 def consistent(path) -> tuple[int, list]:
-    """(articles, problems): every article's place and feature rows are all there, none twice."""
+    """(articles, problems): every article's place and event rows are all there, none twice."""
     db = sqlite3.connect(str(path), timeout=30)
     try:
         db.execute("BEGIN")
-        rows = db.execute("""SELECT a.article_id, a.n_places, a.n_features,
+        rows = db.execute("""SELECT a.article_id, a.n_places, a.n_events,
                                     (SELECT COUNT(*) FROM mentions m WHERE m.article = a.id),
                                     (SELECT COUNT(*) FROM features f WHERE f.article = a.id) FROM articles a""").fetchall()
         dup = db.execute("SELECT text_hash, COUNT(*) FROM articles GROUP BY text_hash HAVING COUNT(*) > 1").fetchall()

@@ -26,7 +26,7 @@ CREATE TABLE store_info(key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE articles(
     id BIGINT PRIMARY KEY, article_id TEXT NOT NULL UNIQUE, text_hash TEXT NOT NULL, title TEXT, date TEXT,
     day INTEGER, url TEXT, source TEXT, timezone TEXT, text BYTEA, corrections TEXT, updated DOUBLE PRECISION,
-    n_places INTEGER, n_features INTEGER, place_ids BYTEA, place_conf BYTEA);
+    n_places INTEGER, n_features INTEGER, n_events INTEGER, place_ids BYTEA, place_conf BYTEA, extras BYTEA);
 CREATE INDEX articles_hash ON articles(text_hash);
 CREATE INDEX articles_day ON articles(day);
 CREATE TABLE places(
@@ -39,7 +39,7 @@ CREATE INDEX mentions_place ON mentions(place, article);
 CREATE TABLE features(
     id BIGINT PRIMARY KEY, article BIGINT NOT NULL, seq INTEGER, kind TEXT, type TEXT, actor TEXT, time TEXT,
     day INTEGER, lon DOUBLE PRECISION, lat DOUBLE PRECISION, confidence DOUBLE PRECISION,
-    uncertainty_km DOUBLE PRECISION, zones TEXT, label TEXT, geojson BYTEA);
+    uncertainty_km DOUBLE PRECISION, zones TEXT, label TEXT, geojson TEXT);
 CREATE INDEX features_article ON features(article);
 CREATE TABLE place_box(id BIGINT PRIMARY KEY, box geometry(Geometry, 4326));
 CREATE INDEX place_box_gist ON place_box USING GIST(box);
@@ -67,8 +67,8 @@ def _v2(cur) -> None:
     cur.executemany("INSERT INTO article_text(id, body) VALUES (%s, %s)", rows)
     cur.execute("UPDATE articles SET text = NULL")
     cur.execute("SELECT id, geojson FROM features WHERE kind = 'event'")
-    for fid, blob in cur.fetchall():
-        p = json.loads(zlib.decompress(bytes(blob)))["properties"]
+    for fid, geojson in cur.fetchall():
+        p = json.loads(geojson)["properties"]
         cur.execute("INSERT INTO feature_text(id, body) VALUES (%s, %s)",
                     (fid, " ".join(p.get("sentences") or []) + " " + str(p.get("label") or "")))
 

@@ -65,7 +65,9 @@ class ArticleRecord:
     timezone: str = ""
     text: str | None = None    # None: not kept (an article reused from an older batch journal)
     places: list[PlaceRow] = field(default_factory=list)
-    features: list[str] = field(default_factory=list)     # GeoJSON Feature strings: events, relations, areas
+    events: list[str] = field(default_factory=list)       # GeoJSON Feature strings of its events
+    extras: bytes | None = None     # every feature (events, relations, areas), comma-joined, zlib-compressed
+    n_features: int = 0
     corrections: list = field(default_factory=list)
 
 
@@ -92,10 +94,13 @@ def from_analysis(analysis: Analysis, text: str | None = None, corrections=None)
                                       "source")}
         places.append(PlaceRow(place_key(g.place.id, lon, lat), lon, lat, dumps(keep), round(g.confidence, 3),
                                len(mentions), dumps(mentions)))
-    features = [dumps({**f, "properties": {**f["properties"], "article_id": aid}}) for f in extra_features(analysis)]
+    feats = [{**f, "properties": {**f["properties"], "article_id": aid}} for f in extra_features(analysis)]
+    strings = [dumps(f) for f in feats]
     return ArticleRecord(article_id=aid, text_hash=text_hash(text), title=meta.title, date=meta.date, url=meta.url,
-                         source=meta.source, timezone=meta.timezone, text=text, places=places, features=features,
-                         corrections=list(corrections or []))
+                         source=meta.source, timezone=meta.timezone, text=text, places=places,
+                         events=[s for f, s in zip(feats, strings) if f["properties"].get("kind") == "event"],
+                         extras=zlib.compress(",".join(strings).encode("utf-8"), 6) if strings else None,
+                         n_features=len(strings), corrections=list(corrections or []))
 
 
 _GEOMS: dict[str, tuple[float, float]] = {}
@@ -115,12 +120,14 @@ def from_batch(item: dict, result: dict, text: str | None = None) -> ArticleReco
             _GEOMS[geom] = ll
         places.append(PlaceRow(key, ll[0], ll[1], props, conf, n, "[" + mentions + "]"))
     features = split_features(result.get("extras"))
+    events = [s for s in features if _EVENT in s]
     text = result.get("text", text)
     return ArticleRecord(article_id=str(result.get("id", item.get("id"))),
                          text_hash=result.get("text_hash") or (text_hash(text) if text else "key:" + item["key"]),
                          title=result.get("title") or "", date=result.get("date") or item.get("date") or "",
                          url=result.get("url") or item.get("url") or "", source=_publisher(item, result),
-                         timezone=item.get("timezone") or "", text=text, places=places, features=features)
+                         timezone=item.get("timezone") or "", text=text, places=places, events=events,
+                         extras=result.get("extras"), n_features=len(features))
 
 
 def _publisher(item: dict, result: dict) -> str:
@@ -129,11 +136,19 @@ def _publisher(item: dict, result: dict) -> str:
     return result.get("publisher") or item.get("publisher") or Path(str(item.get("source") or "")).name
 
 
+_SEP = ',{"type":"Feature",'
+_EVENT = '"properties":{"kind":"event"'
+
+
 def split_features(blob) -> list[str]:
-    """The feature strings of a journal's compressed, comma-joined features."""
+    """The feature strings of compressed, comma-joined features as ``geo.apps.batch.work`` and
+    `from_analysis` write them (compact JSON: a separator with bare quotes cannot occur inside a
+    string, where quotes are escaped), without parsing them."""
     if not blob:
         return []
-    return [dumps(f) for f in json.loads("[" + zlib.decompress(blob).decode("utf-8") + "]")]
+    text = zlib.decompress(bytes(blob)).decode("utf-8")
+    parts = text.split(_SEP)
+    return parts[:1] + ['{"type":"Feature",' + p for p in parts[1:]]
 
 
 def _coords(c):

@@ -5,22 +5,22 @@ index (R*Tree / PostGIS) and its text index (FTS5 / tsvector) through the hooks 
 Tables: ``articles`` (metadata, the place ids and confidences of each as packed arrays for the
 collection view), ``places`` (one row per distinct place, never deleted: ids stay valid),
 ``mentions`` (article x place: confidence and mentions with offsets and sentences), ``features``
-(events, relations, areas: indexed columns and the GeoJSON), ``place_box``/``feature_box`` (the
-spatial index), ``article_text``/``feature_text`` (the text index; the article's text itself).
+(its events: indexed columns and the GeoJSON; every feature of an article, relations and areas too,
+is in its ``extras``), ``place_box``/``feature_box`` (the spatial index of places and events),
+``article_text``/``feature_text`` (the text index; the article's text itself).
 """
 from __future__ import annotations
 
 import json
 import threading
 import time
-import zlib
 from contextlib import contextmanager
 from typing import Iterable, Iterator
 
 import numpy as np
 
 from geo.store.base import Store
-from geo.store.records import ArticleRecord, day_number, dumps, feature_columns
+from geo.store.records import ArticleRecord, day_number, dumps, feature_columns, split_features
 
 FORMAT = "newsmap-store"
 
@@ -80,14 +80,14 @@ class SQLStore(Store):
             ids = np.array([place_ids[p.key] for p in r.places], dtype="<i4")
             conf = np.array([p.confidence for p in r.places], dtype="<f4")
             art_rows.append((aid, r.article_id, r.text_hash, r.title, r.date, day_number(r.date), r.url, r.source,
-                             r.timezone, dumps(r.corrections), now, len(r.places), len(r.features),
-                             ids.tobytes(), conf.tobytes()))
+                             r.timezone, dumps(r.corrections), now, len(r.places), r.n_features, len(r.events),
+                             ids.tobytes(), conf.tobytes(), r.extras))
             men_rows.extend((aid, int(i), p.confidence, p.n, p.mentions) for i, p in zip(ids, r.places))
             if r.text is not None:
                 text_rows.append((aid, r.text))
         self._many(cur, "INSERT INTO articles(id, article_id, text_hash, title, date, day, url, source, timezone,"
-                        " corrections, updated, n_places, n_features, place_ids, place_conf)"
-                        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", art_rows)
+                        " corrections, updated, n_places, n_features, n_events, place_ids, place_conf, extras)"
+                        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", art_rows)
         self._many(cur, "INSERT INTO mentions(article, place, confidence, n, mentions) VALUES (?, ?, ?, ?, ?)",
                    men_rows)
         self._put_texts(cur, "article_text", text_rows)
@@ -165,16 +165,14 @@ class SQLStore(Store):
         fid = (self._scalar(cur, "SELECT MAX(id) FROM features") or 0) + 1
         rows, boxes, texts = [], [], []
         for r, aid in zip(recs, targets):
-            for seq, s in enumerate(r.features):
+            for seq, s in enumerate(r.events):
                 c = feature_columns(json.loads(s), r.date)
                 rows.append((fid, aid, seq, c["kind"], c["type"], c["actor"], c["time"], c["day"], c["lon"],
-                             c["lat"], c["confidence"], c["uncertainty_km"], c["zones"], c["label"],
-                             zlib.compress(s.encode("utf-8"), 6)))
+                             c["lat"], c["confidence"], c["uncertainty_km"], c["zones"], c["label"], s))
                 if c["box"]:
                     b = c["box"]
                     boxes.append((fid, b[0], b[1], b[2], b[3]))
-                if c["kind"] == "event":
-                    texts.append((fid, c["words"]))
+                texts.append((fid, c["words"]))
                 fid += 1
         self._many(cur, "INSERT INTO features(id, article, seq, kind, type, actor, time, day, lon, lat, confidence,"
                         " uncertainty_km, zones, label, geojson) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -285,22 +283,26 @@ class SQLStore(Store):
         with self._lock, self._read() as cur:
             rows = self._rows(cur, f"SELECT id, article, geojson FROM features WHERE {cond} ORDER BY id", arg)
         out = []
-        for fid, art, blob in rows:
-            f = json.loads(zlib.decompress(bytes(blob)))
+        for fid, art, geojson in rows:
+            f = json.loads(geojson)
             f["properties"]["store_id"] = fid
             f["properties"]["store_article"] = art
             out.append(f)
         return out
 
     def article_features(self, article_ids: Iterable[int] | None) -> Iterator[str]:
-        sql, arg = "SELECT geojson FROM features", ()
+        sql, arg = "SELECT extras FROM articles WHERE extras IS NOT NULL", ()
         if article_ids is not None:
-            cond, arg = self._in("article", [int(i) for i in article_ids])
-            sql += " WHERE " + cond
+            cond, arg = self._in("id", [int(i) for i in article_ids])
+            sql += " AND " + cond
         with self._lock, self._read() as cur:
-            rows = self._rows(cur, sql + " ORDER BY article, seq", arg)
-        for (blob,) in rows:
-            yield zlib.decompress(bytes(blob)).decode("utf-8")
+            cur.execute(self.q(sql + " ORDER BY date, article_id"), arg)
+            while True:
+                rows = cur.fetchmany(500)
+                if not rows:
+                    break
+                for (blob,) in rows:
+                    yield from split_features(blob)
 
     def place_rows(self, article_ids: Iterable[int] | None) -> Iterator[tuple]:
         sql = ("SELECT m.place, p.lon, p.lat, p.props, m.article, m.confidence, m.mentions"

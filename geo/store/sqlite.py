@@ -20,7 +20,7 @@ CREATE TABLE store_info(key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE articles(
     id INTEGER PRIMARY KEY, article_id TEXT NOT NULL UNIQUE, text_hash TEXT NOT NULL, title TEXT, date TEXT,
     day INTEGER, url TEXT, source TEXT, timezone TEXT, text BLOB, corrections TEXT, updated REAL,
-    n_places INTEGER, n_features INTEGER, place_ids BLOB, place_conf BLOB);
+    n_places INTEGER, n_features INTEGER, n_events INTEGER, place_ids BLOB, place_conf BLOB, extras BLOB);
 CREATE INDEX articles_hash ON articles(text_hash);
 CREATE INDEX articles_day ON articles(day);
 CREATE TABLE places(
@@ -32,7 +32,7 @@ CREATE TABLE mentions(
 CREATE INDEX mentions_place ON mentions(place, article);
 CREATE TABLE features(
     id INTEGER PRIMARY KEY, article INTEGER NOT NULL, seq INTEGER, kind TEXT, type TEXT, actor TEXT, time TEXT,
-    day INTEGER, lon REAL, lat REAL, confidence REAL, uncertainty_km REAL, zones TEXT, label TEXT, geojson BLOB);
+    day INTEGER, lon REAL, lat REAL, confidence REAL, uncertainty_km REAL, zones TEXT, label TEXT, geojson TEXT);
 CREATE INDEX features_article ON features(article);
 CREATE VIRTUAL TABLE place_box USING rtree(id, minx, maxx, miny, maxy);
 CREATE VIRTUAL TABLE feature_box USING rtree(id, minx, maxx, miny, maxy);
@@ -50,13 +50,13 @@ def _script(db: sqlite3.Connection, sql: str) -> None:
 def _v2(db: sqlite3.Connection) -> None:
     """Version 2: full-text indexes. The article's text moves from a compressed column into the
     article index (which keeps it), the events' sentences get theirs."""
-    _script(db, "CREATE VIRTUAL TABLE article_text USING fts5(body); CREATE VIRTUAL TABLE feature_text USING fts5(body)")
+    _script(db, "CREATE VIRTUAL TABLE article_text USING fts5(body, detail=none); CREATE VIRTUAL TABLE feature_text USING fts5(body)")
     rows = db.execute("SELECT id, text FROM articles WHERE text IS NOT NULL").fetchall()
     db.executemany("INSERT INTO article_text(rowid, body) VALUES (?, ?)",
                    [(i, zlib.decompress(t).decode("utf-8")) for i, t in rows])
     db.execute("UPDATE articles SET text = NULL")
-    for fid, blob in db.execute("SELECT id, geojson FROM features WHERE kind = 'event'").fetchall():
-        p = json.loads(zlib.decompress(blob))["properties"]
+    for fid, geojson in db.execute("SELECT id, geojson FROM features WHERE kind = 'event'").fetchall():
+        p = json.loads(geojson)["properties"]
         db.execute("INSERT INTO feature_text(rowid, body) VALUES (?, ?)",
                    (fid, " ".join(p.get("sentences") or []) + " " + str(p.get("label") or "")))
 

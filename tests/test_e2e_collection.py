@@ -112,6 +112,7 @@ def test_filters_shared_url_clicks_and_exports(server, browser, tmp_path):
         p.close()
 
     # 2. the time range slider and the type filter, used as a user would
+    base = markers(page, settle=3.0)            # (the view as the browser reported it, surely)
     page.get_by_role("slider").first.focus()
     page.keyboard.press("End")                  # the range's start to its end: the last day only
     page.wait_for_timeout(500)

@@ -204,10 +204,7 @@ def render_map(snap, sel, static_url: str | None) -> tuple[float, float, int]:
     """The map with the markers of the current view; returns that view (lat, lon, zoom)."""
     ss = st.session_state
     if "c_goto" not in ss:
-        lons = np.r_[snap.ev["lon"][sel.events], snap.pl_lon[sel.places]]
-        lats = np.r_[snap.ev["lat"][sel.events], snap.pl_lat[sel.places]]
-        lat, lon, zoom = cmap.fit_view(lons, lats)
-        ss["c_goto"] = (round(lat, 4), round(lon, 4), zoom)
+        _fit(snap, sel)
     goto = ss["c_goto"]
     view = ss.get("c_view")
     if view is None or ss.get("c_view_goto") != goto:
@@ -221,9 +218,27 @@ def render_map(snap, sel, static_url: str | None) -> tuple[float, float, int]:
               center=(goto[0], goto[1]), zoom=goto[2], feature_group_to_add=cmap.marker_layer(feats),
               on_change=_on_map)
     ss["c_view_goto"] = goto
-    st.caption(f"{counts['events']} event and {counts['places']} place markers, "
-               f"{counts['event_clusters'] + counts['place_clusters']} clusters (click one to zoom in)")
+    n_clusters = counts["event_clusters"] + counts["place_clusters"]
+    left, right = st.columns([4, 1])
+    left.caption(f"Markers: {counts['events']} events, {counts['places']} places, {n_clusters} "
+                 f"cluster{'' if n_clusters == 1 else 's'} (a click on a cluster zooms in)")
+    right.button("Fit map", on_click=_fit, args=(snap, sel), help="Centre the map on what is shown (its events, "
+                 "when there are any)")
     return view[0], view[1], view[2]
+
+
+def _fit(snap, sel) -> None:
+    """The map to what is shown: its events when there are any (a missile report names Washington
+    too, but happened around Korea), else its places."""
+    if len(sel.events):
+        lons, lats = snap.ev["lon"][sel.events], snap.ev["lat"][sel.events]
+    else:
+        lons, lats = snap.pl_lon[sel.places], snap.pl_lat[sel.places]
+    lat, lon, zoom = cmap.fit_view(lons, lats)
+    goto = (round(lat, 4), round(lon, 4), zoom)
+    if goto == st.session_state.get("c_goto"):      # the map moves only when asked somewhere new
+        goto = (goto[0] + 0.0001, goto[1], zoom)
+    st.session_state["c_goto"] = goto
 
 
 # ---------------------------------------------------------------------------------------------

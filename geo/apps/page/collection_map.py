@@ -39,14 +39,14 @@ function(feature, latlng) {
         return L.marker(latlng, {icon: L.divIcon({
             html: "<div><span>" + p.label + "</span></div>",
             className: "marker-cluster marker-cluster-" + size + (p.of === "event" ? " geo-event-cluster" : ""),
-            iconSize: [d, d]})});
+            iconSize: [d, d]}), zIndexOffset: p.of === "event" ? 1000 : 0});
     }
     if (p.shape === "event") {
         return L.marker(latlng, {icon: L.divIcon({className: "geo-event-icon",
             html: '<div style="background:' + p.colour + ';color:#fff;border:2px solid #fff;border-radius:50%;' +
                   'width:22px;height:22px;line-height:18px;text-align:center;font-size:12px;' +
                   'box-shadow:0 0 4px rgba(0,0,0,.6)">' + p.glyph + '</div>',
-            iconSize: [22, 22], iconAnchor: [11, 11]})});
+            iconSize: [22, 22], iconAnchor: [11, 11]}), zIndexOffset: 1000});
     }
     var r = p.r || 8;
     return L.marker(latlng, {icon: L.divIcon({className: "geo-place-icon",

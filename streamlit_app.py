@@ -280,9 +280,6 @@ def analyse_doc(doc: dict):
 def main() -> None:
     st.set_page_config(page_title="News event map", page_icon="🗺️", layout="wide")
     if collection.current_view() == collection.VIEW:      # ?view=collection: many reports (the store)
-        with st.sidebar:
-            st.header("News event map")
-            collection.render_view_switch()
         collection.render_collection(STATIC_URL if st.get_option("server.enableStaticServing") else None)
         return
     init_state()

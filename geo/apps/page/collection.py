@@ -147,31 +147,42 @@ def area_label(token: str, names: dict) -> str:
     return f"inside {names.get(cc, cc)}'s {what}"
 
 
-def render_filters(snap, opts: dict) -> Filter:
-    """The sidebar's filters; returns the Filter they make."""
+def filter_from_state(opts: dict) -> Filter:
+    """The Filter the sidebar's widgets hold (their values are in the session before the script
+    runs, so the map can be drawn before them: the browser shows the map sooner)."""
     ss = st.session_state
     for key, opt in (("c_kinds", "kinds"), ("c_areas", "areas"), ("c_sources", "sources"), ("c_actors", "actors")):
-        if key in ss:          # the store changed under the session: keep what still exists
-            ss[key] = [v for v in ss[key] if v in opts[opt]]
+        ss[key] = [v for v in ss.get(key) or [] if v in opts[opt]]   # the store may have changed
+    ss.setdefault("c_conf", 0.0)
+    ss.setdefault("c_q", "")
     lo, hi = opts["days"]
     start = end = ""
     if lo is not None and hi > lo:
         ss.setdefault("c_range", (_date(lo), _date(hi)))
-        a, b = st.slider("Time range", min_value=_date(lo), max_value=_date(hi), key="c_range", format="YYYY-MM-DD")
+        a, b = ss["c_range"]
         start = a.isoformat() if day_number(a.isoformat()) > lo else ""
         end = b.isoformat() if day_number(b.isoformat()) < hi else ""
+    return Filter(start=start, end=end, kinds=tuple(ss["c_kinds"]), areas=tuple(ss["c_areas"]),
+                  sources=tuple(ss["c_sources"]), actors=tuple(ss["c_actors"]), min_confidence=float(ss["c_conf"]),
+                  text=str(ss["c_q"]).strip())
+
+
+def render_filters(opts: dict) -> None:
+    """The sidebar's filters (their values: `filter_from_state`)."""
+    lo, hi = opts["days"]
+    if lo is not None and hi > lo:
+        st.slider("Time range", min_value=_date(lo), max_value=_date(hi), key="c_range", format="YYYY-MM-DD")
     elif lo is not None:
         st.caption(f"Every dated report is of {day_iso(lo)}.")
-    kinds = st.multiselect("Show", opts["kinds"], key="c_kinds", placeholder="places and every event type")
-    areas = st.multiselect("Country or zone", opts["areas"], key="c_areas", placeholder="anywhere",
-                           format_func=lambda t: area_label(t, opts["names"]))
-    sources = st.multiselect("Source", opts["sources"], key="c_sources", placeholder="every source") \
-        if opts["sources"] else []
-    actors = st.multiselect("Actor", opts["actors"], key="c_actors", placeholder="anyone") if opts["actors"] else []
-    conf = st.slider("Confidence at least", 0.0, 1.0, step=0.05, key="c_conf")
-    text = st.text_input("Words in the sentences", key="c_q", placeholder="e.g. ballistic")
-    return Filter(start=start, end=end, kinds=tuple(kinds), areas=tuple(areas), sources=tuple(sources),
-                  actors=tuple(actors), min_confidence=float(conf), text=text.strip())
+    st.multiselect("Show", opts["kinds"], key="c_kinds", placeholder="places and every event type")
+    st.multiselect("Country or zone", opts["areas"], key="c_areas", placeholder="anywhere",
+                   format_func=lambda t: area_label(t, opts["names"]))
+    if opts["sources"]:
+        st.multiselect("Source", opts["sources"], key="c_sources", placeholder="every source")
+    if opts["actors"]:
+        st.multiselect("Actor", opts["actors"], key="c_actors", placeholder="anyone")
+    st.slider("Confidence at least", 0.0, 1.0, step=0.05, key="c_conf")
+    st.text_input("Words in the sentences", key="c_q", placeholder="e.g. ballistic")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -347,9 +358,7 @@ def render_collection(static_url: str | None = None) -> None:
     opts = options_at(location, snap.revision)
     _init_state(opts)
     st.html(f"<style>{_LAYOUT_CSS}</style>")
-    with st.sidebar:
-        st.subheader("Filters")
-        flt = render_filters(snap, opts)
+    flt = filter_from_state(opts)
     search = (lambda q: search_at(location, snap.revision, q)) if flt.text else None
     sel = select(snap, flt, search)
     st.html(f"<h2 style='margin:0'>Many reports: {len(sel.articles):,} of {len(snap.art_id):,} articles</h2>"
@@ -366,3 +375,9 @@ def render_collection(static_url: str | None = None) -> None:
         render_panel(store, snap, sel)
     render_below(store, snap, sel)
     _sync_url(flt, view)
+    # the sidebar last: the map's code and data reach the browser first
+    with st.sidebar:
+        st.header("News event map")
+        render_view_switch()
+        st.subheader("Filters")
+        render_filters(opts)

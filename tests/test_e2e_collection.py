@@ -24,7 +24,8 @@ MAP_FRAME = 'iframe[title="streamlit_folium.st_folium"]'
 KOREA = "lat=37.5&lon=133&z=5"
 REFS = """() => { const out = [];
     if (!window.map) return null;
-    window.map.eachLayer(l => { if (l.feature && l._icon && l.feature.properties.ref) out.push(l.feature.properties.ref); });
+    window.map.eachLayer(l => { const p = l.feature && l.feature.properties;
+        if (p && l._icon && p.ref) out.push(p.ref + (p.n ? "#" + p.n : "")); });
     return out.sort(); }"""
 
 
@@ -140,7 +141,7 @@ def test_filters_shared_url_clicks_and_exports(server, browser, tmp_path):
     frame = _frame(page)
     frame.evaluate("""(ref) => { window.map.eachLayer(l => {
         if (l.feature && l._icon && l.feature.properties.ref === ref) { l.setZIndexOffset(10000); l._icon.id = "e2e-hit"; } }); }""",
-                   refs[0])
+                   refs[0].split("#")[0])
     page.frame_locator(MAP_FRAME).locator("#e2e-hit").click()
     page.get_by_text("Reported in").wait_for()
     assert page.locator(".geo-report").count() >= 2
@@ -178,7 +179,7 @@ def test_filters_shared_url_clicks_and_exports(server, browser, tmp_path):
     assert clusters
     _frame(page).evaluate("""(ref) => { window.map.eachLayer(l => {
         if (l.feature && l._icon && l.feature.properties.ref === ref) { l.setZIndexOffset(10000); l._icon.id = "e2e-cluster"; } }); }""",
-                          clusters[0])
+                          clusters[0].split("#")[0])
     page.frame_locator(MAP_FRAME).locator("#e2e-cluster").click()
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline and parse_qs(urlsplit(page.url).query).get("z") == ["2"]:

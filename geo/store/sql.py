@@ -295,14 +295,8 @@ class SQLStore(Store):
         if article_ids is not None:
             cond, arg = self._in("id", [int(i) for i in article_ids])
             sql += " AND " + cond
-        with self._lock, self._read() as cur:
-            cur.execute(self.q(sql + " ORDER BY date, article_id"), arg)
-            while True:
-                rows = cur.fetchmany(500)
-                if not rows:
-                    break
-                for (blob,) in rows:
-                    yield from split_features(blob)
+        for (blob,) in self._stream(sql + " ORDER BY date, article_id", arg):
+            yield from split_features(blob)
 
     def place_rows(self, article_ids: Iterable[int] | None) -> Iterator[tuple]:
         sql = ("SELECT m.place, p.lon, p.lat, p.props, m.article, m.confidence, m.mentions"
@@ -311,10 +305,14 @@ class SQLStore(Store):
         if article_ids is not None:
             cond, arg = self._in("m.article", [int(i) for i in article_ids])
             sql += " WHERE " + cond
+        yield from self._stream(sql + " ORDER BY m.place, m.article", arg)
+
+    def _stream(self, sql: str, arg) -> Iterator[tuple]:
+        """The rows of a query, a thousand at a time, in one read transaction."""
         with self._lock, self._read() as cur:
-            cur.execute(self.q(sql + " ORDER BY m.place, m.article"), arg)
+            cur.execute(self.q(sql), arg)
             while True:
-                rows = cur.fetchmany(2000)
+                rows = cur.fetchmany(1000)
                 if not rows:
                     break
                 yield from rows

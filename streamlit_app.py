@@ -14,7 +14,7 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from geo.apps.page import layout, mapview, panels, session
+from geo.apps.page import collection, layout, mapview, panels, session
 from geo.apps.page.cache import ByteBoundedCache
 from geo.apps.page.escape import error_html, highlight_article, safe_link, sanitize_text as esc
 from geo.io.export import all_mentions, to_csv, to_feature_collection
@@ -401,6 +401,13 @@ def render_sections(doc: dict, fc: dict) -> None:
                      f"{highlight_article(doc['text'], spans)}</div>")
 
 
+def analyse_doc(doc: dict):
+    """The analysis of a page document with its corrections (for the store)."""
+    meta = DocumentMeta(id=doc["id"], title=doc["title"], date=doc["date"], timezone=doc.get("timezone", ""),
+                        source=doc["source"])
+    return pipeline().analyse(doc["text"], meta, corrections=doc["corrections"] or None)
+
+
 # ---------------------------------------------------------------------------------------------
 # The page
 
@@ -409,6 +416,9 @@ def main() -> None:
     st.set_page_config(page_title="News event map", page_icon="🗺️", layout="wide",
                        initial_sidebar_state=layout.SIDEBAR_WIDTH)
     st.html(layout.PAGE_CSS)
+    if collection.current_view() == collection.VIEW:      # ?view=collection: many reports (the store)
+        collection.render_collection(STATIC_URL if st.get_option("server.enableStaticServing") else None)
+        return
     init_state()
     ss = st.session_state
 
@@ -427,7 +437,9 @@ def main() -> None:
     render_main()
     with st.sidebar:
         st.header("News event map")
+        collection.render_view_switch()
         render_inputs()
+        collection.render_add_to_store(current_doc(), analyse_doc)
 
 
 def render_main() -> None:

@@ -38,7 +38,11 @@ def cmd_parse(args) -> int:
         print(f"error: {e}", file=sys.stderr)
         return EXIT_BAD_INPUT
     article = replace(article, **given)     # the command line wins
-    fc = to_feature_collection(pipeline.analyse(article.text, article.meta()))
+    analysis = pipeline.analyse(article.text, article.meta())
+    fc = to_feature_collection(analysis)
+    if args.store is not None:           # --store: the analysis is kept in the store too
+        from geo.apps.storecmd import add_to_store, store_arg
+        add_to_store(store_arg(args), analysis, article.text)
     write_json(fc, indent=1 if args.pretty else None)
     return 0
 
@@ -149,9 +153,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--network", action="store_true",
                    help="ask Nominatim for names the offline gazetteer lacks (sends those names over the "
                         "network; same as NEWSMAP_GEOCODER=nominatim; see the README)")
+    p.add_argument("--store", nargs="?", const="", default=None, metavar="PATH|URL",
+                   help="also add the analysis to this store (alone: NEWSMAP_STORE, else the default store)")
     p.set_defaults(func=cmd_parse)
     from geo.apps.batch.run import add_batch_parser
     add_batch_parser(sub)
+    from geo.apps.storecmd import add_store_parser
+    add_store_parser(sub)
     return ap
 
 

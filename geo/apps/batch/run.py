@@ -24,6 +24,8 @@ from geo.apps.batch.sources import iter_inputs
 from geo.apps.batch.work import failed_result
 from geo.io.reader import normalise_date
 from geo.settings import Settings
+from geo.store import StoreError
+from geo.apps.storecmd import store_arg
 
 CHUNK = 64                   # articles per task (local process pool)
 FAIL_FAST_AFTER = 64         # articles that all failed for one reason of the machinery: stop the run
@@ -56,6 +58,7 @@ class BatchRun:
         self.stats = {"inputs": 0, "analysed": 0, "reused": 0, "duplicates": 0, "errors": 0}
         self.ok = 0
         self.reasons: set[str | None] = set()      # failure reasons of this run's analysed articles
+        self.sink = None             # a store the results also go to (tostore.StoreSink), or None
 
     def dispatch(self, recs: list[dict]) -> None:
         """Records marked in the journal: duplicates and done ones counted, errors written, the
@@ -66,6 +69,8 @@ class BatchRun:
             elif state == "done":
                 self.stats["reused"] += 1
                 self.bar.update(1)
+                if self.sink is not None:
+                    self.sink.reused.append(rec["key"])
             elif rec["kind"] == "error":
                 self.journal.write_error(rec)
                 self.bar.update(1)
@@ -96,6 +101,8 @@ class BatchRun:
                         continue
                     results = [failed_result(items[0], f"{WORKER_FAILED}: {type(e).__name__}: {e}")]
                 self.journal.write_results(items, results)
+                if self.sink is not None:
+                    self.sink.write(items, results)
                 self.stats["analysed"] += len(items)
                 self.bar.update(len(items))
                 self.judge(results)
@@ -132,7 +139,8 @@ class BatchRun:
 
 def run_batch(inputs, out, *, workers: int | None = None, engine: str = "local", scheduler: str | None = None,
               date: str | None = None, csv_out: bool = False, chunk: int | None = None, progress: bool | None = None,
-              max_chars: int | None = None, settings: Settings | None = None, timeout: float = 600.0) -> dict:
+              max_chars: int | None = None, settings: Settings | None = None, timeout: float = 600.0,
+              store=None) -> dict:
     """Analyse every input article not in the journal yet, then assemble the outputs.
     Returns counts: inputs, analysed (this run), reused (from the journal), errors, places, features."""
     from tqdm import tqdm
@@ -145,7 +153,12 @@ def run_batch(inputs, out, *, workers: int | None = None, engine: str = "local",
     journal = Journal(journal_path(out))
     bar = tqdm(unit=" articles", desc="batch", file=sys.stderr, mininterval=0.5,
                disable=(not sys.stderr.isatty()) if progress is None else not progress)
+    if store is not None:
+        defaults["keep_text"] = True
     run = BatchRun(journal, engine, workers, scheduler, settings or Settings(), chunk, bar, defaults, timeout)
+    if store is not None:
+        from geo.apps.batch.tostore import StoreSink
+        run.sink = StoreSink(store)
     interrupted = finished = False
     try:
         try:
@@ -160,9 +173,14 @@ def run_batch(inputs, out, *, workers: int | None = None, engine: str = "local",
                 run.engine.close(cancel=not finished)
         if interrupted:
             raise KeyboardInterrupt
+        if run.sink is not None:
+            run.sink.backfill(journal.db)
+            run.stats.update(run.sink.stats)
         run.stats.update(assemble(journal.db, out, csv_out=csv_out))
     finally:
         journal.close()
+        if run.sink is not None:
+            run.sink.close()
     return run.stats
 
 
@@ -180,12 +198,12 @@ def cmd_batch(args) -> int:
     try:
         stats = run_batch(args.inputs, args.out, workers=args.workers, engine=args.engine, scheduler=args.scheduler,
                           date=args.date, csv_out=args.csv, chunk=args.chunk, max_chars=args.max_chars,
-                          settings=Settings.from_env(), timeout=args.timeout)
+                          settings=Settings.from_env(), timeout=args.timeout, store=store_arg(args))
     except KeyboardInterrupt:
         print(f"interrupted; finished articles are kept in {journal_path(Path(args.out))}: "
               "run the same command again to resume", file=sys.stderr)
         return 130
-    except (OSError, sqlite3.Error, JournalBusy, EngineError, RunFailed) as e:
+    except (OSError, sqlite3.Error, JournalBusy, EngineError, RunFailed, StoreError) as e:
         print(f"error: {e}", file=sys.stderr)
         return 1
     dt = time.perf_counter() - t0
@@ -193,6 +211,8 @@ def cmd_batch(args) -> int:
           f"{stats['errors']} errors (see {errors_path(Path(args.out))}); {stats['places']} places, "
           f"{stats['mentions']} mentions, {stats['features']} features -> {args.out} in {dt:.1f} s",
           file=sys.stderr)
+    if "stored" in stats:
+        print(f"store {store_arg(args)}: {stats['stored']} articles added, {stats['updated']} updated", file=sys.stderr)
     return 0
 
 
@@ -212,6 +232,9 @@ def add_batch_parser(subparsers) -> argparse.ArgumentParser:
     p.add_argument("--timeout", type=float, default=600.0,
                    help="seconds a worker may spend on one article before it is stopped and the article gets an "
                         "error record (local engine; default 600)")
+    p.add_argument("--store", nargs="?", const="", default=None, metavar="PATH|URL",
+                   help="also add every article to this store (an SQLite file or postgresql:// URL; alone: "
+                        "NEWSMAP_STORE, else the default store; see `python -m geo store`)")
     p.add_argument("--chunk", type=int, default=None, help=argparse.SUPPRESS)
     p.set_defaults(func=cmd_batch)
     return p

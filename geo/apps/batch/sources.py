@@ -36,7 +36,8 @@ def error_record(source: str, where: str, rec_id, message: str, data: bytes = b"
 
 
 def article_meta(article: Article) -> dict:
-    return {"title": article.title, "date": article.date, "timezone": article.timezone, "url": article.url}
+    return {"title": article.title, "date": article.date, "timezone": article.timezone, "url": article.url,
+            "publisher": article.source}
 
 
 def _article_file(path: Path, root: Path | None) -> dict:
@@ -58,7 +59,7 @@ def _article_file(path: Path, root: Path | None) -> dict:
     # folder is another article id, so it is analysed again rather than listed under a stale id
     return {"kind": "article", "key": record_key(source, rec_id, data), "source": source, "id": rec_id,
             "raw": data, "name": path.name, "title": meta.get("title", ""), "date": meta.get("date", ""),
-            "timezone": meta.get("timezone", ""), "url": meta.get("url", "")}
+            "timezone": meta.get("timezone", ""), "url": meta.get("url", ""), "publisher": meta.get("source", "")}
 
 
 def iter_jsonl(path: Path):

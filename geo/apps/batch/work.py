@@ -11,6 +11,7 @@ from geo.io.export import extra_features, mention_lists
 from geo.io.reader import InputError, article_from_record, decode_text, read_article, read_json_line
 from geo.model import Analysis, DocumentMeta
 from geo.settings import Settings
+from geo.store.records import text_hash
 
 _COMPACT_JSON = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
 dumps = _COMPACT_JSON.encode      # one encoder for every record: json.dumps with options builds one per call
@@ -140,7 +141,7 @@ def _article_of(item: dict):
             rid = e.record_id if e.record_id is not None else item["lineno"]
             raise InputError(f"line {item['lineno']}: {e}", rid) from None
         item = {**item, "id": a.id, "text": a.text, "title": a.title, "date": a.date, "url": a.url,
-                "timezone": a.timezone}
+                "timezone": a.timezone, "publisher": a.source}
     if "raw" in item:
         text, html_title = read_article(item["raw"], item.get("name") or "input")
         item = {**item, "title": item.get("title") or html_title}
@@ -171,10 +172,13 @@ def analyse_item(item: dict, pipeline) -> dict:
                             url=item.get("url") or "")
         # alternatives=False: the aggregated output keeps each place, not the resolver's runners-up
         places, extras = journal_rows(item["id"], pipeline.analyse(text, meta, alternatives=False))
-        return {"key": key, "status": "ok", "error": None, "title": meta.title, "id": meta.id, "date": meta.date,
-                "url": meta.url, "places": places,
-                "extras": zlib.compress(",".join(extras).encode("utf-8"), 6) if extras else None,
-                "seconds": time.perf_counter() - t0}
+        out = {"key": key, "status": "ok", "error": None, "title": meta.title, "id": meta.id, "date": meta.date,
+               "url": meta.url, "places": places,
+               "extras": zlib.compress(",".join(extras).encode("utf-8"), 6) if extras else None,
+               "seconds": time.perf_counter() - t0}
+        if item.get("keep_text"):          # batch --store: the store keeps the text (geo.apps.batch.tostore)
+            out["text"], out["text_hash"], out["publisher"] = text, text_hash(text), item.get("publisher") or ""
+        return out
     except InputError as e:
         msg = str(e)
         if e.record_id is not None:

@@ -20,9 +20,6 @@ from pmtiles.tile import TileType
 from geo.apps.page import assets, mapview
 
 ROOT = Path(__file__).resolve().parent.parent
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 SEOUL = (126.98, 37.57)
 TOKYO = (139.69, 35.69)
 LAYERS = {"land", "boundary", "maritime", "islets", "ocean", "marine", "country", "place", "admin1"}
@@ -170,17 +167,6 @@ def _basemap_labels(page, bounds_only: bool = True) -> list[dict]:
         const b = window.map.getBounds();
         return newsmapBasemap.labels(layer).filter(l => !inView || b.contains([l.lat, l.lng])); }""", bounds_only)
 
-
-@pytest.fixture(scope="module")
-def browser():
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium (apt-get install chromium) "
-                    "to run the browser tests", pytrace=False)
-    from playwright.sync_api import sync_playwright
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield b
-        b.close()
 
 
 def test_self_contained_map_draws_labels(browser, tmp_path):

@@ -21,9 +21,6 @@ from urllib.parse import urlsplit
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-CHROMIUM = os.environ.get("NEWSMAP_CHROMIUM", "/usr/bin/chromium")   # .ci/run says how to set it
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 SEED = "north-korea-missiles-2019-10-02"
 LOCAL_HOSTS = {"localhost", "127.0.0.1", "::1", "[::1]"}
 MAP_FRAME = 'iframe[title="streamlit_folium.st_folium"]'
@@ -82,17 +79,6 @@ def server(tmp_path_factory):
             except subprocess.TimeoutExpired:
                 proc.kill()
 
-
-@pytest.fixture(scope="module")
-def browser():
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium (apt-get install chromium) "
-                    "to run the browser tests", pytrace=False)
-    from playwright.sync_api import sync_playwright
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield b
-        b.close()
 
 
 def _external(requests: list[str]) -> list[str]:

@@ -18,7 +18,7 @@ import pytest
 from geo.store import open_store
 from tests.conftest import ROOT
 from tests.store_helpers import seed_variants
-from tests.test_e2e_browser import CHROMIUM, CHROMIUM_ARGS, TIMEOUT_MS, _external, _free_port, _wait_http
+from tests.test_e2e_browser import TIMEOUT_MS, _external, _free_port, _wait_http
 
 MAP_FRAME = 'iframe[title="streamlit_folium.st_folium"]'
 KOREA = "lat=37.5&lon=133&z=5"
@@ -52,16 +52,6 @@ def server(tmp_path_factory):
         if proc.returncode not in (0, -15):
             print((where / "streamlit.log").read_text(errors="replace")[-4000:])
 
-
-@pytest.fixture(scope="module")
-def browser():
-    if not os.path.exists(CHROMIUM):
-        pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium (apt-get install chromium)", pytrace=False)
-    from playwright.sync_api import sync_playwright
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield b
-        b.close()
 
 
 def _frame(page):

@@ -45,15 +45,10 @@ class Builder:
         return pid
 
     def add_name(self, name: str, pid: int, flags: int = 0) -> None:
-        if not name:
-            return
-        key = name_key(name)
-        if len(key) < 2 or len(key) > 80:
-            return
-        keys = {key} if flags & (EXACT_CASE | DEMONYM) else key_variants(key)
+        key, keys = index_keys(name, flags)
         for k in keys:
             self.postings[k][pid] = self.postings[k].get(pid, 0) | flags
-        if flags & EXACT_CASE:
+        if keys and flags & EXACT_CASE:
             forms = self.exact_forms[key]
             if name.strip() not in forms:
                 forms.append(name.strip())
@@ -62,6 +57,15 @@ class Builder:
         """Name -> place of every place of one feature type added so far."""
         code = FEATURE_TYPES.index(ftype)
         return {self.names[pid]: pid for pid, row in enumerate(self.rows) if row[4] == code}
+
+
+def index_keys(name: str, flags: int) -> tuple[str, set[str]]:
+    """The name's key and the keys it is indexed under (none for a name too short or too long
+    to be one): its spelling variants, except for exact-case names and demonyms."""
+    key = name_key(name) if name else ""
+    if len(key) < 2 or len(key) > 80:
+        return key, set()
+    return key, {key} if flags & (EXACT_CASE | DEMONYM) else key_variants(key)
 
 
 def usable_alternate(alt: str, main: str) -> bool:

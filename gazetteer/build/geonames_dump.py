@@ -25,12 +25,11 @@ from pathlib import Path
 
 import numpy as np
 
-from gazetteer.build.common import Builder, is_latin, progress, usable_alternate
-from gazetteer.format import (ASCII_ALT, DEMONYM, EXACT_CASE, LOWER_OK, NAMES_FILE, OFFSETS_FILE, PLACE_DTYPE,
+from gazetteer.build.common import Builder, index_keys, is_latin, progress, usable_alternate
+from gazetteer.format import (ASCII_ALT, EXACT_CASE, LOWER_OK, NAMES_FILE, OFFSETS_FILE, PLACE_DTYPE,
                               PLACE_NAMES_FILE, PLACES_FILE, PRIMARY, SOURCES)
 from gazetteer.model import (ADMIN1, ADMIN2, CAPITAL, CITY, CONTINENT, COUNTRY, FEATURE_TYPES, REGION, SITE,
                              WATER, ZONE)
-from gazetteer.normalize import key_variants, name_key
 
 RUN_RECORDS = 2_000_000
 DUMP_COLUMNS = 19
@@ -93,12 +92,9 @@ class DumpBuilder(Builder):
         self._row_fill = 0
 
     def add_name(self, name: str, pid: int, flags: int = 0) -> None:
-        if not name:
+        key, keys = index_keys(name, flags)
+        if not keys:
             return
-        key = name_key(name)
-        if len(key) < 2 or len(key) > 80:
-            return
-        keys = {key} if flags & (EXACT_CASE | DEMONYM) else key_variants(key)
         for k in keys:
             self._buffer.append((k, pid, flags))
             if flags & LOWER_OK:

@@ -268,21 +268,30 @@ def render_timeline(snap, sel) -> None:
         st.caption("No dated report in the selection.")
         return
     step, unit = what.split(":")
+    df = df.assign(kind=[kind_label(t) if t != "articles" else "Articles" for t in df["type"]])
+    scale = _colours(df["type"])
     chart = alt.Chart(df).mark_bar().encode(
-        x=alt.X("date:T", title=None, axis=alt.Axis(format="%Y-%m-%d", labelAngle=0, tickCount=5)),
+        x=alt.X("date:T", title=None, axis=alt.Axis(format="%Y-%m-%d", labelAngle=0, tickCount=4)),
         y=alt.Y("count:Q", title=f"{unit} per {step}"),
-        color=alt.Color("type:N", title=None, legend=alt.Legend(orient="top"), scale=_colours(df["type"])),
-        tooltip=[alt.Tooltip("date:T", format="%Y-%m-%d"), "type:N", "count:Q"],
-    ).properties(height=190)
+        # no legend in the chart: the taxonomy's labels are long and many; the one below wraps
+        color=alt.Color("kind:N", title=None, legend=None, scale=scale),
+        tooltip=[alt.Tooltip("date:T", format="%Y-%m-%d"), alt.Tooltip("kind:N", title="type"), "count:Q"],
+    ).properties(height=170)
     st.altair_chart(chart, width="stretch")
+    st.html("<div style='font-size:.8rem;line-height:1.6;color:#444'>" + " ".join(
+        f"<span style='white-space:nowrap;margin-right:.6rem'><span style='display:inline-block;width:.7rem;"
+        f"height:.7rem;background:{colour};border-radius:2px;margin-right:.25rem'></span>{esc(label)}</span>"
+        for label, colour in zip(scale.domain, scale.range)) + "</div>")
 
 
 def _colours(types) -> alt.Scale:
-    """The markers' colours for the event types that have one; others from a palette."""
+    """The markers' colours for the event types (by their labels, as the legend shows them);
+    others from a palette."""
     spare = iter(["#2c3e50", "#16a085", "#7f8c8d", "#f39c12", "#27ae60", "#2980b9", "#e84393", "#6c5ce7"] * 8)
-    domain = sorted(set(types))
-    return alt.Scale(domain=domain, range=[event_type(t).colour if t in BY_NAME else
-                                           "#1f6fb2" if t == "articles" else next(spare) for t in domain])
+    types = sorted(set(types))
+    return alt.Scale(domain=[kind_label(t) if t != "articles" else "Articles" for t in types],
+                     range=[event_type(t).colour if t in BY_NAME else "#1f6fb2" if t == "articles" else next(spare)
+                            for t in types])
 
 
 def render_panel(store, snap, sel) -> None:
@@ -374,7 +383,7 @@ def render_collection(static_url: str | None = None) -> None:
     if not len(snap.art_id):
         st.info("The store is empty: add articles with `python -m geo batch … --store`, `python -m geo store add`, "
                 "or the “Add this article to the store” button of the single-article view.")
-    col_map, col_side = st.columns([5, 3], gap="medium")
+    col_map, col_side = st.columns([7, 3], gap="medium")     # the map gets the width
     with col_map:
         view = render_map(snap, sel, static_url)
     with col_side:

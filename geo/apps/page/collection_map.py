@@ -159,7 +159,7 @@ def marker_features(snap, sel, zoom: int, box) -> tuple[list[dict], dict]:
         kind = event_type(str(ev["type"][k]))       # the taxonomy's colour and icon, as on the page
         feats.append(_feature(ev["lon"][k], ev["lat"][k], {
             "shape": "event", "ref": f"e:{int(ev['id'][k])}", "colour": kind.colour,
-            "glyph": sanitize_text(kind.icon), "name": sanitize_text(f"{ev['label'][k]} ({kind.label})")}))
+            "glyph": sanitize_text(kind.icon), "name": sanitize_text(ev["label"][k] or kind.label)}))     # the label names the type
     for lo, la, members in clusters:
         n = len(members)
         k = e_idx[members]

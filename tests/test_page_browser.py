@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 
-from tests.test_e2e_browser import MAP_FRAME, SEED, TIMEOUT_MS, _wait_map_ready, browser, server  # noqa: F401
+from tests.test_e2e_browser import MAP_FRAME, SEED, TIMEOUT_MS, _wait_map_ready, server  # noqa: F401
 
 SINPO = ("Missile fired from Sinpo\n\nNorth Korea fired a ballistic missile from Sinpo on Tuesday morning, "
          "South Korea's Joint Chiefs of Staff said. Officials in Seoul and Tokyo condemned the launch.")

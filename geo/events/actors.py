@@ -79,8 +79,11 @@ _FORCES = (r"forces|troops|soldiers|army|military|navy|air\s+force|militants|reb
            r"police|policemen|jets|warplanes|drones|militia|militias|militiamen|jihadists|separatists|protesters|"
            r"protestors|demonstrators|pirates|attackers|assailants|bombers|bomber|hijackers|commandos|marines|"
            r"coast\s+guard|guards|extremists|terrorists|paramilitaries|mob|rioters|herdsmen|bandits|settlers")
-_ACTOR_RE = re.compile(r"\b(?P<actor>(?:(?:the|a|an)\s+)?(?:(?:[A-Z][\w'’-]*|U\.S\.|US)\s+){0,3}(?:[a-z-]+\s+){0,2}?"
-                       r"(?i:" + _FORCES + r"))\b")
+# the lower-case words before a force describe it ("pro-government forces"), never a preposition
+# or conjunction, which would carry the words before it in ("the state after gunmen")
+_LINKING = r"(?!(?:after|before|of|in|on|at|and|or|but|by|with|from|to|for|as|when|while|that|which|who|than)\s)"
+_ACTOR_RE = re.compile(r"\b(?P<actor>(?:(?:the|a|an)\s+)?(?:(?:[A-Z][\w'’-]*|U\.S\.|US)\s+){0,3}"
+                       r"(?:" + _LINKING + r"[a-z-]+\s+){0,2}?(?i:" + _FORCES + r"))\b")
 _GROUP_RE = re.compile(r"\b(?P<actor>(?:the\s+)?(?:Houthis?|Taliban|Hamas|Hezbollah|Hizbollah|ISIS|ISIL|Islamic\s+State|"
                        r"Daesh|al-Shabaab|Al-Shabaab|al-Shabab|Boko\s+Haram|al-Qaeda|Al-Qaeda|Wagner|RSF|PKK|"
                        r"M23|ELN|FARC|Jabhat\s+al-Nusra|Hayat\s+Tahrir\s+al-Sham|HTS))\b")

@@ -182,6 +182,7 @@ class Recognizer:
         self._usable_cache: dict[tuple[str, str, bool], _Usable | None] = {}
         self._strong_cache: dict[str, bool] = {}
         self._word_cache: dict[str, bool] = {}
+        self._prefix_cache: dict[str, list[str]] = {}
         # no leading \b: a pattern that starts with its words lets the regex engine skip ahead
         # to their first letters; the word boundary before a match is checked after it
         self._lower_re = (re.compile(r"(?:" + "|".join(sorted(map(re.escape, self.lower_keys), key=len, reverse=True))
@@ -415,11 +416,7 @@ class Recognizer:
                 k += 1
                 continue
             best = None
-            rest = compact[cstart[k]:]
-            keys = self.gaz.prefixes(rest)
-            if "-" in rest:              # "Al-Hudaydah" is indexed as "Al Hudaydah": try both
-                keys = list(dict.fromkeys(keys + self.gaz.prefixes(rest.replace("-", " "))))
-            for key in keys:
+            for key in self._prefixes(compact[cstart[k]:]):
                 ce = cstart[k] + len(key)
                 end = end_of.get(ce) or dot_end.get(ce) or tail_end.get(ce)
                 if end is None:
@@ -440,6 +437,20 @@ class Recognizer:
             else:
                 k += 1
         return found
+
+    def _prefixes(self, rest: str) -> list[str]:
+        """The gazetteer keys that start `rest` (a chunk's folded words from one of them on). The
+        trie walk costs more than the rest of a match, and the same names recur from article to
+        article ("united states"), so the answers are kept across documents."""
+        keys = self._prefix_cache.get(rest)
+        if keys is None:
+            keys = self.gaz.prefixes(rest)
+            if "-" in rest:              # "Al-Hudaydah" is indexed as "Al Hudaydah": try both
+                keys = list(dict.fromkeys(keys + self.gaz.prefixes(rest.replace("-", " "))))
+            if len(self._prefix_cache) > 100_000:
+                self._prefix_cache.clear()
+            self._prefix_cache[rest] = keys
+        return keys
 
     def _may_name(self, key: str) -> bool:
         """Whether a folded word is a gazetteer name, alone or with a full stop ("ky.")."""

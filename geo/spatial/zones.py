@@ -82,6 +82,7 @@ class Zones:
         self._names: dict[tuple[int, int], str] = {}
         self._zone_geometry: dict[tuple[str, str], object] = {}
         self._land = None
+        self._hits_cache: dict[tuple[float, float, float], tuple[ZoneHit, ...]] = {}   # zones_at's answers
 
     def name(self, unit: int, kind: int) -> str:
         key = (unit, kind)
@@ -103,6 +104,16 @@ class Zones:
         """
         lon = ((float(lon) + 180.0) % 360.0) - 180.0 if not -180.0 <= lon <= 180.0 else float(lon)
         lat = float(lat)
+        # events fall on the points of places, and the same places recur from article to article
+        key = (lon, lat, near_km)
+        hits = self._hits_cache.get(key)
+        if hits is None:
+            hits = self._hits_cache[key] = tuple(self._zones_at(lon, lat, near_km))
+            if len(self._hits_cache) > 10_000:
+                self._hits_cache.clear()
+        return list(hits)
+
+    def _zones_at(self, lon: float, lat: float, near_km: float) -> list[ZoneHit]:
         if near_km > 0:
             cand = self.tree.query(shapely.box(*_search_box(lon, lat, near_km)))
         else:

@@ -18,7 +18,7 @@ import re
 from dataclasses import dataclass
 
 from gazetteer.index import AMBIGUOUS, DEMONYM, EXACT_CASE, POSTAL, PRIMARY, USER, Gazetteer
-from gazetteer.model import ADMIN1, CAPITAL, CITY, CONTINENT, COUNTRY, WATER, ZONE, Mention, Span
+from gazetteer.model import ADMIN1, CAPITAL, CITY, CONTINENT, COUNTRY, REGION, WATER, ZONE, Mention, Span
 from gazetteer.containment import unknown_mentions
 from gazetteer.normalize import fold
 from gazetteer.text import sentence_index, split_sentences
@@ -167,6 +167,25 @@ _PERSON = object()     # a chunk read as a person's name
 
 # "The", "When": a function word written with a capital (one-letter "A", "I" are not in it)
 _CAPITALISED_FUNCTION_WORDS = frozenset(w.capitalize() for w in FUNCTION_WORDS if len(w) > 1)
+
+
+# prefixes whose place is named after a town and lies by it ("Port Sudan", "Fort Worth", "Mount
+# Sinjar"); the others name a natural feature ("Cape Bon", "Lake Tana") that a town of the same name
+# says nothing about
+_TOWN_PREFIXES = frozenset({"port", "fort", "mount", "mt"})
+
+
+def _prefix_fits(words: list[str], a: int, entries) -> bool:
+    """Whether "PREFIX NAME", which the gazetteer lacks, may be read as the place NAME: after a
+    town's prefix; after "Gulf of", "Bay of", a country, division or water ("Gulf of Oman"); after
+    "Lake", "Cape", a natural feature of that name ("Lake Tahoe" the region), not a town ("Lake
+    Tana" is not Antananarivo's "Tana", "Cape Bon" not Bonn)."""
+    if words[0] in _TOWN_PREFIXES:
+        return True
+    kinds = {p.feature_type for p, _ in entries.entries}
+    if a > 1 and words[a - 1] in CONNECTORS:
+        return bool(kinds & {COUNTRY, ADMIN1, WATER, REGION, ZONE, CONTINENT})
+    return bool(kinds & {WATER, REGION, ZONE})
 
 
 class Recognizer:
@@ -661,6 +680,8 @@ class Recognizer:
             end = chunk[-1].end       # "Mississippi River", "Kangwon Province"
         elif b == len(chunk) and all(w in GEO_PREFIXES or w in CONNECTORS for w in words[:a]):
             start = chunk[0].start    # "Lake Tahoe", "Gulf of Mexico"
+            if not _prefix_fits(words, a, entries):
+                key = ""              # "Cape Bon", "Lake Tana": a cape or lake the gazetteer lacks, not Bonn or Tana
         elif b == len(chunk) and all(w in QUALIFIERS for w in words[:a]):
             pass                      # "Eastern Ukraine" keeps Ukraine
         elif a == 0 and words[0] in self.given and not strong:
@@ -669,7 +690,8 @@ class Recognizer:
             kind = "embedded"         # "Tokyo Electric", "Costco Canada"
         else:
             return None               # part of some other name: "Moon Jae-in", "Leif-Eric Easley"
-        extended = end > chunk[a].end + 1     # "Rafah crossing", "Tongchang-ri": more than one word
+        # "Rafah crossing", "Tongchang-ri", "Lake Superior": more than one word
+        extended = end > chunk[a].end + 1 or start < chunk[a].start
         if b - a == 1 and not extended:
             tok_before = before if a == 0 else chunk[a - 1]
             if not self._single_word_ok(text, chunk[a], words[a], key, entries, sent_initial and a == 0,

@@ -179,3 +179,23 @@ def test_a_short_sentence_with_a_long_name_is_not_a_headline():
 def test_a_facility_named_after_a_place_is_one_mention():
     r = resolved("American jets returned to Clark Air Base in the Philippines last year.")
     assert "Clark Air Base" in r and "Clark" not in r
+
+
+def _resolved(text: str) -> dict[str, tuple]:
+    return {r.mention.text: (r.place.name if r.place else None, r.place.feature_type if r.place else r.reason)
+            for r in analyse(text).resolutions}
+
+
+def test_capes_and_lakes_are_places_of_their_own():
+    got = _resolved("The freighter sank off Cape Bon, and a ferry capsized on Lake Victoria near Mwanza.")
+    assert got["Cape Bon"] == ("Cape Bon", "region")             # not Bonn
+    assert got["Lake Victoria"] == ("Lake Victoria", "water")     # not the Australian state
+    assert _resolved("A missile fell near Cape Tappi in Aomori.")["Cape Tappi"] == ("Cape Tappi", "region")
+
+
+def test_a_cape_or_lake_the_gazetteer_lacks_is_no_town_of_its_name():
+    """"Lake Paris" is not Paris: left unplaced; a town's prefix ("Mount Sinjar" by Sinjar) and
+    "Gulf of" a country still read the place named."""
+    name, reason = _resolved("Two fishermen drowned in Lake Paris on Sunday.")["Lake Paris"]
+    assert name is None and "not in the gazetteer" in reason
+    assert _resolved("Fighters retreated to Mount Sinjar on Monday.")["Mount Sinjar"][0] == "Sinjār"

@@ -1,6 +1,7 @@
 """Screenshots of the page for the docs, at 1400x1000: the seed's map, the panel after clicking
-Wonsan, a maritime report, an article naming 1,000 places, and the seed in a narrower window
-(the panel below the map).
+Wonsan, a maritime report, an article naming 1,000 places, the seed in a narrower window
+(the panel below the map), and the collection view of a store holding the event reports of
+benchmarks/data/event_reports.jsonl and the seeds.
 
     python scripts/screenshots.py [--out docs/screenshots]
 
@@ -15,6 +16,7 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from pathlib import Path
@@ -36,7 +38,8 @@ ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--
         "--disable-component-update", "--disable-sync"]
 
 
-SHOTS = ("seed_map.png", "wonsan_panel.png", "maritime_report.png", "places_1000.png", "seed_narrow.png")
+SHOTS = ("seed_map.png", "wonsan_panel.png", "maritime_report.png", "places_1000.png", "seed_narrow.png",
+         "collection.png")
 
 
 def seed_and_panel(page, url: str, seed: str, out: Path) -> None:
@@ -85,27 +88,50 @@ def many_places_article(n: int) -> str:
     return "Crowds gather in 1,000 towns\n\n" + " ".join(f"Crowds gathered in {name} on Monday." for name in names)
 
 
+def start_page(env: dict | None = None) -> tuple[subprocess.Popen, str]:
+    """`streamlit run streamlit_app.py` on a free localhost port, once it answers."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", str(ROOT / "streamlit_app.py"),
+                             "--server.headless", "true", "--server.port", str(port), "--server.address", "127.0.0.1",
+                             "--browser.gatherUsageStats", "false"], cwd=ROOT, env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}"
+    for _ in range(300):
+        try:
+            urllib.request.urlopen(url + "/_stcore/health", timeout=1)
+            break
+        except OSError:
+            time.sleep(0.2)
+    return proc, url
+
+
+def collection(browser, out: Path) -> None:
+    """The collection view over a throwaway store of the event reports and the seeds."""
+    with tempfile.TemporaryDirectory() as tmp:
+        store = Path(tmp) / "store.sqlite"
+        subprocess.run([sys.executable, "-m", "geo", "store", "add", str(ROOT / "benchmarks" / "data" / "event_reports.jsonl"),
+                        str(ROOT / "seeds"), "--store", str(store)], cwd=ROOT, check=True, capture_output=True)
+        proc, url = start_page(dict(os.environ, NEWSMAP_STORE=str(store)))
+        try:
+            page = browser.new_page(viewport={"width": 1400, "height": 1000})
+            page.goto(f"{url}/?view=collection")
+            page.frame_locator(MAP_FRAME).locator(".leaflet-marker-icon").first.wait_for(timeout=120_000)
+            page.wait_for_timeout(3000)
+            page.screenshot(path=str(out / "collection.png"))
+        finally:
+            proc.kill()
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--out", type=Path, default=ROOT / "docs" / "screenshots")
     ap.add_argument("--seed", default="north-korea-missiles-2019-10-02")
     args = ap.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", str(ROOT / "streamlit_app.py"),
-                             "--server.headless", "true", "--server.port", str(port), "--server.address", "127.0.0.1",
-                             "--browser.gatherUsageStats", "false"], cwd=ROOT,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}"
+    proc, url = start_page()
     try:
-        for _ in range(300):
-            try:
-                urllib.request.urlopen(url + "/_stcore/health", timeout=1)
-                break
-            except OSError:
-                time.sleep(0.2)
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=os.environ.get("NEWSMAP_CHROMIUM", "/usr/bin/chromium"), args=ARGS)
             page = browser.new_page(viewport={"width": 1400, "height": 1000})
@@ -119,6 +145,7 @@ def main() -> int:
             narrow.frame_locator(MAP_FRAME).locator(".leaflet-marker-icon").first.wait_for(timeout=120_000)
             narrow.wait_for_timeout(2500)
             narrow.screenshot(path=str(args.out / "seed_narrow.png"), full_page=True)
+            collection(browser, args.out)
             browser.close()
     finally:
         proc.kill()

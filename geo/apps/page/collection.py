@@ -7,7 +7,6 @@ from __future__ import annotations
 import io
 import json
 
-import altair as alt
 import numpy as np
 import streamlit as st
 from streamlit_folium import st_folium
@@ -268,6 +267,7 @@ def render_timeline(snap, sel) -> None:
         st.caption("No dated report in the selection.")
         return
     step, unit = what.split(":")
+    import altair as alt            # here: the single-article page never needs it (0.2 s of a cold start)
     df = df.assign(kind=[kind_label(t) if t != "articles" else "Articles" for t in df["type"]])
     scale = _colours(df["type"])
     chart = alt.Chart(df).mark_bar().encode(
@@ -284,10 +284,11 @@ def render_timeline(snap, sel) -> None:
         for label, colour in zip(scale.domain, scale.range)) + "</div>")
 
 
-def _colours(types) -> alt.Scale:
+def _colours(types) -> "alt.Scale":
     """The markers' colours for the event types (by their labels, as the legend shows them);
     others from a palette."""
     spare = iter(["#2c3e50", "#16a085", "#7f8c8d", "#f39c12", "#27ae60", "#2980b9", "#e84393", "#6c5ce7"] * 8)
+    import altair as alt
     types = sorted(set(types))
     return alt.Scale(domain=[kind_label(t) if t != "articles" else "Articles" for t in types],
                      range=[event_type(t).colour if t in BY_NAME else "#1f6fb2" if t == "articles" else next(spare)

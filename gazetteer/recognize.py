@@ -536,11 +536,11 @@ class Recognizer:
             # the sentence is not part of the name
             chunk, words = chunk[2:], words[2:]
             matches = [(a - 2, b - 2, *rest) for a, b, *rest in matches]
-        # a generic word matched alone right after a name belongs to it: "Matsu Islands", not
-        # "Matsu" and a place called "Islands"
-        if len(matches) > 1:
-            matches = [m for q, m in enumerate(matches) if not (
-                q and m[1] - m[0] == 1 and words[m[0]] in GEO_SUFFIXES and matches[q - 1][1] == m[0])]
+        # a generic word matched alone after a name belongs to it: "Matsu Islands", not "Matsu"
+        # and a place called "Islands"; "Galwan Valley" (a name the gazetteer lacks) is no town
+        # called Valley
+        matches = [m for m in matches if not (
+            m[0] > 0 and m[1] - m[0] == 1 and words[m[0]] in GEO_SUFFIXES and words[m[0] - 1] not in CONNECTORS)]
         whole = self._whole(text, chunk, words, matches)
         out = []
         for match in matches:

@@ -199,3 +199,11 @@ def test_a_cape_or_lake_the_gazetteer_lacks_is_no_town_of_its_name():
     name, reason = _resolved("Two fishermen drowned in Lake Paris on Sunday.")["Lake Paris"]
     assert name is None and "not in the gazetteer" in reason
     assert _resolved("Fighters retreated to Mount Sinjar on Monday.")["Mount Sinjar"][0] == "Sinjār"
+
+
+def test_a_generic_word_after_an_unknown_name_is_no_town():
+    """"Zyxwab Valley" names a valley the gazetteer lacks, not the town of Valley, Alabama; after
+    a known name the word joins it ("Matsu Islands")."""
+    got = _resolved("Troops clashed in the Zyxwab Valley on Monday, near the Matsu Islands.")
+    assert not any(name == "Valley" for name, _ in got.values()), got
+    assert got["Matsu Islands"][0] == "Matsu Islands"

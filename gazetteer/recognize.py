@@ -125,9 +125,10 @@ def _lower_words_pattern(words) -> str:
 
 
 _READ_LOWER = frozenset(CONNECTORS | HYPHEN_CONNECTORS | LOWER_EXTENSIONS | LOCATIVE | SPEECH | TITLES)
-# a capitalised word (or a word of a script without case), one of the lower-case words read, or an
+# a capitalised word (or a word of a script without case) with any apostrophe inside but a
+# possessive's ("Ma'rib", "Kimch'aek", "N'Djamena"), one of the lower-case words read, or an
 # Arabic article before a hyphen and a capital
-_TOKEN = re.compile(r"\b(?:[^\W\da-z_]\w*|(?:" + _lower_words_pattern(_READ_LOWER) + r")\b|(?:"
+_TOKEN = re.compile(r"\b(?:[^\W\da-z_]\w*(?:['’ʼ‘](?!s\b)\w+)*|(?:" + _lower_words_pattern(_READ_LOWER) + r")\b|(?:"
                     + _lower_words_pattern(ARTICLES - _READ_LOWER) + r")(?=-[^\W\da-z_]))")
 # a romanised place suffix in lower case after a hyphen: "Tongchang-ri", "Hegura-jima", "Sinpo-ri"
 _POSSESSIVE_NAME = re.compile(r"[^\W\da-z_]\w+['’]s [^\W\da-z_]\w+")

@@ -207,3 +207,13 @@ def test_a_generic_word_after_an_unknown_name_is_no_town():
     got = _resolved("Troops clashed in the Zyxwab Valley on Monday, near the Matsu Islands.")
     assert not any(name == "Valley" for name, _ in got.values()), got
     assert got["Matsu Islands"][0] == "Matsu Islands"
+
+
+def test_romanised_names_with_an_apostrophe_inside():
+    """"Ma'rib", "Nuku'alofa", "Dar'a": one word, not "Nuku" (read as Nuuk) or "Dar" (a town in
+    Cambodia); a possessive stays a possessive ("Pyongyang's")."""
+    got = _resolved("Fighting near Ma'rib and Dar'a; a summit in Nuku'alofa; Pyongyang's launch.")
+    assert got["Ma'rib"][0] == "Ma'rib"
+    assert got["Dar'a"][0] == "Dar‘ā"
+    assert got["Nuku'alofa"][0] == "Nuku‘alofa"
+    assert got["Pyongyang"][0] == "Pyongyang"

@@ -217,3 +217,12 @@ def test_romanised_names_with_an_apostrophe_inside():
     assert got["Dar'a"][0] == "Dar‘ā"
     assert got["Nuku'alofa"][0] == "Nuku‘alofa"
     assert got["Pyongyang"][0] == "Pyongyang"
+
+
+def test_arabic_names_without_their_article():
+    """News drops the article: "Qamishli" is GeoNames' Al Qāmishlī, "Qaim" Al Qā'im; only in
+    countries whose names carry it ("El Paso" keeps its "El")."""
+    from gazetteer.build.bundled import without_article
+    got = _resolved("Kurdish forces withdrew from Qamishli; a drone hit a base near Qaim.")
+    assert got["Qamishli"][0] == "Al Qāmishlī" and got["Qaim"][0] == "Al Qā’im"
+    assert without_article(["Al Qāmishlī", "Al Bab", "Alexandria"]) == {"Qāmishlī"}   # "Bab": too short to stand alone

@@ -4,6 +4,8 @@ divisions with their GeoNames ids, codes and aliases, and each city's divisions)
 and shapes come from Natural Earth and the curated country points."""
 from __future__ import annotations
 
+import re
+
 from collections import defaultdict
 from pathlib import Path
 
@@ -224,7 +226,21 @@ def add_cities(b: Builder, gc, capital_gids: set[int]) -> None:
         if c["countrycode"] in ("KR", "KP"):
             for alt in korean_spellings(c["name"]):
                 b.add_name(alt, pid, ASCII_ALT)
+        if c["countrycode"] in ARABIC_COUNTRIES:
+            for alt in without_article([c["name"], *(c.get("alternatenames") or ())]):
+                b.add_name(alt, pid, ASCII_ALT)
     progress(f"{len(cities)} cities")
+
+
+# where place names carry the Arabic article, which news often drops ("Qamishli" for Al Qāmishlī,
+# "Qaim" for Al Qā'im, "Diwaniyah" for Al Diwaniyah)
+ARABIC_COUNTRIES = frozenset("SY IQ LB JO PS SA YE OM AE QA BH KW EG LY TN DZ MA SD MR SO DJ".split())
+_ARTICLE = re.compile(r"^(?:al|el|ad|ag|ar|as|ash|at|ath|az|an|adh|ad)[\s\-‘’'](?=[^\W\d_]\S{3})", re.I)
+
+
+def without_article(names) -> set[str]:
+    """The Latin names that begin with an Arabic article, without it."""
+    return {_ARTICLE.sub("", n.strip()) for n in names if is_latin(n) and _ARTICLE.match(n.strip())}
 
 
 def korean_spellings(name: str) -> set[str]:

@@ -17,7 +17,7 @@ class EventType:
     label: str                     # what a reader sees ("Air or drone strike")
     family: str                    # the family that reads it (geo/events/registry.py)
     group: str                     # conflict | unrest | maritime | weapons | hazard | accident
-    icon: str                      # one character, drawn in the marker
+    icon: str                      # one character, drawn in the marker (one Debian's default fonts have)
     colour: str                    # the marker's colour (#rrggbb)
 
 
@@ -28,7 +28,7 @@ TYPES: tuple[EventType, ...] = (
     EventType("nuclear_test", "Nuclear test", "conflict", "weapons", "☢", "#9a7d0a"),
     EventType("ship_attack", "Attack on a ship", "maritime", "maritime", "⚓", "#922b21"),
     EventType("ship_seizure", "Seizure or boarding of a ship", "maritime", "maritime", "⚑", "#0e6655"),
-    EventType("ship_accident", "Ship sinking, collision or grounding", "maritime", "maritime", "⛴", "#1b4f72"),
+    EventType("ship_accident", "Ship sinking, collision or grounding", "maritime", "maritime", "☸", "#1b4f72"),
     EventType("aircraft_crash", "Aircraft crash", "accidents", "accident", "✈", "#34495e"),
     EventType("industrial", "Industrial explosion or fire", "accidents", "accident", "⚙", "#7e5109"),
     EventType("earthquake", "Earthquake", "hazards", "hazard", "≋", "#784212"),
@@ -40,12 +40,12 @@ TYPES: tuple[EventType, ...] = (
     EventType("airstrike", "Air or drone strike", "conflict", "conflict", "☄", "#6c3483"),
     EventType("shelling", "Shelling", "conflict", "conflict", "✸", "#a04000"),
     EventType("explosion", "Bombing or explosion", "conflict", "conflict", "✹", "#e67e22"),
-    EventType("shooting", "Shooting", "conflict", "conflict", "⌖", "#b03a2e"),
-    EventType("abduction", "Abduction or capture", "conflict", "conflict", "⛓", "#7d3c98"),
+    EventType("shooting", "Shooting", "conflict", "conflict", "◎", "#b03a2e"),
+    EventType("abduction", "Abduction or capture", "conflict", "conflict", "⊗", "#7d3c98"),
     EventType("arrest", "Arrest", "conflict", "unrest", "⚖", "#2c3e50"),
     EventType("riot", "Riot", "unrest", "unrest", "⚠", "#cb4335"),
-    EventType("protest", "Protest, demonstration or march", "unrest", "unrest", "✊", "#2874a6"),
-    EventType("patrol", "Patrol or deployment", "conflict", "conflict", "⛨", "#196f3d"),
+    EventType("protest", "Protest, demonstration or march", "unrest", "unrest", "⚐", "#2874a6"),
+    EventType("patrol", "Patrol or deployment", "conflict", "conflict", "◈", "#196f3d"),
     EventType("attack", "Armed attack or clash", "conflict", "conflict", "⚔", "#a93226"),
     EventType("killing", "Killing", "conflict", "conflict", "✝", "#4d5656"),
 )

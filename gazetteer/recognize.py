@@ -176,6 +176,17 @@ _CAPITALISED_FUNCTION_WORDS = frozenset(w.capitalize() for w in FUNCTION_WORDS i
 _TOWN_PREFIXES = frozenset({"port", "fort", "mount", "mt"})
 
 
+_CACHE_LIMIT = 100_000      # entries of each of the recogniser's caches (news names recur across articles)
+
+
+def _keep(cache: dict, key, value):
+    """Store `value` under `key` and return it; a full cache is emptied first (memory stays bounded)."""
+    if len(cache) >= _CACHE_LIMIT:
+        cache.clear()
+    cache[key] = value
+    return value
+
+
 def _prefix_fits(words: list[str], a: int, entries) -> bool:
     """Whether "PREFIX NAME", which the gazetteer lacks, may be read as the place NAME: after a
     town's prefix; after "Gulf of", "Bay of", a country, division or water ("Gulf of Oman"); after
@@ -225,9 +236,7 @@ class Recognizer:
                     any_flags |= f
                     all_flags &= f
                 hit = _Usable(entries, any_flags, all_flags)
-            if len(self._usable_cache) > 100_000:
-                self._usable_cache.clear()
-            self._usable_cache[(key, surface, after_comma)] = hit
+            _keep(self._usable_cache, (key, surface, after_comma), hit)
         return hit
 
     def _filter_usable(self, key: str, surface: str, after_comma: bool) -> tuple:
@@ -467,18 +476,14 @@ class Recognizer:
             keys = self.gaz.prefixes(rest)
             if "-" in rest:              # "Al-Hudaydah" is indexed as "Al Hudaydah": try both
                 keys = list(dict.fromkeys(keys + self.gaz.prefixes(rest.replace("-", " "))))
-            if len(self._prefix_cache) > 100_000:
-                self._prefix_cache.clear()
-            self._prefix_cache[rest] = keys
+            _keep(self._prefix_cache, rest, keys)
         return keys
 
     def _may_name(self, key: str) -> bool:
         """Whether a folded word is a gazetteer name, alone or with a full stop ("ky.")."""
         hit = self._word_cache.get(key)
         if hit is None:
-            hit = self._word_cache[key] = bool(self._entries(key) or self._entries(key + "."))
-            if len(self._word_cache) > 100_000:
-                self._word_cache.clear()
+            hit = _keep(self._word_cache, key, bool(self._entries(key) or self._entries(key + ".")))
         return hit
 
     @staticmethod
@@ -495,9 +500,7 @@ class Recognizer:
         """A name that means a country, division, capital, big city or named sea before anything else."""
         hit = self._strong_cache.get(key)
         if hit is None:
-            hit = self._strong_cache[key] = self._is_strong(key)
-            if len(self._strong_cache) > 100_000:
-                self._strong_cache.clear()
+            hit = _keep(self._strong_cache, key, self._is_strong(key))
         return hit
 
     def _is_strong(self, key: str) -> bool:

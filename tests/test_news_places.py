@@ -181,48 +181,49 @@ def test_a_facility_named_after_a_place_is_one_mention():
     assert "Clark Air Base" in r and "Clark" not in r
 
 
-def _resolved(text: str) -> dict[str, tuple]:
-    return {r.mention.text: (r.place.name if r.place else None, r.place.feature_type if r.place else r.reason)
-            for r in analyse(text).resolutions}
+def place_and_kind(text: str, name: str) -> tuple:
+    """(place name, kind) of the mention `name`, or (None, the reason it is unplaced)."""
+    r = resolved(text)[name]
+    return (r.place.name, r.place.feature_type) if r.place else (None, r.reason)
 
 
 def test_capes_and_lakes_are_places_of_their_own():
-    got = _resolved("The freighter sank off Cape Bon, and a ferry capsized on Lake Victoria near Mwanza.")
-    assert got["Cape Bon"] == ("Cape Bon", "region")             # not Bonn
-    assert got["Lake Victoria"] == ("Lake Victoria", "water")     # not the Australian state
-    assert _resolved("A missile fell near Cape Tappi in Aomori.")["Cape Tappi"] == ("Cape Tappi", "region")
+    text = "The freighter sank off Cape Bon, and a ferry capsized on Lake Victoria near Mwanza."
+    assert place_and_kind(text, "Cape Bon") == ("Cape Bon", "region")                # not Bonn
+    assert place_and_kind(text, "Lake Victoria") == ("Lake Victoria", "water")      # not the Australian state
+    assert place_and_kind("A missile fell near Cape Tappi in Aomori.", "Cape Tappi") == ("Cape Tappi", "region")
 
 
 def test_a_cape_or_lake_the_gazetteer_lacks_is_no_town_of_its_name():
     """"Lake Paris" is not Paris: left unplaced; a town's prefix ("Mount Sinjar" by Sinjar) and
     "Gulf of" a country still read the place named."""
-    name, reason = _resolved("Two fishermen drowned in Lake Paris on Sunday.")["Lake Paris"]
+    name, reason = place_and_kind("Two fishermen drowned in Lake Paris on Sunday.", "Lake Paris")
     assert name is None and "not in the gazetteer" in reason
-    assert _resolved("Fighters retreated to Mount Sinjar on Monday.")["Mount Sinjar"][0] == "Sinjār"
+    assert place_and_kind("Fighters retreated to Mount Sinjar on Monday.", "Mount Sinjar")[0] == "Sinjār"
 
 
 def test_a_generic_word_after_an_unknown_name_is_no_town():
     """"Zyxwab Valley" names a valley the gazetteer lacks, not the town of Valley, Alabama; after
     a known name the word joins it ("Matsu Islands")."""
-    got = _resolved("Troops clashed in the Zyxwab Valley on Monday, near the Matsu Islands.")
-    assert not any(name == "Valley" for name, _ in got.values()), got
-    assert got["Matsu Islands"][0] == "Matsu Islands"
+    got = resolved("Troops clashed in the Zyxwab Valley on Monday, near the Matsu Islands.")
+    assert not any(r.place is not None and r.place.name == "Valley" for r in got.values()), got
+    assert got["Matsu Islands"].place.name == "Matsu Islands"
 
 
 def test_romanised_names_with_an_apostrophe_inside():
     """"Ma'rib", "Nuku'alofa", "Dar'a": one word, not "Nuku" (read as Nuuk) or "Dar" (a town in
     Cambodia); a possessive stays a possessive ("Pyongyang's")."""
-    got = _resolved("Fighting near Ma'rib and Dar'a; a summit in Nuku'alofa; Pyongyang's launch.")
-    assert got["Ma'rib"][0] == "Ma'rib"
-    assert got["Dar'a"][0] == "Dar‘ā"
-    assert got["Nuku'alofa"][0] == "Nuku‘alofa"
-    assert got["Pyongyang"][0] == "Pyongyang"
+    got = resolved("Fighting near Ma'rib and Dar'a; a summit in Nuku'alofa; Pyongyang's launch.")
+    assert got["Ma'rib"].place.name == "Ma'rib"
+    assert got["Dar'a"].place.name == "Dar‘ā"
+    assert got["Nuku'alofa"].place.name == "Nuku‘alofa"
+    assert got["Pyongyang"].place.name == "Pyongyang"
 
 
 def test_arabic_names_without_their_article():
     """News drops the article: "Qamishli" is GeoNames' Al Qāmishlī, "Qaim" Al Qā'im; only in
     countries whose names carry it ("El Paso" keeps its "El")."""
     from gazetteer.build.bundled import without_article
-    got = _resolved("Kurdish forces withdrew from Qamishli; a drone hit a base near Qaim.")
-    assert got["Qamishli"][0] == "Al Qāmishlī" and got["Qaim"][0] == "Al Qā’im"
+    got = resolved("Kurdish forces withdrew from Qamishli; a drone hit a base near Qaim.")
+    assert got["Qamishli"].place.name == "Al Qāmishlī" and got["Qaim"].place.name == "Al Qā’im"
     assert without_article(["Al Qāmishlī", "Al Bab", "Alexandria"]) == {"Qāmishlī"}   # "Bab": too short to stand alone

@@ -235,7 +235,7 @@ def add_cities(b: Builder, gc, capital_gids: set[int]) -> None:
 # where place names carry the Arabic article, which news often drops ("Qamishli" for Al Qāmishlī,
 # "Qaim" for Al Qā'im, "Diwaniyah" for Al Diwaniyah)
 ARABIC_COUNTRIES = frozenset("SY IQ LB JO PS SA YE OM AE QA BH KW EG LY TN DZ MA SD MR SO DJ".split())
-_ARTICLE = re.compile(r"^(?:al|el|ad|ag|ar|as|ash|at|ath|az|an|adh|ad)[\s\-‘’'](?=[^\W\d_]\S{3})", re.I)
+_ARTICLE = re.compile(r"^(?:al|el|ad|adh|ag|an|ar|as|ash|at|ath|az)[\s\-‘’'](?=[^\W\d_]\S{3})", re.I)
 
 
 def without_article(names) -> set[str]:

@@ -127,8 +127,10 @@ def _date(day: int):
 
 
 def kind_label(kind: str) -> str:
-    """What the Show filter calls a kind: "Places", or the taxonomy's label of an event type."""
-    return "Places" if kind == PLACE else event_type(kind).label if kind in BY_NAME else kind
+    """What the page calls a kind: "Places", the timeline's "Articles" (when no event is shown),
+    or the taxonomy's label of an event type."""
+    fixed = {PLACE: "Places", "articles": "Articles"}
+    return fixed.get(kind) or (event_type(kind).label if kind in BY_NAME else kind)
 
 
 def filter_options(snap) -> dict:
@@ -268,7 +270,7 @@ def render_timeline(snap, sel) -> None:
         return
     step, unit = what.split(":")
     import altair as alt            # here: the single-article page never needs it (0.2 s of a cold start)
-    df = df.assign(kind=[kind_label(t) if t != "articles" else "Articles" for t in df["type"]])
+    df = df.assign(kind=[kind_label(t) for t in df["type"]])
     scale = _colours(df["type"])
     chart = alt.Chart(df).mark_bar().encode(
         x=alt.X("date:T", title=None, axis=alt.Axis(format="%Y-%m-%d", labelAngle=0, tickCount=4)),
@@ -290,7 +292,7 @@ def _colours(types) -> "alt.Scale":
     spare = iter(["#2c3e50", "#16a085", "#7f8c8d", "#f39c12", "#27ae60", "#2980b9", "#e84393", "#6c5ce7"] * 8)
     import altair as alt
     types = sorted(set(types))
-    return alt.Scale(domain=[kind_label(t) if t != "articles" else "Articles" for t in types],
+    return alt.Scale(domain=[kind_label(t) for t in types],
                      range=[event_type(t).colour if t in BY_NAME else "#1f6fb2" if t == "articles" else next(spare)
                             for t in types])
 

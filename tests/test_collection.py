@@ -117,6 +117,10 @@ def test_collection_view_reads_the_url_and_writes_it_back(monkeypatch, store_pat
     # a widget change filters and goes to the URL
     at2.multiselect(key="c_kinds").set_value(["overflight"]).run()
     assert _q(at2, "type") == ["overflight"] and 0 < _shown(at2)[0] < ev2
+    # the timeline's legend: the taxonomy's labels under the bars (an Altair legend squeezed them away)
+    html = " ".join(h.proto.body for h in at.get("html"))
+    assert "Missile launch</span>" in html and "Missile impact</span>" in html
+    assert at.multiselect(key="c_kinds").format_func("missile_launch") == "Missile launch"
 
 
 def test_collection_view_selected_place_from_the_url(monkeypatch, store_path):

@@ -98,6 +98,14 @@ def test_a_seizure_with_its_actor():
     assert [x["text"] for x in e["locations"]] == ["Red Sea"]      # the ship's name is no place
 
 
+def test_an_actor_is_not_read_across_a_preposition():
+    """"the state after gunmen attack": the gunmen, not "the state after gunmen"."""
+    from geo.events.actors import actor
+    s = "Villagers in Guma fled the state after gunmen attack on New Year Day."
+    at = s.index("attack")
+    assert actor(s, 0, at, at + len("attack")) == "gunmen"
+
+
 # ---------------------------------------------------------------- names the gazetteer lacks, and speakers
 
 def test_a_district_the_gazetteer_lacks_is_placed_by_its_city_and_not_where_police_spoke():

@@ -290,15 +290,20 @@ def merge_impacts(clauses: list[Clause], count: int, zone_geometry: Callable | N
                 objects[k].clauses.append(cl)
                 used.add(k)
     # an object that only says "a missile landed" (a headline, a summary) adds nothing to tell it
-    # apart: fold it into the first object it agrees with
+    # apart: fold it into the first object it agrees with; and there are never more such objects
+    # than the missiles the text counts ("landed landed landed …" is one impact, not hundreds)
     out: list[EventObject] = []
+    bare: list[EventObject] = []
     for o in objects:
         if not o.claims and not [t for t in o.times if t[0]]:
             target = next((t for t in objects if t is not o and t.claims
                            and all(_compatible(t, cl, zone_geometry)[0] for cl in o.clauses)), None)
+            if target is None and len(bare) >= max(count, 1):
+                target = bare[0]
             if target is not None:
                 target.clauses.extend(o.clauses)
                 continue
+            bare.append(o)
         out.append(o)
     return out
 

@@ -105,3 +105,27 @@ def test_killing_the_main_process_takes_its_workers(tmp_path):
     gone, alive = psutil.wait_procs(helpers, timeout=15)
     assert not [a for a in alive if a.status() != psutil.STATUS_ZOMBIE], [a.cmdline()[:3] for a in alive]
     assert all(w in gone or not w.is_running() for w in ws)
+
+
+def test_a_worker_killed_while_idle_is_replaced_when_work_comes():
+    """A worker killed between chunks (no task: nobody watches its pipe) broke the next send with
+    "error: [Errno 32] Broken pipe" and ended the run; now a fresh worker takes the chunk."""
+    from geo.apps.batch.engines import LocalEngine
+    from geo.settings import Settings
+
+    def items(tag):
+        return [{"key": f"{tag}{i}", "id": f"{tag}{i}", "text": "Officials met in Seoul on Monday."} for i in range(2)]
+
+    engine = LocalEngine(1, Settings())
+    try:
+        first = engine.submit(items("a"))
+        engine.wait([first])
+        idle = engine.pool[0]
+        idle.proc.kill()
+        idle.proc.join(10)
+        second = engine.submit(items("b"))
+        engine.wait([second])
+        assert [r["status"] for r in second.result()] == ["ok", "ok"]
+        assert engine.pool[0] is not idle and engine.restarts == 1
+    finally:
+        engine.close()

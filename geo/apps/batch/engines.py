@@ -45,8 +45,9 @@ class _Worker:
         self.ready = False              # it has loaded the pipeline (its first message)
 
     def give(self, task: _Task) -> None:
-        self.task, self.since = task, time.monotonic()
+        """Send it the rest of `task` (OSError when it died while idle: then it holds no task)."""
         self.conn.send(task.items[len(task.results):])
+        self.task, self.since = task, time.monotonic()
 
     def stop(self) -> None:
         if self.proc.is_alive():
@@ -95,7 +96,12 @@ class LocalEngine:
     def _feed(self) -> None:
         for w in self.pool:
             if w.ready and w.task is None and self.queue:
-                w.give(self.queue.popleft())
+                try:
+                    w.give(self.queue[0])
+                except OSError:         # killed while idle (a broken pipe): nothing was sent
+                    self._replace(w, "", retry=True)
+                    continue
+                self.queue.popleft()
 
     def _step(self) -> None:
         active = [w for w in self.pool if w.task is not None or not w.ready]

@@ -16,11 +16,12 @@ from __future__ import annotations
 import bisect
 import re
 from dataclasses import dataclass
+from pathlib import Path
 
 from gazetteer.index import AMBIGUOUS, DEMONYM, EXACT_CASE, POSTAL, PRIMARY, USER, Gazetteer
 from gazetteer.model import ADMIN1, CAPITAL, CITY, CONTINENT, COUNTRY, REGION, WATER, ZONE, Mention, Span
 from gazetteer.containment import unknown_mentions
-from gazetteer.normalize import fold
+from gazetteer.normalize import fold, name_key
 from gazetteer.text import sentence_index, split_sentences
 
 TITLES = frozenset("""
@@ -66,6 +67,7 @@ FACILITY_TAILS = frozenset({("air", "base"), ("air", "force", "base"), ("naval",
                             ("power", "plant"), ("industrial", "complex"), ("industrial", "zone"),
                             ("refugee", "camp"), ("border", "crossing"), ("test", "site"), ("launch", "site"),
                             ("airfield",), ("air", "field"), ("naval", "air", "station"), ("port",)})
+WATER_SUFFIXES = frozenset("sea gulf bay strait straits ocean lagoon".split())
 GEO_PREFIXES = frozenset("lake mount mt cape gulf bay isle sea strait port fort lake lakes". split())
 LOWER_EXTENSIONS = frozenset("prefecture province state county parish peninsula island islands region "
                              "district city governorate oblast crossing camp strait valley airport dam port".split())
@@ -94,6 +96,17 @@ olympic olympics xinhua yonhap kyodo tass interfax bernama reuters niño nino ni
 """.split())
 # Multi-word names that are institutions or things, not places, though a gazetteer lists them.
 STOP_PHRASES = frozenset({"white house", "el nino", "la nina", "el niño", "la niña"})
+NOT_PLACES_FILE = Path(__file__).resolve().parent / "data" / "curated" / "not_places.tsv"
+
+
+def _not_places(path: Path = NOT_PLACES_FILE) -> frozenset[str]:
+    """The keys of the names in not_places.tsv (organisations some alternate name shares with a place)."""
+    rows = [line.split("\t")[0] for line in path.read_text(encoding="utf-8").splitlines()
+            if line.strip() and not line.startswith("#")]
+    return frozenset(name_key(name) for name in rows[1:])
+
+
+NOT_PLACES = _not_places()
 SPEECH = frozenset("said says told added explained wrote asked noted argued insisted recalled replied "
                    "who whose".split())
 LOCATIVE = frozenset("in at from near to into across throughout outside inside around toward towards "
@@ -221,6 +234,8 @@ class Recognizer:
 
     # --- gazetteer access -----------------------------------------------------------------
     def _entries(self, key: str) -> tuple:
+        if key in NOT_PLACES:
+            return ()                        # "Hamas", "Taliban": never a place, whatever an alternate name says
         return self.gaz.lookup_key(key)      # cached by the index
 
     def _usable(self, key: str, surface: str, after_comma: bool) -> "_Usable | None":
@@ -637,8 +652,8 @@ class Recognizer:
                 return None
         single_whole = len(matches) == 1 and matches[0][0] == 0 and matches[0][1] == len(chunk)
         if len(chunk) >= 2 and words[0] in self.given and not single_whole \
-                and not any(w in ORG_WORDS for w in words[1:]):
-            persons.update(t.text for t in chunk)      # "John Bolton", "Georgia Stevens"
+                and not any(w in ORG_WORDS for w in words[1:]) and not all(w in GEO_SUFFIXES for w in words[1:]):
+            persons.update(t.text for t in chunk)      # "John Bolton", "Georgia Stevens"; not "Manila Bay"
             return None
         if not matches:
             return None
@@ -682,6 +697,9 @@ class Recognizer:
             kind = "embedded"         # "Asan Institute", "University of Kentucky", "Environment Canada"
         elif a == 0 and all(w in GEO_SUFFIXES or w in CONNECTORS for w in words[b:]):
             end = chunk[-1].end       # "Mississippi River", "Kangwon Province"
+            if WATER_SUFFIXES.intersection(words[b:]) and not self._notable(key):
+                key = ""              # "Sunda Strait" the gazetteer lacks is no village called Sunda;
+                #                       a sea named after a place is named after a notable one ("Kerch Strait")
         elif b == len(chunk) and all(w in GEO_PREFIXES or w in CONNECTORS for w in words[:a]):
             start = chunk[0].start    # "Lake Tahoe", "Gulf of Mexico"
             if not _prefix_fits(words, a, entries):

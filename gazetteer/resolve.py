@@ -153,7 +153,8 @@ class Resolver:
         callers that show only the choice)."""
         doc = self.document(text, mentions)
         own = self._own_patterns(doc) if doc.patterns and "patterns" in self.evidence else {}
-        senses, scores = self._senses(doc, alternatives, own) if doc.statics else ([], None)
+        water = _water_named(mentions, doc.key_index) if doc.statics else ()
+        senses, scores = self._senses(doc, alternatives, own, water) if doc.statics else ([], None)
         results = []
         for i, (m, k) in enumerate(zip(mentions, doc.key_index)):
             if k < 0:
@@ -165,7 +166,7 @@ class Resolver:
             results.append(Resolution(m, place, confidence, reason, alts))
         return self.place_unresolved(text, mentions, results)
 
-    def _senses(self, doc: rank.Document, alternatives: int, own: dict) -> tuple[list[tuple], np.ndarray]:
+    def _senses(self, doc: rank.Document, alternatives: int, own: dict, water=()) -> tuple[list[tuple], np.ndarray]:
         """Each key's (place, confidence, reason, runners-up); a key whose best candidate scores below the
         model's threshold gets place None (UNFIT). The scores come for all keys at once; the
         choice is a few Python steps per key (keys are few). `own`: mention -> the candidates its
@@ -177,6 +178,8 @@ class Resolver:
         fits = (np.maximum.reduceat(s, lo) >= self.model.reject).tolist()   # the model: some candidate fits
         if doc.cued:
             s[self._ruled_out(doc)] = -np.inf                                # the rules choose among them
+        for k in water:
+            _only_water(doc, k, s)
         order = np.lexsort((-s, doc.key_of)).tolist()    # by key, then score; equals in the index's order
         best = [order[a] for a in lo.tolist()]
         namesake = doc.I[rank.I_NAMESAKE, best].tolist()
@@ -493,6 +496,34 @@ def _pattern_note(doc: rank.Document, k: int, j: int) -> str:
 # (the windows grow with the cube of the words: a runaway capitalised run must cost nothing)
 MAX_INNER_WORDS = 8
 # the kinds of place a longer name can carry ("Manila Cathedral", "Port of Los Angeles")
+# A name that says it is water: "North Sea", "Hudson Bay", "Gulf of Oman" (not "Red Sea state")
+_WATER_WORDS = frozenset("sea gulf bay strait straits ocean channel passage sound lagoon bight".split())
+
+
+def _water_named(mentions, key_index) -> set[int]:
+    """The keys some mention of which names water by its own words: its last word, or its first
+    before "of" ("Sea of Japan")."""
+    out = set()
+    for m, k in zip(mentions, key_index):
+        if k >= 0 and " " in m.text:
+            words = m.text.lower().split()
+            if words[-1] in _WATER_WORDS or (words[0] in _WATER_WORDS and words[1] == "of"):
+                out.add(k)
+    return out
+
+
+def _only_water(doc: rank.Document, k: int, s: np.ndarray) -> None:
+    """Rule out key k's candidates that are not water when it has one that is: a sea is not the
+    town named after it ("North Sea", New York), nor the division ("Red Sea", Sudan), whatever
+    their population."""
+    a = int(doc.starts[k])
+    places = doc.statics[k].places
+    if any(p.feature_type == WATER for p in places):
+        for j, p in enumerate(places):
+            if p.feature_type != WATER:
+                s[a + j] = -np.inf
+
+
 _INNER_TYPES = frozenset({COUNTRY, ADMIN1, ADMIN2, CITY, CAPITAL, WATER})
 # words that name a kind of place ("Readington Township", "Lake Lanier", "Neches River")
 _GENERIC_WORDS = frozenset("""township twp twp. river lake valley park hill hills county parish creek harbor harbour

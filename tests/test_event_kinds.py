@@ -287,3 +287,34 @@ def test_a_given_trigger_in_a_continuing_sentence_takes_the_place_before():
     k = text.index("killed")
     (answer,) = _jsonl([{"id": "c", "text": text, "events": [{"start": k, "end": k + 6}]}])
     assert [x["text"] for x in answer["events"][0]["locations"]] == ["Donetsk"]
+
+
+# ---------------------------------------------------------------- found by probing new reports
+
+@pytest.mark.parametrize("text,expected", [
+    # "fired missiles at <target>": an attack where the target is, not a launch from the UK
+    ("Houthi rebels said they fired missiles at the British tanker Marlin Luanda in the Gulf of Aden on Friday.",
+     [("ship_attack", ["Gulf of Aden"])]),
+    ("The Houthis fired two anti-ship ballistic missiles at a container ship in the Red Sea on Saturday.",
+     [("ship_attack", ["Red Sea"])]),
+    ("Militants fired rockets at Tel Aviv on Tuesday.", [("airstrike", ["Tel Aviv"])]),
+    # "at 7:30" is a time, not a target: the launch alone
+    ("North Korea fired a ballistic missile at 7:30 a.m. from Wonsan, South Korea's military said.",
+     [("missile_launch", ["Wonsan"])]),
+    # the fire an attack sets is the attack's
+    ("Ukrainian drones attacked an oil refinery in Ryazan overnight, setting it on fire, the governor said.",
+     [("airstrike", ["Ryazan"])]),
+    # "on board" is where people were, not a boarding
+    ("The ferry Sewol capsized and sank off the southwestern island of Jindo with 476 people on board.",
+     [("ship_accident", ["Jindo"])]),
+])
+def test_kinds_of_report_found_by_probing(text, expected):
+    assert [(e["type"], [x["text"] for x in e["locations"]]) for e in events(text)] == expected
+
+
+def test_a_launch_site_not_reported_is_not_the_target_s_country():
+    # the country after "fired ... at" is the target's; only the firing side may stand for the site
+    assert [e["type"] for e in events("Hezbollah fired dozens of rockets at northern Israel on Sunday.")] \
+        == ["airstrike"]
+    (launch,) = events("Two ballistic missiles were fired by North Korea on Sunday, Japan said.")
+    assert launch["type"] == "missile_launch" and "North Korea" in launch["label"] + launch["position"]

@@ -95,3 +95,36 @@ def test_datelines_in_capitals_but_not_acronyms():
     assert texts("KYIV, Ukraine (AP) — Shelling hit Kharkiv.") == ["KYIV", "Ukraine", "Kharkiv"]
     assert texts("ROME (Reuters) - The talks ended.") == ["ROME"]
     assert texts("AMLO said the SUV was found near the PTA office.") == []
+
+
+def _placed(text):
+    from tests.conftest import analyse
+    return [(r.mention.text, r.place.name if r.place else None, r.place.feature_type if r.place else None)
+            for r in analyse(text, events=False).resolutions if r.mention.kind in ("toponym", "demonym")]
+
+
+def test_organisations_an_alternate_name_shares_with_a_place_are_not_places():
+    # GeoNames lists "Hamas" among Hamm's names and "Taliban" among a Turkish village's
+    assert _placed("Israel struck Hamas targets in Gaza.") == [("Israel", "Israel", "country"),
+                                                               ("Gaza", "Gaza", "city")]
+    assert [m for m, _, _ in _placed("The Taliban seized Kabul in August.")] == ["Kabul"]
+
+
+def test_a_name_that_says_it_is_water_is_the_water():
+    # a town called North Sea (New York), the Sudanese state called Red Sea, a town called Hudson Bay
+    for name in ("North Sea", "Red Sea", "Hudson Bay"):
+        assert _placed(f"A tanker was hit in the {name} on Monday.") == [(name, name, "water")]
+    # the division's own cue word still chooses it
+    assert _placed("Protesters gathered in Red Sea state.") == [("Red Sea state", "Red Sea", "admin1")]
+
+
+def test_a_strait_the_gazetteer_lacks_is_not_a_village_of_its_first_word():
+    # "Sunda" is an alternate name of Sund (Aland, 1,016 people); the strait is its own entry now
+    assert _placed("A tsunami hit towns along the Sunda Strait.") == [("Sunda Strait", "Sunda Strait", "water")]
+    assert _placed("The boat sank in the Sund Strait.") == [("Sund Strait", None, None)]
+    assert _placed("The ferry crossed the Kerch Strait.")[0][2] == "water"
+
+
+def test_a_given_name_before_a_generic_word_is_a_place():
+    # "Manila" is also a given name; "Manila Bay" is no person
+    assert _placed("Chinese ships were seen in Manila Bay on Monday.")[1][:2] == ("Manila Bay", "Manila")

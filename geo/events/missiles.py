@@ -62,6 +62,7 @@ _SUBJECT_RE = re.compile(
     re.I)
 # sentences after the last one naming a missile that can still speak of it ("It landed ...")
 OBJECT_CARRIES = 2
+_BY_BEFORE = re.compile(r"\bby\s+(?:the\s+)?$")
 LAUNCH_SITE_UNCERTAINTY_KM = 300.0      # a launch shown at its country's point
 UNREPORTED_UNCERTAINTY_KM = 1000.0      # an impact shown at the launch site
 
@@ -343,7 +344,7 @@ def _unreported_position(launch: tuple[float, float] | None, claims: list[Claim]
     return Estimate(destination(launch[0], launch[1], b, d), round(max(d_in / 2.0, 150.0), 1), None, basis)
 
 
-def _launch_site(group: list[Clause], actor: str, places: list[PlaceRef], names: dict):
+def _launch_site(group: list[Clause], actor: str, places: list[PlaceRef], names: dict, text: str = ""):
     """(point, name, origin claim, uncertainty km, basis) of a launch: the first "from X", else
     the launching country's point with a large uncertainty."""
     claims = [c for cl in group for c in cl.claims]
@@ -353,8 +354,12 @@ def _launch_site(group: list[Clause], actor: str, places: list[PlaceRef], names:
         return origin.point, name, origin, origin.uncertainty_km, origin.text
     country = next((p for p in places if p.feature_type == "country" and p.country_code == actor), None)
     if country is None:
+        # the country on the firing side of the verb ("Iran fired", "were fired by Iran"), not a
+        # target after it ("fired missiles at the British tanker", "at northern Israel")
         first = group[0]
-        country = next((p for p in places if first.start <= p.start < first.end and p.feature_type == "country"), None)
+        country = next((p for p in places if p.feature_type == "country" and (
+            first.start <= p.start < first.verb[0] or (
+                first.verb[1] <= p.start < first.end and _BY_BEFORE.search(text, first.verb[1], p.start)))), None)
     if country is None:
         return None, "launch site", None, None, ""
     name = names.get(country.country_code, country.name)
@@ -431,7 +436,7 @@ def _launch_events(ctx: EventContext, clauses: list[Clause], count: int) -> tupl
         groups.setdefault(cl.actor if cl.actor and cl.actor != main_actor else main_actor, []).append(cl)
     events, main = [], _Launch()
     for actor, group in groups.items():
-        pt, name, origin, unc, basis = _launch_site(group, actor, ctx.places, ctx.names)
+        pt, name, origin, unc, basis = _launch_site(group, actor, ctx.places, ctx.names, ctx.document.text)
         if actor == main_actor:
             main = _Launch(pt, name)
             n_objects = count

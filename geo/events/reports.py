@@ -37,6 +37,9 @@ from geo.spatial.measure import bearing_deg, distance_km
 
 # types a trigger without a place of its own may add to the previous sentence's incident
 FOLLOW_UPS = frozenset({"killing", "attack", "explosion", "shooting", "abduction", "arrest"})
+# an attack's fire is part of the attack, not an industrial accident or a wildfire
+_DELIBERATE = frozenset({"airstrike", "shelling", "attack", "ship_attack", "missile_impact"})
+_CONSEQUENCES = frozenset({"industrial", "wildfire"})
 UNKNOWN_EXTRA_KM = 25.0          # an unknown name placed by its container: this much wider
 _CLAIM_ORDER = ("distance_direction", "distance", "between", "district", "facility", "near", "direction",
                 "offshore", "in_place", "over", "origin")
@@ -234,7 +237,10 @@ def _sentence_incidents(ctx: EventContext, i: int, trigs: list[Trigger], previou
         if target is not None:
             target.triggers.append(t)
     for inc in here:             # typed by its linked triggers ("After the quake, a tsunami hit Wajima")
-        inc.type = min((t.type for t in inc.triggers if any(t is y for y in linked)), key=rank)
+        types = {t.type for t in inc.triggers if any(t is y for y in linked)}
+        if types & _DELIBERATE:  # "drones attacked a refinery, setting it on fire": the fire is the attack's
+            types -= _CONSEQUENCES
+        inc.type = min(types, key=rank)
     here = _follow_ups(here)
     return here + ([x for x in previous if i in x.sentences and x not in here] if not here else [])
 

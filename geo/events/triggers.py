@@ -32,6 +32,12 @@ _DETERMINERS = frozenset("the a an this that these those its their his her our a
 # capitalised words read as triggers outside headlines: storms are named ("Typhoon Hagibis")
 _NAMED = frozenset(("typhoon", "hurricane", "cyclone"))
 _MONTHS = frozenset(("march", "may"))
+# what may be fired at a target between the verb and "at" ("fired two anti-ship missiles at")
+_NOT_TARGETS = frozenset("around about approximately roughly dawn dusk night midnight noon sea least "
+                         "sunrise sunset once least".split())
+_STOPS_FIRING = frozenset("at on in into to toward towards from over off near across".split())
+_MUNITIONS = frozenset("missile missiles rocket rockets drone drones torpedo torpedoes shell shells projectile "
+                       "projectiles munitions".split())
 # what may stand before a present-tense trigger as its subject, besides a capitalised name
 SUBJECTS = frozenset(("he", "she", "it", "they", "who", "which", "that", "police", "man", "woman", "gunman",
                       "attacker", "bomber", "army", "navy", "military", "regime", "group", "storm", "quake",
@@ -225,6 +231,8 @@ class TriggerLexicon:
         entries = self.index.get(toks[i].low)
         if not entries or not _case_ok(toks, i, headline):
             return []
+        if i > 0 and toks[i - 1].low == "on" and toks[i].low == "board":
+            return []            # "with 476 people on board": where they were, not a boarding
         nominal = i > 0 and toks[i - 1].low in _DETERMINERS
         hits = [(e, j) for e in entries for j in (_phrase_end(toks, i, e.words),) if j is not None]
         if not hits:
@@ -275,8 +283,24 @@ def _phrase_end(toks: list[_Tok], i: int, words: tuple[str, ...], gap: int = 2) 
             if k is not None:
                 j = k + 1
                 continue
+        if w in ("at", "on") and gap:
+            # "fired two missiles at the tanker", "launched drones on the port": the weapon between
+            k = next((k for k in range(j + 1, min(j + 6, len(toks) - 1)) if toks[k].low in _STOPS_FIRING
+                      or toks[k].cap), None)
+            if k is not None and toks[k].low == w and any(t.low in _MUNITIONS for t in toks[j:k]) \
+                    and _target_follows(toks, k + 1):
+                j = k + 1
+                continue
         return None
     return j
+
+
+def _target_follows(toks: list[_Tok], k: int) -> bool:
+    """Word k may start what was fired at ("at the tanker", "at Israel"), not a time or the sea
+    ("at 7:30", "at around noon", "at dawn", "at sea")."""
+    w = toks[k].low
+    # tokens are words only: a number between "at" and the next word leaves a wider gap
+    return toks[k].start - toks[k - 1].end <= 1 and w not in _NOT_TARGETS
 
 
 def _is_headline(toks: list[_Tok]) -> bool:

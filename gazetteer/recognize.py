@@ -66,7 +66,8 @@ FACILITY_TAILS = frozenset({("air", "base"), ("air", "force", "base"), ("naval",
                             ("airbase",), ("dam",), ("nuclear", "power", "plant"), ("nuclear", "plant"),
                             ("power", "plant"), ("industrial", "complex"), ("industrial", "zone"),
                             ("refugee", "camp"), ("border", "crossing"), ("test", "site"), ("launch", "site"),
-                            ("airfield",), ("air", "field"), ("naval", "air", "station"), ("port",)})
+                            ("airfield",), ("air", "field"), ("naval", "air", "station"), ("port",),
+                            ("hall",), ("city", "hall"), ("county", "hall"), ("town", "hall")})
 WATER_SUFFIXES = frozenset("sea gulf bay strait straits ocean lagoon".split())
 GEO_PREFIXES = frozenset("lake mount mt cape gulf bay isle sea strait port fort lake lakes". split())
 LOWER_EXTENSIONS = frozenset("prefecture province state county parish peninsula island islands region "
@@ -80,6 +81,8 @@ HYPHEN_CONNECTORS = frozenset("on upon sur am an im en le la les de au aux sous 
 # Arabic articles written in lower case before a hyphen and a capital: "Deir ez-Zor", "Sharm el-Sheikh"
 ARTICLES = frozenset("al el ez es ed et ad ar as ash at az an adh ul ur ud um".split())
 # Prefixes of ships' names ("USS Cole", "ROKS Cheonan"): the name that follows is a ship's
+# a storm's name follows these: "Hurricane Milton", "Tropical Storm Alberto" (not "Storm Lake")
+STORM_WORDS = frozenset("hurricane typhoon cyclone storm superstorm".split())
 SHIP_PREFIXES = frozenset("USS HMS ROKS RFS INS HMAS HMCS HMNZS USNS MV SS MT FS JS HNLMS KRI BRP PNS TCG ARA "
                           "NRP ITS ESPS HDMS KD RSS ROCS CNS".split())
 SHIP_NOUNS = frozenset("ship warship corvette frigate destroyer cruiser submarine carrier tanker freighter "
@@ -146,6 +149,8 @@ _TOKEN = re.compile(r"\b(?:[^\W\da-z_]\w*(?:['’ʼ‘](?!s\b)\w+)*|(?:" + _lowe
 # a romanised place suffix in lower case after a hyphen: "Tongchang-ri", "Hegura-jima", "Sinpo-ri"
 _POSSESSIVE_NAME = re.compile(r"[^\W\da-z_]\w+['’]s [^\W\da-z_]\w+")
 _HYPHEN_SUFFIX = re.compile(r"-[^\W\d_A-Z]{1,8}\b")
+_DIRECTION_OF = re.compile(r"\b(?:north|south|east|west|north-?east|north-?west|south-?east|south-?west)"
+                           r"(?:ern)?\s+of\s+$", re.I)
 _WORD_BEFORE_TEXT = re.compile(r"(\w+)\W{1,3}$")
 _SHIP_APPOSITION = re.compile(r",\s+(?:a|an|the)\s+(?:[\w-]+\s+){0,3}?(?:" + "|".join(sorted(SHIP_NOUNS)) + r")\b")
 
@@ -635,14 +640,16 @@ class Recognizer:
         """A person's name ("Mr Suga", "President Moon", "John Bolton") adds its words to `persons`
         and gives None; "Salvation Army Captain Adam Moore" keeps what comes before the title.
         Returns (chunk, words, matches) left to read, or None."""
-        first_title = words[0] in TITLES or chunk[0].text in SHIP_PREFIXES
+        first_title = words[0] in TITLES or chunk[0].text in SHIP_PREFIXES or (
+            words[0] in STORM_WORDS and len(words) > 1 and words[1] not in GEO_SUFFIXES)   # "Hurricane Milton"
         prev_title = before is not None and before.text.lower() in TITLES and gap_before in (" ", ". ")
         if (first_title and len(chunk) > 1 and words[1] not in CONNECTORS) or prev_title:
             name_toks = chunk[1:] if first_title else chunk
             persons.update(t.text for t in name_toks)
             return None
         titled = None if len(words) == 1 else next(
-            (q for q, w in enumerate(words) if w in TITLES and q + 1 < len(words) and words[q + 1] not in CONNECTORS), None)
+            (q for q, w in enumerate(words) if (w in TITLES or w in STORM_WORDS) and q + 1 < len(words)
+             and words[q + 1] not in CONNECTORS and words[q + 1] not in GEO_SUFFIXES), None)
         if titled is not None:
             # what follows the title is a person
             persons.update(t.text for t in chunk[titled + 1:])
@@ -758,8 +765,9 @@ class Recognizer:
             return False
         if common and not strong:
             # a common word capitalised mid-sentence is a place only in a place's context
-            locative = before is not None and before.text.lower() in LOCATIVE
-            return locative
+            # ("in Mocha", "10 nautical miles west of Mocha")
+            return (before is not None and before.text.lower() in LOCATIVE) or bool(
+                _DIRECTION_OF.search(text, max(0, tok.start - 24), tok.start))
         if word in self.given and not strong:
             locative = before is not None and before.text.lower() in LOCATIVE
             return locative

@@ -318,3 +318,27 @@ def test_a_launch_site_not_reported_is_not_the_target_s_country():
         == ["airstrike"]
     (launch,) = events("Two ballistic missiles were fired by North Korea on Sunday, Japan said.")
     assert launch["type"] == "missile_launch" and "North Korea" in launch["label"] + launch["position"]
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("A Japan Airlines plane collided with a coast guard aircraft on the runway at Tokyo's Haneda airport.",
+     [("aircraft_crash", ["Haneda"])]),                           # an aircraft's collision is no ship's
+    ("A fire at a chemical warehouse in Old Dhaka's Chawkbazar area killed 67 people.",
+     [("industrial", ["Chawkbazar"])]),                           # "a fire at" is no "fire at" a target
+    ("A ship reported an explosion in its vicinity 10 nautical miles west of Mocha, UKMTO said.",
+     [("ship_attack", ["Mocha"])]),                               # a common word after "west of" is a place
+    ("Hurricane Milton made landfall near Siesta Key, Florida, on Wednesday night.",
+     [("storm", ["Siesta Key"])]),
+])
+def test_more_kinds_of_report_found_by_probing(text, expected):
+    assert [(e["type"], [x["text"] for x in e["locations"]]) for e in events(text)] == expected
+
+
+def test_a_distance_from_what_a_place_owns_is_measured_from_that():
+    # "200 km west of Hokkaido's Oshima peninsula": from the peninsula (41.75 N, 140.40 E), not Hokkaido
+    (e,) = events("The ICBM landed about 200 km west of Hokkaido's Oshima peninsula, inside Japan's EEZ.")
+    lon, lat = e["point"]
+    assert distance_km(lon, lat, *destination(140.40, 41.75, 270.0, 200.0)) < 5
+    # "18 km south of Hualien County Hall": the hall is in Hualien, not somewhere in Taiwan
+    (q,) = events("The earthquake's epicentre was 18 km south of Hualien County Hall at a depth of 15 km.")
+    assert q["type"] == "earthquake" and distance_km(*q["point"], 121.60, 23.81) < 15

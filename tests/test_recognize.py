@@ -128,3 +128,10 @@ def test_a_strait_the_gazetteer_lacks_is_not_a_village_of_its_first_word():
 def test_a_given_name_before_a_generic_word_is_a_place():
     # "Manila" is also a given name; "Manila Bay" is no person
     assert _placed("Chinese ships were seen in Manila Bay on Monday.")[1][:2] == ("Manila Bay", "Manila")
+
+
+def test_a_storm_s_name_is_no_place():
+    assert [m for m, _, _ in _placed("Hurricane Milton made landfall near Siesta Key, Florida.")] \
+        == ["Siesta Key", "Florida"]
+    assert [m for m, _, _ in _placed("Tropical Storm Alberto hit Tampico on Thursday.")] == ["Tampico"]
+    assert [m for m, _, _ in _placed("Police in Storm Lake said on Monday.")] == ["Storm Lake"]

@@ -32,7 +32,7 @@ from functools import lru_cache
 from typing import NamedTuple, Protocol, Sequence, runtime_checkable
 
 from geo.model import PlaceRef
-from geo.vocabulary import (DIRECTION_ADJECTIVES, LOCATIVE_PREPOSITIONS, PART_NOUNS, PLACE_NOUNS, PLACE_OBJECT_VERBS,
+from geo.vocabulary import (VESSELS, DIRECTION_ADJECTIVES, LOCATIVE_PREPOSITIONS, PART_NOUNS, PLACE_NOUNS, PLACE_OBJECT_VERBS,
                              SPEECH_WORDS, VICTIM_WORDS, forms_of)
 
 _TOKEN = re.compile(r"(?:[A-Z]\.){2,}|['’]s\b|[‘`]?\w+(?:-[‘'`]?\w+|['’‘`](?![sS]\b)\w+)*|[^\w\s]")
@@ -260,13 +260,26 @@ def _people(toks: list[Tok], cands: list[Candidate]) -> list[Candidate]:
     for c in cands:
         i = bisect_left(starts, c.start)
         j = bisect_left(starts, c.end)
-        if c.kind == "name" and not any(t.low in PLACE_NOUNS for t in toks[i:j + 1]) and _acted_on(toks, i, out):
+        if c.kind == "name" and not any(t.low in PLACE_NOUNS for t in toks[i:j + 1]) and (
+                _acted_on(toks, i, out) or _vessel_name(toks, i, j)):
             c = replace(c, kind="person")
         elif c.kind in ("toponym", "name") and (_residence(toks, i, j, out) or (
                 out and out[-1].kind == "residence" and _inside_previous(toks, out[-1], i))):
             c = replace(c, kind="residence")
         out.append(c)
     return _speakers(toks, starts, out)
+
+
+# a ship's own name: "the tanker Advantage Sweet", "the Stena Impero, a British-flagged tanker"
+_SHIP_NOUNS = frozenset(w for w in VESSELS if " " not in w) | {"ships", "vessels", "tankers"}
+
+
+def _vessel_name(toks: list[Tok], i: int, j: int) -> bool:
+    """Whether the name at tokens [i, j) is a ship's: after a vessel noun, or before ", a ... tanker"."""
+    if i > 0 and toks[i - 1].low in _SHIP_NOUNS:
+        return True
+    return j + 2 < len(toks) and toks[j].text == "," and toks[j + 1].low in ("a", "an", "the") and any(
+        t.low in _SHIP_NOUNS for t in toks[j + 2:j + 5])
 
 
 def _speakers(toks: list[Tok], starts: list[int], cands: list[Candidate]) -> list[Candidate]:

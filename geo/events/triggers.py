@@ -201,11 +201,13 @@ class TriggerLexicon:
         for i in at:
             if i < j:
                 continue                # inside the phrase found before
-            hits = self._match(toks, i, headline)
+            hits = self._match(toks, i, headline, longest_only=False)
             if not hits:
                 continue
-            j = hits[0][1]
+            # the longest reading that reports an event: "a fire at a warehouse" is no "fire at"
             hits = [(e, j) for e, j in hits if _reported(toks, i, j, e)]
+            j = hits[0][1] if hits else i + 1
+            hits = [(e, k) for e, k in hits if k == j]
             if hits:
                 if cues is None:
                     cues = self._cue_positions(toks, headline)
@@ -225,7 +227,7 @@ class TriggerLexicon:
         cues = self._cue_positions(toks)
         return next((t for e, _ in self._match(toks, at, True) for t in (_choose(e, at, cues, toks),) if t), "")
 
-    def _match(self, toks: list[_Tok], i: int, headline: bool) -> list[tuple[_Entry, int]]:
+    def _match(self, toks: list[_Tok], i: int, headline: bool, longest_only: bool = True) -> list[tuple[_Entry, int]]:
         """The longest entries starting at word i with the index past their last word, the part of
         speech the word before suggests first ("the storm" is a noun, "protesters storm" a verb)."""
         entries = self.index.get(toks[i].low)
@@ -237,6 +239,8 @@ class TriggerLexicon:
         hits = [(e, j) for e in entries for j in (_phrase_end(toks, i, e.words),) if j is not None]
         if not hits:
             return []
+        if not longest_only:       # every reading, longest first
+            return sorted(hits, key=lambda h: (-h[1], h[0].nominal != nominal))
         longest = max(j for _, j in hits)
         return sorted(((e, j) for e, j in hits if j == longest), key=lambda h: h[0].nominal != nominal)
 

@@ -96,6 +96,8 @@ _DISTRICT_WORDS = r"(?i:district|neighbourhood|neighborhood|suburb|quarter|area|
 # "in the Aziziyah district of Karbala", "the Amriya district in Baghdad"
 _DISTRICT_RE = re.compile(r"\b(?P<x>[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*){0,3})\s+" + _DISTRICT_WORDS
                           + r"\s+(?i:of|in)\s+(?:(?i:the)\s+)?(?:(?i:city|town|capital)\s+(?:(?i:of)\s+)?)?")
+# between an owner and what it owns: "Hokkaido's Oshima", "Japan's northern island of Hokkaido"
+_OWNED_GAP = re.compile(r"['’]s\s+(?:[a-z-]+\s+){0,3}")
 # "Baghdad's western Amriya district"
 _POSS_DISTRICT_RE = re.compile(r"(?:'s|’s)\s+(?:[a-z]+\s+){0,2}(?P<x>[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*){0,3})\s+"
                                + _DISTRICT_WORDS + r"\b")
@@ -214,6 +216,14 @@ class SentenceReading:
                 return p
         return None
 
+    def owned(self, p: PlaceRef) -> PlaceRef:
+        """The place p's possessive names, when it names one ("Hokkaido's Oshima peninsula",
+        "Japan's northern island of Hokkaido"): the smaller, nearer anchor. Else p."""
+        for q in self.places:
+            if p.end < q.start <= p.end + 40 and _OWNED_GAP.fullmatch(self.words(p.end, q.start)):
+                return q
+        return p
+
     def anchored(self, rx: re.Pattern):
         """(match, start, place) for each match of `rx` followed by a place, where no earlier
         claim covers the expression (document offsets)."""
@@ -276,6 +286,7 @@ def _distance_direction(r: SentenceReading) -> None:
         bearing = parse_direction(m.group("dir"))
         if p is None or bearing is None:
             continue
+        p = r.owned(p)
         n1 = parse_number(m.group("n1"))
         n2 = parse_number(m.group("n2")) if m.group("n2") else n1
         per = unit_km(m.group("unit"))

@@ -183,7 +183,7 @@ TRIGGER_WORDS: dict[str, dict[str, tuple[str, ...]]] = {
                      "cued_nouns": ("seizure", "boarding", "hijacking", "capture"), "cues": VESSELS},
     "ship_accident": {"verbs": ("capsize", "run aground"),
                       "nouns": ("capsizing", "shipwreck", "grounding"),
-                      "cued_verbs": ("sink", "collide", "crash", "go down", "ground", "founder"),
+                      "cued_verbs": ("sink", "collide", "crash", "go down", "ground", "founder", "catch fire"),
                       "cued_nouns": ("sinking", "collision"), "cues": VESSELS},
     "aircraft_crash": {"nouns": ("plane crash", "air crash", "helicopter crash", "crash landing", "crash-landing",
                                  "mid-air collision", "midair collision"),
@@ -247,7 +247,7 @@ TRIGGER_WORDS: dict[str, dict[str, tuple[str, ...]]] = {
     # "chefs demonstrated recipes", "a demonstration of the software": demonstrations only beside a crowd
     "protest": {"verbs": ("protest", "march"),
                 "nouns": ("protest", "march", "sit-in", "walkout"),
-                "cued_verbs": ("rally", "gather", "take to the streets", "demonstrate"),
+                "cued_verbs": ("rally", "gather", "take to the streets", "demonstrate", "block"),
                 "cued_nouns": ("rally", "demonstration"),
                 "cues": ("protesters", "protestors", "demonstrators", "supporters", "crowd", "crowds", "thousands",
                          "hundreds", "opposition", "marchers", "activists")},

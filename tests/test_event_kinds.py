@@ -342,3 +342,26 @@ def test_a_distance_from_what_a_place_owns_is_measured_from_that():
     # "18 km south of Hualien County Hall": the hall is in Hualien, not somewhere in Taiwan
     (q,) = events("The earthquake's epicentre was 18 km south of Hualien County Hall at a depth of 15 km.")
     assert q["type"] == "earthquake" and distance_km(*q["point"], 121.60, 23.81) < 15
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("Chinese coast guard vessels fired water cannon at a Philippine supply boat near Second Thomas Shoal.",
+     [("ship_attack", ["Second Thomas Shoal"])]),
+    ("Pro-Palestinian protesters blocked roads outside the Israeli embassy in London on Saturday.",
+     [("protest", ["London"])]),
+    ("An oil tanker caught fire after an explosion in the port of Novorossiysk on Tuesday.",
+     [("ship_accident", ["Novorossiysk"])]),
+    # the damage is what happened to the ship; the collision is the event
+    ("The Japanese destroyer was damaged after colliding with a fishing boat off the coast of Kagoshima.",
+     [("ship_accident", ["Kagoshima"])]),
+    ("A Russian missile damaged a cargo ship in the port of Izmail.", [("ship_attack", ["Izmail"])]),
+])
+def test_a_third_round_of_reports_found_by_probing(text, expected):
+    assert [(e["type"], [x["text"] for x in e["locations"]]) for e in events(text)] == expected
+
+
+def test_the_killing_in_a_sinking_is_the_sinking_placed_by_the_finer_place():
+    # one event: the deaths are the sinking's, and Mbour (in Senegal) says where better than Senegal
+    (e,) = events("At least 50 people were killed when a boat carrying migrants sank off the coast of Senegal "
+                  "near the town of Mbour, officials said on Thursday.")
+    assert e["type"] == "ship_accident" and distance_km(*e["point"], -16.96, 14.42) < 50

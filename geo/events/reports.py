@@ -237,7 +237,10 @@ def _sentence_incidents(ctx: EventContext, i: int, trigs: list[Trigger], previou
         if target is not None:
             target.triggers.append(t)
     for inc in here:             # typed by its linked triggers ("After the quake, a tsunami hit Wajima")
-        types = {t.type for t in inc.triggers if any(t is y for y in linked)}
+        mine = [t for t in inc.triggers if any(t is y for y in linked)]
+        # "was damaged after colliding with a fishing boat": damage says what happened to it, not how
+        types = ({t.type for t in mine if not t.text.lower().startswith("damag")}
+                 or {t.type for t in inc.triggers if not t.text.lower().startswith("damag")} or {t.type for t in mine})
         if types & _DELIBERATE:  # "drones attacked a refinery, setting it on fire": the fire is the attack's
             types -= _CONSEQUENCES
         inc.type = min(types, key=rank)
@@ -291,11 +294,32 @@ def _follow_ups(here: list[Incident]) -> list[Incident]:
     out: list[Incident] = []
     for inc in sorted(here, key=lambda x: min(t.start for t in x.triggers)):
         if out and inc.type in FOLLOW_UPS and out[-1].type not in FOLLOW_UPS:
-            out[-1].triggers += inc.triggers
-            out[-1].links += [lk for lk in inc.links if (lk.candidate.start, lk.candidate.end) not in out[-1].spans()]
+            _absorb(out[-1], inc)
             continue
         out.append(inc)
+    # "50 were killed when a boat sank off the coast of Senegal near Mbour": a follow-up before an
+    # incident placed only by a country (or sea) it names a place of is part of that incident
+    for inc in [x for x in out if x.type in FOLLOW_UPS]:
+        main = next((x for x in out if x.type not in FOLLOW_UPS and _coarsely_holds(x, inc)), None)
+        if main is not None:
+            _absorb(main, inc)
+            out.remove(inc)
     return out
+
+
+def _absorb(into: Incident, inc: Incident) -> None:
+    into.triggers += inc.triggers
+    into.links += [lk for lk in inc.links if (lk.candidate.start, lk.candidate.end) not in into.spans()]
+
+
+def _coarsely_holds(main: Incident, inc: Incident) -> bool:
+    """Whether every place of `main` is a country, division or sea, and `inc`'s places lie in its countries."""
+    places = [lk.candidate.place for lk in main.links]
+    inner = [lk.candidate.place for lk in inc.links]
+    if not places or not inner or any(p is None or p.feature_type not in _COARSE for p in places):
+        return False
+    countries = {p.country_code for p in places if p.country_code}
+    return all(q is not None and q.country_code in countries for q in inner)
 
 
 def _merged(found: list[Incident]) -> list[Incident]:

@@ -37,7 +37,7 @@ _NOT_TARGETS = frozenset("around about approximately roughly dawn dusk night mid
                          "sunrise sunset once least".split())
 _STOPS_FIRING = frozenset("at on in into to toward towards from over off near across".split())
 _MUNITIONS = frozenset("missile missiles rocket rockets drone drones torpedo torpedoes shell shells projectile "
-                       "projectiles munitions".split())
+                       "projectiles munitions cannon cannons shots bullets rounds flares".split())
 # what may stand before a present-tense trigger as its subject, besides a capitalised name
 SUBJECTS = frozenset(("he", "she", "it", "they", "who", "which", "that", "police", "man", "woman", "gunman",
                       "attacker", "bomber", "army", "navy", "military", "regime", "group", "storm", "quake",

@@ -36,7 +36,7 @@ _TAIL = r"\s+(?:the\s+)?(?:(?:northern|southern|eastern|western|central|north|so
 _AFTER = re.compile(
     r"\s*(?:(?P<generic>" + GENERIC + r")\b)?\s*"
     r"(?:,\s*(?P<appos>(?:a|an|the)\s+" + _ADJ + r"(?:[A-Z][\w-]+\s+)?(?:" + GENERIC + r"))\s+(?:(?P<in1>" + _IN + r")|(?P<near1>" + _NEAR
-    + r"))|,\s*(?P<near2>" + _NEAR + r")|(?P<in>" + _IN + r")|(?P<near>" + _NEAR + r"))" + _TAIL, re.I)
+    + r"))|,\s*(?P<near2>" + _NEAR + r")|,\s*(?P<in2>in)|(?P<in>" + _IN + r")|(?P<near>" + _NEAR + r"))" + _TAIL, re.I)
 _COMMA = re.compile(r",\s{1,3}$")
 _POSSESSIVE = re.compile(r"^['’]s?\s+(?:" + _ADJ + r")?$", re.I)
 

@@ -351,8 +351,8 @@ class Resolver:
                     r.place, container, cue.relation) and (not cue.via_of or containment.bigger(container, r.place)):
                 # ("the Hunan city of Yueyang", "the Cincinnati suburb of West Chester": the first holds the second)
                 moved = self._choose_inside(r, cue, container)
-                if moved is None and cue.strong and r.place.feature_type in (CITY, SITE, ADMIN2) \
-                        and r.place.population < 100_000:
+                if moved is None and ((cue.strong and r.place.feature_type in (CITY, SITE, ADMIN2)
+                                       and r.place.population < 100_000) or _foreign(r.place, container, results)):
                     # "the Aziziyah district of Aleppo": none of the gazetteer's Aziziyahs is there
                     moved = containment.unknown_in(r.mention, cue, container, known=True)
                 out[i] = moved or r
@@ -496,6 +496,18 @@ def _pattern_note(doc: rank.Document, k: int, j: int) -> str:
 # (the windows grow with the cube of the words: a runaway capitalised run must cost nothing)
 MAX_INNER_WORDS = 8
 # the kinds of place a longer name can carry ("Manila Cathedral", "Port of Los Angeles")
+def _foreign(place: Place, container: Place, results: list[Resolution]) -> bool:
+    """"Palma in Cabo Delgado province, Mozambique": the text puts the name in a country or division
+    whose country is not the chosen place's, and names nothing else in the chosen place's country;
+    the name is a place of the container the gazetteer lacks, not Palma de Mallorca."""
+    if container.feature_type not in (COUNTRY, ADMIN1) or not container.country_code \
+            or place.country_code == container.country_code \
+            or place.feature_type not in (CITY, SITE, ADMIN2, ADMIN1, REGION):
+        return False
+    return not any(x.place is not None and x.place is not place and x.place.country_code == place.country_code
+                   for x in results)
+
+
 # A name that says it is water: "North Sea", "Hudson Bay", "Gulf of Oman" (not "Red Sea state")
 _WATER_WORDS = frozenset("sea gulf bay strait straits ocean channel passage sound lagoon bight".split())
 

@@ -174,3 +174,25 @@ def test_forest_matches_lightgbm_on_random_trees():
                         lgb.Dataset(X, y), num_boost_round=15)
     f = rank.Forest.from_lightgbm(booster.dump_model())
     np.testing.assert_allclose(f(X), booster.predict(X, raw_score=True), rtol=1e-6, atol=1e-6)
+
+
+def _where(text):
+    return {r.mention.text: (r.place.name if r.place else None, r.place.country_code if r.place else None,
+                             r.reason) for r in analyse(text, events=False).resolutions}
+
+
+def test_a_name_the_text_puts_in_another_country_is_that_country_s_place_the_gazetteer_lacks():
+    # the gazetteer has no Palma in Mozambique; Palma de Mallorca is not in Cabo Delgado
+    got = _where("Insurgents attacked the town of Palma in Cabo Delgado province, Mozambique, on Wednesday.")
+    assert got["Palma"][1] == "MZ" and "Cabo Delgado" in got["Palma"][2]
+    # "X, in Y": the Uri in India, not the Swiss canton
+    assert _where("Militants attacked an army base in Uri, in Indian-administered Kashmir.")["Uri"][1] == "IN"
+    # a region of England is not in Ohio either
+    assert _where("A man was arrested in Yorkshire, Ohio.")["Yorkshire"][1] == "US"
+    # but a place in a country the text also names keeps its sense
+    assert _where("Floods hit Yorkshire and the Midlands on Sunday.")["Yorkshire"][1] == "GB"
+
+
+def test_regions_of_england_are_english():
+    got = _where("A caravan park in Cornwall in South West England was flooded.")
+    assert got["Cornwall"][1] == "GB" and got["South West England"][:2] == ("South West England", "GB")

@@ -49,7 +49,7 @@ _CUE_GROUPS = (
     ("province provinces state prefecture region governorate oblast territory canton emirate krai "
      "county district parish borough municipality township shire department", (ADMIN1, ADMIN2)),
     ("city town village suburb capital port hamlet", (CITY, CAPITAL)),
-    ("river lake sea bay gulf ocean strait coast harbour harbor channel", (WATER,)),
+    ("river lake sea bay gulf ocean strait harbour harbor channel", (WATER,)),   # not "coast": "the coast of Hokkaido"
     ("island islands peninsula mountain mountains valley desert plateau", (REGION,)),
 )
 CUE_BIT = {w: 1 << g for g, (words, _) in enumerate(_CUE_GROUPS) for w in words.split()}

@@ -351,8 +351,9 @@ class Resolver:
                     r.place, container, cue.relation) and (not cue.via_of or containment.bigger(container, r.place)):
                 # ("the Hunan city of Yueyang", "the Cincinnati suburb of West Chester": the first holds the second)
                 moved = self._choose_inside(r, cue, container)
-                if moved is None and ((cue.strong and r.place.feature_type in (CITY, SITE, ADMIN2)
-                                       and r.place.population < 100_000) or _foreign(r.place, container, results)):
+                if moved is None and container.feature_type not in _VAST and (
+                        (cue.strong and r.place.feature_type in (CITY, SITE, ADMIN2) and r.place.population < 100_000)
+                        or _foreign(r.place, container, results)):
                     # "the Aziziyah district of Aleppo": none of the gazetteer's Aziziyahs is there
                     moved = containment.unknown_in(r.mention, cue, container, known=True)
                 out[i] = moved or r
@@ -496,6 +497,10 @@ def _pattern_note(doc: rank.Document, k: int, j: int) -> str:
 # (the windows grow with the cube of the words: a runaway capitalised run must cost nothing)
 MAX_INNER_WORDS = 8
 # the kinds of place a longer name can carry ("Manila Cathedral", "Port of Los Angeles")
+# containers whose point says little of what lies in them: "Melilla, the Spanish enclave in North Africa"
+_VAST = frozenset({REGION, CONTINENT, WATER})
+
+
 def _foreign(place: Place, container: Place, results: list[Resolution]) -> bool:
     """"Palma in Cabo Delgado province, Mozambique": the text puts the name in a country or division
     whose country is not the chosen place's, and names nothing else in the chosen place's country;

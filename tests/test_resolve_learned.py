@@ -196,3 +196,12 @@ def test_a_name_the_text_puts_in_another_country_is_that_country_s_place_the_gaz
 def test_regions_of_england_are_english():
     got = _where("A caravan park in Cornwall in South West England was flooded.")
     assert got["Cornwall"][1] == "GB" and got["South West England"][:2] == ("South West England", "GB")
+
+
+def test_a_place_in_a_vast_region_keeps_its_sense_and_the_coast_of_a_place_is_no_water_cue():
+    # Melilla lies 2,000 km from North Africa's point, and is in North Africa all the same
+    assert _where("Hundreds of migrants stormed the border fence at Melilla, the Spanish enclave in "
+                  "North Africa.")["Melilla"][:2] == ("Melilla", "ES")
+    # "off the coast of Hokkaido": Hokkaido is land, not a sea the word "coast" asks for
+    got = _where("A fishing vessel sank off the coast of Hokkaido's Shiretoko peninsula with 26 people aboard.")
+    assert got["Hokkaido"][:2] == ("Hokkaido", "JP") and got["Shiretoko peninsula"][1] == "JP"

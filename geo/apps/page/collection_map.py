@@ -67,9 +67,9 @@ def map_assets(static_url: str | None) -> dict:
 
 def show_map(features: list[dict], goto: tuple[float, float, int], static_url: str | None, *, key: str,
              height: int, on_view, on_click) -> None:
-    """The map of these markers, `height` pixels tall, sent to `goto` (lat, lon, zoom) when that is new to it. The browser
-    reports each view (centre, zoom, bounds) to `on_view` and a marker's click to `on_click` (both
-    read `st.session_state[key]`: "view", "click")."""
+    """The map of these markers, `height` pixels tall, sent to `goto` (lat, lon, zoom) when that is
+    new to it. The browser reports each view (centre, zoom, bounds) to `on_view` and a marker's
+    click to `on_click` (both read `st.session_state[key]`: "view", "click")."""
     data = {"goto": [float(goto[0]), float(goto[1]), int(goto[2])], "features": features, "height": int(height),
             "assets": map_assets(static_url)}
     _component()(key=key, data=data, height=int(height), on_view_change=on_view, on_click_change=on_click)

@@ -417,7 +417,7 @@ def main() -> None:
                        initial_sidebar_state=layout.SIDEBAR_WIDTH)
     st.html(layout.PAGE_CSS)
     if collection.current_view() == collection.VIEW:      # ?view=collection: many reports (the store)
-        collection.render_collection(STATIC_URL if st.get_option("server.enableStaticServing") else None)
+        collection.render_collection(collection.STATIC_URL if st.get_option("server.enableStaticServing") else None)
         return
     init_state()
     ss = st.session_state

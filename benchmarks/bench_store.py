@@ -26,10 +26,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "benchmarks"))
 CHROMIUM = os.environ.get("NEWSMAP_CHROMIUM", "/usr/bin/chromium")
-FRAME = 'iframe[title="streamlit_folium.st_folium"]'
-REFS = """() => { if (!window.map) return null; const out = [];
-    window.map.eachLayer(l => { if (l.feature && l._icon && l.feature.properties.ref) out.push(l.feature.properties.ref); });
-    return out.sort().join(" "); }"""
+# the collection map is drawn in the page's own document; each marker's icon carries its ref
+REFS = """() => { if (!document.querySelector('.geo-cmap.leaflet-container')) return null;
+    return Array.from(document.querySelectorAll('.geo-cmap .leaflet-marker-icon[data-ref]'))
+        .map(el => el.dataset.ref).sort().join(" "); }"""
 COUNT = "() => document.querySelectorAll('.leaflet-marker-icon').length"
 
 
@@ -112,23 +112,17 @@ def _rss_mb(pid: int) -> tuple[float, float]:
 
 
 def _refs(page):
-    for fr in page.frames:
-        if "st_folium" in fr.url:
-            try:
-                return fr.evaluate(REFS)
-            except Exception:
-                return None
-    return None
+    try:
+        return page.evaluate(REFS)
+    except Exception:          # the page navigates
+        return None
 
 
 def _markers(page) -> int:
-    n = 0
-    for fr in page.frames:
-        try:
-            n = max(n, fr.evaluate(COUNT))
-        except Exception:
-            pass
-    return n
+    try:
+        return page.evaluate(COUNT)
+    except Exception:
+        return 0
 
 
 def time_to_markers(browser, url: str) -> tuple[float, object]:
@@ -228,7 +222,7 @@ def _zooms(browser, url: str) -> None:
         for z in (1, 3, 5, 7, 9, 11):
             page = browser.new_context(viewport={"width": 1400, "height": 1000}).new_page()
             page.goto(f"{url}&lat={lat}&lon={lon}&z={z}", timeout=120_000)
-            page.frame_locator(FRAME).locator(".leaflet-container").first.wait_for(timeout=120_000)
+            page.locator(".geo-cmap.leaflet-container").wait_for(timeout=120_000)
             page.wait_for_timeout(1000)
             _settle(page, 1.5)
             most.append((_markers(page), lat, lon, z))

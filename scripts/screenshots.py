@@ -117,7 +117,8 @@ def collection(browser, out: Path) -> None:
         try:
             page = browser.new_page(viewport={"width": 1400, "height": 1000})
             page.goto(f"{url}/?view=collection")
-            page.frame_locator(MAP_FRAME).locator(".leaflet-marker-icon").first.wait_for(timeout=120_000)
+            # the collection map is drawn in the page's own document, not in a frame
+            page.locator(".geo-cmap .leaflet-marker-icon").first.wait_for(timeout=120_000)
             page.wait_for_timeout(3000)
             page.screenshot(path=str(out / "collection.png"))
         finally:

@@ -80,6 +80,28 @@ def test_panels_list_every_report_escaped(store_path):
     s.close()
 
 
+def test_map_markers_are_text_and_its_files_are_local(store_path):
+    """The map's data: markers with plain-text names (the map sets them as text, so they are not
+    HTML-escaped: "Côte d'Ivoire" stays readable) and files from the page's server or inlined; its
+    script never turns data into HTML."""
+    s = open_store(store_path)
+    snap = build_snapshot(s)
+    s.close()
+    feats, counts = cmap.marker_features(snap, select(snap, Filter()), 3, cmap.view_box(30, 130, 3))
+    assert feats and sum(counts.values()) == len(feats)
+    assert all(isinstance(f["properties"]["name"], str) and "&#" not in f["properties"]["name"] for f in feats)
+    served = cmap.map_assets("app/static/")
+    urls = served["js"] + served["css"] + served["basemap_js"] + [served["tiles"]]
+    assert all(u.startswith("app/static/") for u in urls) and served["lite"] is None
+    inline = cmap.map_assets(None)
+    assert all(u.startswith("data:") for u in inline["js"] + inline["css"] + inline["basemap_js"])
+    assert inline["tiles"] is None and inline["lite"]
+    js = (ROOT / "geo" / "apps" / "page" / "collection_map.js").read_text(encoding="utf-8")
+    for sink in ("innerHTML", "outerHTML", "insertAdjacentHTML", "document.write", "eval(", "new Function"):
+        assert sink not in js, sink
+    assert "textContent" in js
+
+
 def _app(monkeypatch, store_path, **params):
     from streamlit.testing.v1 import AppTest
     monkeypatch.setenv("NEWSMAP_STORE", str(store_path))

@@ -5,11 +5,9 @@ it says so, `render_collection` instead of itself."""
 from __future__ import annotations
 
 import io
-import json
 
 import numpy as np
 import streamlit as st
-from streamlit_folium import st_folium
 
 from geo.apps.page import collection_map as cmap
 from geo.apps.page import collection_panels as panels
@@ -22,8 +20,10 @@ from geo.store import export as store_export
 from geo.store.query import PLACE, Filter, build_snapshot, select
 from geo.store.records import day_iso, day_number
 
-RETURNED = ["last_object_clicked", "last_active_drawing", "zoom", "bounds", "center"]
 MAP_HEIGHT = 620
+# where the page's document finds the project's static/ folder when Streamlit serves it
+# (server.enableStaticServing): the map is drawn in that document, not in a component's frame
+STATIC_URL = "app/static/"
 SWITCH = {"article": "One article", VIEW: "Many reports (the store)"}
 # the map gets the width: narrower margins than Streamlit's wide layout in this view
 _LAYOUT_CSS = ".block-container, [data-testid='stMainBlockContainer'] {padding: 2.5rem 1.5rem 2rem 1.5rem;}"
@@ -197,26 +197,39 @@ def render_filters(opts: dict) -> None:
 # The map and what it reports back
 
 def _on_map() -> None:
+    """The view the browser reports after each move or zoom: {lat, lng, zoom, bounds: [w, s, e, n]}."""
     ss = st.session_state
-    v = ss.get("c_map") or {}
-    b, c, z = v.get("bounds") or {}, v.get("center") or {}, v.get("zoom")
-    sw, ne = b.get("_southWest") or {}, b.get("_northEast") or {}
-    if z and c.get("lat") is not None and sw.get("lat") is not None:
-        lon = (float(c["lng"]) + 180) % 360 - 180
-        # the map's first report is where the base map starts, before it goes where it was asked
-        if (float(c["lat"]), lon, int(z)) != cmap.START or ss.get("c_goto") == cmap.START:
-            ss["c_view"] = (float(c["lat"]), lon, int(z), (sw["lng"], sw["lat"], ne["lng"], ne["lat"]))
-    sig = json.dumps([v.get("last_object_clicked"), (v.get("last_active_drawing") or {}).get("properties")],
-                     sort_keys=True, default=str)
-    if v.get("last_object_clicked") and sig != ss.get("c_click"):
-        ss["c_click"] = sig
-        ref = ((v.get("last_active_drawing") or {}).get("properties") or {}).get("ref") or ""
-        if ref.startswith("c:"):
+    v = (ss.get("c_map") or {}).get("view") or {}
+    try:
+        lat, lng, zoom = float(v["lat"]), float(v["lng"]), int(v["zoom"])
+        box = tuple(float(x) for x in v["bounds"])
+    except (KeyError, TypeError, ValueError):
+        return
+    if len(box) == 4:
+        ss["c_view"] = (lat, (lng + 180) % 360 - 180, zoom, box)
+
+
+def _on_click() -> None:
+    """A click on a marker ({ref}): a cluster's zooms in, anything else's is selected."""
+    ss = st.session_state
+    ref = str(((ss.get("c_map") or {}).get("click") or {}).get("ref") or "")
+    if ref.startswith("c:"):
+        try:
             lat, lon = (float(x) for x in ref.rsplit(":", 1)[1].split(","))
-            zoom = int(ss.get("c_view", (0, 0, 2))[2])
-            ss["c_goto"] = (round(lat, 4), round(lon, 4), min(18, zoom + 2))
-        elif ref:
-            ss["c_sel"] = ref
+        except ValueError:
+            return
+        _go(lat, lon, min(18, int(ss.get("c_view", (0, 0, 2))[2]) + 2))
+    elif ref:
+        ss["c_sel"] = ref
+
+
+def _go(lat: float, lon: float, zoom: int) -> None:
+    """The map to (lat, lon, zoom); it moves only when asked somewhere new, so asked again where it
+    was asked last, it is asked a hair away."""
+    goto = (round(lat, 4), round(lon, 4), zoom)
+    if goto == st.session_state.get("c_goto"):
+        goto = (goto[0] + 0.0001, goto[1], zoom)
+    st.session_state["c_goto"] = goto
 
 
 def render_map(snap, sel, static_url: str | None) -> tuple[float, float, int]:
@@ -230,12 +243,7 @@ def render_map(snap, sel, static_url: str | None) -> tuple[float, float, int]:
         # the browser has not said where the map is since it was asked to go to `goto`
         view = (goto[0], goto[1], goto[2], cmap.view_box(goto[0], goto[1], goto[2]))
     feats, counts = cmap.marker_features(snap, sel, view[2], view[3])
-    m = cmap.base_map(static_url)
-    box = cmap.view_box(goto[0], goto[1], goto[2])
-    m.get_bounds = lambda: [[box[1], box[0]], [box[3], box[2]]]
-    st_folium(m, key="c_map", height=MAP_HEIGHT, use_container_width=True, returned_objects=RETURNED,
-              center=(goto[0], goto[1]), zoom=goto[2], feature_group_to_add=cmap.marker_layer(feats),
-              on_change=_on_map)
+    cmap.show_map(feats, goto, static_url, key="c_map", height=MAP_HEIGHT, on_view=_on_map, on_click=_on_click)
     ss["c_view_goto"] = goto
     n_clusters = counts["event_clusters"] + counts["place_clusters"]
     left, right = st.columns([4, 1])
@@ -253,11 +261,7 @@ def _fit(snap, sel) -> None:
         lons, lats = snap.ev["lon"][sel.events], snap.ev["lat"][sel.events]
     else:
         lons, lats = snap.pl_lon[sel.places], snap.pl_lat[sel.places]
-    lat, lon, zoom = cmap.fit_view(lons, lats)
-    goto = (round(lat, 4), round(lon, 4), zoom)
-    if goto == st.session_state.get("c_goto"):      # the map moves only when asked somewhere new
-        goto = (goto[0] + 0.0001, goto[1], zoom)
-    st.session_state["c_goto"] = goto
+    _go(*cmap.fit_view(lons, lats))
 
 
 # ---------------------------------------------------------------------------------------------

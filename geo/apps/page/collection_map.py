@@ -1,5 +1,7 @@
-"""The collection view's map: a base map that stays in the browser (the offline basemap, the
-layer control) and the markers of the current view, sent as a layer that replaces the last one.
+"""The collection view's map: Leaflet in the page's own document (a Streamlit components-v2
+component, ``collection_map.js``; no iframe, so the markers are in the page's DOM), made once and
+kept in the browser with the offline basemap and the user's view; each run sends the markers of
+the current view, which replace the last ones, and where to go when that is new.
 
 Never more than a few thousand markers go to the browser: the places and events in the view (with
 a margin) are drawn one by one when there are at most `DETAIL_LIMIT` of a kind, else gathered in a
@@ -10,15 +12,14 @@ markers.
 """
 from __future__ import annotations
 
+import json
 import math
+from functools import lru_cache
+from pathlib import Path
 
-import folium
 import numpy as np
-from folium.utilities import JsCode
 
-from geo.apps.page.assets import vendored_assets
-from geo.apps.page.escape import sanitize_text
-from geo.apps.page.mapview import BASEMAP_PANE, Basemap, _offline
+from geo.apps.page.assets import basemap_assets, basemap_lite_json, basemap_url, vendored_assets
 from geo.events.taxonomy import event_type
 
 DETAIL_LIMIT = 800            # items of one kind in view drawn one by one when zoomed in ...
@@ -26,54 +27,52 @@ DETAIL_ZOOM = 9               # ... this far (below it, items that share a cell 
 CELL_PX = 48                  # width of a cluster cell on screen
 MARGIN = 0.25                 # the view's margin (fraction of its size on each side) that gets markers too
 MAP_PX = (900, 620)           # the map's size in pixels, to guess the view before the browser says
-START = (20.0, 0.0, 2)        # where the base map starts (lat, lon, zoom), before it is sent to the view
 
 
-_MARKER_JS = """
-function(feature, latlng) {
-    var p = feature.properties || {};
-    if (p.shape === "cluster") {
-        var size = p.n < 10 ? "small" : (p.n < 100 ? "medium" : "large");
-        var d = p.n < 10 ? 30 : (p.n < 100 ? 36 : 44);
-        return L.marker(latlng, {icon: L.divIcon({
-            html: "<div><span>" + p.label + "</span></div>",
-            className: "marker-cluster marker-cluster-" + size + (p.of === "event" ? " geo-event-cluster" : ""),
-            iconSize: [d, d]}), zIndexOffset: p.of === "event" ? 1000 : 0});
-    }
-    if (p.shape === "event") {
-        return L.marker(latlng, {icon: L.divIcon({className: "geo-event-icon",
-            html: '<div style="background:' + p.colour + ';color:#fff;border:2px solid #fff;border-radius:50%;' +
-                  'width:22px;height:22px;line-height:18px;text-align:center;font-size:12px;' +
-                  'box-shadow:0 0 4px rgba(0,0,0,.6)">' + p.glyph + '</div>',
-            iconSize: [22, 22], iconAnchor: [11, 11]}), zIndexOffset: 1000});
-    }
-    var r = p.r || 8;
-    return L.marker(latlng, {icon: L.divIcon({className: "geo-place-icon",
-        html: '<div style="background:#1f6fb2;opacity:.85;border:1.5px solid #fff;border-radius:50%;width:' + r +
-              'px;height:' + r + 'px;box-shadow:0 0 2px rgba(0,0,0,.5)"></div>',
-        iconSize: [r, r], iconAnchor: [r / 2, r / 2]})});
-}
-"""
-
-_CSS = """<style>.leaflet-container{background:#c9dff0 !important;}
-.geo-event-cluster{background-color:rgba(192,57,43,.35) !important;}
-.geo-event-cluster div{background-color:rgba(192,57,43,.75) !important;color:#fff;}
-.geo-place-icon,.geo-event-icon{background:none;border:none;}</style>"""
+# the map's element and its styles, which live in the page's document beside Streamlit's: every
+# rule is under the map's class
+_HTML = "<div class='geo-cmap' role='region' aria-label='Map of the reports'></div>"
+_CSS = """.geo-cmap{width:100%;}
+.geo-cmap.leaflet-container{background:#c9dff0;}
+.geo-cmap .geo-event-cluster{background-color:rgba(192,57,43,.35);}
+.geo-cmap .geo-event-cluster div{background-color:rgba(192,57,43,.75);color:#fff;}
+.geo-cmap .geo-place-icon,.geo-cmap .geo-event-icon{background:none;border:none;}
+.geo-cmap .geo-event-dot,.geo-cmap .geo-place-dot{box-sizing:content-box;border-radius:50%;}
+.geo-cmap .geo-event-dot{color:#fff;border:2px solid #fff;width:22px;height:22px;line-height:18px;text-align:center;
+  font-size:12px;box-shadow:0 0 4px rgba(0,0,0,.6);}
+.geo-cmap .geo-place-dot{background:#1f6fb2;opacity:.85;border:1.5px solid #fff;box-shadow:0 0 2px rgba(0,0,0,.5);}"""
+_JS = (Path(__file__).with_name("collection_map.js")).read_text(encoding="utf-8")
 
 
-def base_map(static_url: str | None) -> folium.Map:
-    """The map without markers: the same script on every run, so the browser keeps it (and the
-    user's view) and only the marker layer is replaced."""
-    m = folium.Map(location=list(START[:2]), zoom_start=START[2], tiles=None, control_scale=True, world_copy_jump=False,
-                   min_zoom=1, prefer_canvas=True)
-    m.options["maxZoom"] = 18
-    _offline(m, "map_js", "map_css", static_url)
-    m.default_css = m.default_css + list(vendored_assets(static_url)["cluster_css"])
-    m.get_root().header.add_child(folium.Element(_CSS), name="geo_collection_style")
-    folium.map.CustomPane(BASEMAP_PANE, z_index=250, pointer_events=False).add_to(m)
-    Basemap(static_url=static_url).add_to(m)
-    folium.TileLayer("OpenStreetMap", name="OpenStreetMap (online)", overlay=False, show=False).add_to(m)
-    return m
+@lru_cache(maxsize=None)
+def _component():
+    """The map's Streamlit component (components v2, registered once per process): mounted in the
+    page's own document, not in an iframe nor a shadow root."""
+    from streamlit.components.v2 import component
+    return component("newsmap_collection_map", html=_HTML, css=_CSS, js=_JS, isolate_styles=False)
+
+
+@lru_cache(maxsize=None)
+def map_assets(static_url: str | None) -> dict:
+    """The files the map loads once per page: Leaflet and the cluster styles, the basemap's scripts
+    and its tiles. With ``static_url`` (where the page's document finds ``static/``) their URLs;
+    without, inlined (data: URLs, the lighter basemap tiles embedded)."""
+    files = vendored_assets(static_url)
+    return {"js": [url for _, url in files["map_js"]],
+            "css": [url for _, url in files["map_css"] + files["cluster_css"]],
+            "basemap_js": [url for _, url in basemap_assets(static_url)],
+            "tiles": basemap_url(static_url) if static_url is not None else None,
+            "lite": None if static_url is not None else json.loads(basemap_lite_json())}
+
+
+def show_map(features: list[dict], goto: tuple[float, float, int], static_url: str | None, *, key: str,
+             height: int, on_view, on_click) -> None:
+    """The map of these markers, `height` pixels tall, sent to `goto` (lat, lon, zoom) when that is
+    new to it. The browser reports each view (centre, zoom, bounds) to `on_view` and a marker's
+    click to `on_click` (both read `st.session_state[key]`: "view", "click")."""
+    data = {"goto": [float(goto[0]), float(goto[1]), int(goto[2])], "features": features, "height": int(height),
+            "assets": map_assets(static_url)}
+    _component()(key=key, data=data, height=int(height), on_view_change=on_view, on_click_change=on_click)
 
 
 def view_box(lat: float, lon: float, zoom: int, px=MAP_PX) -> tuple[float, float, float, float]:
@@ -149,7 +148,8 @@ def _feature(lon, lat, props) -> dict:
 
 
 def marker_features(snap, sel, zoom: int, box) -> tuple[list[dict], dict]:
-    """The GeoJSON features of the markers for this view, and counts of what they are."""
+    """The GeoJSON features of the markers for this view, and counts of what they are. Their names
+    are plain text (an article's words, unescaped): the map sets them as text, never as HTML."""
     feats = []
     ev = snap.ev
     e_idx = sel.events
@@ -159,7 +159,7 @@ def marker_features(snap, sel, zoom: int, box) -> tuple[list[dict], dict]:
         kind = event_type(str(ev["type"][k]))       # the taxonomy's colour and icon, as on the page
         feats.append(_feature(ev["lon"][k], ev["lat"][k], {
             "shape": "event", "ref": f"e:{int(ev['id'][k])}", "colour": kind.colour,
-            "glyph": sanitize_text(kind.icon), "name": sanitize_text(ev["label"][k] or kind.label)}))     # the label names the type
+            "glyph": kind.icon, "name": str(ev["label"][k] or kind.label)}))     # the label names the type
     for lo, la, members in clusters:
         n = len(members)
         k = e_idx[members]
@@ -177,7 +177,7 @@ def marker_features(snap, sel, zoom: int, box) -> tuple[list[dict], dict]:
         n_art = int(sel.place_articles[i])
         feats.append(_feature(snap.pl_lon[k], snap.pl_lat[k], {
             "shape": "place", "ref": f"p:{snap.pl_key[k]}", "r": int(min(18, 7 + 2.5 * math.log10(1 + n_art) * 2)),
-            "name": sanitize_text(f"{snap.pl_name[k]} ({n_art} article{'s' if n_art != 1 else ''})")}))
+            "name": f"{snap.pl_name[k]} ({n_art} article{'s' if n_art != 1 else ''})"}))
     for lo, la, members in clusters_p:
         n = len(members)
         feats.append(_feature(lo, la, {"shape": "cluster", "of": "place", "n": n, "label": str(n),
@@ -185,13 +185,3 @@ def marker_features(snap, sel, zoom: int, box) -> tuple[list[dict], dict]:
     counts = {"events": len(singles), "event_clusters": len(clusters), "places": len(singles_p),
               "place_clusters": len(clusters_p)}
     return feats, counts
-
-
-def marker_layer(features: list[dict]) -> folium.FeatureGroup:
-    group = folium.FeatureGroup(name="Events and places")
-    if not features:          # nothing passes the filters (folium's tooltip wants a feature to check)
-        return group
-    folium.GeoJson({"type": "FeatureCollection", "features": features}, name="markers", marker=None,
-                   tooltip=folium.GeoJsonTooltip(fields=["name"], labels=False, sticky=False),
-                   point_to_layer=JsCode(_MARKER_JS)).add_to(group)
-    return group

@@ -365,3 +365,10 @@ def test_the_killing_in_a_sinking_is_the_sinking_placed_by_the_finer_place():
     (e,) = events("At least 50 people were killed when a boat carrying migrants sank off the coast of Senegal "
                   "near the town of Mbour, officials said on Thursday.")
     assert e["type"] == "ship_accident" and distance_km(*e["point"], -16.96, 14.42) < 50
+
+
+def test_off_the_coast_of_a_country_is_at_sea_not_at_its_centre():
+    # Libya's point is in the Sahara; a boat that capsized off its coast is in its waters
+    (e,) = events("A boat capsized off the coast of Libya on Sunday.")
+    inside = {z["kind"] for z in e["zones"] if z["inside"] and z["sovereign"] == "LY"}
+    assert "territorial_sea" in inside and "land" not in inside

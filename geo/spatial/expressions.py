@@ -455,7 +455,9 @@ def _offshore_point(p: PlaceRef, bearing: float | None, zone_geometry: Callable 
         if seaward is not None:
             return point, max(base, OFFSHORE_KM)
     if bearing is None:
-        return (p.lon, p.lat), max(base, 100.0)
+        coast = _nearest_coast(p, zone_geometry) if p.feature_type in ("country", "admin1") else None
+        # "off Libya": at sea, not in the desert
+        return coast or (p.lon, p.lat), max(base, 100.0)
     # zones unavailable: fall back to a fixed step
     land = zone_shape(zone_geometry, p.country_code, "land") if p.country_code else None
     if land is not None:
@@ -468,6 +470,22 @@ def _offshore_point(p: PlaceRef, bearing: float | None, zone_geometry: Callable 
                 if not shapely.contains_xy(land, x2, y2):
                     return (x2, y2), max(base / 2.0, 60.0)
     return destination(p.lon, p.lat, bearing, 100.0), max(base, 150.0)
+
+
+def _nearest_coast(p: PlaceRef, zone_geometry: Callable | None) -> tuple[float, float] | None:
+    """Of a country's (or division's) territorial sea, the point nearest the place's own point,
+    a few km out: where "off the coast of X" is when the text says no more."""
+    sea = zone_shape(zone_geometry, p.country_code, "territorial_sea") if p.country_code else None
+    if sea is None:
+        return None
+    import shapely
+    edge = shapely.shortest_line(shapely.Point(p.lon, p.lat), sea)
+    if edge is None or edge.is_empty:
+        return None
+    (x0, y0), (x1, y1) = edge.coords[0], edge.coords[-1]
+    if (x0, y0) == (x1, y1):
+        return None              # the place's point is at sea already
+    return destination(x1, y1, bearing_deg(x0, y0, x1, y1), 5.0)
 
 
 # ---------------------------------------------------------------- more kinds, for every kind of event

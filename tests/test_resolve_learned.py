@@ -205,3 +205,11 @@ def test_a_place_in_a_vast_region_keeps_its_sense_and_the_coast_of_a_place_is_no
     # "off the coast of Hokkaido": Hokkaido is land, not a sea the word "coast" asks for
     got = _where("A fishing vessel sank off the coast of Hokkaido's Shiretoko peninsula with 26 people aboard.")
     assert got["Hokkaido"][:2] == ("Hokkaido", "JP") and got["Shiretoko peninsula"][1] == "JP"
+
+
+def test_congo_alone_is_the_drc_where_the_story_is_and_somali_regions_are_known():
+    # news writes "Congo" for the Democratic Republic; Goma is in it
+    got = _where("Fighting in eastern Congo eased, though shelling continued near Goma.")
+    assert got["Congo"][1] == "CD" and got["Goma"][1] == "CD"
+    assert _where("A drone strike killed three militants in Somalia's Lower Shabelle region.")[
+        "Lower Shabelle"][:2] == ("Lower Shabelle", "SO")

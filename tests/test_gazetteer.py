@@ -116,3 +116,17 @@ def test_builder_and_loader_share_one_format():
     assert gaz.places.dtype == fmt.PLACE_DTYPE
     for name in fmt.INDEX_FILES:
         assert (fmt.DEFAULT_INDEX / name).exists(), name
+
+
+def test_division_points_ignore_towns_filed_under_the_wrong_division():
+    from gazetteer.build.bundled import _trimmed_range
+    # two towns of another province 15 degrees west of Jiangsu's hundreds
+    assert _trimmed_range([100.3, 100.7] + [116.5 + i * 0.01 for i in range(500)]) == (116.5, 116.5 + 499 * 0.01)
+    # a spread that is all one division keeps its extremes
+    assert _trimmed_range([-95.0, -90.0, -86.0, -80.0, -79.5, -75.0]) == (-95.0, -75.0)
+    from geo.spatial.measure import distance_km
+    from tests.conftest import pipeline
+    gaz = pipeline().gazetteer
+    for key, (lat, lon) in {"jiangsu": (33.0, 119.8), "heilongjiang": (47.9, 127.8), "hebei": (39.0, 116.0)}.items():
+        (place, _), *_ = gaz.lookup_key(key)
+        assert distance_km(place.lon, place.lat, lon, lat) < 400, (key, place.lat, place.lon)

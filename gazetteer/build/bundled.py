@@ -96,6 +96,17 @@ def add_continents(b: Builder, gc) -> None:
                 b.add_name(alt["name"], pid)
 
 
+def _trimmed_range(values: list[float], gap: float = 3.0, share: float = 0.1) -> tuple[float, float]:
+    """(low, high) of the values without stragglers: a few values (at most `share` of them) beyond a
+    gap of more than `gap` degrees from the rest are towns filed under the wrong division (a cluster
+    of Xinjiang's put Heilongjiang in Mongolia), or islands far offshore (Easter Island and Valparaiso)."""
+    v = sorted(values)
+    k = int(len(v) * share)
+    lo = max((i + 1 for i in range(k) if v[i + 1] - v[i] > gap), default=0)
+    hi = min((i for i in range(len(v) - 1, len(v) - 1 - k, -1) if v[i] - v[i - 1] > gap), default=len(v))
+    return (v[lo], v[hi - 1]) if lo < hi else (v[0], v[-1])
+
+
 class DivisionPoints:
     """Where to put a division: the middle of its towns' extent (near its geometric centre, which
     is where GeoNames puts divisions, and not pulled toward its biggest city), or ("label") Natural
@@ -109,14 +120,19 @@ class DivisionPoints:
             lon, lat = f["geometry"]["coordinates"]
             if p.get("name"):
                 self.ne_admin1[(p["iso_a2"], name_key(p["name"]))].append((lat, lon))
-        # per division: population and the bounding box of its towns (lat/lon extremes)
-        self.city_sums: dict[str, list[float]] = defaultdict(lambda: [0, 90.0, -90.0, 180.0, -180.0])
+        # per division: population and the bounding box of its towns, without outliers (a town filed
+        # under the wrong division put Heilongjiang in Mongolia, and Easter Island put Valparaiso
+        # in the Pacific)
+        coords: dict[str, tuple[list, list]] = defaultdict(lambda: ([], []))
+        population: dict[str, float] = defaultdict(float)
         for city in cities:
             for sub in city.subdivisions:
-                s = self.city_sums[sub.geonames_code]
-                s[0] += city.population
-                s[1], s[2] = min(s[1], city.lat), max(s[2], city.lat)
-                s[3], s[4] = min(s[3], city.lng), max(s[4], city.lng)
+                population[sub.geonames_code] += city.population
+                lats, lons = coords[sub.geonames_code]
+                lats.append(city.lat)
+                lons.append(city.lng)
+        self.city_sums: dict[str, list[float]] = {
+            code: [population[code], *_trimmed_range(lats), *_trimmed_range(lons)] for code, (lats, lons) in coords.items()}
 
     def population(self, code: str) -> int:
         return int(self.city_sums[code][0]) if code in self.city_sums else 0

@@ -13,7 +13,11 @@ names, by default ~/.local/share/newsmap/gazetteer.tsv (or --file PATH).
 from __future__ import annotations
 
 import argparse
+import os
+import shutil
 import sys
+import tempfile
+from contextlib import contextmanager
 from pathlib import Path
 
 
@@ -27,7 +31,8 @@ def _build(args) -> int:
         if not args.naturalearth.exists():
             print(f"Natural Earth folder not found: {args.naturalearth}; seas and regions from the dump only",
                   file=sys.stderr)
-        build_from_dump(args.geonames, args.alternate_names, args.naturalearth, args.out)
+        with staged(args.out) as tmp:
+            build_from_dump(args.geonames, args.alternate_names, args.naturalearth, tmp)
         return 0
     from gazetteer.build import build
     if args.alternate_names is not None:
@@ -36,8 +41,25 @@ def _build(args) -> int:
     if not args.naturalearth.exists():
         print(f"Natural Earth folder not found: {args.naturalearth}", file=sys.stderr)
         return 2
-    build(args.naturalearth, args.out, args.admin1_point)
+    with staged(args.out) as tmp:
+        build(args.naturalearth, tmp, args.admin1_point)
     return 0
+
+
+@contextmanager
+def staged(out: Path):
+    """A fresh folder beside `out` to build into; on success each file replaces its namesake in
+    `out` by a rename, so a page or batch running on the old index keeps reading the old files
+    (they are memory-mapped: rewritten in place, they would crash it)."""
+    out.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=".build-", dir=out.parent))
+    try:
+        yield tmp
+        for f in sorted(tmp.iterdir()):
+            if f.is_file():
+                os.replace(f, out / f.name)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
 
 
 def _user_gazetteer(args):

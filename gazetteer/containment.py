@@ -194,6 +194,19 @@ def _places_named(text: str):
         pos = text.find(" of ", pos + 4)
 
 
+# "fired from Jangyon in South Hwanghae province": a name in a division the text calls one
+_IN_DIVISION = re.compile(r"\b(?:from|in|near|at)\s+" + _NAME + r"\s+in\s+(?:the\s+)?[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){0,2}"
+                          r"\s+(?:province|state|prefecture|region|county|district|oblast|governorate)\b")
+
+
+def _names_in_divisions(text: str):
+    """(start, end) of names before "in Y province", "in Y state" …"""
+    if " in " not in text:
+        return
+    for hit in _IN_DIVISION.finditer(text):
+        yield hit.start("name"), hit.end("name")
+
+
 def _names_apposed(text: str):
     """(start, end) of names before ", a village", ", a Georgian town" …"""
     if ", a" not in text:
@@ -236,7 +249,7 @@ def unknown_mentions(text: str, mentions: list[Mention], sentence_of) -> list[Me
             continue
         out.append(Mention(s, e, name, sentence_of(s), "toponym", ""))
         taken.append((s, e))
-    for s, e in (*_places_named(text), *_names_apposed(text)):
+    for s, e in (*_places_named(text), *_names_apposed(text), *_names_in_divisions(text)):
         name = text[s:e]
         if name.split()[0] in _NOT_NAMES or any(a < e and s < b for a, b in taken):
             continue

@@ -53,7 +53,7 @@ _CUE_GROUPS = (
     ("island islands peninsula mountain mountains valley desert plateau", (REGION,)),
 )
 CUE_BIT = {w: 1 << g for g, (words, _) in enumerate(_CUE_GROUPS) for w in words.split()}
-_WATER_BIT = CUE_BIT["sea"]
+_NAMESAKE_BITS = (CUE_BIT["sea"], CUE_BIT["island"])
 KIND_CUE_BITS = {kind: sum(1 << g for g, (_, kinds) in enumerate(_CUE_GROUPS) if kind in kinds)
                  for kind in FEATURE_TYPES}
 _CUE_AFTER = re.compile(r"\s{1,2}([A-Za-z]+)")
@@ -247,9 +247,12 @@ def cue_bits(text: str, m: Mention) -> int:
     ("Lake Victoria", "Kent County"), as a bit mask (0: none)."""
     if " " in m.text:
         words = m.text.lower().split()
-        bits = CUE_BIT.get(words[0], 0) or CUE_BIT.get(words[-1], 0)
-        if bits == _WATER_BIT and m.key and " " not in m.key:
-            return 0          # "Manila Bay" read as Manila: the bay is named after the city, no city is a bay
+        cue = words[0] if words[0] in CUE_BIT else words[-1]
+        bits = CUE_BIT.get(cue, 0)
+        if bits in _NAMESAKE_BITS and m.key and cue not in m.key.split():
+            # "Manila Bay" read as Manila, "Okushiri Island" as the town of Okushiri: the bay or
+            # island is named after the town (or holds it); no town is a bay, and that says nothing
+            return 0
         if bits:
             return bits
     after = _CUE_AFTER.match(text, m.end, m.end + 20)

@@ -372,3 +372,19 @@ def test_off_the_coast_of_a_country_is_at_sea_not_at_its_centre():
     (e,) = events("A boat capsized off the coast of Libya on Sunday.")
     inside = {z["kind"] for z in e["zones"] if z["inside"] and z["sovereign"] == "LY"}
     assert "territorial_sea" in inside and "land" not in inside
+
+
+def test_missile_reports_found_by_probing():
+    # "Okushiri Island" is the island of the town of Okushiri, whatever country the story is about
+    (launch, impact) = events("North Korea launched an ICBM from the Pyongyang area; it flew about 1,000 km and "
+                              "splashed down about 250 km west of Okushiri Island.")
+    assert impact["type"] == "missile_impact" and distance_km(*impact["point"], 136.49, 42.13) < 30
+    # the speaker is no launch site; the name the gazetteer lacks is in the division the text names
+    (launch,) = events("South Korea's Joint Chiefs said two short-range ballistic missiles were fired from "
+                       "Jangyon in South Hwanghae province toward the Yellow Sea.")
+    assert launch["type"] == "missile_launch" and "Jangyon" in launch["label"]
+    assert distance_km(*launch["point"], 125.66, 38.24) < 50
+    # "off the east coast" is no place called East Coast
+    got = events("North Korea test-fired a new solid-fuel missile from near Pyongyang that landed in waters off "
+                 "the east coast.")
+    assert all("East Coast" not in e["label"] for e in got)

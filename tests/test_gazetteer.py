@@ -130,3 +130,20 @@ def test_division_points_ignore_towns_filed_under_the_wrong_division():
     for key, (lat, lon) in {"jiangsu": (33.0, 119.8), "heilongjiang": (47.9, 127.8), "hebei": (39.0, 116.0)}.items():
         (place, _), *_ = gaz.lookup_key(key)
         assert distance_km(place.lon, place.lat, lon, lat) < 400, (key, place.lat, place.lon)
+
+
+def test_a_build_replaces_index_files_by_renaming_so_running_readers_keep_theirs(tmp_path):
+    # a page or batch has the index's files memory-mapped; rewritten in place they crashed it
+    from gazetteer.__main__ import staged
+    out = tmp_path / "index"
+    out.mkdir()
+    (out / "places.npy").write_bytes(b"old places")
+    reader = open(out / "places.npy", "rb")
+    with staged(out) as tmp:
+        assert tmp.parent == out.parent and tmp != out
+        (tmp / "places.npy").write_bytes(b"new places")
+        (tmp / "names.marisa").write_bytes(b"new names")
+    assert reader.read() == b"old places"          # the running reader's file is untouched
+    reader.close()
+    assert (out / "places.npy").read_bytes() == b"new places" and (out / "names.marisa").exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["index"]     # no staging folder left

@@ -357,8 +357,9 @@ def _launch_site(group: list[Clause], actor: str, places: list[PlaceRef], names:
         # the country on the firing side of the verb ("Iran fired", "were fired by Iran"), not a
         # target after it ("fired missiles at the British tanker", "at northern Israel")
         first = group[0]
+        # nor a speaker ("South Korea's Joint Chiefs said two missiles were fired")
         country = next((p for p in places if p.feature_type == "country" and (
-            first.start <= p.start < first.verb[0] or (
+            (first.start <= p.start < first.verb[0] and not _SPEECH_RE.search(text, p.end, first.verb[0])) or (
                 first.verb[1] <= p.start < first.end and _BY_BEFORE.search(text, first.verb[1], p.start)))), None)
     if country is None:
         return None, "launch site", None, None, ""

@@ -455,9 +455,12 @@ def _offshore_point(p: PlaceRef, bearing: float | None, zone_geometry: Callable 
         if seaward is not None:
             return point, max(base, OFFSHORE_KM)
     if bearing is None:
+        unc = max(base, 100.0)
         coast = _nearest_coast(p, zone_geometry) if p.feature_type in ("country", "admin1") else None
-        # "off Libya": at sea, not in the desert
-        return coast or (p.lon, p.lat), max(base, 100.0)
+        # "off Libya": at sea, not in the desert, when the place's own circle does not reach the sea
+        if coast is not None and distance_km(p.lon, p.lat, *coast) > unc:
+            return coast, unc
+        return (p.lon, p.lat), unc
     # zones unavailable: fall back to a fixed step
     land = zone_shape(zone_geometry, p.country_code, "land") if p.country_code else None
     if land is not None:

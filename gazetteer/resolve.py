@@ -357,6 +357,8 @@ class Resolver:
                     # "the Aziziyah district of Aleppo": none of the gazetteer's Aziziyahs is there
                     moved = containment.unknown_in(r.mention, cue, container, known=True)
                 out[i] = moved or r
+        self._held_by_the_first(said, out)
+        self._unknown_held_by_the_first(text, out)
         if all(x.place is not None for x in out):
             return out
         # one sense per discourse: a name placed by what the text says once is placed so throughout
@@ -366,6 +368,42 @@ class Resolver:
                            placed[x.mention.text].reason + " (elsewhere in the text)")
                 if x.mention.text in placed else x if x.reason.startswith(UNFIT)
                 else Resolution(x.mention, None, 0.0, UNPLACED) for x in out]
+
+    def _held_by_the_first(self, said: dict, out: list[Resolution]) -> None:
+        """"the Ukrainian port of Reni", "the Hunan city of Yueyang": the country or division named
+        first holds the place named after "of"; a place outside it is its namesake inside, else (when
+        the text names nothing else in the chosen place's country) the holder's place the gazetteer
+        lacks. In place, on `out`."""
+        from gazetteer import containment
+        for i, cue in said.items():
+            j = cue.container
+            holder, r = out[i].place, out[j]
+            if not cue.via_of or holder is None or holder.feature_type not in (COUNTRY, ADMIN1):
+                continue
+            if r.place is None:          # "the Lebanese village of Aitaroun": a village of Lebanon
+                out[j] = self._choose_inside(r, cue, holder) or containment.unknown_in(r.mention, cue, holder)
+                continue
+            if r.place.source == "user" or containment.inside(r.place, holder) or not containment.bigger(holder, r.place):
+                continue
+            moved = self._choose_inside(r, cue, holder)
+            if moved is None and _foreign(r.place, holder, out):
+                moved = containment.unknown_in(r.mention, cue, holder, known=True)
+            out[j] = moved or r
+
+    @staticmethod
+    def _unknown_held_by_the_first(text: str, out: list[Resolution]) -> None:
+        """"the Lebanese village of Aitaroun": a name the gazetteer lacks, after a country's or
+        division's "<kind> of", is placed in that country or division (widely). In place."""
+        from gazetteer import containment
+        for k in range(1, len(out)):
+            holder, r = out[k - 1].place, out[k]
+            if r.place is not None or holder is None or holder.feature_type not in (COUNTRY, ADMIN1) \
+                    or r.reason != NOT_IN_GAZETTEER:
+                continue
+            gap = _KIND_OF_GAP.fullmatch(text, out[k - 1].mention.end, r.mention.start)
+            if gap is not None:
+                cue = containment.Cue(k - 1, "in", text[out[k - 1].mention.start:r.mention.end], True, True)
+                out[k] = containment.unknown_in(r.mention, cue, holder)
 
     def _choose_inside(self, r: Resolution, cue, container: Place) -> Resolution | None:
         """The best-scored of a name's places that lies where the text says ("Oshima island, off
@@ -497,6 +535,7 @@ def _pattern_note(doc: rank.Document, k: int, j: int) -> str:
 # (the windows grow with the cube of the words: a runaway capitalised run must cost nothing)
 MAX_INNER_WORDS = 8
 # the kinds of place a longer name can carry ("Manila Cathedral", "Port of Los Angeles")
+_KIND_OF_GAP = re.compile(r"\s+(?:[a-z-]+\s+)?(?:village|town|city|port|district|region|province|island|camp)\s+of\s+")
 # containers whose point says little of what lies in them: "Melilla, the Spanish enclave in North Africa"
 _VAST = frozenset({REGION, CONTINENT, WATER})
 

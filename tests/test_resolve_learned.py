@@ -213,3 +213,11 @@ def test_congo_alone_is_the_drc_where_the_story_is_and_somali_regions_are_known(
     assert got["Congo"][1] == "CD" and got["Goma"][1] == "CD"
     assert _where("A drone strike killed three militants in Somalia's Lower Shabelle region.")[
         "Lower Shabelle"][:2] == ("Lower Shabelle", "SO")
+
+
+def test_a_country_named_first_holds_the_place_of_its_kind_of():
+    # Rennes lists "Reni" among its names; the Ukrainian port is Reni, Odesa oblast
+    assert _where("Russian drones hit the Ukrainian port of Reni on the Danube.")["Reni"][1] == "UA"
+    # a village the gazetteer lacks is Lebanon's, placed widely there, not left off the map
+    got = _where("Israeli aircraft carried out a raid on a building in the Lebanese village of Aitaroun.")
+    assert got["Aitaroun"][1] == "LB" and "Lebanon" in got["Aitaroun"][2]

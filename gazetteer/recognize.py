@@ -643,11 +643,14 @@ class Recognizer:
         first_title = words[0] in TITLES or chunk[0].text in SHIP_PREFIXES or (
             words[0] in STORM_WORDS and len(words) > 1 and words[1] not in GEO_SUFFIXES)   # "Hurricane Milton"
         prev_title = before is not None and before.text.lower() in TITLES and gap_before in (" ", ". ")
+        single_whole = len(matches) == 1 and matches[0][0] == 0 and matches[0][1] == len(chunk)
+        if single_whole and first_title and words[0] in TITLES and len(chunk) > 2:
+            first_title = False   # a place named after a title: "Queen Alia International Airport"
         if (first_title and len(chunk) > 1 and words[1] not in CONNECTORS) or prev_title:
             name_toks = chunk[1:] if first_title else chunk
             persons.update(t.text for t in name_toks)
             return None
-        titled = None if len(words) == 1 else next(
+        titled = None if len(words) == 1 or (single_whole and len(chunk) > 2) else next(
             (q for q, w in enumerate(words) if (w in TITLES or w in STORM_WORDS) and q + 1 < len(words)
              and words[q + 1] not in CONNECTORS and words[q + 1] not in GEO_SUFFIXES), None)
         if titled is not None:
@@ -657,7 +660,6 @@ class Recognizer:
             matches = [m for m in matches if m[1] <= titled]
             if not chunk:
                 return None
-        single_whole = len(matches) == 1 and matches[0][0] == 0 and matches[0][1] == len(chunk)
         if len(chunk) >= 2 and words[0] in self.given and not single_whole \
                 and not any(w in ORG_WORDS for w in words[1:]) and not all(w in GEO_SUFFIXES for w in words[1:]):
             persons.update(t.text for t in chunk)      # "John Bolton", "Georgia Stevens"; not "Manila Bay"

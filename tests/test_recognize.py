@@ -135,3 +135,10 @@ def test_a_storm_s_name_is_no_place():
         == ["Siesta Key", "Florida"]
     assert [m for m, _, _ in _placed("Tropical Storm Alberto hit Tampico on Thursday.")] == ["Tampico"]
     assert [m for m, _, _ in _placed("Police in Storm Lake said on Monday.")] == ["Storm Lake"]
+
+
+def test_a_place_named_after_a_title_is_a_place_and_a_titled_person_is_not():
+    assert [m for m, _, _ in _placed("Drones hit Prince Sultan Air Base on Monday.")] == ["Prince Sultan Air Base"]
+    assert [m for m, _, _ in _placed("A flight landed at Queen Alia International Airport.")] \
+        == ["Queen Alia International Airport"]
+    assert [m for m, _, _ in _placed("Queen Elizabeth visited Ottawa.")] == ["Ottawa"]

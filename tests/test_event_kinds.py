@@ -388,3 +388,17 @@ def test_missile_reports_found_by_probing():
     got = events("North Korea test-fired a new solid-fuel missile from near Pyongyang that landed in waters off "
                  "the east coast.")
     assert all("East Coast" not in e["label"] for e in got)
+
+
+def test_a_dateline_is_where_the_story_was_filed_and_an_agency_is_no_actor():
+    got = events("KYIV, Ukraine (AP) — A Russian missile struck a residential building in Lviv on Thursday, "
+                 "killing four people, officials said.")
+    assert [(e["type"], [x["text"] for x in e["locations"]]) for e in got] == [("airstrike", ["Lviv"])]
+    assert got[0]["actor"] != "AP"
+
+
+def test_a_launch_from_an_unreported_site_is_as_uncertain_as_the_country_is_wide():
+    (launch,) = events("Russia launched a massive missile attack on Ukraine overnight.")
+    assert launch["type"] == "missile_launch" and launch["uncertainty_km"] > 2000     # Russia spans 9 time zones
+    (nk,) = events("North Korea fired two ballistic missiles on Sunday.")
+    assert nk["uncertainty_km"] == 300.0

@@ -111,10 +111,15 @@ def actor(sentence: str, offset: int, trigger_start: int, trigger_end: int,
 
 def _first_actor(text: str, lo: int, cands: Sequence[Candidate], offset: int) -> str | None:
     hits = [(m.start(), m.group("actor")) for rx in (_ACTOR_RE, _GROUP_RE) for m in rx.finditer(text)]
-    hits += [(c.start - offset, c.text) for c in cands if c.kind in ("organisation", "demonym") or (
+    hits += [(c.start - offset, c.text) for c in cands if c.text not in _AGENCIES and c.kind in ("organisation", "demonym") or (
         c.kind == "toponym" and c.feature_type == "country") if c.start >= offset]
     hits = [h for h in hits if h[0] >= lo and h[0] < 60]
     return _clean(min(hits)[1]) if hits else None
+
+
+# news agencies a dateline or a credit names: never the actor ("KYIV (AP) — Russia launched")
+_AGENCIES = frozenset("AP Reuters AFP Xinhua Yonhap KCNA TASS Tass Interfax RIA UPI dpa DPA ANI PTI IRNA Anadolu "
+                      "BBC CNN NHK Kyodo Bloomberg WAFA SANA Ukrinform EFE ANSA".split())
 
 
 def _last_actor(before: str, cands: Sequence[Candidate], offset: int) -> str | None:
@@ -125,7 +130,7 @@ def _last_actor(before: str, cands: Sequence[Candidate], offset: int) -> str | N
     if said:
         lo = max(lo, said[-1])
     hits = [(m.end(), m.group("actor")) for rx in (_ACTOR_RE, _GROUP_RE) for m in rx.finditer(before)]
-    hits += [(c.end - offset, c.text) for c in cands if c.end - offset <= len(before) and (
+    hits += [(c.end - offset, c.text) for c in cands if c.end - offset <= len(before) and c.text not in _AGENCIES and (
         c.kind == "organisation" or (c.kind == "toponym" and c.feature_type == "country"
                                      and len(before) - (c.end - offset) <= 25))]     # "North Korea on Sunday fired"
     # "Israeli air strikes", "a Russian missile strike": the demonym's country

@@ -247,7 +247,26 @@ def candidates(text: str, sentence_start: int, sentence_end: int, places: Sequen
         used.update(over)
         out.append(_candidate(text, toks, i, j, [inside[k] for k in over], embedded, given))
     out += [_from_place(text, p) for k, p in enumerate(inside) if k not in used]
-    return _people(toks, sorted(out, key=lambda c: c.start))
+    return _dateline(text, sentence_start, _people(toks, sorted(out, key=lambda c: c.start)))
+
+
+# "KYIV, Ukraine (AP) — ", "WASHINGTON (Reuters) - ": where the story was filed, at the text's start
+_DATELINE = re.compile(r"\s*[A-Z][A-Z.'’ -]{2,}(?:,\s+[A-Z][\w.'’ -]{1,30}?)?\s*(?:\([A-Za-z][\w .-]{0,20}\)\s*)?"
+                       r"(?:—|–|--|-|:)\s")
+
+
+def _dateline(text: str, sentence_start: int, cands: list[Candidate]) -> list[Candidate]:
+    """The dateline's places are where the reporter was, not where the events happened, when the
+    sentence names another place ("KYIV (AP) — A missile struck Lviv")."""
+    if sentence_start > 0 and text[:sentence_start].strip():
+        return cands
+    m = _DATELINE.match(text, sentence_start)
+    if m is None:
+        return cands
+    filed = [k for k, c in enumerate(cands) if c.end <= m.end() and c.kind in ("toponym", "name")]
+    if not filed or not any(c.kind in ("toponym", "name") and c.start >= m.end() for c in cands):
+        return cands
+    return [replace(c, kind="speaker") if k in filed else c for k, c in enumerate(cands)]
 
 
 def _people(toks: list[Tok], cands: list[Candidate]) -> list[Candidate]:

@@ -344,7 +344,8 @@ def _unreported_position(launch: tuple[float, float] | None, claims: list[Claim]
     return Estimate(destination(launch[0], launch[1], b, d), round(max(d_in / 2.0, 150.0), 1), None, basis)
 
 
-def _launch_site(group: list[Clause], actor: str, places: list[PlaceRef], names: dict, text: str = ""):
+def _launch_site(group: list[Clause], actor: str, places: list[PlaceRef], names: dict, text: str = "",
+                 zone_geometry=None):
     """(point, name, origin claim, uncertainty km, basis) of a launch: the first "from X", else
     the launching country's point with a large uncertainty."""
     claims = [c for cl in group for c in cl.claims]
@@ -364,7 +365,23 @@ def _launch_site(group: list[Clause], actor: str, places: list[PlaceRef], names:
     if country is None:
         return None, "launch site", None, None, ""
     name = names.get(country.country_code, country.name)
-    return (country.lon, country.lat), name, None, LAUNCH_SITE_UNCERTAINTY_KM, f"launch site not reported; shown at {name}"
+    # as uncertain as the country is wide: Russia's point is in Siberia, 3,000 km from where it fires
+    unc = max(LAUNCH_SITE_UNCERTAINTY_KM, _country_radius(country.country_code, zone_geometry))
+    return (country.lon, country.lat), name, None, unc, f"launch site not reported; shown at {name}"
+
+
+_RADIUS: dict[str, float] = {}
+
+
+def _country_radius(cc: str, zone_geometry) -> float:
+    """The radius (km) that covers most of a country's land (0 without zone data), kept per country."""
+    if cc not in _RADIUS:
+        from geo.spatial.expressions import zone_shape
+        from geo.spatial.measure import area_summary
+        land = zone_shape(zone_geometry, cc, "land")
+        summary = area_summary(land) if land is not None else None
+        _RADIUS[cc] = round(summary[1], -1) if summary is not None else 0.0
+    return _RADIUS[cc]
 
 
 # ---------------------------------------------------------------- building events
@@ -437,7 +454,8 @@ def _launch_events(ctx: EventContext, clauses: list[Clause], count: int) -> tupl
         groups.setdefault(cl.actor if cl.actor and cl.actor != main_actor else main_actor, []).append(cl)
     events, main = [], _Launch()
     for actor, group in groups.items():
-        pt, name, origin, unc, basis = _launch_site(group, actor, ctx.places, ctx.names, ctx.document.text)
+        pt, name, origin, unc, basis = _launch_site(group, actor, ctx.places, ctx.names, ctx.document.text,
+                                                    ctx.zone_geometry)
         if actor == main_actor:
             main = _Launch(pt, name)
             n_objects = count

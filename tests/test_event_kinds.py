@@ -402,3 +402,10 @@ def test_a_launch_from_an_unreported_site_is_as_uncertain_as_the_country_is_wide
     assert launch["type"] == "missile_launch" and launch["uncertainty_km"] > 2000     # Russia spans 9 time zones
     (nk,) = events("North Korea fired two ballistic missiles on Sunday.")
     assert nk["uncertainty_km"] == 300.0
+
+
+def test_a_launch_from_the_areas_a_group_holds_is_from_that_country():
+    # the US warship that shot it down is not where it was fired from
+    (launch,) = events("Separately, a U.S. warship in the Red Sea shot down an anti-ship missile launched from "
+                       "Houthi-controlled areas of Yemen.")
+    assert launch["type"] == "missile_launch" and "Yemen" in launch["label"]

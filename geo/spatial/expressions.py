@@ -77,7 +77,9 @@ _ZONE_RE = re.compile(
 _ZONE_IT_RE = re.compile(r"\b(?P<rel>(?i:just\s+outside|outside|beyond|inside|within))\s+(?:(?i:of)\s+)?(?i:it)\b")
 _ORIGIN_RE = re.compile(
     r"\b(?i:" + LAUNCH_PATTERN + r")\b.{0,80}?\b(?i:from)\s+(?:(?i:near|around|close\s+to)\s+)?"
-    r"(?:(?i:the)\s+(?:(?i:area|vicinity|region)\s+(?:(?i:of|around|near)\s+))?)?")
+    r"(?:(?i:the)\s+(?:(?i:area|vicinity|region)\s+(?:(?i:of|around|near)\s+))?)?"
+    # "from Houthi-controlled areas of Yemen", "from rebel-held parts of"
+    r"(?:(?:[\w-]+-(?i:controlled|held|run)\s+)?(?i:areas?|parts?|territory|regions?)\s+(?i:of|in)\s+)?")
 _IN_AFTER_IMPACT_RE = re.compile(r"\b(?i:" + IMPACT_PATTERN + r")\s+(?i:in|into|on)\s+(?:(?i:the)\s+)?")
 _INTL_RE = re.compile(r"\b(?i:in|into)\s+(?i:international\s+waters|the\s+high\s+seas)\b")
 _OVER_RE = re.compile(r"\b(?i:" + OVERFLIGHT_PATTERN + r")\s+(?:(?i:the)\s+)?")

@@ -297,7 +297,8 @@ FORECAST_AFTER = frozenset("expected forecast forecasts predicted likely set due
 # the object of a verb that makes it no event ("executed two search warrants", "shot a video")
 NOT_EVENT_OBJECTS = frozenset("""warrant warrants order orders plan plans contract contracts search searches video videos
 film films footage photo photos picture pictures scene scenes movie movies episode episodes deal deals trade trades
-transaction transactions strategy programme program project bill""".split())
+transaction transactions strategy programme program project bill
+rival rivals critic critics opponent opponents media press remarks comments policy policies rhetoric""".split())
 # words just before a trigger that make it no event of this article: negation, intention, the
 # diplomatic sense of "protest"
 NOT_EVENT_BEFORE = frozenset("""no not never n't without failed fail threatened threatening threatens threaten vowed

@@ -409,3 +409,19 @@ def test_a_launch_from_the_areas_a_group_holds_is_from_that_country():
     (launch,) = events("Separately, a U.S. warship in the Red Sea shot down an anti-ship missile launched from "
                        "Houthi-controlled areas of Yemen.")
     assert launch["type"] == "missile_launch" and "Yemen" in launch["label"]
+
+
+def test_a_coarse_place_with_a_finer_one_near_it_is_placed_by_the_finer():
+    (q,) = events("A 5.2 magnitude earthquake rattled parts of southern California near Ridgecrest on Friday.")
+    assert [x["text"] for x in q["locations"]] == ["California", "Ridgecrest"]
+    assert distance_km(*q["point"], -117.67, 35.62) < 30
+    (s,) = events("Armed men hijacked a bulk carrier off the coast of Somalia near Eyl, the EU naval force said.")
+    assert distance_km(*s["point"], 49.82, 7.98) < 60
+
+
+@pytest.mark.parametrize("text", [
+    "The film premiered in Cannes, where critics said it was an explosion of colour.",
+    "The former president attacked his rival during a rally in Ohio.",
+])
+def test_figurative_attacks_and_explosions_are_no_events(text):
+    assert events(text) == []

@@ -360,6 +360,7 @@ def _placed(ctx: EventContext, inc: Incident, others: set = frozenset()) -> Inci
     """The incident with its point: a spatial expression about its places (or a stated distance in
     its sentence that is about no other incident's place: "capsized in the Sea of Japan about 30 km
     west of Sado"), else its first place, else the place that contains its first unknown name."""
+    _refine(ctx, inc)
     spans = inc.spans()
     claims = [c for i in sorted(inc.sentences) for c in sentence_claims(ctx, i)
               if c.kind != "zone" and _about(c, spans)]
@@ -392,6 +393,27 @@ def _placed(ctx: EventContext, inc: Incident, others: set = frozenset()) -> Inci
         inc.uncertainty_km = round(max(inc.uncertainty_km or 0.0, far), 1)
         inc.position += f"; the first of {len(extra) + 1} places the text names"
     return inc
+
+
+_FINER_CLAIMS = frozenset({"near", "offshore", "distance_direction", "district", "facility"})
+
+
+def _refine(ctx: EventContext, inc: Incident) -> None:
+    """An incident linked only to a country or division, in a sentence that puts a place of that
+    country near it ("rattled southern California near Ridgecrest", "off the coast of Somalia near
+    Eyl"): that place is linked too, and its expression places the incident."""
+    places = [lk.candidate.place for lk in inc.links]
+    if not places or any(p is None or p.feature_type not in _COARSE for p in places):
+        return
+    countries = {p.country_code for p in places if p.country_code}
+    for i in sorted(inc.sentences):
+        cands = {(c.start, c.end): c for c in sentence_candidates(ctx, i)}
+        for claim in sentence_claims(ctx, i):
+            a = claim.anchor_place
+            if claim.kind in _FINER_CLAIMS and a is not None and a.feature_type not in _COARSE \
+                    and a.country_code in countries and (a.start, a.end) in cands \
+                    and (a.start, a.end) not in inc.spans():
+                inc.links.append(Link(cands[(a.start, a.end)], 0.5, "a finer place of the linked one, near the event"))
 
 
 def _about(c: Claim, spans: set[tuple[int, int]]) -> bool:

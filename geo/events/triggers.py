@@ -35,6 +35,9 @@ _MONTHS = frozenset(("march", "may"))
 # what may be fired at a target between the verb and "at" ("fired two anti-ship missiles at")
 _NOT_TARGETS = frozenset("around about approximately roughly dawn dusk night midnight noon sea least "
                          "sunrise sunset once least".split())
+_FIGURATIVE = frozenset("""colour color colours colors joy creativity sound sounds flavour flavours flavor flavors
+energy emotion emotions interest growth popularity support anger rage laughter applause light lights ideas
+complaints calls messages emails letters orders applications requests questions criticism praise tears""".split())
 _STOPS_FIRING = frozenset("at on in into to toward towards from over off near across".split())
 _MUNITIONS = frozenset("missile missiles rocket rockets drone drones torpedo torpedoes shell shells projectile "
                        "projectiles munitions cannon cannons shots bullets rounds flares".split())
@@ -344,6 +347,8 @@ def _reported(toks: list[_Tok], i: int, j: int, entry: _Entry) -> bool:
         return False                    # a present tense needs its subject: "Gunman shoots", "the army shells"
     if (entry.nominal or entry.form == "base") and j < len(toks) and toks[j].low in NOT_EVENT_HEADS:
         return False
+    if entry.nominal and j + 1 < len(toks) and toks[j].low == "of" and toks[j + 1].low in _FIGURATIVE:
+        return False                    # "an explosion of colour", "a flood of complaints"
     if (not entry.nominal or toks[j - 1].low.endswith("ing")) and any(t.low in NOT_EVENT_OBJECTS
                                                                       for t in toks[j:j + 3]):
         return False                    # "executed two search warrants", "shot a video", "shooting footage"

@@ -156,8 +156,9 @@ VESSELS = ("ship", "vessel", "tanker", "freighter", "cargo ship", "bulk carrier"
            "trawler", "dhow", "yacht", "frigate", "destroyer", "warship", "corvette", "merchant", "mv", "carrier",
            "lifeboat", "dinghy", "barge", "tug", "submarine", "fishing boat", "patrol boat", "coast guard vessel",
            "oil tanker", "cargo vessel", "merchant ship", "merchant vessel", "landing ship")
+# not "drone": a drone shot down is an interception, not an aircraft crash
 AIRCRAFT = ("plane", "aircraft", "airliner", "jet", "jetliner", "helicopter", "chopper", "airplane", "aeroplane",
-            "flight", "drone", "glider", "fighter", "cessna", "boeing", "airbus", "passenger jet")
+            "flight", "glider", "fighter", "cessna", "boeing", "airbus", "passenger jet")
 WEAPONS_AIR = ("missile", "missiles", "drone", "drones", "warplane", "warplanes", "jet", "jets", "aircraft",
                "air force", "airstrike", "air strike", "helicopter", "helicopters", "rocket", "rockets",
                "cruise missile", "ballistic missile", "guided bomb", "glide bomb", "shahed",

@@ -425,3 +425,15 @@ def test_a_coarse_place_with_a_finer_one_near_it_is_placed_by_the_finer():
 ])
 def test_figurative_attacks_and_explosions_are_no_events(text):
     assert events(text) == []
+
+
+def test_a_headline_placed_by_a_country_is_the_story_s_event_placed_in_it():
+    got = events("Tanker hit by missile off Yemen\n\nA Liberian-flagged oil tanker was struck by a missile about 70 "
+                 "nautical miles west of Hodeidah, Yemen, on Tuesday, the UK Maritime Trade Operations agency said.")
+    (e,) = got
+    assert e["type"] == "ship_attack" and "Hodeidah" in e["label"]
+
+
+def test_drones_shot_down_are_no_aircraft_crash():
+    assert events("A US Navy destroyer in the Gulf of Aden shot down two drones, US Central Command said.") == []
+    assert [e["type"] for e in events("A Ukrainian fighter jet was shot down over Bakhmut.")] == ["aircraft_crash"]

@@ -331,7 +331,9 @@ def _merged(found: list[Incident]) -> list[Incident]:
         if same is None:
             out.append(inc)
             continue
-        keep, other = (same, inc) if same.quality >= inc.quality else (inc, same)
+        # the better placed keeps its position; of two placed alike, the narrower
+        keep, other = (same, inc) if (-same.quality, same.uncertainty_km or 0.0) <= (
+            -inc.quality, inc.uncertainty_km or 0.0) else (inc, same)
         keep.triggers += other.triggers
         keep.sentences |= other.sentences
         keep.claims += [c for c in other.claims if c not in keep.claims]
@@ -347,7 +349,19 @@ def _agree(a: Incident, b: Incident) -> bool:
     if any(t.text.lower() in ("another", "second") for t in b.triggers):
         return False
     d = distance_km(*a.point, *b.point)
-    return d <= max(a.uncertainty_km or 0.0, b.uncertainty_km or 0.0)
+    return d <= max(a.uncertainty_km or 0.0, b.uncertainty_km or 0.0) or _names_the_country_of(a, b) \
+        or _names_the_country_of(b, a)
+
+
+def _names_the_country_of(coarse: Incident, fine: Incident) -> bool:
+    """Whether `coarse` is placed only by countries (or divisions) that one of `fine`'s places lies
+    in: "Tanker hit by missile off Yemen" and "struck 70 nautical miles west of Hodeidah, Yemen"."""
+    places = [lk.candidate.place for lk in coarse.links]
+    if not places or any(p is None or p.feature_type not in ("country", "admin1") for p in places):
+        return False
+    countries = {p.country_code for p in places if p.country_code}
+    return any(lk.candidate.place is not None and lk.candidate.place.feature_type not in _COARSE
+               and lk.candidate.place.country_code in countries for lk in fine.links)
 
 
 # ---------------------------------------------------------------- placing

@@ -125,9 +125,11 @@ def inside(place: Place, container: Place, relation: str = "in") -> bool:
         return False
     if container.feature_type == COUNTRY and relation != "near":
         return place.country_code == container.country_code
-    if container.feature_type == ADMIN1 and place.admin1 and relation != "near" \
-            and place.country_code == container.country_code:
-        return place.admin1 == container.admin1
+    if container.feature_type == ADMIN1 and relation != "near" and place.country_code and container.country_code:
+        if place.country_code != container.country_code:
+            return False          # a Kamenka of Russia is not in Ukraine's Donetsk region, however near
+        if place.admin1:
+            return place.admin1 == container.admin1
     limit = WITHIN_KM.get(container.feature_type, 100.0) + (NEAR_EXTRA_KM if relation == "near" else 0.0)
     if relation == "part":
         limit = min(limit, PART_KM)

@@ -221,3 +221,9 @@ def test_a_country_named_first_holds_the_place_of_its_kind_of():
     # a village the gazetteer lacks is Lebanon's, placed widely there, not left off the map
     got = _where("Israeli aircraft carried out a raid on a building in the Lebanese village of Aitaroun.")
     assert got["Aitaroun"][1] == "LB" and "Lebanon" in got["Aitaroun"][2]
+
+
+def test_a_place_of_another_country_is_not_in_a_division_however_near():
+    # a Russian Kamenka lies 200 km from Donetsk oblast's point; the text puts this one in the oblast
+    got = _where("Two children died when a landmine exploded near the village of Kamenka in the Donetsk region.")
+    assert got["Kamenka"][1] == "UA"

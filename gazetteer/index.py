@@ -189,6 +189,18 @@ class Gazetteer:
             self._countries = {self.place(int(i)).country_code: self.place(int(i)) for i in idx}
         return self._countries
 
+    def capital(self, country_code: str) -> Place | None:
+        """The country's capital (its most populous, where GeoNames lists several)."""
+        if not hasattr(self, "_capitals"):
+            ctype = FEATURE_TYPES.index("capital")
+            self._capitals = {}
+            for i in np.nonzero(self.places["ftype"] == ctype)[0]:
+                p = self.place(int(i))
+                have = self._capitals.get(p.country_code)
+                if have is None or p.population > have.population:
+                    self._capitals[p.country_code] = p
+        return self._capitals.get(country_code)
+
     def admin1(self, country_code: str, admin1: str) -> Place | None:
         if not hasattr(self, "_admin1"):
             atype = FEATURE_TYPES.index("admin1")

@@ -122,7 +122,7 @@ class Pipeline:
                             places=tuple(group_places(resolutions)))
         if events:
             analysis = read_events(analysis, self.zones, self.settings.event_families, self.linker,
-                                   self.gazetteer.lexicon)
+                                   self.gazetteer.lexicon, self.gazetteer.capital)
         return analysis
 
     def given_events(self, analysis: Analysis, spans) -> list:
@@ -134,7 +134,7 @@ class Pipeline:
         for start, end in spans:
             if not (0 <= int(start) < int(end) <= n):
                 raise ValueError(f"event span [{start}, {end}) is outside the text (length {n})")
-        ctx = EventContext(analysis, self.zones, [], self.linker, self.gazetteer.lexicon)
+        ctx = EventContext(analysis, self.zones, [], self.linker, self.gazetteer.lexicon, capital=self.gazetteer.capital)
         return given_events(ctx, [(int(s), int(e)) for s, e in spans])
 
 

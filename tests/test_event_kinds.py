@@ -437,3 +437,13 @@ def test_a_headline_placed_by_a_country_is_the_story_s_event_placed_in_it():
 def test_drones_shot_down_are_no_aircraft_crash():
     assert events("A US Navy destroyer in the Gulf of Aden shot down two drones, US Central Command said.") == []
     assert [e["type"] for e in events("A Ukrainian fighter jet was shot down over Bakhmut.")] == ["aircraft_crash"]
+
+
+def test_the_capital_a_country_s_adjective_names_places_the_event():
+    # Somalia's point is 1,000 km from Mogadishu
+    (e,) = events("Gunmen stormed a hotel in the Somali capital, killing at least 20 people.")
+    assert distance_km(*e["point"], 45.34, 2.04) < 30 and "Mogadishu" in e["label"]
+    (k,) = events("A missile strike hit the Ukrainian capital overnight, killing two.")
+    assert distance_km(*k["point"], 30.52, 50.45) < 30
+    # the country itself, where no capital is said
+    assert [x["text"] for x in events("Ukrainian forces shelled Donetsk.")[0]["locations"]] == ["Donetsk"]

@@ -66,6 +66,7 @@ class EventContext:
     words: dict = field(default_factory=dict)      # the gazetteer's word lists (common words, given names)
     claimed: set = field(default_factory=set)      # sentences a family has reported (missile impacts)
     cache: dict = field(default_factory=dict)      # what several families read, computed once
+    capital: object = None         # country code -> its capital's Place (the gazetteer's), or None
 
     def __post_init__(self) -> None:
         self.places = place_refs(self.analysis)

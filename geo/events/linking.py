@@ -247,7 +247,20 @@ def candidates(text: str, sentence_start: int, sentence_end: int, places: Sequen
         used.update(over)
         out.append(_candidate(text, toks, i, j, [inside[k] for k in over], embedded, given))
     out += [_from_place(text, p) for k, p in enumerate(inside) if k not in used]
+    out = [_capital(text, c) for c in out]
     return _dateline(text, sentence_start, _people(toks, sorted(out, key=lambda c: c.start)))
+
+
+_CAPITAL_AFTER = re.compile(r"(?:['’]s)?\s+capital\b(?!\s+(?:city\s+)?of\b)")
+
+
+def _capital(text: str, c: Candidate) -> Candidate:
+    """"the Ukrainian capital", "Syria's capital": a place (the capital's, which the events find),
+    not the people of a country."""
+    if c.place is None or c.place.feature_type != "country":
+        return c
+    m = _CAPITAL_AFTER.match(text, c.end)
+    return c if m is None else replace(c, kind="toponym")
 
 
 # "KYIV, Ukraine (AP) — ", "WASHINGTON (Reuters) - ": where the story was filed, at the text's start

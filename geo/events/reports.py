@@ -25,7 +25,7 @@ from functools import lru_cache
 
 from geo.events.actors import actor, counts
 from geo.events.context import EventContext, is_background
-from geo.events.linking import Candidate, Link, RuleLinker, candidates, vetted
+from geo.events.linking import _CAPITAL_AFTER, Candidate, Link, RuleLinker, candidates, vetted
 from geo.events.registry import FamilyResult
 from geo.events.taxonomy import BY_NAME, event_type, family_types, rank
 from geo.events.times import first_stated_zone, sentence_time
@@ -396,7 +396,8 @@ def _placed(ctx: EventContext, inc: Incident, others: set = frozenset()) -> Inci
         return inc
     inc.point, inc.uncertainty_km = where.point, where.uncertainty_km
     if known is not None:
-        inc.position, inc.quality = f"in {where.text} (the place's point)", 0.7
+        named = f"{where.place} (the {where.text} capital)" if where.container else where.text
+        inc.position, inc.quality = f"in {named} (the place's point)", 0.7
     else:
         inc.position = (f"{where.text!r} is not in the gazetteer: placed at {where.container}, which contains it "
                         f"(±{where.uncertainty_km:,.0f} km)")
@@ -441,6 +442,10 @@ def _location(ctx: EventContext, inc: Incident, c: Candidate) -> EventLocation:
     """Where one linked name is: its gazetteer place, else the place that contains it."""
     if c.place is not None:
         p = c.place
+        cap = _capital_said(ctx, c)
+        if cap is not None:         # "in the Somali capital": Mogadishu, not Somalia's centre
+            return EventLocation(c.start, c.end, c.text, "place", (cap.lon, cap.lat), cap.name, "capital", p.name,
+                                 uncertainty_km=PLACE_RADIUS_KM.get("capital", 25.0))
         return EventLocation(c.start, c.end, c.text, "place", (p.lon, p.lat), p.name, p.feature_type,
                              uncertainty_km=_radius(p))
     box = _container(ctx, inc.sentence, c)
@@ -448,6 +453,16 @@ def _location(ctx: EventContext, inc: Incident, c: Candidate) -> EventLocation:
         return EventLocation(c.start, c.end, c.text, "unplaced")
     return EventLocation(c.start, c.end, c.text, "unknown", (box.lon, box.lat), box.name, box.feature_type,
                          box.text or box.name, round(_radius(box) + UNKNOWN_EXTRA_KM, 1))
+
+
+def _capital_said(ctx: EventContext, c: Candidate):
+    """The capital a country's name or adjective stands for ("the Ukrainian capital", "Syria's
+    capital": a candidate the linker's `_capital` read so), or None."""
+    p = c.place
+    if ctx.capital is None or p.feature_type != "country" or not p.country_code \
+            or not _CAPITAL_AFTER.match(ctx.document.text, c.end):
+        return None
+    return ctx.capital(p.country_code)
 
 
 def _container(ctx: EventContext, i: int, c: Candidate) -> PlaceRef | None:
@@ -515,7 +530,7 @@ def to_event(ctx: EventContext, inc: Incident) -> Event:
     who = None if t.group == "hazard" else actor(doc.sentence_text(inc.sentence), span.start, trig.start, trig.end,
                                                   sentence_candidates(ctx, inc.sentence))
     words = next((c.text for c in inc.claims if c.kind != "zone"), None) or ", ".join(
-        dict.fromkeys(x.text for x in inc.locations))
+        dict.fromkeys(x.place if x.kind == "place" and x.container else x.text for x in inc.locations))
     zone_claims = [c for c in inc.claims if c.kind == "zone"]
     zones, conflict = ctx.zone_check(inc.point, zone_claims, inc.uncertainty_km)
     return Event(inc.type, f"{t.label} ({words})", inc.point, inc.uncertainty_km, inc.position, sents, time,

@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 import zlib
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from gazetteer.model import ADMIN1, ADMIN2, CAPITAL, CITY, CONTINENT, COUNTRY, REGION, SITE, WATER, ZONE, \
     Mention, Place, Resolution
@@ -73,6 +73,10 @@ def cues(text: str, mentions: list[Mention], placed: list[Place | None]) -> dict
             if j < n and container[j] and mentions[j].text != m.text:   # "Seoul, Seoul": no name holds itself
                 c = _cue_after(text, m, mentions[j], j)
                 if c is not None:
+                    # "El Baraf in Somalia's Middle Shabelle region": what the container owns holds it
+                    k = j + 1
+                    if k < n and placed[k] is not None and _POSSESSIVE.match(text[mentions[j].end:mentions[k].start]):
+                        c = replace(c, container=k, words=text[m.end:mentions[k].end].strip())
                     out[i] = c
                     break
         if i in out or i == 0 or placed[i - 1] is None:

@@ -353,7 +353,7 @@ class Resolver:
                 moved = self._choose_inside(r, cue, container)
                 if moved is None and container.feature_type not in _VAST and (
                         (cue.strong and r.place.feature_type in (CITY, SITE, ADMIN2) and r.place.population < 100_000)
-                        or _foreign(r.place, container, results)):
+                        or _foreign(r.place, container, results) or _other_division(r.place, container, cue)):
                     # "the Aziziyah district of Aleppo": none of the gazetteer's Aziziyahs is there
                     moved = containment.unknown_in(r.mention, cue, container, known=True)
                 out[i] = moved or r
@@ -550,6 +550,14 @@ def _foreign(place: Place, container: Place, results: list[Resolution]) -> bool:
         return False
     return not any(x.place is not None and x.place is not place and x.place.country_code == place.country_code
                    for x in results)
+
+
+def _other_division(place: Place, container: Place, cue) -> bool:
+    """"Sagar Island in West Bengal": the text puts the name in a division of the chosen place's
+    own country, and the chosen place lies in another one (Saugor, Madhya Pradesh)."""
+    return cue.relation == "in" and container.feature_type == ADMIN1 and place.feature_type in (
+        CITY, SITE, ADMIN2, REGION) and place.country_code == container.country_code \
+        and bool(place.admin1) and bool(container.admin1) and place.admin1 != container.admin1
 
 
 # A name that says it is water: "North Sea", "Hudson Bay", "Gulf of Oman" (not "Red Sea state")

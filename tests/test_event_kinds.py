@@ -447,3 +447,16 @@ def test_the_capital_a_country_s_adjective_names_places_the_event():
     assert distance_km(*k["point"], 30.52, 50.45) < 30
     # the country itself, where no capital is said
     assert [x["text"] for x in events("Ukrainian forces shelled Donetsk.")[0]["locations"]] == ["Donetsk"]
+
+
+def test_a_fifth_round_of_reports_found_by_probing():
+    # the patrol is what was attacked
+    assert [e["type"] for e in events("Maoist rebels ambushed a police patrol in Chhattisgarh's Bijapur "
+                                      "district, killing 22 security personnel.")] == ["attack"]
+    # the island in West Bengal, not Saugor in Madhya Pradesh
+    (storm,) = events("Cyclone Remal made landfall between Sagar Island in West Bengal and Khepupara in Bangladesh.")
+    assert distance_km(*storm["point"], 88.08, 21.65) < 30
+    # what the container owns holds the name the gazetteer lacks
+    (attack,) = events("Al-Shabaab fighters attacked an African Union base in El Baraf in Somalia's Middle "
+                       "Shabelle region.")
+    assert distance_km(*attack["point"], 45.6, 2.9) < 30

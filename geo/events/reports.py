@@ -243,6 +243,8 @@ def _sentence_incidents(ctx: EventContext, i: int, trigs: list[Trigger], previou
                  or {t.type for t in inc.triggers if not t.text.lower().startswith("damag")} or {t.type for t in mine})
         if types & _DELIBERATE:  # "drones attacked a refinery, setting it on fire": the fire is the attack's
             types -= _CONSEQUENCES
+        if len(types) > 1:       # "rebels ambushed a police patrol": the patrol is what was attacked
+            types.discard("patrol")
         inc.type = min(types, key=rank)
     here = _follow_ups(here)
     return here + ([x for x in previous if i in x.sentences and x not in here] if not here else [])

@@ -68,7 +68,7 @@ FACILITY_TAILS = frozenset({("air", "base"), ("air", "force", "base"), ("naval",
                             ("refugee", "camp"), ("border", "crossing"), ("test", "site"), ("launch", "site"),
                             ("airfield",), ("air", "field"), ("naval", "air", "station"), ("port",),
                             ("hall",), ("city", "hall"), ("county", "hall"), ("town", "hall")})
-WATER_SUFFIXES = frozenset("sea gulf bay strait straits ocean lagoon".split())
+WATER_SUFFIXES = frozenset("sea gulf bay strait straits ocean lagoon shoal reef atoll".split())
 GEO_PREFIXES = frozenset("lake mount mt cape gulf bay isle sea strait port fort lake lakes". split())
 LOWER_EXTENSIONS = frozenset("prefecture province state county parish peninsula island islands region "
                              "district city governorate oblast crossing camp strait valley airport dam port".split())

@@ -142,3 +142,9 @@ def test_a_place_named_after_a_title_is_a_place_and_a_titled_person_is_not():
     assert [m for m, _, _ in _placed("A flight landed at Queen Alia International Airport.")] \
         == ["Queen Alia International Airport"]
     assert [m for m, _, _ in _placed("Queen Elizabeth visited Ottawa.")] == ["Ottawa"]
+
+
+def test_a_shoal_or_reef_the_gazetteer_lacks_is_not_a_town_of_its_first_word():
+    # "Sabina Shoal" was Sabina, Ohio, before the shoal was in the gazetteer
+    assert [x for x in _placed("Ships anchored near Nonesuch Shoal.") if x[1] is not None] == []
+    assert _placed("A coast guard ship collided with a vessel near Sabina Shoal.")[0][:2] == ("Sabina Shoal", "Sabina Shoal")

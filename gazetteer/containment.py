@@ -15,6 +15,7 @@ from dataclasses import dataclass, replace
 
 from gazetteer.model import ADMIN1, ADMIN2, CAPITAL, CITY, CONTINENT, COUNTRY, REGION, SITE, WATER, ZONE, \
     Mention, Place, Resolution
+from gazetteer.normalize import name_key
 
 GENERIC = ("district|neighbou?rhood|quarter|suburb|village|town|city|area|region|province|governorate|"
            "county|municipality|prefecture|island|islands|islet|peninsula|camp|refugee camp|base|port|"
@@ -158,7 +159,9 @@ def choose_inside(candidates: list[Place], container: Place, relation: str) -> P
 def unknown_in(mention: Mention, cue: Cue, container: Place, known: bool = False) -> Resolution:
     """A name the gazetteer lacks, placed at its container's point: a place of its own (a negative
     id per name), as uncertain as the container is wide."""
-    place = Place(id=-2 - (zlib.crc32(mention.text.encode("utf-8")) & 0x3FFFFFFF), name=mention.text, lat=container.lat,
+    # the id comes from the name's key: "Holliday" and "HOLLIDAY" are one place
+    place = Place(id=-2 - (zlib.crc32(name_key(mention.text).encode("utf-8")) & 0x3FFFFFFF), name=mention.text,
+                  lat=container.lat,
                   lon=container.lon, feature_type=container.feature_type if container.feature_type in (
                       CITY, CAPITAL, SITE) else REGION, country_code=container.country_code,
                   source="containment")

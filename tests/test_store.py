@@ -329,3 +329,23 @@ def test_batch_reused_from_its_journal_still_fills_a_new_store(tmp_path):
     snap = build_snapshot(s)
     assert {"Geneva", "Vienna"} <= set(snap.pl_name)
     s.close()
+
+
+def test_two_names_placed_in_one_container_are_two_places_of_the_store(tmp_path):
+    # "Holliday" and "Qatraneh", which the gazetteer lacks, both placed at Missouri's point: the
+    # store's place key was the point alone, and the second insert broke its unique constraint
+    from geo.store.records import PlaceRow, merged_places, place_key
+    assert place_key(-7, 1.0, 2.0) != place_key(-9, 1.0, 2.0)
+    assert place_key(12, 1.0, 2.0) == "g12" and place_key(None, 1.0, 2.0) == "c1.000000,2.000000"
+    rows = [PlaceRow("c1,2", 1.0, 2.0, "{}", 0.4, 1, '[{"start": 0}]'),
+            PlaceRow("c1,2", 1.0, 2.0, "{}", 0.6, 2, '[{"start": 9}, {"start": 20}]')]
+    (one,) = merged_places(rows)
+    assert (one.n, one.confidence, len(json.loads(one.mentions))) == (3, 0.6, 3)
+    from tests.conftest import analyse
+    a = analyse("Police in Holliday, Missouri, and in Zorbatown, Missouri, said HOLLIDAY was quiet.",
+                article_id="two-unknowns")
+    rec = from_analysis(a)
+    with open_store(str(tmp_path / "s.sqlite")) as store:
+        store.add([rec])
+        assert store.count() == 1
+        assert len(list(store.place_rows(None))) == len(rec.places)

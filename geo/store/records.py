@@ -45,7 +45,8 @@ def day_iso(day: int) -> str:
 @dataclass
 class PlaceRow:
     """One distinct place of an article: the place (shared by every article) and its mentions here."""
-    key: str                   # "g<place id>" for gazetteer places, "c<lon>,<lat>" otherwise
+    key: str                   # "g<place id>" for gazetteer places, "u<id>@<lon>,<lat>" for names placed by
+    #                            what holds them, "c<lon>,<lat>" otherwise (see place_key)
     lon: float
     lat: float
     props: str                 # the place's properties (JSON): name, place_id, geonameid, feature_type, ...
@@ -71,9 +72,31 @@ class ArticleRecord:
     corrections: list = field(default_factory=list)
 
 
+def merged_places(rows: list[PlaceRow]) -> list[PlaceRow]:
+    """An article's place rows with one row per key (rows written by an older version of the batch,
+    whose keys two places could share, are merged rather than refused by the store)."""
+    if len({r.key for r in rows}) == len(rows):
+        return rows
+    out: dict[str, PlaceRow] = {}
+    for r in rows:
+        have = out.get(r.key)
+        if have is None:
+            out[r.key] = r
+            continue
+        both = have.mentions[:-1] + ("," if have.mentions != "[]" and r.mentions != "[]" else "") + r.mentions[1:]
+        out[r.key] = PlaceRow(r.key, have.lon, have.lat, have.props, max(have.confidence, r.confidence),
+                              have.n + r.n, both)
+    return list(out.values())
+
+
 def place_key(place_id, lon: float, lat: float) -> str:
+    """One key per distinct place across articles: its gazetteer id; for a name the gazetteer
+    lacks, placed by what contains it (a negative id made from the name), that id and the point
+    (two such names placed in one container share the point, not the key); else the point."""
     if isinstance(place_id, int) and place_id >= 0:
         return f"g{place_id}"
+    if isinstance(place_id, int):
+        return f"u{-place_id}@{lon:.6f},{lat:.6f}"
     return f"c{lon:.6f},{lat:.6f}"
 
 

@@ -20,7 +20,7 @@ from typing import Iterable, Iterator
 import numpy as np
 
 from geo.store.base import Store
-from geo.store.records import ArticleRecord, day_number, dumps, feature_columns, split_features
+from geo.store.records import ArticleRecord, day_number, dumps, feature_columns, merged_places, split_features
 
 FORMAT = "newsmap-store"
 
@@ -77,6 +77,7 @@ class SQLStore(Store):
         now = time.time()
         art_rows, men_rows, text_rows = [], [], []
         for r, aid in zip(recs, targets):
+            r.places = merged_places(r.places)
             ids = np.array([place_ids[p.key] for p in r.places], dtype="<i4")
             conf = np.array([p.confidence for p in r.places], dtype="<f4")
             art_rows.append((aid, r.article_id, r.text_hash, r.title, r.date, day_number(r.date), r.url, r.source,

@@ -11,6 +11,7 @@ from geo.io.export import extra_features, mention_lists
 from geo.io.reader import InputError, article_from_record, decode_text, read_article, read_json_line
 from geo.model import Analysis, DocumentMeta
 from geo.settings import Settings
+from geo.store.records import place_key as store_place_key
 from geo.store.records import text_hash
 
 _COMPACT_JSON = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
@@ -18,10 +19,8 @@ dumps = _COMPACT_JSON.encode      # one encoder for every record: json.dumps wit
 
 
 def place_key(place_id, coords) -> str:
-    """One key per distinct place across articles: its gazetteer id, else its coordinates."""
-    if isinstance(place_id, int) and place_id >= 0:
-        return f"g{place_id}"
-    return f"c{coords[0]:.6f},{coords[1]:.6f}"
+    """One key per distinct place across articles (``geo.store.records.place_key``)."""
+    return store_place_key(place_id, coords[0], coords[1])
 
 
 def init_worker() -> None:

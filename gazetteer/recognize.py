@@ -80,9 +80,9 @@ HYPHEN_CONNECTORS = frozenset("on upon sur am an im en le la les de au aux sous 
 # "Port-au-Prince", "Mazar-i-Sharif"
 # Arabic articles written in lower case before a hyphen and a capital: "Deir ez-Zor", "Sharm el-Sheikh"
 ARTICLES = frozenset("al el ez es ed et ad ar as ash at az an adh ul ur ud um".split())
-# Prefixes of ships' names ("USS Cole", "ROKS Cheonan"): the name that follows is a ship's
 # a storm's name follows these: "Hurricane Milton", "Tropical Storm Alberto" (not "Storm Lake")
 STORM_WORDS = frozenset("hurricane typhoon cyclone storm superstorm".split())
+# Prefixes of ships' names ("USS Cole", "ROKS Cheonan"): the name that follows is a ship's
 SHIP_PREFIXES = frozenset("USS HMS ROKS RFS INS HMAS HMCS HMNZS USNS MV SS MT FS JS HNLMS KRI BRP PNS TCG ARA "
                           "NRP ITS ESPS HDMS KD RSS ROCS CNS".split())
 SHIP_NOUNS = frozenset("ship warship corvette frigate destroyer cruiser submarine carrier tanker freighter "
@@ -103,7 +103,8 @@ NOT_PLACES_FILE = Path(__file__).resolve().parent / "data" / "curated" / "not_pl
 
 
 def _not_places(path: Path = NOT_PLACES_FILE) -> frozenset[str]:
-    """The keys of the names in not_places.tsv (organisations some alternate name shares with a place)."""
+    """The keys of the names in not_places.tsv (organisations some alternate name shares with a place).
+    Read here, not with the builder's `read_tsv`: the runtime never imports the builder."""
     rows = [line.split("\t")[0] for line in path.read_text(encoding="utf-8").splitlines()
             if line.strip() and not line.startswith("#")]
     return frozenset(name_key(name) for name in rows[1:])

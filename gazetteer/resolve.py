@@ -373,15 +373,13 @@ class Resolver:
         """"the Ukrainian port of Reni", "the Hunan city of Yueyang": the country or division named
         first holds the place named after "of"; a place outside it is its namesake inside, else (when
         the text names nothing else in the chosen place's country) the holder's place the gazetteer
-        lacks. In place, on `out`."""
+        lacks. In place, on `out`. (A cue's container is a placed mention; an unplaced name after
+        "of" is `_unknown_held_by_the_first`'s.)"""
         from gazetteer import containment
         for i, cue in said.items():
             j = cue.container
             holder, r = out[i].place, out[j]
             if not cue.via_of or holder is None or holder.feature_type not in (COUNTRY, ADMIN1):
-                continue
-            if r.place is None:          # "the Lebanese village of Aitaroun": a village of Lebanon
-                out[j] = self._choose_inside(r, cue, holder) or containment.unknown_in(r.mention, cue, holder)
                 continue
             if r.place.source == "user" or containment.inside(r.place, holder) or not containment.bigger(holder, r.place):
                 continue
@@ -534,7 +532,6 @@ def _pattern_note(doc: rank.Document, k: int, j: int) -> str:
 # a name the gazetteer lacks is searched for a place's name inside it only up to this many words
 # (the windows grow with the cube of the words: a runaway capitalised run must cost nothing)
 MAX_INNER_WORDS = 8
-# the kinds of place a longer name can carry ("Manila Cathedral", "Port of Los Angeles")
 _KIND_OF_GAP = re.compile(r"\s+(?:[a-z-]+\s+)?(?:village|town|city|port|district|region|province|island|camp)\s+of\s+")
 # containers whose point says little of what lies in them: "Melilla, the Spanish enclave in North Africa"
 _VAST = frozenset({REGION, CONTINENT, WATER})
@@ -588,6 +585,7 @@ def _only_water(doc: rank.Document, k: int, s: np.ndarray) -> None:
                 s[a + j] = -np.inf
 
 
+# the kinds of place a longer name can carry ("Manila Cathedral", "Port of Los Angeles")
 _INNER_TYPES = frozenset({COUNTRY, ADMIN1, ADMIN2, CITY, CAPITAL, WATER})
 # words that name a kind of place ("Readington Township", "Lake Lanier", "Neches River")
 _GENERIC_WORDS = frozenset("""township twp twp. river lake valley park hill hills county parish creek harbor harbour

@@ -251,7 +251,7 @@ def candidates(text: str, sentence_start: int, sentence_end: int, places: Sequen
     return _dateline(text, sentence_start, _people(toks, sorted(out, key=lambda c: c.start)))
 
 
-_CAPITAL_AFTER = re.compile(r"(?:['’]s)?\s+capital\b(?!\s+(?:city\s+)?of\b)")
+CAPITAL_AFTER = re.compile(r"(?:['’]s)?\s+capital\b(?!\s+(?:city\s+)?of\b)")
 
 
 def _capital(text: str, c: Candidate) -> Candidate:
@@ -259,7 +259,7 @@ def _capital(text: str, c: Candidate) -> Candidate:
     not the people of a country."""
     if c.place is None or c.place.feature_type != "country":
         return c
-    m = _CAPITAL_AFTER.match(text, c.end)
+    m = CAPITAL_AFTER.match(text, c.end)
     return c if m is None else replace(c, kind="toponym")
 
 

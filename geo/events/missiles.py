@@ -375,6 +375,8 @@ _RADIUS: dict[str, float] = {}
 
 def _country_radius(cc: str, zone_geometry) -> float:
     """The radius (km) that covers most of a country's land (0 without zone data), kept per country."""
+    if zone_geometry is None:
+        return 0.0               # not kept: a pipeline with zones asks again
     if cc not in _RADIUS:
         from geo.spatial.expressions import zone_shape
         from geo.spatial.measure import area_summary

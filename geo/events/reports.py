@@ -25,7 +25,7 @@ from functools import lru_cache
 
 from geo.events.actors import actor, counts
 from geo.events.context import EventContext, is_background
-from geo.events.linking import _CAPITAL_AFTER, Candidate, Link, RuleLinker, candidates, vetted
+from geo.events.linking import CAPITAL_AFTER, Candidate, Link, RuleLinker, candidates, vetted
 from geo.events.registry import FamilyResult
 from geo.events.taxonomy import BY_NAME, event_type, family_types, rank
 from geo.events.times import first_stated_zone, sentence_time
@@ -314,13 +314,21 @@ def _absorb(into: Incident, inc: Incident) -> None:
     into.links += [lk for lk in inc.links if (lk.candidate.start, lk.candidate.end) not in into.spans()]
 
 
+def _coarse_countries(inc: Incident, kinds=_COARSE) -> set[str] | None:
+    """The countries of an incident every linked place of which is of a coarse kind (a country,
+    division, sea…); None when it has a finer place, or none."""
+    places = [lk.candidate.place for lk in inc.links]
+    if not places or any(p is None or p.feature_type not in kinds for p in places):
+        return None
+    return {p.country_code for p in places if p.country_code}
+
+
 def _coarsely_holds(main: Incident, inc: Incident) -> bool:
     """Whether every place of `main` is a country, division or sea, and `inc`'s places lie in its countries."""
-    places = [lk.candidate.place for lk in main.links]
+    countries = _coarse_countries(main)
     inner = [lk.candidate.place for lk in inc.links]
-    if not places or not inner or any(p is None or p.feature_type not in _COARSE for p in places):
+    if countries is None or not inner:
         return False
-    countries = {p.country_code for p in places if p.country_code}
     return all(q is not None and q.country_code in countries for q in inner)
 
 
@@ -358,10 +366,9 @@ def _agree(a: Incident, b: Incident) -> bool:
 def _names_the_country_of(coarse: Incident, fine: Incident) -> bool:
     """Whether `coarse` is placed only by countries (or divisions) that one of `fine`'s places lies
     in: "Tanker hit by missile off Yemen" and "struck 70 nautical miles west of Hodeidah, Yemen"."""
-    places = [lk.candidate.place for lk in coarse.links]
-    if not places or any(p is None or p.feature_type not in ("country", "admin1") for p in places):
+    countries = _coarse_countries(coarse, ("country", "admin1"))
+    if countries is None:
         return False
-    countries = {p.country_code for p in places if p.country_code}
     return any(lk.candidate.place is not None and lk.candidate.place.feature_type not in _COARSE
                and lk.candidate.place.country_code in countries for lk in fine.links)
 
@@ -419,10 +426,9 @@ def _refine(ctx: EventContext, inc: Incident) -> None:
     """An incident linked only to a country or division, in a sentence that puts a place of that
     country near it ("rattled southern California near Ridgecrest", "off the coast of Somalia near
     Eyl"): that place is linked too, and its expression places the incident."""
-    places = [lk.candidate.place for lk in inc.links]
-    if not places or any(p is None or p.feature_type not in _COARSE for p in places):
+    countries = _coarse_countries(inc)
+    if countries is None:
         return
-    countries = {p.country_code for p in places if p.country_code}
     for i in sorted(inc.sentences):
         cands = {(c.start, c.end): c for c in sentence_candidates(ctx, i)}
         for claim in sentence_claims(ctx, i):
@@ -462,7 +468,7 @@ def _capital_said(ctx: EventContext, c: Candidate):
     capital": a candidate the linker's `_capital` read so), or None."""
     p = c.place
     if ctx.capital is None or p.feature_type != "country" or not p.country_code \
-            or not _CAPITAL_AFTER.match(ctx.document.text, c.end):
+            or not CAPITAL_AFTER.match(ctx.document.text, c.end):
         return None
     return ctx.capital(p.country_code)
 

@@ -34,7 +34,7 @@ _NAMED = frozenset(("typhoon", "hurricane", "cyclone"))
 _MONTHS = frozenset(("march", "may"))
 # what may be fired at a target between the verb and "at" ("fired two anti-ship missiles at")
 _NOT_TARGETS = frozenset("around about approximately roughly dawn dusk night midnight noon sea least "
-                         "sunrise sunset once least".split())
+                         "sunrise sunset once".split())
 _FIGURATIVE = frozenset("""colour color colours colors joy creativity sound sounds flavour flavours flavor flavors
 energy emotion emotions interest growth popularity support anger rage laughter applause light lights ideas
 complaints calls messages emails letters orders applications requests questions criticism praise tears""".split())

@@ -16,7 +16,7 @@ from pathlib import Path
 import marisa_trie
 import numpy as np
 
-from gazetteer.format import (AMBIGUOUS, ASCII_ALT, DEFAULT_INDEX, DEMONYM, EXACT_CASE,  # noqa: F401
+from gazetteer.format import (PLACE_DTYPE, AMBIGUOUS, ASCII_ALT, DEFAULT_INDEX, DEMONYM, EXACT_CASE,  # noqa: F401
                               ENGLISH_NAMES_FILE, EXACT_FORMS_FILE, LEXICON_FILE, LOWER_OK, NAMES_FILE, OFFSETS_FILE,
                               PLACE_NAMES_FILE, PLACES_FILE, POSTAL, POSTINGS_FILE, PRIMARY, SHAPES_FILE,
                               SOURCES, USER)
@@ -28,6 +28,10 @@ class IndexMissing(RuntimeError):
     pass
 
 
+def _mapped(path: Path) -> np.ndarray:
+    return np.load(path, mmap_mode="r").view(np.ndarray)
+
+
 class Gazetteer:
     def __init__(self, folder: Path = DEFAULT_INDEX) -> None:
         folder = Path(folder)
@@ -36,11 +40,14 @@ class Gazetteer:
         self.folder = folder
         self.trie = marisa_trie.Trie()
         self.trie.mmap(str(folder / NAMES_FILE))
-        self.offsets = np.load(folder / OFFSETS_FILE, mmap_mode="r")
-        postings = np.load(folder / POSTINGS_FILE, mmap_mode="r")
+        # plain arrays over the mapped files: np.memmap's own indexing costs more than the lookup
+        self.offsets = _mapped(folder / OFFSETS_FILE)
+        postings = _mapped(folder / POSTINGS_FILE)
         self.post_pid = postings["pid"]
         self.post_flags = postings["flags"]
-        self.places = np.load(folder / PLACES_FILE, mmap_mode="r")
+        self.places = _mapped(folder / PLACES_FILE)
+        if self.places.dtype != PLACE_DTYPE:      # place() reads a row's fields in this order
+            raise IndexMissing(f"{folder} was built by another version; run `python -m gazetteer build`")
         self.exact_forms: dict[str, list[str]] = json.loads((folder / EXACT_FORMS_FILE).read_text("utf-8"))
         self._place_cache: dict[int, Place] = {}
         self._lookup_cache: dict[str, tuple] = {}
@@ -142,12 +149,11 @@ class Gazetteer:
             return self._user_places[pid - len(self.places)]
         p = self._place_cache.get(pid)
         if p is None:
-            r = self.places[pid]
-            gid = int(r["geonameid"])
-            p = Place(id=int(pid), name=self.names[pid], lat=float(r["lat"]), lon=float(r["lon"]),
-                      feature_type=FEATURE_TYPES[int(r["ftype"])], country_code=r["cc"].decode("ascii"),
-                      admin1=r["admin1"].decode("utf-8", "ignore"), population=int(r["population"]),
-                      geonameid=gid if gid > 0 else None, source=SOURCES[int(r["source"])])
+            lat, lon, population, gid, ftype, cc, admin1, source, _ = self.places[pid].item()
+            p = Place(id=int(pid), name=self.names[pid], lat=lat, lon=lon,
+                      feature_type=FEATURE_TYPES[ftype], country_code=cc.decode("ascii"),
+                      admin1=admin1.decode("utf-8", "ignore"), population=population,
+                      geonameid=gid if gid > 0 else None, source=SOURCES[source])
             self._place_cache[pid] = p
         return p
 
@@ -170,7 +176,8 @@ class Gazetteer:
                 hit = ()
             else:
                 pids, flags = self.postings(kid)
-                hit = tuple((self.place(int(p)), int(f)) for p, f in zip(pids, flags))
+                place = self.place
+                hit = tuple((place(p), f) for p, f in zip(pids.tolist(), flags.tolist()))
             if self._user_keys:
                 hit = self._user_keys.get(key, ()) + hit
             if len(self._lookup_cache) > 200_000:

@@ -22,7 +22,7 @@ from gazetteer.index import AMBIGUOUS, DEMONYM, EXACT_CASE, POSTAL, PRIMARY, USE
 from gazetteer.model import ADMIN1, CAPITAL, CITY, CONTINENT, COUNTRY, REGION, WATER, ZONE, Mention, Span
 from gazetteer.containment import unknown_mentions
 from gazetteer.normalize import fold, name_key
-from gazetteer.text import sentence_index, split_sentences
+from gazetteer.text import sentence_index, split_sentences, trie_alternation
 
 TITLES = frozenset("""
 mr mrs ms miss dr prof professor sir dame lord lady president vice senator sen rep representative
@@ -235,8 +235,7 @@ class Recognizer:
         self._prefix_cache: dict[str, list[str]] = {}
         # no leading \b: a pattern that starts with its words lets the regex engine skip ahead
         # to their first letters; the word boundary before a match is checked after it
-        self._lower_re = (re.compile(r"(?:" + "|".join(sorted(map(re.escape, self.lower_keys), key=len, reverse=True))
-                                     + r")\b") if self.lower_keys else None)
+        self._lower_re = re.compile(r"(?:" + trie_alternation(self.lower_keys) + r")\b") if self.lower_keys else None
 
     # --- gazetteer access -----------------------------------------------------------------
     def _entries(self, key: str) -> tuple:

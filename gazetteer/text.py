@@ -87,3 +87,24 @@ def sentence_index(spans: list[Span]):
         i = bisect.bisect_right(starts, offset) - 1
         return max(i, 0)
     return find
+
+
+def trie_alternation(words) -> str:
+    """A regex alternation of words as a tree of their letters ("kill(?:ed|ing|s)?"): one branch to
+    try at each position of a text, so that a whole article is scanned for hundreds of words at once."""
+    trie: dict = {}
+    for w in words:
+        node = trie
+        for ch in w:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def pattern(node: dict) -> str:
+        branches = [re.escape(ch) + pattern(child) for ch, child in sorted(node.items()) if ch]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        if "" in node:
+            body = ("(?:" + body + ")" if len(branches) == 1 and len(body) > 1 else body) + "?"
+        return body
+    return pattern(trie)

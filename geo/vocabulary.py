@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import re
 
+from gazetteer.text import trie_alternation  # noqa: F401  (the triggers build their regexes with it)
+
 # ---------------------------------------------------------------- inflection
 
 FORMS = ("base", "third", "past", "participle", "ing")
@@ -101,27 +103,6 @@ def plural(noun: str) -> str:
 def alternation(words) -> str:
     """A regex alternation of words (longest first; spaces match any white space)."""
     return "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in sorted(words, key=len, reverse=True))
-
-
-def trie_alternation(words) -> str:
-    """A regex alternation of words as a tree of their letters ("kill(?:ed|ing|s)?"): one branch to
-    try at each position of a text, so that a whole article is scanned for hundreds of words at once."""
-    trie: dict = {}
-    for w in words:
-        node = trie
-        for ch in w:
-            node = node.setdefault(ch, {})
-        node[""] = {}
-
-    def pattern(node: dict) -> str:
-        branches = [re.escape(ch) + pattern(child) for ch, child in sorted(node.items()) if ch]
-        if not branches:
-            return ""
-        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
-        if "" in node:
-            body = ("(?:" + body + ")" if len(branches) == 1 and len(body) > 1 else body) + "?"
-        return body
-    return pattern(trie)
 
 
 # ---------------------------------------------------------------- the missile family's verbs

@@ -162,8 +162,9 @@ def unknown_in(mention: Mention, cue: Cue, container: Place, known: bool = False
     # the id comes from the name's key: "Holliday" and "HOLLIDAY" are one place
     place = Place(id=-2 - (zlib.crc32(name_key(mention.text).encode("utf-8")) & 0x3FFFFFFF), name=mention.text,
                   lat=container.lat,
-                  lon=container.lon, feature_type=container.feature_type if container.feature_type in (
-                      CITY, CAPITAL, SITE) else REGION, country_code=container.country_code,
+                  # a part of a capital is no capital: "the Karrada district of Baghdad" is a town's part
+                  lon=container.lon, feature_type=CITY if container.feature_type in (CITY, CAPITAL) else
+                  SITE if container.feature_type == SITE else REGION, country_code=container.country_code,
                   source="containment")
     how = "near" if cue.relation == "near" else "in"
     what = f"no place so named {how} {container.name} in the gazetteer" if known else "not in the gazetteer"

@@ -213,7 +213,7 @@ TRIGGER_WORDS: dict[str, dict[str, tuple[str, ...]]] = {
     "explosion": {"verbs": ("explode", "detonate", "blow up", "bomb"),
                   "nouns": ("explosion", "blast", "bombing", "car bomb", "car bombing", "suicide bombing",
                             "bomb attack", "roadside bomb", "suicide attack", "ied", "detonation"),
-                  "cued_verbs": ("rock", "hit", "strike", "target", "attack", "kill"),
+                  "cued_verbs": ("rock", "hit", "strike", "target", "attack", "kill", "go off"),
                   "cues": ("bomb", "bombs", "bomber", "explosive", "explosives", "ied", "suicide", "car bomb",
                            "grenade", "landmine", "mine")},
     "shooting": {"verbs": ("shoot", "gun down", "open fire"),
@@ -225,7 +225,8 @@ TRIGGER_WORDS: dict[str, dict[str, tuple[str, ...]]] = {
                   "nouns": ("abduction", "kidnapping", "hostage-taking"),
                   "cued_verbs": ("capture", "seize", "snatch"), "cues": PEOPLE + ("hostage",)},
     "arrest": {"verbs": ("arrest", "detain", "apprehend", "round up"), "nouns": ("arrest", "detention")},
-    "riot": {"verbs": ("riot", "loot", "rampage"), "nouns": ("riot", "rioting", "looting", "rampage", "unrest")},
+    # "Rioters set cars on fire": the people rioting say there is a riot
+    "riot": {"verbs": ("riot", "loot", "rampage"), "nouns": ("riot", "rioting", "rioter", "looting", "rampage", "unrest")},
     # "chefs demonstrated recipes", "a demonstration of the software": demonstrations only beside a crowd
     "protest": {"verbs": ("protest", "march"),
                 "nouns": ("protest", "march", "sit-in", "walkout"),

@@ -192,14 +192,11 @@ def predict_two_stage(first, second, records, x, rec, rows: np.ndarray) -> np.nd
 
 def scores(records: list[Record], rec: np.ndarray, p: np.ndarray, threshold: float) -> dict:
     """Token-level precision, recall, F1 and exact-match accuracy, as the official scorer counts."""
-    chosen: dict[int, list] = {}
     first = np.searchsorted(rec, np.arange(len(records)))       # rows are in record order
-    for j in np.flatnonzero(p >= threshold):
-        i = int(rec[j])
-        chosen.setdefault(i, []).append(records[i].spans[j - first[i]])
     tp = fp = fn = exact = 0
     for i, r in enumerate(records):
-        pred = word_tokens(r.text, chosen.get(i, []))
+        keep = learned.linked(p[first[i]:first[i] + len(r.spans)].tolist(), r.feats, threshold)   # as parse decides
+        pred = word_tokens(r.text, [span for span, k in zip(r.spans, keep) if k])
         tp += len(pred & r.gold)
         fp += len(pred - r.gold)
         fn += len(r.gold - pred)

@@ -448,3 +448,66 @@ def test_a_fifth_round_of_reports_found_by_probing():
     (attack,) = events("Al-Shabaab fighters attacked an African Union base in El Baraf in Somalia's Middle "
                        "Shabelle region.")
     assert distance_km(*attack["point"], 45.6, 2.9) < 30
+
+
+# ---------------------------------------------------------------- found by probing, this stop
+
+@pytest.mark.parametrize("text,anchor,bearing,km", [
+    # what the text calls the anchor before naming it is no anchor: "the city of", "the German island of"
+    ("The U.S. Geological Survey said the magnitude 6.1 quake was centred 25 kilometres (15 miles) southeast "
+     "of the city of Herat at a depth of 10 km.", (62.20, 34.35), 135.0, 25.0),
+    ("Two cargo ships collided in the North Sea about 22 kilometres southwest of the German island of "
+     "Heligoland early on Tuesday, and one of them sank.", (7.89, 54.18), 225.0, 22.0),
+])
+def test_a_distance_from_a_place_the_text_describes_first(text, anchor, bearing, km):
+    (e,) = events(text)
+    assert distance_km(*e["point"], *destination(*anchor, bearing, km)) < 5
+
+
+def test_a_distance_from_a_place_keeps_its_anchor_whatever_follows():
+    # "some 40 km from Mariupol on Monday": the capitalised word after "from" is the anchor itself
+    c = claims("A missile struck a village some 40 km from Mariupol on Monday.")["distance"]
+    assert c.anchor_place.text == "Mariupol" and c.distance_km == 40.0
+    (impact,) = [e for e in events("China fired several ballistic missiles into waters northeast of Taiwan, with "
+                                   "some landing in Japan's exclusive economic zone about 80 km from Yonaguni "
+                                   "island.") if e["type"] == "missile_impact"]
+    assert distance_km(*impact["point"], 123.0, 24.47) < 100          # near Yonaguni, not off Shimane
+
+
+def test_a_country_s_airport_named_after_its_town_is_the_airport():
+    (e,) = events("A small plane crashed shortly after take-off from Nepal's Pokhara airport on Sunday, killing "
+                  "all 72 people on board.")
+    assert e["type"] == "aircraft_crash" and distance_km(*e["point"], 83.98, 28.20) < 5
+    assert e["uncertainty_km"] <= 10
+
+
+def test_an_unknown_name_in_a_division_a_country_owns_is_in_the_division():
+    (e,) = events("Armed men abducted more than 280 pupils from a school in Kuriga, in Nigeria's northwestern "
+                  "Kaduna state, on Thursday, residents said.")
+    assert e["type"] == "abduction" and distance_km(*e["point"], 7.63, 10.31) < 30      # Kaduna, not Nigeria
+
+
+def test_a_city_s_suburb_named_after_of_is_the_suburb():
+    (e,) = events("Rioters set cars on fire in the Paris suburb of Nanterre overnight after the police shooting "
+                  "of a teenager.")
+    # the rioting is the event; the shooting before it is what it followed
+    assert e["type"] == "riot" and distance_km(*e["point"], 2.21, 48.89) < 3
+
+
+def test_a_bomb_that_went_off_is_an_explosion_where_it_went_off():
+    (e,) = events("A bomb went off in Baghdad on Monday.")
+    assert e["type"] == "explosion" and e["uncertainty_km"] == 25.0     # in Baghdad, not "off" its coast
+    assert events("The alarm went off in Paris.") == []
+
+
+def test_a_district_of_a_capital_the_gazetteer_lacks_is_where_the_event_happened():
+    # the linker splits its belief between the district and its city; together they are the place
+    (e,) = events("A bomb exploded in the Karrada district of Baghdad.")
+    assert e["type"] == "explosion" and [x["text"] for x in e["locations"]] == ["Karrada", "Baghdad"]
+
+
+def test_a_launch_site_said_of_it_in_the_next_sentence():
+    got = events("North Korea fired a ballistic missile on Thursday. It was launched from near Pyongyang and "
+                 "flew 600 km.")
+    (launch,) = [e for e in got if e["type"] == "missile_launch"]
+    assert distance_km(*launch["point"], 125.75, 39.03) < 30

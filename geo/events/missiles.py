@@ -172,6 +172,9 @@ def _subjects(sent: str, verbs) -> tuple[list[int], list[str]]:
     return bounds, subjects
 
 
+_PRONOUN_SUBJECT = re.compile(r"\s*(?:It|They|Both)\s+(?:was|were|had\s+been|has\s+been|have\s+been)\s")
+
+
 def read_clauses(ctx: EventContext) -> tuple[list[Clause], int]:
     """Event clauses of the whole document, and the number of objects the launch counts."""
     doc = ctx.document
@@ -184,7 +187,9 @@ def read_clauses(ctx: EventContext) -> tuple[list[Clause], int]:
         sent = doc.text[span.start:span.end]
         if is_background(sent, meta.date):
             continue
-        has_object = bool(_OBJECT_RE.search(sent))
+        # "It was launched from near Pyongyang": a pronoun for the missile of the sentences before
+        has_object = bool(_OBJECT_RE.search(sent)) or (i - recent_object <= OBJECT_CARRIES
+                                                       and _PRONOUN_SUBJECT.match(sent) is not None)
         if has_object:
             recent_object = i
         if i - recent_object > OBJECT_CARRIES:

@@ -32,7 +32,7 @@ from geo.events.times import first_stated_zone, sentence_time
 from geo.events.triggers import Trigger, TriggerLexicon
 from geo.model import Claim, Event, EventLocation, PlaceRef, Relation, Span
 from geo.spatial.estimate import estimate_position
-from geo.spatial.expressions import PLACE_RADIUS_KM, read_claims
+from geo.spatial.expressions import OWNED_GAP, PLACE_RADIUS_KM, read_claims
 from geo.spatial.measure import bearing_deg, distance_km
 
 # types a trigger without a place of its own may add to the previous sentence's incident
@@ -187,7 +187,8 @@ def _read_incidents(ctx: EventContext) -> list[Incident]:
             if trigs:
                 found[i] = trigs
     _link_all(ctx, [(i, t) for i, trigs in found.items() for t in trigs
-                    if not _reference(doc.text[max(doc.sentences[i].start, t.start - 24):t.start].lower().split())])
+                    if not _reference(doc.text[max(doc.sentences[i].start, t.start - 24):t.start].lower().split(),
+                                      t.nominal or t.form == "ing")])
     for i, trigs in found.items():
         if i - 1 not in found:
             previous = []
@@ -212,7 +213,8 @@ def _sentence_incidents(ctx: EventContext, i: int, trigs: list[Trigger], previou
     linked: list[Trigger] = []
     text = ctx.document.text
     for t in trigs:
-        if _reference(text[max(span_start(ctx, i), t.start - 24):t.start].lower().split()) or (
+        before = text[max(span_start(ctx, i), t.start - 24):t.start].lower().split()
+        if _reference(before, t.nominal or t.form == "ing") or (
                 here and t.form == "ing" and text[max(0, t.start - 3):t.start].rstrip().endswith(",")):
             unlinked.append(t)           # "After the quake, a tsunami hit Wajima": the quake is no new incident
             continue
@@ -250,11 +252,16 @@ def _sentence_incidents(ctx: EventContext, i: int, trigs: list[Trigger], previou
     return here + ([x for x in previous if i in x.sentences and x not in here] if not here else [])
 
 
-def _reference(before: list[str]) -> bool:
+def _reference(before: list[str], noun: bool = False) -> bool:
     """Whether the words before a trigger make it a reference to an incident, not a report of one:
-    "after the quake", "following his arrest", "for the killing", "at the time of the fire"."""
+    "after the quake", "following his arrest", "for the killing", "at the time of the fire"; a
+    noun also with words between ("after the police shooting", "following Sunday's attack")."""
     if not before:
         return False
+    if noun:                            # a noun, or an -ing form that may be one
+        at = next((j for j in range(len(before) - 1, max(len(before) - 4, -1), -1)
+                   if before[j] in _REFERRING or before[j].endswith(("'s", "’s"))), None)
+        before = before if at is None else before[:at + 1]
     if before[-1] in _REFERRING or before[-1].endswith(("'s", "’s")):
         before = before[:-1]                # "for the arrest", "for Mixon's arrest"
     return bool(before) and (before[-1] in _ADJUNCTS or before[-2:] == ["time", "of"])
@@ -484,7 +491,12 @@ def _container(ctx: EventContext, i: int, c: Candidate) -> PlaceRef | None:
     after = [p for p in known if p.start >= c.end and p.start - c.end <= 60]
     before = [p for p in known if p.end <= c.start]
     if after:
-        return after[0]
+        box = after[0]
+        for q in after[1:]:         # "Kuriga, in Nigeria's northwestern Kaduna state": in what Nigeria owns
+            if not OWNED_GAP.fullmatch(ctx.document.text, box.end, q.start):
+                break
+            box = q
+        return box
     if before:
         return before[-1]
     return _focus(ctx)

@@ -52,18 +52,22 @@ def zone_shape(zone_geometry: Callable | None, sovereign: str, kind: str):
 _NUM = NUMBER_PATTERN       # linear on runs of digits (geo.spatial.measure)
 _APPROX = r"(?:(?i:about|around|some|approximately|roughly|nearly|almost|an\s+estimated|up\s+to|more\s+than|over)\s+)?"
 _DIR = r"(?P<dir>" + DIRECTION_PATTERN + r")"
+# what the text calls the anchor before naming it: "of the city of Herat", "of the German island of
+# Heligoland", "from the Ukrainian port city of Odesa" (the anchor is the name after it, not the demonym)
+_DESCRIBED = (r"(?:(?:[A-Z][a-z]+\s+)?(?:[a-z]+\s+)?(?i:city|town|village|port|island|capital|province|region"
+              r"|district|county|prefecture|state)\s+(?i:of)\s+)?")
 # "97 nautical miles (180 km) northwest of", "40-km north-east from", "150nm NW of"
 _DIST_DIR_RE = re.compile(
     _APPROX + r"(?P<n1>" + _NUM + r")(?:\s*(?:-|–|(?i:to))\s*(?P<n2>" + _NUM + r"))?\s*-?\s*(?P<unit>(?i:"
     + UNIT_PATTERN + r"))(?:\s*\([^()]{0,30}\))?\s+(?:(?i:to\s+the)\s+)?(?i:" + _DIR
-    + r")\s+(?i:of|from)\s+(?:(?i:the)\s+)?")
-_DIR_RE = re.compile(r"\b(?:(?i:to\s+the)\s+)?(?i:" + _DIR + r")\s+(?i:of)\s+(?:(?i:the)\s+)?")
+    + r")\s+(?i:of|from)\s+(?:(?i:the)\s+)?" + _DESCRIBED)
+_DIR_RE = re.compile(r"\b(?:(?i:to\s+the)\s+)?(?i:" + _DIR + r")\s+(?i:of)\s+(?:(?i:the)\s+)?" + _DESCRIBED)
 # cheap tests: a direction before "of" ("north-east of", "NW of"); a number before a unit ("97 nautical
 # miles", "150nm", "40-km"): the direction and distance readers' regexes cannot match without them
 _DIR_OF_RE = re.compile(r"(?:north|south|east|west|\b[nsew]{1,3})\s+of\b")      # over the lower-cased sentence
 _NUMBER_UNIT_RE = re.compile(r"\d\s*-?\s*(?i:n(?:autical|mi?\b)|statute|k(?:ilomet|ms?\b)|mi(?:les?)?\b|met|m\b)")
 _OFFSHORE_RE = re.compile(
-    r"\b(?i:off)\s+(?:(?i:the)\s+)?(?:(?i:(?P<dir>north|south|east|west|north[\s-]?east|north[\s-]?west|south[\s-]?east"
+    r"\b(?i:off)(?!\s+(?i:in|at|on|near|inside)\b)\s+(?:(?i:the)\s+)?(?:(?i:(?P<dir>north|south|east|west|north[\s-]?east|north[\s-]?west|south[\s-]?east"
     r"|south[\s-]?west)(?:ern)?)\s+(?=(?i:coast|shore)))?(?:(?i:coast|coastline|shore)\s+(?i:of)\s+(?:(?i:the)\s+)?)?")
 # "off South Korea's east coast": the direction after the place
 _POSS_COAST_RE = re.compile(r"(?:'s|’s)\s+(?:(?i:(?P<dir>north|south|east|west|north[\s-]?east|north[\s-]?west"
@@ -89,7 +93,7 @@ _SPEECH_RE = re.compile(r"\b(?:" + SPEECH_PATTERN + r")\b")
 _DISTANCE_RE = re.compile(
     _APPROX + r"(?P<n1>" + _NUM + r")\s*-?\s*(?P<unit>(?i:" + UNIT_PATTERN + r"))(?:\s*\([^()]{0,30}\))?\s+"
     r"(?P<rel>(?i:off|from|away\s+from|outside|out\s+of))\s+(?:(?i:the)\s+)?(?:(?i:coast|coastline|shore)\s+"
-    r"(?i:of)\s+(?:(?i:the)\s+)?)?(?:[A-Z][a-z]+\s+)?(?:(?i:port|city|town|island|village)\s+(?i:of)\s+)?")
+    r"(?i:of)\s+(?:(?i:the)\s+)?)?" + _DESCRIBED)
 _NEAR_RE = re.compile(
     r"\b(?P<rel>(?i:near|close\s+to|not\s+far\s+from|in\s+the\s+vicinity\s+of|on\s+the\s+(?:outskirts|edge)\s+of"
     r"|in\s+the\s+outskirts\s+of|the\s+outskirts\s+of|outskirts\s+of|just\s+outside|outside|around))\s+"
@@ -98,8 +102,10 @@ _DISTRICT_WORDS = r"(?i:district|neighbourhood|neighborhood|suburb|quarter|area|
 # "in the Aziziyah district of Karbala", "the Amriya district in Baghdad"
 _DISTRICT_RE = re.compile(r"\b(?P<x>[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*){0,3})\s+" + _DISTRICT_WORDS
                           + r"\s+(?i:of|in)\s+(?:(?i:the)\s+)?(?:(?i:city|town|capital)\s+(?:(?i:of)\s+)?)?")
+# "the Paris suburb of Nanterre": a place's suburb, named after "of"
+_SUBURB_OF = re.compile(r"\s+(?i:suburb|neighbou?rhood|borough|township)\s+(?i:of)\s")
 # between an owner and what it owns: "Hokkaido's Oshima", "Japan's northern island of Hokkaido"
-_OWNED_GAP = re.compile(r"['’]s\s+(?:[a-z-]+\s+){0,3}")
+OWNED_GAP = re.compile(r"['’]s\s+(?:[a-z-]+\s+){0,3}")
 # "Baghdad's western Amriya district"
 _POSS_DISTRICT_RE = re.compile(r"(?:'s|’s)\s+(?:[a-z]+\s+){0,2}(?P<x>[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*){0,3})\s+"
                                + _DISTRICT_WORDS + r"\b")
@@ -119,7 +125,8 @@ _PRONOUN_OWNERS = {"its", "our", "their", "his", "her"}
 
 # uncertainty (km) of a place used as an origin or a weak location, by feature type
 PLACE_RADIUS_KM = {"city": 15.0, "capital": 25.0, "zone": 15.0, "admin2": 40.0, "region": 60.0,
-                   "admin1": 100.0, "water": 400.0, "country": 300.0, "continent": 2000.0, "point": 5.0}
+                   "admin1": 100.0, "water": 400.0, "country": 300.0, "continent": 2000.0, "point": 5.0,
+                   "site": 10.0}
 
 SECTOR_HALF_WIDTH = 22.5       # degrees either side of the stated direction
 SECTOR_RADIUS_KM = 450.0       # how far "north-east of X" reaches (an EEZ is 370 km wide)
@@ -222,7 +229,7 @@ class SentenceReading:
         """The place p's possessive names, when it names one ("Hokkaido's Oshima peninsula",
         "Japan's northern island of Hokkaido"): the smaller, nearer anchor. Else p."""
         for q in self.places:
-            if p.end < q.start <= p.end + 40 and _OWNED_GAP.fullmatch(self.words(p.end, q.start)):
+            if p.end < q.start <= p.end + 40 and OWNED_GAP.fullmatch(self.words(p.end, q.start)):
                 return q
         return p
 
@@ -532,7 +539,15 @@ def _district(r: SentenceReading) -> None:
         return
     found = []
     for m in _DISTRICT_RE.finditer(r.sentence):
-        found.append((m.start("x"), m.end("x"), r.place_after(r.offset + m.end()), m.end()))
+        after = r.place_after(r.offset + m.end())
+        named = next((p for p in r.places if p.start == r.offset + m.start("x")), None)
+        if after is not None and named is not None and named.end == r.offset + m.end("x") and (
+                named.feature_type == "capital" or _SUBURB_OF.match(r.sentence, m.end("x"))):
+            # "the Paris suburb of Nanterre", "the Tehran district of Evin": the name after "of" is the
+            # part; the place before it says whose
+            found.append((after.start - r.offset, after.end - r.offset, named, m.start("x")))
+            continue
+        found.append((m.start("x"), m.end("x"), after, m.end()))
     for m in _POSS_DISTRICT_RE.finditer(r.sentence):
         owner = next((p for p in r.places if p.end == r.offset + m.start()), None)
         found.append((m.start("x"), m.end("x"), owner, m.end()))
@@ -579,6 +594,8 @@ def _facility(r: SentenceReading) -> None:
     for m in _POSS_FACILITY_RE.finditer(r.sentence):
         p = next((p for p in r.places if p.end == r.offset + m.start()), None)
         e = r.offset + m.end()
+        if any(p.end < q.start and q.end <= e for q in r.places if p is not None):
+            continue        # "Nepal's Pokhara airport": the airport is Pokhara's, a place of its own
         if p is not None and r.free(p.start, e):
             r.add(Claim("facility", r.words(p.start, e), p.start, e, p, (p.lon, p.lat), None, FACILITY_KM,
                         by=r.speaker))

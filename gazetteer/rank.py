@@ -515,13 +515,12 @@ def _leaf_table() -> np.ndarray:
 
 
 _LEAF = _leaf_table()
-_BITS = (1 << np.arange(_NODES)).astype(np.float32)
 
 
 class Forest:
     """Gradient-boosted trees padded to complete trees of depth 4: per tree, 15 split nodes in heap
     order (feature, threshold; a row goes right when its value > threshold) and 16 leaf values.
-    Evaluated for all rows and all trees at once: every node's decision in one comparison, each
+    Evaluated for all rows and all trees at once: every distinct test in one comparison, each
     tree's 15 decisions packed into one number, and a table from that number to the leaf."""
 
     def __init__(self, feature, threshold, value, bias: float = 0.0):
@@ -530,12 +529,22 @@ class Forest:
         self.value = np.asarray(value, dtype=np.float64).reshape(-1, _LEAVES)
         self.bias = float(bias)
         self.trees = T = len(self.feature)
-        self._flat_feature = self.feature.ravel()
         # float32 features: a threshold rounded down to float32 sends every float32 value the same way
         low = self.threshold.astype(np.float32)
         over = low.astype(np.float64) > self.threshold
         low[over] = np.nextafter(low[over], np.float32(-np.inf))
-        self._flat_threshold = low.reshape(-1, 1)
+        # The trees test far fewer distinct (feature, threshold) pairs than they have nodes, and a
+        # padding node (threshold +inf) never sends a row right: each distinct test is made once,
+        # and a (trees, tests) matrix of node bits packs each tree's decisions in one product
+        # (sums of distinct powers of two below 2^15: exact in float32).
+        pairs = {}
+        nodes = [(t, h, pairs.setdefault((int(f), float(x)), len(pairs)))
+                 for t in range(T) for h, (f, x) in enumerate(zip(self.feature[t], low[t])) if x != np.inf]
+        self._test_feature = np.array([f for f, _ in pairs], dtype=np.intp)
+        self._test_threshold = np.array([x for _, x in pairs], dtype=np.float32).reshape(-1, 1)
+        self._test_bits = np.zeros((T, len(pairs)), dtype=np.float32)
+        for t, h, u in nodes:
+            self._test_bits[t, u] += 1 << h
         self._flat_value = self.value.ravel()
         self._leaf_offset = (np.arange(T, dtype=np.int64) * _LEAVES)[:, None]
 
@@ -544,8 +553,8 @@ class Forest:
         n = XT.shape[1]
         if n == 0 or not self.trees:
             return np.full(n, self.bias)
-        right = np.greater(XT.take(self._flat_feature, axis=0), self._flat_threshold).astype(np.float32)
-        leaf = _LEAF.take((_BITS @ right.reshape(self.trees, _NODES, n)).astype(np.intp)) + self._leaf_offset
+        right = np.greater(XT.take(self._test_feature, axis=0), self._test_threshold).astype(np.float32)
+        leaf = _LEAF.take((self._test_bits @ right).astype(np.intp)) + self._leaf_offset
         scores = self._flat_value.take(leaf).sum(axis=0)
         scores += self.bias
         return scores

@@ -515,6 +515,7 @@ def _leaf_table() -> np.ndarray:
 
 
 _LEAF = _leaf_table()
+_BITS = (1 << np.arange(_NODES)).astype(np.float32)
 
 
 class Forest:
@@ -533,18 +534,16 @@ class Forest:
         low = self.threshold.astype(np.float32)
         over = low.astype(np.float64) > self.threshold
         low[over] = np.nextafter(low[over], np.float32(-np.inf))
-        # The trees test far fewer distinct (feature, threshold) pairs than they have nodes, and a
-        # padding node (threshold +inf) never sends a row right: each distinct test is made once,
-        # and a (trees, tests) matrix of node bits packs each tree's decisions in one product
-        # (sums of distinct powers of two below 2^15: exact in float32).
-        pairs = {}
-        nodes = [(t, h, pairs.setdefault((int(f), float(x)), len(pairs)))
-                 for t in range(T) for h, (f, x) in enumerate(zip(self.feature[t], low[t])) if x != np.inf]
-        self._test_feature = np.array([f for f, _ in pairs], dtype=np.intp)
-        self._test_threshold = np.array([x for _, x in pairs], dtype=np.float32).reshape(-1, 1)
-        self._test_bits = np.zeros((T, len(pairs)), dtype=np.float32)
-        for t, h, u in nodes:
-            self._test_bits[t, u] += 1 << h
+        # The trees test far fewer distinct (feature, threshold) pairs than they have nodes: each
+        # test is made once per row and each node reads its test's answer (a padding node's
+        # threshold, +inf, no value exceeds). Node h of every tree is one block of rows, so one
+        # product with the nodes' bit values packs each tree's 15 decisions into one number.
+        tests: dict[tuple[int, float], int] = {}
+        node_test = [tests.setdefault((int(f), float(x)), len(tests))
+                     for h in range(_NODES) for f, x in zip(self.feature[:, h], low[:, h])]
+        self._test_feature = np.array([f for f, _ in tests], dtype=np.intp)
+        self._test_threshold = np.array([x for _, x in tests], dtype=np.float32).reshape(-1, 1)
+        self._node_test = np.array(node_test, dtype=np.intp)
         self._flat_value = self.value.ravel()
         self._leaf_offset = (np.arange(T, dtype=np.int64) * _LEAVES)[:, None]
 
@@ -554,7 +553,8 @@ class Forest:
         if n == 0 or not self.trees:
             return np.full(n, self.bias)
         right = np.greater(XT.take(self._test_feature, axis=0), self._test_threshold).astype(np.float32)
-        leaf = _LEAF.take((self._test_bits @ right).astype(np.intp)) + self._leaf_offset
+        decisions = right.take(self._node_test, axis=0).reshape(_NODES, self.trees * n)
+        leaf = _LEAF.take((_BITS @ decisions).astype(np.intp)).reshape(self.trees, n) + self._leaf_offset
         scores = self._flat_value.take(leaf).sum(axis=0)
         scores += self.bias
         return scores

@@ -521,7 +521,7 @@ _BITS = (1 << np.arange(_NODES)).astype(np.float32)
 class Forest:
     """Gradient-boosted trees padded to complete trees of depth 4: per tree, 15 split nodes in heap
     order (feature, threshold; a row goes right when its value > threshold) and 16 leaf values.
-    Evaluated for all rows and all trees at once: every node's decision in one comparison, each
+    Evaluated for all rows and all trees at once: every distinct test in one comparison, each
     tree's 15 decisions packed into one number, and a table from that number to the leaf."""
 
     def __init__(self, feature, threshold, value, bias: float = 0.0):
@@ -530,12 +530,20 @@ class Forest:
         self.value = np.asarray(value, dtype=np.float64).reshape(-1, _LEAVES)
         self.bias = float(bias)
         self.trees = T = len(self.feature)
-        self._flat_feature = self.feature.ravel()
         # float32 features: a threshold rounded down to float32 sends every float32 value the same way
         low = self.threshold.astype(np.float32)
         over = low.astype(np.float64) > self.threshold
         low[over] = np.nextafter(low[over], np.float32(-np.inf))
-        self._flat_threshold = low.reshape(-1, 1)
+        # The trees test far fewer distinct (feature, threshold) pairs than they have nodes: each
+        # test is made once per row and each node reads its test's answer (a padding node's
+        # threshold, +inf, no value exceeds). Node h of every tree is one block of rows, so one
+        # product with the nodes' bit values packs each tree's 15 decisions into one number.
+        tests: dict[tuple[int, float], int] = {}
+        node_test = [tests.setdefault((int(f), float(x)), len(tests))
+                     for h in range(_NODES) for f, x in zip(self.feature[:, h], low[:, h])]
+        self._test_feature = np.array([f for f, _ in tests], dtype=np.intp)
+        self._test_threshold = np.array([x for _, x in tests], dtype=np.float32).reshape(-1, 1)
+        self._node_test = np.array(node_test, dtype=np.intp)
         self._flat_value = self.value.ravel()
         self._leaf_offset = (np.arange(T, dtype=np.int64) * _LEAVES)[:, None]
 
@@ -544,8 +552,9 @@ class Forest:
         n = XT.shape[1]
         if n == 0 or not self.trees:
             return np.full(n, self.bias)
-        right = np.greater(XT.take(self._flat_feature, axis=0), self._flat_threshold).astype(np.float32)
-        leaf = _LEAF.take((_BITS @ right.reshape(self.trees, _NODES, n)).astype(np.intp)) + self._leaf_offset
+        right = np.greater(XT.take(self._test_feature, axis=0), self._test_threshold).astype(np.float32)
+        decisions = right.take(self._node_test, axis=0).reshape(_NODES, self.trees * n)
+        leaf = _LEAF.take((_BITS @ decisions).astype(np.intp)).reshape(self.trees, n) + self._leaf_offset
         scores = self._flat_value.take(leaf).sum(axis=0)
         scores += self.bias
         return scores

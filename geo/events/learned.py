@@ -378,13 +378,13 @@ class Forest:
         """Summed leaf values (log-odds) for each row of x."""
         n, width = x.shape
         trees = len(self.roots)
-        node = np.tile(self.roots, n)
-        offset = np.repeat(np.arange(n) * width, trees)
+        node = np.repeat(self.roots[None, :], n, axis=0).ravel()
+        offset = np.arange(0, n * width, width).repeat(trees)
         flat = x.ravel()
         feature, threshold, left = self.feature, self.threshold, self.left
-        for _ in range(self.depth):
-            node = left[node] + (flat[feature[node] + offset] > threshold[node])
-        return self.value[node].reshape(n, trees).sum(axis=1)
+        for _ in range(self.depth):     # take: cheaper than indexing with an array
+            node = left.take(node) + (flat.take(feature.take(node) + offset) > threshold.take(node))
+        return self.value.take(node).reshape(n, trees).sum(axis=1)
 
 
 def _sigmoid(z: np.ndarray) -> np.ndarray:

@@ -226,7 +226,8 @@ TRIGGER_WORDS: dict[str, dict[str, tuple[str, ...]]] = {
                   "cued_verbs": ("capture", "seize", "snatch"), "cues": PEOPLE + ("hostage",)},
     "arrest": {"verbs": ("arrest", "detain", "apprehend", "round up"), "nouns": ("arrest", "detention")},
     # "Rioters set cars on fire": the people rioting say there is a riot
-    "riot": {"verbs": ("riot", "loot", "rampage"), "nouns": ("riot", "rioting", "rioter", "looting", "rampage", "unrest")},
+    "riot": {"verbs": ("riot", "loot", "rampage"),
+             "nouns": ("riot", "rioting", "rioter", "looting", "rampage", "unrest")},
     # "chefs demonstrated recipes", "a demonstration of the software": demonstrations only beside a crowd
     "protest": {"verbs": ("protest", "march"),
                 "nouns": ("protest", "march", "sit-in", "walkout"),

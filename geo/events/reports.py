@@ -186,9 +186,7 @@ def _read_incidents(ctx: EventContext) -> list[Incident]:
                      and not any(s < t.end and t.start < e for s, e in places)]
             if trigs:
                 found[i] = trigs
-    _link_all(ctx, [(i, t) for i, trigs in found.items() for t in trigs
-                    if not _reference(doc.text[max(doc.sentences[i].start, t.start - 24):t.start].lower().split(),
-                                      t.nominal or t.form == "ing")])
+    _link_all(ctx, [(i, t) for i, trigs in found.items() for t in trigs if not _referred_to(ctx, i, t)])
     for i, trigs in found.items():
         if i - 1 not in found:
             previous = []
@@ -213,8 +211,7 @@ def _sentence_incidents(ctx: EventContext, i: int, trigs: list[Trigger], previou
     linked: list[Trigger] = []
     text = ctx.document.text
     for t in trigs:
-        before = text[max(span_start(ctx, i), t.start - 24):t.start].lower().split()
-        if _reference(before, t.nominal or t.form == "ing") or (
+        if _referred_to(ctx, i, t) or (
                 here and t.form == "ing" and text[max(0, t.start - 3):t.start].rstrip().endswith(",")):
             unlinked.append(t)           # "After the quake, a tsunami hit Wajima": the quake is no new incident
             continue
@@ -252,17 +249,27 @@ def _sentence_incidents(ctx: EventContext, i: int, trigs: list[Trigger], previou
     return here + ([x for x in previous if i in x.sentences and x not in here] if not here else [])
 
 
+def _referred_to(ctx: EventContext, i: int, t: Trigger) -> bool:
+    """Whether trigger t of sentence i refers to an incident rather than reports one (`_reference`
+    over the words before it; a noun, or an -ing form that may be one, with words between)."""
+    before = ctx.document.text[max(span_start(ctx, i), t.start - 24):t.start].lower().split()
+    return _reference(before, t.nominal or t.form == "ing")
+
+
+def _referring(word: str) -> bool:
+    return word in _REFERRING or word.endswith(("'s", "’s"))
+
+
 def _reference(before: list[str], noun: bool = False) -> bool:
     """Whether the words before a trigger make it a reference to an incident, not a report of one:
     "after the quake", "following his arrest", "for the killing", "at the time of the fire"; a
     noun also with words between ("after the police shooting", "following Sunday's attack")."""
     if not before:
         return False
-    if noun:                            # a noun, or an -ing form that may be one
-        at = next((j for j in range(len(before) - 1, max(len(before) - 4, -1), -1)
-                   if before[j] in _REFERRING or before[j].endswith(("'s", "’s"))), None)
+    if noun:                            # up to the referring word among the last three
+        at = next((j for j in range(len(before) - 1, max(len(before) - 4, -1), -1) if _referring(before[j])), None)
         before = before if at is None else before[:at + 1]
-    if before[-1] in _REFERRING or before[-1].endswith(("'s", "’s")):
+    if _referring(before[-1]):
         before = before[:-1]                # "for the arrest", "for Mixon's arrest"
     return bool(before) and (before[-1] in _ADJUNCTS or before[-2:] == ["time", "of"])
 

@@ -67,7 +67,8 @@ _DIR_RE = re.compile(r"\b(?:(?i:to\s+the)\s+)?(?i:" + _DIR + r")\s+(?i:of)\s+(?:
 _DIR_OF_RE = re.compile(r"(?:north|south|east|west|\b[nsew]{1,3})\s+of\b")      # over the lower-cased sentence
 _NUMBER_UNIT_RE = re.compile(r"\d\s*-?\s*(?i:n(?:autical|mi?\b)|statute|k(?:ilomet|ms?\b)|mi(?:les?)?\b|met|m\b)")
 _OFFSHORE_RE = re.compile(
-    r"\b(?i:off)(?!\s+(?i:in|at|on|near|inside)\b)\s+(?:(?i:the)\s+)?(?:(?i:(?P<dir>north|south|east|west|north[\s-]?east|north[\s-]?west|south[\s-]?east"
+    r"\b(?i:off)(?!\s+(?i:in|at|on|near|inside)\b)\s+(?:(?i:the)\s+)?"       # "went off in Baghdad" is no offshore
+    r"(?:(?i:(?P<dir>north|south|east|west|north[\s-]?east|north[\s-]?west|south[\s-]?east"
     r"|south[\s-]?west)(?:ern)?)\s+(?=(?i:coast|shore)))?(?:(?i:coast|coastline|shore)\s+(?i:of)\s+(?:(?i:the)\s+)?)?")
 # "off South Korea's east coast": the direction after the place
 _POSS_COAST_RE = re.compile(r"(?:'s|’s)\s+(?:(?i:(?P<dir>north|south|east|west|north[\s-]?east|north[\s-]?west"
@@ -594,9 +595,9 @@ def _facility(r: SentenceReading) -> None:
     for m in _POSS_FACILITY_RE.finditer(r.sentence):
         p = next((p for p in r.places if p.end == r.offset + m.start()), None)
         e = r.offset + m.end()
-        if any(p.end < q.start and q.end <= e for q in r.places if p is not None):
+        if p is None or any(p.end < q.start and q.end <= e for q in r.places):
             continue        # "Nepal's Pokhara airport": the airport is Pokhara's, a place of its own
-        if p is not None and r.free(p.start, e):
+        if r.free(p.start, e):
             r.add(Claim("facility", r.words(p.start, e), p.start, e, p, (p.lon, p.lat), None, FACILITY_KM,
                         by=r.speaker))
 

@@ -107,6 +107,8 @@ def _cue_after(text: str, m: Mention, c: Mention, j: int) -> Cue | None:
     if len(gap) > 80 or "\n\n" in gap:
         return None
     if _COMMA.fullmatch(gap) or gap in (", ", ","):
+        if c.kind == "demonym":
+            return None             # "In Rafah, Israeli tanks advanced": no place is in an adjective
         return Cue(j, "in", text[m.start:c.end], strong=False)     # "Harwinton, Conn."
     hit = _AFTER.fullmatch(gap)
     if hit is None:
@@ -139,6 +141,14 @@ def inside(place: Place, container: Place, relation: str = "in") -> bool:
     if relation == "part":
         limit = min(limit, PART_KM)
     return distance_km(place, container) <= limit
+
+
+def held_by(place: Place, holder: Place) -> bool:
+    """Whether "the <holder's> island of <place>" can be so: `inside`, or a Natural Earth island
+    or region (which carries no country) within reach of the holder's point ("the southern
+    Philippine island of Mindanao")."""
+    return inside(place, holder) or (not place.country_code and place.feature_type in (REGION, WATER)
+                                     and distance_km(place, holder) <= WITHIN_KM.get(holder.feature_type, 100.0))
 
 
 _RANK = {CONTINENT: 6, COUNTRY: 5, ADMIN1: 4, WATER: 3, REGION: 3, ADMIN2: 2, ZONE: 2, CAPITAL: 1, CITY: 1, SITE: 0}

@@ -163,7 +163,7 @@ def key_static(key: str, cands: tuple, interner: Interner, importance, english=N
              [ft in (CITY, CAPITAL) and (p.country_code, p.admin1) in divisions for ft, p in zip(kinds, places)]]
     X = np.array(rows, dtype=np.float32)
     U = np.array([_unit(p.lat, p.lon) for p in places])
-    return KeyStatic(places, X, U, *_key_ints(places, interner))
+    return KeyStatic(places, X, U, *_key_ints(places, interner, key))
 
 
 def _unit(lat: float, lon: float) -> tuple[float, float, float]:
@@ -172,7 +172,7 @@ def _unit(lat: float, lon: float) -> tuple[float, float, float]:
     return math.cos(la) * math.cos(lo), math.cos(la) * math.sin(lo), math.sin(la)
 
 
-def _key_ints(places: tuple[Place, ...], interner: Interner) -> tuple:
+def _key_ints(places: tuple[Place, ...], interner: Interner, key: str = "") -> tuple:
     """The integer rows of a key's candidates, its country and division groups, and the countries
     and divisions its candidates lie in."""
     cc = [interner[p.country_code or "-"] for p in places]
@@ -181,9 +181,9 @@ def _key_ints(places: tuple[Place, ...], interner: Interner) -> tuple:
     adm_local = {a: i for i, a in enumerate(dict.fromkeys(adm))}
     namesake = [-1] * len(places)
     for j, p in enumerate(places):           # "New York": the division's namesake main town
-        if p.feature_type in (ADMIN1, ADMIN2):
+        if p.feature_type in (ADMIN1, ADMIN2):   # (whose own name starts with it: not Rio Grande for Rio Grande do Sul)
             namesake[j] = next((i for i, c in enumerate(places) if c.feature_type in (CITY, CAPITAL)
-                                and c.population >= 50_000
+                                and c.population >= 50_000 and _own_key(c).startswith(key)
                                 and (c.country_code, c.admin1) == (p.country_code, p.admin1)), -1)
     I = np.array([cc, adm, [bool(p.admin1) for p in places], [p.id for p in places],
                   [p.feature_type in _POINT_TYPES for p in places], [KIND_CUE_BITS[p.feature_type] for p in places],

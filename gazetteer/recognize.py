@@ -149,6 +149,7 @@ _TOKEN = re.compile(r"\b(?:[^\W\da-z_]\w*(?:['’ʼ‘](?!s\b)\w+)*|(?:" + _lowe
                     + _lower_words_pattern(ARTICLES - _READ_LOWER) + r")(?=-[^\W\da-z_]))")
 # a romanised place suffix in lower case after a hyphen: "Tongchang-ri", "Hegura-jima", "Sinpo-ri"
 _POSSESSIVE_NAME = re.compile(r"[^\W\da-z_]\w+['’]s [^\W\da-z_]\w+")
+_WEEKDAYS = frozenset(("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"))
 _HYPHEN_SUFFIX = re.compile(r"-[^\W\d_A-Z]{1,8}\b")
 _DIRECTION_OF = re.compile(r"\b(?:north|south|east|west|north-?east|north-?west|south-?east|south-?west)"
                            r"(?:ern)?\s+of\s+$", re.I)
@@ -364,6 +365,8 @@ class Recognizer:
                 break
             gap = text[prev.end:nxt.start]
             if nxt.cap:
+                if nxt.text in _WEEKDAYS:
+                    break       # "in Leskovac Tuesday night": no place's name goes on with a weekday
                 if _joins(gap, prev.text):
                     if titlecase and nxt.text.lower() in self.common and nxt.text.lower() not in QUALIFIERS:
                         break

@@ -351,6 +351,11 @@ class Resolver:
                     r.place, container, cue.relation) and (not cue.via_of or containment.bigger(container, r.place)):
                 # ("the Hunan city of Yueyang", "the Cincinnati suburb of West Chester": the first holds the second)
                 moved = self._choose_inside(r, cue, container)
+                if moved is None and cue.strong:
+                    held = self._container_holding(results[cue.container], r.place, cue)
+                    if held is not None:     # "Miyakojima island in Okinawa": the prefecture, not its city
+                        out[cue.container] = held
+                        continue
                 if moved is None and container.feature_type not in _VAST and (
                         (cue.strong and r.place.feature_type in (CITY, SITE, ADMIN2) and r.place.population < 100_000)
                         or _foreign(r.place, container, results) or _other_division(r.place, container, cue)):
@@ -381,7 +386,7 @@ class Resolver:
             holder, r = out[i].place, out[j]
             if not cue.via_of or holder is None or holder.feature_type not in (COUNTRY, ADMIN1):
                 continue
-            if r.place.source == "user" or containment.inside(r.place, holder) or not containment.bigger(holder, r.place):
+            if r.place.source == "user" or containment.held_by(r.place, holder) or not containment.bigger(holder, r.place):
                 continue
             moved = self._choose_inside(r, cue, holder)
             if moved is None and _foreign(r.place, holder, out):
@@ -417,6 +422,15 @@ class Resolver:
         alts = (Candidate(r.place, r.confidence),) + tuple(a for a in r.alternatives if a.place.id != pick.id)
         return Resolution(r.mention, pick, max(0.6, r.confidence), f"{how} {container.name}, as '{cue.words}' says",
                           alts[:MAX_ALTERNATIVES])
+
+    def _container_holding(self, container: Resolution, place: Place, cue) -> Resolution | None:
+        """The container's other sense, a bigger place, that holds `place` where the text says."""
+        from gazetteer import containment
+        for p in self._ranked(container.mention.key or name_key(container.mention.text)):
+            if p.id != container.place.id and containment.bigger(p, place) and containment.inside(place, p, cue.relation):
+                return Resolution(container.mention, p, container.confidence,
+                                  f"holds {place.name}, as '{cue.words}' says", container.alternatives)
+        return None
 
     def _place_by_inner_name(self, r: Resolution, results: list[Resolution]) -> Resolution | None:
         """A name the gazetteer lacks that carries a place's name is in that place: "Manila

@@ -29,10 +29,12 @@ IRREGULAR = {
     "make": ("made", "made"), "catch": ("caught", "caught"), "sweep": ("swept", "swept"), "tear": ("tore", "torn"),
     "burn": ("burned", "burnt"), "hold": ("held", "held"), "spread": ("spread", "spread"),
     "shut": ("shut", "shut"), "stab": ("stabbed", "stabbed"), "seek": ("sought", "sought"),
+    "fight": ("fought", "fought"), "burst": ("burst", "burst"),
 }
 # verbs that double their last consonant before -ed and -ing ("patrolled", "dropping", "kidnapped")
 DOUBLING = frozenset({"drop", "stab", "patrol", "rob", "plan", "grab", "trap", "kidnap", "rip", "ship", "shut", "run",
-                      "hit", "set", "overrun", "shop", "bat", "jab", "pin", "plot", "spot", "sit", "ban"})
+                      "hit", "set", "overrun", "shop", "bat", "jab", "pin", "plot", "spot", "sit", "ban", "ram",
+                      "slam", "gun"})
 _VOWELS = set("aeiou")
 
 
@@ -147,7 +149,8 @@ WEAPONS_AIR = ("missile", "missiles", "drone", "drones", "warplane", "warplanes"
                "destroyed")
 FACILITIES = ("plant", "factory", "refinery", "depot", "warehouse", "mine", "pipeline", "chemical", "chemicals",
               "fuel", "oil terminal", "facility", "power station", "mill", "workshop", "storage", "reactor",
-              "fireworks", "gas", "industrial", "colliery", "smelter", "petrochemical")
+              "fireworks", "gas", "industrial", "colliery", "smelter", "petrochemical", "coal mine", "gold mine",
+              "copper mine", "miners")
 QUAKE = ("earthquake", "quake", "tremor", "temblor", "magnitude", "seismic", "epicentre", "epicenter", "aftershock")
 STORMS = ("typhoon", "hurricane", "cyclone", "tropical storm", "storm", "superstorm", "landfall", "winds")
 WAR = ("forces", "troops", "soldiers", "army", "militants", "rebels", "fighters", "gunmen", "insurgents", "militia",
@@ -165,7 +168,8 @@ TRIGGER_WORDS: dict[str, dict[str, tuple[str, ...]]] = {
                      "cued_nouns": ("seizure", "boarding", "hijacking", "capture"), "cues": VESSELS},
     "ship_accident": {"verbs": ("capsize", "run aground"),
                       "nouns": ("capsizing", "shipwreck", "grounding"),
-                      "cued_verbs": ("sink", "collide", "crash", "go down", "ground", "founder", "catch fire"),
+                      "cued_verbs": ("sink", "collide", "crash", "go down", "ground", "founder", "catch fire",
+                                     "ram into", "slam into", "smash into", "plough into", "plow into"),
                       "cued_nouns": ("sinking", "collision"), "cues": VESSELS},
     "aircraft_crash": {"nouns": ("plane crash", "air crash", "helicopter crash", "crash landing", "crash-landing",
                                  "mid-air collision", "midair collision"),
@@ -191,7 +195,8 @@ TRIGGER_WORDS: dict[str, dict[str, tuple[str, ...]]] = {
                            "bush fire"),
                  "cued_nouns": ("fire", "blaze", "inferno"), "cued_verbs": ("burn", "rage", "scorch"),
                  "cues": ("forest", "forests", "bush", "hectares", "acres", "woodland", "scrub", "vegetation",
-                          "wildland", "wildfire", "wildfires", "bushfire", "bushfires")},
+                          "wildland", "wildfire", "wildfires", "bushfire", "bushfires", "winds", "hillsides",
+                          "water-bombing", "firefighting aircraft", "firefighting planes")},
     "storm": {"nouns": ("landfall", "typhoon", "hurricane", "cyclone", "tropical storm", "superstorm"),
               "verbs": ("make landfall",),
               "cued_verbs": ("hit", "strike", "slam", "batter", "lash", "pound", "sweep", "ravage"),
@@ -231,7 +236,8 @@ TRIGGER_WORDS: dict[str, dict[str, tuple[str, ...]]] = {
     # "chefs demonstrated recipes", "a demonstration of the software": demonstrations only beside a crowd
     "protest": {"verbs": ("protest", "march"),
                 "nouns": ("protest", "march", "sit-in", "walkout"),
-                "cued_verbs": ("rally", "gather", "take to the streets", "demonstrate", "block"),
+                "cued_verbs": ("rally", "gather", "take to the streets", "demonstrate", "block", "fire tear gas",
+                               "use tear gas", "disperse"),
                 "cued_nouns": ("rally", "demonstration"),
                 "cues": ("protesters", "protestors", "demonstrators", "supporters", "crowd", "crowds", "thousands",
                          "hundreds", "opposition", "marchers", "activists")},
@@ -243,6 +249,10 @@ TRIGGER_WORDS: dict[str, dict[str, tuple[str, ...]]] = {
     "patrol": {"cued_verbs": ("patrol", "deploy"), "cued_nouns": ("patrol", "deployment"),
                "cues": WAR + ("navy", "naval", "warship", "warships", "coast guard", "peacekeepers", "jets",
                               "bombers", "battalion", "brigade", "carrier")},
+    # ships and aircraft in a country's waters or airspace ("coast guard ships entered Japanese
+    # territorial waters"), not "entered the race"
+    "patrol#waters": {"cued_verbs": ("enter", "intrude", "violate"), "cued_nouns": ("intrusion",),
+                      "cues": ("territorial waters", "waters", "airspace", "contiguous zone")},
     "attack": {"verbs": ("attack", "assault", "ambush", "storm", "clash", "besiege", "invade"),
                "nouns": ("attack", "assault", "ambush", "clash", "fighting", "firefight", "gunfight",
                          "offensive", "skirmish", "incursion", "siege", "hostilities", "counter-offensive",
@@ -250,9 +260,10 @@ TRIGGER_WORDS: dict[str, dict[str, tuple[str, ...]]] = {
                # words of politics and business too ("the battle for the nomination", "tariffs targeted
                # China"): attacks only beside the words of war
                # and "captured the league crown", "seized a meth lab", "a cost overrun", a police raid
-               "cued_verbs": ("target", "fight", "capture", "recapture", "seize", "overrun", "raid"),
+               "cued_verbs": ("target", "fight", "capture", "recapture", "seize", "overrun", "raid", "advance into",
+                              "push into", "storm into", "roll into"),
                "cued_nouns": ("battle", "raid"),
-               "cues": WAR},
+               "cues": WAR + ("tanks",)},
     "killing": {"verbs": ("kill", "murder", "execute", "behead", "assassinate", "slay", "stab", "lynch", "massacre"),
                 "nouns": ("killing", "murder", "assassination", "massacre", "execution", "homicide", "stabbing",
                           "beheading")},

@@ -511,3 +511,96 @@ def test_a_launch_site_said_of_it_in_the_next_sentence():
                  "flew 600 km.")
     (launch,) = [e for e in got if e["type"] == "missile_launch"]
     assert distance_km(*launch["point"], 125.75, 39.03) < 30
+
+
+# ---------------------------------------------------------------- a sixth round, found by probing wire copy
+
+@pytest.mark.parametrize("text, kind, lon, lat, km", [
+    # the first word after a dateline is a sentence's first word
+    ("BENGHAZI, Libya (AP) — Floodwaters swept through the eastern Libyan city of Derna on Sunday night.",
+     "flood", 22.64, 32.77, 10),
+    ("JOHANNESBURG (Reuters) - Floods in South Africa's eastern coastal city of Durban killed at least 259 "
+     "people, officials said.", "flood", 31.03, -29.86, 10),
+    # a ship that rams a bridge collides; "rammed", not "ramed"
+    ("BALTIMORE (AP) — A container ship lost power and rammed into a major bridge in Baltimore early Tuesday.",
+     "ship_accident", -76.61, 39.29, 15),
+    # a blaze that winds fan is a wildfire
+    ("Firefighters battled a blaze raging near Alexandroupolis in northeastern Greece on Thursday, as strong winds "
+     "fanned the flames.", "wildfire", 25.88, 40.85, 45),
+    # ships in a country's territorial waters
+    ("Four Chinese coast guard ships entered Japanese territorial waters around the Senkaku Islands in the East "
+     "China Sea on Friday, Japan's coast guard said.", "patrol", 123.48, 25.75, 80),
+    # aid workers are nobody's strikers; an Israeli strike is a strike from the air
+    ("Three aid workers were killed in Deir al-Balah in central Gaza on Saturday, the charity said, blaming an "
+     "Israeli strike.", "airstrike", 34.38, 31.42, 10),
+    # "Bajaur district of Pakistan": the district, which is Pakistan's, not Pakistan's middle
+    ("A suicide bomber blew himself up at a political rally in Bajaur district of Pakistan's Khyber Pakhtunkhwa "
+     "province on Sunday, killing at least 44 people.", "explosion", 71.5, 34.78, 30),
+    # what rioting followed is no type of it
+    ("PARIS (Reuters) - Rioting broke out in the Paris suburb of Nanterre on Tuesday night after police shot dead "
+     "a 17-year-old driver during a traffic stop.", "riot", 2.21, 48.89, 5),
+    # "island in Okinawa": the prefecture holds the island, so Okinawa is the prefecture, not its city
+    ("A Japanese military helicopter carrying 10 people crashed into the sea off the coast of Miyakojima island "
+     "in Okinawa on Thursday.", "aircraft_crash", 125.31, 24.79, 45),
+    # a Natural Earth island (no country of its own) in the country that says so
+    ("A magnitude 6.4 earthquake struck the southern Philippine island of Mindanao on Saturday.",
+     "earthquake", 125.24, 7.7, 60),
+    # a weekday after a place's name is no word of it
+    ("Anti-government protesters clashed with police in Leskovac Tuesday night.", "attack", 21.95, 43.0, 15),
+    # police firing tear gas at protesters: a protest, where they were
+    ("Kenyan police fired tear gas at protesters in Nairobi's central business district on Tuesday as thousands "
+     "took to the streets against tax increases.", "protest", 36.82, -1.28, 30),
+    # an explosion in a coal mine is the mine's, not a landmine's
+    ("An explosion tore through a coal mine in Balkh province in northern Afghanistan on Tuesday, killing at "
+     "least 12 miners.", "industrial", 67.08, 36.66, 110),
+    # "the capital" of a first sentence that names no other place: the dateline's city
+    ("KHARTOUM (Reuters) - Fighting erupted between the army and the paramilitary Rapid Support Forces on "
+     "Saturday, with heavy gunfire heard across the capital, witnesses said.", None, 32.53, 15.55, 30),
+    # a port named with the sea it is on places the attack at the port
+    ("The Houthis said they targeted the cargo ship Tutor with a drone boat in the Red Sea off the port of "
+     "Hodeidah, leaving it badly damaged.", "ship_attack", 42.95, 14.8, 30),
+    ("In Rafah, Israeli tanks advanced into the Shaboura neighbourhood, residents said.", "attack", 34.25, 31.29, 45),
+])
+def test_a_sixth_round_of_reports_found_by_probing(text, kind, lon, lat, km):
+    got = events(text)
+    assert len(got) == 1, got
+    (e,) = got
+    assert kind is None or e["type"] == kind, e["type"]
+    assert distance_km(*e["point"], lon, lat) < km
+
+
+def test_a_name_with_a_lower_case_word_is_one_location():
+    (e,) = events("Flooding in the Brazilian state of Rio Grande do Sul has killed at least 75 people.")
+    assert [x["text"] for x in e["locations"]] == ["Rio Grande do Sul"]      # the state, not its town Rio Grande
+    assert distance_km(*e["point"], -53.64, -30.43) < 10
+
+
+def test_a_house_fire_is_no_wildfire_and_a_dateline_alone_places_nothing():
+    assert not [e for e in events("Firefighters put out a blaze at a house in Belgrade, Minnesota, on Saturday.")
+                if e["type"] == "wildfire"]
+    assert events("DUBAI (Reuters) - Pirates hijacked a merchant ship on Tuesday, the navy said.") == []
+
+
+def test_the_incident_placed_in_the_next_sentence():
+    got = events("DUBAI (Reuters) - Yemen's Houthis said they had fired missiles at the British oil tanker Marlin "
+                 "Luanda in the Gulf of Aden. The UK Maritime Trade Operations agency said the incident took place "
+                 "60 nautical miles southeast of Aden.")
+    (e,) = [e for e in got if e["type"] == "ship_attack"]
+    stated = destination(45.04, 12.78, 135.0, 60 * 1.852)
+    assert distance_km(*e["point"], *stated) < 10
+
+
+def test_an_incident_restated_and_another_strike():
+    (e,) = events("Gunmen killed 11 labourers at a coal mine in Pakistan's southwestern Balochistan province on "
+                  "Friday, police said. The attack took place in the Duki area, police said.")
+    assert distance_km(*e["point"], 68.57, 30.15) < 10                # Duki, in the province
+    got = events("In the western city of Lviv, a missile struck a residential building. Another strike hit a "
+                 "thermal power plant near Burshtyn in the Ivano-Frankivsk region.")
+    assert sorted(round(e["point"][0]) for e in got if e["type"] == "airstrike") == [24, 25]   # Lviv, Burshtyn
+
+
+def test_east_of_a_town_on_land_is_near_it():
+    near = claims("Hamas fighters fired anti-tank rockets at Israeli forces east of Rafah.")["direction"]
+    assert near.uncertainty_km < 30 and distance_km(*near.point, 34.25, 31.29) < 45
+    far = claims("The missile fell into the sea north-east of Shimane prefecture.")["direction"]
+    assert far.uncertainty_km > 100

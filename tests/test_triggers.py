@@ -21,6 +21,8 @@ LEX = TriggerLexicon()
     ("kidnap", "past", "kidnapped"), ("capsize", "ing", "capsizing"), ("splash down", "third", "splashes down"),
     ("test-fire", "past", "test-fired"), ("make landfall", "past", "made landfall"), ("fly over", "ing", "flying over"),
     ("bury", "past", "buried"), ("sink", "participle", "sunk"), ("detonate", "third", "detonates"),
+    ("gun down", "past", "gunned down"), ("ram into", "ing", "ramming into"), ("fight", "past", "fought"),
+    ("burst its banks", "past", "burst its banks"),
 ])
 def test_every_inflection_is_generated(lemma, form, expected):
     assert expected in verb_forms(lemma)[form]

@@ -238,12 +238,19 @@ def candidates(text: str, sentence_start: int, sentence_end: int, places: Sequen
     # a title-case headline: most of its common words ("Condemns", "Attack", "Killed") capitalised
     words = [t for t in toks[1:] if len(t.text) > 3 and t.low in common]
     headline = len(words) >= 2 and sum(t.text[0].isupper() for t in words) >= 0.7 * len(words)
+    reached = -1
     for i, j in _runs(toks, common):
+        if toks[i].start < reached:
+            continue                    # inside the place of the run before ("Sul" of "Rio Grande do Sul")
         if headline and not any(p.start < toks[j - 1].end and toks[i].start < p.end for p in inside) and not (
                 i > 0 and toks[i - 1].low in _STRONG_PREPS):
             continue                    # a title-case headline: names the gazetteer knows, or after "in"
         s, e = toks[i].start, toks[j - 1].end
         over = [k for k, p in enumerate(inside) if p.start < e and s < p.end]
+        reached = max([inside[k].end for k in over], default=e)
+        more = [k for k in range(j, len(toks)) if toks[k].start < reached]
+        if more and toks[more[-1]].cap:
+            j = more[-1] + 1            # a place's name with a lower-case word in it ("Rio Grande do Sul")
         used.update(over)
         out.append(_candidate(text, toks, i, j, [inside[k] for k in over], embedded, given))
     out += [_from_place(text, p) for k, p in enumerate(inside) if k not in used]
@@ -384,8 +391,8 @@ def _acted_on(toks: list[Tok], i: int, before: list[Candidate]) -> bool:
         k -= 1
     if k >= 1 and toks[k].low == "of":
         k -= 1
-    if k >= 0 and toks[k].low in VICTIM_WORDS:
-        return True
+    if k >= 0 and (toks[k].low in VICTIM_WORDS or (k and f"{toks[k - 1].low} {toks[k].low}" in VICTIM_WORDS)):
+        return True                     # "shot Welch", "gunned down Greene"
     if k >= 1 and toks[k - 1].low in VICTIM_WORDS and toks[k].low.isalpha() and not toks[k].cap \
             and toks[k].low not in LOCATIVE_PREPOSITIONS and toks[k].low not in _FUNCTION:
         return True                     # "slain politician Benazir Bhutto"

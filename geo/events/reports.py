@@ -157,7 +157,24 @@ def _link_all(ctx: EventContext, triggers: list[tuple[int, Trigger]]) -> None:
     many = linker.link_many(text, requests) if hasattr(linker, "link_many") else [
         linker.link(text, *r) for r in requests]
     for (s0, s1, t, cands), found in zip(todo, many):
-        ctx.cache[("link", t.start, t.end)] = vetted(text, s0, s1, t.start, t.end, cands, found, t.type)
+        found = vetted(text, s0, s1, t.start, t.end, cands, found, t.type)
+        ctx.cache[("link", t.start, t.end)] = found or _the_datelined_city(text, s0, s1, cands)
+
+
+_THE_CITY = re.compile(r"\b(?:the|a)\s+(?:capital|city)\b(?!\s+of\b)", re.I)
+
+
+def _the_datelined_city(text: str, s0: int, s1: int, cands: list[Candidate]) -> list[Link]:
+    """The dateline's city, for a first sentence that names no other place and calls it "the
+    capital" or "the city" ("KHARTOUM (Reuters) - Fighting erupted …, with heavy gunfire heard
+    across the capital")."""
+    if s0 != 0 and text[:s0].strip():
+        return []
+    filed = [c for c in cands if c.kind == "toponym" and c.place is not None
+             and c.place.feature_type in ("capital", "city") and text[c.end:c.end + 40].lstrip()[:1] in ",(—–-"]
+    if len(filed) != 1 or filed[0].start > s0 + 40 or not _THE_CITY.search(text, filed[0].end, s1):
+        return []
+    return [Link(filed[0], 0.5, "the dateline's city, which the sentence calls the capital or the city")]
 
 
 # ---------------------------------------------------------------- incidents
@@ -182,7 +199,9 @@ def _read_incidents(ctx: EventContext) -> list[Incident]:
                                                       doc.meta.date or _article_year(ctx), years=False):
             # a trigger word the gazetteer reads as a place here is one ("in Hurricane", West Virginia)
             places = [(p.start, p.end) for p in ctx.places_in(span.start, span.end) if p.kind == "toponym"]
-            trigs = [t for t in lex.find(doc.text, span.start, span.end) if t.type in BY_NAME
+            prev = doc.sentences[i - 1] if i else None
+            trigs = [t for t in lex.find(doc.text, span.start, span.end, prev and (prev.start, prev.end))
+                     if t.type in BY_NAME
                      and not any(s < t.end and t.start < e for s, e in places)]
             if trigs:
                 found[i] = trigs
@@ -193,6 +212,8 @@ def _read_incidents(ctx: EventContext) -> list[Incident]:
         here = _sentence_incidents(ctx, i, trigs, previous)
         out += [x for x in here if x not in out]
         previous = here or previous
+    for x in out:
+        _goes_on(ctx, x, found)
     taken = [x.spans() for x in out]
     for x in out:
         if x.type == "earthquake":
@@ -211,6 +232,14 @@ def _sentence_incidents(ctx: EventContext, i: int, trigs: list[Trigger], previou
     linked: list[Trigger] = []
     text = ctx.document.text
     for t in trigs:
+        if previous and not here and _restated(text, span_start(ctx, i), t):
+            # "Gunmen killed 11 labourers in Balochistan. The attack took place in the Duki area"
+            target = previous[-1]
+            target.sentences.add(i)
+            target.triggers.append(t)
+            target.links += [lk for lk in link(ctx, i, t.start, t.end, t.type)
+                             if (lk.candidate.start, lk.candidate.end) not in target.spans()]
+            continue
         if _referred_to(ctx, i, t) or (
                 here and t.form == "ing" and text[max(0, t.start - 3):t.start].rstrip().endswith(",")):
             unlinked.append(t)           # "After the quake, a tsunami hit Wajima": the quake is no new incident
@@ -237,6 +266,8 @@ def _sentence_incidents(ctx: EventContext, i: int, trigs: list[Trigger], previou
             target.triggers.append(t)
     for inc in here:             # typed by its linked triggers ("After the quake, a tsunami hit Wajima")
         mine = [t for t in inc.triggers if any(t is y for y in linked)]
+        # "Rioting broke out … after police shot dead a driver": the clause after "after" says why
+        mine = [t for t in mine if not _earlier_clause(text, span_start(ctx, i), t)] or mine
         # "was damaged after colliding with a fishing boat": damage says what happened to it, not how
         types = ({t.type for t in mine if not t.text.lower().startswith("damag")}
                  or {t.type for t in inc.triggers if not t.text.lower().startswith("damag")} or {t.type for t in mine})
@@ -254,6 +285,48 @@ def _referred_to(ctx: EventContext, i: int, t: Trigger) -> bool:
     over the words before it; a noun, or an -ing form that may be one, with words between)."""
     before = ctx.document.text[max(span_start(ctx, i), t.start - 24):t.start].lower().split()
     return _reference(before, t.nominal or t.form == "ing")
+
+
+# the next sentence goes on about the same incident: "the incident took place 60 nautical miles
+# southeast of Aden", "the vessel was 40 km west of Hodeidah when it was hit"
+_CONTINUING = re.compile(r"\b(?:the|this|an)\s+(?:incident|vessel|ship|tanker|boat|event|aircraft|plane)\b"
+                         r"|\b(?:it|which)\s+(?:took\s+place|happened|occurred)\b", re.I)
+
+
+def _goes_on(ctx: EventContext, inc: Incident, found: dict) -> None:
+    """The sentence after the incident's, without triggers of its own, that refers to it and
+    states a distance ("the incident took place 60 nautical miles southeast of Aden"): its
+    expressions place the incident too."""
+    i = max(inc.sentences) + 1
+    if i in found or i >= len(ctx.document.sentences) or i in ctx.claimed or (
+            inc.links and _coarse_countries(inc, ("country", "admin1", "water")) is None):
+        return                  # (an incident placed at a town or a shoal is placed better than that)
+    span = ctx.document.sentences[i]
+    if _CONTINUING.search(ctx.document.text, span.start, span.end) and any(
+            c.kind in _MEASURED for c in sentence_claims(ctx, i)):
+        inc.sentences.add(i)
+
+
+_RESTATED = re.compile(r"\s+(?:took\s+place|happened|occurred|was\s+carried\s+out|unfolded)\b")
+
+
+def _restated(text: str, sentence_start: int, t: Trigger) -> bool:
+    """Whether trigger t, a noun, opens its sentence as the subject of "took place", "happened"
+    ("The attack took place in the Duki area"): the incident of the sentence before, restated."""
+    return t.nominal and text[sentence_start:t.start].strip().lower() in ("the", "this", "that") \
+        and _RESTATED.match(text, t.end) is not None
+
+
+def _earlier_clause(text: str, sentence_start: int, t: Trigger) -> bool:
+    """Whether verb trigger t stands in a clause of an earlier event: "after police shot dead a
+    driver", "since troops stormed the town" (its subject, at most three words, between)."""
+    if t.nominal:
+        return False
+    before = text[max(sentence_start, t.start - 40):t.start].lower()
+    words = before.replace(",", " , ").split()
+    at = next((j for j in range(len(words) - 1, max(len(words) - 5, -1), -1) if words[j] in ("after", "since")),
+              None)
+    return at is not None and 0 < len(words) - at - 1 <= 3 and "," not in words[at:]
 
 
 def _referring(word: str) -> bool:
@@ -412,7 +485,7 @@ def _placed(ctx: EventContext, inc: Incident, others: set = frozenset()) -> Inci
     if est is not None and est.point is not None:
         inc.point, inc.uncertainty_km, inc.position, inc.quality = est.point, est.uncertainty_km, est.basis, 0.8
         return inc
-    known = next((x for x in inc.locations if x.kind == "place"), None)
+    known = _finest(inc.locations)
     where = known or next((x for x in inc.locations if x.point is not None), None)
     if where is None:
         inc.position = f"{inc.locations[0].text!r} is not in the gazetteer and nothing in the text contains it"
@@ -425,12 +498,31 @@ def _placed(ctx: EventContext, inc: Incident, others: set = frozenset()) -> Inci
         inc.position = (f"{where.text!r} is not in the gazetteer: placed at {where.container}, which contains it "
                         f"(±{where.uncertainty_km:,.0f} km)")
         inc.quality = 0.4
-    extra = [x for x in inc.locations if x is not where and x.point is not None]
+    extra = [x for x in inc.locations if x is not where and x.point is not None and not _holds(x, where)]
     if extra:        # a list of places: the point is the first, the circle covers them all
         far = max(distance_km(*where.point, *x.point) + (x.uncertainty_km or 0.0) for x in extra)
         inc.uncertainty_km = round(max(inc.uncertainty_km or 0.0, far), 1)
         inc.position += f"; the first of {len(extra) + 1} places the text names"
     return inc
+
+
+# how far from its point a province, a country, a region or a sea reaches (km)
+_REACH_KM = {"admin1": 450.0, "country": 1500.0, "region": 600.0, "water": 800.0, "continent": 4000.0}
+
+
+def _holds(big: EventLocation, small: EventLocation) -> bool:
+    """Whether a province or a country of the event holds another of its places (by reach)."""
+    return big.feature_type in _COARSE and big.point is not None and small.point is not None \
+        and distance_km(*big.point, *small.point) <= _REACH_KM.get(big.feature_type, 0.0)
+
+
+def _finest(locations: list[EventLocation]) -> EventLocation | None:
+    """The first gazetteer place, or a finer one it holds ("killed 11 labourers in Balochistan
+    province. The attack took place in the Duki area")."""
+    known = [x for x in locations if x.kind == "place"]
+    if not known:
+        return None
+    return next((x for x in known[1:] if x.feature_type not in _COARSE and _holds(known[0], x)), known[0])
 
 
 _FINER_CLAIMS = frozenset({"near", "offshore", "distance_direction", "district", "facility"})
@@ -443,14 +535,24 @@ def _refine(ctx: EventContext, inc: Incident) -> None:
     countries = _coarse_countries(inc)
     if countries is None:
         return
+    waters = [lk.candidate.place for lk in inc.links if lk.candidate.place.feature_type == "water"]
     for i in sorted(inc.sentences):
         cands = {(c.start, c.end): c for c in sentence_candidates(ctx, i)}
         for claim in sentence_claims(ctx, i):
             a = claim.anchor_place
             if claim.kind in _FINER_CLAIMS and a is not None and a.feature_type not in _COARSE \
-                    and a.country_code in countries and (a.start, a.end) in cands \
+                    and (a.country_code in countries or _on_the_water(a, waters)) and (a.start, a.end) in cands \
                     and (a.start, a.end) not in inc.spans():
                 inc.links.append(Link(cands[(a.start, a.end)], 0.5, "a finer place of the linked one, near the event"))
+
+
+# a sea is a point in the gazetteer: a port or a cape named with it ("in the Red Sea off the
+# port of Hodeidah") may lie this far from that point and still be on it
+SEA_REACH_KM = 1500.0
+
+
+def _on_the_water(a, waters) -> bool:
+    return any(distance_km(a.lon, a.lat, w.lon, w.lat) <= SEA_REACH_KM for w in waters)
 
 
 def _about(c: Claim, spans: set[tuple[int, int]]) -> bool:

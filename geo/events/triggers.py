@@ -38,6 +38,10 @@ _NOT_TARGETS = frozenset("around about approximately roughly dawn dusk night mid
 _FIGURATIVE = frozenset("""colour color colours colors joy creativity sound sounds flavour flavours flavor flavors
 energy emotion emotions interest growth popularity support anger rage laughter applause light lights ideas
 complaints calls messages emails letters orders applications requests questions criticism praise tears""".split())
+# "another strike", "a second blast": of the kind the sentence before reported
+_ANOTHER = frozenset(("another", "second", "third", "further"))
+# workers who are no one's employees on strike ("three aid workers were killed … an Israeli strike")
+_NOT_LABOUR = frozenset("aid humanitarian relief rescue emergency".split())
 _STOPS_FIRING = frozenset("at on in into to toward towards from over off near across".split())
 _MUNITIONS = frozenset("missile missiles rocket rockets drone drones torpedo torpedoes shell shells projectile "
                        "projectiles munitions cannon cannons shots bullets rounds flares".split())
@@ -189,9 +193,11 @@ class TriggerLexicon:
         """The types whose cues' first words a (lower-cased) sentence holds."""
         return {t for w in self.cue_re.findall(sentence_low) for _, t in self.cues.get(w, ())}
 
-    def find(self, text: str, start: int, end: int) -> list[Trigger]:
+    def find(self, text: str, start: int, end: int, before: tuple[int, int] | None = None) -> list[Trigger]:
         """The triggers of the sentence text[start:end] that report an event of this text: typed,
-        not negated, not intended ("agreed to deploy"), not a modifier ("tsunami warning")."""
+        not negated, not intended ("agreed to deploy"), not a modifier ("tsunami warning").
+        `before`: the previous sentence's span, whose cues type "another strike" when this
+        sentence has none ("a missile struck Lviv. Another strike hit a power plant")."""
         toks = _tokens(text, start, end)
         first = self.first_words
         at = [k for k, t in enumerate(toks) if t.low in first]
@@ -204,7 +210,7 @@ class TriggerLexicon:
         for i in at:
             if i < j:
                 continue                # inside the phrase found before
-            hits = self._match(toks, i, headline, longest_only=False)
+            hits = self._match(toks, i, headline, longest_only=False, text=text)
             if not hits:
                 continue
             # the longest reading that reports an event: "a fire at a warehouse" is no "fire at"
@@ -216,6 +222,10 @@ class TriggerLexicon:
                     cues = self._cue_positions(toks, headline)
                 entry, type_name = next(((e, t) for e, _ in hits for t in (_choose(e, i, cues, toks),) if t),
                                         (None, ""))
+                if not type_name and before is not None and i and toks[i - 1].low in _ANOTHER:
+                    entry = hits[0][0]
+                    prior = self._cued_types(text[before[0]:before[1]].lower())
+                    type_name = next((t.split("#")[0] for t in entry.cued if t in prior), "")
                 if type_name:
                     out.append(Trigger(toks[i].start, toks[j - 1].end, text[toks[i].start:toks[j - 1].end],
                                        type_name, entry.nominal, entry.form))
@@ -228,13 +238,15 @@ class TriggerLexicon:
         if at is None:
             return ""
         cues = self._cue_positions(toks)
-        return next((t for e, _ in self._match(toks, at, True) for t in (_choose(e, at, cues, toks),) if t), "")
+        return next((t for e, _ in self._match(toks, at, True, text=text) for t in (_choose(e, at, cues, toks),) if t),
+                    "")
 
-    def _match(self, toks: list[_Tok], i: int, headline: bool, longest_only: bool = True) -> list[tuple[_Entry, int]]:
+    def _match(self, toks: list[_Tok], i: int, headline: bool, longest_only: bool = True,
+               text: str = "") -> list[tuple[_Entry, int]]:
         """The longest entries starting at word i with the index past their last word, the part of
         speech the word before suggests first ("the storm" is a noun, "protesters storm" a verb)."""
         entries = self.index.get(toks[i].low)
-        if not entries or not _case_ok(toks, i, headline):
+        if not entries or not _case_ok(toks, i, headline, text):
             return []
         if i > 0 and toks[i - 1].low == "on" and toks[i].low == "board":
             return []            # "with 476 people on board": where they were, not a boarding
@@ -251,12 +263,18 @@ class TriggerLexicon:
         """Type -> the word positions of its cues in the sentence. Outside a headline a cue is no
         word of a name ("Fort Mill High School", "the Green Brain Storm Blog")."""
         out: dict[str, list[int]] = {}
+        inside: dict[int, int] = {}          # a word of a longer cue -> that cue's length
         for k, t in enumerate(toks):
             entries = self.cues.get(t.low)
-            if entries and (headline or not _in_name(toks, k)):
+            if entries and (headline or not _in_name(toks, k)) and not (k and toks[k - 1].low in _NOT_LABOUR
+                                                                         and t.low in ("workers", "worker")):
                 for words, type_name in entries:
+                    if len(words) < inside.get(k, 0):
+                        continue             # "mine" of "a coal mine" cues no landmine
                     if _phrase_end(toks, k, words, gap=0) is not None:
                         out.setdefault(type_name, []).append(k)
+                        for x in range(k + 1, k + len(words)):
+                            inside[x] = max(inside.get(x, 0), len(words))
         return out
 
 
@@ -317,15 +335,20 @@ def _is_headline(toks: list[_Tok]) -> bool:
     return len(words) >= 2 and sum(t.text[0].isupper() for t in words) >= 0.8 * len(words)
 
 
-def _case_ok(toks: list[_Tok], i: int, headline: bool) -> bool:
+# what ends a dateline or a label before the first word of a sentence ("KYIV (Reuters) - Floods
+# hit…", "BEIRUT (AP) — Rioting broke out", "Update: Protests…")
+_OPENERS = re.compile(r"[—–:]|\s-{1,2}\s")
+
+
+def _case_ok(toks: list[_Tok], i: int, headline: bool, text: str = "") -> bool:
     """Lower case, or capitalised where any word may be ("Protests erupted", a headline, "Typhoon
-    Hagibis"); never the months "March" and "May"."""
+    Hagibis", the first word after a dateline); never the months "March" and "May"."""
     t = toks[i]
     if not t.text[0].isupper():
         return True
     if t.low in _MONTHS:
         return False
-    return headline or i == 0 or t.low in _NAMED
+    return headline or i == 0 or t.low in _NAMED or bool(text and _OPENERS.search(text, toks[i - 1].end, t.start))
 
 
 def _reported(toks: list[_Tok], i: int, j: int, entry: _Entry) -> bool:
@@ -378,7 +401,14 @@ def _choose(entry: _Entry, i: int, cues: dict[str, list[int]], toks: list[_Tok] 
         return best.split("#")[0]
     if entry.plain:
         return entry.plain[0].split("#")[0]
-    if entry.nominal and entry.words in _STRIKES and "airstrike" in entry.cued and toks is not None \
-            and i + 1 < len(toks) and toks[i + 1].low in ("on", "against"):
-        return "airstrike"             # "Israeli strikes on Khan Younis"
+    if entry.nominal and entry.words in _STRIKES and "airstrike" in entry.cued and toks is not None and (
+            (i + 1 < len(toks) and toks[i + 1].low in ("on", "against")) or (i and _armed_adjective(toks[i - 1]))):
+        return "airstrike"             # "Israeli strikes on Khan Younis", "blaming an Israeli strike"
     return ""
+
+
+def _armed_adjective(tok: _Tok) -> bool:
+    """A nationality or an alliance before "strike", a state's weapon ("an Israeli strike", "a
+    Russian strike", "a U.S. strike"); a labour strike names its workers or its union instead."""
+    return tok.cap and (tok.low in ("us", "u.s", "nato", "coalition", "allied")
+                        or tok.low.endswith(("i", "ian", "ese", "ish", "ch", "can")))

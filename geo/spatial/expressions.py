@@ -322,10 +322,22 @@ def _direction(r: SentenceReading) -> None:
         bearing = parse_direction(m.group("dir"))
         if p is None or bearing is None or not r.free(s, p.end):
             continue
-        area = sector(p.lon, p.lat, bearing, SECTOR_HALF_WIDTH, SECTOR_RADIUS_KM)
+        area = sector(p.lon, p.lat, bearing, SECTOR_HALF_WIDTH, _sector_reach(r, p))
         summ = area_summary(area)
         r.add(Claim("direction", r.words(s, p.end), s, p.end, p, summ[0] if summ else None, area,
                     round(summ[1], 1) if summ else None, by=r.speaker, bearing=bearing))
+
+
+# "east of Rafah" on land is the town's edge, not 300 km out; "north-east of Shimane", a sea
+# "west of Wonsan" where a missile fell, reach far
+_NEAR_TOWN_REACH_KM = {"city": 40.0, "capital": 40.0, "site": 20.0, "point": 20.0, "admin2": 120.0}
+_AT_SEA = ("sea", "waters", "ocean", "coast", "splash", "landed", "fell", "falling", "impact", "missile", "zone")
+
+
+def _sector_reach(r: SentenceReading, p: PlaceRef) -> float:
+    if p.feature_type in _NEAR_TOWN_REACH_KM and not r.has(*_AT_SEA):
+        return _NEAR_TOWN_REACH_KM[p.feature_type]
+    return SECTOR_RADIUS_KM
 
 
 @expression("offshore")
@@ -557,8 +569,8 @@ def _district(r: SentenceReading) -> None:
         if container is not None:
             s, e = min(s, container.start), max(e, container.end)
         known = next((p for p in r.places if p.start == r.offset + xs and p.end <= r.offset + xe), None)
-        if known is not None and container is not None and distance_km(known.lon, known.lat, container.lon,
-                                                                       container.lat) > DISTRICT_KM:
+        if known is not None and container is not None and not _divides(container, known) and distance_km(
+                known.lon, known.lat, container.lon, container.lat) > DISTRICT_KM:
             known = None            # a namesake elsewhere: the text puts the district in the container
         anchor = known or container
         if anchor is None or not r.free(r.offset + xs, r.offset + xe):
@@ -566,6 +578,13 @@ def _district(r: SentenceReading) -> None:
         unc = _radius_for(anchor) if known else _radius_for(anchor) + 5.0
         r.add(Claim("district", r.words(s, e), s, e, anchor, (anchor.lon, anchor.lat), None, round(unc, 1),
                     by=r.speaker))
+
+
+def _divides(container: PlaceRef, part: PlaceRef) -> bool:
+    """A country or a province the part lies in, as far as the gazetteer says ("Bajaur district of
+    Pakistan": Bajaur is Pakistan's, however far from its middle)."""
+    return container.feature_type in ("country", "admin1") and bool(part.country_code) \
+        and part.country_code == container.country_code
 
 
 @expression("between")

@@ -60,6 +60,7 @@ class Pipeline:
         self._components()
         self.linker = make_linker(settings.linker, self.gazetteer.lexicon)
         self._zones = None
+        self._shapes = None
 
     def _components(self) -> None:
         self.recognizer = Recognizer(self.gazetteer)
@@ -90,6 +91,15 @@ class Pipeline:
             except Exception:       # noqa: BLE001 - events are still placed without zones, with a note
                 self._zones = False
         return self._zones or None
+
+    @property
+    def shapes(self):
+        """Outlines of countries, seas and regions (`geo.spatial.parts.Shapes`), for "southern Lebanon"."""
+        if self._shapes is None:
+            from geo.spatial.parts import Shapes
+            zones = self.zones
+            self._shapes = Shapes(zones.zone_geometry if zones is not None else None, self.gazetteer.shapes_by_name)
+        return self._shapes
 
     def analyse(self, text: str, meta: DocumentMeta | None = None, *, corrections=None, spans=None,
                 events: bool | None = None, alternatives: bool = True) -> Analysis:
@@ -122,7 +132,7 @@ class Pipeline:
                             places=tuple(group_places(resolutions)))
         if events:
             analysis = read_events(analysis, self.zones, self.settings.event_families, self.linker,
-                                   self.gazetteer.lexicon, self.gazetteer.capital)
+                                   self.gazetteer.lexicon, self.gazetteer.capital, self.shapes)
         return analysis
 
     def given_events(self, analysis: Analysis, spans) -> list:
@@ -134,7 +144,8 @@ class Pipeline:
         for start, end in spans:
             if not (0 <= int(start) < int(end) <= n):
                 raise ValueError(f"event span [{start}, {end}) is outside the text (length {n})")
-        ctx = EventContext(analysis, self.zones, [], self.linker, self.gazetteer.lexicon, capital=self.gazetteer.capital)
+        ctx = EventContext(analysis, self.zones, [], self.linker, self.gazetteer.lexicon, capital=self.gazetteer.capital,
+                           shape_of=self.shapes)
         return given_events(ctx, [(int(s), int(e)) for s, e in spans])
 
 

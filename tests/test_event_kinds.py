@@ -604,3 +604,26 @@ def test_east_of_a_town_on_land_is_near_it():
     assert near.uncertainty_km < 30 and distance_km(*near.point, 34.25, 31.29) < 45
     far = claims("The missile fell into the sea north-east of Shimane prefecture.")["direction"]
     assert far.uncertainty_km > 100
+
+
+def test_a_part_of_a_country_or_a_sea_is_placed_in_that_part():
+    (lebanon,) = events("An Israeli air strike hit a house in southern Lebanon on Tuesday.")
+    assert lebanon["point"][1] < 33.6 and lebanon["uncertainty_km"] < 80        # south of Lebanon's middle (33.8)
+    (ukraine,) = events("Russian shelling killed three civilians in eastern Ukraine on Monday.")
+    assert ukraine["point"][0] > 35.0                                           # Ukraine's point is at 32°E
+    (sea,) = events("Houthi rebels attacked a ship in the southern Red Sea on Sunday.")
+    assert 12.0 < sea["point"][1] < 18.0                                        # the sea's point is at 22°N
+    (city,) = events("A suicide car bomb in central Turkey killed 13 soldiers. The blast in Kayseri destroyed "
+                     "the bus.")
+    assert distance_km(*city["point"], 35.49, 38.73) < 5                        # the town beats the part
+
+
+def test_part_of_an_outline():
+    from shapely.geometry import box
+    from geo.spatial.parts import part_of
+    square = box(0.0, 0.0, 10.0, 10.0)
+    south, north_east, middle = part_of(square, 180.0), part_of(square, 45.0), part_of(square, None)
+    assert south.point[1] == 2.0 and 0.0 < south.point[0] < 10.0
+    assert north_east.point[0] > 5.0 and north_east.point[1] > 5.0
+    assert middle.point == (5.0, 5.0) and middle.radius_km < south.radius_km
+    assert part_of(None, 90.0) is None

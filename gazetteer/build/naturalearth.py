@@ -43,9 +43,17 @@ def add_feature(b: Builder, name: str, geom_or_point, ftype: str, featurecla: st
         b.add_name(name.replace(" I.", " Island").replace(" Is.", " Islands")
                    .replace(" Mts.", " Mountains").replace(" Pen.", " Peninsula")
                    .replace("Mt.", "Mount"), pid)
+    local = _LOCAL_MOUNT.match(name) if featurecla == "mountain" else None
+    if local is not None:              # "Gunung Merapi", "Monte Etna": the news says "Mount Merapi"
+        b.add_name(f"Mount {name[local.end():]}", pid)
+        b.add_name(f"Mt. {name[local.end():]}", pid)
     if shp is not None and not shp.is_empty:
         b.shapes[pid] = mapping(shp)
     return pid
+
+
+# the word for "mountain" in the names of Natural Earth's peaks and volcanoes
+_LOCAL_MOUNT = re.compile(r"(?:Gunung|Monte|Mont|Volcán|Vulkan|Gora|Pico|Pic|Cerro|Nevado|Jabal|Jebel|Kuh-e|Pik)\s+(?=\S)")
 
 
 def add_features(b: Builder, ne_dir: Path) -> None:

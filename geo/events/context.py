@@ -67,6 +67,7 @@ class EventContext:
     claimed: set = field(default_factory=set)      # sentences a family has reported (missile impacts)
     cache: dict = field(default_factory=dict)      # what several families read, computed once
     capital: object = None         # country code -> its capital's Place (the gazetteer's), or None
+    shape_of: object = None        # a place's outline (geo.spatial.parts.Shapes), or None
 
     def __post_init__(self) -> None:
         self.places = place_refs(self.analysis)
@@ -115,7 +116,7 @@ class EventContext:
                 age += 1
                 if age > SPEAKER_CARRIES:
                     speaker = None
-            claims = read_claims(sent, places, span.start, speaker, last_zone, self.zone_geometry)
+            claims = read_claims(sent, places, span.start, speaker, last_zone, self.zone_geometry, self.shape_of)
             zone_claims = [c for c in claims if c.kind == "zone"]
             if zone_claims:
                 last_zone = zone_claims[-1]

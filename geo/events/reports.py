@@ -31,7 +31,7 @@ from geo.events.taxonomy import BY_NAME, event_type, family_types, rank
 from geo.events.times import first_stated_zone, sentence_time
 from geo.events.triggers import Trigger, TriggerLexicon
 from geo.model import Claim, Event, EventLocation, PlaceRef, Relation, Span
-from geo.spatial.estimate import estimate_position
+from geo.spatial.estimate import PLACE_CLAIM_WORDS, estimate_position
 from geo.spatial.expressions import OWNED_GAP, PLACE_RADIUS_KM, read_claims
 from geo.spatial.measure import bearing_deg, distance_km
 
@@ -41,7 +41,7 @@ FOLLOW_UPS = frozenset({"killing", "attack", "explosion", "shooting", "abduction
 _DELIBERATE = frozenset({"airstrike", "shelling", "attack", "ship_attack", "missile_impact"})
 _CONSEQUENCES = frozenset({"industrial", "wildfire"})
 UNKNOWN_EXTRA_KM = 25.0          # an unknown name placed by its container: this much wider
-_CLAIM_ORDER = ("distance_direction", "distance", "between", "district", "facility", "near", "direction",
+_CLAIM_ORDER = ("distance_direction", "distance", "between", "district", "facility", "near", "part", "direction",
                 "offshore", "in_place", "over", "origin")
 
 _MEASURED = ("distance_direction", "distance", "unresolved")
@@ -124,7 +124,7 @@ def sentence_claims(ctx: EventContext, i: int) -> list[Claim]:
         span = ctx.document.sentences[i]
         sent = ctx.document.text[span.start:span.end]
         ctx.cache[key] = read_claims(sent, ctx.places_in(span.start, span.end), span.start, None, None,
-                                     ctx.zone_geometry)
+                                     ctx.zone_geometry, ctx.shape_of)
     return ctx.cache[key]
 
 
@@ -483,7 +483,9 @@ def _placed(ctx: EventContext, inc: Incident, others: set = frozenset()) -> Inci
     est = estimate_position(sorted(claims, key=lambda c: _CLAIM_ORDER.index(c.kind)
                                    if c.kind in _CLAIM_ORDER else 99), ctx.zone_geometry)
     if est is not None and est.point is not None:
-        inc.point, inc.uncertainty_km, inc.position, inc.quality = est.point, est.uncertainty_km, est.basis, 0.8
+        # a part of a country ("central Turkey") is placed worse than a town the story names
+        quality = 0.6 if est.basis.endswith(f"({PLACE_CLAIM_WORDS['part']})") else 0.8
+        inc.point, inc.uncertainty_km, inc.position, inc.quality = est.point, est.uncertainty_km, est.basis, quality
         return inc
     known = _finest(inc.locations)
     where = known or next((x for x in inc.locations if x.point is not None), None)
@@ -506,8 +508,8 @@ def _placed(ctx: EventContext, inc: Incident, others: set = frozenset()) -> Inci
     return inc
 
 
-# how far from its point a province, a country, a region or a sea reaches (km)
-_REACH_KM = {"admin1": 450.0, "country": 1500.0, "region": 600.0, "water": 800.0, "continent": 4000.0}
+# how far from its point a province or a country reaches (km); an island or a sea may be small
+_REACH_KM = {"admin1": 450.0, "country": 1500.0}
 
 
 def _holds(big: EventLocation, small: EventLocation) -> bool:
@@ -542,8 +544,13 @@ def _refine(ctx: EventContext, inc: Incident) -> None:
             a = claim.anchor_place
             if claim.kind in _FINER_CLAIMS and a is not None and a.feature_type not in _COARSE \
                     and (a.country_code in countries or _on_the_water(a, waters)) and (a.start, a.end) in cands \
-                    and (a.start, a.end) not in inc.spans():
+                    and (a.start, a.end) not in inc.spans() and not _DESTINATION.search(
+                        ctx.document.text, max(0, claim.start - 12), claim.start + 1):
                 inc.links.append(Link(cands[(a.start, a.end)], 0.5, "a finer place of the linked one, near the event"))
+
+
+# where a ship was taken or a flight went, not where the event was ("took it to the port of Hodeidah")
+_DESTINATION = re.compile(r"\b(?:to|towards?|into|for)\s+\S?$", re.I)
 
 
 # a sea is a point in the gazetteer: a port or a cape named with it ("in the Red Sea off the

@@ -54,10 +54,11 @@ def estimate_position(claims: Iterable[Claim], zone_geometry: Callable | None = 
 
 
 # claims that put a thing at or around one place, and how their point was found
-PLACE_CLAIMS = ("between", "district", "facility", "near")
+PLACE_CLAIMS = ("between", "district", "facility", "near", "part")
 PLACE_CLAIM_WORDS = {"distance": "that far from the place, out to sea where the text says off",
                      "between": "the middle of the two places", "district": "the district, else the city it is in",
-                     "facility": "the place's point", "near": "the place's point, widened"}
+                     "facility": "the place's point", "near": "the place's point, widened",
+                     "part": "that part of the place's outline"}
 
 
 def _in_sector(c: Claim, zones: list[Claim], zone_geometry: Callable | None) -> Estimate:

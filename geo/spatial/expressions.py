@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from typing import Callable, Sequence
 
 from geo.model import Claim, PlaceRef
+from geo.spatial.parts import part_of
 from geo.spatial.measure import (DIRECTION_PATTERN, MAX_DISTANCE_KM, NUMBER_PATTERN, UNIT_PATTERN, area_summary,
                                  bearing_deg, destination, destinations, distance_km, parse_direction, parse_number,
                                  sector, unit_km)
@@ -199,6 +200,7 @@ class SentenceReading:
     speaker: str | None = None     # ISO alpha-2 of the country speaking ("its", "our" zones)
     previous_zone: Claim | None = None
     zone_geometry: Callable | None = None
+    shape_of: Callable | None = None    # a place's outline (geo.spatial.parts.Shapes), for "southern Lebanon"
     claims: list[Claim] = field(default_factory=list)
     low: str = ""                  # the sentence in lower case: readers test for their words first
     measured: bool = False         # whether a number stands before a unit of distance
@@ -262,18 +264,20 @@ def expression(name: str, before: str | None = None):
 
 
 def read_claims(sentence: str, places: Sequence[PlaceRef], offset: int = 0, speaker: str | None = None,
-                previous_zone: Claim | None = None, zone_geometry: Callable | None = None) -> list[Claim]:
+                previous_zone: Claim | None = None, zone_geometry: Callable | None = None,
+                shape_of: Callable | None = None) -> list[Claim]:
     """Every spatial expression in one sentence, in text order.
 
     `places` are the resolved places (document offsets; others are ignored); `offset` is where the
     sentence starts in the document; `speaker` resolves "its"/"our"/"their" zones; `previous_zone`
     resolves "outside the maritime area" / "outside it" when the sentence names no zone itself;
-    `zone_geometry(sovereign, kind)` (geo.spatial.zones) lets "off the coast of X" step off the land.
+    `zone_geometry(sovereign, kind)` (geo.spatial.zones) lets "off the coast of X" step off the land;
+    `shape_of(place)` (geo.spatial.parts.Shapes) gives "southern Lebanon" its part of Lebanon.
     """
     end = offset + len(sentence)
     # a name the gazetteer lacks, placed only at the article's main place, anchors nothing
     here = sorted((p for p in places if offset <= p.start < end and not p.fallback), key=lambda p: p.start)
-    reading = SentenceReading(sentence, offset, here, speaker, previous_zone, zone_geometry)
+    reading = SentenceReading(sentence, offset, here, speaker, previous_zone, zone_geometry, shape_of)
     for _, reader in EXPRESSIONS:
         reader(reading)
     return sorted(reading.claims, key=lambda c: c.start)
@@ -338,6 +342,32 @@ def _sector_reach(r: SentenceReading, p: PlaceRef) -> float:
     if p.feature_type in _NEAR_TOWN_REACH_KM and not r.has(*_AT_SEA):
         return _NEAR_TOWN_REACH_KM[p.feature_type]
     return SECTOR_RADIUS_KM
+
+
+# "southern Lebanon", "the southern Red Sea", "central Mali": a part of a country, sea or region
+_PART_RE = re.compile(r"\b(?P<dir>(?i:north-?eastern|north-?western|south-?eastern|south-?western|northern|southern"
+                      r"|eastern|western|central))\s+(?:(?i:part|parts)\s+of\s+(?:(?i:the)\s+)?)?$")
+
+
+@expression("part")
+def _part(r: SentenceReading) -> None:
+    """"in southern Lebanon", "the southern Red Sea": the part of the place's outline toward the
+    direction, when the place has one (countries, seas, regions)."""
+    if r.shape_of is None or not r.has("ern ", "central "):
+        return
+    for p in r.places:
+        if p.feature_type not in ("country", "water", "region"):
+            continue
+        at = p.start - r.offset
+        m = _PART_RE.search(r.sentence, max(0, at - 40), at)
+        if m is None or not r.free(r.offset + m.start(), p.end):
+            continue
+        word = m.group("dir").lower()
+        bearing = None if word == "central" else parse_direction(word.replace("ern", ""))
+        found = part_of(r.shape_of(p), bearing)
+        if found is not None:
+            s = r.offset + m.start()
+            r.add(Claim("part", r.words(s, p.end), s, p.end, p, found.point, None, found.radius_km, by=r.speaker))
 
 
 @expression("offshore")

@@ -130,8 +130,8 @@ def inside(place: Place, container: Place, relation: str = "in") -> bool:
     """Whether `place` can be where the text says: in (or near) `container`."""
     if place.id == container.id:
         return False
-    if container.feature_type == COUNTRY and relation != "near":
-        return place.country_code == container.country_code
+    if container.feature_type == COUNTRY and relation != "near" and place.country_code:
+        return place.country_code == container.country_code     # (Natural Earth's seas and peaks have none)
     if container.feature_type == ADMIN1 and relation != "near" and place.country_code and container.country_code:
         if place.country_code != container.country_code:
             return False          # a Kamenka of Russia is not in Ukraine's Donetsk region, however near
@@ -141,14 +141,6 @@ def inside(place: Place, container: Place, relation: str = "in") -> bool:
     if relation == "part":
         limit = min(limit, PART_KM)
     return distance_km(place, container) <= limit
-
-
-def held_by(place: Place, holder: Place) -> bool:
-    """Whether "the <holder's> island of <place>" can be so: `inside`, or a Natural Earth island
-    or region (which carries no country) within reach of the holder's point ("the southern
-    Philippine island of Mindanao")."""
-    return inside(place, holder) or (not place.country_code and place.feature_type in (REGION, WATER)
-                                     and distance_km(place, holder) <= WITHIN_KM.get(holder.feature_type, 100.0))
 
 
 _RANK = {CONTINENT: 6, COUNTRY: 5, ADMIN1: 4, WATER: 3, REGION: 3, ADMIN2: 2, ZONE: 2, CAPITAL: 1, CITY: 1, SITE: 0}

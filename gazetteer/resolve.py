@@ -386,7 +386,7 @@ class Resolver:
             holder, r = out[i].place, out[j]
             if not cue.via_of or holder is None or holder.feature_type not in (COUNTRY, ADMIN1):
                 continue
-            if r.place.source == "user" or containment.held_by(r.place, holder) or not containment.bigger(holder, r.place):
+            if r.place.source == "user" or containment.inside(r.place, holder) or not containment.bigger(holder, r.place):
                 continue
             moved = self._choose_inside(r, cue, holder)
             if moved is None and _foreign(r.place, holder, out):
@@ -413,8 +413,9 @@ class Resolver:
         Hokkaido" is not Izu Oshima)."""
         from gazetteer import containment
         ranked = self._ranked(r.mention.key or name_key(r.mention.text))
-        if not cue.strong:
-            ranked = [p for p in ranked if p.feature_type not in (COUNTRY, CAPITAL, CONTINENT)]
+        if not cue.strong:           # ("Lebanon, Iraq" is a list: not the Lebanon Mountains, which are near Iraq)
+            ranked = [p for p in ranked if p.feature_type not in (COUNTRY, CAPITAL, CONTINENT)
+                      and (p.country_code or p.feature_type not in (REGION, WATER))]
         pick = containment.choose_inside(ranked, container, cue.relation)
         if pick is None:
             return None

@@ -627,3 +627,11 @@ def test_part_of_an_outline():
     assert north_east.point[0] > 5.0 and north_east.point[1] > 5.0
     assert middle.point == (5.0, 5.0) and middle.radius_km < south.radius_km
     assert part_of(None, 90.0) is None
+
+
+def test_a_volcano_that_erupted_is_where_the_eruption_was():
+    # Natural Earth's "Gunung Merapi" is the news's "Mount Merapi"; a country-less peak lies in the
+    # country the text says it is in
+    (e,) = events("Mount Merapi, Indonesia's most active volcano, erupted on Saturday, spewing ash and hot clouds "
+                  "down its slopes.")
+    assert e["type"] == "eruption" and distance_km(*e["point"], 110.44, -7.54) < 5

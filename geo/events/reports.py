@@ -158,7 +158,15 @@ def _link_all(ctx: EventContext, triggers: list[tuple[int, Trigger]]) -> None:
         linker.link(text, *r) for r in requests]
     for (s0, s1, t, cands), found in zip(todo, many):
         found = vetted(text, s0, s1, t.start, t.end, cands, found, t.type)
-        ctx.cache[("link", t.start, t.end)] = found or _the_datelined_city(text, s0, s1, cands)
+        ctx.cache[("link", t.start, t.end)] = found or _the_datelined_city(text, s0, s1, cands) or (
+            _the_volcano(t, cands) if t.type == "eruption" else [])
+
+
+def _the_volcano(t: Trigger, cands: list[Candidate]) -> list[Link]:
+    """"Mount Merapi, Indonesia's most active volcano, erupted": what erupted is where it happened
+    (the first place named before the verb: its subject)."""
+    before = [c for c in cands if c.end <= t.start and c.kind == "toponym" and c.place is not None]
+    return [Link(before[0], 0.5, "the volcano that erupted")] if before else []
 
 
 _THE_CITY = re.compile(r"\b(?:the|a)\s+(?:capital|city)\b(?!\s+of\b)", re.I)

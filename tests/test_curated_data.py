@@ -96,7 +96,7 @@ def test_demonyms_key_forms(demonyms):
     have = {(r["country_code"], r["form"]) for r in demonyms[1]}
     for key in [("JP", "Japanese"), ("KP", "North Korean"), ("KP", "North Koreans"),
                 ("KR", "South Korean"), ("KR", "South Koreans"), ("US", "American"), ("US", "Americans"),
-                ("GB", "British"), ("GB", "Briton"), ("GB", "Britons"), ("GB", "Scottish"), ("GB", "Welsh"),
+                ("GB", "British"), ("GB", "Briton"), ("GB", "Britons"), ("GB-SCT", "Scottish"), ("GB-WLS", "Welsh"), ("GB-ENG", "English"),
                 ("FR", "Frenchman"), ("NL", "Dutch"), ("NZ", "Kiwi"), ("NZ", "Kiwis"), ("SA", "Saudi Arabian"),
                 ("US-TX", "Texan"), ("US-NY", "New Yorkers"), ("US-GA", "Georgian")]:
         assert key in have, key

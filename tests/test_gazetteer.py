@@ -147,3 +147,18 @@ def test_a_build_replaces_index_files_by_renaming_so_running_readers_keep_theirs
     reader.close()
     assert (out / "places.npy").read_bytes() == b"new places" and (out / "names.marisa").exists()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["index"]     # no staging folder left
+
+
+def test_the_nations_of_the_united_kingdom_have_their_own_adjectives(gaz):
+    # "English" is England's (a first-level division of GB), not the United Kingdom's
+    for form, name in (("English", "England"), ("Scottish", "Scotland"), ("Welsh", "Wales")):
+        (p,) = [p for p, f in gaz.lookup(form) if f & DEMONYM]
+        assert (p.name, p.feature_type, p.country_code) == (name, "admin1", "GB")
+    assert {p.country_code for p, f in gaz.lookup("British") if f & DEMONYM} == {"GB"}
+
+
+def test_a_peak_under_the_name_the_news_uses(gaz):
+    # Natural Earth writes "Gunung Merapi" and "Monte Etna"
+    for name, lat, lon in (("Mount Merapi", -7.54, 110.44), ("Mount Etna", 37.75, 14.99)):
+        p = next(p for p, _ in gaz.lookup(name) if p.source == "naturalearth")
+        assert abs(p.lat - lat) < 0.1 and abs(p.lon - lon) < 0.1

@@ -635,3 +635,14 @@ def test_a_volcano_that_erupted_is_where_the_eruption_was():
     (e,) = events("Mount Merapi, Indonesia's most active volcano, erupted on Saturday, spewing ash and hot clouds "
                   "down its slopes.")
     assert e["type"] == "eruption" and distance_km(*e["point"], 110.44, -7.54) < 5
+
+
+def test_a_ship_sunk_by_a_weapon_was_attacked_and_water_cannon_disperse_a_protest():
+    (e,) = events("Ukraine said its sea drones had sunk a Russian landing ship off the coast of Crimea near "
+                  "Sevastopol on Thursday.")
+    assert e["type"] == "ship_attack" and distance_km(*e["point"], 33.52, 44.61) < 35
+    (e,) = events("A ferry carrying 200 passengers sank off the coast of Zanzibar on Thursday.")
+    assert e["type"] == "ship_accident"
+    (e,) = events("Georgian police used water cannon and tear gas to disperse demonstrators outside parliament in "
+                  "Tbilisi on Wednesday.")
+    assert e["type"] == "protest" and distance_km(*e["point"], 44.83, 41.69) < 5

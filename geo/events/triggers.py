@@ -55,6 +55,7 @@ CUE_WINDOW = 40                  # words either side of a trigger a cue may stan
 # "Two men were arrested after deputies seized a meth lab")
 _CUE_AFTER = {"abduction": 6}
 _TARGETS = frozenset(("ship_attack", "ship_seizure", "ship_accident"))
+_WEAPON_WINDOW = 8               # words between "sank" and the weapon that sank it
 
 
 @dataclass(frozen=True, slots=True)
@@ -393,6 +394,9 @@ def _choose(entry: _Entry, i: int, cues: dict[str, list[int]], toks: list[_Tok] 
             d = -1
         if d < best_d or (d == best_d and best and rank(type_name.split("#")[0]) < rank(best.split("#")[0])):
             best, best_d = type_name, d
+    if best == "ship_accident" and "ship_attack#weapon" in entry.cued and any(
+            abs(k - i) <= _WEAPON_WINDOW for k in cues.get("ship_attack#weapon", ())):
+        best = "ship_attack"           # sunk by a drone or a missile: an attack, whatever the vessel
     if best and entry.plain and best_d >= 0:
         own = min((abs(k - i) for k in cues.get(entry.plain[0], ())), default=CUE_WINDOW + 1)
         if own <= CUE_WINDOW:

@@ -646,3 +646,9 @@ def test_a_ship_sunk_by_a_weapon_was_attacked_and_water_cannon_disperse_a_protes
     (e,) = events("Georgian police used water cannon and tear gas to disperse demonstrators outside parliament in "
                   "Tbilisi on Wednesday.")
     assert e["type"] == "protest" and distance_km(*e["point"], 44.83, 41.69) < 5
+
+
+def test_a_town_the_story_names_beats_a_part_of_the_country():
+    (e,) = events("A powerful explosion ripped through a coal mine in northern Turkey on Friday, killing at least 40 "
+                  "workers. The blast occurred at a state-run mine in the town of Amasra in Bartin province.")
+    assert e["type"] == "industrial" and distance_km(*e["point"], 32.39, 41.75) < 5

@@ -490,12 +490,14 @@ def _placed(ctx: EventContext, inc: Incident, others: set = frozenset()) -> Inci
     inc.locations = [_location(ctx, inc, lk.candidate) for lk in inc.links]
     est = estimate_position(sorted(claims, key=lambda c: _CLAIM_ORDER.index(c.kind)
                                    if c.kind in _CLAIM_ORDER else 99), ctx.zone_geometry)
-    if est is not None and est.point is not None:
-        # a part of a country ("central Turkey") is placed worse than a town the story names
-        quality = 0.6 if est.basis.endswith(f"({PLACE_CLAIM_WORDS['part']})") else 0.8
-        inc.point, inc.uncertainty_km, inc.position, inc.quality = est.point, est.uncertainty_km, est.basis, quality
-        return inc
     known = _finest(inc.locations)
+    # a part of a country ("in northern Turkey") is placed worse than a town the story names in it
+    part = est is not None and est.basis.endswith(f"({PLACE_CLAIM_WORDS['part']})")
+    if est is not None and est.point is not None and not (part and known is not None
+                                                          and known.feature_type not in _COARSE):
+        inc.point, inc.uncertainty_km, inc.position, inc.quality = est.point, est.uncertainty_km, est.basis, (
+            0.6 if part else 0.8)
+        return inc
     where = known or next((x for x in inc.locations if x.point is not None), None)
     if where is None:
         inc.position = f"{inc.locations[0].text!r} is not in the gazetteer and nothing in the text contains it"

@@ -111,8 +111,13 @@ def alternation(words) -> str:
 
 # finite forms ("fired", "fires"); impacts also "-ing" after "before"/"after" ("before falling into")
 LAUNCH_VERBS = forms_of(("fire", "launch", "test-fire", "test-launch", "lift off", "take off"), "past", "third")
-IMPACT_VERBS = forms_of(("land", "fall", "splash down", "impact", "crash", "come down", "drop"), "past", "third") \
-    + forms_of(("land", "fall", "splash down", "crash", "come down"), "ing")
+_IMPACT_LEMMAS = ("land", "fall", "splash down", "impact", "crash", "come down", "drop", "plunge", "splash",
+                  "hit the water", "hit the sea", "plummet")
+# the participle after "have"/"had" ("is believed to have fallen", "appeared to have come down"), not
+# after "has" ("the first time a North Korean missile has come down in the zone" tells no new impact)
+IMPACT_VERBS = forms_of(_IMPACT_LEMMAS, "past", "third") \
+    + forms_of(("land", "fall", "splash down", "crash", "come down", "plunge"), "ing") \
+    + tuple(f"{aux} {form}" for aux in ("have", "had") for form in forms_of(_IMPACT_LEMMAS, "participle"))
 OVERFLIGHT_VERBS = forms_of(("pass over", "fly over", "overfly"), "past", "participle", "ing")
 # the verbs that make a country the speaker of a sentence (its "our"/"its" zones)
 SPEECH_VERBS = forms_of(("say",), "base", "third", "past") + forms_of(("confirm", "announce", "report", "claim"),

@@ -652,3 +652,21 @@ def test_a_town_the_story_names_beats_a_part_of_the_country():
     (e,) = events("A powerful explosion ripped through a coal mine in northern Turkey on Friday, killing at least 40 "
                   "workers. The blast occurred at a state-run mine in the town of Amasra in Bartin province.")
     assert e["type"] == "industrial" and distance_km(*e["point"], 32.39, 41.75) < 5
+
+
+@pytest.mark.parametrize("text, anchor, bearing, km", [
+    ("Japan said a North Korean missile appeared to have come down in its exclusive economic zone, some 200 km "
+     "west of Okushiri island off Hokkaido.", (139.51, 42.17), 270.0, 200.0),
+    ("The missile is believed to have fallen in Japan's exclusive economic zone about 200 km west of Okushiri "
+     "island.", (139.51, 42.17), 270.0, 200.0),
+    ("North Korea fired a ballistic missile that plunged into the sea about 200 km west of the Noto Peninsula.",
+     None, 270.0, 200.0),
+    ("The missile hit the water about 150 km west of Okushiri island, outside Japan's exclusive economic zone.",
+     (139.51, 42.17), 270.0, 150.0),
+])
+def test_a_missile_impact_in_other_words(text, anchor, bearing, km):
+    (impact,) = [e for e in events(text) if e["type"] == "missile_impact"]
+    if anchor is not None:
+        assert distance_km(*impact["point"], *destination(*anchor, bearing, km)) < 15
+    else:
+        assert impact["uncertainty_km"] <= 25 and "west of the Noto Peninsula" in impact["label"]

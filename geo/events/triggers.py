@@ -38,6 +38,8 @@ _NOT_TARGETS = frozenset("around about approximately roughly dawn dusk night mid
 _FIGURATIVE = frozenset("""colour color colours colors joy creativity sound sounds flavour flavours flavor flavors
 energy emotion emotions interest growth popularity support anger rage laughter applause light lights ideas
 complaints calls messages emails letters orders applications requests questions criticism praise tears""".split())
+# what follows a plural noun, not a verb in the present ("targets were hit", "attacks and raids")
+_NOUN_NEXT = frozenset("of and or were was are is had have has said".split())
 # "another strike", "a second blast": of the kind the sentence before reported
 _ANOTHER = frozenset(("another", "second", "third", "further"))
 # workers who are no one's employees on strike ("three aid workers were killed … an Israeli strike")
@@ -369,6 +371,8 @@ def _reported(toks: list[_Tok], i: int, j: int, entry: _Entry) -> bool:
     if entry.form == "third" and not entry.nominal and i > 0 and not toks[i - 1].cap \
             and toks[i - 1].low not in SUBJECTS:
         return False                    # a present tense needs its subject: "Gunman shoots", "the army shells"
+    if entry.form == "third" and not entry.nominal and (j >= len(toks) or toks[j].low in _NOUN_NEXT):
+        return False                    # a plural noun: "struck Hezbollah targets.", "the attacks were"
     if (entry.nominal or entry.form == "base") and j < len(toks) and toks[j].low in NOT_EVENT_HEADS:
         return False
     if entry.nominal and j + 1 < len(toks) and toks[j].low == "of" and toks[j + 1].low in _FIGURATIVE:

@@ -555,12 +555,12 @@ def _refine(ctx: EventContext, inc: Incident) -> None:
             if claim.kind in _FINER_CLAIMS and a is not None and a.feature_type not in _COARSE \
                     and (a.country_code in countries or _on_the_water(a, waters)) and (a.start, a.end) in cands \
                     and (a.start, a.end) not in inc.spans() and not _DESTINATION.search(
-                        ctx.document.text, max(0, claim.start - 12), claim.start + 1):
+                        ctx.document.text, max(0, claim.start - 12), claim.start):
                 inc.links.append(Link(cands[(a.start, a.end)], 0.5, "a finer place of the linked one, near the event"))
 
 
 # where a ship was taken or a flight went, not where the event was ("took it to the port of Hodeidah")
-_DESTINATION = re.compile(r"\b(?:to|towards?|into|for)\s+\S?$", re.I)
+_DESTINATION = re.compile(r"\b(?:to|towards?|into|for)\s+$", re.I)
 
 
 # a sea is a point in the gazetteer: a port or a cape named with it ("in the Red Sea off the

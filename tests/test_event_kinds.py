@@ -670,3 +670,12 @@ def test_a_missile_impact_in_other_words(text, anchor, bearing, km):
         assert distance_km(*impact["point"], *destination(*anchor, bearing, km)) < 15
     else:
         assert impact["uncertainty_km"] <= 25 and "west of the Noto Peninsula" in impact["label"]
+
+
+def test_a_state_that_strikes_a_place_strikes_from_the_air():
+    (e,) = events("Israel strikes Gaza again as talks stall.")
+    assert e["type"] == "airstrike" and distance_km(*e["point"], 34.47, 31.5) < 5
+    (e,) = events("The United States struck Houthi positions near Sanaa on Friday.")
+    assert e["type"] == "airstrike" and distance_km(*e["point"], 44.21, 15.35) < 5
+    assert events("Brazil struck a trade deal with Argentina.") == []
+    assert events("China hits back at US with new tariffs.") == []

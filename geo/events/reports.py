@@ -208,7 +208,8 @@ def _read_incidents(ctx: EventContext) -> list[Incident]:
             # a trigger word the gazetteer reads as a place here is one ("in Hurricane", West Virginia)
             places = [(p.start, p.end) for p in ctx.places_in(span.start, span.end) if p.kind == "toponym"]
             prev = doc.sentences[i - 1] if i else None
-            trigs = [t for t in lex.find(doc.text, span.start, span.end, prev and (prev.start, prev.end))
+            states = tuple((p.start, p.end) for p in ctx.places_in(span.start, span.end) if p.feature_type == "country")
+            trigs = [t for t in lex.find(doc.text, span.start, span.end, prev and (prev.start, prev.end), states)
                      if t.type in BY_NAME
                      and not any(s < t.end and t.start < e for s, e in places)]
             if trigs:

@@ -40,6 +40,9 @@ energy emotion emotions interest growth popularity support anger rage laughter a
 complaints calls messages emails letters orders applications requests questions criticism praise tears""".split())
 # what follows a plural noun, not a verb in the present ("targets were hit", "attacks and raids")
 _NOUN_NEXT = frozenset("of and or were was are is had have has said".split())
+# what a state does to a place from the air when the sentence names no weapon ("Israel strikes
+# Gaza"); not "hits", which tariffs and storms do too
+_STATE_STRIKES = frozenset("strike strikes struck striking bomb bombs bombed bombing pound pounds pounded".split())
 # "another strike", "a second blast": of the kind the sentence before reported
 _ANOTHER = frozenset(("another", "second", "third", "further"))
 # workers who are no one's employees on strike ("three aid workers were killed … an Israeli strike")
@@ -153,7 +156,8 @@ class TriggerLexicon:
         self.key_entries: dict[str, list[tuple[tuple[str, ...], frozenset | None]]] = {}
         for e in entries:
             k = _key(e.words)
-            free = e.plain or e.words in _STRIKES       # "strikes on X" need no cue (`_choose`)
+            # "strikes on X" need no cue (`_choose`), nor a state's strike ("Israel struck Gaza": `find`)
+            free = e.plain or e.words in _STRIKES or (len(e.words) == 1 and e.words[0] in _STATE_STRIKES)
             self.key_entries.setdefault(k, []).append(
                 (tuple(w for w in e.words if w != k), None if free else frozenset(e.cued)))
         self.plain_keys = frozenset(_key(e.words) for e in entries if e.plain)
@@ -196,11 +200,14 @@ class TriggerLexicon:
         """The types whose cues' first words a (lower-cased) sentence holds."""
         return {t for w in self.cue_re.findall(sentence_low) for _, t in self.cues.get(w, ())}
 
-    def find(self, text: str, start: int, end: int, before: tuple[int, int] | None = None) -> list[Trigger]:
+    def find(self, text: str, start: int, end: int, before: tuple[int, int] | None = None,
+             states: tuple[tuple[int, int], ...] = ()) -> list[Trigger]:
         """The triggers of the sentence text[start:end] that report an event of this text: typed,
         not negated, not intended ("agreed to deploy"), not a modifier ("tsunami warning").
         `before`: the previous sentence's span, whose cues type "another strike" when this
-        sentence has none ("a missile struck Lviv. Another strike hit a power plant")."""
+        sentence has none ("a missile struck Lviv. Another strike hit a power plant"); `states`:
+        the (start, end) of the countries the sentence names, whose strikes are armed ("Israel
+        strikes Gaza", "The United States struck Houthi positions")."""
         toks = _tokens(text, start, end)
         first = self.first_words
         at = [k for k, t in enumerate(toks) if t.low in first]
@@ -229,6 +236,9 @@ class TriggerLexicon:
                     entry = hits[0][0]
                     prior = self._cued_types(text[before[0]:before[1]].lower())
                     type_name = next((t.split("#")[0] for t in entry.cued if t in prior), "")
+                if not type_name and i and hits[0][0].words[0] in _STATE_STRIKES and any(
+                        s <= toks[i - 1].start < e for s, e in states):
+                    entry, type_name = hits[0][0], "airstrike"
                 if type_name:
                     out.append(Trigger(toks[i].start, toks[j - 1].end, text[toks[i].start:toks[j - 1].end],
                                        type_name, entry.nominal, entry.form))

@@ -157,7 +157,8 @@ FACILITIES = ("plant", "factory", "refinery", "depot", "warehouse", "mine", "pip
               "fireworks", "gas", "industrial", "colliery", "smelter", "petrochemical", "coal mine", "gold mine",
               "copper mine", "miners")
 QUAKE = ("earthquake", "quake", "tremor", "temblor", "magnitude", "seismic", "epicentre", "epicenter", "aftershock")
-STORMS = ("typhoon", "hurricane", "cyclone", "tropical storm", "storm", "superstorm", "landfall", "winds")
+STORMS = ("typhoon", "hurricane", "cyclone", "tropical storm", "storm", "superstorm", "landfall", "winds", "tornado",
+          "tornadoes", "twister")
 WAR = ("forces", "troops", "soldiers", "army", "militants", "rebels", "fighters", "gunmen", "insurgents", "militia",
        "militiamen", "jihadists", "attackers", "weapons", "artillery", "killed", "wounded", "positions", "offensive",
        "frontline", "front", "airstrikes", "shelling", "military", "regime", "terrorists", "villages", "checkpoint")
@@ -206,9 +207,12 @@ TRIGGER_WORDS: dict[str, dict[str, tuple[str, ...]]] = {
                  "cues": ("forest", "forests", "bush", "hectares", "acres", "woodland", "scrub", "vegetation",
                           "wildland", "wildfire", "wildfires", "bushfire", "bushfires", "winds", "hillsides",
                           "water-bombing", "firefighting aircraft", "firefighting planes")},
-    "storm": {"nouns": ("landfall", "typhoon", "hurricane", "cyclone", "tropical storm", "superstorm"),
+    # tornadoes too: the type is the storm's, landfall or not
+    "storm": {"nouns": ("landfall", "typhoon", "hurricane", "cyclone", "tropical storm", "superstorm", "tornado",
+                        "twister"),
               "verbs": ("make landfall",),
-              "cued_verbs": ("hit", "strike", "slam", "batter", "lash", "pound", "sweep", "ravage"),
+              "cued_verbs": ("hit", "strike", "slam", "batter", "lash", "pound", "sweep", "ravage", "rip through",
+                             "tear through", "touch down"),
               "cued_nouns": ("storm",), "cues": STORMS},
     "eruption": {"nouns": ("eruption", "volcanic eruption"), "cued_verbs": ("erupt", "spew"),
                  "cues": ("volcano", "volcanic", "lava", "ash", "crater", "mount", "mt")},

@@ -679,3 +679,17 @@ def test_a_state_that_strikes_a_place_strikes_from_the_air():
     assert e["type"] == "airstrike" and distance_km(*e["point"], 44.21, 15.35) < 5
     assert events("Brazil struck a trade deal with Argentina.") == []
     assert events("China hits back at US with new tariffs.") == []
+
+
+@pytest.mark.parametrize("text, kind, lon, lat", [
+    ("Tornado rips through Mayfield, Kentucky, leaving dozens dead", "storm", -88.64, 36.74),
+    ("Los Angeles police arrest suspect in string of arson fires", "arrest", -118.24, 34.05),
+    ("Cargo ship runs aground in San Francisco Bay", "ship_accident", -122.41, 37.81),
+])
+def test_local_headlines(text, kind, lon, lat):
+    (e,) = events(text)
+    assert e["type"] == kind and distance_km(*e["point"], lon, lat) < 10
+
+
+def test_a_bomb_squad_is_no_bombing():
+    assert events("The Indiana State Police bomb squad responded to a storage unit in Richmond.") == []

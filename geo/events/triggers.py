@@ -53,8 +53,9 @@ _MUNITIONS = frozenset("missile missiles rocket rockets drone drones torpedo tor
 # what may stand before a present-tense trigger as its subject, besides a capitalised name
 SUBJECTS = frozenset(("he", "she", "it", "they", "who", "which", "that", "police", "man", "woman", "gunman",
                       "attacker", "bomber", "army", "navy", "military", "regime", "group", "storm", "quake",
-                      "earthquake", "typhoon", "hurricane", "cyclone", "fire", "blaze", "flood")) | frozenset(WAR) \
-    | frozenset(PEOPLE)
+                      "earthquake", "typhoon", "hurricane", "cyclone", "fire", "blaze", "flood", "tornado", "ship", "vessel",
+                      "tanker", "ferry", "boat", "freighter", "plane", "jet", "helicopter", "aircraft")) \
+    | frozenset(WAR) | frozenset(PEOPLE)
 CUE_WINDOW = 40                  # words either side of a trigger a cue may stand
 # types whose cue is what the verb acts on, so it stands just after it ("seized two soldiers"; not
 # "Two men were arrested after deputies seized a meth lab")
@@ -383,8 +384,9 @@ def _reported(toks: list[_Tok], i: int, j: int, entry: _Entry) -> bool:
         return False                    # a present tense needs its subject: "Gunman shoots", "the army shells"
     if entry.form == "third" and not entry.nominal and (j >= len(toks) or toks[j].low in _NOUN_NEXT):
         return False                    # a plural noun: "struck Hezbollah targets.", "the attacks were"
-    if (entry.nominal or entry.form == "base") and j < len(toks) and toks[j].low in NOT_EVENT_HEADS:
-        return False
+    subject = i and toks[i - 1].low in SUBJECTS and not toks[i - 1].cap
+    if (entry.nominal or (entry.form == "base" and not subject)) and j < len(toks) and toks[j].low in NOT_EVENT_HEADS:
+        return False                    # "a shooting suspect", not "police arrest suspect"
     if entry.nominal and j + 1 < len(toks) and toks[j].low == "of" and toks[j + 1].low in _FIGURATIVE:
         return False                    # "an explosion of colour", "a flood of complaints"
     if (not entry.nominal or toks[j - 1].low.endswith("ing")) and any(t.low in NOT_EVENT_OBJECTS

@@ -246,6 +246,8 @@ TRIGGER_WORDS: dict[str, dict[str, tuple[str, ...]]] = {
     # "Rioters set cars on fire": the people rioting say there is a riot
     "riot": {"verbs": ("riot", "loot", "rampage"),
              "nouns": ("riot", "rioting", "rioter", "looting", "rampage", "unrest")},
+    # clashes with the police, and no soldiers or rebels near ("youths clashed with riot police")
+    "riot#police": {"cued_verbs": ("clash",), "cued_nouns": ("clash",), "cues": ("police", "riot police")},
     # "chefs demonstrated recipes", "a demonstration of the software": demonstrations only beside a crowd
     "protest": {"verbs": ("protest", "march"),
                 "nouns": ("protest", "march", "sit-in", "walkout"),

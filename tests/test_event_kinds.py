@@ -545,8 +545,8 @@ def test_a_launch_site_said_of_it_in_the_next_sentence():
     # a Natural Earth island (no country of its own) in the country that says so
     ("A magnitude 6.4 earthquake struck the southern Philippine island of Mindanao on Saturday.",
      "earthquake", 125.24, 7.7, 60),
-    # a weekday after a place's name is no word of it
-    ("Anti-government protesters clashed with police in Leskovac Tuesday night.", "attack", 21.95, 43.0, 15),
+    # a weekday after a place's name is no word of it; clashes with the police are a riot
+    ("Anti-government protesters clashed with police in Leskovac Tuesday night.", "riot", 21.95, 43.0, 15),
     # police firing tear gas at protesters: a protest, where they were
     ("Kenyan police fired tear gas at protesters in Nairobi's central business district on Tuesday as thousands "
      "took to the streets against tax increases.", "protest", 36.82, -1.28, 30),
@@ -693,3 +693,18 @@ def test_local_headlines(text, kind, lon, lat):
 
 def test_a_bomb_squad_is_no_bombing():
     assert events("The Indiana State Police bomb squad responded to a storage unit in Richmond.") == []
+
+
+def test_what_caused_the_event_does_not_type_it_and_clashes_with_police_are_riots():
+    (e,) = events("A tsunami triggered by a 7.5 magnitude earthquake hit the city of Palu on Indonesia's Sulawesi "
+                  "island on Friday, sweeping away buildings.")
+    assert e["type"] == "tsunami" and distance_km(*e["point"], 119.87, -0.91) < 5
+    (e,) = events("Hooded youths clashed with riot police in the northern city of Thessaloniki late on Saturday, "
+                  "hurling petrol bombs and stones.")
+    assert e["type"] == "riot"
+
+
+def test_a_name_the_gazetteer_lacks_in_a_part_of_a_country():
+    # the resolver puts the unknown town at Mali's point; "southern Mali" moves it south
+    (e,) = events("Gunmen attacked the village of Xyzzyville in southern Mali on Thursday, killing 12 people.")
+    assert e["point"][1] < 15.0                                  # Mali's point is at 17°N

@@ -276,7 +276,11 @@ def _sentence_incidents(ctx: EventContext, i: int, trigs: list[Trigger], previou
     for inc in here:             # typed by its linked triggers ("After the quake, a tsunami hit Wajima")
         mine = [t for t in inc.triggers if any(t is y for y in linked)]
         # "Rioting broke out … after police shot dead a driver": the clause after "after" says why
-        mine = [t for t in mine if not _earlier_clause(text, span_start(ctx, i), t)] or mine
+        # "a tsunami triggered by an earthquake hit Palu": the cause types neither the incident nor
+        # the verb its cue word typed
+        causes = {t.type for t in mine if _earlier_clause(text, span_start(ctx, i), t)}
+        mine = [t for t in mine if not _earlier_clause(text, span_start(ctx, i), t)
+                and (t.nominal or t.type not in causes)] or mine
         # "was damaged after colliding with a fishing boat": damage says what happened to it, not how
         types = ({t.type for t in mine if not t.text.lower().startswith("damag")}
                  or {t.type for t in inc.triggers if not t.text.lower().startswith("damag")} or {t.type for t in mine})
@@ -326,12 +330,16 @@ def _restated(text: str, sentence_start: int, t: Trigger) -> bool:
         and _RESTATED.match(text, t.end) is not None
 
 
+_CAUSE = re.compile(r"\b(?:triggered|caused|sparked|set\s+off|generated|spawned|unleashed)\s+by\s+[^,;]{0,30}$", re.I)
+
+
 def _earlier_clause(text: str, sentence_start: int, t: Trigger) -> bool:
-    """Whether verb trigger t stands in a clause of an earlier event: "after police shot dead a
-    driver", "since troops stormed the town" (its subject, at most three words, between)."""
-    if t.nominal:
-        return False
+    """Whether trigger t stands in a clause of an earlier event: a verb "after police shot dead a
+    driver", "since troops stormed the town" (its subject, at most three words, between); a noun
+    that caused the event ("a tsunami triggered by a 7.5 magnitude earthquake")."""
     before = text[max(sentence_start, t.start - 40):t.start].lower()
+    if t.nominal:
+        return _CAUSE.search(before) is not None
     words = before.replace(",", " , ").split()
     at = next((j for j in range(len(words) - 1, max(len(words) - 5, -1), -1) if words[j] in ("after", "since")),
               None)
@@ -482,7 +490,7 @@ def _placed(ctx: EventContext, inc: Incident, others: set = frozenset()) -> Inci
     _refine(ctx, inc)
     spans = inc.spans()
     claims = [c for i in sorted(inc.sentences) for c in sentence_claims(ctx, i)
-              if c.kind != "zone" and _about(c, spans)]
+              if c.kind != "zone" and (_about(c, spans) or _part_of_the_holder(c, inc))]
     if not any(c.kind in _MEASURED for c in claims):
         coarse = all(lk.candidate.feature_type in _COARSE for lk in inc.links)   # "off northern Chile"
         claims += [c for i in sorted(inc.sentences) for c in sentence_claims(ctx, i)
@@ -517,6 +525,15 @@ def _placed(ctx: EventContext, inc: Incident, others: set = frozenset()) -> Inci
         inc.uncertainty_km = round(max(inc.uncertainty_km or 0.0, far), 1)
         inc.position += f"; the first of {len(extra) + 1} places the text names"
     return inc
+
+
+def _part_of_the_holder(c: Claim, inc: Incident) -> bool:
+    """A part of the country that holds a name the gazetteer lacks, which the resolver put at the
+    country's point ("the town of Boni in central Mali": central Mali, not Mali's middle)."""
+    a = c.anchor_place
+    return c.kind == "part" and a is not None and any(
+        lk.candidate.place is not None and lk.candidate.place.name != a.name
+        and (lk.candidate.place.lon, lk.candidate.place.lat) == (a.lon, a.lat) for lk in inc.links)
 
 
 # how far from its point a province or a country reaches (km); an island or a sea may be small

@@ -96,6 +96,8 @@ def key_variants(key: str) -> set[str]:
     for k in list(out):
         if "-" in k:
             out.add(k.replace("-", " "))
+        if _COMPASS.search(k):
+            out.add(_COMPASS.sub(r"\1\2", k))        # "North-West" region, "Northwest" in the news
         if "st. " in k or "ft. " in k or "mt. " in k:
             out.add(k.replace("st. ", "st ").replace("ft. ", "ft ").replace("mt. ", "mt "))
     for k in list(out):
@@ -106,4 +108,5 @@ def key_variants(key: str) -> set[str]:
     return out
 
 
+_COMPASS = re.compile(r"\b(north|south)[- ](east|west)\b")
 _INNER_APOSTROPHE = re.compile(r"(?<=\w)'(?=\w)(?!s\b)")

@@ -708,3 +708,9 @@ def test_a_name_the_gazetteer_lacks_in_a_part_of_a_country():
     # the resolver puts the unknown town at Mali's point; "southern Mali" moves it south
     (e,) = events("Gunmen attacked the village of Xyzzyville in southern Mali on Thursday, killing 12 people.")
     assert e["point"][1] < 15.0                                  # Mali's point is at 17°N
+
+
+def test_a_region_written_closed():
+    (e,) = events("YAOUNDE (Reuters) - Separatist fighters kidnapped 30 people in Cameroon's Northwest region on "
+                  "Sunday, local officials said.")
+    assert e["type"] == "abduction" and e["point"][0] < 11.0          # not Cameroon's point (12°E)

@@ -162,3 +162,9 @@ def test_a_peak_under_the_name_the_news_uses(gaz):
     for name, lat, lon in (("Mount Merapi", -7.54, 110.44), ("Mount Etna", 37.75, 14.99)):
         p = next(p for p, _ in gaz.lookup(name) if p.source == "naturalearth")
         assert abs(p.lat - lat) < 0.1 and abs(p.lon - lon) < 0.1
+
+
+def test_a_compass_region_under_its_closed_spelling(gaz):
+    # GeoNames writes Cameroon's region "North-West"; the news writes "Northwest region"
+    assert ("admin1", "CM") in types(gaz, "Northwest")
+    assert ("admin1", "CM") in types(gaz, "North West")

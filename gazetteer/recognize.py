@@ -149,6 +149,8 @@ _TOKEN = re.compile(r"\b(?:[^\W\da-z_]\w*(?:['’ʼ‘](?!s\b)\w+)*|(?:" + _lowe
                     + _lower_words_pattern(ARTICLES - _READ_LOWER) + r")(?=-[^\W\da-z_]))")
 # a romanised place suffix in lower case after a hyphen: "Tongchang-ri", "Hegura-jima", "Sinpo-ri"
 _POSSESSIVE_NAME = re.compile(r"[^\W\da-z_]\w+['’]s [^\W\da-z_]\w+")
+_COMPASS_ABBR = frozenset("N S E W NE NW SE SW NNE ENE ESE SSE SSW WSW WNW NNW".split())
+_UNIT_ABBR = frozenset(("NM", "KM", "NMI", "MI"))
 _WEEKDAYS = frozenset(("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"))
 _HYPHEN_SUFFIX = re.compile(r"-[^\W\d_A-Z]{1,8}\b")
 _DIRECTION_OF = re.compile(r"\b(?:north|south|east|west|north-?east|north-?west|south-?east|south-?west)"
@@ -319,8 +321,9 @@ class Recognizer:
         i, n = 0, len(tokens)
         while i < n:
             t = tokens[i]
-            if not t.cap or t.text.isdigit():
-                i += 1
+            if not t.cap or t.text.isdigit() or (t.text in _COMPASS_ABBR and text.startswith(" of ", t.end)) or (
+                    t.text in _UNIT_ABBR and text[max(0, t.start - 2):t.start].strip()[-1:].isdigit()):
+                i += 1          # "150 nm NW of Aden", "40 NM SE of Mokha": a distance and a direction, no name
                 continue
             j = self._chunk_end(text, tokens, i, t.sent in titlecase_sents)
             if j == i + 1 and t.text[0].isupper() and not self._may_name(ftext[t.start:t.end]) \

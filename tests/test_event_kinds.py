@@ -714,3 +714,14 @@ def test_a_region_written_closed():
     (e,) = events("YAOUNDE (Reuters) - Separatist fighters kidnapped 30 people in Cameroon's Northwest region on "
                   "Sunday, local officials said.")
     assert e["type"] == "abduction" and e["point"][0] < 11.0          # not Cameroon's point (12°E)
+
+
+@pytest.mark.parametrize("text, anchor, bearing, nm", [
+    ("DUBAI (Reuters) - A vessel was hit by a missile 150nm NW of Aden on Monday, UKMTO said.", (45.04, 12.78),
+     315.0, 150),
+    ("A merchant ship reported an explosion 40 NM SE of Mokha.", (43.25, 13.32), 135.0, 40),
+])
+def test_a_distance_in_abbreviations_is_no_name(text, anchor, bearing, nm):
+    # "NW of Aden" and "NM SE of Mokha" were read as names with Aden or Mokha inside them
+    (e,) = events(text)
+    assert e["type"] == "ship_attack" and distance_km(*e["point"], *destination(*anchor, bearing, nm * 1.852)) < 30

@@ -725,3 +725,10 @@ def test_a_distance_in_abbreviations_is_no_name(text, anchor, bearing, nm):
     # "NW of Aden" and "NM SE of Mokha" were read as names with Aden or Mokha inside them
     (e,) = events(text)
     assert e["type"] == "ship_attack" and distance_km(*e["point"], *destination(*anchor, bearing, nm * 1.852)) < 30
+
+
+def test_a_distance_off_one_side_of_a_coast():
+    # Crete's west end is near 23.55°E; 40 km beyond it, not 40 km from the island's middle
+    (e,) = events("A migrant boat capsized about 40 km off the western coast of Crete, the coast guard said.")
+    assert e["type"] == "ship_accident" and 23.0 < e["point"][0] < 23.35 and 35.2 < e["point"][1] < 35.7
+    assert e["uncertainty_km"] <= 25                          # the stated distance, not a vague "off"

@@ -94,7 +94,8 @@ _SPEECH_RE = re.compile(r"\b(?:" + SPEECH_PATTERN + r")\b")
 # "70 nautical miles off Aden", "some 40 km from Mariupol", "150nm off the coast of Yemen"
 _DISTANCE_RE = re.compile(
     _APPROX + r"(?P<n1>" + _NUM + r")\s*-?\s*(?P<unit>(?i:" + UNIT_PATTERN + r"))(?:\s*\([^()]{0,30}\))?\s+"
-    r"(?P<rel>(?i:off|from|away\s+from|outside|out\s+of))\s+(?:(?i:the)\s+)?(?:(?i:coast|coastline|shore)\s+"
+    r"(?P<rel>(?i:off|from|away\s+from|outside|out\s+of))\s+(?:(?i:the)\s+)?(?:(?:(?i:(?P<side>north|south|east|west"
+    r"|north[\s-]?east|north[\s-]?west|south[\s-]?east|south[\s-]?west)(?:ern)?)\s+)?(?i:coast|coastline|shore)\s+"
     r"(?i:of)\s+(?:(?i:the)\s+)?)?" + _DESCRIBED)
 _NEAR_RE = re.compile(
     r"\b(?P<rel>(?i:near|close\s+to|not\s+far\s+from|in\s+the\s+vicinity\s+of|on\s+the\s+(?:outskirts|edge)\s+of"
@@ -527,6 +528,27 @@ def _offshore_point(p: PlaceRef, bearing: float | None, zone_geometry: Callable 
     return destination(p.lon, p.lat, bearing, 100.0), max(base, 150.0)
 
 
+def _beyond_the_coast(p: PlaceRef, bearing: float, d: float, zone_geometry: Callable | None,
+                      outline=None) -> tuple[float, float]:
+    """`d` km out to sea beyond the place's coast on that side: from the middle of the coast of its
+    land (the piece that holds the place, or is nearest it) that lies furthest that way (the tenth
+    of its extent; "the western coast of Crete": Crete's west end), `d` further along the bearing.
+    `outline`: the place's own (an island's Natural Earth polygon), else its country's land."""
+    land = outline if outline is not None else (
+        zone_shape(zone_geometry, p.country_code, "land") if p.country_code else None)
+    if land is not None and not land.is_empty:
+        import math
+        import shapely
+        here = shapely.Point(p.lon, p.lat)
+        piece = min(getattr(land, "geoms", [land]), key=lambda g: (not g.contains(here), g.distance(here)))
+        xy = shapely.get_coordinates(piece.exterior)
+        dx, dy = math.sin(math.radians(bearing)), math.cos(math.radians(bearing))
+        far = (xy[:, 0] - p.lon) * math.cos(math.radians(p.lat)) * dx + (xy[:, 1] - p.lat) * dy
+        x, y = xy[far >= far.max() - 0.1 * (far.max() - far.min())].mean(axis=0)
+        return destination(float(x), float(y), bearing, d)
+    return destination(p.lon, p.lat, bearing, _radius_for(p) + d)
+
+
 def _nearest_coast(p: PlaceRef, zone_geometry: Callable | None) -> tuple[float, float] | None:
     """Of a country's (or division's) territorial sea, the point nearest the place's own point,
     a few km out: where "off the coast of X" is when the text says no more."""
@@ -552,7 +574,11 @@ def _distance(r: SentenceReading) -> None:
         return
     for m, s, p in r.anchored(_DISTANCE_RE):
         d = parse_number(m.group("n1")) * unit_km(m.group("unit"))
-        if m.group("rel").lower() == "off":
+        if m.group("rel").lower() == "off" and m.group("side"):
+            bearing = parse_direction(m.group("side"))      # "40 km off the western coast of Crete"
+            outline = r.shape_of(p) if r.shape_of is not None and p.feature_type == "region" else None
+            point, unc = _beyond_the_coast(p, bearing, d, r.zone_geometry, outline), max(0.25 * d, 20.0)
+        elif m.group("rel").lower() == "off":
             point, bearing = _seaward_point(p, d, r.zone_geometry)
             unc = max(0.25 * d, 20.0) if bearing is not None else d + _radius_for(p)
         else:

@@ -51,7 +51,6 @@ class Gazetteer:
         self.exact_forms: dict[str, list[str]] = json.loads((folder / EXACT_FORMS_FILE).read_text("utf-8"))
         self._place_cache: dict[int, Place] = {}
         self._lookup_cache: dict[str, tuple] = {}
-        self._shapes_by_name: dict[str, dict] | None = None
         # the user's own gazetteer (with_user): places after the bundled ones, names in a small trie
         self.user = None
         self._user_stamp = None
@@ -142,14 +141,13 @@ class Gazetteer:
         with gzip.open(self.folder / SHAPES_FILE, "rt", encoding="utf-8") as fh:
             return {int(k): v for k, v in json.load(fh).items()}
 
+    @cached_property
     def shapes_by_name(self) -> dict[str, dict]:
         """{name: GeoJSON geometry} of the seas and regions with an outline (the first of a name)."""
-        if self._shapes_by_name is None:
-            named: dict[str, dict] = {}
-            for pid, geom in self.shapes.items():
-                named.setdefault(self.place(pid).name, geom)
-            self._shapes_by_name = named
-        return self._shapes_by_name
+        named: dict[str, dict] = {}
+        for pid, geom in self.shapes.items():
+            named.setdefault(self.place(pid).name, geom)
+        return named
 
     def __len__(self) -> int:
         return len(self.places) + len(self._user_places)

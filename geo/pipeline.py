@@ -98,7 +98,8 @@ class Pipeline:
         if self._shapes is None:
             from geo.spatial.parts import Shapes
             zones = self.zones
-            self._shapes = Shapes(zones.zone_geometry if zones is not None else None, self.gazetteer.shapes_by_name)
+            self._shapes = Shapes(zones.zone_geometry if zones is not None else None,
+                                  lambda: self.gazetteer.shapes_by_name)
         return self._shapes
 
     def analyse(self, text: str, meta: DocumentMeta | None = None, *, corrections=None, spans=None,

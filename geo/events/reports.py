@@ -23,6 +23,8 @@ import re
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
+from gazetteer.containment import WITHIN_KM
+from gazetteer.model import ADMIN1, COUNTRY
 from geo.events.actors import actor, counts
 from geo.events.context import EventContext, is_background
 from geo.events.linking import CAPITAL_AFTER, Candidate, Link, RuleLinker, candidates, vetted
@@ -278,9 +280,9 @@ def _sentence_incidents(ctx: EventContext, i: int, trigs: list[Trigger], previou
         # "Rioting broke out … after police shot dead a driver": the clause after "after" says why
         # "a tsunami triggered by an earthquake hit Palu": the cause types neither the incident nor
         # the verb its cue word typed
-        causes = {t.type for t in mine if _earlier_clause(text, span_start(ctx, i), t)}
-        mine = [t for t in mine if not _earlier_clause(text, span_start(ctx, i), t)
-                and (t.nominal or t.type not in causes)] or mine
+        earlier = [_earlier_clause(text, span_start(ctx, i), t) for t in mine]
+        causes = {t.type for t, e in zip(mine, earlier) if e}
+        mine = [t for t, e in zip(mine, earlier) if not e and (t.nominal or t.type not in causes)] or mine
         # "was damaged after colliding with a fishing boat": damage says what happened to it, not how
         types = ({t.type for t in mine if not t.text.lower().startswith("damag")}
                  or {t.type for t in inc.triggers if not t.text.lower().startswith("damag")} or {t.type for t in mine})
@@ -536,8 +538,9 @@ def _part_of_the_holder(c: Claim, inc: Incident) -> bool:
         and (lk.candidate.place.lon, lk.candidate.place.lat) == (a.lon, a.lat) for lk in inc.links)
 
 
-# how far from its point a province or a country reaches (km); an island or a sea may be small
-_REACH_KM = {"admin1": 450.0, "country": 1500.0}
+# how far from its point a province or a country reaches (the resolver's containment reach); an
+# island or a sea may be small
+_REACH_KM = {kind: WITHIN_KM[kind] for kind in (ADMIN1, COUNTRY)}
 
 
 def _holds(big: EventLocation, small: EventLocation) -> bool:

@@ -29,7 +29,6 @@ from dataclasses import dataclass, field
 from typing import Callable, Sequence
 
 from geo.model import Claim, PlaceRef
-from geo.spatial.parts import part_of
 from geo.spatial.measure import (DIRECTION_PATTERN, MAX_DISTANCE_KM, NUMBER_PATTERN, UNIT_PATTERN, area_summary,
                                  bearing_deg, destination, destinations, distance_km, parse_direction, parse_number,
                                  sector, unit_km)
@@ -67,13 +66,14 @@ _DIR_RE = re.compile(r"\b(?:(?i:to\s+the)\s+)?(?i:" + _DIR + r")\s+(?i:of)\s+(?:
 # miles", "150nm", "40-km"): the direction and distance readers' regexes cannot match without them
 _DIR_OF_RE = re.compile(r"(?:north|south|east|west|\b[nsew]{1,3})\s+of\b")      # over the lower-cased sentence
 _NUMBER_UNIT_RE = re.compile(r"\d\s*-?\s*(?i:n(?:autical|mi?\b)|statute|k(?:ilomet|ms?\b)|mi(?:les?)?\b|met|m\b)")
+# the side of a coast: "off the east coast of", "South Korea's north-eastern coast"
+_SIDE = r"north|south|east|west|north[\s-]?east|north[\s-]?west|south[\s-]?east|south[\s-]?west"
 _OFFSHORE_RE = re.compile(
     r"\b(?i:off)(?!\s+(?i:in|at|on|near|inside)\b)\s+(?:(?i:the)\s+)?"       # "went off in Baghdad" is no offshore
-    r"(?:(?i:(?P<dir>north|south|east|west|north[\s-]?east|north[\s-]?west|south[\s-]?east"
-    r"|south[\s-]?west)(?:ern)?)\s+(?=(?i:coast|shore)))?(?:(?i:coast|coastline|shore)\s+(?i:of)\s+(?:(?i:the)\s+)?)?")
+    r"(?:(?i:(?P<dir>" + _SIDE + r")(?:ern)?)\s+(?=(?i:coast|shore)))?(?:(?i:coast|coastline|shore)\s+(?i:of)\s+"
+    r"(?:(?i:the)\s+)?)?")
 # "off South Korea's east coast": the direction after the place
-_POSS_COAST_RE = re.compile(r"(?:'s|’s)\s+(?:(?i:(?P<dir>north|south|east|west|north[\s-]?east|north[\s-]?west"
-                            r"|south[\s-]?east|south[\s-]?west)(?:ern)?)\s+)?(?i:coast|coastline|shore)\b")
+_POSS_COAST_RE = re.compile(r"(?:'s|’s)\s+(?:(?i:(?P<dir>" + _SIDE + r")(?:ern)?)\s+)?(?i:coast|coastline|shore)\b")
 _ZONE_WORDS = (r"(?P<zone>(?i:exclusive\s+economic\s+zone|economic\s+zone|EEZ|territorial\s+waters|territorial\s+sea"
                r"|maritime\s+area|maritime\s+zone))\b")
 _ZONE_RE = re.compile(
@@ -94,9 +94,8 @@ _SPEECH_RE = re.compile(r"\b(?:" + SPEECH_PATTERN + r")\b")
 # "70 nautical miles off Aden", "some 40 km from Mariupol", "150nm off the coast of Yemen"
 _DISTANCE_RE = re.compile(
     _APPROX + r"(?P<n1>" + _NUM + r")\s*-?\s*(?P<unit>(?i:" + UNIT_PATTERN + r"))(?:\s*\([^()]{0,30}\))?\s+"
-    r"(?P<rel>(?i:off|from|away\s+from|outside|out\s+of))\s+(?:(?i:the)\s+)?(?:(?:(?i:(?P<side>north|south|east|west"
-    r"|north[\s-]?east|north[\s-]?west|south[\s-]?east|south[\s-]?west)(?:ern)?)\s+)?(?i:coast|coastline|shore)\s+"
-    r"(?i:of)\s+(?:(?i:the)\s+)?)?" + _DESCRIBED)
+    r"(?P<rel>(?i:off|from|away\s+from|outside|out\s+of))\s+(?:(?i:the)\s+)?(?:(?:(?i:(?P<side>" + _SIDE
+    + r")(?:ern)?)\s+)?(?i:coast|coastline|shore)\s+(?i:of)\s+(?:(?i:the)\s+)?)?" + _DESCRIBED)
 _NEAR_RE = re.compile(
     r"\b(?P<rel>(?i:near|close\s+to|not\s+far\s+from|in\s+the\s+vicinity\s+of|on\s+the\s+(?:outskirts|edge)\s+of"
     r"|in\s+the\s+outskirts\s+of|the\s+outskirts\s+of|outskirts\s+of|just\s+outside|outside|around))\s+"
@@ -363,6 +362,7 @@ def _part(r: SentenceReading) -> None:
         m = _PART_RE.search(r.sentence, max(0, at - 40), at)
         if m is None or not r.free(r.offset + m.start(), p.end):
             continue
+        from geo.spatial.parts import part_of       # (shapely: imported when a text needs it)
         word = m.group("dir").lower()
         bearing = None if word == "central" else parse_direction(word.replace("ern", ""))
         found = part_of(r.shape_of(p), bearing)
@@ -539,9 +539,8 @@ def _beyond_the_coast(p: PlaceRef, bearing: float, d: float, zone_geometry: Call
     if land is not None and not land.is_empty:
         import math
         import shapely
-        here = shapely.Point(p.lon, p.lat)
-        piece = min(getattr(land, "geoms", [land]), key=lambda g: (not g.contains(here), g.distance(here)))
-        xy = shapely.get_coordinates(piece.exterior)
+        from geo.spatial.parts import piece_at
+        xy = shapely.get_coordinates(piece_at(land, p.lon, p.lat).exterior)
         dx, dy = math.sin(math.radians(bearing)), math.cos(math.radians(bearing))
         far = (xy[:, 0] - p.lon) * math.cos(math.radians(p.lat)) * dx + (xy[:, 1] - p.lat) * dy
         x, y = xy[far >= far.max() - 0.1 * (far.max() - far.min())].mean(axis=0)

@@ -2,7 +2,7 @@
 Sea". The gazetteer holds such places as points; their outlines (a country's main land from the
 zones, a sea's or a region's polygon from Natural Earth) say where the part lies.
 
-    shapes = Shapes(zones.zone_geometry, gazetteer.shapes_by_name)
+    shapes = Shapes(zones.zone_geometry, lambda: gazetteer.shapes_by_name)
     part = part_of(shapes(place), 180.0)       # the southern part: a point and a radius, or None
 """
 from __future__ import annotations
@@ -50,6 +50,13 @@ def part_of(outline, bearing: float | None) -> Part | None:
     return Part((round(p.x, 5), round(p.y, 5)), round(1.3 * math.sqrt(area_m2 / math.pi) / 1000.0, 1))
 
 
+def piece_at(outline, lon: float, lat: float):
+    """Of a (multi)polygon, the piece that holds the point, else the nearest (the larger of equals):
+    a country's main land, not its overseas territories; the island a place is on."""
+    here = shapely.Point(lon, lat)
+    return min(getattr(outline, "geoms", [outline]), key=lambda g: (not g.contains(here), g.distance(here), -g.area))
+
+
 class Shapes:
     """The outline of a place a text names, when there is one: a country's main land (the piece
     of its land that holds or is nearest its point: not its overseas territories), a sea's or a
@@ -69,11 +76,7 @@ class Shapes:
     def _outline(self, place):
         if place.feature_type == "country" and place.country_code and self._zone_geometry is not None:
             land = self._zone_geometry(place.country_code, "land")
-            pieces = list(getattr(land, "geoms", [land]))
-            if not pieces or land.is_empty:
-                return None
-            here = shapely.Point(place.lon, place.lat)
-            return min(pieces, key=lambda g: (not g.contains(here), g.distance(here), -g.area))
+            return None if land.is_empty else piece_at(land, place.lon, place.lat)
         if place.feature_type in ("water", "region") and self._named is not None:
             found = self._named().get(place.name)
             return shape(found) if found else None

@@ -283,3 +283,34 @@ def test_near_zones_have_distances():
     # The Japanese coast near Oga is ~250 km away
     d = land_km(lon, lat, "JP")
     assert 200 < d < 260
+
+
+# --- unions made at build time (geo.build.zone_unions) -------------------------------------------
+
+@pytest.mark.parametrize("state,kind", [("JP", "EEZ"), ("NO", "land"), ("YE", "territorial_sea"),
+                                        ("FR", "EEZ"), ("CL", "land")])
+def test_a_union_made_at_build_time_is_the_union_made_at_run_time(state, kind):
+    made = zones._made_unions()
+    assert f"{state}|{kind}" in made
+    assert shapely.from_wkb(made[f"{state}|{kind}"]).wkb == zones.union_of(state, kind).wkb
+
+
+def test_unions_made_from_another_zones_file_are_not_used(tmp_path):
+    import shutil
+
+    import numpy as np
+
+    from geo.build.zone_unions import build_unions
+    from geo.spatial.zones import DEFAULT_ZONES_FILE, unions_path
+
+    copy = tmp_path / "zones.npz"
+    shutil.copy(DEFAULT_ZONES_FILE, copy)
+    built = build_unions(copy)
+    assert built == unions_path(copy) and Zones(copy)._made_unions()       # same file: used
+    with np.load(built) as z:                                               # a stale hash: ignored
+        arrays = {k: z[k] for k in z.files}
+    arrays["meta"] = np.array(str(arrays["meta"]).replace('"zones_sha256": "', '"zones_sha256": "0'))
+    np.savez_compressed(built, **arrays)
+    stale = Zones(copy)
+    assert stale._made_unions() == {}
+    assert stale.zone_geometry("JP", "EEZ").wkb == zones.zone_geometry("JP", "EEZ").wkb

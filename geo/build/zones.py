@@ -820,6 +820,8 @@ def main(argv=None) -> int:
     nverts = len(arrays["z_coords"]) + len(arrays["d_coords"])
     log(f"wrote {a.out} ({a.out.stat().st_size / 1e6:.2f} MB, {len(zone_items)} zone pieces,"
         f" {len(disp_items)} dispute pieces, {nverts} vertices) in {time.time() - t0:.0f} s")
+    from geo.build.zone_unions import build_unions
+    log(f"wrote {build_unions(a.out)} (each state's zones unioned once, for the runtime)")
     return 0
 
 

@@ -10,6 +10,7 @@ Nothing here needs the network.
 """
 from __future__ import annotations
 
+import hashlib
 import json
 import math
 import threading
@@ -82,6 +83,7 @@ class Zones:
         self._names: dict[tuple[int, int], str] = {}
         self._zone_geometry: dict[tuple[str, str], object] = {}
         self._land = None
+        self._unions: dict[str, bytes] | None = None     # read on first use (geo.build.zone_unions)
         self._hits_cache: dict[tuple[float, float, float], tuple[ZoneHit, ...]] = {}   # zones_at's answers
 
     def name(self, unit: int, kind: int) -> str:
@@ -158,11 +160,31 @@ class Zones:
             raise ValueError(f"kind must be one of {KINDS}")
         key = (sovereign.upper(), kind)
         if key not in self._zone_geometry:
-            units = [i for i, u in enumerate(self.units) if u["sov"] == key[0]]
-            mask = np.isin(self.unit, units) & (self.kind == KINDS.index(kind))
-            self._zone_geometry[key] = (shapely.union_all(self.geoms[mask], grid_size=1.0 / float(self.meta["quant"]))
-                                        if mask.any() else shapely.MultiPolygon())
+            made = self._made_unions().get(f"{key[0]}|{kind}")
+            self._zone_geometry[key] = shapely.from_wkb(made) if made is not None else self.union_of(*key)
         return self._zone_geometry[key]
+
+    def union_of(self, sovereign: str, kind: str):
+        """A state's pieces of one kind unioned (what ``geo.build.zone_unions`` stores)."""
+        units = [i for i, u in enumerate(self.units) if u["sov"] == sovereign]
+        mask = np.isin(self.unit, units) & (self.kind == KINDS.index(kind))
+        return (shapely.union_all(self.geoms[mask], grid_size=1.0 / float(self.meta["quant"]))
+                if mask.any() else shapely.MultiPolygon())
+
+    def _made_unions(self) -> dict[str, bytes]:
+        """The unions made at build time, as WKB by "STATE|kind"; none when their file is absent
+        or was made from another zones file."""
+        if self._unions is None:
+            self._unions = {}
+            path = unions_path(self.path)
+            if path.exists():
+                with np.load(path, allow_pickle=False) as z:
+                    meta = json.loads(str(z["meta"]))
+                    if meta.get("zones_sha256") == file_digest(self.path):
+                        wkb, ends = z["wkb"].tobytes(), z["ends"].tolist()
+                        starts = [0] + ends[:-1]
+                        self._unions = {k: wkb[s:e] for k, s, e in zip(meta["keys"], starts, ends)}
+        return self._unions
 
     def land_geometry(self):
         """All land (every state's, plus land of no one) as one geometry, in lon/lat."""
@@ -177,6 +199,15 @@ class Zones:
     def data_info(self) -> dict:
         return {"path": str(self.path), "bytes": self.path.stat().st_size, "pieces": len(self.geoms),
                 "dispute_pieces": len(self.dgeoms), "units": len(self.units)}
+
+
+def unions_path(zones_file: Path) -> Path:
+    """Where the unions made from `zones_file` are kept: beside it, "<stem>_unions.npz"."""
+    return zones_file.with_name(zones_file.stem + "_unions.npz")
+
+
+def file_digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 def _unpack(arrays: dict, prefix: str, quant: float) -> np.ndarray:

@@ -171,6 +171,10 @@ class Zones:
         return (shapely.union_all(self.geoms[mask], grid_size=1.0 / float(self.meta["quant"]))
                 if mask.any() else shapely.MultiPolygon())
 
+    def preload(self) -> None:
+        """Read now what is otherwise read on first use (the unions made at build time)."""
+        self._made_unions()
+
     def _made_unions(self) -> dict[str, bytes]:
         """The unions made at build time, as WKB by "STATE|kind"; none when their file is absent
         or was made from another zones file."""

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from itertools import chain
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -145,8 +146,13 @@ _READ_LOWER = frozenset(CONNECTORS | HYPHEN_CONNECTORS | LOWER_EXTENSIONS | LOCA
 # a capitalised word (or a word of a script without case) with any apostrophe inside but a
 # possessive's ("Ma'rib", "Kimch'aek", "N'Djamena"), one of the lower-case words read, or an
 # Arabic article before a hyphen and a capital
-_TOKEN = re.compile(r"\b(?:[^\W\da-z_]\w*(?:['’ʼ‘](?!s\b)\w+)*|(?:" + _lower_words_pattern(_READ_LOWER) + r")\b|(?:"
-                    + _lower_words_pattern(ARTICLES - _READ_LOWER) + r")(?=-[^\W\da-z_]))")
+_TOKEN_BODY = (r"(?:[^\W\da-z_]\w*(?:['’ʼ‘](?!s\b)\w+)*|(?:" + _lower_words_pattern(_READ_LOWER) + r")\b|(?:"
+               + _lower_words_pattern(ARTICLES - _READ_LOWER) + r")(?=-[^\W\da-z_]))")
+_TOKEN = re.compile(r"\b(" + _TOKEN_BODY + ")")
+# the same tokens, each found with the character before it (a token starts a word, so that
+# character is no word's): a pattern that starts with a character class lets the regex engine
+# skip along the text to the next candidate, where one that starts with \b is tried at every position
+_TOKEN_AFTER = re.compile(r"\W(" + _TOKEN_BODY + ")")
 # a romanised place suffix in lower case after a hyphen: "Tongchang-ri", "Hegura-jima", "Sinpo-ri"
 _POSSESSIVE_NAME = re.compile(r"[^\W\da-z_]\w+['’]s [^\W\da-z_]\w+")
 _COMPASS_ABBR = frozenset("N S E W NE NW SE SW NNE ENE ESE SSE SSW WSW WNW NNW".split())
@@ -174,6 +180,30 @@ class _Tok:
     text: str
     cap: bool          # starts with a capital, or a letter of a script without case
     sent: int
+
+
+def _tokenize(text: str, sentences: list[Span]) -> tuple[list[_Tok], list[int]]:
+    """The tokens of the text, and how many capitalised words each sentence has."""
+    tokens: list[_Tok] = []
+    append = tokens.append
+    bounds = [sp.end for sp in sentences]
+    si, nsent = 0, len(bounds)
+    caps = [0] * max(nsent, 1)
+    function_caps = _CAPITALISED_FUNCTION_WORDS
+    first = _TOKEN.match(text)          # a token at the very start has no character before it
+    rest = _TOKEN_AFTER.finditer(text, first.end() if first else 0)
+    for m in chain((first,), rest) if first else rest:
+        w = m.group(1)
+        start = m.start(1)
+        while si < nsent - 1 and start >= bounds[si]:
+            si += 1
+        # capitalised and not a function word; a letter of a script without case (CJK,
+        # Arabic, Hangul…) also starts a name
+        c = w[0]
+        cap = (w not in function_caps) if c.isupper() else (c.isalpha() and not c.islower())
+        append(_Tok(start, m.end(), w, cap, si))
+        caps[si] += cap
+    return tokens, caps
 
 
 def _joins(gap: str, prev_word: str) -> bool:
@@ -290,23 +320,7 @@ class Recognizer:
         # scripts without case, and the few lower-case words the rules read (connectors, "in",
         # "said", "prefecture") become tokens. Two tokens with a skipped word between them are
         # therefore never adjacent, which is what the chunk rules need.
-        tokens: list[_Tok] = []
-        append = tokens.append
-        bounds = [sp.end for sp in sentences]
-        si, nsent = 0, len(bounds)
-        caps = [0] * max(nsent, 1)
-        function_caps = _CAPITALISED_FUNCTION_WORDS
-        for m in _TOKEN.finditer(text):
-            w = m.group()
-            start = m.start()
-            while si < nsent - 1 and start >= bounds[si]:
-                si += 1
-            # capitalised and not a function word; a letter of a script without case (CJK,
-            # Arabic, Hangul…) also starts a name
-            c = w[0]
-            cap = (w not in function_caps) if c.isupper() else (c.isalpha() and not c.islower())
-            append(_Tok(start, m.end(), w, cap, si))
-            caps[si] += cap
+        tokens, caps = _tokenize(text, sentences)
         titlecase_sents = set()
         for k, sp in enumerate(sentences):
             # a headline in title case; a sentence that ends with a full stop is one only when

@@ -269,6 +269,9 @@ class Recognizer:
         # no leading \b: a pattern that starts with its words lets the regex engine skip ahead
         # to their first letters; the word boundary before a match is checked after it
         self._lower_re = re.compile(r"(?:" + trie_alternation(self.lower_keys) + r")\b") if self.lower_keys else None
+        # the pattern can match only in a text that holds one of the keys: str's `in` tells that
+        # faster than the regex engine scans a text for the keys' first letters
+        self._lower_key_list = tuple(sorted(self.lower_keys))
 
     # --- gazetteer access -----------------------------------------------------------------
     def _entries(self, key: str) -> tuple:
@@ -348,7 +351,7 @@ class Recognizer:
             mentions.extend(self._read_chunk(text, ftext, tokens, i, j, chunk, sent_starts, persons,
                                              t.sent in titlecase_sents))
             i = j
-        if self._lower_re is not None:
+        if self._lower_re is not None and any(k in ftext for k in self._lower_key_list):
             taken = sorted((m.start, m.end) for m in mentions)
             for m in self._lower_re.finditer(ftext):
                 s, e = m.start(), m.end()

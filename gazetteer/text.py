@@ -26,7 +26,6 @@ _SENTENCE_END = re.compile(r"""[.!?…\n。！？](?:(?<=[.!?…])(?<![.!?…].)
 # pieces of at most this many characters, at a space where there is one, so that everything
 # computed per sentence (the context of a mention, the clauses of an event) stays bounded.
 MAX_SENTENCE_CHARS = 2000
-_WORD_BEFORE = re.compile(r"(\w+)\W*$")
 _LONGEST_ABBREVIATION = max(map(len, ABBREVIATIONS))
 
 
@@ -45,14 +44,25 @@ def split_sentences(text: str) -> list[Span]:
             s = m.start()
             # a word longer than any abbreviation right before the stop cannot be one
             if not (s > _LONGEST_ABBREVIATION and text[s - _LONGEST_ABBREVIATION - 1:s].isalpha()):
-                w = _WORD_BEFORE.search(text, max(0, s - 12), s)
-                if w and w.group(1).lower() in ABBREVIATIONS:
+                if _word_before(text, max(0, s - 12), s).lower() in ABBREVIATIONS:
                     continue
         end = m.end()
         _append(spans, text, start, end)
         start = end
     _append(spans, text, start, len(text))
     return spans
+
+
+def _word_before(text: str, lo: int, hi: int) -> str:
+    """The last word of text[lo:hi] (cut at lo), what `(\w+)\W*$` finds there, or "": walked back
+    from `hi`, a few characters, where the regex would try every position of the window."""
+    end = hi
+    while end > lo and not (text[end - 1].isalnum() or text[end - 1] == "_"):
+        end -= 1
+    start = end
+    while start > lo and (text[start - 1].isalnum() or text[start - 1] == "_"):
+        start -= 1
+    return text[start:end]
 
 
 def _append(spans: list[Span], text: str, start: int, end: int) -> None:

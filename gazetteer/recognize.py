@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import bisect
 import re
-from itertools import chain
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -148,10 +147,10 @@ _READ_LOWER = frozenset(CONNECTORS | HYPHEN_CONNECTORS | LOWER_EXTENSIONS | LOCA
 # Arabic article before a hyphen and a capital
 _TOKEN_BODY = (r"(?:[^\W\da-z_]\w*(?:['’ʼ‘](?!s\b)\w+)*|(?:" + _lower_words_pattern(_READ_LOWER) + r")\b|(?:"
                + _lower_words_pattern(ARTICLES - _READ_LOWER) + r")(?=-[^\W\da-z_]))")
-_TOKEN = re.compile(r"\b(" + _TOKEN_BODY + ")")
 # the same tokens, each found with the character before it (a token starts a word, so that
 # character is no word's): a pattern that starts with a character class lets the regex engine
-# skip along the text to the next candidate, where one that starts with \b is tried at every position
+# skip along the text to the next candidate, where one that starts with \b is tried at every
+# position. Split by it, " " + text gives [gap, token, gap, token, …] without a match object each.
 _TOKEN_AFTER = re.compile(r"\W(" + _TOKEN_BODY + ")")
 # a romanised place suffix in lower case after a hyphen: "Tongchang-ri", "Hegura-jima", "Sinpo-ri"
 _POSSESSIVE_NAME = re.compile(r"[^\W\da-z_]\w+['’]s [^\W\da-z_]\w+")
@@ -189,21 +188,31 @@ def _tokenize(text: str, sentences: list[Span]) -> tuple[list[_Tok], list[int]]:
     bounds = [sp.end for sp in sentences]
     si, nsent = 0, len(bounds)
     caps = [0] * max(nsent, 1)
-    function_caps = _CAPITALISED_FUNCTION_WORDS
-    first = _TOKEN.match(text)          # a token at the very start has no character before it
-    rest = _TOKEN_AFTER.finditer(text, first.end() if first else 0)
-    for m in chain((first,), rest) if first else rest:
-        w = m.group(1)
-        start = m.start(1)
+    parts = _TOKEN_AFTER.split(" " + text)     # the space lets a token start the text
+    # a token's start in `text` is where the character before it stands in " " + text
+    start = len(parts[0])
+    for k in range(1, len(parts), 2):
+        w = parts[k]
+        end = start + len(w)
         while si < nsent - 1 and start >= bounds[si]:
             si += 1
-        # capitalised and not a function word; a letter of a script without case (CJK,
-        # Arabic, Hangul…) also starts a name
-        c = w[0]
-        cap = (w not in function_caps) if c.isupper() else (c.isalpha() and not c.islower())
-        append(_Tok(start, m.end(), w, cap, si))
+        cap = _CAPITALISED.get(w)
+        if cap is None:
+            cap = _keep(_CAPITALISED, w, _capitalised(w))
+        append(_Tok(start, end, w, cap, si))
         caps[si] += cap
+        start = end + 1 + len(parts[k + 1])
     return tokens, caps
+
+
+_CAPITALISED: dict[str, bool] = {}      # a token's word -> _capitalised(word), kept across documents
+
+
+def _capitalised(w: str) -> bool:
+    """Capitalised and not a function word; a letter of a script without case (CJK, Arabic,
+    Hangul…) also starts a name."""
+    c = w[0]
+    return (w not in _CAPITALISED_FUNCTION_WORDS) if c.isupper() else (c.isalpha() and not c.islower())
 
 
 def _joins(gap: str, prev_word: str) -> bool:
@@ -239,6 +248,13 @@ def _keep(cache: dict, key, value):
     return value
 
 
+def _after_short_first_word(key: str) -> str:
+    """The key from its second word on when its first is an article or a prefix ("al", "the", "sub"),
+    else the whole key."""
+    first = re.match(r"[^ -]{1,3}[ -]", key)
+    return key[first.end():] if first and first.end() < len(key) else key
+
+
 def _prefix_fits(words: list[str], a: int, entries) -> bool:
     """Whether "PREFIX NAME", which the gazetteer lacks, may be read as the place NAME: after a
     town's prefix; after "Gulf of", "Bay of", a country, division or water ("Gulf of Oman"); after
@@ -264,14 +280,16 @@ class Recognizer:
         # per-name answers that do not depend on the document, kept across documents
         self._usable_cache: dict[tuple[str, str, bool], _Usable | None] = {}
         self._strong_cache: dict[str, bool] = {}
+        self._notable_cache: dict[str, bool] = {}
         self._word_cache: dict[str, bool] = {}
         self._prefix_cache: dict[str, list[str]] = {}
         # no leading \b: a pattern that starts with its words lets the regex engine skip ahead
         # to their first letters; the word boundary before a match is checked after it
         self._lower_re = re.compile(r"(?:" + trie_alternation(self.lower_keys) + r")\b") if self.lower_keys else None
         # the pattern can match only in a text that holds one of the keys: str's `in` tells that
-        # faster than the regex engine scans a text for the keys' first letters
-        self._lower_key_list = tuple(sorted(self.lower_keys))
+        # faster than the regex engine scans a text for the keys' first letters (a key's words after
+        # a short first one say as much: "hawl" for "al hawl" and "al-hawl")
+        self._lower_key_parts = tuple(sorted({_after_short_first_word(k) for k in self.lower_keys}))
 
     # --- gazetteer access -----------------------------------------------------------------
     def _entries(self, key: str) -> tuple:
@@ -329,8 +347,8 @@ class Recognizer:
             # a headline in title case; a sentence that ends with a full stop is one only when
             # nearly every word is capitalised ("Drones struck the Zaporizhzhia Nuclear Power
             # Plant." is a sentence with a long name in it)
-            words = text.count(" ", sp.start, sp.end) + 1
-            if caps[k] >= 4 and caps[k] >= (0.9 if text[sp.end - 1] in ".!?" else 0.7) * words:
+            if caps[k] >= 4 and caps[k] >= (0.9 if text[sp.end - 1] in ".!?" else 0.7) * (
+                    text.count(" ", sp.start, sp.end) + 1):
                 titlecase_sents.add(k)
         persons: set[str] = set()
         mentions: list[Mention] = []
@@ -351,7 +369,7 @@ class Recognizer:
             mentions.extend(self._read_chunk(text, ftext, tokens, i, j, chunk, sent_starts, persons,
                                              t.sent in titlecase_sents))
             i = j
-        if self._lower_re is not None and any(k in ftext for k in self._lower_key_list):
+        if self._lower_re is not None and any(k in ftext for k in self._lower_key_parts):
             taken = sorted((m.start, m.end) for m in mentions)
             for m in self._lower_re.finditer(ftext):
                 s, e = m.start(), m.end()
@@ -766,8 +784,11 @@ class Recognizer:
         return bool(w) and w.group(1).lower() in LOCATIVE
 
     def _notable(self, key: str) -> bool:
-        return self._strong(key) or any(p.population >= 20_000 or p.feature_type == ADMIN1
-                                        for p, _ in self._entries(key))
+        hit = self._notable_cache.get(key)
+        if hit is None:
+            hit = _keep(self._notable_cache, key, self._strong(key) or any(
+                p.population >= 20_000 or p.feature_type == ADMIN1 for p, _ in self._entries(key)))
+        return hit
 
     def _single_word_ok(self, text, tok, word, key, entries, sent_initial, titlecase, before) -> bool:
         if entries.any_flags & EXACT_CASE:

@@ -142,16 +142,19 @@ def _lower_words_pattern(words) -> str:
 
 
 _READ_LOWER = frozenset(CONNECTORS | HYPHEN_CONNECTORS | LOWER_EXTENSIONS | LOCATIVE | SPEECH | TITLES)
-# a capitalised word (or a word of a script without case) with any apostrophe inside but a
-# possessive's ("Ma'rib", "Kimch'aek", "N'Djamena"), one of the lower-case words read, or an
-# Arabic article before a hyphen and a capital
-_TOKEN_BODY = (r"(?:[^\W\da-z_]\w*(?:['’ʼ‘](?!s\b)\w+)*|(?:" + _lower_words_pattern(_READ_LOWER) + r")\b|(?:"
-               + _lower_words_pattern(ARTICLES - _READ_LOWER) + r")(?=-[^\W\da-z_]))")
-# the same tokens, each found with the character before it (a token starts a word, so that
-# character is no word's): a pattern that starts with a character class lets the regex engine
-# skip along the text to the next candidate, where one that starts with \b is tried at every
-# position. Split by it, " " + text gives [gap, token, gap, token, …] without a match object each.
-_TOKEN_AFTER = re.compile(r"\W(" + _TOKEN_BODY + ")")
+# Tokens: a capitalised word (or a word of a script without case) with any apostrophe inside but a
+# possessive's ("Ma'rib", "Kimch'aek", "N'Djamena"), and one of the lower-case words read, or an
+# Arabic article before a hyphen and a capital, where it stands next to such a word. Each
+# capitalised word is found from its first character: a capital or any non-ASCII character (a
+# plain set the regex engine skips along the text to; the look-behinds then check that it is a
+# letter that starts a word), so the text's many lower-case words are not tried one by one.
+_CAPITAL_TOKEN = re.compile(r"[A-Z\x80-\U0010ffff](?<=[^\W\d])(?<!\w.)\w*+(?:['’ʼ‘](?!s\b)\w+)*+")
+# a lower-case token right after a capitalised one (only white space or punctuation between)
+_LOWER_AFTER = re.compile(r"\W+((?:" + _lower_words_pattern(_READ_LOWER) + r")\b|(?:"
+                          + _lower_words_pattern(ARTICLES - _READ_LOWER) + r")(?=-[^\W\da-z_]))")
+# …and right before one, matched in the reversed text from the capitalised word's start backwards
+_LOWER_BEFORE_REVERSED = re.compile(r"\W+(" + trie_alternation({w[::-1] for w in _READ_LOWER}) + r")(?!\w)|-("
+                                    + trie_alternation({w[::-1] for w in ARTICLES - _READ_LOWER}) + r")(?!\w)")
 # a romanised place suffix in lower case after a hyphen: "Tongchang-ri", "Hegura-jima", "Sinpo-ri"
 _POSSESSIVE_NAME = re.compile(r"[^\W\da-z_]\w+['’]s [^\W\da-z_]\w+")
 _COMPASS_ABBR = frozenset("N S E W NE NW SE SW NNE ENE ESE SSE SSW WSW WNW NNW".split())
@@ -182,18 +185,21 @@ class _Tok:
 
 
 def _tokenize(text: str, sentences: list[Span]) -> tuple[list[_Tok], list[int]]:
-    """The tokens of the text, and how many capitalised words each sentence has."""
+    """The tokens of the text, and how many capitalised words each sentence has.
+
+    A lower-case word is read only next to a capitalised one: as a connector ("Sea of Japan"), a
+    division's word after a name ("Shimane prefecture") or the word before a name ("in", "said",
+    "president"); with a word between it and every capitalised word, no rule looks at it."""
     tokens: list[_Tok] = []
     append = tokens.append
     bounds = [sp.end for sp in sentences]
     si, nsent = 0, len(bounds)
     caps = [0] * max(nsent, 1)
-    parts = _TOKEN_AFTER.split(" " + text)     # the space lets a token start the text
-    # a token's start in `text` is where the character before it stands in " " + text
-    start = len(parts[0])
-    for k in range(1, len(parts), 2):
-        w = parts[k]
-        end = start + len(w)
+    last_end = 0
+    for start, end, w in _token_spans(text):
+        if start < last_end:
+            continue            # a lower-case word already read after the capitalised word before
+        last_end = end
         while si < nsent - 1 and start >= bounds[si]:
             si += 1
         cap = _CAPITALISED.get(w)
@@ -201,8 +207,28 @@ def _tokenize(text: str, sentences: list[Span]) -> tuple[list[_Tok], list[int]]:
             cap = _keep(_CAPITALISED, w, _capitalised(w))
         append(_Tok(start, end, w, cap, si))
         caps[si] += cap
-        start = end + 1 + len(parts[k + 1])
     return tokens, caps
+
+
+def _token_spans(text: str):
+    """(start, end, word) of each capitalised word and of the lower-case tokens next to it, in
+    order; a lower-case token between two capitalised words comes twice."""
+    n = len(text)
+    reversed_text = text[::-1]
+    capital_end = 0
+    for m in _CAPITAL_TOKEN.finditer(text):
+        start, end = m.span()
+        before = _LOWER_BEFORE_REVERSED.match(reversed_text, n - start)
+        if before is not None:
+            word = before.group(before.lastindex)[::-1]
+            w_start = n - before.end()
+            if w_start >= capital_end:      # not the end of the capitalised word before ("Ma'an")
+                yield w_start, w_start + len(word), word
+        yield start, end, m.group()
+        capital_end = end
+        after = _LOWER_AFTER.match(text, end)
+        if after is not None:
+            yield after.start(1), after.end(1), after.group(1)
 
 
 _CAPITALISED: dict[str, bool] = {}      # a token's word -> _capitalised(word), kept across documents
@@ -496,8 +522,9 @@ class Recognizer:
         stop, or the tail) ends and whose entries may match the surface form."""
         end_of = {ce: tokens[i + q].end for q, ce in enumerate(cend)}
         dot_end = {ce + 1: tokens[i + q].end + 1 for q, ce in enumerate(cend)
-                   if ce < len(compact) and compact[ce] == "." and text[tokens[i + q].end:tokens[i + q].end + 1] == "."}
-        index_of_end = {tokens[i + q].end: q for q in range(j - i)}
+                   if ce < len(compact) and compact[ce] == "." and text[tokens[i + q].end:tokens[i + q].end + 1] == "."
+                   } if "." in compact else {}
+        index_of_end = None         # a token's end -> its index in the chunk, made at the first match
         found = []
         k, n = 0, j - i
         while k < n:
@@ -519,6 +546,8 @@ class Recognizer:
                 if entries is None:
                     continue
                 if best is None or ce > best[6]:
+                    if index_of_end is None:
+                        index_of_end = {tokens[i + q].end: q for q in range(n)}
                     q = index_of_end.get(end, index_of_end.get(end - 1, min(k, n - 1) if end < tok.end else n - 1))
                     best = (k, q + 1, key, entries, tok.start, end, ce)
             if best is not None:

@@ -210,25 +210,34 @@ def _tokenize(text: str, sentences: list[Span]) -> tuple[list[_Tok], list[int]]:
     return tokens, caps
 
 
-def _token_spans(text: str):
+def _token_spans(text: str) -> list[tuple[int, int, str]]:
     """(start, end, word) of each capitalised word and of the lower-case tokens next to it, in
     order; a lower-case token between two capitalised words comes twice."""
+    spans = []
+    append = spans.append
     n = len(text)
     reversed_text = text[::-1]
-    capital_end = 0
+    prev_end = -2           # end of the capitalised word before
     for m in _CAPITAL_TOKEN.finditer(text):
         start, end = m.span()
-        before = _LOWER_BEFORE_REVERSED.match(reversed_text, n - start)
-        if before is not None:
-            word = before.group(before.lastindex)[::-1]
-            w_start = n - before.end()
-            if w_start >= capital_end:      # not the end of the capitalised word before ("Ma'an")
-                yield w_start, w_start + len(word), word
-        yield start, end, m.group()
-        capital_end = end
-        after = _LOWER_AFTER.match(text, end)
-        if after is not None:
-            yield after.start(1), after.end(1), after.group(1)
+        # one character between two capitalised words ("North Korea"): no lower-case word
+        # after the first or before the second
+        if start != prev_end + 1:
+            after = _LOWER_AFTER.match(text, prev_end) if prev_end >= 0 else None
+            if after is not None:
+                append((after.start(1), after.end(1), after.group(1)))
+            before = _LOWER_BEFORE_REVERSED.match(reversed_text, n - start)
+            if before is not None:
+                word = before.group(before.lastindex)[::-1]
+                w_start = n - before.end()
+                if w_start >= max(prev_end, 0):     # not the end of the word before ("Ma'an")
+                    append((w_start, w_start + len(word), word))
+        append((start, end, m.group()))
+        prev_end = end
+    after = _LOWER_AFTER.match(text, prev_end) if prev_end >= 0 else None
+    if after is not None:
+        append((after.start(1), after.end(1), after.group(1)))
+    return spans
 
 
 _CAPITALISED: dict[str, bool] = {}      # a token's word -> _capitalised(word), kept across documents
@@ -309,6 +318,7 @@ class Recognizer:
         self._notable_cache: dict[str, bool] = {}
         self._word_cache: dict[str, bool] = {}
         self._prefix_cache: dict[str, list[str]] = {}
+        self._chunk_cache: dict[tuple, list] = {}
         # no leading \b: a pattern that starts with its words lets the regex engine skip ahead
         # to their first letters; the word boundary before a match is checked after it
         self._lower_re = re.compile(r"(?:" + trie_alternation(self.lower_keys) + r")\b") if self.lower_keys else None
@@ -456,11 +466,34 @@ class Recognizer:
         Matching runs over a compact copy of the chunk (white-space runs and line breaks become
         one space) so a name broken across lines is still found; offsets map back through tokens.
         """
-        if j - i == 1 and tokens[i].text[0].isupper() and not self._extension_follows(text, tokens, j) \
-                and not _HYPHEN_SUFFIX.match(text, tokens[i].end):
+        tail = self._tail(text, tokens, j)
+        if j - i == 1 and tokens[i].text[0].isupper() and tail[0] in ("", "."):
             return self._match_one_word(text, ftext, tokens[i], after_comma_first)
-        compact, cstart, cend, tail_end = self._compact_chunk(text, ftext, tokens, i, j)
-        return self._longest_matches(text, tokens, i, j, after_comma_first, compact, cstart, cend, tail_end)
+        # the matches are a function of the chunk's text with its tail (its tokens, their case and
+        # the gaps between them all follow from it), kept across documents as names recur
+        base = tokens[i].start
+        chunk_key = (text[base:tail[2]], tail[0], j - i, after_comma_first)
+        found = self._chunk_cache.get(chunk_key)
+        if found is None:
+            compact, cstart, cend, tail_end = self._compact_chunk(text, ftext, tokens, i, j, tail)
+            found = _keep(self._chunk_cache, chunk_key, [
+                (a, b, key, entries, start - base, end - base) for a, b, key, entries, start, end in
+                self._longest_matches(text, tokens, i, j, after_comma_first, compact, cstart, cend, tail_end)])
+        return [(a, b, key, entries, start + base, end + base) for a, b, key, entries, start, end in found]
+
+    def _tail(self, text, tokens, j) -> tuple[str, int, int]:
+        """What may follow the chunk's last token (tokens[j - 1]) as part of a name, as (kind, start,
+        end): its full stop (".", "Ky."), a division's generic word in lower case ("ext", "Shimane
+        prefecture"), a romanised suffix ("suffix", "Tongchang-ri"), or nothing ("", its end twice)."""
+        last_end = tokens[j - 1].end
+        if last_end < len(text) and text[last_end] == ".":
+            return ".", last_end, last_end + 1
+        if self._extension_follows(text, tokens, j):
+            return "ext", tokens[j].start, tokens[j].end
+        suffix = _HYPHEN_SUFFIX.match(text, last_end)
+        if suffix is not None:
+            return "suffix", last_end, suffix.end()
+        return "", last_end, last_end
 
     def _match_one_word(self, text, ftext, tok: _Tok, after_comma: bool):
         """One capitalised word (most chunks): the word is a name, or the word with the full stop
@@ -476,7 +509,7 @@ class Recognizer:
         entries = self._usable(key, tok.text, after_comma)
         return [(0, 1, key, entries, tok.start, end)] if entries is not None else []
 
-    def _compact_chunk(self, text, ftext, tokens, i, j):
+    def _compact_chunk(self, text, ftext, tokens, i, j, tail):
         """The chunk's folded words with one-space gaps, where each token starts and ends in it, and
         the text offsets of what may follow the last token: its full stop ("Ky."), or a division's
         generic word in lower case ("Shimane prefecture")."""
@@ -497,24 +530,13 @@ class Recognizer:
             parts.append(f)
             pos += len(f)
             cend.append(pos)
-        last = tokens[j - 1]
+        kind, start, end = tail
         tail_end: dict[int, int] = {}
-        if last.end < len(text) and text[last.end] == ".":
-            parts.append(".")
-            pos += 1
-            tail_end[pos] = last.end + 1
-        elif self._extension_follows(text, tokens, j):
-            # a division's generic word in lower case: "Shimane prefecture", "Washington state"
-            ext = tokens[j]
-            parts.append(" " + ftext[ext.start:ext.end])
-            pos += 1 + ext.end - ext.start
-            tail_end[pos] = ext.end
-        else:
-            suffix = _HYPHEN_SUFFIX.match(text, last.end)
-            if suffix is not None:           # "Tongchang-ri": the name may include its suffix
-                parts.append(ftext[suffix.start():suffix.end()])
-                pos += suffix.end() - suffix.start()
-                tail_end[pos] = suffix.end()
+        if kind:
+            # "." or "-ri" as written; a division's word after one space, however many the text has
+            parts.append(ftext[start:end] if kind != "ext" else " " + ftext[start:end])
+            pos += len(parts[-1])
+            tail_end[pos] = end
         return "".join(parts), cstart, cend, tail_end
 
     def _longest_matches(self, text, tokens, i, j, after_comma_first, compact, cstart, cend, tail_end):

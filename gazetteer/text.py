@@ -54,7 +54,7 @@ def split_sentences(text: str) -> list[Span]:
 
 
 def _word_before(text: str, lo: int, hi: int) -> str:
-    """The last word of text[lo:hi] (cut at lo), what `(\w+)\W*$` finds there, or "": walked back
+    r"""The last word of text[lo:hi] (cut at lo), what `(\w+)\W*$` finds there, or "": walked back
     from `hi`, a few characters, where the regex would try every position of the window."""
     end = hi
     while end > lo and not (text[end - 1].isalnum() or text[end - 1] == "_"):

@@ -636,9 +636,11 @@ class Recognizer:
             if before is not None and before.text.lower() in TITLES and gap_before in (" ", ". "):
                 persons.add(chunk[0].text)
             return []
-        words = [t.text.lower() for t in chunk]
         sent_start = sent_starts.get(chunk[0].sent, 0)
         sent_initial = not _HAS_WORD.search(text, sent_start, chunk[0].start)
+        if j - i == 1:
+            return self._read_one_word(text, chunk, matches, before, gap_before, persons, sent_initial, titlecase)
+        words = [t.text.lower() for t in chunk]
         kept = self._drop_persons(chunk, words, matches, before, gap_before, persons)
         if kept is None:
             return []
@@ -667,6 +669,22 @@ class Recognizer:
             if m is not None:
                 out.append(m)
         return out
+
+    def _read_one_word(self, text, chunk, matches, before, gap_before, persons, sent_initial, titlecase):
+        """_read_chunk's answer for a chunk of one word that matched (most chunks), without the
+        rules that need two words: a title before it makes it a person's name."""
+        tok = chunk[0]
+        if before is not None and before.text.lower() in TITLES and gap_before in (" ", ". "):
+            persons.add(tok.text)
+            return []
+        if self._is_ship(text, chunk):
+            persons.add(tok.text)      # later mentions of the ship are not places either
+            return []
+        m = self._read_match(text, matches[0], chunk, [tok.text.lower()], True, before, sent_initial, titlecase)
+        if m is _PERSON:
+            persons.add(tok.text)
+            return []
+        return [m] if m is not None else []
 
     def _possessive_names(self, text, ftext, mentions, sent_of):
         """Names with a possessive inside, which runs of capitals do not join: "Cox's Bazar",

@@ -47,7 +47,14 @@ def split_sentences(text: str) -> list[Span]:
                 if _word_before(text, max(0, s - 12), s).lower() in ABBREVIATIONS:
                     continue
         end = m.end()
-        _append(spans, text, start, end)
+        # the usual sentence, short and with text in it, is added here without a call to _append
+        seg = text[start:end]
+        stripped = seg.strip()
+        if stripped and len(stripped) <= MAX_SENTENCE_CHARS:
+            s = start + len(seg) - len(seg.lstrip())
+            spans.append(Span(s, s + len(stripped)))
+        else:
+            _append(spans, text, start, end)
         start = end
     _append(spans, text, start, len(text))
     return spans

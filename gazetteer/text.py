@@ -63,6 +63,10 @@ def split_sentences(text: str) -> list[Span]:
 def _word_before(text: str, lo: int, hi: int) -> str:
     r"""The last word of text[lo:hi] (cut at lo), what `(\w+)\W*$` finds there, or "": walked back
     from `hi`, a few characters, where the regex would try every position of the window."""
+    # the usual case, a word ending at `hi` after a space, found by str methods in C
+    word = text[max(text.rfind(" ", lo, hi), text.rfind("\n", lo, hi), lo - 1) + 1:hi]
+    if word.isalnum():
+        return word
     end = hi
     while end > lo and not (text[end - 1].isalnum() or text[end - 1] == "_"):
         end -= 1

@@ -189,35 +189,18 @@ def _tokenize(text: str, sentences: list[Span]) -> tuple[list[_Tok], list[int]]:
 
     A lower-case word is read only next to a capitalised one: as a connector ("Sea of Japan"), a
     division's word after a name ("Shimane prefecture") or the word before a name ("in", "said",
-    "president"); with a word between it and every capitalised word, no rule looks at it."""
+    "president"); with a word between it and every capitalised word, no rule looks at it. Each
+    capitalised word is found from its first character; the lower-case words next to it with a
+    regex after it and one on the reversed text before it."""
     tokens: list[_Tok] = []
     append = tokens.append
     bounds = [sp.end for sp in sentences]
-    si, nsent = 0, len(bounds)
-    caps = [0] * max(nsent, 1)
-    last_end = 0
-    for start, end, w in _token_spans(text):
-        if start < last_end:
-            continue            # a lower-case word already read after the capitalised word before
-        last_end = end
-        while si < nsent - 1 and start >= bounds[si]:
-            si += 1
-        cap = _CAPITALISED.get(w)
-        if cap is None:
-            cap = _keep(_CAPITALISED, w, _capitalised(w))
-        append(_Tok(start, end, w, cap, si))
-        caps[si] += cap
-    return tokens, caps
-
-
-def _token_spans(text: str) -> list[tuple[int, int, str]]:
-    """(start, end, word) of each capitalised word and of the lower-case tokens next to it, in
-    order; a lower-case token between two capitalised words comes twice."""
-    spans = []
-    append = spans.append
+    si, last_sent = 0, len(bounds) - 1
+    caps = [0] * max(len(bounds), 1)
     n = len(text)
     reversed_text = text[::-1]
     prev_end = -2           # end of the capitalised word before
+    last_end = 0            # end of the last token
     for m in _CAPITAL_TOKEN.finditer(text):
         start, end = m.span()
         # one character between two capitalised words ("North Korea"): no lower-case word
@@ -225,19 +208,36 @@ def _token_spans(text: str) -> list[tuple[int, int, str]]:
         if start != prev_end + 1:
             after = _LOWER_AFTER.match(text, prev_end) if prev_end >= 0 else None
             if after is not None:
-                append((after.start(1), after.end(1), after.group(1)))
+                w_start, last_end = after.span(1)
+                while si < last_sent and w_start >= bounds[si]:
+                    si += 1
+                append(_Tok(w_start, last_end, after.group(1), False, si))     # lower case: not capitalised
             before = _LOWER_BEFORE_REVERSED.match(reversed_text, n - start)
             if before is not None:
-                word = before.group(before.lastindex)[::-1]
                 w_start = n - before.end()
-                if w_start >= max(prev_end, 0):     # not the end of the word before ("Ma'an")
-                    append((w_start, w_start + len(word), word))
-        append((start, end, m.group()))
-        prev_end = end
+                # not the end of the word before ("Ma'an"), nor the word just read after it
+                if w_start >= last_end:
+                    word = before.group(before.lastindex)[::-1]
+                    last_end = w_start + len(word)
+                    while si < last_sent and w_start >= bounds[si]:
+                        si += 1
+                    append(_Tok(w_start, last_end, word, False, si))
+        word = m.group()
+        cap = _CAPITALISED.get(word)
+        if cap is None:
+            cap = _keep(_CAPITALISED, word, _capitalised(word))
+        while si < last_sent and start >= bounds[si]:
+            si += 1
+        append(_Tok(start, end, word, cap, si))
+        caps[si] += cap
+        prev_end = last_end = end
     after = _LOWER_AFTER.match(text, prev_end) if prev_end >= 0 else None
     if after is not None:
-        append((after.start(1), after.end(1), after.group(1)))
-    return spans
+        w_start, w_end = after.span(1)
+        while si < last_sent and w_start >= bounds[si]:
+            si += 1
+        append(_Tok(w_start, w_end, after.group(1), False, si))
+    return tokens, caps
 
 
 _CAPITALISED: dict[str, bool] = {}      # a token's word -> _capitalised(word), kept across documents

@@ -80,6 +80,8 @@ HYPHEN_CONNECTORS = frozenset("on upon sur am an im en le la les de au aux sous 
 # "Port-au-Prince", "Mazar-i-Sharif"
 # Arabic articles written in lower case before a hyphen and a capital: "Deir ez-Zor", "Sharm el-Sheikh"
 ARTICLES = frozenset("al el ez es ed et ad ar as ash at az an adh ul ur ud um".split())
+# the lower-case words that may join two capitalised ones into one name (see _chunk_end)
+_JOINING_WORDS = CONNECTORS | HYPHEN_CONNECTORS | ARTICLES
 # a storm's name follows these: "Hurricane Milton", "Tropical Storm Alberto" (not "Storm Lake")
 STORM_WORDS = frozenset("hurricane typhoon cyclone storm superstorm".split())
 # Prefixes of ships' names ("USS Cole", "ROKS Cheonan"): the name that follows is a ship's
@@ -396,14 +398,18 @@ class Recognizer:
                     t.text in _UNIT_ABBR and text[max(0, t.start - 2):t.start].strip()[-1:].isdigit()):
                 i += 1          # "150 nm NW of Aden", "40 NM SE of Mokha": a distance and a direction, no name
                 continue
-            j = self._chunk_end(text, tokens, i, t.sent in titlecase_sents)
+            titlecase = t.sent in titlecase_sents
+            nxt = tokens[i + 1] if i + 1 < n else None
+            if nxt is None or nxt.sent != t.sent or not (nxt.cap or nxt.text in _JOINING_WORDS):
+                j = i + 1       # what _chunk_end says when nothing after the word could join it
+            else:
+                j = self._chunk_end(text, tokens, i, titlecase)
             if j == i + 1 and t.text[0].isupper() and not self._may_name(ftext[t.start:t.end]) \
                     and not self._extension_follows(text, tokens, j) and not _HYPHEN_SUFFIX.match(text, t.end):
                 i = j     # one word that no gazetteer name starts with, nor ends: nothing to read
                 continue
             chunk = tokens[i:j]
-            mentions.extend(self._read_chunk(text, ftext, tokens, i, j, chunk, sent_starts, persons,
-                                             t.sent in titlecase_sents))
+            mentions.extend(self._read_chunk(text, ftext, tokens, i, j, chunk, sent_starts, persons, titlecase))
             i = j
         if self._lower_re is not None and any(k in ftext for k in self._lower_key_parts):
             taken = sorted((m.start, m.end) for m in mentions)

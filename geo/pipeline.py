@@ -20,7 +20,6 @@ whole text, offsets shifted (`merge_pieces`).
 from __future__ import annotations
 
 import threading
-from collections import OrderedDict
 from dataclasses import replace
 from operator import attrgetter
 

@@ -209,14 +209,31 @@ def _places_named(text: str):
 # "fired from Jangyon in South Hwanghae province": a name in a division the text calls one
 _IN_DIVISION = re.compile(r"\b(?:from|in|near|at)\s+" + _NAME + r"\s+in\s+(?:the\s+)?[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){0,2}"
                           r"\s+$")
-_DIVISION_WORD = re.compile(r"\s(?:province|state|prefecture|region|county|district|oblast|governorate)\b")
+_DIVISION_WORDS = ("province", "state", "prefecture", "region", "county", "district", "oblast", "governorate")
+
+
+def _division_words(text: str) -> list[int]:
+    """Offsets of the white space before each whole division word, in order (str.find per word:
+    a regex that starts with white space is tried at every space of the text)."""
+    found = []
+    n = len(text)
+    for word in _DIVISION_WORDS:
+        pos = text.find(word, 1)
+        while pos > 0:
+            end = pos + len(word)
+            # white space before, no word character after: what \s and \b say
+            if text[pos - 1].isspace() and not (end < n and (text[end].isalnum() or text[end] == "_")):
+                found.append(pos - 1)
+            pos = text.find(word, end)
+    found.sort()
+    return found
 
 
 def _names_in_divisions(text: str):
     """(start, end) of names before "in Y province", "in Y state" … (found from the division word
     back: the word is rare, the pattern before it costly to try everywhere)"""
-    for word in _DIVISION_WORD.finditer(text):
-        hit = _IN_DIVISION.search(text, max(0, word.start() - 100), word.start() + 1)
+    for space in _division_words(text):
+        hit = _IN_DIVISION.search(text, max(0, space - 100), space + 1)
         if hit:
             yield hit.start("name"), hit.end("name")
 

@@ -80,6 +80,8 @@ HYPHEN_CONNECTORS = frozenset("on upon sur am an im en le la les de au aux sous 
 # "Port-au-Prince", "Mazar-i-Sharif"
 # Arabic articles written in lower case before a hyphen and a capital: "Deir ez-Zor", "Sharm el-Sheikh"
 ARTICLES = frozenset("al el ez es ed et ad ar as ash at az an adh ul ur ud um".split())
+# the lower-case words that may join two capitalised ones into one name (see _chunk_end)
+_JOINING_WORDS = CONNECTORS | HYPHEN_CONNECTORS | ARTICLES
 # a storm's name follows these: "Hurricane Milton", "Tropical Storm Alberto" (not "Storm Lake")
 STORM_WORDS = frozenset("hurricane typhoon cyclone storm superstorm".split())
 # Prefixes of ships' names ("USS Cole", "ROKS Cheonan"): the name that follows is a ship's
@@ -142,11 +144,19 @@ def _lower_words_pattern(words) -> str:
 
 
 _READ_LOWER = frozenset(CONNECTORS | HYPHEN_CONNECTORS | LOWER_EXTENSIONS | LOCATIVE | SPEECH | TITLES)
-# a capitalised word (or a word of a script without case) with any apostrophe inside but a
-# possessive's ("Ma'rib", "Kimch'aek", "N'Djamena"), one of the lower-case words read, or an
-# Arabic article before a hyphen and a capital
-_TOKEN = re.compile(r"\b(?:[^\W\da-z_]\w*(?:['’ʼ‘](?!s\b)\w+)*|(?:" + _lower_words_pattern(_READ_LOWER) + r")\b|(?:"
-                    + _lower_words_pattern(ARTICLES - _READ_LOWER) + r")(?=-[^\W\da-z_]))")
+# Tokens: a capitalised word (or a word of a script without case) with any apostrophe inside but a
+# possessive's ("Ma'rib", "Kimch'aek", "N'Djamena"), and one of the lower-case words read, or an
+# Arabic article before a hyphen and a capital, where it stands next to such a word. Each
+# capitalised word is found from its first character: a capital or any non-ASCII character (a
+# plain set the regex engine skips along the text to; the look-behinds then check that it is a
+# letter that starts a word), so the text's many lower-case words are not tried one by one.
+_CAPITAL_TOKEN = re.compile(r"[A-Z\x80-\U0010ffff](?<=[^\W\d])(?<!\w.)\w*+(?:['’ʼ‘](?!s\b)\w+)*+")
+# a lower-case token right after a capitalised one (only white space or punctuation between)
+_LOWER_AFTER = re.compile(r"\W+((?:" + _lower_words_pattern(_READ_LOWER) + r")\b|(?:"
+                          + _lower_words_pattern(ARTICLES - _READ_LOWER) + r")(?=-[^\W\da-z_]))")
+# …and right before one, matched in the reversed text from the capitalised word's start backwards
+_LOWER_BEFORE_REVERSED = re.compile(r"\W+(" + trie_alternation({w[::-1] for w in _READ_LOWER}) + r")(?!\w)|-("
+                                    + trie_alternation({w[::-1] for w in ARTICLES - _READ_LOWER}) + r")(?!\w)")
 # a romanised place suffix in lower case after a hyphen: "Tongchang-ri", "Hegura-jima", "Sinpo-ri"
 _POSSESSIVE_NAME = re.compile(r"[^\W\da-z_]\w+['’]s [^\W\da-z_]\w+")
 _COMPASS_ABBR = frozenset("N S E W NE NW SE SW NNE ENE ESE SSE SSW WSW WNW NNW".split())
@@ -174,6 +184,72 @@ class _Tok:
     text: str
     cap: bool          # starts with a capital, or a letter of a script without case
     sent: int
+
+
+def _tokenize(text: str, sentences: list[Span]) -> tuple[list[_Tok], list[int]]:
+    """The tokens of the text, and how many capitalised words each sentence has.
+
+    A lower-case word is read only next to a capitalised one: as a connector ("Sea of Japan"), a
+    division's word after a name ("Shimane prefecture") or the word before a name ("in", "said",
+    "president"); with a word between it and every capitalised word, no rule looks at it. Each
+    capitalised word is found from its first character; the lower-case words next to it with a
+    regex after it and one on the reversed text before it."""
+    tokens: list[_Tok] = []
+    append = tokens.append
+    bounds = [sp.end for sp in sentences]
+    si, last_sent = 0, len(bounds) - 1
+    caps = [0] * max(len(bounds), 1)
+    n = len(text)
+    reversed_text = text[::-1]
+    prev_end = -2           # end of the capitalised word before
+    last_end = 0            # end of the last token
+    for m in _CAPITAL_TOKEN.finditer(text):
+        start, end = m.span()
+        # one character between two capitalised words ("North Korea"): no lower-case word
+        # after the first or before the second
+        if start != prev_end + 1:
+            after = _LOWER_AFTER.match(text, prev_end) if prev_end >= 0 else None
+            if after is not None:
+                w_start, last_end = after.span(1)
+                while si < last_sent and w_start >= bounds[si]:
+                    si += 1
+                append(_Tok(w_start, last_end, after.group(1), False, si))     # lower case: not capitalised
+            before = _LOWER_BEFORE_REVERSED.match(reversed_text, n - start)
+            if before is not None:
+                w_start = n - before.end()
+                # not the end of the word before ("Ma'an"), nor the word just read after it
+                if w_start >= last_end:
+                    word = before.group(before.lastindex)[::-1]
+                    last_end = w_start + len(word)
+                    while si < last_sent and w_start >= bounds[si]:
+                        si += 1
+                    append(_Tok(w_start, last_end, word, False, si))
+        word = m.group()
+        cap = _CAPITALISED.get(word)
+        if cap is None:
+            cap = _keep(_CAPITALISED, word, _capitalised(word))
+        while si < last_sent and start >= bounds[si]:
+            si += 1
+        append(_Tok(start, end, word, cap, si))
+        caps[si] += cap
+        prev_end = last_end = end
+    after = _LOWER_AFTER.match(text, prev_end) if prev_end >= 0 else None
+    if after is not None:
+        w_start, w_end = after.span(1)
+        while si < last_sent and w_start >= bounds[si]:
+            si += 1
+        append(_Tok(w_start, w_end, after.group(1), False, si))
+    return tokens, caps
+
+
+_CAPITALISED: dict[str, bool] = {}      # a token's word -> _capitalised(word), kept across documents
+
+
+def _capitalised(w: str) -> bool:
+    """Capitalised and not a function word; a letter of a script without case (CJK, Arabic,
+    Hangul…) also starts a name."""
+    c = w[0]
+    return (w not in _CAPITALISED_FUNCTION_WORDS) if c.isupper() else (c.isalpha() and not c.islower())
 
 
 def _joins(gap: str, prev_word: str) -> bool:
@@ -209,6 +285,13 @@ def _keep(cache: dict, key, value):
     return value
 
 
+def _after_short_first_word(key: str) -> str:
+    """The key from its second word on when its first is an article or a prefix ("al", "the", "sub"),
+    else the whole key."""
+    first = re.match(r"[^ -]{1,3}[ -]", key)
+    return key[first.end():] if first and first.end() < len(key) else key
+
+
 def _prefix_fits(words: list[str], a: int, entries) -> bool:
     """Whether "PREFIX NAME", which the gazetteer lacks, may be read as the place NAME: after a
     town's prefix; after "Gulf of", "Bay of", a country, division or water ("Gulf of Oman"); after
@@ -234,11 +317,17 @@ class Recognizer:
         # per-name answers that do not depend on the document, kept across documents
         self._usable_cache: dict[tuple[str, str, bool], _Usable | None] = {}
         self._strong_cache: dict[str, bool] = {}
+        self._notable_cache: dict[str, bool] = {}
         self._word_cache: dict[str, bool] = {}
         self._prefix_cache: dict[str, list[str]] = {}
+        self._chunk_cache: dict[tuple, list] = {}
         # no leading \b: a pattern that starts with its words lets the regex engine skip ahead
         # to their first letters; the word boundary before a match is checked after it
         self._lower_re = re.compile(r"(?:" + trie_alternation(self.lower_keys) + r")\b") if self.lower_keys else None
+        # the pattern can match only in a text that holds one of the keys: str's `in` tells that
+        # faster than the regex engine scans a text for the keys' first letters (a key's words after
+        # a short first one say as much: "hawl" for "al hawl" and "al-hawl")
+        self._lower_key_parts = tuple(sorted({_after_short_first_word(k) for k in self.lower_keys}))
 
     # --- gazetteer access -----------------------------------------------------------------
     def _entries(self, key: str) -> tuple:
@@ -290,30 +379,14 @@ class Recognizer:
         # scripts without case, and the few lower-case words the rules read (connectors, "in",
         # "said", "prefecture") become tokens. Two tokens with a skipped word between them are
         # therefore never adjacent, which is what the chunk rules need.
-        tokens: list[_Tok] = []
-        append = tokens.append
-        bounds = [sp.end for sp in sentences]
-        si, nsent = 0, len(bounds)
-        caps = [0] * max(nsent, 1)
-        function_caps = _CAPITALISED_FUNCTION_WORDS
-        for m in _TOKEN.finditer(text):
-            w = m.group()
-            start = m.start()
-            while si < nsent - 1 and start >= bounds[si]:
-                si += 1
-            # capitalised and not a function word; a letter of a script without case (CJK,
-            # Arabic, Hangul…) also starts a name
-            c = w[0]
-            cap = (w not in function_caps) if c.isupper() else (c.isalpha() and not c.islower())
-            append(_Tok(start, m.end(), w, cap, si))
-            caps[si] += cap
+        tokens, caps = _tokenize(text, sentences)
         titlecase_sents = set()
         for k, sp in enumerate(sentences):
             # a headline in title case; a sentence that ends with a full stop is one only when
             # nearly every word is capitalised ("Drones struck the Zaporizhzhia Nuclear Power
             # Plant." is a sentence with a long name in it)
-            words = text.count(" ", sp.start, sp.end) + 1
-            if caps[k] >= 4 and caps[k] >= (0.9 if text[sp.end - 1] in ".!?" else 0.7) * words:
+            if caps[k] >= 4 and caps[k] >= (0.9 if text[sp.end - 1] in ".!?" else 0.7) * (
+                    text.count(" ", sp.start, sp.end) + 1):
                 titlecase_sents.add(k)
         persons: set[str] = set()
         mentions: list[Mention] = []
@@ -325,16 +398,20 @@ class Recognizer:
                     t.text in _UNIT_ABBR and text[max(0, t.start - 2):t.start].strip()[-1:].isdigit()):
                 i += 1          # "150 nm NW of Aden", "40 NM SE of Mokha": a distance and a direction, no name
                 continue
-            j = self._chunk_end(text, tokens, i, t.sent in titlecase_sents)
+            titlecase = t.sent in titlecase_sents
+            nxt = tokens[i + 1] if i + 1 < n else None
+            if nxt is None or nxt.sent != t.sent or not (nxt.cap or nxt.text in _JOINING_WORDS):
+                j = i + 1       # what _chunk_end says when nothing after the word could join it
+            else:
+                j = self._chunk_end(text, tokens, i, titlecase)
             if j == i + 1 and t.text[0].isupper() and not self._may_name(ftext[t.start:t.end]) \
                     and not self._extension_follows(text, tokens, j) and not _HYPHEN_SUFFIX.match(text, t.end):
                 i = j     # one word that no gazetteer name starts with, nor ends: nothing to read
                 continue
             chunk = tokens[i:j]
-            mentions.extend(self._read_chunk(text, ftext, tokens, i, j, chunk, sent_starts, persons,
-                                             t.sent in titlecase_sents))
+            mentions.extend(self._read_chunk(text, ftext, tokens, i, j, chunk, sent_starts, persons, titlecase))
             i = j
-        if self._lower_re is not None:
+        if self._lower_re is not None and any(k in ftext for k in self._lower_key_parts):
             taken = sorted((m.start, m.end) for m in mentions)
             for m in self._lower_re.finditer(ftext):
                 s, e = m.start(), m.end()
@@ -395,11 +472,34 @@ class Recognizer:
         Matching runs over a compact copy of the chunk (white-space runs and line breaks become
         one space) so a name broken across lines is still found; offsets map back through tokens.
         """
-        if j - i == 1 and tokens[i].text[0].isupper() and not self._extension_follows(text, tokens, j) \
-                and not _HYPHEN_SUFFIX.match(text, tokens[i].end):
+        tail = self._tail(text, tokens, j)
+        if j - i == 1 and tokens[i].text[0].isupper() and tail[0] in ("", "."):
             return self._match_one_word(text, ftext, tokens[i], after_comma_first)
-        compact, cstart, cend, tail_end = self._compact_chunk(text, ftext, tokens, i, j)
-        return self._longest_matches(text, tokens, i, j, after_comma_first, compact, cstart, cend, tail_end)
+        # the matches are a function of the chunk's text with its tail (its tokens, their case and
+        # the gaps between them all follow from it), kept across documents as names recur
+        base = tokens[i].start
+        chunk_key = (text[base:tail[2]], tail[0], j - i, after_comma_first)
+        found = self._chunk_cache.get(chunk_key)
+        if found is None:
+            compact, cstart, cend, tail_end = self._compact_chunk(text, ftext, tokens, i, j, tail)
+            found = _keep(self._chunk_cache, chunk_key, [
+                (a, b, key, entries, start - base, end - base) for a, b, key, entries, start, end in
+                self._longest_matches(text, tokens, i, j, after_comma_first, compact, cstart, cend, tail_end)])
+        return [(a, b, key, entries, start + base, end + base) for a, b, key, entries, start, end in found]
+
+    def _tail(self, text, tokens, j) -> tuple[str, int, int]:
+        """What may follow the chunk's last token (tokens[j - 1]) as part of a name, as (kind, start,
+        end): its full stop (".", "Ky."), a division's generic word in lower case ("ext", "Shimane
+        prefecture"), a romanised suffix ("suffix", "Tongchang-ri"), or nothing ("", its end twice)."""
+        last_end = tokens[j - 1].end
+        if last_end < len(text) and text[last_end] == ".":
+            return ".", last_end, last_end + 1
+        if self._extension_follows(text, tokens, j):
+            return "ext", tokens[j].start, tokens[j].end
+        suffix = _HYPHEN_SUFFIX.match(text, last_end)
+        if suffix is not None:
+            return "suffix", last_end, suffix.end()
+        return "", last_end, last_end
 
     def _match_one_word(self, text, ftext, tok: _Tok, after_comma: bool):
         """One capitalised word (most chunks): the word is a name, or the word with the full stop
@@ -415,7 +515,7 @@ class Recognizer:
         entries = self._usable(key, tok.text, after_comma)
         return [(0, 1, key, entries, tok.start, end)] if entries is not None else []
 
-    def _compact_chunk(self, text, ftext, tokens, i, j):
+    def _compact_chunk(self, text, ftext, tokens, i, j, tail):
         """The chunk's folded words with one-space gaps, where each token starts and ends in it, and
         the text offsets of what may follow the last token: its full stop ("Ky."), or a division's
         generic word in lower case ("Shimane prefecture")."""
@@ -436,24 +536,13 @@ class Recognizer:
             parts.append(f)
             pos += len(f)
             cend.append(pos)
-        last = tokens[j - 1]
+        kind, start, end = tail
         tail_end: dict[int, int] = {}
-        if last.end < len(text) and text[last.end] == ".":
-            parts.append(".")
-            pos += 1
-            tail_end[pos] = last.end + 1
-        elif self._extension_follows(text, tokens, j):
-            # a division's generic word in lower case: "Shimane prefecture", "Washington state"
-            ext = tokens[j]
-            parts.append(" " + ftext[ext.start:ext.end])
-            pos += 1 + ext.end - ext.start
-            tail_end[pos] = ext.end
-        else:
-            suffix = _HYPHEN_SUFFIX.match(text, last.end)
-            if suffix is not None:           # "Tongchang-ri": the name may include its suffix
-                parts.append(ftext[suffix.start():suffix.end()])
-                pos += suffix.end() - suffix.start()
-                tail_end[pos] = suffix.end()
+        if kind:
+            # "." or "-ri" as written; a division's word after one space, however many the text has
+            parts.append(ftext[start:end] if kind != "ext" else " " + ftext[start:end])
+            pos += len(parts[-1])
+            tail_end[pos] = end
         return "".join(parts), cstart, cend, tail_end
 
     def _longest_matches(self, text, tokens, i, j, after_comma_first, compact, cstart, cend, tail_end):
@@ -461,8 +550,9 @@ class Recognizer:
         stop, or the tail) ends and whose entries may match the surface form."""
         end_of = {ce: tokens[i + q].end for q, ce in enumerate(cend)}
         dot_end = {ce + 1: tokens[i + q].end + 1 for q, ce in enumerate(cend)
-                   if ce < len(compact) and compact[ce] == "." and text[tokens[i + q].end:tokens[i + q].end + 1] == "."}
-        index_of_end = {tokens[i + q].end: q for q in range(j - i)}
+                   if ce < len(compact) and compact[ce] == "." and text[tokens[i + q].end:tokens[i + q].end + 1] == "."
+                   } if "." in compact else {}
+        index_of_end = None         # a token's end -> its index in the chunk, made at the first match
         found = []
         k, n = 0, j - i
         while k < n:
@@ -484,6 +574,8 @@ class Recognizer:
                 if entries is None:
                     continue
                 if best is None or ce > best[6]:
+                    if index_of_end is None:
+                        index_of_end = {tokens[i + q].end: q for q in range(n)}
                     q = index_of_end.get(end, index_of_end.get(end - 1, min(k, n - 1) if end < tok.end else n - 1))
                     best = (k, q + 1, key, entries, tok.start, end, ce)
             if best is not None:
@@ -550,9 +642,11 @@ class Recognizer:
             if before is not None and before.text.lower() in TITLES and gap_before in (" ", ". "):
                 persons.add(chunk[0].text)
             return []
-        words = [t.text.lower() for t in chunk]
         sent_start = sent_starts.get(chunk[0].sent, 0)
         sent_initial = not _HAS_WORD.search(text, sent_start, chunk[0].start)
+        if j - i == 1:
+            return self._read_one_word(text, chunk, matches, before, gap_before, persons, sent_initial, titlecase)
+        words = [t.text.lower() for t in chunk]
         kept = self._drop_persons(chunk, words, matches, before, gap_before, persons)
         if kept is None:
             return []
@@ -581,6 +675,22 @@ class Recognizer:
             if m is not None:
                 out.append(m)
         return out
+
+    def _read_one_word(self, text, chunk, matches, before, gap_before, persons, sent_initial, titlecase):
+        """_read_chunk's answer for a chunk of one word that matched (most chunks), without the
+        rules that need two words: a title before it makes it a person's name."""
+        tok = chunk[0]
+        if before is not None and before.text.lower() in TITLES and gap_before in (" ", ". "):
+            persons.add(tok.text)
+            return []
+        if self._is_ship(text, chunk):
+            persons.add(tok.text)      # later mentions of the ship are not places either
+            return []
+        m = self._read_match(text, matches[0], chunk, [tok.text.lower()], True, before, sent_initial, titlecase)
+        if m is _PERSON:
+            persons.add(tok.text)
+            return []
+        return [m] if m is not None else []
 
     def _possessive_names(self, text, ftext, mentions, sent_of):
         """Names with a possessive inside, which runs of capitals do not join: "Cox's Bazar",
@@ -749,8 +859,11 @@ class Recognizer:
         return bool(w) and w.group(1).lower() in LOCATIVE
 
     def _notable(self, key: str) -> bool:
-        return self._strong(key) or any(p.population >= 20_000 or p.feature_type == ADMIN1
-                                        for p, _ in self._entries(key))
+        hit = self._notable_cache.get(key)
+        if hit is None:
+            hit = _keep(self._notable_cache, key, self._strong(key) or any(
+                p.population >= 20_000 or p.feature_type == ADMIN1 for p, _ in self._entries(key)))
+        return hit
 
     def _single_word_ok(self, text, tok, word, key, entries, sent_initial, titlecase, before) -> bool:
         if entries.any_flags & EXACT_CASE:

@@ -15,17 +15,17 @@ a b c d f g h i j k l m o p q r t v x y z approx dept est fig univ ave blvd rd h
 
 # a sentence ends at . ! ? before a capital or digit, at a blank line, or at the CJK full stops;
 # a single line break does not end one (wire copy wraps lines mid-sentence)
-# (the leading look-ahead lets the engine skip ordinary characters without trying each branch).
+# (the pattern starts by taking one of those characters, a plain set the engine skips to without
+# trying anything at other positions; the look-behinds then say which branch that character began).
 # Linear on any text: a run of stops is tried once, from its first character (the look-behind),
 # and no quantifier gives back what it took (possessive), so 200,000 dots are one failed attempt
 # rather than 200,000 attempts of 200,000 steps each.
-_SENTENCE_END = re.compile(r"""(?=[.!?…\n。！？])(?:(?<![.!?…])[.!?…]++["'”’)\]]*+(?=\s++["'“‘(\[]?[A-Z0-9\u00C0-\u024F])"""
-                           r"""|\n[ \t]*+\n|[。！？])""")
+_SENTENCE_END = re.compile(r"""[.!?…\n。！？](?:(?<=[.!?…])(?<![.!?…].)[.!?…]*+["'”’)\]]*+"""
+                           r"""(?=\s++["'“‘(\[]?[A-Z0-9\u00C0-\u024F])|(?<=\n)[ \t]*+\n|(?<=[。！？]))""")
 # Longer "sentences" (text without sentence breaks: lists, tables, hostile input) are cut into
 # pieces of at most this many characters, at a space where there is one, so that everything
 # computed per sentence (the context of a mention, the clauses of an event) stays bounded.
 MAX_SENTENCE_CHARS = 2000
-_WORD_BEFORE = re.compile(r"(\w+)\W*$")
 _LONGEST_ABBREVIATION = max(map(len, ABBREVIATIONS))
 
 
@@ -44,14 +44,36 @@ def split_sentences(text: str) -> list[Span]:
             s = m.start()
             # a word longer than any abbreviation right before the stop cannot be one
             if not (s > _LONGEST_ABBREVIATION and text[s - _LONGEST_ABBREVIATION - 1:s].isalpha()):
-                w = _WORD_BEFORE.search(text, max(0, s - 12), s)
-                if w and w.group(1).lower() in ABBREVIATIONS:
+                if _word_before(text, max(0, s - 12), s).lower() in ABBREVIATIONS:
                     continue
         end = m.end()
-        _append(spans, text, start, end)
+        # the usual sentence, short and with text in it, is added here without a call to _append
+        seg = text[start:end]
+        stripped = seg.strip()
+        if stripped and len(stripped) <= MAX_SENTENCE_CHARS:
+            s = start + len(seg) - len(seg.lstrip())
+            spans.append(Span(s, s + len(stripped)))
+        else:
+            _append(spans, text, start, end)
         start = end
     _append(spans, text, start, len(text))
     return spans
+
+
+def _word_before(text: str, lo: int, hi: int) -> str:
+    r"""The last word of text[lo:hi] (cut at lo), what `(\w+)\W*$` finds there, or "": walked back
+    from `hi`, a few characters, where the regex would try every position of the window."""
+    # the usual case, a word ending at `hi` after a space, found by str methods in C
+    word = text[max(text.rfind(" ", lo, hi), text.rfind("\n", lo, hi), lo - 1) + 1:hi]
+    if word.isalnum():
+        return word
+    end = hi
+    while end > lo and not (text[end - 1].isalnum() or text[end - 1] == "_"):
+        end -= 1
+    start = end
+    while start > lo and (text[start - 1].isalnum() or text[start - 1] == "_"):
+        start -= 1
+    return text[start:end]
 
 
 def _append(spans: list[Span], text: str, start: int, end: int) -> None:

@@ -20,8 +20,8 @@ whole text, offsets shifted (`merge_pieces`).
 from __future__ import annotations
 
 import threading
-from collections import OrderedDict
 from dataclasses import replace
+from operator import attrgetter
 
 from gazetteer.index import Gazetteer
 from gazetteer.model import Candidate, Mention, Place, Resolution, Span
@@ -231,9 +231,12 @@ def _corrected_place(r: Resolution, c: dict, gazetteer: Gazetteer) -> Place:
                  country_code="", source="user")
 
 
+_confidence = attrgetter("confidence")
+
+
 def group_places(resolutions) -> list[PlaceGroup]:
     """One group per distinct place, in order of first mention."""
-    groups: "OrderedDict[tuple, list[Resolution]]" = OrderedDict()
+    groups: dict[tuple, list[Resolution]] = {}      # insertion order: first mention
     for r in resolutions:
         if r.place is None or r.mention.kind not in MAPPED_KINDS:
             continue
@@ -241,13 +244,15 @@ def group_places(resolutions) -> list[PlaceGroup]:
         groups.setdefault(key, []).append(r)
     out = []
     for rs in groups.values():
-        best = max(rs, key=lambda r: r.confidence)
+        best = rs[0] if len(rs) == 1 else max(rs, key=_confidence)
         seen, alts = {best.place.id}, []
         for r in rs:
             for a in r.alternatives:
                 if a.place.id not in seen:
                     seen.add(a.place.id)
                     alts.append(a)
+            if len(alts) >= MAX_GROUP_ALTERNATIVES:
+                break           # the rest would be cut off below
         out.append(PlaceGroup(place=best.place, mentions=tuple(r.mention for r in rs),
                               confidence=best.confidence, reason=best.reason,
                               alternatives=tuple(alts[:MAX_GROUP_ALTERNATIVES]),

@@ -33,7 +33,13 @@ class InputError(ValueError):
 
 def clean_text(text: str) -> str:
     """`text` with each lone surrogate replaced by U+FFFD (the same length: offsets hold)."""
-    return _SURROGATE.sub("\ufffd", text) if _SURROGATE.search(text) else text
+    if text.isascii():
+        return text
+    try:
+        text.encode("utf-8")        # only a surrogate makes it fail; faster than the regex's scan
+        return text
+    except UnicodeEncodeError:
+        return _SURROGATE.sub("\ufffd", text)
 
 
 def check_string(name: str, value, limit: int = MAX_FIELD_CHARS) -> str:

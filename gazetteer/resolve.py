@@ -60,7 +60,8 @@ UNFIT = "no candidate fits the text"
 UNPLACED = "not in the gazetteer, and the text does not say where it is: left unplaced"
 _KIND_WHY = {COUNTRY: "a country", CAPITAL: "national capital", ADMIN1: "first-level division",
              ADMIN2: "second-level division"}
-_WHY_COLUMNS = [rank.COLUMN[c] for c in ("top_pop", "cue_agree", "u_cc", "e_cc", "u_adm", "e_adm", "near_min")]
+_WHY_ROWS = np.array([rank.COLUMN[c] for c in ("top_pop", "cue_agree", "u_cc", "e_cc", "u_adm", "e_adm", "near_min")])[:, None]
+_CUE_AGREE = rank.COLUMN["cue_agree"]
 _OWN_PATTERN = (rank.COLUMN["held_comma"], rank.COLUMN["held_in"])
 
 
@@ -181,17 +182,19 @@ class Resolver:
         for k in water:
             _only_water(doc, k, s)
         order = np.lexsort((-s, doc.key_of)).tolist()    # by key, then score; equals in the index's order
-        best = [order[a] for a in lo.tolist()]
-        namesake = doc.I[rank.I_NAMESAKE, best].tolist()
-        cued = doc.XT[rank.COLUMN["cue_agree"], best].tolist()
-        chosen = [b if ns < 0 or cue else a + ns for a, b, ns, cue in zip(lo.tolist(), best, namesake, cued)]
         scores, starts = s.tolist(), doc.starts.tolist()
+        best = [order[a] for a in starts[:-1]]
+        namesake = doc.I[rank.I_NAMESAKE, best].tolist()
+        cued = doc.XT[_CUE_AGREE, best].tolist()
+        chosen = [b if ns < 0 or cue else a + ns for a, b, ns, cue in zip(starts, best, namesake, cued)]
         for k, held in _held_by_key(doc, own).items():
             a = starts[k]
             js = [a + j for j in np.nonzero(held)[0].tolist() if scores[a + j] > -math.inf]
             if js and not held[chosen[k] - a]:
                 chosen[k] = max(js, key=scores.__getitem__)
-        why = doc.XT[_WHY_COLUMNS][:, chosen].T.tolist()
+        why = doc.XT[_WHY_ROWS, chosen].T.tolist()
+        if alternatives == 0:
+            return self._senses_alone(doc, scores, starts, order, chosen, fits, why), s
         senses = []
         for k, ks in enumerate(doc.statics):
             a, b, c = starts[k], starts[k + 1], chosen[k]
@@ -204,15 +207,35 @@ class Resolver:
                 z = sum(e)
             share = {j: round(e[j - a] / z, 4) for j in ranked[:alternatives + 1]}
             if not fits[k] or top == -math.inf:
-                p = ks.places[ranked[0] - a]
-                senses.append((None, 0.0, f"{UNFIT} ({p.name}, {p.country_code or p.feature_type}, fits the text badly)",
-                               tuple(Candidate(ks.places[j - a], share[j]) for j in ranked[:max(1, alternatives)])))
+                senses.append(_unfit(ks.places[ranked[0] - a],
+                                     tuple(Candidate(ks.places[j - a], share[j]) for j in ranked[:alternatives])))
                 continue
             conf = 1.0 / (1.0 + math.exp(-min(50.0, max(-50.0, top)))) if b - a == 1 else 1.0 / z
             alts = tuple(Candidate(ks.places[j - a], share[j]) for j in ranked if j != c)
             senses.append((ks.places[c - a], round(max(conf, 1e-4), 4), self._reason(doc, k, c - a, why[k], b - a),
                            alts[:alternatives]))
         return senses, s
+
+    def _senses_alone(self, doc: rank.Document, scores: list, starts: list, order: list, chosen: list, fits: list,
+                      why: list) -> list[tuple]:
+        """_senses without runners-up: each key's best row needs its share of the softmax only
+        (exp(0) = 1 over the same sum of exponentials, in the same order)."""
+        senses = []
+        for k, ks in enumerate(doc.statics):
+            a, b, c = starts[k], starts[k + 1], chosen[k]
+            top = scores[order[a]]
+            if b - a == 1:
+                z = 1.0
+            elif top == -math.inf:        # every candidate ruled out: all alike
+                z = float(b - a)
+            else:
+                z = sum([math.exp(x - top) for x in scores[a:b]])
+            if not fits[k] or top == -math.inf:
+                senses.append(_unfit(ks.places[order[a] - a], (Candidate(ks.places[order[a] - a], round(1.0 / z, 4)),)))
+                continue
+            conf = 1.0 / (1.0 + math.exp(-min(50.0, max(-50.0, top)))) if b - a == 1 else 1.0 / z
+            senses.append((ks.places[c - a], round(max(conf, 1e-4), 4), self._reason(doc, k, c - a, why[k], b - a), ()))
+        return senses
 
     @staticmethod
     def _ruled_out(doc: rank.Document) -> np.ndarray:
@@ -505,6 +528,11 @@ class Resolver:
             return False
         return generic or any(p.feature_type in (COUNTRY, ADMIN1, CAPITAL, WATER) or p.population >= 20_000
                               for p, _ in entries)
+
+
+def _unfit(best: Place, alternatives: tuple) -> tuple:
+    """The sense of a key none of whose candidates fits the text."""
+    return None, 0.0, f"{UNFIT} ({best.name}, {best.country_code or best.feature_type}, fits the text badly)", alternatives
 
 
 def _held_by_key(doc: rank.Document, own: dict) -> dict[int, np.ndarray]:

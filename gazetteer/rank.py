@@ -361,6 +361,9 @@ class Document:
     own: np.ndarray = None        # (2, N) the row's country and division group among its own key's rows
     row_weight: np.ndarray = None  # (N,) mentions of the row's key
     D: np.ndarray = None          # (N, N) km between candidates; inf within a name
+    mentions: float = 0.0         # the mentions of all keys
+    others: np.ndarray = None     # (N,) the mentions of the other keys than the row's, at least 1
+    starts_list: list = None      # starts, as a list
 
     @property
     def X1(self) -> np.ndarray:
@@ -382,23 +385,26 @@ def document(text: str, mentions: list[Mention], key_index: list[int], statics: 
     # document's numbering of them (its own rows' groups), and its weight where it is unambiguous
     sizes, starts, unambiguous, weights = [], [0], [], []
     at_cc, at_adm = 0, sum(ks.groups[4] for ks in statics)
+    total = sum(row[5] for row in ev.per_key)       # mentions of all the keys (an integer: exact)
     for ks, row in zip(statics, ev.per_key):
         one_cc, cc0, one_adm, adm0, g_cc, g_adm = ks.groups
         w = row[5]
-        row += (at_cc, at_adm, w * one_cc, w * one_adm)
+        # (the mentions of the other keys, at least 1, divide the row's expected mentions in stage 2)
+        row += (at_cc, at_adm, w * one_cc, w * one_adm, max(float(total - w), 1.0))
         unambiguous += (cc0, adm0)
         weights += (w * one_cc, w * one_adm)
         at_cc, at_adm = at_cc + g_cc, at_adm + g_adm
         sizes.append(len(ks.places))
         starts.append(starts[-1] + sizes[-1])
-    starts = np.array(starts)
+    starts_list, starts = starts, np.array(starts)
     key_of = np.arange(K).repeat(sizes)
     per_key = np.array(ev.per_key)
     per_row = per_key[key_of].T
     I = np.concatenate([ks.I for ks in statics], axis=1)
     doc = Document(key_index, statics, starts, key_of, per_key[:, 5], I, np.concatenate([ks.U for ks in statics]),
                    np.zeros((len(FEATURES2), int(starts[-1])), dtype=np.float32), ev.patterns, ev.cued,
-                   I[I_CC_LOCAL:I_ADM_LOCAL + 1] + per_row[6:8].astype(np.int64), per_row[5])
+                   I[I_CC_LOCAL:I_ADM_LOCAL + 1] + per_row[6:8].astype(np.int64), per_row[5], mentions=float(total),
+                   others=per_row[10], starts_list=starts_list)
     XT = doc.XT
     S = len(STATIC)
     np.concatenate([ks.X for ks in statics], axis=1, out=XT[:S])
@@ -447,7 +453,7 @@ def _doc_features(doc: Document, unambiguous: np.ndarray, own: np.ndarray, total
     u[1] *= I[I_HAS_ADM]
     np.log1p(u, out=XT[c:c + 2])
     np.log1p(total - own[0] - u[0], out=XT[c + 2])
-    XT[c + 3] = math.log1p(float(doc.weight.sum()))
+    XT[c + 3] = math.log1p(doc.mentions)
     some = np.bincount(np.concatenate([ks.distinct for ks in doc.statics]), minlength=n_groups)[groups]
     np.log(np.maximum(some, 1), out=XT[c + 4:c + 6], casting="unsafe")      # less the row's own name
     XT[c + 5] *= I[I_HAS_ADM]
@@ -456,7 +462,8 @@ def _doc_features(doc: Document, unambiguous: np.ndarray, own: np.ndarray, total
     np.maximum(cos, -1.0, out=cos)
     D = np.arccos(cos, out=cos)
     D *= EARTH_KM
-    D[key_of[:, None] == key_of] = np.inf              # the row's own name
+    for a, b in zip(doc.starts_list, doc.starts_list[1:]):
+        D[a:b, a:b] = np.inf                           # the row's own name
     doc.D = D
     np.minimum(np.log1p(D.min(axis=1)), _FAR, out=XT[c + 6], casting="same_kind")
 
@@ -482,7 +489,7 @@ def stage2_features(doc: Document, s1: np.ndarray, n_groups: int) -> None:
         - np.bincount(doc.own.ravel(), both)[doc.own]
     e[1] *= I[I_HAS_ADM]
     np.log1p(e, out=XT[c + 4:c + 6], casting="same_kind")
-    XT[c + 6] = e[0] / np.maximum(doc.weight.sum() - doc.row_weight, 1.0)
+    XT[c + 6] = e[0] / doc.others
     # the other names' most likely places (those that stand for a point): how many lie within
     # 161 km (each counted by its probability), and the distance to the nearest more likely than not
     best = (gap == 0) & (I[I_POINT] > 0)

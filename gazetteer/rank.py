@@ -100,6 +100,19 @@ class KeyStatic:
     I: np.ndarray          # (10, n) int64: the I_* rows
     groups: tuple          # (one country?, its id, one division?, its id, countries, divisions)
     distinct: np.ndarray   # the countries and divisions its candidates lie in, each once
+    lists: tuple           # the rows I_CC, I_ADM, I_ID, I_KIND as Python lists (for a few candidates,
+    #                        plain Python costs less than numpy)
+    cue_rows: dict = field(default_factory=dict)    # cue bits -> the (3, n) cue features (cue_rows())
+
+    def cue_block(self, cue: int) -> np.ndarray:
+        """The features cue_any, cue_agree and cue_disagree of the candidates when the key's
+        mentions have these cue bits (at most 16 kinds of cue: cached)."""
+        block = self.cue_rows.get(cue)
+        if block is None:
+            kinds = self.I[I_CUE].tolist()
+            block = self.cue_rows[cue] = np.array([[cue != 0] * len(kinds), [cue & k != 0 for k in kinds],
+                                                   [cue & ~k != 0 for k in kinds]], dtype=np.float32)
+        return block
 
 
 def prune(cands: tuple) -> tuple:
@@ -192,7 +205,8 @@ def _key_ints(places: tuple[Place, ...], interner: Interner, key: str = "") -> t
     one_cc, one_adm = len(cc_local) == 1, len(adm_local) == 1 and all(p.admin1 for p in places)
     no_adm = interner[_NO_ADMIN1]
     distinct = np.array(list(cc_local) + [a for a in adm_local if a != no_adm], dtype=np.int64)
-    return I, (one_cc, cc[0], one_adm, adm[0], len(cc_local), len(adm_local)), distinct
+    return I, (one_cc, cc[0], one_adm, adm[0], len(cc_local), len(adm_local)), distinct, \
+        tuple(I[[I_CC, I_ADM, I_ID, I_KIND]].tolist())
 
 
 # --- the key's mentions in this text ---------------------------------------------------------
@@ -205,8 +219,8 @@ _POSSESSIVE_GAP = re.compile(r"['\u2019]s\s{1,2}$")
 @dataclass(slots=True)
 class Containers:
     """The countries and first-level divisions a phrase can name ("La.", "Texas", "South West
-    England" -> England): (label, rows (country, admin1 or "", place id, name), and the same as
-    interned arrays (country, division or -1, place id)); cached."""
+    England" -> England): (label, rows (country, admin1 or "", place id, name), and the same
+    interned (country, division or -1, place id)); cached."""
     gaz: object
     interner: Interner
     _cache: dict = field(default_factory=dict)
@@ -215,9 +229,9 @@ class Containers:
         hit = self._cache.get((phrase, after_comma))
         if hit is None:
             label, out = self._find(phrase, after_comma)
-            arrays = tuple(np.array(col, dtype=np.int64) for col in zip(*[
-                (self.interner[cc], self.interner[(cc, adm)] if adm else -1, pid) for cc, adm, pid, _ in out]))
-            hit = (label, out, arrays)
+            interned = tuple((self.interner[cc], self.interner[(cc, adm)] if adm else -1, pid)
+                             for cc, adm, pid, _ in out)
+            hit = (label, out, interned)
             if len(self._cache) > 50_000:
                 self._cache.clear()
             self._cache[(phrase, after_comma)] = hit
@@ -276,7 +290,7 @@ class Pattern:
     key: int
     col: int
     note: str
-    containers: tuple = ()          # interned (countries, divisions, place ids)
+    containers: tuple = ()          # interned (country, division or -1, place id) of each container
     inner: int = -1
     held: np.ndarray | None = None  # over the key's candidates, filled by `document`
     listing: bool = False           # Y is a country the text names as a place of its own ("Mexico, the US and
@@ -410,10 +424,7 @@ def document(text: str, mentions: list[Mention], key_index: list[int], statics: 
     np.concatenate([ks.X for ks in statics], axis=1, out=XT[:S])
     XT[S:S + 4] = per_row[:4]
     if doc.cued:
-        cues = per_row[4].astype(np.int64)
-        XT[S + 4] = cues != 0
-        XT[S + 5] = (cues & I[I_CUE]) != 0
-        XT[S + 6] = (cues & ~I[I_CUE]) != 0
+        np.concatenate([ks.cue_block(row[4]) for ks, row in zip(statics, ev.per_key)], axis=1, out=XT[S + 4:S + 7])
     if ev.patterns:
         _pattern_features(doc)
     _doc_features(doc, np.bincount(unambiguous, weights, minlength=n_groups), per_row[8:10], sum(weights[0::2]),
@@ -422,21 +433,24 @@ def document(text: str, mentions: list[Mention], key_index: list[int], statics: 
 
 
 def _pattern_features(doc: Document) -> None:
-    """The rows each containment pattern holds (and its column set to 1)."""
-    I = doc.I
+    """The rows each containment pattern holds (and its column set to 1). In plain Python: a key
+    has a few candidates and a pattern one to three containers."""
+    XT = doc.XT
     for pat in doc.patterns:
-        r = doc.rows(pat.key)
+        cc, adm, pid, kind = doc.statics[pat.key].lists
         if pat.inner < 0:       # the key's candidates lying in one of the containers
-            cc, adm, pid = pat.containers
-            held = ((I[I_CC, r, None] == cc) & ((adm < 0) | (I[I_ADM, r, None] == adm))
-                    & (I[I_ID, r, None] != pid)).any(axis=1)
+            held = [any(c == c2 and (a2 < 0 or a == a2) and i != i2 for c2, a2, i2 in pat.containers)
+                    for c, a, i in zip(cc, adm, pid)]
         else:                   # the key's countries and divisions holding one of the inner key's places
-            q = doc.rows(pat.inner)
-            country = I[I_KIND, r] == K_COUNTRY
-            held = ((I[I_CC, r, None] == I[I_CC, q]) & (country[:, None] | (I[I_ADM, r, None] == I[I_ADM, q]))
-                    & (I[I_ID, r, None] != I[I_ID, q])).any(axis=1) & (country | (I[I_KIND, r] == K_ADMIN1))
-        pat.held = held
-        doc.XT[pat.col, r] = np.maximum(doc.XT[pat.col, r], held)
+            inner = tuple(zip(*doc.statics[pat.inner].lists[:3]))
+            held = [(k == K_COUNTRY or k == K_ADMIN1)
+                    and any(c == c2 and (k == K_COUNTRY or a == a2) and i != i2 for c2, a2, i2 in inner)
+                    for c, a, i, k in zip(cc, adm, pid, kind)]
+        pat.held = np.array(held, dtype=bool)
+        first = doc.starts_list[pat.key]
+        for j, h in enumerate(held):
+            if h:
+                XT[pat.col, first + j] = 1.0
 
 
 def _doc_features(doc: Document, unambiguous: np.ndarray, own: np.ndarray, total: float, n_groups: int) -> None:
@@ -451,12 +465,13 @@ def _doc_features(doc: Document, unambiguous: np.ndarray, own: np.ndarray, total
     c = COLUMN["u_cc"]
     u = unambiguous[groups] - own
     u[1] *= I[I_HAS_ADM]
-    np.log1p(u, out=XT[c:c + 2])
-    np.log1p(total - own[0] - u[0], out=XT[c + 2])
+    # (computed in float64 and assigned: a ufunc writing float32 out= takes numpy's slow buffered path)
+    XT[c:c + 2] = np.log1p(u)
+    XT[c + 2] = np.log1p(total - own[0] - u[0])
     XT[c + 3] = math.log1p(doc.mentions)
     some = np.bincount(np.concatenate([ks.distinct for ks in doc.statics]), minlength=n_groups)[groups]
-    np.log(np.maximum(some, 1), out=XT[c + 4:c + 6], casting="unsafe")      # less the row's own name
-    XT[c + 5] *= I[I_HAS_ADM]
+    some[1] *= I[I_HAS_ADM]                             # (log 1 = 0: none without a division)
+    XT[c + 4:c + 6] = np.log(np.maximum(some, 1))      # less the row's own name
     cos = doc.U @ doc.U.T
     np.minimum(cos, 1.0, out=cos)
     np.maximum(cos, -1.0, out=cos)
@@ -465,7 +480,7 @@ def _doc_features(doc: Document, unambiguous: np.ndarray, own: np.ndarray, total
     for a, b in zip(doc.starts_list, doc.starts_list[1:]):
         D[a:b, a:b] = np.inf                           # the row's own name
     doc.D = D
-    np.minimum(np.log1p(D.min(axis=1)), _FAR, out=XT[c + 6], casting="same_kind")
+    XT[c + 6] = np.minimum(np.log1p(D.min(axis=1)), _FAR)
 
 
 def stage2_features(doc: Document, s1: np.ndarray, n_groups: int) -> None:
@@ -488,7 +503,7 @@ def stage2_features(doc: Document, s1: np.ndarray, n_groups: int) -> None:
     e = np.bincount(I[I_CC:I_ADM + 1].ravel(), both, minlength=n_groups)[I[I_CC:I_ADM + 1]] \
         - np.bincount(doc.own.ravel(), both)[doc.own]
     e[1] *= I[I_HAS_ADM]
-    np.log1p(e, out=XT[c + 4:c + 6], casting="same_kind")
+    XT[c + 4:c + 6] = np.log1p(e)
     XT[c + 6] = e[0] / doc.others
     # the other names' most likely places (those that stand for a point): how many lie within
     # 161 km (each counted by its probability), and the distance to the nearest more likely than not
@@ -496,7 +511,7 @@ def stage2_features(doc: Document, s1: np.ndarray, n_groups: int) -> None:
     XT[c + 7] = (doc.D < 161.0) @ (p1 * best)
     sure = best & (p1 >= 0.5)
     if sure.any():
-        np.minimum(np.log1p(doc.D[:, sure].min(axis=1)), _FAR, out=XT[c + 8], casting="same_kind")
+        XT[c + 8] = np.minimum(np.log1p(doc.D[:, sure].min(axis=1)), _FAR)
     else:
         XT[c + 8] = _FAR
 

@@ -78,6 +78,7 @@ NEUTRAL = {"near_min": _FAR, "a_near": _FAR}     # a feature's value when the te
 _POINT_TYPES = frozenset({CITY, CAPITAL, ADMIN2, ADMIN1})
 # integer rows of a key's candidates (KeyStatic.I), besides the float features
 I_CC, I_ADM, I_HAS_ADM, I_ID, I_POINT, I_CUE, I_KIND, I_CC_LOCAL, I_ADM_LOCAL, I_NAMESAKE = range(10)
+L_NAMESAKE = 4                      # KeyStatic.lists[L_NAMESAKE]: the I_NAMESAKE row
 _KIND_CODE = {t: i for i, t in enumerate(FEATURE_TYPES)}
 K_COUNTRY, K_ADMIN1 = _KIND_CODE[COUNTRY], _KIND_CODE[ADMIN1]
 _NO_ADMIN1 = ("", "-")              # the interned group of candidates without a first-level division
@@ -100,7 +101,7 @@ class KeyStatic:
     I: np.ndarray          # (10, n) int64: the I_* rows
     groups: tuple          # (one country?, its id, one division?, its id, countries, divisions)
     distinct: np.ndarray   # the countries and divisions its candidates lie in, each once
-    lists: tuple           # the rows I_CC, I_ADM, I_ID, I_KIND as Python lists (for a few candidates,
+    lists: tuple           # the rows I_CC, I_ADM, I_ID, I_KIND, I_NAMESAKE as Python lists (for a few candidates,
     #                        plain Python costs less than numpy)
     cue_rows: dict = field(default_factory=dict)    # cue bits -> the (3, n) cue features (cue_rows())
 
@@ -206,7 +207,7 @@ def _key_ints(places: tuple[Place, ...], interner: Interner, key: str = "") -> t
     no_adm = interner[_NO_ADMIN1]
     distinct = np.array(list(cc_local) + [a for a in adm_local if a != no_adm], dtype=np.int64)
     return I, (one_cc, cc[0], one_adm, adm[0], len(cc_local), len(adm_local)), distinct, \
-        tuple(I[[I_CC, I_ADM, I_ID, I_KIND]].tolist())
+        tuple(I[[I_CC, I_ADM, I_ID, I_KIND, I_NAMESAKE]].tolist())
 
 
 # --- the key's mentions in this text ---------------------------------------------------------
@@ -437,7 +438,7 @@ def _pattern_features(doc: Document) -> None:
     has a few candidates and a pattern one to three containers."""
     XT = doc.XT
     for pat in doc.patterns:
-        cc, adm, pid, kind = doc.statics[pat.key].lists
+        cc, adm, pid, kind = doc.statics[pat.key].lists[:4]
         if pat.inner < 0:       # the key's candidates lying in one of the containers
             held = [any(c == c2 and (a2 < 0 or a == a2) and i != i2 for c2, a2, i2 in pat.containers)
                     for c, a, i in zip(cc, adm, pid)]

@@ -175,16 +175,17 @@ class Resolver:
         ("Alexandria, La. ... Alexandria" is in Louisiana both times)."""
         cols, vals = self._neutral
         s = self.model.score(doc, len(self._interner), cols, vals)
-        lo = doc.starts[:-1]
-        fits = (np.maximum.reduceat(s, lo) >= self.model.reject).tolist()   # the model: some candidate fits
-        if doc.cued:
-            s[self._ruled_out(doc)] = -np.inf                                # the rules choose among them
-        for k in water:
-            _only_water(doc, k, s)
+        scores, starts, reject = s.tolist(), doc.starts_list, self.model.reject
+        fits = [max(scores[a:b]) >= reject for a, b in zip(starts, starts[1:])]   # the model: some candidate fits
+        if doc.cued or water:
+            if doc.cued:
+                s[self._ruled_out(doc)] = -np.inf                                # the rules choose among them
+            for k in water:
+                _only_water(doc, k, s)
+            scores = s.tolist()
         order = np.lexsort((-s, doc.key_of)).tolist()    # by key, then score; equals in the index's order
-        scores, starts = s.tolist(), doc.starts.tolist()
         best = [order[a] for a in starts[:-1]]
-        namesake = doc.I[rank.I_NAMESAKE, best].tolist()
+        namesake = [ks.lists[rank.L_NAMESAKE][b - a] for ks, a, b in zip(doc.statics, starts, best)]
         cued = doc.XT[_CUE_AGREE, best].tolist()
         chosen = [b if ns < 0 or cue else a + ns for a, b, ns, cue in zip(starts, best, namesake, cued)]
         for k, held in _held_by_key(doc, own).items():

@@ -103,7 +103,8 @@ class KeyStatic:
     distinct: np.ndarray   # the countries and divisions its candidates lie in, each once
     lists: tuple           # the rows I_CC, I_ADM, I_ID, I_KIND, I_NAMESAKE as Python lists (for a few candidates,
     #                        plain Python costs less than numpy)
-    cue_rows: dict = field(default_factory=dict)    # cue bits -> the (3, n) cue features (cue_rows())
+    cue_rows: dict = field(default_factory=dict)    # cue bits -> the (3, n) cue features (cue_block)
+    by_importance: list | None = None                # the places, the most important first (Resolver._ranked)
 
     def cue_block(self, cue: int) -> np.ndarray:
         """The features cue_any, cue_agree and cue_disagree of the candidates when the key's

@@ -340,9 +340,14 @@ class Resolver:
         return out
 
     def _ranked(self, key: str) -> list[Place]:
-        """A name's places, the likeliest first by a fixed prior (the index's importance)."""
+        """A name's places, the likeliest first by a fixed prior (the index's importance); cached
+        with the key's candidates."""
         ks = self.key_candidates(key)
-        return sorted(ks.places, key=lambda p: -self.gaz.importance(p.id)) if ks is not None else []
+        if ks is None:
+            return []
+        if ks.by_importance is None:
+            ks.by_importance = sorted(ks.places, key=lambda p: -self.gaz.importance(p.id))
+        return list(ks.by_importance)
 
     def _prefer_user_places(self, results: list[Resolution]) -> list[Resolution]:
         """A name in the user's own gazetteer means the user's place, whatever the scores say;

@@ -32,7 +32,7 @@ from functools import cached_property
 
 import numpy as np
 
-from gazetteer import rank
+from gazetteer import containment, rank
 from gazetteer.index import DEMONYM, PRIMARY, USER, Gazetteer
 from gazetteer.model import (ADMIN1, ADMIN2, CAPITAL, CITY, CONTINENT, COUNTRY, REGION, SITE, WATER, Candidate,
                              Mention, Place, Resolution)
@@ -365,7 +365,6 @@ class Resolver:
         return out
 
     def _apply_containment(self, text, mentions, results: list[Resolution]) -> list[Resolution]:
-        from gazetteer import containment
         said = containment.cues(text, mentions, [r.place for r in results])
         out = list(results)
         for i, r in enumerate(results):
@@ -409,7 +408,6 @@ class Resolver:
         the text names nothing else in the chosen place's country) the holder's place the gazetteer
         lacks. In place, on `out`. (A cue's container is a placed mention; an unplaced name after
         "of" is `_unknown_held_by_the_first`'s.)"""
-        from gazetteer import containment
         for i, cue in said.items():
             j = cue.container
             holder, r = out[i].place, out[j]
@@ -426,7 +424,6 @@ class Resolver:
     def _unknown_held_by_the_first(text: str, out: list[Resolution]) -> None:
         """"the Lebanese village of Aitaroun": a name the gazetteer lacks, after a country's or
         division's "<kind> of", is placed in that country or division (widely). In place."""
-        from gazetteer import containment
         for k in range(1, len(out)):
             holder, r = out[k - 1].place, out[k]
             if r.place is not None or holder is None or holder.feature_type not in (COUNTRY, ADMIN1) \
@@ -440,7 +437,6 @@ class Resolver:
     def _choose_inside(self, r: Resolution, cue, container: Place) -> Resolution | None:
         """The best-scored of a name's places that lies where the text says ("Oshima island, off
         Hokkaido" is not Izu Oshima)."""
-        from gazetteer import containment
         ranked = self._ranked(r.mention.key or name_key(r.mention.text))
         if not cue.strong:           # ("Lebanon, Iraq" is a list: not the Lebanon Mountains, which are near Iraq)
             ranked = [p for p in ranked if p.feature_type not in (COUNTRY, CAPITAL, CONTINENT)
@@ -455,7 +451,6 @@ class Resolver:
 
     def _container_holding(self, container: Resolution, place: Place, cue) -> Resolution | None:
         """The container's other sense, a bigger place, that holds `place` where the text says."""
-        from gazetteer import containment
         for p in self._ranked(container.mention.key or name_key(container.mention.text)):
             if p.id != container.place.id and containment.bigger(p, place) and containment.inside(place, p, cue.relation):
                 return Resolution(container.mention, p, container.confidence,
@@ -468,7 +463,6 @@ class Resolver:
         River" (a place and generic words), "South Ossetian", "Dagestani" (the adjective of a
         region), "Calif", "L.A" (an abbreviation without its full stop). The place is the one the
         document already chose for that name, else the name's most likely place."""
-        from gazetteer import containment
         text = r.mention.text
         chosen = {x.mention.key or name_key(x.mention.text): x.place for x in results if x.place is not None}
         for key, why, strict in self._inner_names(text):

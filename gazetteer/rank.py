@@ -30,6 +30,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass, field
+from itertools import chain
 from pathlib import Path
 
 import numpy as np
@@ -96,7 +97,8 @@ class Interner(dict):
 class KeyStatic:
     """A key's candidates and everything about them that does not depend on the document."""
     places: tuple[Place, ...]
-    X: np.ndarray          # (len(STATIC), n) float32 features, a row per feature
+    X: np.ndarray          # (len(FEATURES2), n) float32 features, a row per feature: the static ones
+    #                        (STATIC), zeros for the rest (a document's XT starts as its keys' X side by side)
     U: np.ndarray          # (n, 3) unit vectors of the candidates' points
     I: np.ndarray          # (10, n) int64: the I_* rows
     groups: tuple          # (one country?, its id, one division?, its id, countries, divisions)
@@ -176,7 +178,8 @@ def key_static(key: str, cands: tuple, interner: Interner, importance, english=N
              [big_city.get((p.country_code, p.admin1), 0.0) if ft in (ADMIN1, ADMIN2) else 0.0
               for ft, p in zip(kinds, places)],
              [ft in (CITY, CAPITAL) and (p.country_code, p.admin1) in divisions for ft, p in zip(kinds, places)]]
-    X = np.array(rows, dtype=np.float32)
+    X = np.zeros((len(FEATURES2), n), dtype=np.float32)
+    X[:len(STATIC)] = rows
     U = np.array([_unit(p.lat, p.lon) for p in places])
     return KeyStatic(places, X, U, *_key_ints(places, interner, key))
 
@@ -414,16 +417,16 @@ def document(text: str, mentions: list[Mention], key_index: list[int], statics: 
         starts.append(starts[-1] + sizes[-1])
     starts_list, starts = starts, np.array(starts)
     key_of = np.arange(K).repeat(sizes)
-    per_key = np.array(ev.per_key)
-    per_row = per_key[key_of].T
+    # the keys' rows, a row per value (fromiter: no nested lists to inspect), each key's repeated over its candidates
+    per_key = np.fromiter(chain.from_iterable(ev.per_key), np.float64, K * len(ev.per_key[0])).reshape(K, -1).T
+    per_row = per_key.take(key_of, axis=1)
     I = np.concatenate([ks.I for ks in statics], axis=1)
-    doc = Document(key_index, statics, starts, key_of, per_key[:, 5], I, np.concatenate([ks.U for ks in statics]),
-                   np.zeros((len(FEATURES2), int(starts[-1])), dtype=np.float32), ev.patterns, ev.cued,
+    doc = Document(key_index, statics, starts, key_of, per_key[5], I, np.concatenate([ks.U for ks in statics]),
+                   np.concatenate([ks.X for ks in statics], axis=1), ev.patterns, ev.cued,
                    I[I_CC_LOCAL:I_ADM_LOCAL + 1] + per_row[6:8].astype(np.int64), per_row[5], mentions=float(total),
                    others=per_row[10], starts_list=starts_list)
     XT = doc.XT
     S = len(STATIC)
-    np.concatenate([ks.X for ks in statics], axis=1, out=XT[:S])
     XT[S:S + 4] = per_row[:4]
     if doc.cued:
         np.concatenate([ks.cue_block(row[4]) for ks, row in zip(statics, ev.per_key)], axis=1, out=XT[S + 4:S + 7])

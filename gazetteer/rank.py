@@ -326,7 +326,9 @@ def mention_evidence(text: str, mentions: list[Mention], key_index: list[int], K
         row[2] |= m.text.isupper() and len(m.text) > 3
         row[3] |= m.kind == "demonym"
         row[4] |= cue_bits(text, m)
-        _patterns_after(text, mentions, key_index, i, containers, patterns)
+        after = text[m.end:m.end + 6]
+        if after[:1] == "," or "in" in after:        # (the only gaps _patterns_after reads)
+            _patterns_after(text, mentions, key_index, i, containers, patterns, after)
         prev = mentions[i - 1] if i > 0 else None
         if prev is not None and m.start - prev.end <= 4 and _POSSESSIVE_GAP.match(text[prev.end:m.start]):
             _, cons, arrays = containers(prev.text, False)
@@ -340,10 +342,10 @@ def mention_evidence(text: str, mentions: list[Mention], key_index: list[int], K
     return Evidence(per_key, patterns, cued)
 
 
-def _patterns_after(text: str, mentions, key_index, i: int, containers: Containers, out: list) -> None:
-    """"X, Y" and "X in Y" after mention i: Y (capitalised words) names a country or division."""
+def _patterns_after(text: str, mentions, key_index, i: int, containers: Containers, out: list, after: str) -> None:
+    """"X, Y" and "X in Y" after mention i: Y (capitalised words) names a country or division
+    (`after`: the 6 characters after the mention)."""
     m, k = mentions[i], key_index[i]
-    after = text[m.end:m.end + 6]
     tries = ((COLUMN["held_comma"], _COMMA_GAP, True),) if after[:1] == "," else ()
     if "in" in after:
         tries += ((COLUMN["held_in"], _IN_GAP, False),)

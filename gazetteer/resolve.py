@@ -250,11 +250,14 @@ class Resolver:
         the namesake of the other kind loses, whatever its population."""
         X, c = doc.XT, rank.COLUMN
         agree, disagree = X[c["cue_agree"]] > 0, X[c["cue_disagree"]] > 0
-        out = (disagree & ~agree & (X[c["u_cc"]] == 0) & (X[c["e_cc"]] < 0.05) & (X[c["u_cc_other"]] > 0)
+        against = disagree & ~agree
+        if not against.any():   # no word beside a name speaks against a candidate: neither rule applies
+            return against
+        out = (against & (X[c["u_cc"]] == 0) & (X[c["e_cc"]] < 0.05) & (X[c["u_cc_other"]] > 0)
                & (X[c["t_country"]] == 0))
         if agree.any():       # the (key, division) pairs a cue word chose (np.isin imports numpy.ma: slow once)
             chosen = set(zip(doc.key_of[agree].tolist(), doc.I[rank.I_ADM, agree].tolist()))
-            for i in np.nonzero(disagree & ~agree & (doc.I[rank.I_HAS_ADM] > 0))[0].tolist():
+            for i in np.nonzero(against & (doc.I[rank.I_HAS_ADM] > 0))[0].tolist():
                 out[i] = (int(doc.key_of[i]), int(doc.I[rank.I_ADM, i])) in chosen
         return out
 

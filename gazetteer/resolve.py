@@ -60,7 +60,8 @@ UNFIT = "no candidate fits the text"
 UNPLACED = "not in the gazetteer, and the text does not say where it is: left unplaced"
 _KIND_WHY = {COUNTRY: "a country", CAPITAL: "national capital", ADMIN1: "first-level division",
              ADMIN2: "second-level division"}
-_WHY_ROWS = np.array([rank.COLUMN[c] for c in ("top_pop", "cue_agree", "u_cc", "e_cc", "u_adm", "e_adm", "near_min")])[:, None]
+# the features _reason reads, as a column of rows (for one gather of the chosen candidates' values)
+_WHY_ROWS = np.array([[rank.COLUMN[c]] for c in ("top_pop", "cue_agree", "u_cc", "e_cc", "u_adm", "e_adm", "near_min")])
 _CUE_AGREE = rank.COLUMN["cue_agree"]
 _OWN_PATTERN = (rank.COLUMN["held_comma"], rank.COLUMN["held_in"])
 

@@ -163,8 +163,7 @@ def key_static(key: str, cands: tuple, interner: Interner, importance, english=N
             big_city[k] = max(big_city.get(k, 0.0), logpop[j])
     divisions = {(p.country_code, p.admin1) for p in places if p.feature_type in (ADMIN1, ADMIN2)}
     log_n, log_cc = math.log(n), math.log(len(ccs))
-    rows = [[ft == t for ft in kinds] for t in FEATURE_TYPES]
-    rows += [logpop, [min(r, 10) for r in rank], [v - top for v in logpop], [r == 0 for r in rank]]
+    rows = [logpop, [min(r, 10) for r in rank], [v - top for v in logpop], [r == 0 for r in rank]]
     rows += [[f & bit != 0 for _, f in cands] for bit in (PRIMARY, DEMONYM, EXACT_CASE, ASCII_ALT, AMBIGUOUS, POSTAL)]
     own = [_own_key(p) for p in places]
     english = english or {}
@@ -179,7 +178,8 @@ def key_static(key: str, cands: tuple, interner: Interner, importance, english=N
               for ft, p in zip(kinds, places)],
              [ft in (CITY, CAPITAL) and (p.country_code, p.admin1) in divisions for ft, p in zip(kinds, places)]]
     X = np.zeros((len(FEATURES2), n), dtype=np.float32)
-    X[:len(STATIC)] = rows
+    X[[_KIND_CODE[ft] for ft in kinds], range(n)] = 1.0       # the rows t_<kind>, one-hot
+    X[len(FEATURE_TYPES):len(STATIC)] = rows
     U = np.array([_unit(p.lat, p.lon) for p in places])
     return KeyStatic(places, X, U, *_key_ints(places, interner, key))
 
@@ -203,15 +203,14 @@ def _key_ints(places: tuple[Place, ...], interner: Interner, key: str = "") -> t
             namesake[j] = next((i for i, c in enumerate(places) if c.feature_type in (CITY, CAPITAL)
                                 and c.population >= 50_000 and _own_key(c).startswith(key)
                                 and (c.country_code, c.admin1) == (p.country_code, p.admin1)), -1)
-    I = np.array([cc, adm, [bool(p.admin1) for p in places], [p.id for p in places],
+    ids, kinds = [p.id for p in places], [_KIND_CODE[p.feature_type] for p in places]
+    I = np.array([cc, adm, [bool(p.admin1) for p in places], ids,
                   [p.feature_type in _POINT_TYPES for p in places], [KIND_CUE_BITS[p.feature_type] for p in places],
-                  [_KIND_CODE[p.feature_type] for p in places], [cc_local[c] for c in cc],
-                  [adm_local[a] for a in adm], namesake], dtype=np.int64)
+                  kinds, [cc_local[c] for c in cc], [adm_local[a] for a in adm], namesake], dtype=np.int64)
     one_cc, one_adm = len(cc_local) == 1, len(adm_local) == 1 and all(p.admin1 for p in places)
     no_adm = interner[_NO_ADMIN1]
     distinct = np.array(list(cc_local) + [a for a in adm_local if a != no_adm], dtype=np.int64)
-    return I, (one_cc, cc[0], one_adm, adm[0], len(cc_local), len(adm_local)), distinct, \
-        tuple(I[[I_CC, I_ADM, I_ID, I_KIND, I_NAMESAKE]].tolist())
+    return I, (one_cc, cc[0], one_adm, adm[0], len(cc_local), len(adm_local)), distinct, (cc, adm, ids, kinds, namesake)
 
 
 # --- the key's mentions in this text ---------------------------------------------------------

@@ -338,10 +338,10 @@ def mention_evidence(text: str, mentions: list[Mention], key_index: list[int], K
             _patterns_after(text, mentions, key_index, i, containers, patterns, after)
         prev = mentions[i - 1] if i > 0 else None
         if prev is not None and m.start - prev.end <= 4 and _POSSESSIVE_GAP.match(text[prev.end:m.start]):
-            _, cons, arrays = containers(prev.text, False)
+            _, cons, interned = containers(prev.text, False)
             if cons:
                 patterns.append(Pattern(i, k, COLUMN["held_possessive"],
-                                        f"in {cons[0][3]}, as '{prev.text}'s {m.text}' says", arrays))
+                                        f"in {cons[0][3]}, as '{prev.text}'s {m.text}' says", interned))
     cued = False
     for row in per_key:
         row[0] = math.log(row[5])
@@ -361,13 +361,13 @@ def _patterns_after(text: str, mentions, key_index, i: int, containers: Containe
         words = gap and _CAP_WORDS.match(text, gap.end())
         if not words or name_key(words.group(1)) == (m.key or name_key(m.text)):
             continue            # "Seoul, Seoul": no name holds itself
-        _, cons, arrays = containers(words.group(1), comma)
+        _, cons, interned = containers(words.group(1), comma)
         if not cons:
             continue
         said = f"{m.text}{text[m.end:words.end(1)]}"
         named = i + 1 < len(mentions) and mentions[i + 1].start == words.start(1)
         listing = named and not any(adm for _, adm, _, _ in cons)
-        out.append(Pattern(i, k, col, f"in {cons[0][3]}, as '{said}' says", arrays, listing=listing))
+        out.append(Pattern(i, k, col, f"in {cons[0][3]}, as '{said}' says", interned, listing=listing))
         if comma and named and key_index[i + 1] >= 0:
             out.append(Pattern(i + 1, key_index[i + 1], COLUMN["holds_prev"],
                                f"holds {m.text}, as '{said}' says", inner=k, listing=listing))

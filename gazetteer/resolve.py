@@ -187,8 +187,11 @@ class Resolver:
         order = np.lexsort((-s, doc.key_of)).tolist()    # by key, then score; equals in the index's order
         best = [order[a] for a in starts[:-1]]
         namesake = [ks.lists[rank.L_NAMESAKE][b - a] for ks, a, b in zip(doc.statics, starts, best)]
-        cued = doc.XT[_CUE_AGREE, best].tolist()
-        chosen = [b if ns < 0 or cue else a + ns for a, b, ns, cue in zip(starts, best, namesake, cued)]
+        if doc.cued:        # a cue word agreeing with the best candidate keeps it ("New York state")
+            cued = doc.XT[_CUE_AGREE, best].tolist()
+            chosen = [b if ns < 0 or cue else a + ns for a, b, ns, cue in zip(starts, best, namesake, cued)]
+        else:               # (no cue word in the text: none agrees)
+            chosen = [b if ns < 0 else a + ns for a, b, ns in zip(starts, best, namesake)]
         for k, held in _held_by_key(doc, own).items():
             a = starts[k]
             js = [a + j for j in np.nonzero(held)[0].tolist() if scores[a + j] > -math.inf]

@@ -163,24 +163,22 @@ def key_static(key: str, cands: tuple, interner: Interner, importance, english=N
             big_city[k] = max(big_city.get(k, 0.0), logpop[j])
     divisions = {(p.country_code, p.admin1) for p in places if p.feature_type in (ADMIN1, ADMIN2)}
     log_n, log_cc = math.log(n), math.log(len(ccs))
-    rows = [logpop, [min(r, 10) for r in rank], [v - top for v in logpop], [r == 0 for r in rank]]
-    rows += [[f & bit != 0 for _, f in cands] for bit in (PRIMARY, DEMONYM, EXACT_CASE, ASCII_ALT, AMBIGUOUS, POSTAL)]
-    own = [_own_key(p) for p in places]
     english = english or {}
-    # the place's own name, or an English name it is called beside it (Odessa for Odesa)
-    rows += [[o == key or key in english.get(p.id, ()) for o, p in zip(own, places)],
-             [o != key and o.startswith(key) for o in own],
-             [p.source == "curated" for p in places], [p.source == "naturalearth" for p in places],
-             [importance(p.id) for p in places], [log_n] * n, [log_cc] * n,
-             [ft == CAPITAL and p.country_code in countries for ft, p in zip(kinds, places)],
-             [ft == COUNTRY and p.country_code in capitals for ft, p in zip(kinds, places)],
-             [big_city.get((p.country_code, p.admin1), 0.0) if ft in (ADMIN1, ADMIN2) else 0.0
-              for ft, p in zip(kinds, places)],
-             [ft in (CITY, CAPITAL) and (p.country_code, p.admin1) in divisions for ft, p in zip(kinds, places)]]
+    values = []             # candidate by candidate, the features after the kind ones, in STATIC's order
+    for j, ((p, f), o) in enumerate(zip(cands, map(_own_key, places))):
+        ft, region = p.feature_type, (p.country_code, p.admin1)
+        values += (logpop[j], min(rank[j], 10), logpop[j] - top, rank[j] == 0,
+                   f & PRIMARY != 0, f & DEMONYM != 0, f & EXACT_CASE != 0, f & ASCII_ALT != 0,
+                   f & AMBIGUOUS != 0, f & POSTAL != 0,
+                   # the place's own name, or an English name it is called beside it (Odessa for Odesa)
+                   o == key or key in english.get(p.id, ()), o != key and o.startswith(key),
+                   p.source == "curated", p.source == "naturalearth", importance(p.id), log_n, log_cc,
+                   ft == CAPITAL and p.country_code in countries, ft == COUNTRY and p.country_code in capitals,
+                   big_city.get(region, 0.0) if ft in (ADMIN1, ADMIN2) else 0.0,
+                   ft in (CITY, CAPITAL) and region in divisions)
     X = np.zeros((len(FEATURES2), n), dtype=np.float32)
     X[[_KIND_CODE[ft] for ft in kinds], range(n)] = 1.0       # the rows t_<kind>, one-hot
-    # (fromiter over the values in a row: numpy need not inspect nested lists, as np.array does)
-    X[len(FEATURE_TYPES):len(STATIC)] = _matrix(rows, np.float32)
+    X[len(FEATURE_TYPES):len(STATIC)] = np.fromiter(values, np.float32, len(values)).reshape(n, -1).T
     U = _matrix([_unit(p.lat, p.lon) for p in places], np.float64)
     return KeyStatic(places, X, U, *_key_ints(places, interner, key))
 

@@ -165,7 +165,12 @@ class Gazetteer:
         return p
 
     def importance(self, pid: int) -> float:
-        return float(self.places[pid]["importance"]) if pid < len(self.places) else 1.0
+        return float(self._importance[pid]) if pid < len(self.places) else 1.0
+
+    @cached_property
+    def _importance(self) -> np.ndarray:
+        """The places' importance column (a view: one field of a row costs more through the row)."""
+        return self.places["importance"]
 
     def key_id(self, key: str) -> int | None:
         return self.trie.get(key)

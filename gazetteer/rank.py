@@ -30,6 +30,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass, field
+from itertools import chain
 from pathlib import Path
 
 import numpy as np
@@ -78,6 +79,7 @@ NEUTRAL = {"near_min": _FAR, "a_near": _FAR}     # a feature's value when the te
 _POINT_TYPES = frozenset({CITY, CAPITAL, ADMIN2, ADMIN1})
 # integer rows of a key's candidates (KeyStatic.I), besides the float features
 I_CC, I_ADM, I_HAS_ADM, I_ID, I_POINT, I_CUE, I_KIND, I_CC_LOCAL, I_ADM_LOCAL, I_NAMESAKE = range(10)
+L_NAMESAKE = 4                      # KeyStatic.lists[L_NAMESAKE]: the I_NAMESAKE row
 _KIND_CODE = {t: i for i, t in enumerate(FEATURE_TYPES)}
 K_COUNTRY, K_ADMIN1 = _KIND_CODE[COUNTRY], _KIND_CODE[ADMIN1]
 _NO_ADMIN1 = ("", "-")              # the interned group of candidates without a first-level division
@@ -95,11 +97,26 @@ class Interner(dict):
 class KeyStatic:
     """A key's candidates and everything about them that does not depend on the document."""
     places: tuple[Place, ...]
-    X: np.ndarray          # (len(STATIC), n) float32 features, a row per feature
+    X: np.ndarray          # (len(FEATURES2), n) float32 features, a row per feature: the static ones
+    #                        (STATIC), zeros for the rest (a document's XT starts as its keys' X side by side)
     U: np.ndarray          # (n, 3) unit vectors of the candidates' points
     I: np.ndarray          # (10, n) int64: the I_* rows
     groups: tuple          # (one country?, its id, one division?, its id, countries, divisions)
     distinct: np.ndarray   # the countries and divisions its candidates lie in, each once
+    lists: tuple           # the rows I_CC, I_ADM, I_ID, I_KIND, I_NAMESAKE as Python lists (for a few candidates,
+    #                        plain Python costs less than numpy)
+    cue_rows: dict = field(default_factory=dict)    # cue bits -> the (3, n) cue features (cue_block)
+    by_importance: list | None = None                # the places, the most important first (Resolver._ranked)
+
+    def cue_block(self, cue: int) -> np.ndarray:
+        """The features cue_any, cue_agree and cue_disagree of the candidates when the key's
+        mentions have these cue bits (at most 16 kinds of cue: cached)."""
+        block = self.cue_rows.get(cue)
+        if block is None:
+            kinds = self.I[I_CUE].tolist()
+            block = self.cue_rows[cue] = np.array([[cue != 0] * len(kinds), [cue & k != 0 for k in kinds],
+                                                   [cue & ~k != 0 for k in kinds]], dtype=np.float32)
+        return block
 
 
 def prune(cands: tuple) -> tuple:
@@ -146,24 +163,29 @@ def key_static(key: str, cands: tuple, interner: Interner, importance, english=N
             big_city[k] = max(big_city.get(k, 0.0), logpop[j])
     divisions = {(p.country_code, p.admin1) for p in places if p.feature_type in (ADMIN1, ADMIN2)}
     log_n, log_cc = math.log(n), math.log(len(ccs))
-    rows = [[ft == t for ft in kinds] for t in FEATURE_TYPES]
-    rows += [logpop, [min(r, 10) for r in rank], [v - top for v in logpop], [r == 0 for r in rank]]
-    rows += [[f & bit != 0 for _, f in cands] for bit in (PRIMARY, DEMONYM, EXACT_CASE, ASCII_ALT, AMBIGUOUS, POSTAL)]
-    own = [_own_key(p) for p in places]
     english = english or {}
-    # the place's own name, or an English name it is called beside it (Odessa for Odesa)
-    rows += [[o == key or key in english.get(p.id, ()) for o, p in zip(own, places)],
-             [o != key and o.startswith(key) for o in own],
-             [p.source == "curated" for p in places], [p.source == "naturalearth" for p in places],
-             [importance(p.id) for p in places], [log_n] * n, [log_cc] * n,
-             [ft == CAPITAL and p.country_code in countries for ft, p in zip(kinds, places)],
-             [ft == COUNTRY and p.country_code in capitals for ft, p in zip(kinds, places)],
-             [big_city.get((p.country_code, p.admin1), 0.0) if ft in (ADMIN1, ADMIN2) else 0.0
-              for ft, p in zip(kinds, places)],
-             [ft in (CITY, CAPITAL) and (p.country_code, p.admin1) in divisions for ft, p in zip(kinds, places)]]
-    X = np.array(rows, dtype=np.float32)
-    U = np.array([_unit(p.lat, p.lon) for p in places])
+    values = []             # candidate by candidate, the features after the kind ones, in STATIC's order
+    for j, ((p, f), o) in enumerate(zip(cands, map(_own_key, places))):
+        ft, region = p.feature_type, (p.country_code, p.admin1)
+        values += (logpop[j], min(rank[j], 10), logpop[j] - top, rank[j] == 0,
+                   f & PRIMARY != 0, f & DEMONYM != 0, f & EXACT_CASE != 0, f & ASCII_ALT != 0,
+                   f & AMBIGUOUS != 0, f & POSTAL != 0,
+                   # the place's own name, or an English name it is called beside it (Odessa for Odesa)
+                   o == key or key in english.get(p.id, ()), o != key and o.startswith(key),
+                   p.source == "curated", p.source == "naturalearth", importance(p.id), log_n, log_cc,
+                   ft == CAPITAL and p.country_code in countries, ft == COUNTRY and p.country_code in capitals,
+                   big_city.get(region, 0.0) if ft in (ADMIN1, ADMIN2) else 0.0,
+                   ft in (CITY, CAPITAL) and region in divisions)
+    X = np.zeros((len(FEATURES2), n), dtype=np.float32)
+    X[[_KIND_CODE[ft] for ft in kinds], range(n)] = 1.0       # the rows t_<kind>, one-hot
+    X[len(FEATURE_TYPES):len(STATIC)] = np.fromiter(values, np.float32, len(values)).reshape(n, -1).T
+    U = _matrix([_unit(p.lat, p.lon) for p in places], np.float64)
     return KeyStatic(places, X, U, *_key_ints(places, interner, key))
+
+
+def _matrix(rows: list, dtype) -> np.ndarray:
+    """np.array(rows, dtype) of equal-length rows of numbers (the same values, made faster)."""
+    return np.fromiter(chain.from_iterable(rows), dtype, len(rows) * len(rows[0])).reshape(len(rows), -1)
 
 
 def _unit(lat: float, lon: float) -> tuple[float, float, float]:
@@ -179,20 +201,22 @@ def _key_ints(places: tuple[Place, ...], interner: Interner, key: str = "") -> t
     adm = [interner[(p.country_code, p.admin1) if p.admin1 else _NO_ADMIN1] for p in places]
     cc_local = {c: i for i, c in enumerate(dict.fromkeys(cc))}
     adm_local = {a: i for i, a in enumerate(dict.fromkeys(adm))}
-    namesake = [-1] * len(places)
-    for j, p in enumerate(places):           # "New York": the division's namesake main town
-        if p.feature_type in (ADMIN1, ADMIN2):   # (whose own name starts with it: not Rio Grande for Rio Grande do Sul)
-            namesake[j] = next((i for i, c in enumerate(places) if c.feature_type in (CITY, CAPITAL)
-                                and c.population >= 50_000 and _own_key(c).startswith(key)
-                                and (c.country_code, c.admin1) == (p.country_code, p.admin1)), -1)
-    I = np.array([cc, adm, [bool(p.admin1) for p in places], [p.id for p in places],
-                  [p.feature_type in _POINT_TYPES for p in places], [KIND_CUE_BITS[p.feature_type] for p in places],
-                  [_KIND_CODE[p.feature_type] for p in places], [cc_local[c] for c in cc],
-                  [adm_local[a] for a in adm], namesake], dtype=np.int64)
+    # "New York": a division's namesake main town, the first big town in the same division whose own
+    # name starts with the key (not Rio Grande for Rio Grande do Sul)
+    town_in: dict = {}
+    for i, c in enumerate(places):
+        if c.feature_type in (CITY, CAPITAL) and c.population >= 50_000 and _own_key(c).startswith(key):
+            town_in.setdefault((c.country_code, c.admin1), i)
+    namesake = [town_in.get((p.country_code, p.admin1), -1) if p.feature_type in (ADMIN1, ADMIN2) else -1
+                for p in places]
+    ids, kinds = [p.id for p in places], [_KIND_CODE[p.feature_type] for p in places]
+    I = _matrix([cc, adm, [bool(p.admin1) for p in places], ids,
+                 [p.feature_type in _POINT_TYPES for p in places], [KIND_CUE_BITS[p.feature_type] for p in places],
+                 kinds, [cc_local[c] for c in cc], [adm_local[a] for a in adm], namesake], np.int64)
     one_cc, one_adm = len(cc_local) == 1, len(adm_local) == 1 and all(p.admin1 for p in places)
     no_adm = interner[_NO_ADMIN1]
     distinct = np.array(list(cc_local) + [a for a in adm_local if a != no_adm], dtype=np.int64)
-    return I, (one_cc, cc[0], one_adm, adm[0], len(cc_local), len(adm_local)), distinct
+    return I, (one_cc, cc[0], one_adm, adm[0], len(cc_local), len(adm_local)), distinct, (cc, adm, ids, kinds, namesake)
 
 
 # --- the key's mentions in this text ---------------------------------------------------------
@@ -205,8 +229,8 @@ _POSSESSIVE_GAP = re.compile(r"['\u2019]s\s{1,2}$")
 @dataclass(slots=True)
 class Containers:
     """The countries and first-level divisions a phrase can name ("La.", "Texas", "South West
-    England" -> England): (label, rows (country, admin1 or "", place id, name), and the same as
-    interned arrays (country, division or -1, place id)); cached."""
+    England" -> England): (label, rows (country, admin1 or "", place id, name), and the same
+    interned (country, division or -1, place id)); cached."""
     gaz: object
     interner: Interner
     _cache: dict = field(default_factory=dict)
@@ -215,9 +239,9 @@ class Containers:
         hit = self._cache.get((phrase, after_comma))
         if hit is None:
             label, out = self._find(phrase, after_comma)
-            arrays = tuple(np.array(col, dtype=np.int64) for col in zip(*[
-                (self.interner[cc], self.interner[(cc, adm)] if adm else -1, pid) for cc, adm, pid, _ in out]))
-            hit = (label, out, arrays)
+            interned = tuple((self.interner[cc], self.interner[(cc, adm)] if adm else -1, pid)
+                             for cc, adm, pid, _ in out)
+            hit = (label, out, interned)
             if len(self._cache) > 50_000:
                 self._cache.clear()
             self._cache[(phrase, after_comma)] = hit
@@ -276,7 +300,7 @@ class Pattern:
     key: int
     col: int
     note: str
-    containers: tuple = ()          # interned (countries, divisions, place ids)
+    containers: tuple = ()          # interned (country, division or -1, place id) of each container
     inner: int = -1
     held: np.ndarray | None = None  # over the key's candidates, filled by `document`
     listing: bool = False           # Y is a country the text names as a place of its own ("Mexico, the US and
@@ -307,13 +331,15 @@ def mention_evidence(text: str, mentions: list[Mention], key_index: list[int], K
         row[2] |= m.text.isupper() and len(m.text) > 3
         row[3] |= m.kind == "demonym"
         row[4] |= cue_bits(text, m)
-        _patterns_after(text, mentions, key_index, i, containers, patterns)
+        after = text[m.end:m.end + 6]
+        if after[:1] == "," or "in" in after:        # (the only gaps _patterns_after reads)
+            _patterns_after(text, mentions, key_index, i, containers, patterns, after)
         prev = mentions[i - 1] if i > 0 else None
         if prev is not None and m.start - prev.end <= 4 and _POSSESSIVE_GAP.match(text[prev.end:m.start]):
-            _, cons, arrays = containers(prev.text, False)
+            _, cons, interned = containers(prev.text, False)
             if cons:
                 patterns.append(Pattern(i, k, COLUMN["held_possessive"],
-                                        f"in {cons[0][3]}, as '{prev.text}'s {m.text}' says", arrays))
+                                        f"in {cons[0][3]}, as '{prev.text}'s {m.text}' says", interned))
     cued = False
     for row in per_key:
         row[0] = math.log(row[5])
@@ -321,10 +347,10 @@ def mention_evidence(text: str, mentions: list[Mention], key_index: list[int], K
     return Evidence(per_key, patterns, cued)
 
 
-def _patterns_after(text: str, mentions, key_index, i: int, containers: Containers, out: list) -> None:
-    """"X, Y" and "X in Y" after mention i: Y (capitalised words) names a country or division."""
+def _patterns_after(text: str, mentions, key_index, i: int, containers: Containers, out: list, after: str) -> None:
+    """"X, Y" and "X in Y" after mention i: Y (capitalised words) names a country or division
+    (`after`: the 6 characters after the mention)."""
     m, k = mentions[i], key_index[i]
-    after = text[m.end:m.end + 6]
     tries = ((COLUMN["held_comma"], _COMMA_GAP, True),) if after[:1] == "," else ()
     if "in" in after:
         tries += ((COLUMN["held_in"], _IN_GAP, False),)
@@ -333,13 +359,13 @@ def _patterns_after(text: str, mentions, key_index, i: int, containers: Containe
         words = gap and _CAP_WORDS.match(text, gap.end())
         if not words or name_key(words.group(1)) == (m.key or name_key(m.text)):
             continue            # "Seoul, Seoul": no name holds itself
-        _, cons, arrays = containers(words.group(1), comma)
+        _, cons, interned = containers(words.group(1), comma)
         if not cons:
             continue
         said = f"{m.text}{text[m.end:words.end(1)]}"
         named = i + 1 < len(mentions) and mentions[i + 1].start == words.start(1)
         listing = named and not any(adm for _, adm, _, _ in cons)
-        out.append(Pattern(i, k, col, f"in {cons[0][3]}, as '{said}' says", arrays, listing=listing))
+        out.append(Pattern(i, k, col, f"in {cons[0][3]}, as '{said}' says", interned, listing=listing))
         if comma and named and key_index[i + 1] >= 0:
             out.append(Pattern(i + 1, key_index[i + 1], COLUMN["holds_prev"],
                                f"holds {m.text}, as '{said}' says", inner=k, listing=listing))
@@ -361,6 +387,9 @@ class Document:
     own: np.ndarray = None        # (2, N) the row's country and division group among its own key's rows
     row_weight: np.ndarray = None  # (N,) mentions of the row's key
     D: np.ndarray = None          # (N, N) km between candidates; inf within a name
+    mentions: float = 0.0         # the mentions of all keys
+    others: np.ndarray = None     # (N,) the mentions of the other keys than the row's, at least 1
+    starts_list: list = None      # starts, as a list
 
     @property
     def X1(self) -> np.ndarray:
@@ -382,32 +411,32 @@ def document(text: str, mentions: list[Mention], key_index: list[int], statics: 
     # document's numbering of them (its own rows' groups), and its weight where it is unambiguous
     sizes, starts, unambiguous, weights = [], [0], [], []
     at_cc, at_adm = 0, sum(ks.groups[4] for ks in statics)
+    total = sum(row[5] for row in ev.per_key)       # mentions of all the keys (an integer: exact)
     for ks, row in zip(statics, ev.per_key):
         one_cc, cc0, one_adm, adm0, g_cc, g_adm = ks.groups
         w = row[5]
-        row += (at_cc, at_adm, w * one_cc, w * one_adm)
+        # (the mentions of the other keys, at least 1, divide the row's expected mentions in stage 2)
+        row += (at_cc, at_adm, w * one_cc, w * one_adm, max(float(total - w), 1.0))
         unambiguous += (cc0, adm0)
         weights += (w * one_cc, w * one_adm)
         at_cc, at_adm = at_cc + g_cc, at_adm + g_adm
         sizes.append(len(ks.places))
         starts.append(starts[-1] + sizes[-1])
-    starts = np.array(starts)
+    starts_list, starts = starts, np.array(starts)
     key_of = np.arange(K).repeat(sizes)
-    per_key = np.array(ev.per_key)
-    per_row = per_key[key_of].T
+    # the keys' rows, a row per value (fromiter: no nested lists to inspect), each key's repeated over its candidates
+    per_key = np.fromiter(chain.from_iterable(ev.per_key), np.float64, K * len(ev.per_key[0])).reshape(K, -1).T
+    per_row = per_key.take(key_of, axis=1)
     I = np.concatenate([ks.I for ks in statics], axis=1)
-    doc = Document(key_index, statics, starts, key_of, per_key[:, 5], I, np.concatenate([ks.U for ks in statics]),
-                   np.zeros((len(FEATURES2), int(starts[-1])), dtype=np.float32), ev.patterns, ev.cued,
-                   I[I_CC_LOCAL:I_ADM_LOCAL + 1] + per_row[6:8].astype(np.int64), per_row[5])
+    doc = Document(key_index, statics, starts, key_of, per_key[5], I, np.concatenate([ks.U for ks in statics]),
+                   np.concatenate([ks.X for ks in statics], axis=1), ev.patterns, ev.cued,
+                   I[I_CC_LOCAL:I_ADM_LOCAL + 1] + per_row[6:8].astype(np.int64), per_row[5], mentions=float(total),
+                   others=per_row[10], starts_list=starts_list)
     XT = doc.XT
     S = len(STATIC)
-    np.concatenate([ks.X for ks in statics], axis=1, out=XT[:S])
     XT[S:S + 4] = per_row[:4]
     if doc.cued:
-        cues = per_row[4].astype(np.int64)
-        XT[S + 4] = cues != 0
-        XT[S + 5] = (cues & I[I_CUE]) != 0
-        XT[S + 6] = (cues & ~I[I_CUE]) != 0
+        np.concatenate([ks.cue_block(row[4]) for ks, row in zip(statics, ev.per_key)], axis=1, out=XT[S + 4:S + 7])
     if ev.patterns:
         _pattern_features(doc)
     _doc_features(doc, np.bincount(unambiguous, weights, minlength=n_groups), per_row[8:10], sum(weights[0::2]),
@@ -416,21 +445,24 @@ def document(text: str, mentions: list[Mention], key_index: list[int], statics: 
 
 
 def _pattern_features(doc: Document) -> None:
-    """The rows each containment pattern holds (and its column set to 1)."""
-    I = doc.I
+    """The rows each containment pattern holds (and its column set to 1). In plain Python: a key
+    has a few candidates and a pattern one to three containers."""
+    XT = doc.XT
     for pat in doc.patterns:
-        r = doc.rows(pat.key)
+        cc, adm, pid, kind = doc.statics[pat.key].lists[:4]
         if pat.inner < 0:       # the key's candidates lying in one of the containers
-            cc, adm, pid = pat.containers
-            held = ((I[I_CC, r, None] == cc) & ((adm < 0) | (I[I_ADM, r, None] == adm))
-                    & (I[I_ID, r, None] != pid)).any(axis=1)
+            held = [any(c == c2 and (a2 < 0 or a == a2) and i != i2 for c2, a2, i2 in pat.containers)
+                    for c, a, i in zip(cc, adm, pid)]
         else:                   # the key's countries and divisions holding one of the inner key's places
-            q = doc.rows(pat.inner)
-            country = I[I_KIND, r] == K_COUNTRY
-            held = ((I[I_CC, r, None] == I[I_CC, q]) & (country[:, None] | (I[I_ADM, r, None] == I[I_ADM, q]))
-                    & (I[I_ID, r, None] != I[I_ID, q])).any(axis=1) & (country | (I[I_KIND, r] == K_ADMIN1))
-        pat.held = held
-        doc.XT[pat.col, r] = np.maximum(doc.XT[pat.col, r], held)
+            inner = tuple(zip(*doc.statics[pat.inner].lists[:3]))
+            held = [(k == K_COUNTRY or k == K_ADMIN1)
+                    and any(c == c2 and (k == K_COUNTRY or a == a2) and i != i2 for c2, a2, i2 in inner)
+                    for c, a, i, k in zip(cc, adm, pid, kind)]
+        pat.held = np.array(held, dtype=bool)
+        first = doc.starts_list[pat.key]
+        for j, h in enumerate(held):
+            if h:
+                XT[pat.col, first + j] = 1.0
 
 
 def _doc_features(doc: Document, unambiguous: np.ndarray, own: np.ndarray, total: float, n_groups: int) -> None:
@@ -445,20 +477,22 @@ def _doc_features(doc: Document, unambiguous: np.ndarray, own: np.ndarray, total
     c = COLUMN["u_cc"]
     u = unambiguous[groups] - own
     u[1] *= I[I_HAS_ADM]
-    np.log1p(u, out=XT[c:c + 2])
-    np.log1p(total - own[0] - u[0], out=XT[c + 2])
-    XT[c + 3] = math.log1p(float(doc.weight.sum()))
+    # (computed in float64 and assigned: a ufunc writing float32 out= takes numpy's slow buffered path)
+    XT[c:c + 2] = np.log1p(u)
+    XT[c + 2] = np.log1p(total - own[0] - u[0])
+    XT[c + 3] = math.log1p(doc.mentions)
     some = np.bincount(np.concatenate([ks.distinct for ks in doc.statics]), minlength=n_groups)[groups]
-    np.log(np.maximum(some, 1), out=XT[c + 4:c + 6], casting="unsafe")      # less the row's own name
-    XT[c + 5] *= I[I_HAS_ADM]
+    some[1] *= I[I_HAS_ADM]                             # (log 1 = 0: none without a division)
+    XT[c + 4:c + 6] = np.log(np.maximum(some, 1))      # less the row's own name
     cos = doc.U @ doc.U.T
     np.minimum(cos, 1.0, out=cos)
     np.maximum(cos, -1.0, out=cos)
     D = np.arccos(cos, out=cos)
     D *= EARTH_KM
-    D[key_of[:, None] == key_of] = np.inf              # the row's own name
+    for a, b in zip(doc.starts_list, doc.starts_list[1:]):
+        D[a:b, a:b] = np.inf                           # the row's own name
     doc.D = D
-    np.minimum(np.log1p(D.min(axis=1)), _FAR, out=XT[c + 6], casting="same_kind")
+    XT[c + 6] = np.minimum(np.log1p(D.min(axis=1)), _FAR)
 
 
 def stage2_features(doc: Document, s1: np.ndarray, n_groups: int) -> None:
@@ -481,15 +515,15 @@ def stage2_features(doc: Document, s1: np.ndarray, n_groups: int) -> None:
     e = np.bincount(I[I_CC:I_ADM + 1].ravel(), both, minlength=n_groups)[I[I_CC:I_ADM + 1]] \
         - np.bincount(doc.own.ravel(), both)[doc.own]
     e[1] *= I[I_HAS_ADM]
-    np.log1p(e, out=XT[c + 4:c + 6], casting="same_kind")
-    XT[c + 6] = e[0] / np.maximum(doc.weight.sum() - doc.row_weight, 1.0)
+    XT[c + 4:c + 6] = np.log1p(e)
+    XT[c + 6] = e[0] / doc.others
     # the other names' most likely places (those that stand for a point): how many lie within
     # 161 km (each counted by its probability), and the distance to the nearest more likely than not
     best = (gap == 0) & (I[I_POINT] > 0)
     XT[c + 7] = (doc.D < 161.0) @ (p1 * best)
     sure = best & (p1 >= 0.5)
     if sure.any():
-        np.minimum(np.log1p(doc.D[:, sure].min(axis=1)), _FAR, out=XT[c + 8], casting="same_kind")
+        XT[c + 8] = np.minimum(np.log1p(doc.D[:, sure].min(axis=1)), _FAR)
     else:
         XT[c + 8] = _FAR
 

@@ -32,7 +32,7 @@ from functools import cached_property
 
 import numpy as np
 
-from gazetteer import rank
+from gazetteer import containment, rank
 from gazetteer.index import DEMONYM, PRIMARY, USER, Gazetteer
 from gazetteer.model import (ADMIN1, ADMIN2, CAPITAL, CITY, CONTINENT, COUNTRY, REGION, SITE, WATER, Candidate,
                              Mention, Place, Resolution)
@@ -60,7 +60,9 @@ UNFIT = "no candidate fits the text"
 UNPLACED = "not in the gazetteer, and the text does not say where it is: left unplaced"
 _KIND_WHY = {COUNTRY: "a country", CAPITAL: "national capital", ADMIN1: "first-level division",
              ADMIN2: "second-level division"}
-_WHY_COLUMNS = [rank.COLUMN[c] for c in ("top_pop", "cue_agree", "u_cc", "e_cc", "u_adm", "e_adm", "near_min")]
+# the features _reason reads, as a column of rows (for one gather of the chosen candidates' values)
+_WHY_ROWS = np.array([[rank.COLUMN[c]] for c in ("top_pop", "cue_agree", "u_cc", "e_cc", "u_adm", "e_adm", "near_min")])
+_CUE_AGREE = rank.COLUMN["cue_agree"]
 _OWN_PATTERN = (rank.COLUMN["held_comma"], rank.COLUMN["held_in"])
 
 
@@ -174,24 +176,30 @@ class Resolver:
         ("Alexandria, La. ... Alexandria" is in Louisiana both times)."""
         cols, vals = self._neutral
         s = self.model.score(doc, len(self._interner), cols, vals)
-        lo = doc.starts[:-1]
-        fits = (np.maximum.reduceat(s, lo) >= self.model.reject).tolist()   # the model: some candidate fits
-        if doc.cued:
-            s[self._ruled_out(doc)] = -np.inf                                # the rules choose among them
-        for k in water:
-            _only_water(doc, k, s)
+        scores, starts, reject = s.tolist(), doc.starts_list, self.model.reject
+        fits = [max(scores[a:b]) >= reject for a, b in zip(starts, starts[1:])]   # the model: some candidate fits
+        if doc.cued or water:
+            if doc.cued:
+                s[self._ruled_out(doc)] = -np.inf                                # the rules choose among them
+            for k in water:
+                _only_water(doc, k, s)
+            scores = s.tolist()
         order = np.lexsort((-s, doc.key_of)).tolist()    # by key, then score; equals in the index's order
-        best = [order[a] for a in lo.tolist()]
-        namesake = doc.I[rank.I_NAMESAKE, best].tolist()
-        cued = doc.XT[rank.COLUMN["cue_agree"], best].tolist()
-        chosen = [b if ns < 0 or cue else a + ns for a, b, ns, cue in zip(lo.tolist(), best, namesake, cued)]
-        scores, starts = s.tolist(), doc.starts.tolist()
+        best = [order[a] for a in starts[:-1]]
+        namesake = [ks.lists[rank.L_NAMESAKE][b - a] for ks, a, b in zip(doc.statics, starts, best)]
+        if doc.cued:        # a cue word agreeing with the best candidate keeps it ("New York state")
+            cued = doc.XT[_CUE_AGREE, best].tolist()
+            chosen = [b if ns < 0 or cue else a + ns for a, b, ns, cue in zip(starts, best, namesake, cued)]
+        else:               # (no cue word in the text: none agrees)
+            chosen = [b if ns < 0 else a + ns for a, b, ns in zip(starts, best, namesake)]
         for k, held in _held_by_key(doc, own).items():
             a = starts[k]
             js = [a + j for j in np.nonzero(held)[0].tolist() if scores[a + j] > -math.inf]
             if js and not held[chosen[k] - a]:
                 chosen[k] = max(js, key=scores.__getitem__)
-        why = doc.XT[_WHY_COLUMNS][:, chosen].T.tolist()
+        why = doc.XT[_WHY_ROWS, chosen].T.tolist()
+        if alternatives == 0:
+            return self._senses_alone(doc, scores, starts, order, chosen, fits, why), s
         senses = []
         for k, ks in enumerate(doc.statics):
             a, b, c = starts[k], starts[k + 1], chosen[k]
@@ -204,15 +212,35 @@ class Resolver:
                 z = sum(e)
             share = {j: round(e[j - a] / z, 4) for j in ranked[:alternatives + 1]}
             if not fits[k] or top == -math.inf:
-                p = ks.places[ranked[0] - a]
-                senses.append((None, 0.0, f"{UNFIT} ({p.name}, {p.country_code or p.feature_type}, fits the text badly)",
-                               tuple(Candidate(ks.places[j - a], share[j]) for j in ranked[:max(1, alternatives)])))
+                senses.append(_unfit(ks.places[ranked[0] - a],
+                                     tuple(Candidate(ks.places[j - a], share[j]) for j in ranked[:alternatives])))
                 continue
             conf = 1.0 / (1.0 + math.exp(-min(50.0, max(-50.0, top)))) if b - a == 1 else 1.0 / z
             alts = tuple(Candidate(ks.places[j - a], share[j]) for j in ranked if j != c)
             senses.append((ks.places[c - a], round(max(conf, 1e-4), 4), self._reason(doc, k, c - a, why[k], b - a),
                            alts[:alternatives]))
         return senses, s
+
+    def _senses_alone(self, doc: rank.Document, scores: list, starts: list, order: list, chosen: list, fits: list,
+                      why: list) -> list[tuple]:
+        """_senses without runners-up: each key's best row needs its share of the softmax only
+        (exp(0) = 1 over the same sum of exponentials, in the same order)."""
+        senses = []
+        for k, ks in enumerate(doc.statics):
+            a, b, c = starts[k], starts[k + 1], chosen[k]
+            top = scores[order[a]]
+            if b - a == 1:
+                z = 1.0
+            elif top == -math.inf:        # every candidate ruled out: all alike
+                z = float(b - a)
+            else:
+                z = sum([math.exp(x - top) for x in scores[a:b]])
+            if not fits[k] or top == -math.inf:
+                senses.append(_unfit(ks.places[order[a] - a], (Candidate(ks.places[order[a] - a], round(1.0 / z, 4)),)))
+                continue
+            conf = 1.0 / (1.0 + math.exp(-min(50.0, max(-50.0, top)))) if b - a == 1 else 1.0 / z
+            senses.append((ks.places[c - a], round(max(conf, 1e-4), 4), self._reason(doc, k, c - a, why[k], b - a), ()))
+        return senses
 
     @staticmethod
     def _ruled_out(doc: rank.Document) -> np.ndarray:
@@ -226,11 +254,14 @@ class Resolver:
         the namesake of the other kind loses, whatever its population."""
         X, c = doc.XT, rank.COLUMN
         agree, disagree = X[c["cue_agree"]] > 0, X[c["cue_disagree"]] > 0
-        out = (disagree & ~agree & (X[c["u_cc"]] == 0) & (X[c["e_cc"]] < 0.05) & (X[c["u_cc_other"]] > 0)
+        against = disagree & ~agree
+        if not against.any():   # no word beside a name speaks against a candidate: neither rule applies
+            return against
+        out = (against & (X[c["u_cc"]] == 0) & (X[c["e_cc"]] < 0.05) & (X[c["u_cc_other"]] > 0)
                & (X[c["t_country"]] == 0))
         if agree.any():       # the (key, division) pairs a cue word chose (np.isin imports numpy.ma: slow once)
             chosen = set(zip(doc.key_of[agree].tolist(), doc.I[rank.I_ADM, agree].tolist()))
-            for i in np.nonzero(disagree & ~agree & (doc.I[rank.I_HAS_ADM] > 0))[0].tolist():
+            for i in np.nonzero(against & (doc.I[rank.I_HAS_ADM] > 0))[0].tolist():
                 out[i] = (int(doc.key_of[i]), int(doc.I[rank.I_ADM, i])) in chosen
         return out
 
@@ -316,9 +347,14 @@ class Resolver:
         return out
 
     def _ranked(self, key: str) -> list[Place]:
-        """A name's places, the likeliest first by a fixed prior (the index's importance)."""
+        """A name's places, the likeliest first by a fixed prior (the index's importance); cached
+        with the key's candidates."""
         ks = self.key_candidates(key)
-        return sorted(ks.places, key=lambda p: -self.gaz.importance(p.id)) if ks is not None else []
+        if ks is None:
+            return []
+        if ks.by_importance is None:
+            ks.by_importance = sorted(ks.places, key=lambda p: -self.gaz.importance(p.id))
+        return list(ks.by_importance)
 
     def _prefer_user_places(self, results: list[Resolution]) -> list[Resolution]:
         """A name in the user's own gazetteer means the user's place, whatever the scores say;
@@ -336,7 +372,6 @@ class Resolver:
         return out
 
     def _apply_containment(self, text, mentions, results: list[Resolution]) -> list[Resolution]:
-        from gazetteer import containment
         said = containment.cues(text, mentions, [r.place for r in results])
         out = list(results)
         for i, r in enumerate(results):
@@ -380,7 +415,6 @@ class Resolver:
         the text names nothing else in the chosen place's country) the holder's place the gazetteer
         lacks. In place, on `out`. (A cue's container is a placed mention; an unplaced name after
         "of" is `_unknown_held_by_the_first`'s.)"""
-        from gazetteer import containment
         for i, cue in said.items():
             j = cue.container
             holder, r = out[i].place, out[j]
@@ -397,7 +431,6 @@ class Resolver:
     def _unknown_held_by_the_first(text: str, out: list[Resolution]) -> None:
         """"the Lebanese village of Aitaroun": a name the gazetteer lacks, after a country's or
         division's "<kind> of", is placed in that country or division (widely). In place."""
-        from gazetteer import containment
         for k in range(1, len(out)):
             holder, r = out[k - 1].place, out[k]
             if r.place is not None or holder is None or holder.feature_type not in (COUNTRY, ADMIN1) \
@@ -411,7 +444,6 @@ class Resolver:
     def _choose_inside(self, r: Resolution, cue, container: Place) -> Resolution | None:
         """The best-scored of a name's places that lies where the text says ("Oshima island, off
         Hokkaido" is not Izu Oshima)."""
-        from gazetteer import containment
         ranked = self._ranked(r.mention.key or name_key(r.mention.text))
         if not cue.strong:           # ("Lebanon, Iraq" is a list: not the Lebanon Mountains, which are near Iraq)
             ranked = [p for p in ranked if p.feature_type not in (COUNTRY, CAPITAL, CONTINENT)
@@ -426,7 +458,6 @@ class Resolver:
 
     def _container_holding(self, container: Resolution, place: Place, cue) -> Resolution | None:
         """The container's other sense, a bigger place, that holds `place` where the text says."""
-        from gazetteer import containment
         for p in self._ranked(container.mention.key or name_key(container.mention.text)):
             if p.id != container.place.id and containment.bigger(p, place) and containment.inside(place, p, cue.relation):
                 return Resolution(container.mention, p, container.confidence,
@@ -439,7 +470,6 @@ class Resolver:
         River" (a place and generic words), "South Ossetian", "Dagestani" (the adjective of a
         region), "Calif", "L.A" (an abbreviation without its full stop). The place is the one the
         document already chose for that name, else the name's most likely place."""
-        from gazetteer import containment
         text = r.mention.text
         chosen = {x.mention.key or name_key(x.mention.text): x.place for x in results if x.place is not None}
         for key, why, strict in self._inner_names(text):
@@ -505,6 +535,11 @@ class Resolver:
             return False
         return generic or any(p.feature_type in (COUNTRY, ADMIN1, CAPITAL, WATER) or p.population >= 20_000
                               for p, _ in entries)
+
+
+def _unfit(best: Place, alternatives: tuple) -> tuple:
+    """The sense of a key none of whose candidates fits the text."""
+    return None, 0.0, f"{UNFIT} ({best.name}, {best.country_code or best.feature_type}, fits the text badly)", alternatives
 
 
 def _held_by_key(doc: rank.Document, own: dict) -> dict[int, np.ndarray]:

@@ -124,13 +124,15 @@ def parse_jsonl(args, pipeline) -> int:
     if sys.stderr.isatty():          # long work shows progress, on a terminal only
         from tqdm import tqdm
         lines = tqdm(lines, unit=" articles", file=sys.stderr)
+    write = sys.stdout.buffer.write
+    to_json = json.JSONEncoder(ensure_ascii=False).encode      # json.dumps(..., ensure_ascii=False), made once
     try:
         for lineno, (raw, size) in lines:
-            if raw is not None and not raw.strip():
+            if raw is not None and (not raw or raw.isspace()):     # a blank line (isspace: no copy of the line)
                 continue
             answer = _jsonl_line(lineno, raw, size, pipeline)
             bad += "error" in answer
-            sys.stdout.buffer.write((json.dumps(answer, ensure_ascii=False) + "\n").encode("utf-8", "replace"))
+            write((to_json(answer) + "\n").encode("utf-8", "replace"))
     finally:
         if stream is not sys.stdin.buffer:
             stream.close()

@@ -252,13 +252,30 @@ def place_record(r: Resolution) -> dict:
     """One place of a `parse --jsonl` answer: the mention and where it was placed (nulls when
     nothing fits)."""
     m, p = r.mention, r.place
-    return {
-        "start": m.start, "end": m.end, "text": m.text, "kind": m.kind,
-        "lat": _coord(p.lat) if p else None, "lon": _coord(p.lon) if p else None,
-        "geonameid": p.geonameid if p else None, "name": p.name if p else None,
-        "feature_type": p.feature_type if p else None, "country_code": p.country_code if p else None,
-        "confidence": round(r.confidence, 3),
-    }
+    if p is None:
+        return {"start": m.start, "end": m.end, "text": m.text, "kind": m.kind, "lat": None, "lon": None,
+                "geonameid": None, "name": None, "feature_type": None, "country_code": None,
+                "confidence": round(r.confidence, 3)}
+    lat, lon, geonameid, name, feature_type, country_code = _place_fields(p)
+    return {"start": m.start, "end": m.end, "text": m.text, "kind": m.kind, "lat": lat, "lon": lon,
+            "geonameid": geonameid, "name": name, "feature_type": feature_type, "country_code": country_code,
+            "confidence": round(r.confidence, 3)}
+
+
+_PLACE_FIELDS: dict[int, tuple] = {}      # place id -> (the place, its fields as an answer gives them)
+
+
+def _place_fields(p) -> tuple:
+    """(lat, lon, geonameid, name, feature_type, country_code) of a place, coordinates rounded;
+    cached (bounded): places recur across articles. The place itself is kept with them, so a
+    user's place that took another's id after a reload is never mistaken for it."""
+    hit = _PLACE_FIELDS.get(p.id)
+    if hit is None or hit[0] is not p:
+        if len(_PLACE_FIELDS) > 100_000:
+            _PLACE_FIELDS.clear()
+        hit = _PLACE_FIELDS[p.id] = (p, (_coord(p.lat), _coord(p.lon), p.geonameid, p.name, p.feature_type,
+                                         p.country_code))
+    return hit[1]
 
 
 def event_record(event: Event, text: str) -> dict:

@@ -24,12 +24,18 @@ _BACKGROUND_RE = re.compile(r"\b(?:last\s+(?:year|month)|previously|in\s+the\s+p
                             r"|a\s+(?:year|decade)\s+ago|since\s+(?:January|February|March"
                             r"|April|May|June|July|August|September|October|November|December)"
                             r"|(?:19|20)\d\d)\b", re.I)
+# a word every match of _BACKGROUND_RE holds
+_BACKGROUND_WORDS = ("last", "previously", "past", "ago", "later", "since", "19", "20")
 
 
 def is_background(sentence: str, day: str, years: bool = True) -> bool:
     """Sentences about earlier events ("has launched missiles over Japan twice before, in 1998
     and 2009") are history, not this article's events. The article's own year is not a marker;
     with `years=False` a year marks history only when the article's date is known."""
+    if sentence.isascii():          # (then ignoring case is ASCII's: a lower-cased copy holds a word)
+        low = sentence.lower()
+        if not any(w in low for w in _BACKGROUND_WORDS):
+            return False            # most sentences: no regex search
     for m in _BACKGROUND_RE.finditer(sentence):
         if m.group().isdigit() and (day.startswith(m.group()) or (not years and not day)):
             continue

@@ -67,7 +67,7 @@ def lexicon() -> TriggerLexicon:
 def key_hits(text: str) -> tuple[tuple[int, str], ...]:
     """Where the text holds a trigger's key word: (offset, the word lower-cased), in text order.
     One scan of the text, kept for the last two texts: every family asks, then the reading."""
-    return tuple((m.start(), m.group()) for m in lexicon().key_re.finditer(text.lower()))
+    return lexicon().key_hits(text.lower())
 
 
 @lru_cache(maxsize=2)
@@ -366,7 +366,9 @@ def _reference(before: list[str], noun: bool = False) -> bool:
     return bool(before) and (before[-1] in _ADJUNCTS or before[-2:] == ["time", "of"])
 
 
-_YEAR_RE = re.compile(r"\b(?:19|20)\d\d\b")
+# r"\b(?:19|20)\d\d\b", with the word boundary before checked after "19" or "20" (a lookbehind), so
+# that the regex engine skips to the characters "1" and "2" instead of trying every offset
+_YEAR_RE = re.compile(r"(?:19|20)(?<!\w..)\d\d\b")
 
 
 def _article_year(ctx: EventContext) -> str:

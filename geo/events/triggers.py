@@ -165,7 +165,13 @@ class TriggerLexicon:
         self.cued_keys = frozenset(_key(e.words) for e in entries if e.cued)
         self.cue_first = frozenset(self.cues)
         # every key word at once, over a whole lower-cased text; the cues' first words likewise
-        self.key_re = re.compile(r"\b(?:" + trie_alternation(self.plain_keys | self.cued_keys) + r")\b")
+        keys = trie_alternation(self.plain_keys | self.cued_keys)
+        self.key_re = re.compile(r"\b(?:" + keys + r")\b")
+        # the same after one character that is no word character, read over " " + the text: the
+        # regex engine skips to such characters instead of trying the tree at every offset (an
+        # ASCII text's are exactly these; in another, a character is checked by the lookbehind)
+        self._key_after_ascii = re.compile(r"[^0-9A-Z_a-z](?:" + keys + r")\b")
+        self._key_after = re.compile(r"[^0-9A-Z_a-z](?<!\w)(?:" + keys + r")\b")
         self.cue_re = re.compile(r"\b(?:" + trie_alternation(self.cue_first) + r")\b")
         self.family_keys = {}               # a family's name -> its types' key words (`keys_of`)
 
@@ -173,6 +179,12 @@ class TriggerLexicon:
         """The key words of the entries that may be triggers of these types."""
         return frozenset(_key(e.words) for es in self.index.values() for e in es
                          if {t.split("#")[0] for t in e.plain + e.cued} & set(types))
+
+    def key_hits(self, low: str) -> tuple[tuple[int, str], ...]:
+        """Where a lower-cased text holds a key word: (offset, word), in text order, as
+        `key_re.finditer(low)` finds them."""
+        rx = self._key_after_ascii if low.isascii() else self._key_after
+        return tuple((m.start(), m.group()[1:]) for m in rx.finditer(" " + low))
 
     def sentences_to_read(self, text: str, sentences, hits=None) -> list[int]:
         """The indices of the sentences (spans, in order) that may hold a trigger: the key word of an

@@ -25,18 +25,28 @@ _OUTCOMES = {"killed": "killed", "dead": "killed", "died": "killed", "killing": 
              "abducted": "abducted", "kidnapped": "abducted", "missing": "missing", "displaced": "displaced",
              "evacuated": "evacuated"}
 _OUTCOME = r"(?P<what>" + "|".join(_OUTCOMES) + r")"
+
+
+def _at_word(pattern: str, flags: int = 0) -> re.Pattern:
+    """A regex that begins with r"\b" and a word character, to search " " + the text: it begins with
+    the character before the word, which is no word character (ASCII ones in a class, others by a
+    lookbehind), so that the regex engine skips to such characters instead of trying every offset.
+    Its matches are those of `pattern` in the text, one character to the right."""
+    return re.compile(r"(?-i:[^0-9A-Z_a-z])(?<!\w)" + pattern, flags)
+
+
 # "11 people were killed", "three dead"; "killing at least 11 people", "wounded 20 others"
-_AFTER_RE = re.compile(r"\b" + _ABOUT + _NUM + r"\s+" + _WHO + r"(?:(?:were|have\s+been|had\s+been|was|are|"
+_AFTER_RE = _at_word(r"\b" + _ABOUT + _NUM + r"\s+" + _WHO + r"(?:(?:were|have\s+been|had\s+been|was|are|"
                        r"being|reportedly|also)\s+)*" + _OUTCOME + r"\b", re.I)
-_BEFORE_RE = re.compile(r"\b" + _OUTCOME + r"\s+" + _ABOUT + _NUM + r"\b(?!\s*(?:km|kilomet|miles?|am|pm|a\.m|p\.m|"
+_BEFORE_RE = _at_word(r"\b" + _OUTCOME + r"\s+" + _ABOUT + _NUM + r"\b(?!\s*(?:km|kilomet|miles?|am|pm|a\.m|p\.m|"
                         r"%|per\s*cent|percent|hours|minutes|days))", re.I)
-_OBJECTS_RE = re.compile(r"\b" + _ABOUT + _NUM + r"\s+(?:[\w-]+\s+){0,2}?(?P<what>missiles?|rockets?|drones?|"
+_OBJECTS_RE = _at_word(r"\b" + _ABOUT + _NUM + r"\s+(?:[\w-]+\s+){0,2}?(?P<what>missiles?|rockets?|drones?|"
                          r"shells|bombs|ships|vessels|boats|tankers|aircraft|planes|jets|warplanes|helicopters)\b",
                          re.I)
-_CROWD_RE = re.compile(r"\b" + _ABOUT + _NUM + r"\s+(?:[\w-]+\s+){0,1}?(?P<what>protesters|protestors|demonstrators|"
+_CROWD_RE = _at_word(r"\b" + _ABOUT + _NUM + r"\s+(?:[\w-]+\s+){0,1}?(?P<what>protesters|protestors|demonstrators|"
                        r"marchers|people)\s+(?:\w+\s+){0,2}?(?:marched|gathered|rallied|protested|demonstrated|took)",
                        re.I)
-_TOLL_RE = re.compile(r"\bdeath\s+toll\s+(?:\w+\s+){0,3}?(?:to|at|of)\s+" + _ABOUT + _NUM + r"\b", re.I)
+_TOLL_RE = _at_word(r"\bdeath\s+toll\s+(?:\w+\s+){0,3}?(?:to|at|of)\s+" + _ABOUT + _NUM + r"\b", re.I)
 
 
 _COUNTERS = ((_AFTER_RE, tuple(_OUTCOMES), ""), (_BEFORE_RE, tuple(_OUTCOMES), ""),
@@ -44,7 +54,8 @@ _COUNTERS = ((_AFTER_RE, tuple(_OUTCOMES), ""), (_BEFORE_RE, tuple(_OUTCOMES), "
                             "aircraft", "planes", "jets", "helicopters"), "objects"),
              (_CROWD_RE, ("protesters", "protestors", "demonstrators", "marchers", "people"), "participants"),
              (_TOLL_RE, ("toll",), "killed"))
-_ANY_NUMBER = re.compile(r"\d|\b(?:" + "|".join(w for w in _NUMBER_WORDS if len(w) > 2) + r")\b", re.I)
+_DIGIT = re.compile(r"\d")
+_NUMBER_WORD = _at_word(r"\b(?:" + "|".join(w for w in _NUMBER_WORDS if len(w) > 2) + r")\b", re.I)
 
 
 def _number(word: str) -> int | None:
@@ -59,7 +70,8 @@ def counts(sentence: str) -> dict[str, int]:
     arrested, abducted, missing, displaced, evacuated, objects, participants); the largest of
     each, since reports restate a toll as it rises."""
     out: dict[str, int] = {}
-    if not _ANY_NUMBER.search(sentence):
+    padded = " " + sentence         # (the regexes begin with the character before a word)
+    if not _DIGIT.search(sentence) and not _NUMBER_WORD.search(padded):
         return out
     low = sentence.lower()
 
@@ -69,7 +81,7 @@ def counts(sentence: str) -> dict[str, int]:
     # each pattern only where its words are (its regex cannot match without one)
     for rx, words, key in _COUNTERS:
         if any(w in low for w in words):
-            for m in rx.finditer(sentence):
+            for m in rx.finditer(padded):
                 put(key or _OUTCOMES[m.group("what").lower()], _number(m.group("n")))
     return out
 

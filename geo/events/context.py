@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 
 from geo.model import Analysis, Claim, PlaceRef, ZoneHit
 from geo.spatial.expressions import find_speaker, quote_spans, read_claims
@@ -26,6 +26,13 @@ _BACKGROUND_RE = re.compile(r"\b(?:last\s+(?:year|month)|previously|in\s+the\s+p
                             r"|(?:19|20)\d\d)\b", re.I)
 # a word every match of _BACKGROUND_RE holds
 _BACKGROUND_WORDS = ("last", "previously", "past", "ago", "later", "since", "19", "20")
+
+
+@lru_cache(maxsize=2)
+def lowered(text: str) -> str:
+    """The text lower-cased, kept for the last two texts: the families' tests and the reading of
+    one article each read it."""
+    return text.lower()
 
 
 def is_background(sentence: str, day: str, years: bool = True) -> bool:

@@ -26,7 +26,7 @@ from functools import lru_cache
 from gazetteer.containment import WITHIN_KM
 from gazetteer.model import ADMIN1, COUNTRY
 from geo.events.actors import actor, counts
-from geo.events.context import EventContext, is_background
+from geo.events.context import EventContext, is_background, lowered
 from geo.events.linking import CAPITAL_AFTER, Candidate, Link, RuleLinker, candidates, vetted
 from geo.events.registry import FamilyResult
 from geo.events.taxonomy import BY_NAME, event_type, family_types, rank
@@ -67,7 +67,7 @@ def lexicon() -> TriggerLexicon:
 def key_hits(text: str) -> tuple[tuple[int, str], ...]:
     """Where the text holds a trigger's key word: (offset, the word lower-cased), in text order.
     One scan of the text, kept for the last two texts: every family asks, then the reading."""
-    return lexicon().key_hits(text.lower())
+    return lexicon().key_hits(lowered(text))
 
 
 @lru_cache(maxsize=2)
@@ -203,7 +203,7 @@ def _read_incidents(ctx: EventContext) -> list[Incident]:
     previous: list[Incident] = []
     found: dict[int, list[Trigger]] = {}
     # a sentence with no trigger word (or only cued ones and no cue) is not read at all
-    for i in lex.sentences_to_read(doc.text, doc.sentences, key_hits(doc.text)):
+    for i in lex.sentences_to_read(doc.text, doc.sentences, key_hits(doc.text), lowered(doc.text)):
         span = doc.sentences[i]
         if i not in ctx.claimed and not is_background(doc.text[span.start:span.end],
                                                       doc.meta.date or _article_year(ctx), years=False):

@@ -167,12 +167,15 @@ class TriggerLexicon:
         # every key word at once, over a whole lower-cased text; the cues' first words likewise
         keys = trie_alternation(self.plain_keys | self.cued_keys)
         self.key_re = re.compile(r"\b(?:" + keys + r")\b")
-        # the same after one character that is no word character, read over " " + the text: the
-        # regex engine skips to such characters instead of trying the tree at every offset (an
-        # ASCII text's are exactly these; in another, a character is checked by the lookbehind)
-        self._key_after_ascii = re.compile(r"[^0-9A-Z_a-z](?:" + keys + r")\b")
-        self._key_after = re.compile(r"[^0-9A-Z_a-z](?<!\w)(?:" + keys + r")\b")
+        # the same after a blank, over an ASCII text whose characters that are no word characters
+        # are blanks but the hyphen (`key_hits`): the regex engine skips from blank to blank
+        # instead of trying the tree at every offset
+        self._key_after_blank = re.compile(r" (?:" + keys + r")\b")
         self.cue_re = re.compile(r"\b(?:" + trie_alternation(self.cue_first) + r")\b")
+        self._cue_after = re.compile(r"[^0-9A-Z_a-z](?<!\w)(" + trie_alternation(self.cue_first) + r")\b")
+        # key words one of whose entries needs neither other words nor a cue: a sentence that
+        # holds one is read
+        self._free_keys = frozenset(k for k, es in self.key_entries.items() if ((), None) in es)
         self.family_keys = {}               # a family's name -> its types' key words (`keys_of`)
 
     def keys_of(self, types) -> frozenset[str]:
@@ -183,16 +186,39 @@ class TriggerLexicon:
     def key_hits(self, low: str) -> tuple[tuple[int, str], ...]:
         """Where a lower-cased text holds a key word: (offset, word), in text order, as
         `key_re.finditer(low)` finds them."""
-        rx = self._key_after_ascii if low.isascii() else self._key_after
-        return tuple((m.start(), m.group()[1:]) for m in rx.finditer(" " + low))
+        # (another text's non-ASCII characters as "?", one for one: the offsets stay)
+        plain = low if low.isascii() else low.encode("ascii", "replace").decode("ascii")
+        hits = [(m.start(), m.group()[1:]) for m in self._key_after_blank.finditer(" " + plain.translate(_BLANK))]
+        if plain is not low and not all(_stands_alone(low, at, at + len(w)) for at, w in hits):
+            # a key beside a non-ASCII letter ("?" read as a blank): the regex decides
+            return tuple((m.start(), m.group()) for m in self.key_re.finditer(low))
+        return tuple(self._after_hyphens(low, hits) if "-" in low else hits)
 
-    def sentences_to_read(self, text: str, sentences, hits=None) -> list[int]:
+    def _after_hyphens(self, low: str, hits: list[tuple[int, str]]) -> list[tuple[int, str]]:
+        """`hits` (the keys after blanks) and the keys after hyphens ("counter-attack"), but those
+        inside a key found before ("air-strike")."""
+        starts = [at for at, _ in hits]
+        more = []
+        taken = 0                   # the end of the last key found after a hyphen
+        at = low.find("-")
+        while at >= 0:
+            k = bisect_right(starts, at) - 1
+            if at + 1 >= taken and (k < 0 or at + 1 >= starts[k] + len(hits[k][1])):
+                m = self.key_re.match(low, at + 1)
+                if m:
+                    more.append((at + 1, m.group()))
+                    taken = m.end()
+            at = low.find("-", at + 1)
+        return sorted(hits + more) if more else hits
+
+    def sentences_to_read(self, text: str, sentences, hits=None, low: str | None = None) -> list[int]:
         """The indices of the sentences (spans, in order) that may hold a trigger: the key word of an
         entry whose other words the sentence holds too ("came" and "down" of "came down"), and for
         an entry that needs a cue, the first word of a cue of one of its types. `hits`: the key
         words' (offset, word) in the text, when the caller has them (one scan of the text). Cheap:
-        no sentence is tokenised. "March" and "May", capitalised, are months."""
-        low = text.lower()
+        no sentence is tokenised. "March" and "May", capitalised, are months. `low`: the text
+        lower-cased, when the caller has it."""
+        low = text.lower() if low is None else low
         if hits is None:
             hits = [(m.start(), m.group()) for m in self.key_re.finditer(low)]
         starts = [s.start for s in sentences]
@@ -202,7 +228,11 @@ class TriggerLexicon:
             if i >= 0 and at < sentences[i].end and not (w in _MONTHS and text[at].isupper()):
                 keys.setdefault(i, set()).add(w)
         out = []
+        free = self._free_keys
         for i, ws in keys.items():
+            if not free.isdisjoint(ws):
+                out.append(i)
+                continue
             s = low[sentences[i].start:sentences[i].end]
             needs = [types for w in ws for others, types in self.key_entries.get(w, ()) if all(o in s for o in others)]
             if None in needs or (needs and self._cued_types(s) & frozenset().union(*needs)):
@@ -211,7 +241,7 @@ class TriggerLexicon:
 
     def _cued_types(self, sentence_low: str) -> set[str]:
         """The types whose cues' first words a (lower-cased) sentence holds."""
-        return {t for w in self.cue_re.findall(sentence_low) for _, t in self.cues.get(w, ())}
+        return {t for w in self._cue_after.findall(" " + sentence_low) for _, t in self.cues.get(w, ())}
 
     def find(self, text: str, start: int, end: int, before: tuple[int, int] | None = None,
              states: tuple[tuple[int, int], ...] = ()) -> list[Trigger]:
@@ -226,13 +256,15 @@ class TriggerLexicon:
         at = [k for k, t in enumerate(toks) if t.low in first]
         if not at:
             return []
-        headline = _is_headline(toks)
+        headline = None                 # whether a headline: read when a capitalised word asks
         cues = None
         out = []
         j = 0
         for i in at:
             if i < j:
                 continue                # inside the phrase found before
+            if headline is None and toks[i].text[0].isupper():
+                headline = _is_headline(toks)
             hits = self._match(toks, i, headline, longest_only=False, text=text)
             if not hits:
                 continue
@@ -285,23 +317,40 @@ class TriggerLexicon:
         longest = max(j for _, j in hits)
         return sorted(((e, j) for e, j in hits if j == longest), key=lambda h: h[0].nominal != nominal)
 
-    def _cue_positions(self, toks: list[_Tok], headline: bool = True) -> dict[str, list[int]]:
+    def _cue_positions(self, toks: list[_Tok], headline: bool | None = True) -> dict[str, list[int]]:
         """Type -> the word positions of its cues in the sentence. Outside a headline a cue is no
-        word of a name ("Fort Mill High School", "the Green Brain Storm Blog")."""
+        word of a name ("Fort Mill High School", "the Green Brain Storm Blog"); `headline` None:
+        not known yet (read when a cue is a word of a name)."""
         out: dict[str, list[int]] = {}
         inside: dict[int, int] = {}          # a word of a longer cue -> that cue's length
-        for k, t in enumerate(toks):
-            entries = self.cues.get(t.low)
-            if entries and (headline or not _in_name(toks, k)) and not (k and toks[k - 1].low in _NOT_LABOUR
-                                                                         and t.low in ("workers", "worker")):
-                for words, type_name in entries:
-                    if len(words) < inside.get(k, 0):
-                        continue             # "mine" of "a coal mine" cues no landmine
-                    if _phrase_end(toks, k, words, gap=0) is not None:
-                        out.setdefault(type_name, []).append(k)
-                        for x in range(k + 1, k + len(words)):
-                            inside[x] = max(inside.get(x, 0), len(words))
+        cues = self.cues
+        for k in [k for k, t in enumerate(toks) if t.low in cues]:
+            t = toks[k]
+            if _in_name(toks, k):
+                if headline is None:
+                    headline = _is_headline(toks)
+                if not headline:
+                    continue
+            if k and toks[k - 1].low in _NOT_LABOUR and t.low in ("workers", "worker"):
+                continue
+            for words, type_name in cues[t.low]:
+                if len(words) < inside.get(k, 0):
+                    continue                 # "mine" of "a coal mine" cues no landmine
+                if _phrase_end(toks, k, words, gap=0) is not None:
+                    out.setdefault(type_name, []).append(k)
+                    for x in range(k + 1, k + len(words)):
+                        inside[x] = max(inside.get(x, 0), len(words))
         return out
+
+
+# an ASCII text's characters that are no word characters (regex \W) as blanks, but the hyphen
+_BLANK = str.maketrans({chr(c): " " for c in range(128) if not (chr(c).isalnum() or chr(c) in "_-")})
+
+
+def _stands_alone(text: str, start: int, end: int) -> bool:
+    """Whether text[start:end] stands between characters that are no word characters (regex \b)."""
+    return (start == 0 or not (text[start - 1].isalnum() or text[start - 1] == "_")) and (
+        end == len(text) or not (text[end].isalnum() or text[end] == "_"))
 
 
 def _in_name(toks: list[_Tok], k: int) -> bool:
@@ -357,8 +406,8 @@ def _target_follows(toks: list[_Tok], k: int) -> bool:
 def _is_headline(toks: list[_Tok]) -> bool:
     """A title-case headline: four in five of its longer words capitalised (a sentence dense with
     names, "the Green Brain Storm Blog and Paper", is not one)."""
-    words = [t for t in toks if len(t.text) > 3]
-    return len(words) >= 2 and sum(t.text[0].isupper() for t in words) >= 0.8 * len(words)
+    capitals = [t.text[0].isupper() for t in toks if len(t.text) > 3]       # of its longer words
+    return len(capitals) >= 2 and sum(capitals) >= 0.8 * len(capitals)
 
 
 # what ends a dateline or a label before the first word of a sentence ("KYIV (Reuters) - Floods

@@ -9,6 +9,7 @@ import re
 from typing import Sequence
 
 from geo.events.linking import Candidate
+from geo.vocabulary import at_word
 
 _NUMBER_WORDS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
                  "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14,
@@ -27,26 +28,18 @@ _OUTCOMES = {"killed": "killed", "dead": "killed", "died": "killed", "killing": 
 _OUTCOME = r"(?P<what>" + "|".join(_OUTCOMES) + r")"
 
 
-def _at_word(pattern: str, flags: int = 0) -> re.Pattern:
-    """A regex that begins with r"\b" and a word character, to search " " + the text: it begins with
-    the character before the word, which is no word character (ASCII ones in a class, others by a
-    lookbehind), so that the regex engine skips to such characters instead of trying every offset.
-    Its matches are those of `pattern` in the text, one character to the right."""
-    return re.compile(r"(?-i:[^0-9A-Z_a-z])(?<!\w)" + pattern, flags)
-
-
 # "11 people were killed", "three dead"; "killing at least 11 people", "wounded 20 others"
-_AFTER_RE = _at_word(r"\b" + _ABOUT + _NUM + r"\s+" + _WHO + r"(?:(?:were|have\s+been|had\s+been|was|are|"
+_AFTER_RE = at_word(r"\b" + _ABOUT + _NUM + r"\s+" + _WHO + r"(?:(?:were|have\s+been|had\s+been|was|are|"
                        r"being|reportedly|also)\s+)*" + _OUTCOME + r"\b", re.I)
-_BEFORE_RE = _at_word(r"\b" + _OUTCOME + r"\s+" + _ABOUT + _NUM + r"\b(?!\s*(?:km|kilomet|miles?|am|pm|a\.m|p\.m|"
+_BEFORE_RE = at_word(r"\b" + _OUTCOME + r"\s+" + _ABOUT + _NUM + r"\b(?!\s*(?:km|kilomet|miles?|am|pm|a\.m|p\.m|"
                         r"%|per\s*cent|percent|hours|minutes|days))", re.I)
-_OBJECTS_RE = _at_word(r"\b" + _ABOUT + _NUM + r"\s+(?:[\w-]+\s+){0,2}?(?P<what>missiles?|rockets?|drones?|"
+_OBJECTS_RE = at_word(r"\b" + _ABOUT + _NUM + r"\s+(?:[\w-]+\s+){0,2}?(?P<what>missiles?|rockets?|drones?|"
                          r"shells|bombs|ships|vessels|boats|tankers|aircraft|planes|jets|warplanes|helicopters)\b",
                          re.I)
-_CROWD_RE = _at_word(r"\b" + _ABOUT + _NUM + r"\s+(?:[\w-]+\s+){0,1}?(?P<what>protesters|protestors|demonstrators|"
+_CROWD_RE = at_word(r"\b" + _ABOUT + _NUM + r"\s+(?:[\w-]+\s+){0,1}?(?P<what>protesters|protestors|demonstrators|"
                        r"marchers|people)\s+(?:\w+\s+){0,2}?(?:marched|gathered|rallied|protested|demonstrated|took)",
                        re.I)
-_TOLL_RE = _at_word(r"\bdeath\s+toll\s+(?:\w+\s+){0,3}?(?:to|at|of)\s+" + _ABOUT + _NUM + r"\b", re.I)
+_TOLL_RE = at_word(r"\bdeath\s+toll\s+(?:\w+\s+){0,3}?(?:to|at|of)\s+" + _ABOUT + _NUM + r"\b", re.I)
 
 
 _COUNTERS = ((_AFTER_RE, tuple(_OUTCOMES), ""), (_BEFORE_RE, tuple(_OUTCOMES), ""),
@@ -55,7 +48,7 @@ _COUNTERS = ((_AFTER_RE, tuple(_OUTCOMES), ""), (_BEFORE_RE, tuple(_OUTCOMES), "
              (_CROWD_RE, ("protesters", "protestors", "demonstrators", "marchers", "people"), "participants"),
              (_TOLL_RE, ("toll",), "killed"))
 _DIGIT = re.compile(r"\d")
-_NUMBER_WORD = _at_word(r"\b(?:" + "|".join(w for w in _NUMBER_WORDS if len(w) > 2) + r")\b", re.I)
+_NUMBER_WORD = at_word(r"\b(?:" + "|".join(w for w in _NUMBER_WORDS if len(w) > 2) + r")\b", re.I)
 
 
 def _number(word: str) -> int | None:

@@ -9,6 +9,7 @@ from functools import cached_property, lru_cache
 
 from geo.model import Analysis, Claim, PlaceRef, ZoneHit
 from geo.spatial.expressions import find_speaker, quote_spans, read_claims
+from geo.vocabulary import at_word
 
 # points vaguer than this (an ocean's point) are not looked up in the zones: the answer would mislead
 MAX_ZONE_CHECK_KM = 1000.0
@@ -20,10 +21,10 @@ ZONE_WORDS = {"EEZ": "EEZ", "territorial_sea": "territorial sea", "land": "land"
 SPEAKER_CARRIES = 2
 
 
-_BACKGROUND_RE = re.compile(r"\b(?:last\s+(?:year|month)|previously|in\s+the\s+past|(?:years|decades)\s+(?:ago|later)"
-                            r"|a\s+(?:year|decade)\s+ago|since\s+(?:January|February|March"
-                            r"|April|May|June|July|August|September|October|November|December)"
-                            r"|(?:19|20)\d\d)\b", re.I)
+_BACKGROUND_RE = at_word(r"\b(?:last\s+(?:year|month)|previously|in\s+the\s+past|(?:years|decades)\s+(?:ago|later)"
+                         r"|a\s+(?:year|decade)\s+ago|since\s+(?:January|February|March"
+                         r"|April|May|June|July|August|September|October|November|December)"
+                         r"|(?:19|20)\d\d)\b", re.I)
 # a word every match of _BACKGROUND_RE holds
 _BACKGROUND_WORDS = ("last", "previously", "past", "ago", "later", "since", "19", "20")
 
@@ -43,8 +44,9 @@ def is_background(sentence: str, day: str, years: bool = True) -> bool:
         low = sentence.lower()
         if not any(w in low for w in _BACKGROUND_WORDS):
             return False            # most sentences: no regex search
-    for m in _BACKGROUND_RE.finditer(sentence):
-        if m.group().isdigit() and (day.startswith(m.group()) or (not years and not day)):
+    for m in _BACKGROUND_RE.finditer(" " + sentence):
+        said = m.group()[1:]        # (the match begins with the character before it)
+        if said.isdigit() and (day.startswith(said) or (not years and not day)):
             continue
         return True
     return False

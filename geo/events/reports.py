@@ -297,9 +297,13 @@ def _sentence_incidents(ctx: EventContext, i: int, trigs: list[Trigger], previou
 
 def _referred_to(ctx: EventContext, i: int, t: Trigger) -> bool:
     """Whether trigger t of sentence i refers to an incident rather than reports one (`_reference`
-    over the words before it; a noun, or an -ing form that may be one, with words between)."""
-    before = ctx.document.text[max(span_start(ctx, i), t.start - 24):t.start].lower().split()
-    return _reference(before, t.nominal or t.form == "ing")
+    over the words before it; a noun, or an -ing form that may be one, with words between).
+    Kept on the context: the reading asks before linking, then again when it forms incidents."""
+    key = ("referred", t.start, t.end, t.nominal, t.form)
+    if key not in ctx.cache:
+        before = ctx.document.text[max(span_start(ctx, i), t.start - 24):t.start].lower().split()
+        ctx.cache[key] = _reference(before, t.nominal or t.form == "ing")
+    return ctx.cache[key]
 
 
 # the next sentence goes on about the same incident: "the incident took place 60 nautical miles
@@ -366,16 +370,17 @@ def _reference(before: list[str], noun: bool = False) -> bool:
     return bool(before) and (before[-1] in _ADJUNCTS or before[-2:] == ["time", "of"])
 
 
-# r"\b(?:19|20)\d\d\b", with the word boundary before checked after "19" or "20" (a lookbehind), so
-# that the regex engine skips to the characters "1" and "2" instead of trying every offset
-_YEAR_RE = re.compile(r"(?:19|20)(?<!\w..)\d\d\b")
+# r"\b(?:19|20)\d\d\b" as two regexes, each beginning with its digits and checking the word boundary
+# before them after them (a lookbehind), so that the regex engine skips from one "19" (or "20") to
+# the next instead of trying every offset
+_YEAR_RES = (re.compile(r"19(?<!\w..)\d\d\b"), re.compile(r"20(?<!\w..)\d\d\b"))
 
 
 def _article_year(ctx: EventContext) -> str:
     """For an article without a date, the latest year it names ("" when none): sentences about
     an earlier year are history ("the 1967 war", "the June 2007 murder")."""
     if "year" not in ctx.cache:
-        ctx.cache["year"] = max(_YEAR_RE.findall(ctx.document.text), default="")
+        ctx.cache["year"] = max((y for rx in _YEAR_RES for y in rx.findall(ctx.document.text)), default="")
     return ctx.cache["year"]
 
 

@@ -8,8 +8,13 @@ import re
 from datetime import date as _date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from geo.vocabulary import at_word
+
 WEEKDAYS = {"monday": 0, "tuesday": 1, "wednesday": 2, "thursday": 3, "friday": 4, "saturday": 5, "sunday": 6}
 WEEKDAY_RE = re.compile(r"\b(monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b", re.I)
+# the same (and "today", "yesterday") with the character before, to search " " + a sentence (`at_word`)
+_WEEKDAY_AT = at_word(WEEKDAY_RE.pattern, re.I)
+_TODAY_AT = at_word(r"\b(today|yesterday)\b", re.I)
 
 # clock times: "7.10am", "7:27 a.m.", "07:17", "2250 GMT", each with an optional zone word
 _ZONE_WORDS = (r"(?P<zone>Tokyo|Japan(?:ese)?|JST|Seoul|South\s+Korean?|Korea(?:n)?|KST|Pyongyang|North\s+Korean?"
@@ -94,8 +99,8 @@ def sentence_time(text: str, start: int, end: int, day: str, default_tz: str = "
     Tuesday" -> the date of the last Tuesday on or before the article's date, "2024-01-02"),
     else "today"/"yesterday"; (None, None) when it states none or the article has no date."""
     sent = text[start:end]
-    wds = list(WEEKDAY_RE.finditer(sent))
-    wd = wds[0].group(1) if wds else None
+    first_day = _WEEKDAY_AT.search(" " + sent)
+    wd = first_day.group(1) if first_day else None
     times = find_times(sent, start)
     if times:
         _, _, h, mi, zone, surface = times[0]
@@ -108,7 +113,7 @@ def sentence_time(text: str, start: int, end: int, day: str, default_tz: str = "
         return None, None
     if wd:
         return (d - timedelta(days=(d.weekday() - WEEKDAYS[wd.lower()]) % 7)).isoformat(), wd
-    m = re.search(r"\b(today|yesterday)\b", sent, re.I)
+    m = _TODAY_AT.search(" " + sent)
     if m:
         return (d - timedelta(days=1 if m.group(1).lower() == "yesterday" else 0)).isoformat(), m.group(1)
     return None, None

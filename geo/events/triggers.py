@@ -430,9 +430,9 @@ def _reported(toks: list[_Tok], i: int, j: int, entry: _Entry) -> bool:
     """Whether the words at [i, j) report an event rather than deny, intend or qualify one; a verb
     that is a noun here ("the shoot", "marine shells", "green shoots") reports nothing."""
     before = [t.low for t in toks[max(0, i - 3):i]]
-    if any(w in NOT_EVENT_BEFORE or w.endswith("n't") for w in before):
+    if not NOT_EVENT_BEFORE.isdisjoint(before) or "n't " in " ".join(before) + " ":     # (words hold no blank)
         return False
-    if any(t.low in INTENT_BEFORE for t in toks[max(0, i - 8):i]) or (
+    if not INTENT_BEFORE.isdisjoint([t.low for t in toks[max(0, i - 8):i]]) or (
             j + 1 < len(toks) and toks[j].low in ("is", "was", "are", "were") and toks[j + 1].low in FORECAST_AFTER):
         return False                    # "plotted to ... attack", "the storm is expected to"
     if not entry.nominal and before and before[-1] == "to" and not (len(before) > 1 and before[-2] in _ASPECT):
@@ -450,8 +450,8 @@ def _reported(toks: list[_Tok], i: int, j: int, entry: _Entry) -> bool:
         return False                    # "a shooting suspect", not "police arrest suspect"
     if entry.nominal and j + 1 < len(toks) and toks[j].low == "of" and toks[j + 1].low in _FIGURATIVE:
         return False                    # "an explosion of colour", "a flood of complaints"
-    if (not entry.nominal or toks[j - 1].low.endswith("ing")) and any(t.low in NOT_EVENT_OBJECTS
-                                                                      for t in toks[j:j + 3]):
+    if (not entry.nominal or toks[j - 1].low.endswith("ing")) and not NOT_EVENT_OBJECTS.isdisjoint(
+            [t.low for t in toks[j:j + 3]]):
         return False                    # "executed two search warrants", "shot a video", "shooting footage"
     return True
 

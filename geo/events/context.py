@@ -21,10 +21,14 @@ ZONE_WORDS = {"EEZ": "EEZ", "territorial_sea": "territorial sea", "land": "land"
 SPEAKER_CARRIES = 2
 
 
-_BACKGROUND_RE = at_word(r"\b(?:last\s+(?:year|month)|previously|in\s+the\s+past|(?:years|decades)\s+(?:ago|later)"
-                         r"|a\s+(?:year|decade)\s+ago|since\s+(?:January|February|March"
-                         r"|April|May|June|July|August|September|October|November|December)"
-                         r"|(?:19|20)\d\d)\b", re.I)
+_BACKGROUND = (r"\b(?:last\s+(?:year|month)|previously|in\s+the\s+past|(?:years|decades)\s+(?:ago|later)"
+               r"|a\s+(?:year|decade)\s+ago|since\s+(?:january|february|march"
+               r"|april|may|june|july|august|september|october|november|december)"
+               r"|(?:19|20)\d\d)\b")
+_BACKGROUND_RE = at_word(_BACKGROUND, re.I)
+# the same over an ASCII sentence lower-cased: the same matches, and a branch of literals is
+# skipped at its first letter only when case counts
+_BACKGROUND_LOWER_RE = at_word(_BACKGROUND)
 # a word every match of _BACKGROUND_RE holds
 _BACKGROUND_WORDS = ("last", "previously", "past", "ago", "later", "since", "19", "20")
 
@@ -40,11 +44,13 @@ def is_background(sentence: str, day: str, years: bool = True) -> bool:
     """Sentences about earlier events ("has launched missiles over Japan twice before, in 1998
     and 2009") are history, not this article's events. The article's own year is not a marker;
     with `years=False` a year marks history only when the article's date is known."""
+    rx = _BACKGROUND_RE
     if sentence.isascii():          # (then ignoring case is ASCII's: a lower-cased copy holds a word)
-        low = sentence.lower()
-        if not any(w in low for w in _BACKGROUND_WORDS):
+        sentence = sentence.lower()
+        if not any(w in sentence for w in _BACKGROUND_WORDS):
             return False            # most sentences: no regex search
-    for m in _BACKGROUND_RE.finditer(" " + sentence):
+        rx = _BACKGROUND_LOWER_RE
+    for m in rx.finditer(" " + sentence):
         said = m.group()[1:]        # (the match begins with the character before it)
         if said.isdigit() and (day.startswith(said) or (not years and not day)):
             continue

@@ -225,11 +225,12 @@ def _read_incidents(ctx: EventContext) -> list[Incident]:
         previous = here or previous
     for x in out:
         _goes_on(ctx, x, found)
-    taken = [x.spans() for x in out]
+    # the names every incident is linked to, its own too: what a measured claim must not be about
+    taken = set().union(*(x.spans() for x in out))
     for x in out:
         if x.type == "earthquake":
             x.links = _epicentre(ctx, x) or x.links
-    placed = [_placed(ctx, x, set().union(*(t for t in taken if t is not x.spans()))) for x in out if x.links]
+    placed = [_placed(ctx, x, taken) for x in out if x.links]
     return sorted(_merged(placed), key=lambda x: min(t.start for t in x.triggers))
 
 

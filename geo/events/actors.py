@@ -95,7 +95,8 @@ _FORCES = (r"forces|troops|soldiers|army|military|navy|air\s+force|militants|reb
 _LINKING = r"(?!(?:after|before|of|in|on|at|and|or|but|by|with|from|to|for|as|when|while|that|which|who|than)\s)"
 _ACTOR_RE = re.compile(r"\b(?P<actor>(?:(?:the|a|an)\s+)?(?:(?:[A-Z][\w'’-]*|U\.S\.|US)\s+){0,3}"
                        r"(?:" + _LINKING + r"[a-z-]+\s+){0,2}?(?i:" + _FORCES + r"))\b")
-_GROUP_RE = re.compile(r"\b(?P<actor>(?:the\s+)?(?:Houthis?|Taliban|Hamas|Hezbollah|Hizbollah|ISIS|ISIL|Islamic\s+State|"
+# (with the character before it, to search " " + the text: `at_word`)
+_GROUP_RE = at_word(r"\b(?P<actor>(?:the\s+)?(?:Houthis?|Taliban|Hamas|Hezbollah|Hizbollah|ISIS|ISIL|Islamic\s+State|"
                        r"Daesh|al-Shabaab|Al-Shabaab|al-Shabab|Boko\s+Haram|al-Qaeda|Al-Qaeda|Wagner|RSF|PKK|"
                        r"M23|ELN|FARC|Jabhat\s+al-Nusra|Hayat\s+Tahrir\s+al-Sham|HTS))\b")
 _BY_RE = re.compile(r"\bby\s+(?:a\s+|an\s+)?")
@@ -121,7 +122,8 @@ def actor(sentence: str, offset: int, trigger_start: int, trigger_end: int,
 
 
 def _first_actor(text: str, lo: int, cands: Sequence[Candidate], offset: int) -> str | None:
-    hits = [(m.start(), m.group("actor")) for rx in (_ACTOR_RE, _GROUP_RE) for m in rx.finditer(text)]
+    hits = [(m.start(), m.group("actor")) for m in _ACTOR_RE.finditer(text)] + [
+        (m.start(), m.group("actor")) for m in _GROUP_RE.finditer(" " + text)]
     hits += [(c.start - offset, c.text) for c in cands if c.text not in _AGENCIES and c.kind in ("organisation", "demonym") or (
         c.kind == "toponym" and c.feature_type == "country") if c.start >= offset]
     hits = [h for h in hits if h[0] >= lo and h[0] < 60]
@@ -133,14 +135,19 @@ _AGENCIES = frozenset("AP Reuters AFP Xinhua Yonhap KCNA TASS Tass Interfax RIA 
                       "BBC CNN NHK Kyodo Bloomberg WAFA SANA Ukrinform EFE ANSA".split())
 
 
+# a verb of saying (with the character before it, to search " " + the text: `at_word`)
+_SAID_RE = at_word(r"\b(?:said|says|told|reported|according\s+to)\b")
+
+
 def _last_actor(before: str, cands: Sequence[Candidate], offset: int) -> str | None:
     """The nearest actor before the trigger, within the last 80 characters and after any verb of
     saying ("South Korea said the missiles were fired": not South Korea)."""
     lo = max(0, len(before) - 80)
-    said = [m.end() for m in re.finditer(r"\b(?:said|says|told|reported|according\s+to)\b", before)]
+    said = [m.end() - 1 for m in _SAID_RE.finditer(" " + before)]
     if said:
         lo = max(lo, said[-1])
-    hits = [(m.end(), m.group("actor")) for rx in (_ACTOR_RE, _GROUP_RE) for m in rx.finditer(before)]
+    hits = [(m.end(), m.group("actor")) for m in _ACTOR_RE.finditer(before)] + [
+        (m.end() - 1, m.group("actor")) for m in _GROUP_RE.finditer(" " + before)]
     hits += [(c.end - offset, c.text) for c in cands if c.end - offset <= len(before) and c.text not in _AGENCIES and (
         c.kind == "organisation" or (c.kind == "toponym" and c.feature_type == "country"
                                      and len(before) - (c.end - offset) <= 25))]     # "North Korea on Sunday fired"

@@ -171,6 +171,7 @@ class TriggerLexicon:
         # are blanks but the hyphen (`key_hits`): the regex engine skips from blank to blank
         # instead of trying the tree at every offset
         self._key_after_blank = re.compile(r" (?:" + keys + r")\b")
+        self._key_after_hyphen = re.compile(r"-(?:" + keys + r")\b")
         self.cue_re = re.compile(r"\b(?:" + trie_alternation(self.cue_first) + r")\b")
         self._cue_after = re.compile(r"[^0-9A-Z_a-z](?<!\w)(" + trie_alternation(self.cue_first) + r")\b")
         # key words one of whose entries needs neither other words nor a cue: a sentence that
@@ -188,27 +189,30 @@ class TriggerLexicon:
         `key_re.finditer(low)` finds them."""
         # (another text's non-ASCII characters as "?", one for one: the offsets stay)
         plain = low if low.isascii() else low.encode("ascii", "replace").decode("ascii")
-        hits = [(m.start(), m.group()[1:]) for m in self._key_after_blank.finditer(" " + plain.translate(_BLANK))]
-        if plain is not low and not all(_stands_alone(low, at, at + len(w)) for at, w in hits):
-            # a key beside a non-ASCII letter ("?" read as a blank): the regex decides
+        blanked = " " + plain.translate(_BLANK)
+        hits = [(m.start(), m.group()[1:]) for m in self._key_after_blank.finditer(blanked)]
+        if "-" in plain:
+            hits = self._after_hyphens(blanked, hits)
+        if hits is None or (plain is not low and not all(_stands_alone(low, at, at + len(w)) for at, w in hits)):
+            # a key beside a non-ASCII letter ("?" read as a blank), or one after a hyphen inside
+            # a key that runs past that key's end: the regex decides
             return tuple((m.start(), m.group()) for m in self.key_re.finditer(low))
-        return tuple(self._after_hyphens(low, hits) if "-" in low else hits)
+        return tuple(hits)
 
-    def _after_hyphens(self, low: str, hits: list[tuple[int, str]]) -> list[tuple[int, str]]:
+    def _after_hyphens(self, blanked: str, hits: list[tuple[int, str]]) -> list[tuple[int, str]] | None:
         """`hits` (the keys after blanks) and the keys after hyphens ("counter-attack"), but those
-        inside a key found before ("air-strike")."""
+        inside a key after a blank ("strike" of "air-strike"); None when one of those runs past the
+        end of that key (what it hides of the text after it is not known)."""
         starts = [at for at, _ in hits]
         more = []
-        taken = 0                   # the end of the last key found after a hyphen
-        at = low.find("-")
-        while at >= 0:
+        for m in self._key_after_hyphen.finditer(blanked):
+            at, w = m.start(), m.group()[1:]
             k = bisect_right(starts, at) - 1
-            if at + 1 >= taken and (k < 0 or at + 1 >= starts[k] + len(hits[k][1])):
-                m = self.key_re.match(low, at + 1)
-                if m:
-                    more.append((at + 1, m.group()))
-                    taken = m.end()
-            at = low.find("-", at + 1)
+            if k >= 0 and at < starts[k] + len(hits[k][1]):
+                if at + len(w) > starts[k] + len(hits[k][1]):
+                    return None
+                continue
+            more.append((at, w))
         return sorted(hits + more) if more else hits
 
     def sentences_to_read(self, text: str, sentences, hits=None, low: str | None = None) -> list[int]:

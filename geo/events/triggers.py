@@ -172,8 +172,9 @@ class TriggerLexicon:
         # instead of trying the tree at every offset
         self._key_after_blank = re.compile(r" (?:" + keys + r")\b")
         self._key_after_hyphen = re.compile(r"-(?:" + keys + r")\b")
-        self.cue_re = re.compile(r"\b(?:" + trie_alternation(self.cue_first) + r")\b")
-        self._cue_after = re.compile(r"[^0-9A-Z_a-z](?<!\w)(" + trie_alternation(self.cue_first) + r")\b")
+        cues = trie_alternation(self.cue_first)
+        self.cue_re = re.compile(r"\b(?:" + cues + r")\b")
+        self._cue_after = re.compile(r"[^0-9A-Z_a-z](?<!\w)(" + cues + r")\b")     # (`at_word`)
         # key words one of whose entries needs neither other words nor a cue: a sentence that
         # holds one is read
         self._free_keys = frozenset(k for k, es in self.key_entries.items() if ((), None) in es)
@@ -187,33 +188,10 @@ class TriggerLexicon:
     def key_hits(self, low: str) -> tuple[tuple[int, str], ...]:
         """Where a lower-cased text holds a key word: (offset, word), in text order, as
         `key_re.finditer(low)` finds them."""
-        # (another text's non-ASCII characters as "?", one for one: the offsets stay)
-        plain = low if low.isascii() else low.encode("ascii", "replace").decode("ascii")
-        blanked = " " + plain.translate(_BLANK)
-        hits = [(m.start(), m.group()[1:]) for m in self._key_after_blank.finditer(blanked)]
-        if "-" in plain:
-            hits = self._after_hyphens(blanked, hits)
-        if hits is None or (plain is not low and not all(_stands_alone(low, at, at + len(w)) for at, w in hits)):
-            # a key beside a non-ASCII letter ("?" read as a blank), or one after a hyphen inside
-            # a key that runs past that key's end: the regex decides
+        hits = _words_after_blanks(low, self._key_after_blank, self._key_after_hyphen)
+        if hits is None:
             return tuple((m.start(), m.group()) for m in self.key_re.finditer(low))
         return tuple(hits)
-
-    def _after_hyphens(self, blanked: str, hits: list[tuple[int, str]]) -> list[tuple[int, str]] | None:
-        """`hits` (the keys after blanks) and the keys after hyphens ("counter-attack"), but those
-        inside a key after a blank ("strike" of "air-strike"); None when one of those runs past the
-        end of that key (what it hides of the text after it is not known)."""
-        starts = [at for at, _ in hits]
-        more = []
-        for m in self._key_after_hyphen.finditer(blanked):
-            at, w = m.start(), m.group()[1:]
-            k = bisect_right(starts, at) - 1
-            if k >= 0 and at < starts[k] + len(hits[k][1]):
-                if at + len(w) > starts[k] + len(hits[k][1]):
-                    return None
-                continue
-            more.append((at, w))
-        return sorted(hits + more) if more else hits
 
     def sentences_to_read(self, text: str, sentences, hits=None, low: str | None = None) -> list[int]:
         """The indices of the sentences (spans, in order) that may hold a trigger: the key word of an
@@ -337,10 +315,11 @@ class TriggerLexicon:
                     continue
             if k and toks[k - 1].low in _NOT_LABOUR and t.low in ("workers", "worker"):
                 continue
+            depth = inside.get(k, 0)
             for words, type_name in cues[t.low]:
-                if len(words) < inside.get(k, 0):
+                if len(words) < depth:
                     continue                 # "mine" of "a coal mine" cues no landmine
-                if _phrase_end(toks, k, words, gap=0) is not None:
+                if len(words) == 1 or _phrase_end(toks, k, words, gap=0) is not None:
                     out.setdefault(type_name, []).append(k)
                     for x in range(k + 1, k + len(words)):
                         inside[x] = max(inside.get(x, 0), len(words))
@@ -349,6 +328,42 @@ class TriggerLexicon:
 
 # an ASCII text's characters that are no word characters (regex \W) as blanks, but the hyphen
 _BLANK = str.maketrans({chr(c): " " for c in range(128) if not (chr(c).isalnum() or chr(c) in "_-")})
+
+
+def _words_after_blanks(low: str, after_blank: re.Pattern, after_hyphen: re.Pattern) -> list[tuple[int, str]] | None:
+    """Where a lower-cased text holds one of some words (their tree after a blank, and after a
+    hyphen): (offset, word), in text order, as r"\b(?:tree)\b" finds them, in fewer steps: over a
+    copy whose characters that are no word characters are blanks but the hyphen, the regex engine
+    skips from blank to blank instead of trying the tree at every offset. None when only that
+    regex can tell (a word beside a non-ASCII letter)."""
+    # (non-ASCII characters as "?", one for one: the offsets stay, and the characters around each
+    # word found are checked in the text itself)
+    plain = low if low.isascii() else low.encode("ascii", "replace").decode("ascii")
+    blanked = " " + plain.translate(_BLANK)
+    hits = [(m.start(), m.group()[1:]) for m in after_blank.finditer(blanked)]
+    if "-" in plain:
+        hits = _after_hyphens(blanked, hits, after_hyphen)
+    if hits is None or (plain is not low and not all(_stands_alone(low, at, at + len(w)) for at, w in hits)):
+        return None
+    return hits
+
+
+def _after_hyphens(blanked: str, hits: list[tuple[int, str]], after_hyphen: re.Pattern
+                   ) -> list[tuple[int, str]] | None:
+    """`hits` (the words after blanks) and the words after hyphens ("counter-attack"), but those
+    inside a word after a blank ("strike" of "air-strike"); None when one of those runs past the
+    end of that word (what it hides of the text after it is not known)."""
+    starts = [at for at, _ in hits]
+    more = []
+    for m in after_hyphen.finditer(blanked):
+        at, w = m.start(), m.group()[1:]
+        k = bisect_right(starts, at) - 1
+        if k >= 0 and at < starts[k] + len(hits[k][1]):
+            if at + len(w) > starts[k] + len(hits[k][1]):
+                return None
+            continue
+        more.append((at, w))
+    return sorted(hits + more) if more else hits
 
 
 def _stands_alone(text: str, start: int, end: int) -> bool:

@@ -79,7 +79,7 @@ def counts(sentence: str) -> dict[str, int]:
             out[key] = max(out.get(key, 0), n)
     # each pattern only where its words are (its regex cannot match without one)
     for rx, words, key in _COUNTERS:
-        if any(w in low for w in words):
+        if any(map(low.__contains__, words)):
             for m in rx[lower].finditer(padded):
                 put(key or _OUTCOMES[m.group("what").lower()], _number(m.group("n")))
     return out

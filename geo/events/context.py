@@ -47,7 +47,7 @@ def is_background(sentence: str, day: str, years: bool = True) -> bool:
     rx = _BACKGROUND_RE
     if sentence.isascii():          # (then ignoring case is ASCII's: a lower-cased copy holds a word)
         sentence = sentence.lower()
-        if not any(w in sentence for w in _BACKGROUND_WORDS):
+        if not any(map(sentence.__contains__, _BACKGROUND_WORDS)):
             return False            # most sentences: no regex search
         rx = _BACKGROUND_LOWER_RE
     for m in rx.finditer(" " + sentence):

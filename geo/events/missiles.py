@@ -42,7 +42,7 @@ _OBJECT_WORDS = ("missile", "projectile", "rocket", "icbm", "slbm", "irbm", "war
 def mentions_objects(text: str) -> bool:
     """Whether the text names a missile, rocket or the like (most news does not)."""
     low = lowered(text)
-    return any(w in low for w in _OBJECT_WORDS) and _OBJECT_RE.search(text) is not None
+    return any(map(low.__contains__, _OBJECT_WORDS)) and _OBJECT_RE.search(text) is not None
 
 
 _VERBS = (("launch", re.compile(r"\b(?:" + LAUNCH_PATTERN + r")\b", re.I)),

@@ -216,7 +216,8 @@ class TriggerLexicon:
                 out.append(i)
                 continue
             s = low[sentences[i].start:sentences[i].end]
-            needs = [types for w in ws for others, types in self.key_entries.get(w, ()) if all(o in s for o in others)]
+            needs = [types for w in ws for others, types in self.key_entries.get(w, ())
+                     if all(map(s.__contains__, others))]
             if None in needs or (needs and self._cued_types(s) & frozenset().union(*needs)):
                 out.append(i)
         return sorted(out)

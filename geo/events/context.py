@@ -6,6 +6,7 @@ import re
 from bisect import bisect_left
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
+from operator import attrgetter
 
 from geo.model import Analysis, Claim, PlaceRef, ZoneHit
 from geo.spatial.expressions import find_speaker, quote_spans, read_claims
@@ -73,7 +74,7 @@ def place_refs(analysis: Analysis) -> list[PlaceRef]:
         p = r.place
         out.append(PlaceRef(p.name, r.mention.start, r.mention.end, float(p.lon), float(p.lat), p.country_code,
                             p.feature_type, r.mention.kind, r.mention.text, is_fallback(r)))
-    return sorted(out, key=lambda p: p.start)
+    return sorted(out, key=attrgetter("start"))
 
 
 @dataclass

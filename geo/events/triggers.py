@@ -224,7 +224,12 @@ class TriggerLexicon:
 
     def _cued_types(self, sentence_low: str) -> set[str]:
         """The types whose cues' first words a (lower-cased) sentence holds."""
-        return {t for w in self._cue_after.findall(" " + sentence_low) for _, t in self.cues.get(w, ())}
+        if sentence_low.isascii() and "-" not in sentence_low:
+            # every word between blanks is one the regex would try whole (no hyphen to start at)
+            words = self.cue_first.intersection(sentence_low.translate(_BLANK).split())
+        else:
+            words = self._cue_after.findall(" " + sentence_low)
+        return {t for w in words for _, t in self.cues.get(w, ())}
 
     def find(self, text: str, start: int, end: int, before: tuple[int, int] | None = None,
              states: tuple[tuple[int, int], ...] = ()) -> list[Trigger]:

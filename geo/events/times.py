@@ -32,9 +32,14 @@ TIME_ZONES = {"tokyo": "Asia/Tokyo", "japan": "Asia/Tokyo", "japanese": "Asia/To
        "et": "America/New_York", "est": "America/New_York", "edt": "America/New_York",
        "washington": "America/New_York"}
 
+_DIGIT = re.compile(r"\d")
+
+
 def find_times(text: str, offset: int = 0) -> list[tuple[int, int, int, int, str | None, str]]:
     """Clock times in `text`: (start, end, hour, minute, zone word or None, surface)."""
     out = []
+    if _DIGIT.search(text) is None:
+        return out                  # every clock time has a digit (most sentences: no regex search)
     for m in _TIME_RE.finditer(text):
         if m.group("h") is not None:
             h, mi = int(m.group("h")), int(m.group("m") or 0)

@@ -92,7 +92,7 @@ def _tokens(text: str, start: int, end: int) -> list[_Tok]:
 
 
 def _words(toks: list) -> list:
-    return [t for t in toks if t.text[:1].isalpha()]
+    return [t for t in toks if t.text[0].isalpha()]        # (a token is never empty)
 
 
 def _phrases(words: dict[str, tuple[str, ...]]):

@@ -99,6 +99,20 @@ _ACTOR_RE = re.compile(r"\b(?P<actor>(?:(?:the|a|an)\s+)?(?:(?:[A-Z][\w'’-]*|U
 _GROUP_RE = at_word(r"\b(?P<actor>(?:the\s+)?(?:Houthis?|Taliban|Hamas|Hezbollah|Hizbollah|ISIS|ISIL|Islamic\s+State|"
                        r"Daesh|al-Shabaab|Al-Shabaab|al-Shabab|Boko\s+Haram|al-Qaeda|Al-Qaeda|Wagner|RSF|PKK|"
                        r"M23|ELN|FARC|Jabhat\s+al-Nusra|Hayat\s+Tahrir\s+al-Sham|HTS))\b")
+# a word of each force ("air force": "force"): an ASCII text that holds none names no force
+_FORCE_WORDS = tuple(w.split(r"\s+")[-1] for w in _FORCES.split("|"))
+
+
+def _forces(text: str):
+    """The matches of _ACTOR_RE in the text (none, without a regex search, in an ASCII text that
+    holds no force's word; another text may fold case in other ways)."""
+    if text.isascii():
+        low = text.lower()
+        if not any(map(low.__contains__, _FORCE_WORDS)):
+            return ()
+    return _ACTOR_RE.finditer(text)
+
+
 _BY_RE = re.compile(r"\bby\s+(?:a\s+|an\s+)?")
 _INSTRUMENTS = frozenset("missile missiles drone drones rocket rockets shell shells shelling bomb bombs explosion "
                          "blast fire gunfire airstrike airstrikes strike strikes mine mines earthquake quake".split())
@@ -122,7 +136,7 @@ def actor(sentence: str, offset: int, trigger_start: int, trigger_end: int,
 
 
 def _first_actor(text: str, lo: int, cands: Sequence[Candidate], offset: int) -> str | None:
-    hits = [(m.start(), m.group("actor")) for m in _ACTOR_RE.finditer(text)] + [
+    hits = [(m.start(), m.group("actor")) for m in _forces(text)] + [
         (m.start(), m.group("actor")) for m in _GROUP_RE.finditer(" " + text)]
     hits += [(c.start - offset, c.text) for c in cands if c.text not in _AGENCIES and c.kind in ("organisation", "demonym") or (
         c.kind == "toponym" and c.feature_type == "country") if c.start >= offset]
@@ -146,7 +160,7 @@ def _last_actor(before: str, cands: Sequence[Candidate], offset: int) -> str | N
     said = [m.end() - 1 for m in _SAID_RE.finditer(" " + before)]
     if said:
         lo = max(lo, said[-1])
-    hits = [(m.end(), m.group("actor")) for m in _ACTOR_RE.finditer(before)] + [
+    hits = [(m.end(), m.group("actor")) for m in _forces(before)] + [
         (m.end() - 1, m.group("actor")) for m in _GROUP_RE.finditer(" " + before)]
     hits += [(c.end - offset, c.text) for c in cands if c.end - offset <= len(before) and c.text not in _AGENCIES and (
         c.kind == "organisation" or (c.kind == "toponym" and c.feature_type == "country"

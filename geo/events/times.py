@@ -104,7 +104,9 @@ def sentence_time(text: str, start: int, end: int, day: str, default_tz: str = "
     Tuesday" -> the date of the last Tuesday on or before the article's date, "2024-01-02"),
     else "today"/"yesterday"; (None, None) when it states none or the article has no date."""
     sent = text[start:end]
-    first_day = _WEEKDAY_AT.search(" " + sent)
+    # a weekday, "today" and "yesterday" all end in "day" (another text than ASCII may fold case otherwise)
+    days = not sent.isascii() or "day" in sent.lower()
+    first_day = _WEEKDAY_AT.search(" " + sent) if days else None
     wd = first_day.group(1) if first_day else None
     times = find_times(sent, start)
     if times:
@@ -118,7 +120,7 @@ def sentence_time(text: str, start: int, end: int, day: str, default_tz: str = "
         return None, None
     if wd:
         return (d - timedelta(days=(d.weekday() - WEEKDAYS[wd.lower()]) % 7)).isoformat(), wd
-    m = _TODAY_AT.search(" " + sent)
+    m = _TODAY_AT.search(" " + sent) if days else None
     if m:
         return (d - timedelta(days=1 if m.group(1).lower() == "yesterday" else 0)).isoformat(), m.group(1)
     return None, None

@@ -16,6 +16,14 @@ import re
 
 from gazetteer.text import trie_alternation  # noqa: F401  (the triggers build their regexes with it)
 
+
+def at_word(pattern: str, flags: int = 0) -> re.Pattern:
+    """A regex that begins with r"\b" and a word character, to search " " + the text: it begins with
+    the character before the word, which is no word character (ASCII ones in a class, others by a
+    lookbehind), so that the regex engine skips to such characters instead of trying every offset.
+    Its matches are those of `pattern` in the text, one character to the right."""
+    return re.compile(r"(?-i:[^0-9A-Z_a-z])(?<!\w)" + pattern, flags)
+
 # ---------------------------------------------------------------- inflection
 
 FORMS = ("base", "third", "past", "participle", "ing")

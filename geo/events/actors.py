@@ -9,6 +9,7 @@ import re
 from typing import Sequence
 
 from geo.events.linking import Candidate
+from geo.vocabulary import at_word
 
 _NUMBER_WORDS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
                  "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14,
@@ -25,18 +26,25 @@ _OUTCOMES = {"killed": "killed", "dead": "killed", "died": "killed", "killing": 
              "abducted": "abducted", "kidnapped": "abducted", "missing": "missing", "displaced": "displaced",
              "evacuated": "evacuated"}
 _OUTCOME = r"(?P<what>" + "|".join(_OUTCOMES) + r")"
+
+
+def _cased(pattern: str) -> tuple[re.Pattern, re.Pattern]:
+    """A lower-case `pattern` as `at_word` regexes: one that ignores case, and one for an ASCII text
+    lower-cased, which has the same matches there and tries fewer branches (a branch of literals
+    is skipped at its first letter only when case counts)."""
+    return at_word(pattern, re.I), at_word(pattern)
+
+
 # "11 people were killed", "three dead"; "killing at least 11 people", "wounded 20 others"
-_AFTER_RE = re.compile(r"\b" + _ABOUT + _NUM + r"\s+" + _WHO + r"(?:(?:were|have\s+been|had\s+been|was|are|"
-                       r"being|reportedly|also)\s+)*" + _OUTCOME + r"\b", re.I)
-_BEFORE_RE = re.compile(r"\b" + _OUTCOME + r"\s+" + _ABOUT + _NUM + r"\b(?!\s*(?:km|kilomet|miles?|am|pm|a\.m|p\.m|"
-                        r"%|per\s*cent|percent|hours|minutes|days))", re.I)
-_OBJECTS_RE = re.compile(r"\b" + _ABOUT + _NUM + r"\s+(?:[\w-]+\s+){0,2}?(?P<what>missiles?|rockets?|drones?|"
-                         r"shells|bombs|ships|vessels|boats|tankers|aircraft|planes|jets|warplanes|helicopters)\b",
-                         re.I)
-_CROWD_RE = re.compile(r"\b" + _ABOUT + _NUM + r"\s+(?:[\w-]+\s+){0,1}?(?P<what>protesters|protestors|demonstrators|"
-                       r"marchers|people)\s+(?:\w+\s+){0,2}?(?:marched|gathered|rallied|protested|demonstrated|took)",
-                       re.I)
-_TOLL_RE = re.compile(r"\bdeath\s+toll\s+(?:\w+\s+){0,3}?(?:to|at|of)\s+" + _ABOUT + _NUM + r"\b", re.I)
+_AFTER_RE = _cased(r"\b" + _ABOUT + _NUM + r"\s+" + _WHO + r"(?:(?:were|have\s+been|had\s+been|was|are|"
+                   r"being|reportedly|also)\s+)*" + _OUTCOME + r"\b")
+_BEFORE_RE = _cased(r"\b" + _OUTCOME + r"\s+" + _ABOUT + _NUM + r"\b(?!\s*(?:km|kilomet|miles?|am|pm|a\.m|p\.m|"
+                    r"%|per\s*cent|percent|hours|minutes|days))")
+_OBJECTS_RE = _cased(r"\b" + _ABOUT + _NUM + r"\s+(?:[\w-]+\s+){0,2}?(?P<what>missiles?|rockets?|drones?|"
+                     r"shells|bombs|ships|vessels|boats|tankers|aircraft|planes|jets|warplanes|helicopters)\b")
+_CROWD_RE = _cased(r"\b" + _ABOUT + _NUM + r"\s+(?:[\w-]+\s+){0,1}?(?P<what>protesters|protestors|demonstrators|"
+                   r"marchers|people)\s+(?:\w+\s+){0,2}?(?:marched|gathered|rallied|protested|demonstrated|took)")
+_TOLL_RE = _cased(r"\bdeath\s+toll\s+(?:\w+\s+){0,3}?(?:to|at|of)\s+" + _ABOUT + _NUM + r"\b")
 
 
 _COUNTERS = ((_AFTER_RE, tuple(_OUTCOMES), ""), (_BEFORE_RE, tuple(_OUTCOMES), ""),
@@ -44,7 +52,8 @@ _COUNTERS = ((_AFTER_RE, tuple(_OUTCOMES), ""), (_BEFORE_RE, tuple(_OUTCOMES), "
                             "aircraft", "planes", "jets", "helicopters"), "objects"),
              (_CROWD_RE, ("protesters", "protestors", "demonstrators", "marchers", "people"), "participants"),
              (_TOLL_RE, ("toll",), "killed"))
-_ANY_NUMBER = re.compile(r"\d|\b(?:" + "|".join(w for w in _NUMBER_WORDS if len(w) > 2) + r")\b", re.I)
+_DIGIT = re.compile(r"\d")
+_NUMBER_WORD = _cased(r"\b(?:" + "|".join(w for w in _NUMBER_WORDS if len(w) > 2) + r")\b")
 
 
 def _number(word: str) -> int | None:
@@ -59,17 +68,19 @@ def counts(sentence: str) -> dict[str, int]:
     arrested, abducted, missing, displaced, evacuated, objects, participants); the largest of
     each, since reports restate a toll as it rises."""
     out: dict[str, int] = {}
-    if not _ANY_NUMBER.search(sentence):
-        return out
     low = sentence.lower()
+    lower = sentence.isascii()      # then read lower-cased (`_cased`)
+    padded = " " + (low if lower else sentence)      # (the regexes begin with the character before a word)
+    if not _DIGIT.search(sentence) and not _NUMBER_WORD[lower].search(padded):
+        return out
 
     def put(key: str, n: int | None) -> None:
         if n is not None and n > 0 and not (key == "objects" and n > 1000):
             out[key] = max(out.get(key, 0), n)
     # each pattern only where its words are (its regex cannot match without one)
     for rx, words, key in _COUNTERS:
-        if any(w in low for w in words):
-            for m in rx.finditer(sentence):
+        if any(map(low.__contains__, words)):
+            for m in rx[lower].finditer(padded):
                 put(key or _OUTCOMES[m.group("what").lower()], _number(m.group("n")))
     return out
 
@@ -84,9 +95,24 @@ _FORCES = (r"forces|troops|soldiers|army|military|navy|air\s+force|militants|reb
 _LINKING = r"(?!(?:after|before|of|in|on|at|and|or|but|by|with|from|to|for|as|when|while|that|which|who|than)\s)"
 _ACTOR_RE = re.compile(r"\b(?P<actor>(?:(?:the|a|an)\s+)?(?:(?:[A-Z][\w'’-]*|U\.S\.|US)\s+){0,3}"
                        r"(?:" + _LINKING + r"[a-z-]+\s+){0,2}?(?i:" + _FORCES + r"))\b")
-_GROUP_RE = re.compile(r"\b(?P<actor>(?:the\s+)?(?:Houthis?|Taliban|Hamas|Hezbollah|Hizbollah|ISIS|ISIL|Islamic\s+State|"
+# (with the character before it, to search " " + the text: `at_word`)
+_GROUP_RE = at_word(r"\b(?P<actor>(?:the\s+)?(?:Houthis?|Taliban|Hamas|Hezbollah|Hizbollah|ISIS|ISIL|Islamic\s+State|"
                        r"Daesh|al-Shabaab|Al-Shabaab|al-Shabab|Boko\s+Haram|al-Qaeda|Al-Qaeda|Wagner|RSF|PKK|"
                        r"M23|ELN|FARC|Jabhat\s+al-Nusra|Hayat\s+Tahrir\s+al-Sham|HTS))\b")
+# a word of each force ("air force": "force"): an ASCII text that holds none names no force
+_FORCE_WORDS = tuple(w.split(r"\s+")[-1] for w in _FORCES.split("|"))
+
+
+def _forces(text: str):
+    """The matches of _ACTOR_RE in the text (none, without a regex search, in an ASCII text that
+    holds no force's word; another text may fold case in other ways)."""
+    if text.isascii():
+        low = text.lower()
+        if not any(map(low.__contains__, _FORCE_WORDS)):
+            return ()
+    return _ACTOR_RE.finditer(text)
+
+
 _BY_RE = re.compile(r"\bby\s+(?:a\s+|an\s+)?")
 _INSTRUMENTS = frozenset("missile missiles drone drones rocket rockets shell shells shelling bomb bombs explosion "
                          "blast fire gunfire airstrike airstrikes strike strikes mine mines earthquake quake".split())
@@ -110,7 +136,8 @@ def actor(sentence: str, offset: int, trigger_start: int, trigger_end: int,
 
 
 def _first_actor(text: str, lo: int, cands: Sequence[Candidate], offset: int) -> str | None:
-    hits = [(m.start(), m.group("actor")) for rx in (_ACTOR_RE, _GROUP_RE) for m in rx.finditer(text)]
+    hits = [(m.start(), m.group("actor")) for m in _forces(text)] + [
+        (m.start(), m.group("actor")) for m in _GROUP_RE.finditer(" " + text)]
     hits += [(c.start - offset, c.text) for c in cands if c.text not in _AGENCIES and c.kind in ("organisation", "demonym") or (
         c.kind == "toponym" and c.feature_type == "country") if c.start >= offset]
     hits = [h for h in hits if h[0] >= lo and h[0] < 60]
@@ -122,14 +149,19 @@ _AGENCIES = frozenset("AP Reuters AFP Xinhua Yonhap KCNA TASS Tass Interfax RIA 
                       "BBC CNN NHK Kyodo Bloomberg WAFA SANA Ukrinform EFE ANSA".split())
 
 
+# a verb of saying (with the character before it, to search " " + the text: `at_word`)
+_SAID_RE = at_word(r"\b(?:said|says|told|reported|according\s+to)\b")
+
+
 def _last_actor(before: str, cands: Sequence[Candidate], offset: int) -> str | None:
     """The nearest actor before the trigger, within the last 80 characters and after any verb of
     saying ("South Korea said the missiles were fired": not South Korea)."""
     lo = max(0, len(before) - 80)
-    said = [m.end() for m in re.finditer(r"\b(?:said|says|told|reported|according\s+to)\b", before)]
+    said = [m.end() - 1 for m in _SAID_RE.finditer(" " + before)]
     if said:
         lo = max(lo, said[-1])
-    hits = [(m.end(), m.group("actor")) for rx in (_ACTOR_RE, _GROUP_RE) for m in rx.finditer(before)]
+    hits = [(m.end(), m.group("actor")) for m in _forces(before)] + [
+        (m.end() - 1, m.group("actor")) for m in _GROUP_RE.finditer(" " + before)]
     hits += [(c.end - offset, c.text) for c in cands if c.end - offset <= len(before) and c.text not in _AGENCIES and (
         c.kind == "organisation" or (c.kind == "toponym" and c.feature_type == "country"
                                      and len(before) - (c.end - offset) <= 25))]     # "North Korea on Sunday fired"

@@ -5,10 +5,12 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
+from operator import attrgetter
 
 from geo.model import Analysis, Claim, PlaceRef, ZoneHit
 from geo.spatial.expressions import find_speaker, quote_spans, read_claims
+from geo.vocabulary import at_word
 
 # points vaguer than this (an ocean's point) are not looked up in the zones: the answer would mislead
 MAX_ZONE_CHECK_KM = 1000.0
@@ -20,18 +22,38 @@ ZONE_WORDS = {"EEZ": "EEZ", "territorial_sea": "territorial sea", "land": "land"
 SPEAKER_CARRIES = 2
 
 
-_BACKGROUND_RE = re.compile(r"\b(?:last\s+(?:year|month)|previously|in\s+the\s+past|(?:years|decades)\s+(?:ago|later)"
-                            r"|a\s+(?:year|decade)\s+ago|since\s+(?:January|February|March"
-                            r"|April|May|June|July|August|September|October|November|December)"
-                            r"|(?:19|20)\d\d)\b", re.I)
+_BACKGROUND = (r"\b(?:last\s+(?:year|month)|previously|in\s+the\s+past|(?:years|decades)\s+(?:ago|later)"
+               r"|a\s+(?:year|decade)\s+ago|since\s+(?:january|february|march"
+               r"|april|may|june|july|august|september|october|november|december)"
+               r"|(?:19|20)\d\d)\b")
+_BACKGROUND_RE = at_word(_BACKGROUND, re.I)
+# the same over an ASCII sentence lower-cased: the same matches, and a branch of literals is
+# skipped at its first letter only when case counts
+_BACKGROUND_LOWER_RE = at_word(_BACKGROUND)
+# a word every match of _BACKGROUND_RE holds
+_BACKGROUND_WORDS = ("last", "previously", "past", "ago", "later", "since", "19", "20")
+
+
+@lru_cache(maxsize=2)
+def lowered(text: str) -> str:
+    """The text lower-cased, kept for the last two texts: the families' tests and the reading of
+    one article each read it."""
+    return text.lower()
 
 
 def is_background(sentence: str, day: str, years: bool = True) -> bool:
     """Sentences about earlier events ("has launched missiles over Japan twice before, in 1998
     and 2009") are history, not this article's events. The article's own year is not a marker;
     with `years=False` a year marks history only when the article's date is known."""
-    for m in _BACKGROUND_RE.finditer(sentence):
-        if m.group().isdigit() and (day.startswith(m.group()) or (not years and not day)):
+    rx = _BACKGROUND_RE
+    if sentence.isascii():          # (then ignoring case is ASCII's: a lower-cased copy holds a word)
+        sentence = sentence.lower()
+        if not any(map(sentence.__contains__, _BACKGROUND_WORDS)):
+            return False            # most sentences: no regex search
+        rx = _BACKGROUND_LOWER_RE
+    for m in rx.finditer(" " + sentence):
+        said = m.group()[1:]        # (the match begins with the character before it)
+        if said.isdigit() and (day.startswith(said) or (not years and not day)):
             continue
         return True
     return False
@@ -52,7 +74,7 @@ def place_refs(analysis: Analysis) -> list[PlaceRef]:
         p = r.place
         out.append(PlaceRef(p.name, r.mention.start, r.mention.end, float(p.lon), float(p.lat), p.country_code,
                             p.feature_type, r.mention.kind, r.mention.text, is_fallback(r)))
-    return sorted(out, key=lambda p: p.start)
+    return sorted(out, key=attrgetter("start"))
 
 
 @dataclass

@@ -21,7 +21,7 @@ import re
 from dataclasses import dataclass, field, replace
 from typing import Callable
 
-from geo.events.context import COUNTRY_NAMES, ZONE_WORDS, EventContext, is_background
+from geo.events.context import COUNTRY_NAMES, ZONE_WORDS, EventContext, is_background, lowered
 from geo.events.registry import FamilyResult, family
 from geo.events.times import WEEKDAY_RE, find_times, first_stated_zone, iso_time
 from geo.model import Area, Claim, Event, EventLocation, PlaceRef, Relation, Span
@@ -41,8 +41,8 @@ _OBJECT_WORDS = ("missile", "projectile", "rocket", "icbm", "slbm", "irbm", "war
 
 def mentions_objects(text: str) -> bool:
     """Whether the text names a missile, rocket or the like (most news does not)."""
-    low = text.lower()
-    return any(w in low for w in _OBJECT_WORDS) and _OBJECT_RE.search(text) is not None
+    low = lowered(text)
+    return any(map(low.__contains__, _OBJECT_WORDS)) and _OBJECT_RE.search(text) is not None
 
 
 _VERBS = (("launch", re.compile(r"\b(?:" + LAUNCH_PATTERN + r")\b", re.I)),

@@ -26,7 +26,7 @@ from functools import lru_cache
 from gazetteer.containment import WITHIN_KM
 from gazetteer.model import ADMIN1, COUNTRY
 from geo.events.actors import actor, counts
-from geo.events.context import EventContext, is_background
+from geo.events.context import EventContext, is_background, lowered
 from geo.events.linking import CAPITAL_AFTER, Candidate, Link, RuleLinker, candidates, vetted
 from geo.events.registry import FamilyResult
 from geo.events.taxonomy import BY_NAME, event_type, family_types, rank
@@ -67,7 +67,7 @@ def lexicon() -> TriggerLexicon:
 def key_hits(text: str) -> tuple[tuple[int, str], ...]:
     """Where the text holds a trigger's key word: (offset, the word lower-cased), in text order.
     One scan of the text, kept for the last two texts: every family asks, then the reading."""
-    return tuple((m.start(), m.group()) for m in lexicon().key_re.finditer(text.lower()))
+    return lexicon().key_hits(lowered(text))
 
 
 @lru_cache(maxsize=2)
@@ -203,7 +203,7 @@ def _read_incidents(ctx: EventContext) -> list[Incident]:
     previous: list[Incident] = []
     found: dict[int, list[Trigger]] = {}
     # a sentence with no trigger word (or only cued ones and no cue) is not read at all
-    for i in lex.sentences_to_read(doc.text, doc.sentences, key_hits(doc.text)):
+    for i in lex.sentences_to_read(doc.text, doc.sentences, key_hits(doc.text), lowered(doc.text)):
         span = doc.sentences[i]
         if i not in ctx.claimed and not is_background(doc.text[span.start:span.end],
                                                       doc.meta.date or _article_year(ctx), years=False):
@@ -225,11 +225,12 @@ def _read_incidents(ctx: EventContext) -> list[Incident]:
         previous = here or previous
     for x in out:
         _goes_on(ctx, x, found)
-    taken = [x.spans() for x in out]
+    # the names every incident is linked to, its own too: what a measured claim must not be about
+    taken = set().union(*(x.spans() for x in out))
     for x in out:
         if x.type == "earthquake":
             x.links = _epicentre(ctx, x) or x.links
-    placed = [_placed(ctx, x, set().union(*(t for t in taken if t is not x.spans()))) for x in out if x.links]
+    placed = [_placed(ctx, x, taken) for x in out if x.links]
     return sorted(_merged(placed), key=lambda x: min(t.start for t in x.triggers))
 
 
@@ -297,9 +298,13 @@ def _sentence_incidents(ctx: EventContext, i: int, trigs: list[Trigger], previou
 
 def _referred_to(ctx: EventContext, i: int, t: Trigger) -> bool:
     """Whether trigger t of sentence i refers to an incident rather than reports one (`_reference`
-    over the words before it; a noun, or an -ing form that may be one, with words between)."""
-    before = ctx.document.text[max(span_start(ctx, i), t.start - 24):t.start].lower().split()
-    return _reference(before, t.nominal or t.form == "ing")
+    over the words before it; a noun, or an -ing form that may be one, with words between).
+    Kept on the context: the reading asks before linking, then again when it forms incidents."""
+    key = ("referred", t.start, t.end, t.nominal, t.form)
+    if key not in ctx.cache:
+        before = ctx.document.text[max(span_start(ctx, i), t.start - 24):t.start].lower().split()
+        ctx.cache[key] = _reference(before, t.nominal or t.form == "ing")
+    return ctx.cache[key]
 
 
 # the next sentence goes on about the same incident: "the incident took place 60 nautical miles
@@ -366,14 +371,17 @@ def _reference(before: list[str], noun: bool = False) -> bool:
     return bool(before) and (before[-1] in _ADJUNCTS or before[-2:] == ["time", "of"])
 
 
-_YEAR_RE = re.compile(r"\b(?:19|20)\d\d\b")
+# r"\b(?:19|20)\d\d\b" as two regexes, each beginning with its digits and checking the word boundary
+# before them after them (a lookbehind), so that the regex engine skips from one "19" (or "20") to
+# the next instead of trying every offset
+_YEAR_RES = (re.compile(r"19(?<!\w..)\d\d\b"), re.compile(r"20(?<!\w..)\d\d\b"))
 
 
 def _article_year(ctx: EventContext) -> str:
     """For an article without a date, the latest year it names ("" when none): sentences about
     an earlier year are history ("the 1967 war", "the June 2007 murder")."""
     if "year" not in ctx.cache:
-        ctx.cache["year"] = max(_YEAR_RE.findall(ctx.document.text), default="")
+        ctx.cache["year"] = max((y for rx in _YEAR_RES for y in rx.findall(ctx.document.text)), default="")
     return ctx.cache["year"]
 
 

@@ -9,6 +9,7 @@ comes first here (an air strike, not a killing).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,6 +70,7 @@ def rank(name: str) -> int:
     return _RANK.get(name, len(TYPES))
 
 
+@lru_cache(maxsize=None)
 def family_types(family: str) -> frozenset[str]:
-    """The names of the types one family reads."""
+    """The names of the types one family reads (each family asks for every article)."""
     return frozenset(t.name for t in TYPES if t.family == family)

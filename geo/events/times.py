@@ -8,8 +8,13 @@ import re
 from datetime import date as _date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from geo.vocabulary import at_word
+
 WEEKDAYS = {"monday": 0, "tuesday": 1, "wednesday": 2, "thursday": 3, "friday": 4, "saturday": 5, "sunday": 6}
 WEEKDAY_RE = re.compile(r"\b(monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b", re.I)
+# the same (and "today", "yesterday") with the character before, to search " " + a sentence (`at_word`)
+_WEEKDAY_AT = at_word(WEEKDAY_RE.pattern, re.I)
+_TODAY_AT = at_word(r"\b(today|yesterday)\b", re.I)
 
 # clock times: "7.10am", "7:27 a.m.", "07:17", "2250 GMT", each with an optional zone word
 _ZONE_WORDS = (r"(?P<zone>Tokyo|Japan(?:ese)?|JST|Seoul|South\s+Korean?|Korea(?:n)?|KST|Pyongyang|North\s+Korean?"
@@ -27,9 +32,14 @@ TIME_ZONES = {"tokyo": "Asia/Tokyo", "japan": "Asia/Tokyo", "japanese": "Asia/To
        "et": "America/New_York", "est": "America/New_York", "edt": "America/New_York",
        "washington": "America/New_York"}
 
+_DIGIT = re.compile(r"\d")
+
+
 def find_times(text: str, offset: int = 0) -> list[tuple[int, int, int, int, str | None, str]]:
     """Clock times in `text`: (start, end, hour, minute, zone word or None, surface)."""
     out = []
+    if _DIGIT.search(text) is None:
+        return out                  # every clock time has a digit (most sentences: no regex search)
     for m in _TIME_RE.finditer(text):
         if m.group("h") is not None:
             h, mi = int(m.group("h")), int(m.group("m") or 0)
@@ -94,8 +104,10 @@ def sentence_time(text: str, start: int, end: int, day: str, default_tz: str = "
     Tuesday" -> the date of the last Tuesday on or before the article's date, "2024-01-02"),
     else "today"/"yesterday"; (None, None) when it states none or the article has no date."""
     sent = text[start:end]
-    wds = list(WEEKDAY_RE.finditer(sent))
-    wd = wds[0].group(1) if wds else None
+    # a weekday, "today" and "yesterday" all end in "day" (another text than ASCII may fold case otherwise)
+    days = not sent.isascii() or "day" in sent.lower()
+    first_day = _WEEKDAY_AT.search(" " + sent) if days else None
+    wd = first_day.group(1) if first_day else None
     times = find_times(sent, start)
     if times:
         _, _, h, mi, zone, surface = times[0]
@@ -108,7 +120,7 @@ def sentence_time(text: str, start: int, end: int, day: str, default_tz: str = "
         return None, None
     if wd:
         return (d - timedelta(days=(d.weekday() - WEEKDAYS[wd.lower()]) % 7)).isoformat(), wd
-    m = re.search(r"\b(today|yesterday)\b", sent, re.I)
+    m = _TODAY_AT.search(" " + sent) if days else None
     if m:
         return (d - timedelta(days=1 if m.group(1).lower() == "yesterday" else 0)).isoformat(), m.group(1)
     return None, None

@@ -92,7 +92,7 @@ def _tokens(text: str, start: int, end: int) -> list[_Tok]:
 
 
 def _words(toks: list) -> list:
-    return [t for t in toks if t.text[:1].isalpha()]
+    return [t for t in toks if t.text[0].isalpha()]        # (a token is never empty)
 
 
 def _phrases(words: dict[str, tuple[str, ...]]):
@@ -165,8 +165,19 @@ class TriggerLexicon:
         self.cued_keys = frozenset(_key(e.words) for e in entries if e.cued)
         self.cue_first = frozenset(self.cues)
         # every key word at once, over a whole lower-cased text; the cues' first words likewise
-        self.key_re = re.compile(r"\b(?:" + trie_alternation(self.plain_keys | self.cued_keys) + r")\b")
-        self.cue_re = re.compile(r"\b(?:" + trie_alternation(self.cue_first) + r")\b")
+        keys = trie_alternation(self.plain_keys | self.cued_keys)
+        self.key_re = re.compile(r"\b(?:" + keys + r")\b")
+        # the same after a blank, over an ASCII text whose characters that are no word characters
+        # are blanks but the hyphen (`key_hits`): the regex engine skips from blank to blank
+        # instead of trying the tree at every offset
+        self._key_after_blank = re.compile(r" (?:" + keys + r")\b")
+        self._key_after_hyphen = re.compile(r"-(?:" + keys + r")\b")
+        cues = trie_alternation(self.cue_first)
+        self.cue_re = re.compile(r"\b(?:" + cues + r")\b")
+        self._cue_after = re.compile(r"[^0-9A-Z_a-z](?<!\w)(" + cues + r")\b")     # (`at_word`)
+        # key words one of whose entries needs neither other words nor a cue: a sentence that
+        # holds one is read
+        self._free_keys = frozenset(k for k, es in self.key_entries.items() if ((), None) in es)
         self.family_keys = {}               # a family's name -> its types' key words (`keys_of`)
 
     def keys_of(self, types) -> frozenset[str]:
@@ -174,13 +185,22 @@ class TriggerLexicon:
         return frozenset(_key(e.words) for es in self.index.values() for e in es
                          if {t.split("#")[0] for t in e.plain + e.cued} & set(types))
 
-    def sentences_to_read(self, text: str, sentences, hits=None) -> list[int]:
+    def key_hits(self, low: str) -> tuple[tuple[int, str], ...]:
+        """Where a lower-cased text holds a key word: (offset, word), in text order, as
+        `key_re.finditer(low)` finds them."""
+        hits = _words_after_blanks(low, self._key_after_blank, self._key_after_hyphen)
+        if hits is None:
+            return tuple((m.start(), m.group()) for m in self.key_re.finditer(low))
+        return tuple(hits)
+
+    def sentences_to_read(self, text: str, sentences, hits=None, low: str | None = None) -> list[int]:
         """The indices of the sentences (spans, in order) that may hold a trigger: the key word of an
         entry whose other words the sentence holds too ("came" and "down" of "came down"), and for
         an entry that needs a cue, the first word of a cue of one of its types. `hits`: the key
         words' (offset, word) in the text, when the caller has them (one scan of the text). Cheap:
-        no sentence is tokenised. "March" and "May", capitalised, are months."""
-        low = text.lower()
+        no sentence is tokenised. "March" and "May", capitalised, are months. `low`: the text
+        lower-cased, when the caller has it."""
+        low = text.lower() if low is None else low
         if hits is None:
             hits = [(m.start(), m.group()) for m in self.key_re.finditer(low)]
         starts = [s.start for s in sentences]
@@ -190,16 +210,26 @@ class TriggerLexicon:
             if i >= 0 and at < sentences[i].end and not (w in _MONTHS and text[at].isupper()):
                 keys.setdefault(i, set()).add(w)
         out = []
+        free = self._free_keys
         for i, ws in keys.items():
+            if not free.isdisjoint(ws):
+                out.append(i)
+                continue
             s = low[sentences[i].start:sentences[i].end]
-            needs = [types for w in ws for others, types in self.key_entries.get(w, ()) if all(o in s for o in others)]
+            needs = [types for w in ws for others, types in self.key_entries.get(w, ())
+                     if all(map(s.__contains__, others))]
             if None in needs or (needs and self._cued_types(s) & frozenset().union(*needs)):
                 out.append(i)
         return sorted(out)
 
     def _cued_types(self, sentence_low: str) -> set[str]:
         """The types whose cues' first words a (lower-cased) sentence holds."""
-        return {t for w in self.cue_re.findall(sentence_low) for _, t in self.cues.get(w, ())}
+        if sentence_low.isascii() and "-" not in sentence_low:
+            # every word between blanks is one the regex would try whole (no hyphen to start at)
+            words = self.cue_first.intersection(sentence_low.translate(_BLANK).split())
+        else:
+            words = self._cue_after.findall(" " + sentence_low)
+        return {t for w in words for _, t in self.cues.get(w, ())}
 
     def find(self, text: str, start: int, end: int, before: tuple[int, int] | None = None,
              states: tuple[tuple[int, int], ...] = ()) -> list[Trigger]:
@@ -214,13 +244,15 @@ class TriggerLexicon:
         at = [k for k, t in enumerate(toks) if t.low in first]
         if not at:
             return []
-        headline = _is_headline(toks)
+        headline = None                 # whether a headline: read when a capitalised word asks
         cues = None
         out = []
         j = 0
         for i in at:
             if i < j:
                 continue                # inside the phrase found before
+            if headline is None and toks[i].text[0].isupper():
+                headline = _is_headline(toks)
             hits = self._match(toks, i, headline, longest_only=False, text=text)
             if not hits:
                 continue
@@ -273,23 +305,77 @@ class TriggerLexicon:
         longest = max(j for _, j in hits)
         return sorted(((e, j) for e, j in hits if j == longest), key=lambda h: h[0].nominal != nominal)
 
-    def _cue_positions(self, toks: list[_Tok], headline: bool = True) -> dict[str, list[int]]:
+    def _cue_positions(self, toks: list[_Tok], headline: bool | None = True) -> dict[str, list[int]]:
         """Type -> the word positions of its cues in the sentence. Outside a headline a cue is no
-        word of a name ("Fort Mill High School", "the Green Brain Storm Blog")."""
+        word of a name ("Fort Mill High School", "the Green Brain Storm Blog"); `headline` None:
+        not known yet (read when a cue is a word of a name)."""
         out: dict[str, list[int]] = {}
         inside: dict[int, int] = {}          # a word of a longer cue -> that cue's length
-        for k, t in enumerate(toks):
-            entries = self.cues.get(t.low)
-            if entries and (headline or not _in_name(toks, k)) and not (k and toks[k - 1].low in _NOT_LABOUR
-                                                                         and t.low in ("workers", "worker")):
-                for words, type_name in entries:
-                    if len(words) < inside.get(k, 0):
-                        continue             # "mine" of "a coal mine" cues no landmine
-                    if _phrase_end(toks, k, words, gap=0) is not None:
-                        out.setdefault(type_name, []).append(k)
-                        for x in range(k + 1, k + len(words)):
-                            inside[x] = max(inside.get(x, 0), len(words))
+        cues = self.cues
+        for k in [k for k, t in enumerate(toks) if t.low in cues]:
+            t = toks[k]
+            if _in_name(toks, k):
+                if headline is None:
+                    headline = _is_headline(toks)
+                if not headline:
+                    continue
+            if k and toks[k - 1].low in _NOT_LABOUR and t.low in ("workers", "worker"):
+                continue
+            depth = inside.get(k, 0)
+            for words, type_name in cues[t.low]:
+                if len(words) < depth:
+                    continue                 # "mine" of "a coal mine" cues no landmine
+                if len(words) == 1 or _phrase_end(toks, k, words, gap=0) is not None:
+                    out.setdefault(type_name, []).append(k)
+                    for x in range(k + 1, k + len(words)):
+                        inside[x] = max(inside.get(x, 0), len(words))
         return out
+
+
+# an ASCII text's characters that are no word characters (regex \W) as blanks, but the hyphen
+_BLANK = str.maketrans({chr(c): " " for c in range(128) if not (chr(c).isalnum() or chr(c) in "_-")})
+
+
+def _words_after_blanks(low: str, after_blank: re.Pattern, after_hyphen: re.Pattern) -> list[tuple[int, str]] | None:
+    """Where a lower-cased text holds one of some words (their tree after a blank, and after a
+    hyphen): (offset, word), in text order, as r"\b(?:tree)\b" finds them, in fewer steps: over a
+    copy whose characters that are no word characters are blanks but the hyphen, the regex engine
+    skips from blank to blank instead of trying the tree at every offset. None when only that
+    regex can tell (a word beside a non-ASCII letter)."""
+    # (non-ASCII characters as "?", one for one: the offsets stay, and the characters around each
+    # word found are checked in the text itself)
+    plain = low if low.isascii() else low.encode("ascii", "replace").decode("ascii")
+    blanked = " " + plain.translate(_BLANK)
+    hits = [(m.start(), m.group()[1:]) for m in after_blank.finditer(blanked)]
+    if "-" in plain:
+        hits = _after_hyphens(blanked, hits, after_hyphen)
+    if hits is None or (plain is not low and not all(_stands_alone(low, at, at + len(w)) for at, w in hits)):
+        return None
+    return hits
+
+
+def _after_hyphens(blanked: str, hits: list[tuple[int, str]], after_hyphen: re.Pattern
+                   ) -> list[tuple[int, str]] | None:
+    """`hits` (the words after blanks) and the words after hyphens ("counter-attack"), but those
+    inside a word after a blank ("strike" of "air-strike"); None when one of those runs past the
+    end of that word (what it hides of the text after it is not known)."""
+    starts = [at for at, _ in hits]
+    more = []
+    for m in after_hyphen.finditer(blanked):
+        at, w = m.start(), m.group()[1:]
+        k = bisect_right(starts, at) - 1
+        if k >= 0 and at < starts[k] + len(hits[k][1]):
+            if at + len(w) > starts[k] + len(hits[k][1]):
+                return None
+            continue
+        more.append((at, w))
+    return sorted(hits + more) if more else hits
+
+
+def _stands_alone(text: str, start: int, end: int) -> bool:
+    """Whether text[start:end] stands between characters that are no word characters (regex \b)."""
+    return (start == 0 or not (text[start - 1].isalnum() or text[start - 1] == "_")) and (
+        end == len(text) or not (text[end].isalnum() or text[end] == "_"))
 
 
 def _in_name(toks: list[_Tok], k: int) -> bool:
@@ -345,8 +431,8 @@ def _target_follows(toks: list[_Tok], k: int) -> bool:
 def _is_headline(toks: list[_Tok]) -> bool:
     """A title-case headline: four in five of its longer words capitalised (a sentence dense with
     names, "the Green Brain Storm Blog and Paper", is not one)."""
-    words = [t for t in toks if len(t.text) > 3]
-    return len(words) >= 2 and sum(t.text[0].isupper() for t in words) >= 0.8 * len(words)
+    capitals = [t.text[0].isupper() for t in toks if len(t.text) > 3]       # of its longer words
+    return len(capitals) >= 2 and sum(capitals) >= 0.8 * len(capitals)
 
 
 # what ends a dateline or a label before the first word of a sentence ("KYIV (Reuters) - Floods
@@ -369,9 +455,9 @@ def _reported(toks: list[_Tok], i: int, j: int, entry: _Entry) -> bool:
     """Whether the words at [i, j) report an event rather than deny, intend or qualify one; a verb
     that is a noun here ("the shoot", "marine shells", "green shoots") reports nothing."""
     before = [t.low for t in toks[max(0, i - 3):i]]
-    if any(w in NOT_EVENT_BEFORE or w.endswith("n't") for w in before):
+    if not NOT_EVENT_BEFORE.isdisjoint(before) or "n't " in " ".join(before) + " ":     # (words hold no blank)
         return False
-    if any(t.low in INTENT_BEFORE for t in toks[max(0, i - 8):i]) or (
+    if not INTENT_BEFORE.isdisjoint([t.low for t in toks[max(0, i - 8):i]]) or (
             j + 1 < len(toks) and toks[j].low in ("is", "was", "are", "were") and toks[j + 1].low in FORECAST_AFTER):
         return False                    # "plotted to ... attack", "the storm is expected to"
     if not entry.nominal and before and before[-1] == "to" and not (len(before) > 1 and before[-2] in _ASPECT):
@@ -389,8 +475,8 @@ def _reported(toks: list[_Tok], i: int, j: int, entry: _Entry) -> bool:
         return False                    # "a shooting suspect", not "police arrest suspect"
     if entry.nominal and j + 1 < len(toks) and toks[j].low == "of" and toks[j + 1].low in _FIGURATIVE:
         return False                    # "an explosion of colour", "a flood of complaints"
-    if (not entry.nominal or toks[j - 1].low.endswith("ing")) and any(t.low in NOT_EVENT_OBJECTS
-                                                                      for t in toks[j:j + 3]):
+    if (not entry.nominal or toks[j - 1].low.endswith("ing")) and not NOT_EVENT_OBJECTS.isdisjoint(
+            [t.low for t in toks[j:j + 3]]):
         return False                    # "executed two search warrants", "shot a video", "shooting footage"
     return True
 

@@ -102,6 +102,16 @@ class Pipeline:
                                   lambda: self.gazetteer.shapes_by_name)
         return self._shapes
 
+    def warm_up(self) -> None:
+        """Load now what is otherwise loaded the first time an article needs it (the place names,
+        the outlines of seas and regions, the zones and their unions): a stream of articles then
+        pays for it once, at its start, not in the middle of an article."""
+        self.gazetteer.names
+        self.gazetteer.shapes_by_name
+        if self.zones is not None:
+            self.zones.preload()
+        self.shapes
+
     def analyse(self, text: str, meta: DocumentMeta | None = None, *, corrections=None, spans=None,
                 events: bool | None = None, alternatives: bool = True) -> Analysis:
         """Run the whole pipeline over one article. `spans`: place exactly these (start, end)

@@ -100,3 +100,21 @@ def test_corrected_coordinates_keep_the_place(analysis):
     assert won.place.source == "user" and won.place.id == -1
     group = next(g for g in fixed.places if any(m.start == before.mention.start for m in g.mentions))
     assert group.corrected and group.place.feature_type == "city"
+
+
+def test_warm_up_loads_what_an_article_would_load_on_first_use():
+    """A stream's warm-up (parse --jsonl after its first answer) reads the place names, the outlines
+    and the zones' unions, so no later article pays for them; the answers do not change."""
+    from geo.pipeline import Pipeline
+    from geo.settings import Settings
+
+    pipeline = Pipeline(Settings())
+    text = "Fighting broke out in southern Lebanon, 40 km off the coast of Tyre."
+    before = pipeline.analyse(text)
+    pipeline.warm_up()
+    gazetteer = pipeline.gazetteer
+    assert "names" in gazetteer.__dict__ and "shapes_by_name" in gazetteer.__dict__
+    assert len(pipeline.zones._made_unions()) > 500          # every state's three kinds of zone
+    after = pipeline.analyse(text)
+    assert [(e.type, e.point) for e in after.events] == [(e.type, e.point) for e in before.events]
+    assert after.events and before.events

@@ -126,6 +126,7 @@ def parse_jsonl(args, pipeline) -> int:
         lines = tqdm(lines, unit=" articles", file=sys.stderr)
     write = sys.stdout.buffer.write
     to_json = json.JSONEncoder(ensure_ascii=False).encode      # json.dumps(..., ensure_ascii=False), made once
+    warm = False
     try:
         for lineno, (raw, size) in lines:
             if raw is not None and (not raw or raw.isspace()):     # a blank line (isspace: no copy of the line)
@@ -133,6 +134,12 @@ def parse_jsonl(args, pipeline) -> int:
             answer = _jsonl_line(lineno, raw, size, pipeline)
             bad += "error" in answer
             write((to_json(answer) + "\n").encode("utf-8", "replace"))
+            if not warm:
+                # a stream: its first answer out, what later articles would load on first use is
+                # loaded now, once (the place names, outlines, zone unions)
+                sys.stdout.buffer.flush()
+                pipeline.warm_up()
+                warm = True
     finally:
         if stream is not sys.stdin.buffer:
             stream.close()

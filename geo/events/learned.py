@@ -22,6 +22,7 @@ from __future__ import annotations
 import json
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
+from itertools import accumulate
 from pathlib import Path
 from typing import Sequence
 
@@ -68,6 +69,26 @@ def _class_table() -> dict[str, str]:
 
 
 _CLASS_OF = _class_table()
+# what is known of the words seen so far, of capitalised and other tokens (words recur across
+# sentences and articles): (class, the feature it counts between a name and the trigger, is a word)
+_SEEN: tuple[dict[str, tuple], dict[str, tuple]] = ({}, {})
+_SEEN_MAX = 100_000
+
+
+def _word_infos(toks: list[Tok]) -> list[tuple[str, str | None, bool]]:
+    """(`word_class`, `_counted_key`, whether a word) of each token."""
+    plain, capped = _SEEN
+    out = []
+    for t in toks:
+        seen = capped if t.cap else plain
+        info = seen.get(t.low)
+        if info is None:
+            if len(seen) >= _SEEN_MAX:
+                seen.clear()
+            cls = word_class(t)
+            info = seen[t.low] = (cls, _counted_key(cls, t.low), t.low[0].isalnum())
+        out.append(info)
+    return out
 
 
 def word_class(t: Tok) -> str:
@@ -95,11 +116,14 @@ class _Sentence:
     """One sentence read once for all its triggers: tokens, their classes and start offsets, the
     token range of each scored candidate, the first word's index, and (once asked, `_own`) each
     candidate's features that do not depend on the trigger."""
-    __slots__ = ("toks", "cls", "starts", "cands", "spans", "first_word", "own")
+    __slots__ = ("toks", "cls", "starts", "cands", "spans", "first_word", "own", "counted", "words_before")
 
     def __init__(self, text: str, start: int, end: int, cands: Sequence[Candidate]) -> None:
         self.toks = tokens(text, start, end)
-        self.cls = [word_class(t) for t in self.toks]
+        infos = _word_infos(self.toks)
+        self.cls = [info[0] for info in infos]
+        self.counted = [info[1] for info in infos]                          # (`_between`)
+        self.words_before = list(accumulate([info[2] for info in infos], initial=0))   # before token i
         self.starts = [t.start for t in self.toks]
         self.cands = [c for c in cands if c.kind in PLACEISH]
         self.spans = [self.range(c.start, c.end) for c in self.cands]
@@ -132,24 +156,25 @@ def _left_prep(r: _Sentence, i: int) -> tuple[str, int, str]:
 _COUNTED = frozenset(("comma", "semi", "dash", "open", "close", "quote", "speech", "copula", "and", "stop"))
 
 
+def _counted_key(cls: str, low: str) -> str | None:
+    """The feature a token of class `cls` counts when it stands between a name and the trigger."""
+    if cls in _COUNTED:
+        return "b_" + cls
+    if cls == "clause":
+        return "b_where" if low == "where" else ("b_rel" if low in ("which", "who", "whom", "whose", "that")
+                                                 else "b_sub")
+    if cls in _CORE_PREPS or cls == "loc":
+        return "b_prep"
+    return None
+
+
 def _between(r: _Sentence, a: int, b: int) -> dict:
     """What stands between token a (inclusive) and b (exclusive): clause marks, speech, other names."""
     f: dict = {}
-    words = 0
-    for k in range(a, b):
-        cls = r.cls[k]
-        if cls in _COUNTED:
-            f["b_" + cls] = f.get("b_" + cls, 0) + 1
-        elif cls == "clause":
-            low = r.toks[k].low
-            key = "b_where" if low == "where" else ("b_rel" if low in ("which", "who", "whom", "whose", "that")
-                                                    else "b_sub")
+    for key in r.counted[a:b]:
+        if key is not None:
             f[key] = f.get(key, 0) + 1
-        elif cls in _CORE_PREPS or cls == "loc":
-            f["b_prep"] = f.get("b_prep", 0) + 1
-        if r.toks[k].low[0].isalnum():
-            words += 1
-    f["dist"] = words
+    f["dist"] = r.words_before[b] - r.words_before[a]
     return f
 
 
@@ -363,8 +388,11 @@ class Forest:
     A leaf has a threshold no value exceeds and is its own `left`, so `depth` steps from the
     roots reach every leaf. The arrays are one-dimensional (rows times trees): with a handful of
     candidates per call the number of numpy calls, not their size, is what costs, so a document's
-    rows are scored in one call.
+    rows are scored in one call. For that, the nodes are also laid out once for ROWS rows, each
+    row's copy pointing into its own row of x (`_rows`): a step then needs no offsets.
     """
+
+    ROWS = 32           # rows scored in one pass; more are scored in turns
 
     def __init__(self, d: dict) -> None:
         self.feature = np.asarray(d["feature"], dtype=np.intp)
@@ -373,18 +401,31 @@ class Forest:
         self.value = np.asarray(d["value"], dtype=np.float64)
         self.roots = np.asarray(d["roots"], dtype=np.intp)
         self.depth = int(d["depth"])
+        self._laid_out: tuple | None = None
+
+    def _rows(self, width: int) -> tuple:
+        """The nodes repeated for ROWS rows of `width` features: row r's copy of node i is node
+        r * nodes + i, its children are r's and it reads x[r, feature[i]] of the flattened x."""
+        if self._laid_out is None or self._laid_out[0] != width:
+            nodes, rows = len(self.feature), np.arange(self.ROWS)
+            self._laid_out = (width, np.tile(self.left, self.ROWS) + rows.repeat(nodes) * nodes,
+                              np.tile(self.feature, self.ROWS) + rows.repeat(nodes) * width,
+                              np.tile(self.threshold, self.ROWS), np.tile(self.value, self.ROWS),
+                              (self.roots[None, :] + rows[:, None] * nodes).ravel())
+        return self._laid_out
 
     def raw(self, x: np.ndarray) -> np.ndarray:
         """Summed leaf values (log-odds) for each row of x."""
         n, width = x.shape
+        if n > self.ROWS:
+            return np.concatenate([self.raw(x[k:k + self.ROWS]) for k in range(0, n, self.ROWS)])
+        _, left, feature, threshold, value, roots = self._rows(width)
         trees = len(self.roots)
-        node = np.repeat(self.roots[None, :], n, axis=0).ravel()
-        offset = np.arange(0, n * width, width).repeat(trees)
+        node = roots[:n * trees]
         flat = x.ravel()
-        feature, threshold, left = self.feature, self.threshold, self.left
         for _ in range(self.depth):     # take: cheaper than indexing with an array
-            node = left.take(node) + (flat.take(feature.take(node) + offset) > threshold.take(node))
-        return self.value.take(node).reshape(n, trees).sum(axis=1)
+            node = left.take(node) + (flat.take(feature.take(node)) > threshold.take(node))
+        return value.take(node).reshape(n, trees).sum(axis=1)
 
 
 def _sigmoid(z: np.ndarray) -> np.ndarray:
@@ -414,10 +455,11 @@ class Model:
         for r, f in enumerate(feats):
             base = r * width
             for key, v in f.items():
-                c = get(key)
-                if c is not None and v:
-                    index.append(base + c)
-                    values.append(v)
+                if v:                   # (a zero is the matrix's default)
+                    c = get(key)
+                    if c is not None:
+                        index.append(base + c)
+                        values.append(v)
         x = np.zeros(len(feats) * width)
         x[np.array(index, dtype=np.intp)] = np.array(values, dtype=np.float64)
         return x.reshape(len(feats), width)

@@ -160,30 +160,50 @@ def tokens(text: str, start: int, end: int) -> list[Tok]:
     return _tokens(text[start:end], start)
 
 
+# per word: its lower case, whether it may be part of a name, and where a name's suffix starts
+# ("ISIS-held": 4; 0 when none); words recur across sentences and articles, so each is read once
+_WORD_FORMS: dict[str, tuple[str, bool, int]] = {}
+_WORD_FORMS_MAX = 100_000
+
+
+def _word_form(w: str) -> tuple[str, bool, int]:
+    c = w[0]
+    cap = (c.isalpha() and not c.islower()) or (c.islower() and ("-" in w[:4] or "'" in w[:4] or "’" in w[:4])
+                                                and _ARTICLE.match(w) is not None)
+    low = w.lower()
+    if "’" in low:
+        low = low.replace("’", "'")
+    split = 0
+    if cap and "-" in w:
+        x = _SUFFIXES.search(w)
+        if x and x.start() > 0:
+            split = x.start()
+    if len(_WORD_FORMS) >= _WORD_FORMS_MAX:
+        _WORD_FORMS.clear()
+    form = _WORD_FORMS[w] = (low, cap, split)
+    return form
+
+
 @lru_cache(maxsize=32)
 def _tokens(sentence: str, offset: int) -> list[Tok]:
     """The tokens of one sentence (kept for the next triggers of the same sentence)."""
     out = []
+    append = out.append
     pos = 0
     find = sentence.find
+    forms = _WORD_FORMS
     new = tuple.__new__             # a Tok without NamedTuple's slower constructor
     for w in _TOKEN.findall(sentence):
         s = find(w, pos)
-        e = pos = s + len(w)
-        c = w[0]
-        cap = (c.isalpha() and not c.islower()) or (c.islower() and ("-" in w[:4] or "'" in w[:4] or "’" in w[:4])
-                                                    and _ARTICLE.match(w) is not None)
-        low = w.lower()
-        if "’" in low:
-            low = low.replace("’", "'")
-        if cap and "-" in w:
-            x = _SUFFIXES.search(w)
-            if x and x.start() > 0:
-                k = x.start()
-                out.append(new(Tok, (s + offset, s + k + offset, w[:k], low[:k], True)))
-                out.append(new(Tok, (s + k + offset, e + offset, w[k:], low[k:], False)))
-                continue
-        out.append(new(Tok, (s + offset, e + offset, w, low, cap)))
+        pos = s + len(w)
+        form = forms.get(w) or _word_form(w)
+        if form[2]:
+            k = form[2]
+            low = form[0]
+            append(new(Tok, (s + offset, s + k + offset, w[:k], low[:k], True)))
+            append(new(Tok, (s + k + offset, pos + offset, w[k:], low[k:], False)))
+        else:
+            append(new(Tok, (s + offset, pos + offset, w) + form[:2]))
     return out
 
 

@@ -326,10 +326,27 @@ def _direction(r: SentenceReading) -> None:
         bearing = parse_direction(m.group("dir"))
         if p is None or bearing is None or not r.free(s, p.end):
             continue
-        area = sector(p.lon, p.lat, bearing, SECTOR_HALF_WIDTH, _sector_reach(r, p))
-        summ = area_summary(area)
+        area, summ = _sector_area(p.lon, p.lat, bearing, _sector_reach(r, p))
         r.add(Claim("direction", r.words(s, p.end), s, p.end, p, summ[0] if summ else None, area,
                     round(summ[1], 1) if summ else None, by=r.speaker, bearing=bearing))
+
+
+# sectors and their summaries by anchor point, bearing and reach: the same directions from the same
+# places recur across articles ("north of Baghdad"), and each costs a geodesic polygon and a grid test
+_SECTORS: dict[tuple[float, float, float, float], tuple] = {}
+_SECTORS_MAX = 4096
+
+
+def _sector_area(lon: float, lat: float, bearing: float, reach: float):
+    """The sector from (lon, lat) toward `bearing`, `reach` km long, and its `area_summary`."""
+    key = (lon, lat, bearing, reach)
+    found = _SECTORS.get(key)
+    if found is None:
+        if len(_SECTORS) >= _SECTORS_MAX:
+            _SECTORS.clear()
+        area = sector(lon, lat, bearing, SECTOR_HALF_WIDTH, reach)
+        found = _SECTORS[key] = (area, area_summary(area))
+    return found
 
 
 # "east of Rafah" on land is the town's edge, not 300 km out; "north-east of Shimane", a sea

@@ -358,7 +358,12 @@ def stack_features(p: np.ndarray, feats: list[dict]) -> np.ndarray:
     best other, its rank, its list's, its neighbours', the place inside or around it, the best on
     its side of the trigger), so that candidates compete: usually one place, or one list of
     places, is where the event happened."""
-    q = p.tolist()
+    rows = _stack_rows(p.tolist(), feats)
+    return np.array(rows, dtype=np.float64).reshape(len(rows), len(STACK_FEATURES))
+
+
+def _stack_rows(q: list[float], feats: list[dict]) -> list[tuple]:
+    """`stack_features` as rows of Python floats (first-stage probabilities `q`)."""
     n = len(q)
     top = sorted(q, reverse=True)
     second = top[1] if n > 1 else 0.0
@@ -376,7 +381,7 @@ def stack_features(p: np.ndarray, feats: list[dict]) -> np.ndarray:
         rows.append((pk, best_other, pk - best_other, float(sum(v > pk for v in q)), sib,
                      q[k - 1] if k > 0 else -1.0, q[k + 1] if k + 1 < n else -1.0, likely, total,
                      inner, outer, side_max))
-    return np.array(rows, dtype=np.float64).reshape(n, len(STACK_FEATURES))
+    return rows
 
 
 # ---------------------------------------------------------------- the model
@@ -476,14 +481,19 @@ class Model:
         if not rows:
             return [np.zeros(0) for _ in groups]
         x = self.matrix(rows)
-        p1 = _sigmoid(self.stage1.raw(x))
-        bounds = np.cumsum([0] + sizes)
-        live = [k for k in range(len(groups)) if sizes[k] and p1[bounds[k]:bounds[k + 1]].max() >= self.floor]
+        q1 = _sigmoid(self.stage1.raw(x)).tolist()
+        live, live_rows, stacked, at = [], [], [], 0
+        for k, n in enumerate(sizes):
+            if n and max(q1[at:at + n]) >= self.floor:
+                live.append(k)
+                live_rows += range(at, at + n)
+                stacked += _stack_rows(q1[at:at + n], groups[k])
+            at += n
         out = [np.zeros(n) for n in sizes]      # no candidate is near: the second stage would agree
         if live:
-            idx = np.concatenate([np.arange(bounds[k], bounds[k + 1]) for k in live])
-            stacked = np.vstack([stack_features(p1[bounds[k]:bounds[k + 1]], groups[k]) for k in live])
-            p2 = _sigmoid(self.stage2.raw(np.hstack([x[idx], stacked])))
+            second = np.array(stacked, dtype=np.float64).reshape(len(stacked), len(STACK_FEATURES))
+            first = x if len(live_rows) == len(rows) else x[live_rows]
+            p2 = _sigmoid(self.stage2.raw(np.hstack([first, second])))
             at = 0
             for k in live:
                 out[k] = p2[at:at + sizes[k]]

@@ -29,6 +29,7 @@ import re
 from bisect import bisect_left
 from dataclasses import dataclass, replace
 from functools import lru_cache
+from itertools import accumulate
 from typing import NamedTuple, Protocol, Sequence, runtime_checkable
 
 from geo.model import PlaceRef
@@ -36,6 +37,7 @@ from geo.vocabulary import (VESSELS, DIRECTION_ADJECTIVES, LOCATIVE_PREPOSITIONS
                              SPEECH_WORDS, VICTIM_WORDS, forms_of)
 
 _TOKEN = re.compile(r"(?:[A-Z]\.){2,}|['’]s\b|[‘`]?\w+(?:-[‘'`]?\w+|['’‘`](?![sS]\b)\w+)*|[^\w\s]")
+_TOKEN_SPLIT = re.compile("(" + _TOKEN.pattern + ")")
 _ARTICLE = re.compile(r"(?:al|el|ad|an|ar|as|ash|at|az|ed|en|er|es|et|ez|ul)[-'’][^\W\d_]")
 _OPENERS = frozenset(('"', "“", "‘", "'", ":", "—", "–", "-", "[", "."))
 # ("as", "at", "an", "do" only hyphenated: "as-Suwayda", not "Syria as Turkish forces")
@@ -189,21 +191,20 @@ def _tokens(sentence: str, offset: int) -> list[Tok]:
     """The tokens of one sentence (kept for the next triggers of the same sentence)."""
     out = []
     append = out.append
-    pos = 0
-    find = sentence.find
     forms = _WORD_FORMS
     new = tuple.__new__             # a Tok without NamedTuple's slower constructor
-    for w in _TOKEN.findall(sentence):
-        s = find(w, pos)
-        pos = s + len(w)
-        form = forms.get(w) or _word_form(w)
-        if form[2]:
-            k = form[2]
-            low = form[0]
-            append(new(Tok, (s + offset, s + k + offset, w[:k], low[:k], True)))
-            append(new(Tok, (s + k + offset, pos + offset, w[k:], low[k:], False)))
+    # the sentence as [space, token, space, token, ..., space] (every other character starts a
+    # token), so the running sum of the pieces' lengths is where each token starts and ends
+    pieces = _TOKEN_SPLIT.split(sentence)
+    bounds = accumulate(map(len, pieces), initial=offset)
+    next(bounds)
+    for s, w, e in zip(bounds, pieces[1::2], bounds):
+        low, cap, split = forms.get(w) or _word_form(w)
+        if split:
+            append(new(Tok, (s, s + split, w[:split], low[:split], True)))
+            append(new(Tok, (s + split, e, w[split:], low[split:], False)))
         else:
-            append(new(Tok, (s + offset, pos + offset, w) + form[:2]))
+            append(new(Tok, (s, e, w, low, cap)))
     return out
 
 

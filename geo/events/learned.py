@@ -23,6 +23,7 @@ import json
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from itertools import accumulate
+from operator import attrgetter
 from pathlib import Path
 from typing import Sequence
 
@@ -112,6 +113,8 @@ def word_class(t: Tok) -> str:
 
 # ---------------------------------------------------------------- one sentence, one trigger
 
+_START = attrgetter("start")
+
 class _Sentence:
     """One sentence read once for all its triggers: tokens, their classes and start offsets, the
     token range of each scored candidate, the first word's index, and (once asked, `_own`) each
@@ -120,14 +123,13 @@ class _Sentence:
 
     def __init__(self, text: str, start: int, end: int, cands: Sequence[Candidate]) -> None:
         self.toks = tokens(text, start, end)
-        infos = _word_infos(self.toks)
-        self.cls = [info[0] for info in infos]
-        self.counted = [info[1] for info in infos]                          # (`_between`)
-        self.words_before = list(accumulate([info[2] for info in infos], initial=0))   # before token i
-        self.starts = [t.start for t in self.toks]
+        cls, counted, is_word = zip(*_word_infos(self.toks)) if self.toks else ((), (), ())
+        self.cls, self.counted = cls, counted                       # (counted: for `_between`)
+        self.words_before = list(accumulate(is_word, initial=0))     # how many words before token i
+        self.starts = list(map(_START, self.toks))
         self.cands = [c for c in cands if c.kind in PLACEISH]
         self.spans = [self.range(c.start, c.end) for c in self.cands]
-        self.first_word = next((q for q, t in enumerate(self.toks) if t.low[0].isalnum()), 0)
+        self.first_word = is_word.index(True) if True in is_word else 0
         self.own: list[dict] | None = None
 
     def range(self, s: int, e: int) -> tuple[int, int]:
@@ -320,15 +322,19 @@ def _relations(r: _Sentence, ti: int, tj: int) -> list[dict]:
             side.append(0)
             gaps.append((i, i))
     dists = [b - a for a, b in gaps]
+    # the distances in order, of all and of each side: a candidate's rank is how many are nearer
+    ranked = sorted(dists)
+    ranked_side = {sk: sorted(d for d, s in zip(dists, side) if s == sk) for sk in set(side)}
     out = []
     for k in range(n):
         a, b = gaps[k]
         f = _between(r, a, b)
         sk, dk = side[k], dists[k]
-        f.update(after=int(sk == 1), overlap=int(sk == 0), n_side=side.count(sk),
-                 n_between=sum(1 for q in range(n) if q != k and r.spans[q][0] >= a and r.spans[q][1] <= b),
-                 rank_side=sum(1 for q in range(n) if side[q] == sk and dists[q] < dk),
-                 rank_all=sum(1 for d in dists if d < dk))
+        same_side = ranked_side[sk]
+        i, j = r.spans[k]
+        f.update(after=int(sk == 1), overlap=int(sk == 0), n_side=len(same_side),
+                 n_between=sum(s >= a and e <= b for s, e in r.spans) - (i >= a and j <= b),   # (not itself)
+                 rank_side=bisect_left(same_side, dk), rank_all=bisect_left(ranked, dk))
         out.append(f)
     return out
 

@@ -214,10 +214,12 @@ def _runs(toks: list[Tok], common: frozenset) -> list[tuple[int, int]]:
     out, i, n = [], 0, len(toks)
     while i < n:
         t = toks[i]
+        if not t.cap or not t.text[0].isalpha() or t.low in _TIME_WORDS:
+            i += 1
+            continue
         initial = i == 0 or toks[i - 1].text in _OPENERS
         alone = i + 1 >= n or not toks[i + 1].cap
-        if not t.cap or not t.text[0].isalpha() or t.low in _TIME_WORDS or (
-                initial and (t.low in _FUNCTION or (t.low in common and t.text[1:].islower() and alone))):
+        if initial and (t.low in _FUNCTION or (t.low in common and t.text[1:].islower() and alone)):
             i += 1
             continue
         j = i + 1
@@ -269,9 +271,11 @@ def candidates(text: str, sentence_start: int, sentence_end: int, places: Sequen
         s, e = toks[i].start, toks[j - 1].end
         over = [k for k, p in enumerate(inside) if p.start < e and s < p.end]
         reached = max([inside[k].end for k in over], default=e)
-        more = [k for k in range(j, len(toks)) if toks[k].start < reached]
-        if more and toks[more[-1]].cap:
-            j = more[-1] + 1            # a place's name with a lower-case word in it ("Rio Grande do Sul")
+        more = j                        # the tokens from j on that start before `reached`
+        while more < len(toks) and toks[more].start < reached:
+            more += 1
+        if more > j and toks[more - 1].cap:
+            j = more                    # a place's name with a lower-case word in it ("Rio Grande do Sul")
         used.update(over)
         out.append(_candidate(text, toks, i, j, [inside[k] for k in over], embedded, given))
     out += [_from_place(text, p) for k, p in enumerate(inside) if k not in used]
@@ -291,6 +295,7 @@ def _capital(text: str, c: Candidate) -> Candidate:
     return c if m is None else replace(c, kind="toponym")
 
 
+_LEADING_SPACE = re.compile(r"\s*")
 # "KYIV, Ukraine (AP) — ", "WASHINGTON (Reuters) - ": where the story was filed, at the text's start
 _DATELINE = re.compile(r"\s*[A-Z][A-Z.'’ -]{2,}(?:,\s+[A-Z][\w.'’ -]{1,30}?)?\s*(?:\([A-Za-z][\w .-]{0,20}\)\s*)?"
                        r"(?:—|–|--|-|:)\s")
@@ -299,8 +304,8 @@ _DATELINE = re.compile(r"\s*[A-Z][A-Z.'’ -]{2,}(?:,\s+[A-Z][\w.'’ -]{1,30}?)
 def _dateline(text: str, sentence_start: int, cands: list[Candidate]) -> list[Candidate]:
     """The dateline's places are where the reporter was, not where the events happened, when the
     sentence names another place ("KYIV (AP) — A missile struck Lviv")."""
-    if sentence_start > 0 and text[:sentence_start].strip():
-        return cands
+    if sentence_start > 0 and _LEADING_SPACE.match(text).end() < sentence_start:
+        return cands                    # (some text before the sentence)
     m = _DATELINE.match(text, sentence_start)
     if m is None:
         return cands

@@ -212,7 +212,11 @@ class SentenceReading:
     def has(self, *words: str) -> bool:
         """Whether any of these (lower-case) strings occurs in the sentence: a reader's cheap test
         before its regex (its regex cannot match without one of them)."""
-        return any(w in self.low for w in words)
+        low = self.low
+        for w in words:             # (a loop: cheaper than any() over a generator)
+            if w in low:
+                return True
+        return False
 
     def add(self, claim: Claim) -> None:
         self.claims.append(claim)

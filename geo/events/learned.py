@@ -22,8 +22,6 @@ from __future__ import annotations
 import json
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
-from itertools import accumulate
-from operator import attrgetter
 from pathlib import Path
 from typing import Sequence
 
@@ -113,8 +111,6 @@ def word_class(t: Tok) -> str:
 
 # ---------------------------------------------------------------- one sentence, one trigger
 
-_START = attrgetter("start")
-
 class _Sentence:
     """One sentence read once for all its triggers: tokens, their classes and start offsets, the
     token range of each scored candidate, the first word's index, and (once asked, `_own`) each
@@ -125,8 +121,12 @@ class _Sentence:
         self.toks = tokens(text, start, end)
         cls, counted, is_word = zip(*_word_infos(self.toks)) if self.toks else ((), (), ())
         self.cls, self.counted = cls, counted                       # (counted: for `_between`)
-        self.words_before = list(accumulate(is_word, initial=0))     # how many words before token i
-        self.starts = list(map(_START, self.toks))
+        words = 0
+        self.words_before = [0]                                     # how many words before token i
+        for w in is_word:
+            words += w
+            self.words_before.append(words)
+        self.starts = [t.start for t in self.toks]
         self.cands = [c for c in cands if c.kind in PLACEISH]
         self.spans = [self.range(c.start, c.end) for c in self.cands]
         self.first_word = is_word.index(True) if True in is_word else 0

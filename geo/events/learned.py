@@ -462,17 +462,15 @@ class Model:
     def matrix(self, feats: list[dict]) -> np.ndarray:
         get = self.columns.get
         width = len(self.features)
-        index, values = [], []
+        x = np.zeros(len(feats) * width)
+        cells = memoryview(x)           # (setting one float: cheaper than numpy's item assignment)
         for r, f in enumerate(feats):
             base = r * width
             for key, v in f.items():
                 if v:                   # (a zero is the matrix's default)
                     c = get(key)
                     if c is not None:
-                        index.append(base + c)
-                        values.append(v)
-        x = np.zeros(len(feats) * width)
-        x[np.array(index, dtype=np.intp)] = np.array(values, dtype=np.float64)
+                        cells[base + c] = v
         return x.reshape(len(feats), width)
 
     def probabilities(self, feats: list[dict]) -> np.ndarray:

@@ -399,11 +399,8 @@ class Forest:
     A leaf has a threshold no value exceeds and is its own `left`, so `depth` steps from the
     roots reach every leaf. The arrays are one-dimensional (rows times trees): with a handful of
     candidates per call the number of numpy calls, not their size, is what costs, so a document's
-    rows are scored in one call. For that, the nodes are also laid out once for ROWS rows, each
-    row's copy pointing into its own row of x (`_rows`): a step then needs no offsets.
+    rows are scored in one call.
     """
-
-    ROWS = 32           # rows scored in one pass; more are scored in turns
 
     def __init__(self, d: dict) -> None:
         self.feature = np.asarray(d["feature"], dtype=np.intp)
@@ -412,31 +409,18 @@ class Forest:
         self.value = np.asarray(d["value"], dtype=np.float64)
         self.roots = np.asarray(d["roots"], dtype=np.intp)
         self.depth = int(d["depth"])
-        self._laid_out: tuple | None = None
-
-    def _rows(self, width: int) -> tuple:
-        """The nodes repeated for ROWS rows of `width` features: row r's copy of node i is node
-        r * nodes + i, its children are r's and it reads x[r, feature[i]] of the flattened x."""
-        if self._laid_out is None or self._laid_out[0] != width:
-            nodes, rows = len(self.feature), np.arange(self.ROWS)
-            self._laid_out = (width, np.tile(self.left, self.ROWS) + rows.repeat(nodes) * nodes,
-                              np.tile(self.feature, self.ROWS) + rows.repeat(nodes) * width,
-                              np.tile(self.threshold, self.ROWS), np.tile(self.value, self.ROWS),
-                              (self.roots[None, :] + rows[:, None] * nodes).ravel())
-        return self._laid_out
 
     def raw(self, x: np.ndarray) -> np.ndarray:
         """Summed leaf values (log-odds) for each row of x."""
         n, width = x.shape
-        if n > self.ROWS:
-            return np.concatenate([self.raw(x[k:k + self.ROWS]) for k in range(0, n, self.ROWS)])
-        _, left, feature, threshold, value, roots = self._rows(width)
         trees = len(self.roots)
-        node = roots[:n * trees]
+        node = np.repeat(self.roots[None, :], n, axis=0).ravel()
+        offset = np.arange(0, n * width, width).repeat(trees)
         flat = x.ravel()
+        feature, threshold, left = self.feature, self.threshold, self.left
         for _ in range(self.depth):     # take: cheaper than indexing with an array
-            node = left.take(node) + (flat.take(feature.take(node)) > threshold.take(node))
-        return value.take(node).reshape(n, trees).sum(axis=1)
+            node = left.take(node) + (flat.take(feature.take(node) + offset) > threshold.take(node))
+        return self.value.take(node).reshape(n, trees).sum(axis=1)
 
 
 def _sigmoid(z: np.ndarray) -> np.ndarray:

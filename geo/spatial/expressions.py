@@ -338,7 +338,7 @@ def _direction(r: SentenceReading) -> None:
 # sectors and their summaries by anchor point, bearing and reach: the same directions from the same
 # places recur across articles ("north of Baghdad"), and each costs a geodesic polygon and a grid test
 _SECTORS: dict[tuple[float, float, float, float], tuple] = {}
-_SECTORS_MAX = 4096
+_SECTORS_MAX = 1024
 
 
 def _sector_area(lon: float, lat: float, bearing: float, reach: float):

@@ -31,7 +31,7 @@ class Part:
 # and seas recur across articles, and each costs a geodesic area and a polygon intersection (~1 ms).
 # The outline is kept with its part, so that its id is not reused while the entry lives.
 _PARTS: dict[tuple[int, float | None], tuple[object, Part | None]] = {}
-_PARTS_MAX = 4096
+_PARTS_MAX = 1024
 
 
 def part_of(outline, bearing: float | None) -> Part | None:

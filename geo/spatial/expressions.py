@@ -49,6 +49,16 @@ def zone_shape(zone_geometry: Callable | None, sovereign: str, kind: str):
 
 # ---------------------------------------------------------------- patterns
 
+def _starts_of(words: str) -> str:
+    """A lookahead for the first letters of an alternation of words (`geo.vocabulary.alternation`),
+    matched as the words are (case-insensitively): the search then tries the words only where
+    one can start, not each of them at every character. Empty when a word starts with no letter."""
+    firsts = {w[:1] for w in words.split("|")}
+    if not all(c.isalpha() and c.isascii() for c in firsts):
+        return ""
+    return "(?=(?i:[" + "".join(sorted(firsts)) + "]))"
+
+
 _NUM = NUMBER_PATTERN       # linear on runs of digits (geo.spatial.measure)
 _APPROX = r"(?:(?i:about|around|some|approximately|roughly|nearly|almost|an\s+estimated|up\s+to|more\s+than|over)\s+)?"
 _DIR = r"(?P<dir>" + DIRECTION_PATTERN + r")"
@@ -64,7 +74,8 @@ _DIST_DIR_RE = re.compile(
 _DIR_RE = re.compile(r"\b(?:(?i:to\s+the)\s+)?(?i:" + _DIR + r")\s+(?i:of)\s+(?:(?i:the)\s+)?" + _DESCRIBED)
 # cheap tests: a direction before "of" ("north-east of", "NW of"); a number before a unit ("97 nautical
 # miles", "150nm", "40-km"): the direction and distance readers' regexes cannot match without them
-_DIR_OF_RE = re.compile(r"(?:north|south|east|west|\b[nsew]{1,3})\s+of\b")      # over the lower-cased sentence
+# (the lookahead: the search tries the branches only at a letter that can start one)
+_DIR_OF_RE = re.compile(r"(?=[nsew])(?:north|south|east|west|\b[nsew]{1,3})\s+of\b")   # over the lower-cased sentence
 _NUMBER_UNIT_RE = re.compile(r"\d\s*-?\s*(?i:n(?:autical|mi?\b)|statute|k(?:ilomet|ms?\b)|mi(?:les?)?\b|met|m\b)")
 # the side of a coast: "off the east coast of", "South Korea's north-eastern coast"
 _SIDE = r"north|south|east|west|north[\s-]?east|north[\s-]?west|south[\s-]?east|south[\s-]?west"
@@ -86,7 +97,8 @@ _ORIGIN_RE = re.compile(
     r"(?:(?i:the)\s+(?:(?i:area|vicinity|region)\s+(?:(?i:of|around|near)\s+))?)?"
     # "from Houthi-controlled areas of Yemen", "from rebel-held parts of"
     r"(?:(?:[\w-]+-(?i:controlled|held|run)\s+)?(?i:areas?|parts?|territory|regions?)\s+(?i:of|in)\s+)?")
-_IN_AFTER_IMPACT_RE = re.compile(r"\b(?i:" + IMPACT_PATTERN + r")\s+(?i:in|into|on)\s+(?:(?i:the)\s+)?")
+_IN_AFTER_IMPACT_RE = re.compile(r"\b" + _starts_of(IMPACT_PATTERN) + r"(?i:" + IMPACT_PATTERN
+                                 + r")\s+(?i:in|into|on)\s+(?:(?i:the)\s+)?")
 _INTL_RE = re.compile(r"\b(?i:in|into)\s+(?i:international\s+waters|the\s+high\s+seas)\b")
 _OVER_RE = re.compile(r"\b(?i:" + OVERFLIGHT_PATTERN + r")\s+(?:(?i:the)\s+)?")
 _IN_WATER_RE = re.compile(r"\b(?i:in|into)\s+(?:(?i:the)\s+)?")
@@ -97,7 +109,7 @@ _DISTANCE_RE = re.compile(
     r"(?P<rel>(?i:off|from|away\s+from|outside|out\s+of))\s+(?:(?i:the)\s+)?(?:(?:(?i:(?P<side>" + _SIDE
     + r")(?:ern)?)\s+)?(?i:coast|coastline|shore)\s+(?i:of)\s+(?:(?i:the)\s+)?)?" + _DESCRIBED)
 _NEAR_RE = re.compile(
-    r"\b(?P<rel>(?i:near|close\s+to|not\s+far\s+from|in\s+the\s+vicinity\s+of|on\s+the\s+(?:outskirts|edge)\s+of"
+    r"\b(?=(?i:[acijnot]))(?P<rel>(?i:near|close\s+to|not\s+far\s+from|in\s+the\s+vicinity\s+of|on\s+the\s+(?:outskirts|edge)\s+of"
     r"|in\s+the\s+outskirts\s+of|the\s+outskirts\s+of|outskirts\s+of|just\s+outside|outside|around))\s+"
     r"(?:(?i:the)\s+)?(?:(?:[A-Z][a-z]+\s+)?(?i:[a-z]+\s+)?(?i:city|town|village|port|capital)\s+(?i:of)\s+)?")
 _DISTRICT_WORDS = r"(?i:district|neighbourhood|neighborhood|suburb|quarter|area|camp|township|borough|locality)"

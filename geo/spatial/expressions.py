@@ -71,7 +71,7 @@ _DIST_DIR_RE = re.compile(
     _APPROX + r"(?P<n1>" + _NUM + r")(?:\s*(?:-|–|(?i:to))\s*(?P<n2>" + _NUM + r"))?\s*-?\s*(?P<unit>(?i:"
     + UNIT_PATTERN + r"))(?:\s*\([^()]{0,30}\))?\s+(?:(?i:to\s+the)\s+)?(?i:" + _DIR
     + r")\s+(?i:of|from)\s+(?:(?i:the)\s+)?" + _DESCRIBED)
-_DIR_RE = re.compile(r"\b(?:(?i:to\s+the)\s+)?(?i:" + _DIR + r")\s+(?i:of)\s+(?:(?i:the)\s+)?" + _DESCRIBED)
+_DIR_RE = re.compile(r"\b(?=(?i:[enstw]))(?:(?i:to\s+the)\s+)?(?i:" + _DIR + r")\s+(?i:of)\s+(?:(?i:the)\s+)?" + _DESCRIBED)
 # cheap tests: a direction before "of" ("north-east of", "NW of"); a number before a unit ("97 nautical
 # miles", "150nm", "40-km"): the direction and distance readers' regexes cannot match without them
 # (the lookahead: the search tries the branches only at a letter that can start one)
@@ -125,7 +125,7 @@ _POSS_DISTRICT_RE = re.compile(r"(?:'s|’s)\s+(?:[a-z]+\s+){0,2}(?P<x>[A-Z][\w'
                                + _DISTRICT_WORDS + r"\b")
 _BETWEEN_RE = re.compile(r"\b(?i:between)\s+(?:(?i:the)\s+)?(?:(?i:cities|towns|villages|ports)\s+of\s+)?")
 _FACILITY_WORDS = r"(?i:port|airport|harbour|harbor|air\s+base|airbase|naval\s+base|oil\s+terminal|refinery)"
-_FACILITY_RE = re.compile(r"\b(?i:the\s+)?" + _FACILITY_WORDS + r"\s+(?i:of|in|at|near)\s+(?:(?i:the)\s+)?")
+_FACILITY_RE = re.compile(r"\b(?=(?i:[ahnoprt]))(?i:the\s+)?" + _FACILITY_WORDS + r"\s+(?i:of|in|at|near)\s+(?:(?i:the)\s+)?")
 _POSS_FACILITY_RE = re.compile(r"(?:'s|’s)\s+(?:[A-Za-z]+\s+)?" + _FACILITY_WORDS + r"\b")
 # a distance and direction from a name the gazetteer does not know
 _UNRESOLVED_RE = re.compile(_DIST_DIR_RE.pattern + r"(?P<anchor>[A-Z][\w'’-]*(?:\s+(?:[A-Z][\w'’-]*|(?i:island|islands"

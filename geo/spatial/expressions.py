@@ -80,7 +80,7 @@ _NUMBER_UNIT_RE = re.compile(r"\d\s*-?\s*(?i:n(?:autical|mi?\b)|statute|k(?:ilom
 # the side of a coast: "off the east coast of", "South Korea's north-eastern coast"
 _SIDE = r"north|south|east|west|north[\s-]?east|north[\s-]?west|south[\s-]?east|south[\s-]?west"
 _OFFSHORE_RE = re.compile(
-    r"\b(?i:off)(?!\s+(?i:in|at|on|near|inside)\b)\s+(?:(?i:the)\s+)?"       # "went off in Baghdad" is no offshore
+    r"\b(?=(?i:o))(?i:off)(?!\s+(?i:in|at|on|near|inside)\b)\s+(?:(?i:the)\s+)?"       # "went off in Baghdad" is no offshore
     r"(?:(?i:(?P<dir>" + _SIDE + r")(?:ern)?)\s+(?=(?i:coast|shore)))?(?:(?i:coast|coastline|shore)\s+(?i:of)\s+"
     r"(?:(?i:the)\s+)?)?")
 # "off South Korea's east coast": the direction after the place
@@ -88,20 +88,20 @@ _POSS_COAST_RE = re.compile(r"(?:'s|’s)\s+(?:(?i:(?P<dir>" + _SIDE + r")(?:ern
 _ZONE_WORDS = (r"(?P<zone>(?i:exclusive\s+economic\s+zone|economic\s+zone|EEZ|territorial\s+waters|territorial\s+sea"
                r"|maritime\s+area|maritime\s+zone))\b")
 _ZONE_RE = re.compile(
-    r"\b(?P<rel>(?i:just\s+outside|outside\s+of|outside|beyond|inside|within|in|into))\s+"
+    r"\b(?=(?i:[bijow]))(?P<rel>(?i:just\s+outside|outside\s+of|outside|beyond|inside|within|in|into))\s+"
     r"(?P<owner>(?:(?i:its|our|their|the)\s+)?(?:[A-Z][\w\-]*(?:\s+[A-Z][\w\-]*){0,2}(?:'s|’s)?\s+)?)"
     r"(?:(?i:own)\s+)?" + _ZONE_WORDS)
-_ZONE_IT_RE = re.compile(r"\b(?P<rel>(?i:just\s+outside|outside|beyond|inside|within))\s+(?:(?i:of)\s+)?(?i:it)\b")
+_ZONE_IT_RE = re.compile(r"\b(?=(?i:[bijow]))(?P<rel>(?i:just\s+outside|outside|beyond|inside|within))\s+(?:(?i:of)\s+)?(?i:it)\b")
 _ORIGIN_RE = re.compile(
-    r"\b(?i:" + LAUNCH_PATTERN + r")\b.{0,80}?\b(?i:from)\s+(?:(?i:near|around|close\s+to)\s+)?"
+    r"\b" + _starts_of(LAUNCH_PATTERN) + r"(?i:" + LAUNCH_PATTERN + r")\b.{0,80}?\b(?i:from)\s+(?:(?i:near|around|close\s+to)\s+)?"
     r"(?:(?i:the)\s+(?:(?i:area|vicinity|region)\s+(?:(?i:of|around|near)\s+))?)?"
     # "from Houthi-controlled areas of Yemen", "from rebel-held parts of"
     r"(?:(?:[\w-]+-(?i:controlled|held|run)\s+)?(?i:areas?|parts?|territory|regions?)\s+(?i:of|in)\s+)?")
 _IN_AFTER_IMPACT_RE = re.compile(r"\b" + _starts_of(IMPACT_PATTERN) + r"(?i:" + IMPACT_PATTERN
                                  + r")\s+(?i:in|into|on)\s+(?:(?i:the)\s+)?")
-_INTL_RE = re.compile(r"\b(?i:in|into)\s+(?i:international\s+waters|the\s+high\s+seas)\b")
-_OVER_RE = re.compile(r"\b(?i:" + OVERFLIGHT_PATTERN + r")\s+(?:(?i:the)\s+)?")
-_IN_WATER_RE = re.compile(r"\b(?i:in|into)\s+(?:(?i:the)\s+)?")
+_INTL_RE = re.compile(r"\b(?=(?i:i))(?i:in|into)\s+(?i:international\s+waters|the\s+high\s+seas)\b")
+_OVER_RE = re.compile(r"\b" + _starts_of(OVERFLIGHT_PATTERN) + r"(?i:" + OVERFLIGHT_PATTERN + r")\s+(?:(?i:the)\s+)?")
+_IN_WATER_RE = re.compile(r"\b(?=(?i:i))(?i:in|into)\s+(?:(?i:the)\s+)?")
 _SPEECH_RE = re.compile(r"\b(?:" + SPEECH_PATTERN + r")\b")
 # "70 nautical miles off Aden", "some 40 km from Mariupol", "150nm off the coast of Yemen"
 _DISTANCE_RE = re.compile(

@@ -71,7 +71,8 @@ _DIST_DIR_RE = re.compile(
     _APPROX + r"(?P<n1>" + _NUM + r")(?:\s*(?:-|–|(?i:to))\s*(?P<n2>" + _NUM + r"))?\s*-?\s*(?P<unit>(?i:"
     + UNIT_PATTERN + r"))(?:\s*\([^()]{0,30}\))?\s+(?:(?i:to\s+the)\s+)?(?i:" + _DIR
     + r")\s+(?i:of|from)\s+(?:(?i:the)\s+)?" + _DESCRIBED)
-_DIR_RE = re.compile(r"\b(?=(?i:[enstw]))(?:(?i:to\s+the)\s+)?(?i:" + _DIR + r")\s+(?i:of)\s+(?:(?i:the)\s+)?" + _DESCRIBED)
+_DIR_RE = re.compile(r"\b(?=(?i:[enstw]))(?:(?i:to\s+the)\s+)?(?i:" + _DIR + r")\s+(?i:of)\s+(?:(?i:the)\s+)?"
+                     + _DESCRIBED)
 # cheap tests: a direction before "of" ("north-east of", "NW of"); a number before a unit ("97 nautical
 # miles", "150nm", "40-km"): the direction and distance readers' regexes cannot match without them
 # (the lookahead: the search tries the branches only at a letter that can start one)
@@ -80,7 +81,8 @@ _NUMBER_UNIT_RE = re.compile(r"\d\s*-?\s*(?i:n(?:autical|mi?\b)|statute|k(?:ilom
 # the side of a coast: "off the east coast of", "South Korea's north-eastern coast"
 _SIDE = r"north|south|east|west|north[\s-]?east|north[\s-]?west|south[\s-]?east|south[\s-]?west"
 _OFFSHORE_RE = re.compile(
-    r"\b(?=(?i:o))(?i:off)(?!\s+(?i:in|at|on|near|inside)\b)\s+(?:(?i:the)\s+)?"       # "went off in Baghdad" is no offshore
+    r"\b(?=(?i:o))(?i:off)(?!\s+(?i:in|at|on|near|inside)\b)"       # "went off in Baghdad" is no offshore
+    r"\s+(?:(?i:the)\s+)?"
     r"(?:(?i:(?P<dir>" + _SIDE + r")(?:ern)?)\s+(?=(?i:coast|shore)))?(?:(?i:coast|coastline|shore)\s+(?i:of)\s+"
     r"(?:(?i:the)\s+)?)?")
 # "off South Korea's east coast": the direction after the place
@@ -91,9 +93,11 @@ _ZONE_RE = re.compile(
     r"\b(?=(?i:[bijow]))(?P<rel>(?i:just\s+outside|outside\s+of|outside|beyond|inside|within|in|into))\s+"
     r"(?P<owner>(?:(?i:its|our|their|the)\s+)?(?:[A-Z][\w\-]*(?:\s+[A-Z][\w\-]*){0,2}(?:'s|’s)?\s+)?)"
     r"(?:(?i:own)\s+)?" + _ZONE_WORDS)
-_ZONE_IT_RE = re.compile(r"\b(?=(?i:[bijow]))(?P<rel>(?i:just\s+outside|outside|beyond|inside|within))\s+(?:(?i:of)\s+)?(?i:it)\b")
+_ZONE_IT_RE = re.compile(r"\b(?=(?i:[bijow]))(?P<rel>(?i:just\s+outside|outside|beyond|inside|within))\s+"
+                         r"(?:(?i:of)\s+)?(?i:it)\b")
 _ORIGIN_RE = re.compile(
-    r"\b" + _starts_of(LAUNCH_PATTERN) + r"(?i:" + LAUNCH_PATTERN + r")\b.{0,80}?\b(?i:from)\s+(?:(?i:near|around|close\s+to)\s+)?"
+    r"\b" + _starts_of(LAUNCH_PATTERN) + r"(?i:" + LAUNCH_PATTERN + r")\b.{0,80}?\b(?i:from)\s+"
+    r"(?:(?i:near|around|close\s+to)\s+)?"
     r"(?:(?i:the)\s+(?:(?i:area|vicinity|region)\s+(?:(?i:of|around|near)\s+))?)?"
     # "from Houthi-controlled areas of Yemen", "from rebel-held parts of"
     r"(?:(?:[\w-]+-(?i:controlled|held|run)\s+)?(?i:areas?|parts?|territory|regions?)\s+(?i:of|in)\s+)?")
@@ -109,7 +113,8 @@ _DISTANCE_RE = re.compile(
     r"(?P<rel>(?i:off|from|away\s+from|outside|out\s+of))\s+(?:(?i:the)\s+)?(?:(?:(?i:(?P<side>" + _SIDE
     + r")(?:ern)?)\s+)?(?i:coast|coastline|shore)\s+(?i:of)\s+(?:(?i:the)\s+)?)?" + _DESCRIBED)
 _NEAR_RE = re.compile(
-    r"\b(?=(?i:[acijnot]))(?P<rel>(?i:near|close\s+to|not\s+far\s+from|in\s+the\s+vicinity\s+of|on\s+the\s+(?:outskirts|edge)\s+of"
+    r"\b(?=(?i:[acijnot]))(?P<rel>(?i:near|close\s+to|not\s+far\s+from|in\s+the\s+vicinity\s+of"
+    r"|on\s+the\s+(?:outskirts|edge)\s+of"
     r"|in\s+the\s+outskirts\s+of|the\s+outskirts\s+of|outskirts\s+of|just\s+outside|outside|around))\s+"
     r"(?:(?i:the)\s+)?(?:(?:[A-Z][a-z]+\s+)?(?i:[a-z]+\s+)?(?i:city|town|village|port|capital)\s+(?i:of)\s+)?")
 _DISTRICT_WORDS = r"(?i:district|neighbourhood|neighborhood|suburb|quarter|area|camp|township|borough|locality)"
@@ -125,7 +130,8 @@ _POSS_DISTRICT_RE = re.compile(r"(?:'s|’s)\s+(?:[a-z]+\s+){0,2}(?P<x>[A-Z][\w'
                                + _DISTRICT_WORDS + r"\b")
 _BETWEEN_RE = re.compile(r"\b(?i:between)\s+(?:(?i:the)\s+)?(?:(?i:cities|towns|villages|ports)\s+of\s+)?")
 _FACILITY_WORDS = r"(?i:port|airport|harbour|harbor|air\s+base|airbase|naval\s+base|oil\s+terminal|refinery)"
-_FACILITY_RE = re.compile(r"\b(?=(?i:[ahnoprt]))(?i:the\s+)?" + _FACILITY_WORDS + r"\s+(?i:of|in|at|near)\s+(?:(?i:the)\s+)?")
+_FACILITY_RE = re.compile(r"\b(?=(?i:[ahnoprt]))(?i:the\s+)?" + _FACILITY_WORDS
+                          + r"\s+(?i:of|in|at|near)\s+(?:(?i:the)\s+)?")
 _POSS_FACILITY_RE = re.compile(r"(?:'s|’s)\s+(?:[A-Za-z]+\s+)?" + _FACILITY_WORDS + r"\b")
 # a distance and direction from a name the gazetteer does not know
 _UNRESOLVED_RE = re.compile(_DIST_DIR_RE.pattern + r"(?P<anchor>[A-Z][\w'’-]*(?:\s+(?:[A-Z][\w'’-]*|(?i:island|islands"

@@ -198,7 +198,7 @@ def _shape(r: _Sentence, k: int, words: dict) -> tuple[dict, dict]:
         context["pl_" + r.c(i - back - 1)] = 1      # "officials in", "said in", "killed in"
     f = {"n_words": len(inner), "first_common": int(first in words.get("common_words", ())),
          "first_given": int(first in words.get("given_names", ())), "first_title": int(first in _TITLES),
-         "last_geo": int(last in PLACE_NOUNS), "org": int(any(t.low in _ORG_WORDS for t in inner)),
+         "last_geo": int(last in PLACE_NOUNS), "org": int(not _ORG_WORDS.isdisjoint([t.low for t in inner])),
          "unplaced": int(c.kind == "toponym" and c.place is None), "inner_place": int(c.inner is not None),
          "acronym": int(c.text.isupper() and len(c.text) <= 8),
          "article": int(first[:3] in ("al-", "el-") or _ARTICLE.match(first) is not None),
@@ -206,9 +206,10 @@ def _shape(r: _Sentence, k: int, words: dict) -> tuple[dict, dict]:
          "in_parens": int(i > 0 and toks[i - 1].text == "(" and j < len(toks) and toks[j].text == ")"),
          "hyphen": int("-" in c.text), "r1_" + r.c(j): 1, "r2_" + r.c(j + 1): 1}
     f.update(context)
-    if any(t.low in SPEECH_WORDS for t in toks[j:j + 3]):
+    # (set tests on the few words: cheaper than a generator per candidate)
+    if not SPEECH_WORDS.isdisjoint([t.low for t in toks[j:j + 3]]):
         f["speech_after3"] = 1
-    if any(t.low in SPEECH_WORDS for t in toks[max(0, i - 3):i]):
+    if not SPEECH_WORDS.isdisjoint([t.low for t in toks[max(0, i - 3):i]]):
         f["speech_before3"] = 1
     return f, context
 
@@ -371,9 +372,13 @@ def stack_features(p: np.ndarray, feats: list[dict]) -> np.ndarray:
 def _stack_rows(q: list[float], feats: list[dict]) -> list[tuple]:
     """`stack_features` as rows of Python floats (first-stage probabilities `q`)."""
     n = len(q)
-    top = sorted(q, reverse=True)
+    ascending = sorted(q)
+    top = ascending[::-1]
     second = top[1] if n > 1 else 0.0
     after = [f.get("after", 0) for f in feats]
+    # each side's probabilities, highest first: the best other on k's side is its first unless
+    # that is k's own (a tie leaves the same value second)
+    side_top = {side: sorted((v for v, a in zip(q, after) if a == side), reverse=True) for side in set(after)}
     likely, total = float(sum(v > 0.5 for v in q)), sum(q)
     rows = []
     for k in range(n):
@@ -383,8 +388,10 @@ def _stack_rows(q: list[float], feats: list[dict]) -> list[tuple]:
         sib = max([q[x] for x in range(head, min(head + f.get("list_size", 1), n)) if x != k] or [-1.0])
         inner = q[k - 1] if k > 0 and f.get("chain_prev") else -1.0       # "the X district of <k>"
         outer = q[k + 1] if k + 1 < n and f.get("chain_next") else -1.0   # "<k> district of Y"
-        side_max = max([q[x] for x in range(n) if x != k and after[x] == after[k]] or [-1.0])
-        rows.append((pk, best_other, pk - best_other, float(sum(v > pk for v in q)), sib,
+        side = side_top[after[k]]
+        side_max = side[0] if pk != side[0] else (side[1] if len(side) > 1 else -1.0)
+        higher = n - bisect_right(ascending, pk)                            # how many are more likely
+        rows.append((pk, best_other, pk - best_other, float(higher), sib,
                      q[k - 1] if k > 0 else -1.0, q[k + 1] if k + 1 < n else -1.0, likely, total,
                      inner, outer, side_max))
     return rows
@@ -481,7 +488,7 @@ class Model:
         if live:
             second = np.array(stacked, dtype=np.float64).reshape(len(stacked), len(STACK_FEATURES))
             first = x if len(live_rows) == len(rows) else x[live_rows]
-            p2 = _sigmoid(self.stage2.raw(np.hstack([first, second])))
+            p2 = _sigmoid(self.stage2.raw(np.concatenate((first, second), axis=1)))
             at = 0
             for k in live:
                 out[k] = p2[at:at + sizes[k]]
@@ -524,8 +531,9 @@ class LearnedLinker:
             feats.append(_features(r, t0, t1, self.words))
         out = []
         for cands, f, p in zip(scored, feats, self.model.batch(feats)):
-            keep = linked(p.tolist(), f, self.threshold)
-            out.append([Link(c, round(float(q), 3), "model") for c, q, k in zip(cands, p, keep) if k])
+            q = p.tolist()          # (Python floats: the same values, cheaper to compare and round)
+            keep = linked(q, f, self.threshold)
+            out.append([Link(c, round(v, 3), "model") for c, v, k in zip(cands, q, keep) if k])
         return out
 
 

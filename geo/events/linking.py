@@ -261,8 +261,12 @@ def candidates(text: str, sentence_start: int, sentence_end: int, places: Sequen
     used: set[int] = set()
     out = []
     # a title-case headline: most of its common words ("Condemns", "Attack", "Killed") capitalised
-    words = [t for t in toks[1:] if len(t.text) > 3 and t.low in common]
-    headline = len(words) >= 2 and sum(t.text[0].isupper() for t in words) >= 0.7 * len(words)
+    # (it has at least two capitalised ones, and a capital letter starts a token that may be part
+    # of a name: tokens that may not are not read unless two are)
+    headline = False
+    if len([t for t in toks[1:] if t.cap and len(t.text) > 3 and t.low in common]) >= 2:
+        words = [t for t in toks[1:] if len(t.text) > 3 and t.low in common]
+        headline = len(words) >= 2 and sum(t.text[0].isupper() for t in words) >= 0.7 * len(words)
     reached = -1
     for i, j in _runs(toks, common):
         if toks[i].start < reached:
@@ -327,7 +331,7 @@ def _people(toks: list[Tok], cands: list[Candidate]) -> list[Candidate]:
     for c in cands:
         i = bisect_left(starts, c.start)
         j = bisect_left(starts, c.end)
-        if c.kind == "name" and not any(t.low in PLACE_NOUNS for t in toks[i:j + 1]) and (
+        if c.kind == "name" and PLACE_NOUNS.isdisjoint([t.low for t in toks[i:j + 1]]) and (
                 _acted_on(toks, i, out) or _vessel_name(toks, i, j)):
             c = replace(c, kind="person")
         elif c.kind in ("toponym", "name") and (_residence(toks, i, j, out) or (
@@ -435,13 +439,17 @@ def _from_place(text: str, p: PlaceRef) -> Candidate:
     return Candidate(p.start, p.end, text[p.start:p.end], kind, p.feature_type, None if p.fallback else p)
 
 
+_NO_NAME_WORDS = _NOT_PLACES | _CONNECTORS        # a run of only these names nothing
+
+
 def _candidate(text: str, toks: list[Tok], i: int, j: int, over: list[PlaceRef], embedded, given) -> Candidate:
     s, e = toks[i].start, toks[j - 1].end
     words = [t.low for t in toks[i:j]]
     exact = len(over) == 1 and over[0].start == s and over[0].end == e
+    # (set tests on the words: cheaper than a generator per name)
     people = bool(over) and over[0].kind == "demonym" and over[0].start == s and not any(
-        p.kind == "toponym" for p in over) and not any(w in PLACE_NOUNS for w in words)   # "British Protestants"
-    if (all(w in _NOT_PLACES or w in _CONNECTORS for w in words) and not over) or (j - i == 1 and len(words[0]) == 1) \
+        p.kind == "toponym" for p in over) and PLACE_NOUNS.isdisjoint(words)   # "British Protestants"
+    if (_NO_NAME_WORDS.issuperset(words) and not over) or (j - i == 1 and len(words[0]) == 1) \
             or words[0] in ("battle", "war", "operation", "siege") or words[-1] in _NOT_PLACE_HEADS \
             or (people and not exact):
         return Candidate(s, e, text[s:e], "other")
@@ -449,11 +457,11 @@ def _candidate(text: str, toks: list[Tok], i: int, j: int, over: list[PlaceRef],
         return Candidate(s, e, text[s:e], "other")            # a clock's zone: "7.10am Tokyo time"
     if not exact and ((j < len(toks) and toks[j].low in _VESSEL_HEADS) or (i > 0 and toks[i - 1].low in _VESSEL_HEADS)):
         return Candidate(s, e, text[s:e], "other")            # "the Galaxy Leader cargo ship", "the tanker Advantage Sweet"
-    if any(w in _GROUPS for w in words) and not (exact and over[0].feature_type == "country"):
+    if not _GROUPS.isdisjoint(words) and not (exact and over[0].feature_type == "country"):
         return Candidate(s, e, text[s:e], "organisation")     # "the Taliban", "Islamic State"
     if exact:
         return _from_place(text, over[0])
-    if any(w in _ORG_WORDS for w in words) or (not over and text[s:e].isupper() and 2 <= e - s <= 6):
+    if not _ORG_WORDS.isdisjoint(words) or (not over and text[s:e].isupper() and 2 <= e - s <= 6):
         return Candidate(s, e, text[s:e], "organisation")     # "Syrian Arab Army", "SAA", "AFP"
     if any(a <= s and e <= b for a, b in embedded):
         return Candidate(s, e, text[s:e], "embedded")
@@ -483,7 +491,7 @@ def _person(toks: list[Tok], i: int, j: int, given: frozenset) -> bool:
         k -= 1
     after_prep = k >= 0 and (toks[k].low in LOCATIVE_PREPOSITIONS or toks[k].low in PLACE_NOUNS or toks[k].low == "of"
                              or toks[i - 1].low == "the")
-    return j - i >= 2 and words[0] in given and not after_prep and not any(w in PLACE_NOUNS for w in words) \
+    return j - i >= 2 and words[0] in given and not after_prep and PLACE_NOUNS.isdisjoint(words) \
         and not any(w.startswith(("al-", "el-")) or "'" in w or "’" in w for w in words)
 
 

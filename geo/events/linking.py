@@ -213,16 +213,16 @@ def _tokens(sentence: str, offset: int) -> list[Tok]:
 def _runs(toks: list[Tok], common: frozenset) -> list[tuple[int, int]]:
     """Token ranges of runs of capitalised words ("Sheikh Miskeen", "Sea of Japan", "Dar es
     Salaam"), without sentence-initial function and common words, weekdays and months."""
-    out, i, n = [], 0, len(toks)
-    while i < n:
+    out, reached, n = [], 0, len(toks)
+    for i in [k for k, t in enumerate(toks) if t.cap]:     # (only these may start a run)
+        if i < reached:
+            continue                    # inside the run before
         t = toks[i]
-        if not t.cap or not t.text[0].isalpha() or t.low in _TIME_WORDS:
-            i += 1
+        if not t.text[0].isalpha() or t.low in _TIME_WORDS:
             continue
         initial = i == 0 or toks[i - 1].text in _OPENERS
         alone = i + 1 >= n or not toks[i + 1].cap
         if initial and (t.low in _FUNCTION or (t.low in common and t.text[1:].islower() and alone)):
-            i += 1
             continue
         j = i + 1
         while j < n:
@@ -241,7 +241,7 @@ def _runs(toks: list[Tok], common: frozenset) -> list[tuple[int, int]]:
         while j > i + 1 and (toks[j - 1].low in _CONNECTORS or toks[j - 1].low in _NOT_PLACES):
             j -= 1                      # "the al-Meshahda Sunni mosque": al-Meshahda
         out.append((i, j))
-        i = j
+        reached = j
     return out
 
 

@@ -451,7 +451,7 @@ class Model:
                    float(d["threshold"]), float(d.get("floor", 0.0)))
 
     def matrix(self, feats: list[dict]) -> np.ndarray:
-        get = self.columns.get
+        columns = self.columns
         width = len(self.features)
         x = np.zeros(len(feats) * width)
         cells = memoryview(x)           # (setting one float: cheaper than numpy's item assignment)
@@ -459,9 +459,10 @@ class Model:
             base = r * width
             for key, v in f.items():
                 if v:                   # (a zero is the matrix's default)
-                    c = get(key)
-                    if c is not None:
-                        cells[base + c] = v
+                    try:                # (a feature the model does not know is rare)
+                        cells[base + columns[key]] = v
+                    except KeyError:
+                        pass
         return x.reshape(len(feats), width)
 
     def probabilities(self, feats: list[dict]) -> np.ndarray:

@@ -77,16 +77,15 @@ _SEEN_MAX = 100_000
 def _word_infos(toks: list[Tok]) -> list[tuple[str, str | None, bool]]:
     """(`word_class`, `_counted_key`, whether a word) of each token."""
     plain, capped = _SEEN
-    out = []
-    for t in toks:
-        seen = capped if t.cap else plain
-        info = seen.get(t.low)
-        if info is None:
-            if len(seen) >= _SEEN_MAX:
-                seen.clear()
-            cls = word_class(t)
-            info = seen[t.low] = (cls, _counted_key(cls, t.low), t.low[0].isalnum())
-        out.append(info)
+    out = [(capped if t.cap else plain).get(t.low) for t in toks]
+    if None in out:                     # (words not seen before: rare once many texts are read)
+        for k, t in enumerate(toks):
+            if out[k] is None:
+                seen = capped if t.cap else plain
+                if len(seen) >= _SEEN_MAX:
+                    seen.clear()
+                cls = word_class(t)
+                out[k] = seen[t.low] = (cls, _counted_key(cls, t.low), t.low[0].isalnum())
     return out
 
 
@@ -334,7 +333,7 @@ def _relations(r: _Sentence, ti: int, tj: int) -> list[dict]:
         same_side = ranked_side[sk]
         i, j = r.spans[k]
         f.update(after=int(sk == 1), overlap=int(sk == 0), n_side=len(same_side),
-                 n_between=sum(s >= a and e <= b for s, e in r.spans) - (i >= a and j <= b),   # (not itself)
+                 n_between=len([1 for s, e in r.spans if s >= a and e <= b]) - (i >= a and j <= b),   # (not itself)
                  rank_side=bisect_left(same_side, dk), rank_all=bisect_left(ranked, dk))
         out.append(f)
     return out
@@ -379,7 +378,7 @@ def _stack_rows(q: list[float], feats: list[dict]) -> list[tuple]:
     # each side's probabilities, highest first: the best other on k's side is its first unless
     # that is k's own (a tie leaves the same value second)
     side_top = {side: sorted((v for v, a in zip(q, after) if a == side), reverse=True) for side in set(after)}
-    likely, total = float(sum(v > 0.5 for v in q)), sum(q)
+    likely, total = float(len([v for v in q if v > 0.5])), sum(q)
     rows = []
     for k in range(n):
         pk, f = q[k], feats[k]

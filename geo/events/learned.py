@@ -424,8 +424,12 @@ class Forest:
         offset = np.arange(0, n * width, width).repeat(trees)
         flat = x.ravel()
         feature, threshold, left = self.feature, self.threshold, self.left
-        for _ in range(self.depth):     # take: cheaper than indexing with an array
-            node = left.take(node) + (flat.take(feature.take(node) + offset) > threshold.take(node))
+        for _ in range(self.depth):     # take: cheaper than indexing with an array; in place: fewer arrays made
+            at = feature.take(node)
+            at += offset
+            higher = flat.take(at) > threshold.take(node)
+            node = left.take(node)
+            node += higher
         return self.value.take(node).reshape(n, trees).sum(axis=1)
 
 

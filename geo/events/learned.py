@@ -68,6 +68,25 @@ def _class_table() -> dict[str, str]:
 
 
 _CLASS_OF = _class_table()
+# what is known of the words seen so far, of capitalised and other tokens (words recur across
+# sentences and articles): (class, the feature it counts between a name and the trigger, is a word)
+_SEEN: tuple[dict[str, tuple], dict[str, tuple]] = ({}, {})
+_SEEN_MAX = 100_000
+
+
+def _word_infos(toks: list[Tok]) -> list[tuple[str, str | None, bool]]:
+    """(`word_class`, `_counted_key`, whether a word) of each token."""
+    plain, capped = _SEEN
+    out = [(capped if t.cap else plain).get(t.low) for t in toks]
+    if None in out:                     # (words not seen before: rare once many texts are read)
+        for k, t in enumerate(toks):
+            if out[k] is None:
+                seen = capped if t.cap else plain
+                if len(seen) >= _SEEN_MAX:
+                    seen.clear()
+                cls = word_class(t)
+                out[k] = seen[t.low] = (cls, _counted_key(cls, t.low), t.low[0].isalnum())
+    return out
 
 
 def word_class(t: Tok) -> str:
@@ -95,15 +114,21 @@ class _Sentence:
     """One sentence read once for all its triggers: tokens, their classes and start offsets, the
     token range of each scored candidate, the first word's index, and (once asked, `_own`) each
     candidate's features that do not depend on the trigger."""
-    __slots__ = ("toks", "cls", "starts", "cands", "spans", "first_word", "own")
+    __slots__ = ("toks", "cls", "starts", "cands", "spans", "first_word", "own", "counted", "words_before")
 
     def __init__(self, text: str, start: int, end: int, cands: Sequence[Candidate]) -> None:
         self.toks = tokens(text, start, end)
-        self.cls = [word_class(t) for t in self.toks]
+        cls, counted, is_word = zip(*_word_infos(self.toks)) if self.toks else ((), (), ())
+        self.cls, self.counted = cls, counted                       # (counted: for `_between`)
+        words = 0
+        self.words_before = [0]                                     # how many words before token i
+        for w in is_word:
+            words += w
+            self.words_before.append(words)
         self.starts = [t.start for t in self.toks]
         self.cands = [c for c in cands if c.kind in PLACEISH]
         self.spans = [self.range(c.start, c.end) for c in self.cands]
-        self.first_word = next((q for q, t in enumerate(self.toks) if t.low[0].isalnum()), 0)
+        self.first_word = is_word.index(True) if True in is_word else 0
         self.own: list[dict] | None = None
 
     def range(self, s: int, e: int) -> tuple[int, int]:
@@ -132,24 +157,25 @@ def _left_prep(r: _Sentence, i: int) -> tuple[str, int, str]:
 _COUNTED = frozenset(("comma", "semi", "dash", "open", "close", "quote", "speech", "copula", "and", "stop"))
 
 
+def _counted_key(cls: str, low: str) -> str | None:
+    """The feature a token of class `cls` counts when it stands between a name and the trigger."""
+    if cls in _COUNTED:
+        return "b_" + cls
+    if cls == "clause":
+        return "b_where" if low == "where" else ("b_rel" if low in ("which", "who", "whom", "whose", "that")
+                                                 else "b_sub")
+    if cls in _CORE_PREPS or cls == "loc":
+        return "b_prep"
+    return None
+
+
 def _between(r: _Sentence, a: int, b: int) -> dict:
     """What stands between token a (inclusive) and b (exclusive): clause marks, speech, other names."""
     f: dict = {}
-    words = 0
-    for k in range(a, b):
-        cls = r.cls[k]
-        if cls in _COUNTED:
-            f["b_" + cls] = f.get("b_" + cls, 0) + 1
-        elif cls == "clause":
-            low = r.toks[k].low
-            key = "b_where" if low == "where" else ("b_rel" if low in ("which", "who", "whom", "whose", "that")
-                                                    else "b_sub")
+    for key in r.counted[a:b]:
+        if key is not None:
             f[key] = f.get(key, 0) + 1
-        elif cls in _CORE_PREPS or cls == "loc":
-            f["b_prep"] = f.get("b_prep", 0) + 1
-        if r.toks[k].low[0].isalnum():
-            words += 1
-    f["dist"] = words
+    f["dist"] = r.words_before[b] - r.words_before[a]
     return f
 
 
@@ -171,7 +197,7 @@ def _shape(r: _Sentence, k: int, words: dict) -> tuple[dict, dict]:
         context["pl_" + r.c(i - back - 1)] = 1      # "officials in", "said in", "killed in"
     f = {"n_words": len(inner), "first_common": int(first in words.get("common_words", ())),
          "first_given": int(first in words.get("given_names", ())), "first_title": int(first in _TITLES),
-         "last_geo": int(last in PLACE_NOUNS), "org": int(any(t.low in _ORG_WORDS for t in inner)),
+         "last_geo": int(last in PLACE_NOUNS), "org": int(not _ORG_WORDS.isdisjoint([t.low for t in inner])),
          "unplaced": int(c.kind == "toponym" and c.place is None), "inner_place": int(c.inner is not None),
          "acronym": int(c.text.isupper() and len(c.text) <= 8),
          "article": int(first[:3] in ("al-", "el-") or _ARTICLE.match(first) is not None),
@@ -179,9 +205,10 @@ def _shape(r: _Sentence, k: int, words: dict) -> tuple[dict, dict]:
          "in_parens": int(i > 0 and toks[i - 1].text == "(" and j < len(toks) and toks[j].text == ")"),
          "hyphen": int("-" in c.text), "r1_" + r.c(j): 1, "r2_" + r.c(j + 1): 1}
     f.update(context)
-    if any(t.low in SPEECH_WORDS for t in toks[j:j + 3]):
+    # (set tests on the few words: cheaper than a generator per candidate)
+    if not SPEECH_WORDS.isdisjoint([t.low for t in toks[j:j + 3]]):
         f["speech_after3"] = 1
-    if any(t.low in SPEECH_WORDS for t in toks[max(0, i - 3):i]):
+    if not SPEECH_WORDS.isdisjoint([t.low for t in toks[max(0, i - 3):i]]):
         f["speech_before3"] = 1
     return f, context
 
@@ -295,15 +322,19 @@ def _relations(r: _Sentence, ti: int, tj: int) -> list[dict]:
             side.append(0)
             gaps.append((i, i))
     dists = [b - a for a, b in gaps]
+    # the distances in order, of all and of each side: a candidate's rank is how many are nearer
+    ranked = sorted(dists)
+    ranked_side = {sk: sorted(d for d, s in zip(dists, side) if s == sk) for sk in set(side)}
     out = []
     for k in range(n):
         a, b = gaps[k]
         f = _between(r, a, b)
         sk, dk = side[k], dists[k]
-        f.update(after=int(sk == 1), overlap=int(sk == 0), n_side=side.count(sk),
-                 n_between=sum(1 for q in range(n) if q != k and r.spans[q][0] >= a and r.spans[q][1] <= b),
-                 rank_side=sum(1 for q in range(n) if side[q] == sk and dists[q] < dk),
-                 rank_all=sum(1 for d in dists if d < dk))
+        same_side = ranked_side[sk]
+        i, j = r.spans[k]
+        f.update(after=int(sk == 1), overlap=int(sk == 0), n_side=len(same_side),
+                 n_between=len([1 for s, e in r.spans if s >= a and e <= b]) - (i >= a and j <= b),   # (not itself)
+                 rank_side=bisect_left(same_side, dk), rank_all=bisect_left(ranked, dk))
         out.append(f)
     return out
 
@@ -333,12 +364,21 @@ def stack_features(p: np.ndarray, feats: list[dict]) -> np.ndarray:
     best other, its rank, its list's, its neighbours', the place inside or around it, the best on
     its side of the trigger), so that candidates compete: usually one place, or one list of
     places, is where the event happened."""
-    q = p.tolist()
+    rows = _stack_rows(p.tolist(), feats)
+    return np.array(rows, dtype=np.float64).reshape(len(rows), len(STACK_FEATURES))
+
+
+def _stack_rows(q: list[float], feats: list[dict]) -> list[tuple]:
+    """`stack_features` as rows of Python floats (first-stage probabilities `q`)."""
     n = len(q)
-    top = sorted(q, reverse=True)
+    ascending = sorted(q)
+    top = ascending[::-1]
     second = top[1] if n > 1 else 0.0
     after = [f.get("after", 0) for f in feats]
-    likely, total = float(sum(v > 0.5 for v in q)), sum(q)
+    # each side's probabilities, highest first: the best other on k's side is its first unless
+    # that is k's own (a tie leaves the same value second)
+    side_top = {side: sorted((v for v, a in zip(q, after) if a == side), reverse=True) for side in set(after)}
+    likely, total = float(len([v for v in q if v > 0.5])), sum(q)
     rows = []
     for k in range(n):
         pk, f = q[k], feats[k]
@@ -347,11 +387,13 @@ def stack_features(p: np.ndarray, feats: list[dict]) -> np.ndarray:
         sib = max([q[x] for x in range(head, min(head + f.get("list_size", 1), n)) if x != k] or [-1.0])
         inner = q[k - 1] if k > 0 and f.get("chain_prev") else -1.0       # "the X district of <k>"
         outer = q[k + 1] if k + 1 < n and f.get("chain_next") else -1.0   # "<k> district of Y"
-        side_max = max([q[x] for x in range(n) if x != k and after[x] == after[k]] or [-1.0])
-        rows.append((pk, best_other, pk - best_other, float(sum(v > pk for v in q)), sib,
+        side = side_top[after[k]]
+        side_max = side[0] if pk != side[0] else (side[1] if len(side) > 1 else -1.0)
+        higher = n - bisect_right(ascending, pk)                            # how many are more likely
+        rows.append((pk, best_other, pk - best_other, float(higher), sib,
                      q[k - 1] if k > 0 else -1.0, q[k + 1] if k + 1 < n else -1.0, likely, total,
                      inner, outer, side_max))
-    return np.array(rows, dtype=np.float64).reshape(n, len(STACK_FEATURES))
+    return rows
 
 
 # ---------------------------------------------------------------- the model
@@ -382,8 +424,12 @@ class Forest:
         offset = np.arange(0, n * width, width).repeat(trees)
         flat = x.ravel()
         feature, threshold, left = self.feature, self.threshold, self.left
-        for _ in range(self.depth):     # take: cheaper than indexing with an array
-            node = left.take(node) + (flat.take(feature.take(node) + offset) > threshold.take(node))
+        for _ in range(self.depth):     # take: cheaper than indexing with an array; in place: fewer arrays made
+            at = feature.take(node)
+            at += offset
+            higher = flat.take(at) > threshold.take(node)
+            node = left.take(node)
+            node += higher
         return self.value.take(node).reshape(n, trees).sum(axis=1)
 
 
@@ -408,18 +454,18 @@ class Model:
                    float(d["threshold"]), float(d.get("floor", 0.0)))
 
     def matrix(self, feats: list[dict]) -> np.ndarray:
-        get = self.columns.get
+        columns = self.columns
         width = len(self.features)
-        index, values = [], []
+        x = np.zeros(len(feats) * width)
+        cells = memoryview(x)           # (setting one float: cheaper than numpy's item assignment)
         for r, f in enumerate(feats):
             base = r * width
             for key, v in f.items():
-                c = get(key)
-                if c is not None and v:
-                    index.append(base + c)
-                    values.append(v)
-        x = np.zeros(len(feats) * width)
-        x[np.array(index, dtype=np.intp)] = np.array(values, dtype=np.float64)
+                if v:                   # (a zero is the matrix's default)
+                    try:                # (a feature the model does not know is rare)
+                        cells[base + columns[key]] = v
+                    except KeyError:
+                        pass
         return x.reshape(len(feats), width)
 
     def probabilities(self, feats: list[dict]) -> np.ndarray:
@@ -434,14 +480,19 @@ class Model:
         if not rows:
             return [np.zeros(0) for _ in groups]
         x = self.matrix(rows)
-        p1 = _sigmoid(self.stage1.raw(x))
-        bounds = np.cumsum([0] + sizes)
-        live = [k for k in range(len(groups)) if sizes[k] and p1[bounds[k]:bounds[k + 1]].max() >= self.floor]
+        q1 = _sigmoid(self.stage1.raw(x)).tolist()
+        live, live_rows, stacked, at = [], [], [], 0
+        for k, n in enumerate(sizes):
+            if n and max(q1[at:at + n]) >= self.floor:
+                live.append(k)
+                live_rows += range(at, at + n)
+                stacked += _stack_rows(q1[at:at + n], groups[k])
+            at += n
         out = [np.zeros(n) for n in sizes]      # no candidate is near: the second stage would agree
         if live:
-            idx = np.concatenate([np.arange(bounds[k], bounds[k + 1]) for k in live])
-            stacked = np.vstack([stack_features(p1[bounds[k]:bounds[k + 1]], groups[k]) for k in live])
-            p2 = _sigmoid(self.stage2.raw(np.hstack([x[idx], stacked])))
+            second = np.array(stacked, dtype=np.float64).reshape(len(stacked), len(STACK_FEATURES))
+            first = x if len(live_rows) == len(rows) else x[live_rows]
+            p2 = _sigmoid(self.stage2.raw(np.concatenate((first, second), axis=1)))
             at = 0
             for k in live:
                 out[k] = p2[at:at + sizes[k]]
@@ -484,8 +535,9 @@ class LearnedLinker:
             feats.append(_features(r, t0, t1, self.words))
         out = []
         for cands, f, p in zip(scored, feats, self.model.batch(feats)):
-            keep = linked(p.tolist(), f, self.threshold)
-            out.append([Link(c, round(float(q), 3), "model") for c, q, k in zip(cands, p, keep) if k])
+            q = p.tolist()          # (Python floats: the same values, cheaper to compare and round)
+            keep = linked(q, f, self.threshold)
+            out.append([Link(c, round(v, 3), "model") for c, v, k in zip(cands, q, keep) if k])
         return out
 
 

@@ -29,13 +29,17 @@ import re
 from bisect import bisect_left
 from dataclasses import dataclass, replace
 from functools import lru_cache
+from itertools import accumulate
 from typing import NamedTuple, Protocol, Sequence, runtime_checkable
 
 from geo.model import PlaceRef
 from geo.vocabulary import (VESSELS, DIRECTION_ADJECTIVES, LOCATIVE_PREPOSITIONS, PART_NOUNS, PLACE_NOUNS, PLACE_OBJECT_VERBS,
                              SPEECH_WORDS, VICTIM_WORDS, forms_of)
 
-_TOKEN = re.compile(r"(?:[A-Z]\.){2,}|['’]s\b|[‘`]?\w+(?:-[‘'`]?\w+|['’‘`](?![sS]\b)\w+)*|[^\w\s]")
+# (possessive: a token never gives characters back, so the engine keeps no places to go back to)
+_TOKEN = re.compile(r"(?:[A-Z]\.){2,}+|['’]s\b|[‘`]?+\w++(?:-[‘'`]?+\w++|['’‘`](?![sS]\b)\w++)*+|[^\w\s]")
+# a token starts at no space: the lookahead lets the search skip spaces without trying each branch
+_TOKEN_SPLIT = re.compile(r"(?=\S)(" + _TOKEN.pattern + ")")
 _ARTICLE = re.compile(r"(?:al|el|ad|an|ar|as|ash|at|az|ed|en|er|es|et|ez|ul)[-'’][^\W\d_]")
 _OPENERS = frozenset(('"', "“", "‘", "'", ":", "—", "–", "-", "[", "."))
 # ("as", "at", "an", "do" only hyphenated: "as-Suwayda", not "Syria as Turkish forces")
@@ -160,44 +164,65 @@ def tokens(text: str, start: int, end: int) -> list[Tok]:
     return _tokens(text[start:end], start)
 
 
+# per word: its lower case, whether it may be part of a name, and where a name's suffix starts
+# ("ISIS-held": 4; 0 when none); words recur across sentences and articles, so each is read once
+_WORD_FORMS: dict[str, tuple[str, bool, int]] = {}
+_WORD_FORMS_MAX = 100_000
+
+
+def _word_form(w: str) -> tuple[str, bool, int]:
+    c = w[0]
+    cap = (c.isalpha() and not c.islower()) or (c.islower() and ("-" in w[:4] or "'" in w[:4] or "’" in w[:4])
+                                                and _ARTICLE.match(w) is not None)
+    low = w.lower()
+    if "’" in low:
+        low = low.replace("’", "'")
+    split = 0
+    if cap and "-" in w:
+        x = _SUFFIXES.search(w)
+        if x and x.start() > 0:
+            split = x.start()
+    if len(_WORD_FORMS) >= _WORD_FORMS_MAX:
+        _WORD_FORMS.clear()
+    form = _WORD_FORMS[w] = (low, cap, split)
+    return form
+
+
 @lru_cache(maxsize=32)
 def _tokens(sentence: str, offset: int) -> list[Tok]:
     """The tokens of one sentence (kept for the next triggers of the same sentence)."""
     out = []
-    pos = 0
-    find = sentence.find
+    append = out.append
+    forms = _WORD_FORMS
     new = tuple.__new__             # a Tok without NamedTuple's slower constructor
-    for w in _TOKEN.findall(sentence):
-        s = find(w, pos)
-        e = pos = s + len(w)
-        c = w[0]
-        cap = (c.isalpha() and not c.islower()) or (c.islower() and ("-" in w[:4] or "'" in w[:4] or "’" in w[:4])
-                                                    and _ARTICLE.match(w) is not None)
-        low = w.lower()
-        if "’" in low:
-            low = low.replace("’", "'")
-        if cap and "-" in w:
-            x = _SUFFIXES.search(w)
-            if x and x.start() > 0:
-                k = x.start()
-                out.append(new(Tok, (s + offset, s + k + offset, w[:k], low[:k], True)))
-                out.append(new(Tok, (s + k + offset, e + offset, w[k:], low[k:], False)))
-                continue
-        out.append(new(Tok, (s + offset, e + offset, w, low, cap)))
+    # the sentence as [space, token, space, token, ..., space] (every other character starts a
+    # token), so the running sum of the pieces' lengths is where each token starts and ends
+    pieces = _TOKEN_SPLIT.split(sentence)
+    bounds = accumulate(map(len, pieces), initial=offset)
+    next(bounds)
+    for s, w, e in zip(bounds, pieces[1::2], bounds):
+        low, cap, split = forms.get(w) or _word_form(w)
+        if split:
+            append(new(Tok, (s, s + split, w[:split], low[:split], True)))
+            append(new(Tok, (s + split, e, w[split:], low[split:], False)))
+        else:
+            append(new(Tok, (s, e, w, low, cap)))
     return out
 
 
 def _runs(toks: list[Tok], common: frozenset) -> list[tuple[int, int]]:
     """Token ranges of runs of capitalised words ("Sheikh Miskeen", "Sea of Japan", "Dar es
     Salaam"), without sentence-initial function and common words, weekdays and months."""
-    out, i, n = [], 0, len(toks)
-    while i < n:
+    out, reached, n = [], 0, len(toks)
+    for i in [k for k, t in enumerate(toks) if t.cap]:     # (only these may start a run)
+        if i < reached:
+            continue                    # inside the run before
         t = toks[i]
+        if not t.text[0].isalpha() or t.low in _TIME_WORDS:
+            continue
         initial = i == 0 or toks[i - 1].text in _OPENERS
         alone = i + 1 >= n or not toks[i + 1].cap
-        if not t.cap or not t.text[0].isalpha() or t.low in _TIME_WORDS or (
-                initial and (t.low in _FUNCTION or (t.low in common and t.text[1:].islower() and alone))):
-            i += 1
+        if initial and (t.low in _FUNCTION or (t.low in common and t.text[1:].islower() and alone)):
             continue
         j = i + 1
         while j < n:
@@ -216,7 +241,7 @@ def _runs(toks: list[Tok], common: frozenset) -> list[tuple[int, int]]:
         while j > i + 1 and (toks[j - 1].low in _CONNECTORS or toks[j - 1].low in _NOT_PLACES):
             j -= 1                      # "the al-Meshahda Sunni mosque": al-Meshahda
         out.append((i, j))
-        i = j
+        reached = j
     return out
 
 
@@ -236,8 +261,12 @@ def candidates(text: str, sentence_start: int, sentence_end: int, places: Sequen
     used: set[int] = set()
     out = []
     # a title-case headline: most of its common words ("Condemns", "Attack", "Killed") capitalised
-    words = [t for t in toks[1:] if len(t.text) > 3 and t.low in common]
-    headline = len(words) >= 2 and sum(t.text[0].isupper() for t in words) >= 0.7 * len(words)
+    # (it has at least two capitalised ones, and a capital letter starts a token that may be part
+    # of a name: tokens that may not are not read unless two are)
+    headline = False
+    if len([t for t in toks[1:] if t.cap and len(t.text) > 3 and t.low in common]) >= 2:
+        words = [t for t in toks[1:] if len(t.text) > 3 and t.low in common]
+        headline = len(words) >= 2 and sum(t.text[0].isupper() for t in words) >= 0.7 * len(words)
     reached = -1
     for i, j in _runs(toks, common):
         if toks[i].start < reached:
@@ -248,9 +277,11 @@ def candidates(text: str, sentence_start: int, sentence_end: int, places: Sequen
         s, e = toks[i].start, toks[j - 1].end
         over = [k for k, p in enumerate(inside) if p.start < e and s < p.end]
         reached = max([inside[k].end for k in over], default=e)
-        more = [k for k in range(j, len(toks)) if toks[k].start < reached]
-        if more and toks[more[-1]].cap:
-            j = more[-1] + 1            # a place's name with a lower-case word in it ("Rio Grande do Sul")
+        more = j                        # the tokens from j on that start before `reached`
+        while more < len(toks) and toks[more].start < reached:
+            more += 1
+        if more > j and toks[more - 1].cap:
+            j = more                    # a place's name with a lower-case word in it ("Rio Grande do Sul")
         used.update(over)
         out.append(_candidate(text, toks, i, j, [inside[k] for k in over], embedded, given))
     out += [_from_place(text, p) for k, p in enumerate(inside) if k not in used]
@@ -270,6 +301,7 @@ def _capital(text: str, c: Candidate) -> Candidate:
     return c if m is None else replace(c, kind="toponym")
 
 
+_LEADING_SPACE = re.compile(r"\s*")
 # "KYIV, Ukraine (AP) — ", "WASHINGTON (Reuters) - ": where the story was filed, at the text's start
 _DATELINE = re.compile(r"\s*[A-Z][A-Z.'’ -]{2,}(?:,\s+[A-Z][\w.'’ -]{1,30}?)?\s*(?:\([A-Za-z][\w .-]{0,20}\)\s*)?"
                        r"(?:—|–|--|-|:)\s")
@@ -278,8 +310,8 @@ _DATELINE = re.compile(r"\s*[A-Z][A-Z.'’ -]{2,}(?:,\s+[A-Z][\w.'’ -]{1,30}?)
 def _dateline(text: str, sentence_start: int, cands: list[Candidate]) -> list[Candidate]:
     """The dateline's places are where the reporter was, not where the events happened, when the
     sentence names another place ("KYIV (AP) — A missile struck Lviv")."""
-    if sentence_start > 0 and text[:sentence_start].strip():
-        return cands
+    if sentence_start > 0 and _LEADING_SPACE.match(text).end() < sentence_start:
+        return cands                    # (some text before the sentence)
     m = _DATELINE.match(text, sentence_start)
     if m is None:
         return cands
@@ -299,7 +331,7 @@ def _people(toks: list[Tok], cands: list[Candidate]) -> list[Candidate]:
     for c in cands:
         i = bisect_left(starts, c.start)
         j = bisect_left(starts, c.end)
-        if c.kind == "name" and not any(t.low in PLACE_NOUNS for t in toks[i:j + 1]) and (
+        if c.kind == "name" and PLACE_NOUNS.isdisjoint([t.low for t in toks[i:j + 1]]) and (
                 _acted_on(toks, i, out) or _vessel_name(toks, i, j)):
             c = replace(c, kind="person")
         elif c.kind in ("toponym", "name") and (_residence(toks, i, j, out) or (
@@ -407,13 +439,17 @@ def _from_place(text: str, p: PlaceRef) -> Candidate:
     return Candidate(p.start, p.end, text[p.start:p.end], kind, p.feature_type, None if p.fallback else p)
 
 
+_NO_NAME_WORDS = _NOT_PLACES | _CONNECTORS        # a run of only these names nothing
+
+
 def _candidate(text: str, toks: list[Tok], i: int, j: int, over: list[PlaceRef], embedded, given) -> Candidate:
     s, e = toks[i].start, toks[j - 1].end
     words = [t.low for t in toks[i:j]]
     exact = len(over) == 1 and over[0].start == s and over[0].end == e
+    # (set tests on the words: cheaper than a generator per name)
     people = bool(over) and over[0].kind == "demonym" and over[0].start == s and not any(
-        p.kind == "toponym" for p in over) and not any(w in PLACE_NOUNS for w in words)   # "British Protestants"
-    if (all(w in _NOT_PLACES or w in _CONNECTORS for w in words) and not over) or (j - i == 1 and len(words[0]) == 1) \
+        p.kind == "toponym" for p in over) and PLACE_NOUNS.isdisjoint(words)   # "British Protestants"
+    if (_NO_NAME_WORDS.issuperset(words) and not over) or (j - i == 1 and len(words[0]) == 1) \
             or words[0] in ("battle", "war", "operation", "siege") or words[-1] in _NOT_PLACE_HEADS \
             or (people and not exact):
         return Candidate(s, e, text[s:e], "other")
@@ -421,11 +457,11 @@ def _candidate(text: str, toks: list[Tok], i: int, j: int, over: list[PlaceRef],
         return Candidate(s, e, text[s:e], "other")            # a clock's zone: "7.10am Tokyo time"
     if not exact and ((j < len(toks) and toks[j].low in _VESSEL_HEADS) or (i > 0 and toks[i - 1].low in _VESSEL_HEADS)):
         return Candidate(s, e, text[s:e], "other")            # "the Galaxy Leader cargo ship", "the tanker Advantage Sweet"
-    if any(w in _GROUPS for w in words) and not (exact and over[0].feature_type == "country"):
+    if not _GROUPS.isdisjoint(words) and not (exact and over[0].feature_type == "country"):
         return Candidate(s, e, text[s:e], "organisation")     # "the Taliban", "Islamic State"
     if exact:
         return _from_place(text, over[0])
-    if any(w in _ORG_WORDS for w in words) or (not over and text[s:e].isupper() and 2 <= e - s <= 6):
+    if not _ORG_WORDS.isdisjoint(words) or (not over and text[s:e].isupper() and 2 <= e - s <= 6):
         return Candidate(s, e, text[s:e], "organisation")     # "Syrian Arab Army", "SAA", "AFP"
     if any(a <= s and e <= b for a, b in embedded):
         return Candidate(s, e, text[s:e], "embedded")
@@ -455,7 +491,7 @@ def _person(toks: list[Tok], i: int, j: int, given: frozenset) -> bool:
         k -= 1
     after_prep = k >= 0 and (toks[k].low in LOCATIVE_PREPOSITIONS or toks[k].low in PLACE_NOUNS or toks[k].low == "of"
                              or toks[i - 1].low == "the")
-    return j - i >= 2 and words[0] in given and not after_prep and not any(w in PLACE_NOUNS for w in words) \
+    return j - i >= 2 and words[0] in given and not after_prep and PLACE_NOUNS.isdisjoint(words) \
         and not any(w.startswith(("al-", "el-")) or "'" in w or "’" in w for w in words)
 
 

@@ -49,6 +49,16 @@ def zone_shape(zone_geometry: Callable | None, sovereign: str, kind: str):
 
 # ---------------------------------------------------------------- patterns
 
+def _starts_of(words: str) -> str:
+    """A lookahead for the first letters of an alternation of words (`geo.vocabulary.alternation`),
+    matched as the words are (case-insensitively): the search then tries the words only where
+    one can start, not each of them at every character. Empty when a word starts with no letter."""
+    firsts = {w[:1] for w in words.split("|")}
+    if not all(c.isalpha() and c.isascii() for c in firsts):
+        return ""
+    return "(?=(?i:[" + "".join(sorted(firsts)) + "]))"
+
+
 _NUM = NUMBER_PATTERN       # linear on runs of digits (geo.spatial.measure)
 _APPROX = r"(?:(?i:about|around|some|approximately|roughly|nearly|almost|an\s+estimated|up\s+to|more\s+than|over)\s+)?"
 _DIR = r"(?P<dir>" + DIRECTION_PATTERN + r")"
@@ -61,15 +71,18 @@ _DIST_DIR_RE = re.compile(
     _APPROX + r"(?P<n1>" + _NUM + r")(?:\s*(?:-|–|(?i:to))\s*(?P<n2>" + _NUM + r"))?\s*-?\s*(?P<unit>(?i:"
     + UNIT_PATTERN + r"))(?:\s*\([^()]{0,30}\))?\s+(?:(?i:to\s+the)\s+)?(?i:" + _DIR
     + r")\s+(?i:of|from)\s+(?:(?i:the)\s+)?" + _DESCRIBED)
-_DIR_RE = re.compile(r"\b(?:(?i:to\s+the)\s+)?(?i:" + _DIR + r")\s+(?i:of)\s+(?:(?i:the)\s+)?" + _DESCRIBED)
+_DIR_RE = re.compile(r"\b(?=(?i:[enstw]))(?:(?i:to\s+the)\s+)?(?i:" + _DIR + r")\s+(?i:of)\s+(?:(?i:the)\s+)?"
+                     + _DESCRIBED)
 # cheap tests: a direction before "of" ("north-east of", "NW of"); a number before a unit ("97 nautical
 # miles", "150nm", "40-km"): the direction and distance readers' regexes cannot match without them
-_DIR_OF_RE = re.compile(r"(?:north|south|east|west|\b[nsew]{1,3})\s+of\b")      # over the lower-cased sentence
+# (the lookahead: the search tries the branches only at a letter that can start one)
+_DIR_OF_RE = re.compile(r"(?=[nsew])(?:north|south|east|west|\b[nsew]{1,3})\s+of\b")   # over the lower-cased sentence
 _NUMBER_UNIT_RE = re.compile(r"\d\s*-?\s*(?i:n(?:autical|mi?\b)|statute|k(?:ilomet|ms?\b)|mi(?:les?)?\b|met|m\b)")
 # the side of a coast: "off the east coast of", "South Korea's north-eastern coast"
 _SIDE = r"north|south|east|west|north[\s-]?east|north[\s-]?west|south[\s-]?east|south[\s-]?west"
 _OFFSHORE_RE = re.compile(
-    r"\b(?i:off)(?!\s+(?i:in|at|on|near|inside)\b)\s+(?:(?i:the)\s+)?"       # "went off in Baghdad" is no offshore
+    r"\b(?=(?i:o))(?i:off)(?!\s+(?i:in|at|on|near|inside)\b)"       # "went off in Baghdad" is no offshore
+    r"\s+(?:(?i:the)\s+)?"
     r"(?:(?i:(?P<dir>" + _SIDE + r")(?:ern)?)\s+(?=(?i:coast|shore)))?(?:(?i:coast|coastline|shore)\s+(?i:of)\s+"
     r"(?:(?i:the)\s+)?)?")
 # "off South Korea's east coast": the direction after the place
@@ -77,19 +90,22 @@ _POSS_COAST_RE = re.compile(r"(?:'s|’s)\s+(?:(?i:(?P<dir>" + _SIDE + r")(?:ern
 _ZONE_WORDS = (r"(?P<zone>(?i:exclusive\s+economic\s+zone|economic\s+zone|EEZ|territorial\s+waters|territorial\s+sea"
                r"|maritime\s+area|maritime\s+zone))\b")
 _ZONE_RE = re.compile(
-    r"\b(?P<rel>(?i:just\s+outside|outside\s+of|outside|beyond|inside|within|in|into))\s+"
+    r"\b(?=(?i:[bijow]))(?P<rel>(?i:just\s+outside|outside\s+of|outside|beyond|inside|within|in|into))\s+"
     r"(?P<owner>(?:(?i:its|our|their|the)\s+)?(?:[A-Z][\w\-]*(?:\s+[A-Z][\w\-]*){0,2}(?:'s|’s)?\s+)?)"
     r"(?:(?i:own)\s+)?" + _ZONE_WORDS)
-_ZONE_IT_RE = re.compile(r"\b(?P<rel>(?i:just\s+outside|outside|beyond|inside|within))\s+(?:(?i:of)\s+)?(?i:it)\b")
+_ZONE_IT_RE = re.compile(r"\b(?=(?i:[bijow]))(?P<rel>(?i:just\s+outside|outside|beyond|inside|within))\s+"
+                         r"(?:(?i:of)\s+)?(?i:it)\b")
 _ORIGIN_RE = re.compile(
-    r"\b(?i:" + LAUNCH_PATTERN + r")\b.{0,80}?\b(?i:from)\s+(?:(?i:near|around|close\s+to)\s+)?"
+    r"\b" + _starts_of(LAUNCH_PATTERN) + r"(?i:" + LAUNCH_PATTERN + r")\b.{0,80}?\b(?i:from)\s+"
+    r"(?:(?i:near|around|close\s+to)\s+)?"
     r"(?:(?i:the)\s+(?:(?i:area|vicinity|region)\s+(?:(?i:of|around|near)\s+))?)?"
     # "from Houthi-controlled areas of Yemen", "from rebel-held parts of"
     r"(?:(?:[\w-]+-(?i:controlled|held|run)\s+)?(?i:areas?|parts?|territory|regions?)\s+(?i:of|in)\s+)?")
-_IN_AFTER_IMPACT_RE = re.compile(r"\b(?i:" + IMPACT_PATTERN + r")\s+(?i:in|into|on)\s+(?:(?i:the)\s+)?")
-_INTL_RE = re.compile(r"\b(?i:in|into)\s+(?i:international\s+waters|the\s+high\s+seas)\b")
-_OVER_RE = re.compile(r"\b(?i:" + OVERFLIGHT_PATTERN + r")\s+(?:(?i:the)\s+)?")
-_IN_WATER_RE = re.compile(r"\b(?i:in|into)\s+(?:(?i:the)\s+)?")
+_IN_AFTER_IMPACT_RE = re.compile(r"\b" + _starts_of(IMPACT_PATTERN) + r"(?i:" + IMPACT_PATTERN
+                                 + r")\s+(?i:in|into|on)\s+(?:(?i:the)\s+)?")
+_INTL_RE = re.compile(r"\b(?=(?i:i))(?i:in|into)\s+(?i:international\s+waters|the\s+high\s+seas)\b")
+_OVER_RE = re.compile(r"\b" + _starts_of(OVERFLIGHT_PATTERN) + r"(?i:" + OVERFLIGHT_PATTERN + r")\s+(?:(?i:the)\s+)?")
+_IN_WATER_RE = re.compile(r"\b(?=(?i:i))(?i:in|into)\s+(?:(?i:the)\s+)?")
 _SPEECH_RE = re.compile(r"\b(?:" + SPEECH_PATTERN + r")\b")
 # "70 nautical miles off Aden", "some 40 km from Mariupol", "150nm off the coast of Yemen"
 _DISTANCE_RE = re.compile(
@@ -97,7 +113,8 @@ _DISTANCE_RE = re.compile(
     r"(?P<rel>(?i:off|from|away\s+from|outside|out\s+of))\s+(?:(?i:the)\s+)?(?:(?:(?i:(?P<side>" + _SIDE
     + r")(?:ern)?)\s+)?(?i:coast|coastline|shore)\s+(?i:of)\s+(?:(?i:the)\s+)?)?" + _DESCRIBED)
 _NEAR_RE = re.compile(
-    r"\b(?P<rel>(?i:near|close\s+to|not\s+far\s+from|in\s+the\s+vicinity\s+of|on\s+the\s+(?:outskirts|edge)\s+of"
+    r"\b(?=(?i:[acijnot]))(?P<rel>(?i:near|close\s+to|not\s+far\s+from|in\s+the\s+vicinity\s+of"
+    r"|on\s+the\s+(?:outskirts|edge)\s+of"
     r"|in\s+the\s+outskirts\s+of|the\s+outskirts\s+of|outskirts\s+of|just\s+outside|outside|around))\s+"
     r"(?:(?i:the)\s+)?(?:(?:[A-Z][a-z]+\s+)?(?i:[a-z]+\s+)?(?i:city|town|village|port|capital)\s+(?i:of)\s+)?")
 _DISTRICT_WORDS = r"(?i:district|neighbourhood|neighborhood|suburb|quarter|area|camp|township|borough|locality)"
@@ -113,7 +130,8 @@ _POSS_DISTRICT_RE = re.compile(r"(?:'s|’s)\s+(?:[a-z]+\s+){0,2}(?P<x>[A-Z][\w'
                                + _DISTRICT_WORDS + r"\b")
 _BETWEEN_RE = re.compile(r"\b(?i:between)\s+(?:(?i:the)\s+)?(?:(?i:cities|towns|villages|ports)\s+of\s+)?")
 _FACILITY_WORDS = r"(?i:port|airport|harbour|harbor|air\s+base|airbase|naval\s+base|oil\s+terminal|refinery)"
-_FACILITY_RE = re.compile(r"\b(?i:the\s+)?" + _FACILITY_WORDS + r"\s+(?i:of|in|at|near)\s+(?:(?i:the)\s+)?")
+_FACILITY_RE = re.compile(r"\b(?=(?i:[ahnoprt]))(?i:the\s+)?" + _FACILITY_WORDS
+                          + r"\s+(?i:of|in|at|near)\s+(?:(?i:the)\s+)?")
 _POSS_FACILITY_RE = re.compile(r"(?:'s|’s)\s+(?:[A-Za-z]+\s+)?" + _FACILITY_WORDS + r"\b")
 # a distance and direction from a name the gazetteer does not know
 _UNRESOLVED_RE = re.compile(_DIST_DIR_RE.pattern + r"(?P<anchor>[A-Z][\w'’-]*(?:\s+(?:[A-Z][\w'’-]*|(?i:island|islands"
@@ -212,7 +230,11 @@ class SentenceReading:
     def has(self, *words: str) -> bool:
         """Whether any of these (lower-case) strings occurs in the sentence: a reader's cheap test
         before its regex (its regex cannot match without one of them)."""
-        return any(w in self.low for w in words)
+        low = self.low
+        for w in words:             # (a loop: cheaper than any() over a generator)
+            if w in low:
+                return True
+        return False
 
     def add(self, claim: Claim) -> None:
         self.claims.append(claim)
@@ -326,10 +348,27 @@ def _direction(r: SentenceReading) -> None:
         bearing = parse_direction(m.group("dir"))
         if p is None or bearing is None or not r.free(s, p.end):
             continue
-        area = sector(p.lon, p.lat, bearing, SECTOR_HALF_WIDTH, _sector_reach(r, p))
-        summ = area_summary(area)
+        area, summ = _sector_area(p.lon, p.lat, bearing, _sector_reach(r, p))
         r.add(Claim("direction", r.words(s, p.end), s, p.end, p, summ[0] if summ else None, area,
                     round(summ[1], 1) if summ else None, by=r.speaker, bearing=bearing))
+
+
+# sectors and their summaries by anchor point, bearing and reach: the same directions from the same
+# places recur across articles ("north of Baghdad"), and each costs a geodesic polygon and a grid test
+_SECTORS: dict[tuple[float, float, float, float], tuple] = {}
+_SECTORS_MAX = 1024
+
+
+def _sector_area(lon: float, lat: float, bearing: float, reach: float):
+    """The sector from (lon, lat) toward `bearing`, `reach` km long, and its `area_summary`."""
+    key = (lon, lat, bearing, reach)
+    found = _SECTORS.get(key)
+    if found is None:
+        if len(_SECTORS) >= _SECTORS_MAX:
+            _SECTORS.clear()
+        area = sector(lon, lat, bearing, SECTOR_HALF_WIDTH, reach)
+        found = _SECTORS[key] = (area, area_summary(area))
+    return found
 
 
 # "east of Rafah" on land is the town's edge, not 300 km out; "north-east of Shimane", a sea

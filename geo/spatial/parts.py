@@ -27,10 +27,30 @@ class Part:
     radius_km: float               # a circle of this radius covers about the part
 
 
+# the parts found, by the outline's identity and the bearing: the same parts of the same countries
+# and seas recur across articles, and each costs a geodesic area and a polygon intersection (~1 ms).
+# The outline is kept with its part, so that its id is not reused while the entry lives.
+_PARTS: dict[tuple[int, float | None], tuple[object, Part | None]] = {}
+_PARTS_MAX = 1024
+
+
 def part_of(outline, bearing: float | None) -> Part | None:
     """The part of `outline` (lon/lat) that lies toward `bearing` (degrees; 0 north, 90 east; None:
     the middle): its representative point and a radius of about its size."""
-    if outline is None or outline.is_empty:
+    if outline is None:
+        return None
+    key = (id(outline), bearing)
+    known = _PARTS.get(key)
+    if known is not None and known[0] is outline:
+        return known[1]
+    if len(_PARTS) >= _PARTS_MAX:
+        _PARTS.clear()
+    found = _PARTS[key] = (outline, _part_of(outline, bearing))
+    return found[1]
+
+
+def _part_of(outline, bearing: float | None) -> Part | None:
+    if outline.is_empty:
         return None
     x0, y0, x1, y1 = outline.bounds
     w, h = x1 - x0, y1 - y0

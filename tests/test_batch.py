@@ -222,7 +222,7 @@ def test_ctrl_c_keeps_what_is_done_and_the_rerun_finishes_the_rest(tmp_path):
     from benchmarks.bench_throughput import synthetic_articles
     import signal
     import time
-    n = 2 * batch_journal.COMMIT_EVERY        # the first commit comes before the end
+    n = 5 * batch_journal.COMMIT_EVERY        # the first commit comes well before the end (a fast run)
     src = tmp_path / "many.jsonl"
     src.write_text("".join(json.dumps({"id": f"a{i}", "text": t}) + "\n"
                            for i, t in enumerate(synthetic_articles(n, 1500))), "utf-8")

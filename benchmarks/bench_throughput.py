@@ -23,7 +23,8 @@ Figures:
   (`/usr/bin/time -f %M`), for the cold start and for the throughput run. Without GNU time, ru_maxrss
   from os.wait4, an upper bound: Linux carries the high-water mark across exec, so it includes
   this script's own memory at fork time.
-Each run is pinned to one core with `taskset -c 0` when taskset is available (not with --no-pin).
+Each run is pinned to one core with `taskset -c 0` when taskset is available (not with --no-pin);
+this script then keeps to the other cores, so that the client does not share the system's core.
 """
 from __future__ import annotations
 
@@ -253,6 +254,10 @@ def main(argv: list[str] | None = None) -> int:
 
     pinned = not a.no_pin and shutil.which("taskset") is not None
     args = command_args(a.cmd, pin_core=0 if pinned else None)
+    if pinned and hasattr(os, "sched_setaffinity") and len(os.sched_getaffinity(0)) > 1:
+        # this script (the client writing articles and reading answers) keeps off the system's
+        # core: a reader woken by the system's write would otherwise often run on that core
+        os.sched_setaffinity(0, os.sched_getaffinity(0) - {0})
     texts, source = load_texts(a.articles or None, a.distinct)
     texts = texts * max(1, a.repeat)
     warmup = synthetic_articles(1)[0]

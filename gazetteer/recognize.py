@@ -150,7 +150,7 @@ _READ_LOWER = frozenset(CONNECTORS | HYPHEN_CONNECTORS | LOWER_EXTENSIONS | LOCA
 # capitalised word is found from its first character: a capital or any non-ASCII character (a
 # plain set the regex engine skips along the text to; the look-behinds then check that it is a
 # letter that starts a word), so the text's many lower-case words are not tried one by one.
-_CAPITAL_TOKEN = re.compile(r"[A-Z\x80-\U0010ffff](?<=[^\W\d])(?<!\w.)\w*+(?:['’ʼ‘](?!s\b)\w+)*+")
+_CAPITAL_TOKEN = re.compile(r"[A-Z\x80-\U0010ffff](?<=[^\W\d])(?<!\w.)\w*(?:['’ʼ‘](?!s\b)\w+)*")
 # a lower-case token right after a capitalised one (only white space or punctuation between)
 _LOWER_AFTER = re.compile(r"\W+((?:" + _lower_words_pattern(_READ_LOWER) + r")\b|(?:"
                           + _lower_words_pattern(ARTICLES - _READ_LOWER) + r")(?=-[^\W\da-z_]))")

@@ -20,8 +20,8 @@ a b c d f g h i j k l m o p q r t v x y z approx dept est fig univ ave blvd rd h
 # Linear on any text: a run of stops is tried once, from its first character (the look-behind),
 # and no quantifier gives back what it took (possessive), so 200,000 dots are one failed attempt
 # rather than 200,000 attempts of 200,000 steps each.
-_SENTENCE_END = re.compile(r"""[.!?…\n。！？](?:(?<=[.!?…])(?<![.!?…].)[.!?…]*+["'”’)\]]*+"""
-                           r"""(?=\s++["'“‘(\[]?[A-Z0-9\u00C0-\u024F])|(?<=\n)[ \t]*+\n|(?<=[。！？]))""")
+_SENTENCE_END = re.compile(r"""[.!?…\n。！？](?:(?<=[.!?…])(?<![.!?…].)[.!?…]*["'”’)\]]*"""
+                           r"""(?=\s+["'“‘(\[]?[A-Z0-9\u00C0-\u024F])|(?<=\n)[ \t]*\n|(?<=[。！？]))""")
 # Longer "sentences" (text without sentence breaks: lists, tables, hostile input) are cut into
 # pieces of at most this many characters, at a space where there is one, so that everything
 # computed per sentence (the context of a mention, the clauses of an event) stays bounded.

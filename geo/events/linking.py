@@ -36,8 +36,8 @@ from geo.model import PlaceRef
 from geo.vocabulary import (VESSELS, DIRECTION_ADJECTIVES, LOCATIVE_PREPOSITIONS, PART_NOUNS, PLACE_NOUNS, PLACE_OBJECT_VERBS,
                              SPEECH_WORDS, VICTIM_WORDS, forms_of)
 
-# (possessive: a token never gives characters back, so the engine keeps no places to go back to)
-_TOKEN = re.compile(r"(?:[A-Z]\.){2,}+|['’]s\b|[‘`]?+\w++(?:-[‘'`]?+\w++|['’‘`](?![sS]\b)\w++)*+|[^\w\s]")
+# (no possessive quantifiers: Python 3.11.0-3.11.4's engine matches some of them wrongly)
+_TOKEN = re.compile(r"(?:[A-Z]\.){2,}|['’]s\b|[‘`]?\w+(?:-[‘'`]?\w+|['’‘`](?![sS]\b)\w+)*|[^\w\s]")
 # a token starts at no space: the lookahead lets the search skip spaces without trying each branch
 _TOKEN_SPLIT = re.compile(r"(?=\S)(" + _TOKEN.pattern + ")")
 _ARTICLE = re.compile(r"(?:al|el|ad|an|ar|as|ash|at|az|ed|en|er|es|et|ez|ul)[-'’][^\W\d_]")

@@ -222,13 +222,16 @@ def test_ctrl_c_keeps_what_is_done_and_the_rerun_finishes_the_rest(tmp_path):
     from benchmarks.bench_throughput import synthetic_articles
     import signal
     import time
-    n = 5 * batch_journal.COMMIT_EVERY        # the first commit comes well before the end (a fast run)
+    n = 2 * batch_journal.COMMIT_EVERY        # the first commit comes before the end
     src = tmp_path / "many.jsonl"
     src.write_text("".join(json.dumps({"id": f"a{i}", "text": t}) + "\n"
                            for i, t in enumerate(synthetic_articles(n, 1500))), "utf-8")
     out = tmp_path / "many.geojson"
     cmd = [sys.executable, "-m", "geo", "batch", str(src), "--out", str(out), "--workers", "1", "--chunk", "4"]
-    p = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    # Ctrl-C as a terminal sends it: the test run itself may have been started in the background,
+    # where the shell ignores SIGINT for it and its children (and Python then keeps ignoring it)
+    p = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                         preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     done = 0
     deadline = time.time() + 300          # a loaded machine: the first commit can take minutes
     while done < batch_journal.COMMIT_EVERY and time.time() < deadline and p.poll() is None:

@@ -18,6 +18,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from gazetteer.bounded import keep
 from gazetteer.index import AMBIGUOUS, DEMONYM, EXACT_CASE, POSTAL, PRIMARY, USER, Gazetteer
 from gazetteer.model import ADMIN1, CAPITAL, CITY, CONTINENT, COUNTRY, REGION, WATER, ZONE, Mention, Span
 from gazetteer.containment import unknown_mentions
@@ -227,7 +228,7 @@ def _tokenize(text: str, sentences: list[Span]) -> tuple[list[_Tok], list[int]]:
         word = m.group()
         cap = _CAPITALISED.get(word)
         if cap is None:
-            cap = _keep(_CAPITALISED, word, _capitalised(word))
+            cap = keep(_CAPITALISED, word, _capitalised(word))
         while si < last_sent and start >= bounds[si]:
             si += 1
         append(_Tok(start, end, word, cap, si))
@@ -272,17 +273,6 @@ _CAPITALISED_FUNCTION_WORDS = frozenset(w.capitalize() for w in FUNCTION_WORDS i
 # Sinjar"); the others name a natural feature ("Cape Bon", "Lake Tana") that a town of the same name
 # says nothing about
 _TOWN_PREFIXES = frozenset({"port", "fort", "mount", "mt"})
-
-
-_CACHE_LIMIT = 100_000      # entries of each of the recogniser's caches (news names recur across articles)
-
-
-def _keep(cache: dict, key, value):
-    """Store `value` under `key` and return it; a full cache is emptied first (memory stays bounded)."""
-    if len(cache) >= _CACHE_LIMIT:
-        cache.clear()
-    cache[key] = value
-    return value
 
 
 def _after_short_first_word(key: str) -> str:
@@ -348,7 +338,7 @@ class Recognizer:
                     any_flags |= f
                     all_flags &= f
                 hit = _Usable(entries, any_flags, all_flags)
-            _keep(self._usable_cache, (key, surface, after_comma), hit)
+            keep(self._usable_cache, (key, surface, after_comma), hit)
         return hit
 
     def _filter_usable(self, key: str, surface: str, after_comma: bool) -> tuple:
@@ -482,7 +472,7 @@ class Recognizer:
         found = self._chunk_cache.get(chunk_key)
         if found is None:
             compact, cstart, cend, tail_end = self._compact_chunk(text, ftext, tokens, i, j, tail)
-            found = _keep(self._chunk_cache, chunk_key, [
+            found = keep(self._chunk_cache, chunk_key, [
                 (a, b, key, entries, start - base, end - base) for a, b, key, entries, start, end in
                 self._longest_matches(text, tokens, i, j, after_comma_first, compact, cstart, cend, tail_end)])
         return [(a, b, key, entries, start + base, end + base) for a, b, key, entries, start, end in found]
@@ -594,14 +584,14 @@ class Recognizer:
             keys = self.gaz.prefixes(rest)
             if "-" in rest:              # "Al-Hudaydah" is indexed as "Al Hudaydah": try both
                 keys = list(dict.fromkeys(keys + self.gaz.prefixes(rest.replace("-", " "))))
-            _keep(self._prefix_cache, rest, keys)
+            keep(self._prefix_cache, rest, keys)
         return keys
 
     def _may_name(self, key: str) -> bool:
         """Whether a folded word is a gazetteer name, alone or with a full stop ("ky.")."""
         hit = self._word_cache.get(key)
         if hit is None:
-            hit = _keep(self._word_cache, key, bool(self._entries(key) or self._entries(key + ".")))
+            hit = keep(self._word_cache, key, bool(self._entries(key) or self._entries(key + ".")))
         return hit
 
     @staticmethod
@@ -618,7 +608,7 @@ class Recognizer:
         """A name that means a country, division, capital, big city or named sea before anything else."""
         hit = self._strong_cache.get(key)
         if hit is None:
-            hit = _keep(self._strong_cache, key, self._is_strong(key))
+            hit = keep(self._strong_cache, key, self._is_strong(key))
         return hit
 
     def _is_strong(self, key: str) -> bool:
@@ -861,7 +851,7 @@ class Recognizer:
     def _notable(self, key: str) -> bool:
         hit = self._notable_cache.get(key)
         if hit is None:
-            hit = _keep(self._notable_cache, key, self._strong(key) or any(
+            hit = keep(self._notable_cache, key, self._strong(key) or any(
                 p.population >= 20_000 or p.feature_type == ADMIN1 for p, _ in self._entries(key)))
         return hit
 

@@ -32,6 +32,7 @@ from functools import lru_cache
 from itertools import accumulate
 from typing import NamedTuple, Protocol, Sequence, runtime_checkable
 
+from gazetteer.bounded import keep
 from geo.model import PlaceRef
 from geo.vocabulary import (VESSELS, DIRECTION_ADJECTIVES, LOCATIVE_PREPOSITIONS, PART_NOUNS, PLACE_NOUNS, PLACE_OBJECT_VERBS,
                              SPEECH_WORDS, VICTIM_WORDS, forms_of)
@@ -182,10 +183,7 @@ def _word_form(w: str) -> tuple[str, bool, int]:
         x = _SUFFIXES.search(w)
         if x and x.start() > 0:
             split = x.start()
-    if len(_WORD_FORMS) >= _WORD_FORMS_MAX:
-        _WORD_FORMS.clear()
-    form = _WORD_FORMS[w] = (low, cap, split)
-    return form
+    return keep(_WORD_FORMS, w, (low, cap, split), _WORD_FORMS_MAX)
 
 
 @lru_cache(maxsize=32)

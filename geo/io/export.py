@@ -8,6 +8,7 @@ import io
 import json
 from typing import Iterable, Iterator
 
+from gazetteer.bounded import keep
 from geo.events.taxonomy import MISSILE_ROLES, event_type
 from geo.model import Analysis, Area, Claim, Event, EventLocation, PlaceGroup, Relation, Resolution, ZoneHit
 from geo.spatial.measure import compass, geodesic_path
@@ -252,17 +253,14 @@ def place_record(r: Resolution) -> dict:
     """One place of a `parse --jsonl` answer: the mention and where it was placed (nulls when
     nothing fits)."""
     m, p = r.mention, r.place
-    if p is None:
-        return {"start": m.start, "end": m.end, "text": m.text, "kind": m.kind, "lat": None, "lon": None,
-                "geonameid": None, "name": None, "feature_type": None, "country_code": None,
-                "confidence": round(r.confidence, 3)}
-    lat, lon, geonameid, name, feature_type, country_code = _place_fields(p)
+    lat, lon, geonameid, name, feature_type, country_code = _place_fields(p) if p is not None else _NO_PLACE
     return {"start": m.start, "end": m.end, "text": m.text, "kind": m.kind, "lat": lat, "lon": lon,
             "geonameid": geonameid, "name": name, "feature_type": feature_type, "country_code": country_code,
             "confidence": round(r.confidence, 3)}
 
 
 _PLACE_FIELDS: dict[int, tuple] = {}      # place id -> (the place, its fields as an answer gives them)
+_NO_PLACE = (None,) * 6                    # the same fields when nothing fits
 
 
 def _place_fields(p) -> tuple:
@@ -271,10 +269,8 @@ def _place_fields(p) -> tuple:
     user's place that took another's id after a reload is never mistaken for it."""
     hit = _PLACE_FIELDS.get(p.id)
     if hit is None or hit[0] is not p:
-        if len(_PLACE_FIELDS) > 100_000:
-            _PLACE_FIELDS.clear()
-        hit = _PLACE_FIELDS[p.id] = (p, (_coord(p.lat), _coord(p.lon), p.geonameid, p.name, p.feature_type,
-                                         p.country_code))
+        hit = keep(_PLACE_FIELDS, p.id, (p, (_coord(p.lat), _coord(p.lon), p.geonameid, p.name, p.feature_type,
+                                             p.country_code)))
     return hit[1]
 
 

@@ -28,6 +28,7 @@ from bisect import bisect_right
 from dataclasses import dataclass, field
 from typing import Callable, Sequence
 
+from gazetteer.bounded import keep
 from geo.model import Claim, PlaceRef
 from geo.spatial.measure import (DIRECTION_PATTERN, MAX_DISTANCE_KM, NUMBER_PATTERN, UNIT_PATTERN, area_summary,
                                  bearing_deg, destination, destinations, distance_km, parse_direction, parse_number,
@@ -364,10 +365,8 @@ def _sector_area(lon: float, lat: float, bearing: float, reach: float):
     key = (lon, lat, bearing, reach)
     found = _SECTORS.get(key)
     if found is None:
-        if len(_SECTORS) >= _SECTORS_MAX:
-            _SECTORS.clear()
         area = sector(lon, lat, bearing, SECTOR_HALF_WIDTH, reach)
-        found = _SECTORS[key] = (area, area_summary(area))
+        found = keep(_SECTORS, key, (area, area_summary(area)), _SECTORS_MAX)
     return found
 
 

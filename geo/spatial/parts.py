@@ -15,6 +15,8 @@ import shapely
 from pyproj import Geod
 from shapely.geometry import box, shape
 
+from gazetteer.bounded import keep
+
 _GEOD = Geod(ellps="WGS84")
 # how much of the outline's extent, along the stated direction, a part covers ("southern": the
 # southern 40 %); "central": the middle 40 % both ways
@@ -43,10 +45,7 @@ def part_of(outline, bearing: float | None) -> Part | None:
     known = _PARTS.get(key)
     if known is not None and known[0] is outline:
         return known[1]
-    if len(_PARTS) >= _PARTS_MAX:
-        _PARTS.clear()
-    found = _PARTS[key] = (outline, _part_of(outline, bearing))
-    return found[1]
+    return keep(_PARTS, key, (outline, _part_of(outline, bearing)), _PARTS_MAX)[1]
 
 
 def _part_of(outline, bearing: float | None) -> Part | None:

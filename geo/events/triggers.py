@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from geo.events.linking import Tok, tokens
 from geo.events.taxonomy import rank
 from geo.vocabulary import (FORECAST_AFTER, INTENT_BEFORE, NOT_EVENT_BEFORE, NOT_EVENT_HEADS, NOT_EVENT_OBJECTS,
-                             PEOPLE, TRIGGER_WORDS, WAR, plural, trie_alternation, verb_forms)
+                             PEOPLE, TRIGGER_WORDS, WAR, at_word, plural, trie_alternation, verb_forms)
 
 # a verb after "to" is intended, not done ("agreed to deploy") unless one of these governs it
 _ASPECT = frozenset("began begun begin begins beginning started start starts continued continue continues continuing "
@@ -174,7 +174,7 @@ class TriggerLexicon:
         self._key_after_hyphen = re.compile(r"-(?:" + keys + r")\b")
         cues = trie_alternation(self.cue_first)
         self.cue_re = re.compile(r"\b(?:" + cues + r")\b")
-        self._cue_after = re.compile(r"[^0-9A-Z_a-z](?<!\w)(" + cues + r")\b")     # (`at_word`)
+        self._cue_after = at_word(r"(" + cues + r")\b")
         # key words one of whose entries needs neither other words nor a cue: a sentence that
         # holds one is read
         self._free_keys = frozenset(k for k, es in self.key_entries.items() if ((), None) in es)

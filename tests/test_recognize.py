@@ -148,3 +148,18 @@ def test_a_shoal_or_reef_the_gazetteer_lacks_is_not_a_town_of_its_first_word():
     # "Sabina Shoal" was Sabina, Ohio, before the shoal was in the gazetteer
     assert [x for x in _placed("Ships anchored near Nonesuch Shoal.") if x[1] is not None] == []
     assert _placed("A coast guard ship collided with a vessel near Sabina Shoal.")[0][:2] == ("Sabina Shoal", "Sabina Shoal")
+
+
+def test_the_token_patterns_read_a_possessive_and_a_full_stop_alike_on_every_python_3_11():
+    """Python 3.11.0-3.11.4 matched possessive quantifiers wrongly ("Sheriff’s" as one word, "14."
+    as a number); the patterns are written without them, so every 3.11 reads the same."""
+    import re
+
+    from gazetteer.recognize import _CAPITAL_TOKEN
+    from geo.events.linking import tokens
+    from geo.spatial.measure import NUMBER_PATTERN
+
+    text = "The Sheriff’s Office said on Nov. 14. It was 1,200.5 km away."
+    assert [m.group() for m in _CAPITAL_TOKEN.finditer(text)] == ["The", "Sheriff", "Office", "Nov", "It"]
+    assert [t.text for t in tokens(text, 0, len(text))][:4] == ["The", "Sheriff", "’s", "Office"]
+    assert re.findall(NUMBER_PATTERN, text) == ["14", "1,200.5"]

@@ -103,7 +103,7 @@ def test_corrected_coordinates_keep_the_place(analysis):
 
 
 def test_warm_up_loads_what_an_article_would_load_on_first_use():
-    """A stream's warm-up (parse --jsonl after its first answer) reads the place names, the outlines
+    """A stream's warm-up (parse --jsonl, before its first article) reads the place names, the outlines
     and the zones' unions, so no later article pays for them; the answers do not change."""
     from geo.pipeline import Pipeline
     from geo.settings import Settings

@@ -131,15 +131,14 @@ def parse_jsonl(args, pipeline) -> int:
         for lineno, (raw, size) in lines:
             if raw is not None and (not raw or raw.isspace()):     # a blank line (isspace: no copy of the line)
                 continue
+            if not warm:
+                # a stream: what its articles would load on first use (the place names, outlines,
+                # zone unions) is loaded once, before the first, not in the middle of a later one
+                pipeline.warm_up()
+                warm = True
             answer = _jsonl_line(lineno, raw, size, pipeline)
             bad += "error" in answer
             write((to_json(answer) + "\n").encode("utf-8", "replace"))
-            if not warm:
-                # a stream: its first answer out, what later articles would load on first use is
-                # loaded now, once (the place names, outlines, zone unions)
-                sys.stdout.buffer.flush()
-                pipeline.warm_up()
-                warm = True
     finally:
         if stream is not sys.stdin.buffer:
             stream.close()

@@ -18,7 +18,7 @@ from geo.pipeline import make_linker
 
 from conftest import analyse, pipeline
 
-SOURCE = Path(learned.__file__)
+SOURCE = Path(learned.__file__).with_name("learned.py")      # the source, also where the module runs compiled
 
 
 def cands(text: str, at: int = 0) -> tuple[int, int, list[Candidate]]:

@@ -197,6 +197,23 @@ class Gazetteer:
             self._lookup_cache[key] = hit
         return hit
 
+    def has_key(self, key: str) -> bool:
+        """Whether some place's name folds to `key`: one trie walk, no place built (every key of
+        the trie has postings)."""
+        return key in self.trie or key in self._user_keys
+
+    def key_flags(self, key: str) -> tuple[int, ...]:
+        """The posting flags of `key`, one per entry of lookup_key(key) and in its order, read
+        without building the places (most names a recogniser tries are never resolved)."""
+        hit = self._lookup_cache.get(key)
+        if hit is not None:
+            return tuple([f for _, f in hit])
+        kid = self.trie.get(key)
+        flags = () if kid is None else tuple(self.post_flags[int(self.offsets[kid]):int(self.offsets[kid + 1])].tolist())
+        if self._user_keys:
+            flags = tuple([f for _, f in self._user_keys.get(key, ())]) + flags
+        return flags
+
     def lookup(self, name: str) -> tuple[tuple[Place, int], ...]:
         return self.lookup_key(name_key(name))
 

@@ -272,6 +272,10 @@ def _joins(gap: str, prev_word: str) -> bool:
 
 _PERSON = object()     # a chunk read as a person's name
 
+# gaps between a chunk's words that its compact form keeps as written (the others: white space
+# becomes one space, " - " becomes "- ")
+_GAPS_AS_WRITTEN = frozenset((" ", "-", ".", ". "))
+
 # "The", "When": a function word written with a capital (one-letter "A", "I" are not in it)
 _CAPITALISED_FUNCTION_WORDS = frozenset(w.capitalize() for w in FUNCTION_WORDS if len(w) > 1)
 
@@ -356,19 +360,22 @@ class Recognizer:
     def _filter_usable(self, key: str, flags: tuple, surface: str, after_comma: bool) -> "_Usable | None":
         """The _Usable of the postings with these flags (`key`'s) that `surface` may match: an
         abbreviation only written exactly as one of its forms, a postal code only after a comma."""
+        kept = None
         if any(f & EXACT_CASE for f in flags):
             forms = self.gaz.exact_forms.get(key, ())
             kept = tuple(q for q, f in enumerate(flags) if not f & EXACT_CASE or (
                 surface in forms and (after_comma or not f & POSTAL)))
-        else:
-            kept = tuple(range(len(flags)))
-        if not kept:
+            if len(kept) == len(flags):
+                kept = None
+            else:
+                flags = [flags[q] for q in kept]
+        if not flags:
             return None
         any_flags, all_flags = 0, -1
-        for q in kept:
-            any_flags |= flags[q]
-            all_flags &= flags[q]
-        return _Usable(key, None if len(kept) == len(flags) else kept, any_flags, all_flags)
+        for f in flags:
+            any_flags |= f
+            all_flags &= f
+        return _Usable(key, kept, any_flags, all_flags)
 
     def _usable_entries(self, usable: _Usable) -> tuple:
         """The (place, flags) entries a _Usable stands for."""
@@ -527,6 +534,32 @@ class Recognizer:
         token's end, after a token's full stop ("St. Louis", "Ky.") and after what may follow
         the last token (its full stop, or a division's generic word in lower case: "Shimane
         prefecture")."""
+        base = tokens[i].start
+        cstart: list[int] = []
+        ends: dict[int, tuple[int, int]] = {}
+        prev_end = base
+        for q in range(i, j):
+            tok = tokens[q]
+            if q > i:
+                gap = text[prev_end:tok.start]
+                if gap not in _GAPS_AS_WRITTEN:
+                    return self._compact_gaps(text, ftext, tokens, i, j, tail)
+                if gap[0] == ".":
+                    ends[prev_end + 1 - base] = (prev_end + 1, q - i)     # "St." in "St. Louis"
+            # (every gap as written: an offset in the chunk is one in the text, from its start)
+            cstart.append(tok.start - base)
+            ends[tok.end - base] = (tok.end, q - i + 1)
+            prev_end = tok.end
+        compact = ftext[base:prev_end]
+        kind, start, end = tail
+        if kind:
+            # "." or "-ri" as written; a division's word after one space, however many the text has
+            compact += ftext[start:end] if kind != "ext" else " " + ftext[start:end]
+            ends[len(compact)] = (end, j - i)
+        return compact, cstart, ends
+
+    def _compact_gaps(self, text, ftext, tokens, i, j, tail):
+        """_compact_chunk's answer for a chunk with a gap to compact (a line break, two spaces, " - ")."""
         parts: list[str] = []
         cstart: list[int] = []
         ends: dict[int, tuple[int, int]] = {}
@@ -547,7 +580,6 @@ class Recognizer:
             ends[pos] = (tok.end, q - i + 1)
         kind, start, end = tail
         if kind:
-            # "." or "-ri" as written; a division's word after one space, however many the text has
             parts.append(ftext[start:end] if kind != "ext" else " " + ftext[start:end])
             pos += len(parts[-1])
             ends[pos] = (end, j - i)

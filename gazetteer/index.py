@@ -157,7 +157,8 @@ class Gazetteer:
             return self._user_places[pid - len(self.places)]
         p = self._place_cache.get(pid)
         if p is None:
-            lat, lon, population, gid, ftype, cc, admin1, source, _ = self.places[pid].item()
+            # (the array's item(), not the row's: no row scalar made on the way)
+            lat, lon, population, gid, ftype, cc, admin1, source, _ = self.places.item(pid)
             # positional arguments, the fields in order: a frozen dataclass is built faster from them
             p = Place(int(pid), self.names[pid], lat, lon, FEATURE_TYPES[ftype], cc.decode("ascii"),
                       admin1.decode("utf-8", "ignore"), population, gid if gid > 0 else None, SOURCES[source])
@@ -176,7 +177,7 @@ class Gazetteer:
         return self.trie.get(key)
 
     def postings(self, key_id: int) -> tuple[np.ndarray, np.ndarray]:
-        a, b = int(self.offsets[key_id]), int(self.offsets[key_id + 1])
+        a, b = self.offsets.item(key_id), self.offsets.item(key_id + 1)     # Python ints, no scalars made
         return self.post_pid[a:b], self.post_flags[a:b]
 
     def lookup_key(self, key: str) -> tuple[tuple[Place, int], ...]:
@@ -189,13 +190,30 @@ class Gazetteer:
             else:
                 pids, flags = self.postings(kid)
                 place = self.place
-                hit = tuple((place(p), f) for p, f in zip(pids.tolist(), flags.tolist()))
+                hit = tuple([(place(p), f) for p, f in zip(pids.tolist(), flags.tolist())])
             if self._user_keys:
                 hit = self._user_keys.get(key, ()) + hit
             if len(self._lookup_cache) > 200_000:
                 self._lookup_cache.clear()
             self._lookup_cache[key] = hit
         return hit
+
+    def has_key(self, key: str) -> bool:
+        """Whether some place's name folds to `key`: one trie walk, no place built (every key of
+        the trie has postings)."""
+        return key in self.trie or key in self._user_keys
+
+    def key_flags(self, key: str) -> tuple[int, ...]:
+        """The posting flags of `key`, one per entry of lookup_key(key) and in its order, read
+        without building the places (most names a recogniser tries are never resolved)."""
+        hit = self._lookup_cache.get(key)
+        if hit is not None:
+            return tuple([f for _, f in hit])
+        kid = self.trie.get(key)
+        flags = () if kid is None else tuple(self.post_flags[self.offsets.item(kid):self.offsets.item(kid + 1)].tolist())
+        if self._user_keys:
+            flags = tuple([f for _, f in self._user_keys.get(key, ())]) + flags
+        return flags
 
     def lookup(self, name: str) -> tuple[tuple[Place, int], ...]:
         return self.lookup_key(name_key(name))

@@ -172,10 +172,17 @@ _SHIP_APPOSITION = re.compile(r",\s+(?:a|an|the)\s+(?:[\w-]+\s+){0,3}?(?:" + "|"
 
 @dataclass(frozen=True, slots=True)
 class _Usable:
-    """The gazetteer entries a surface form may match, and their flags or-ed and and-ed."""
-    entries: tuple
+    """Which of a key's gazetteer entries a surface form may match (`kept`: their positions in
+    lookup_key's answer, None for all of them), and their flags or-ed and and-ed. The entries
+    themselves (places) are built only when a rule asks for them (Recognizer._usable_entries)."""
+    key: str
+    kept: tuple | None
     any_flags: int
     all_flags: int
+
+
+# _Usable's answer for a key with an abbreviation among its postings: it depends on the form written
+_BY_FORM = object()
 
 
 @dataclass(slots=True)
@@ -265,6 +272,10 @@ def _joins(gap: str, prev_word: str) -> bool:
 
 _PERSON = object()     # a chunk read as a person's name
 
+# gaps between a chunk's words that its compact form keeps as written (the others: white space
+# becomes one space, " - " becomes "- ")
+_GAPS_AS_WRITTEN = frozenset((" ", "-", ".", ". "))
+
 # "The", "When": a function word written with a capital (one-letter "A", "I" are not in it)
 _CAPITALISED_FUNCTION_WORDS = frozenset(w.capitalize() for w in FUNCTION_WORDS if len(w) > 1)
 
@@ -289,7 +300,7 @@ def _prefix_fits(words: list[str], a: int, entries) -> bool:
     Tana" is not Antananarivo's "Tana", "Cape Bon" not Bonn)."""
     if words[0] in _TOWN_PREFIXES:
         return True
-    kinds = {p.feature_type for p, _ in entries.entries}
+    kinds = {p.feature_type for p, _ in entries}
     if a > 1 and words[a - 1] in CONNECTORS:
         return bool(kinds & {COUNTRY, ADMIN1, WATER, REGION, ZONE, CONTINENT})
     return bool(kinds & {WATER, REGION, ZONE})
@@ -305,7 +316,8 @@ class Recognizer:
         self.given = lex.get("given_names", frozenset())
         self.lower_keys = lex.get("lower_keys", frozenset())
         # per-name answers that do not depend on the document, kept across documents
-        self._usable_cache: dict[tuple[str, str, bool], _Usable | None] = {}
+        self._usable_cache: dict[str, _Usable | None] = {}      # (or _BY_FORM)
+        self._form_cache: dict[tuple[str, str, bool], _Usable | None] = {}
         self._strong_cache: dict[str, bool] = {}
         self._notable_cache: dict[str, bool] = {}
         self._word_cache: dict[str, bool] = {}
@@ -325,36 +337,50 @@ class Recognizer:
             return ()                        # "Hamas", "Taliban": never a place, whatever an alternate name says
         return self.gaz.lookup_key(key)      # cached by the index
 
+    def _has_entries(self, key: str) -> bool:
+        """bool(self._entries(key)), without building the places."""
+        return key not in NOT_PLACES and self.gaz.has_key(key)
+
     def _usable(self, key: str, surface: str, after_comma: bool) -> "_Usable | None":
         """Entries of `key` that may match this surface form (case rules of abbreviations); None
-        when there are none."""
-        hit = self._usable_cache.get((key, surface, after_comma), False)
+        when there are none. Only an abbreviation's answer depends on the form: the others are
+        kept per key."""
+        hit = self._usable_cache.get(key, False)
         if hit is False:
-            entries = self._filter_usable(key, surface, after_comma)
-            hit = None
-            if entries:
-                any_flags, all_flags = 0, -1
-                for _, f in entries:
-                    any_flags |= f
-                    all_flags &= f
-                hit = _Usable(entries, any_flags, all_flags)
-            keep(self._usable_cache, (key, surface, after_comma), hit)
+            flags = () if key in NOT_PLACES else self.gaz.key_flags(key)
+            hit = keep(self._usable_cache, key, _BY_FORM if any(f & EXACT_CASE for f in flags)
+                       else self._filter_usable(key, flags, surface, after_comma))
+        if hit is _BY_FORM:
+            form = (key, surface, after_comma)
+            hit = self._form_cache.get(form, False)
+            if hit is False:
+                hit = keep(self._form_cache, form, self._filter_usable(key, self.gaz.key_flags(key), surface, after_comma))
         return hit
 
-    def _filter_usable(self, key: str, surface: str, after_comma: bool) -> tuple:
-        entries = self._entries(key)
-        out = []
-        forms = None
-        for place, flags in entries:
-            if flags & EXACT_CASE:
-                if forms is None:
-                    forms = self.gaz.exact_forms.get(key, ())
-                if surface not in forms:
-                    continue
-                if flags & POSTAL and not after_comma:
-                    continue
-            out.append((place, flags))
-        return tuple(out)
+    def _filter_usable(self, key: str, flags: tuple, surface: str, after_comma: bool) -> "_Usable | None":
+        """The _Usable of the postings with these flags (`key`'s) that `surface` may match: an
+        abbreviation only written exactly as one of its forms, a postal code only after a comma."""
+        kept = None
+        if any(f & EXACT_CASE for f in flags):
+            forms = self.gaz.exact_forms.get(key, ())
+            kept = tuple(q for q, f in enumerate(flags) if not f & EXACT_CASE or (
+                surface in forms and (after_comma or not f & POSTAL)))
+            if len(kept) == len(flags):
+                kept = None
+            else:
+                flags = [flags[q] for q in kept]
+        if not flags:
+            return None
+        any_flags, all_flags = 0, -1
+        for f in flags:
+            any_flags |= f
+            all_flags &= f
+        return _Usable(key, kept, any_flags, all_flags)
+
+    def _usable_entries(self, usable: _Usable) -> tuple:
+        """The (place, flags) entries a _Usable stands for."""
+        entries = self._entries(usable.key)
+        return entries if usable.kept is None else tuple(entries[q] for q in usable.kept)
 
     # --- main -------------------------------------------------------------------------------
     def find(self, text: str, sentences: list[Span] | None = None) -> list[Mention]:
@@ -471,10 +497,9 @@ class Recognizer:
         chunk_key = (text[base:tail[2]], tail[0], j - i, after_comma_first)
         found = self._chunk_cache.get(chunk_key)
         if found is None:
-            compact, cstart, cend, tail_end = self._compact_chunk(text, ftext, tokens, i, j, tail)
-            found = keep(self._chunk_cache, chunk_key, [
-                (a, b, key, entries, start - base, end - base) for a, b, key, entries, start, end in
-                self._longest_matches(text, tokens, i, j, after_comma_first, compact, cstart, cend, tail_end)])
+            compact, cstart, ends = self._compact_chunk(text, ftext, tokens, i, j, tail)
+            found = keep(self._chunk_cache, chunk_key,
+                         self._longest_matches(text, tokens, i, j, after_comma_first, compact, cstart, ends))
         return [(a, b, key, entries, start + base, end + base) for a, b, key, entries, start, end in found]
 
     def _tail(self, text, tokens, j) -> tuple[str, int, int]:
@@ -496,53 +521,75 @@ class Recognizer:
         after it ("Ky.", "Calif."), or nothing; the same answer as the general case."""
         end = tok.end
         key = ftext[tok.start:end]
-        if end < len(text) and text[end] == "." and self._entries(key + "."):
+        if end < len(text) and text[end] == ".":
             entries = self._usable(key + ".", text[tok.start:end + 1], after_comma)
             if entries is not None:
                 return [(0, 1, key + ".", entries, tok.start, end + 1)]
-        if not self._entries(key):
-            return []
         entries = self._usable(key, tok.text, after_comma)
         return [(0, 1, key, entries, tok.start, end)] if entries is not None else []
 
     def _compact_chunk(self, text, ftext, tokens, i, j, tail):
-        """The chunk's folded words with one-space gaps, where each token starts and ends in it, and
-        the text offsets of what may follow the last token: its full stop ("Ky."), or a division's
-        generic word in lower case ("Shimane prefecture")."""
+        """The chunk's folded words with one-space gaps, where each token starts in it, and where a
+        name may end in it: {offset in it: (offset in the text, tokens the name takes)} at each
+        token's end, after a token's full stop ("St. Louis", "Ky.") and after what may follow
+        the last token (its full stop, or a division's generic word in lower case: "Shimane
+        prefecture")."""
+        base = tokens[i].start
+        cstart: list[int] = []
+        ends: dict[int, tuple[int, int]] = {}
+        prev_end = base
+        for q in range(i, j):
+            tok = tokens[q]
+            if q > i:
+                gap = text[prev_end:tok.start]
+                if gap not in _GAPS_AS_WRITTEN:
+                    return self._compact_gaps(text, ftext, tokens, i, j, tail)
+                if gap[0] == ".":
+                    ends[prev_end + 1 - base] = (prev_end + 1, q - i)     # "St." in "St. Louis"
+            # (every gap as written: an offset in the chunk is one in the text, from its start)
+            cstart.append(tok.start - base)
+            ends[tok.end - base] = (tok.end, q - i + 1)
+            prev_end = tok.end
+        compact = ftext[base:prev_end]
+        kind, start, end = tail
+        if kind:
+            # "." or "-ri" as written; a division's word after one space, however many the text has
+            compact += ftext[start:end] if kind != "ext" else " " + ftext[start:end]
+            ends[len(compact)] = (end, j - i)
+        return compact, cstart, ends
+
+    def _compact_gaps(self, text, ftext, tokens, i, j, tail):
+        """_compact_chunk's answer for a chunk with a gap to compact (a line break, two spaces, " - ")."""
         parts: list[str] = []
         cstart: list[int] = []
-        cend: list[int] = []
+        ends: dict[int, tuple[int, int]] = {}
         pos = 0
         for q in range(i, j):
             tok = tokens[q]
             if q > i:
                 gap = text[tokens[q - 1].end:tok.start]
                 g = gap.strip()
+                if g[:1] == "." and gap[0] == ".":
+                    ends[pos + 1] = (tokens[q - 1].end + 1, q - i)     # "St." in "St. Louis"
                 cg = " " if not g else (g if not gap[-1].isspace() else g + " ")
                 parts.append(cg)
                 pos += len(cg)
             cstart.append(pos)
-            f = ftext[tok.start:tok.end]
-            parts.append(f)
-            pos += len(f)
-            cend.append(pos)
+            pos += tok.end - tok.start      # folding keeps lengths
+            parts.append(ftext[tok.start:tok.end])
+            ends[pos] = (tok.end, q - i + 1)
         kind, start, end = tail
-        tail_end: dict[int, int] = {}
         if kind:
-            # "." or "-ri" as written; a division's word after one space, however many the text has
             parts.append(ftext[start:end] if kind != "ext" else " " + ftext[start:end])
             pos += len(parts[-1])
-            tail_end[pos] = end
-        return "".join(parts), cstart, cend, tail_end
+            ends[pos] = (end, j - i)
+        return "".join(parts), cstart, ends
 
-    def _longest_matches(self, text, tokens, i, j, after_comma_first, compact, cstart, cend, tail_end):
+    def _longest_matches(self, text, tokens, i, j, after_comma_first, compact, cstart, ends):
         """From each capitalised token, the longest trie key that ends where a token (or its full
-        stop, or the tail) ends and whose entries may match the surface form."""
-        end_of = {ce: tokens[i + q].end for q, ce in enumerate(cend)}
-        dot_end = {ce + 1: tokens[i + q].end + 1 for q, ce in enumerate(cend)
-                   if ce < len(compact) and compact[ce] == "." and text[tokens[i + q].end:tokens[i + q].end + 1] == "."
-                   } if "." in compact else {}
-        index_of_end = None         # a token's end -> its index in the chunk, made at the first match
+        stop, or the tail) ends and whose entries may match the surface form; offsets from the
+        chunk's start."""
+        base = tokens[i].start
         found = []
         k, n = 0, j - i
         while k < n:
@@ -551,39 +598,38 @@ class Recognizer:
                 k += 1
                 continue
             best = None
-            for key in self._prefixes(compact[cstart[k]:]):
-                ce = cstart[k] + len(key)
-                end = end_of.get(ce) or dot_end.get(ce) or tail_end.get(ce)
-                if end is None:
-                    if n == 1 and not tok.text[0].isupper() and len(key) >= 2 and ce < cend[0]:
-                        end = tok.start + len(key)    # 원산에서 = 원산 (Wonsan) + 에서 (from)
+            first = cstart[k]
+            for key in self._prefixes(compact[first:]):      # longest first: the first usable one wins
+                end_b = ends.get(first + len(key))
+                if end_b is None:
+                    if n == 1 and len(key) >= 2 and len(key) < tok.end - tok.start and not tok.text[0].isupper():
+                        end_b = (tok.start + len(key), 1)    # 원산에서 = 원산 (Wonsan) + 에서 (from)
                     else:
                         continue
-                surface = text[tok.start:end]
-                entries = self._usable(key, surface, after_comma_first and k == 0)
-                if entries is None:
-                    continue
-                if best is None or ce > best[6]:
-                    if index_of_end is None:
-                        index_of_end = {tokens[i + q].end: q for q in range(n)}
-                    q = index_of_end.get(end, index_of_end.get(end - 1, min(k, n - 1) if end < tok.end else n - 1))
-                    best = (k, q + 1, key, entries, tok.start, end, ce)
+                end, b = end_b
+                entries = self._usable(key, text[tok.start:end], after_comma_first and k == 0)
+                if entries is not None:
+                    best = (k, b, key, entries, tok.start - base, end - base)
+                    break
             if best is not None:
-                found.append(best[:6])
+                found.append(best)
                 k = best[1]
             else:
                 k += 1
         return found
 
     def _prefixes(self, rest: str) -> list[str]:
-        """The gazetteer keys that start `rest` (a chunk's folded words from one of them on). The
-        trie walk costs more than the rest of a match, and the same names recur from article to
-        article ("united states"), so the answers are kept across documents."""
+        """The gazetteer keys that start `rest` (a chunk's folded words from one of them on), longest
+        first (of two as long, the one written as in `rest`). The trie walk costs more than the
+        rest of a match, and the same names recur from article to article ("united states"), so
+        the answers are kept across documents."""
         keys = self._prefix_cache.get(rest)
         if keys is None:
             keys = self.gaz.prefixes(rest)
             if "-" in rest:              # "Al-Hudaydah" is indexed as "Al Hudaydah": try both
-                keys = list(dict.fromkeys(keys + self.gaz.prefixes(rest.replace("-", " "))))
+                keys = sorted(dict.fromkeys(keys + self.gaz.prefixes(rest.replace("-", " "))), key=len, reverse=True)
+            else:
+                keys.reverse()           # a walk gives them shortest first
             keep(self._prefix_cache, rest, keys)
         return keys
 
@@ -591,7 +637,7 @@ class Recognizer:
         """Whether a folded word is a gazetteer name, alone or with a full stop ("ky.")."""
         hit = self._word_cache.get(key)
         if hit is None:
-            hit = keep(self._word_cache, key, bool(self._entries(key) or self._entries(key + ".")))
+            hit = keep(self._word_cache, key, self._has_entries(key) or self._has_entries(key + "."))
         return hit
 
     @staticmethod
@@ -817,7 +863,7 @@ class Recognizer:
                 #                       a sea named after a place is named after a notable one ("Kerch Strait")
         elif b == len(chunk) and all(w in GEO_PREFIXES or w in CONNECTORS for w in words[:a]):
             start = chunk[0].start    # "Lake Tahoe", "Gulf of Mexico"
-            if not _prefix_fits(words, a, entries):
+            if not _prefix_fits(words, a, self._usable_entries(entries)):
                 key = ""              # "Cape Bon", "Lake Tana": a cape or lake the gazetteer lacks, not Bonn or Tana
         elif b == len(chunk) and all(w in QUALIFIERS for w in words[:a]):
             pass                      # "Eastern Ukraine" keeps Ukraine
@@ -865,7 +911,7 @@ class Recognizer:
         if tok.text.isupper() and len(tok.text) <= 5 and not titlecase:
             # "AMLO", "SUV": an acronym, not the town that shares its letters; a capital or a
             # country in capitals is a dateline or a headline ("KYIV (AP) —", "ROME, Italy")
-            return any(p.feature_type in (CAPITAL, COUNTRY) and f & PRIMARY for p, f in entries.entries)
+            return any(p.feature_type in (CAPITAL, COUNTRY) and f & PRIMARY for p, f in self._usable_entries(entries))
         common = word in self.common
         strong = self._strong(key) and (not common or entries.any_flags & PRIMARY)
         if not strong:

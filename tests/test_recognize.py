@@ -163,3 +163,24 @@ def test_the_token_patterns_read_a_possessive_and_a_full_stop_alike_on_every_pyt
     assert [m.group() for m in _CAPITAL_TOKEN.finditer(text)] == ["The", "Sheriff", "Office", "Nov", "It"]
     assert [t.text for t in tokens(text, 0, len(text))][:4] == ["The", "Sheriff", "’s", "Office"]
     assert re.findall(NUMBER_PATTERN, text) == ["14", "1,200.5"]
+
+
+def test_a_chunk_reads_alike_with_its_gaps_as_written_or_compacted():
+    """The one-slice compaction (gaps kept as written) and the token-by-token one agree."""
+    from gazetteer.normalize import fold
+    from gazetteer.recognize import Recognizer, _tokenize
+    rec = Recognizer()
+    for text in ("They flew to St. Louis yesterday.", "in Port-au-Prince and", "near Stoke-on-Trent now",
+                 "the U.S. Army said", "in New York, Shimane prefecture"):
+        tokens, _ = _tokenize(text, split_sentences(text))
+        ftext = fold(text)
+        caps = [k for k, t in enumerate(tokens) if t.cap]
+        i, j = caps[0], caps[-1] + 1
+        tail = rec._tail(text, tokens, j)
+        assert rec._compact_chunk(text, ftext, tokens, i, j, tail) == rec._compact_gaps(text, ftext, tokens, i, j, tail)
+
+
+def test_the_longest_usable_name_wins_and_an_abbreviation_keeps_its_case():
+    assert texts("Protesters marched in New York City on Monday.") == ["New York City"]
+    assert "US" in texts("The US said it would act.")
+    assert texts("They met in Ky. and in Calif. and in Ga. on Friday.") == ["Ky.", "Calif.", "Ga."]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import gc
 import io
 import json
 import sys
@@ -135,6 +136,8 @@ def parse_jsonl(args, pipeline) -> int:
                 # a stream: what its articles would load on first use (the place names, outlines,
                 # zone unions) is loaded once, before the first, not in the middle of a later one
                 pipeline.warm_up()
+                # what was loaded lives as long as the process: a full collection need not scan it again
+                gc.freeze()
                 warm = True
             answer = _jsonl_line(lineno, raw, size, pipeline)
             bad += "error" in answer

@@ -31,7 +31,7 @@ import math
 import re
 import struct
 from dataclasses import dataclass, field
-from itertools import chain
+from itertools import chain, repeat
 from operator import attrgetter
 from pathlib import Path
 
@@ -153,6 +153,7 @@ def _own_key(p: Place) -> str:
 # from a table rather than worked out per candidate: the rows t_<kind> (one-hot) by kind, the
 # f_* rows by posting flags, curated and naturalearth by source.
 _KIND_ONE_HOT = {t: tuple(float(t == u) for u in FEATURE_TYPES) for t in FEATURE_TYPES}
+_FEATURE_TYPE, _ID = attrgetter("feature_type"), attrgetter("id")
 _SOURCE_ROWS = {"curated": (1.0, 0.0), "naturalearth": (0.0, 1.0)}
 _NO_SOURCE_ROWS = (0.0, 0.0)
 
@@ -176,26 +177,25 @@ def key_static(key: str, cands: tuple, interner: Interner, importance, english=N
     english = english or {}
     if n == 1:
         return _lone_static(key, *cands[0], interner, importance, english)
-    places = tuple(p for p, _ in cands)
+    places, flags = zip(*cands)
     own = [_own_key(p) for p in places]
-    logpop = [math.log10(p.population + 1.0) for p in places]
+    pops = [p.population for p in places]
+    logpop = [math.log10(x + 1.0) for x in pops]
     top = max(logpop)
     rank = [0] * n
-    pops = [p.population for p in places]
     for r, j in enumerate(sorted(range(n), key=pops.__getitem__, reverse=True)):   # (stable: ties in order)
         rank[j] = r
-    rivals = _rivals(places, logpop)
+    kinds = set(map(_FEATURE_TYPE, places))
+    # (a capital or a town competes with its country or division only when the key has both kinds)
+    rivals = _rivals(places, logpop) if not kinds.isdisjoint(_TOWNS) and not kinds.isdisjoint(_AREAS_OF_TOWNS) \
+        else repeat(_NO_RIVALS, n)
     log_n, log_cc = math.log(n), math.log(len({p.country_code for p in places}))
     values = []
-    for (p, f), o, lp, r, vs in zip(cands, own, logpop, rank, rivals):
-        values += _KIND_ONE_HOT[p.feature_type]
-        values += (lp, min(r, 10), lp - top, r == 0)
-        values += _FLAG_ROWS[f]
-        # the place's own name, or an English name it is called beside it (Odessa for Odesa)
-        values += (o == key or key in english.get(p.id, ()), o != key and o.startswith(key))
-        values += _SOURCE_ROWS.get(p.source, _NO_SOURCE_ROWS)
-        values += (importance(p.id), log_n, log_cc)
-        values += vs
+    for p, f, o, lp, r, vs in zip(places, flags, own, logpop, rank, rivals):
+        values += [*_KIND_ONE_HOT[p.feature_type], lp, min(r, 10), lp - top, r == 0, *_FLAG_ROWS[f],
+                   # the place's own name, or an English name it is called beside it (Odessa for Odesa)
+                   o == key or key in english.get(p.id, ()), o != key and o.startswith(key),
+                   *_SOURCE_ROWS.get(p.source, _NO_SOURCE_ROWS), importance(p.id), log_n, log_cc, *vs]
     X = _packed(values, "f").reshape(n, len(STATIC)).T
     U = _packed([x for p in places for x in _unit(p.lat, p.lon)], "d").reshape(n, 3)
     return KeyStatic(places, X, U, *_key_ints(places, interner, key, own))
@@ -218,6 +218,10 @@ def _lone_static(key: str, p: Place, f: int, interner: Interner, importance, eng
     distinct = _packed([cc, adm] if adm != no_adm else [cc], "q")
     return KeyStatic((p,), X.reshape(-1, 1), _packed(_unit(p.lat, p.lon), "d").reshape(1, 3), I.reshape(-1, 1),
                      (True, cc, p.admin1 != "", adm, 1, 1), distinct, ([cc], [adm], [p.id], [kind], [-1]))
+
+
+_TOWNS, _AREAS_OF_TOWNS = frozenset((CITY, CAPITAL)), frozenset((COUNTRY, ADMIN1, ADMIN2))
+_NO_RIVALS = (False, False, 0.0, False)
 
 
 def _rivals(places: tuple[Place, ...], logpop: list[float]) -> list[tuple]:
@@ -286,9 +290,6 @@ def _key_ints(places: tuple[Place, ...], interner: Interner, key: str = "", own=
     if no_adm in adm_local:
         distinct.remove(no_adm)
     return I, (one_cc, cc[0], one_adm, adm[0], len(cc_local), len(adm_local)), _packed(distinct, "q"), (cc, adm, ids, list(kinds), namesake)
-
-
-_FEATURE_TYPE, _ID = attrgetter("feature_type"), attrgetter("id")
 
 
 def _namesakes(places: tuple[Place, ...], key: str, own=None) -> list[int]:

@@ -84,7 +84,8 @@ I_CC, I_ADM, I_HAS_ADM, I_ID, I_POINT, I_CUE, I_KIND, I_CC_LOCAL, I_ADM_LOCAL, I
 L_NAMESAKE = 4                      # KeyStatic.lists[L_NAMESAKE]: the I_NAMESAKE row
 _KIND_CODE = {t: i for i, t in enumerate(FEATURE_TYPES)}
 K_COUNTRY, K_ADMIN1 = _KIND_CODE[COUNTRY], _KIND_CODE[ADMIN1]
-_NO_ADMIN1 = ("", "-")              # the interned group of candidates without a first-level division
+_NO_ADMIN1 = ("", None)             # the interned group of candidates without a first-level division (no real
+#                                     (country, division) pair: a division's code is a string)
 
 
 class Interner(dict):
@@ -561,18 +562,17 @@ def _doc_features(doc: Document, unambiguous: np.ndarray, own: np.ndarray, total
     I, XT, key_of = doc.I, doc.XT, doc.key_of
     groups = I[I_CC:I_ADM + 1]
     c = COLUMN["u_cc"]
+    # (a row without a division is in the group _NO_ADMIN1, which no name is unambiguous in and
+    # no name's `distinct` holds: its u[1] and some[1] are 0 with no mask)
     u = unambiguous[groups] - own
-    u[1] *= I[I_HAS_ADM]
     # (computed in float64 and assigned: a ufunc writing float32 out= takes numpy's slow buffered path)
     XT[c:c + 2] = np.log1p(u)
     XT[c + 2] = np.log1p(total - own[0] - u[0])
     XT[c + 3] = math.log1p(doc.mentions)
     some = np.bincount(np.concatenate([ks.distinct for ks in doc.statics]), minlength=n_groups)[groups]
-    some[1] *= I[I_HAS_ADM]                             # (log 1 = 0: none without a division)
     XT[c + 4:c + 6] = np.log(np.maximum(some, 1))      # less the row's own name
     cos = doc.U @ doc.U.T
-    np.minimum(cos, 1.0, out=cos)
-    np.maximum(cos, -1.0, out=cos)
+    cos.clip(-1.0, 1.0, out=cos)
     D = np.arccos(cos, out=cos)
     D *= EARTH_KM
     for a, b in zip(doc.starts_list, doc.starts_list[1:]):

@@ -198,7 +198,7 @@ def key_static(key: str, cands: tuple, interner: Interner, importance, english=N
                    o == key or key in english.get(p.id, ()), o != key and o.startswith(key),
                    *_SOURCE_ROWS.get(p.source, _NO_SOURCE_ROWS), importance(p.id), log_n, log_cc, *vs]
     X = _packed(values, "f").reshape(n, len(STATIC)).T
-    U = _packed([x for p in places for x in _unit(p.lat, p.lon)], "d").reshape(n, 3)
+    U = _packed(_units(places), "d").reshape(n, 3)
     return KeyStatic(places, X, U, *_key_ints(places, interner, key, own))
 
 
@@ -215,10 +215,11 @@ def _lone_static(key: str, p: Place, f: int, interner: Interner, importance, eng
     adm = intern((p.country_code, p.admin1) if p.admin1 else _NO_ADMIN1)
     no_adm = intern(_NO_ADMIN1)
     point, cue, kind = _KIND_INTS[p.feature_type]
-    I = _packed([cc, adm, p.admin1 != "", p.id, point, cue, kind, 0, 0, -1], "q")
-    distinct = _packed([cc, adm] if adm != no_adm else [cc], "q")
-    return KeyStatic((p,), X.reshape(-1, 1), _packed(_unit(p.lat, p.lon), "d").reshape(1, 3), I.reshape(-1, 1),
-                     (True, cc, p.admin1 != "", adm, 1, 1), distinct, ([cc], [adm], [p.id], [kind], [-1]))
+    has_adm = adm != no_adm             # (a place without a division is in the group _NO_ADMIN1)
+    I = _packed([cc, adm, has_adm, p.id, point, cue, kind, 0, 0, -1], "q")
+    distinct = _packed([cc, adm] if has_adm else [cc], "q")
+    return KeyStatic((p,), X.reshape(-1, 1), _packed(_units((p,)), "d").reshape(1, 3), I.reshape(-1, 1),
+                     (True, cc, has_adm, adm, 1, 1), distinct, ([cc], [adm], [p.id], [kind], [-1]))
 
 
 _TOWNS, _AREAS_OF_TOWNS = frozenset((CITY, CAPITAL)), frozenset((COUNTRY, ADMIN1, ADMIN2))
@@ -256,10 +257,16 @@ def _packed(values: list, code: str) -> np.ndarray:
     return np.frombuffer(struct.pack(f"{len(values)}{code}", *values), _PACKED_DTYPES[code])
 
 
-def _unit(lat: float, lon: float) -> tuple[float, float, float]:
-    """The point's unit vector (dot products of two are the cosines of the angles between them)."""
-    la, lo = math.radians(lat), math.radians(lon)
-    return math.cos(la) * math.cos(lo), math.cos(la) * math.sin(lo), math.sin(la)
+def _units(places) -> list[float]:
+    """The places' points' unit vectors, one after another (dot products of two are the cosines
+    of the angles between them)."""
+    radians, cos, sin = math.radians, math.cos, math.sin
+    out = []
+    for p in places:
+        la, lo = radians(p.lat), radians(p.lon)
+        cos_la = cos(la)
+        out += (cos_la * cos(lo), cos_la * sin(lo), sin(la))
+    return out
 
 
 # per kind of place: is it a point (I_POINT), its cue bits (I_CUE), its code (I_KIND)
@@ -282,7 +289,7 @@ def _key_ints(places: tuple[Place, ...], interner: Interner, key: str = "", own=
     if ADMIN1 in kind_names or ADMIN2 in kind_names:    # (only a division has a namesake town)
         namesake = _namesakes(places, key, own)
     ids = list(map(_ID, places))
-    has_adm = [p.admin1 != "" for p in places]
+    has_adm = list(map(no_adm.__ne__, adm))     # (a place without a division is in the group _NO_ADMIN1)
     points, cues, kinds = zip(*map(_KIND_INTS.__getitem__, kind_names))
     I = _packed([*cc, *adm, *has_adm, *ids, *points, *cues, *kinds, *map(cc_local.__getitem__, cc),
                  *map(adm_local.__getitem__, adm), *namesake], "q").reshape(10, -1)

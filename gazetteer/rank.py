@@ -174,10 +174,15 @@ def key_static(key: str, cands: tuple, interner: Interner, importance, english=N
     """The document-independent features of one key's candidates (`cands` already pruned; the
     rows in STATIC's order, a column per candidate): one flat list of values, candidate by
     candidate, made a matrix by one numpy call."""
-    n = len(cands)
     english = english or {}
-    if n == 1:
+    if len(cands) == 1:
         return _lone_static(key, *cands[0], interner, importance, english)
+    return _static(key, cands, interner, importance, english)
+
+
+def _static(key: str, cands: tuple, interner: Interner, importance, english: dict) -> KeyStatic:
+    """key_static of any number of candidates."""
+    n = len(cands)
     places, flags = zip(*cands)
     own = [_own_key(p) for p in places]
     pops = [p.population for p in places]

@@ -29,8 +29,10 @@ from __future__ import annotations
 
 import math
 import re
+import struct
 from dataclasses import dataclass, field
-from itertools import chain
+from itertools import chain, repeat
+from operator import attrgetter
 from pathlib import Path
 
 import numpy as np
@@ -82,7 +84,8 @@ I_CC, I_ADM, I_HAS_ADM, I_ID, I_POINT, I_CUE, I_KIND, I_CC_LOCAL, I_ADM_LOCAL, I
 L_NAMESAKE = 4                      # KeyStatic.lists[L_NAMESAKE]: the I_NAMESAKE row
 _KIND_CODE = {t: i for i, t in enumerate(FEATURE_TYPES)}
 K_COUNTRY, K_ADMIN1 = _KIND_CODE[COUNTRY], _KIND_CODE[ADMIN1]
-_NO_ADMIN1 = ("", "-")              # the interned group of candidates without a first-level division
+_NO_ADMIN1 = ("", None)             # the interned group of candidates without a first-level division (no real
+#                                     (country, division) pair: a division's code is a string)
 
 
 class Interner(dict):
@@ -97,10 +100,10 @@ class Interner(dict):
 class KeyStatic:
     """A key's candidates and everything about them that does not depend on the document."""
     places: tuple[Place, ...]
-    X: np.ndarray          # (len(FEATURES2), n) float32 features, a row per feature: the static ones
-    #                        (STATIC), zeros for the rest (a document's XT starts as its keys' X side by side)
-    U: np.ndarray          # (n, 3) unit vectors of the candidates' points
-    I: np.ndarray          # (10, n) int64: the I_* rows
+    X: np.ndarray          # (len(STATIC), n) float32 static features, a row per feature, read-only (a
+    #                        document's XT starts as its keys' X side by side, zeros below)
+    U: np.ndarray          # (n, 3) unit vectors of the candidates' points, read-only
+    I: np.ndarray          # (10, n) int64: the I_* rows, read-only
     groups: tuple          # (one country?, its id, one division?, its id, countries, divisions)
     distinct: np.ndarray   # the countries and divisions its candidates lie in, each once
     lists: tuple           # the rows I_CC, I_ADM, I_ID, I_KIND, I_NAMESAKE as Python lists (for a few candidates,
@@ -130,30 +133,108 @@ def prune(cands: tuple) -> tuple:
     return tuple(cands[j] for j in sorted(keep))
 
 
-_OWN_KEYS: dict[int, str] = {}      # place id -> name_key of its own name
+_OWN_KEYS: dict[int, str] = {}      # place id -> name_key of its own name (the names that need name_key)
 
 
 def _own_key(p: Place) -> str:
+    """name_key of the place's own name. A name of printable ASCII without stray spaces (most of
+    them) is its key lower-cased: no fold, no regex."""
+    name = p.name
+    if name.isascii() and name.isprintable() and "  " not in name and name[:1] != " " and name[-1:] != " ":
+        return name.lower()
     k = _OWN_KEYS.get(p.id)
     if k is None:
         if len(_OWN_KEYS) > 200_000:
             _OWN_KEYS.clear()
-        k = _OWN_KEYS[p.id] = name_key(p.name)
+        k = _OWN_KEYS[p.id] = name_key(name)
     return k
+
+
+# Parts of a candidate's static features (STATIC's order) that depend on one field each, read
+# from a table rather than worked out per candidate: the rows t_<kind> (one-hot) by kind, the
+# f_* rows by posting flags, curated and naturalearth by source.
+_KIND_ONE_HOT = {t: tuple(float(t == u) for u in FEATURE_TYPES) for t in FEATURE_TYPES}
+_FEATURE_TYPE, _ID = attrgetter("feature_type"), attrgetter("id")
+_SOURCE_ROWS = {"curated": (1.0, 0.0), "naturalearth": (0.0, 1.0)}
+_NO_SOURCE_ROWS = (0.0, 0.0)
+
+
+class _FlagRows(dict):
+    """posting flags -> the rows f_primary, f_demonym, f_abbrev, f_alt, f_ambiguous, f_postal."""
+
+    def __missing__(self, f: int) -> tuple:
+        v = self[f] = tuple(float(f & bit != 0) for bit in (PRIMARY, DEMONYM, EXACT_CASE, ASCII_ALT, AMBIGUOUS, POSTAL))
+        return v
+
+
+_FLAG_ROWS = _FlagRows()
 
 
 def key_static(key: str, cands: tuple, interner: Interner, importance, english=None) -> KeyStatic:
     """The document-independent features of one key's candidates (`cands` already pruned; the
-    rows in STATIC's order, a column per candidate)."""
+    rows in STATIC's order, a column per candidate): one flat list of values, candidate by
+    candidate, made a matrix by one numpy call."""
+    english = english or {}
+    if len(cands) == 1:
+        return _lone_static(key, *cands[0], interner, importance, english)
+    return _static(key, cands, interner, importance, english)
+
+
+def _static(key: str, cands: tuple, interner: Interner, importance, english: dict) -> KeyStatic:
+    """key_static of any number of candidates."""
     n = len(cands)
-    places = tuple(p for p, _ in cands)
-    logpop = [math.log10(p.population + 1.0) for p in places]
+    places, flags = zip(*cands)
+    own = [_own_key(p) for p in places]
+    pops = [p.population for p in places]
+    logpop = [math.log10(x + 1.0) for x in pops]
     top = max(logpop)
     rank = [0] * n
-    for r, j in enumerate(sorted(range(n), key=lambda j: -places[j].population)):
+    for r, j in enumerate(sorted(range(n), key=pops.__getitem__, reverse=True)):   # (stable: ties in order)
         rank[j] = r
-    kinds = [p.feature_type for p in places]
-    ccs = {p.country_code for p in places}
+    kinds = set(map(_FEATURE_TYPE, places))
+    # (a capital or a town competes with its country or division only when the key has both kinds)
+    rivals = _rivals(places, logpop) if not kinds.isdisjoint(_TOWNS) and not kinds.isdisjoint(_AREAS_OF_TOWNS) \
+        else repeat(_NO_RIVALS, n)
+    log_n, log_cc = math.log(n), math.log(len({p.country_code for p in places}))
+    values = []
+    for p, f, o, lp, r, vs in zip(places, flags, own, logpop, rank, rivals):
+        values += [*_KIND_ONE_HOT[p.feature_type], lp, min(r, 10), lp - top, r == 0, *_FLAG_ROWS[f],
+                   # the place's own name, or an English name it is called beside it (Odessa for Odesa)
+                   o == key or key in english.get(p.id, ()), o != key and o.startswith(key),
+                   *_SOURCE_ROWS.get(p.source, _NO_SOURCE_ROWS), importance(p.id), log_n, log_cc, *vs]
+    X = _packed(values, "f").reshape(n, len(STATIC)).T
+    U = _packed(_units(places), "d").reshape(n, 3)
+    return KeyStatic(places, X, U, *_key_ints(places, interner, key, own))
+
+
+def _lone_static(key: str, p: Place, f: int, interner: Interner, importance, english: dict) -> KeyStatic:
+    """key_static of a key with a single candidate (two keys in five): the same values, in fewer
+    steps. It ranks first, has no population gap, and no rival of its own country or division."""
+    o = _own_key(p)
+    logpop = math.log10(p.population + 1.0)
+    X = _packed([*_KIND_ONE_HOT[p.feature_type], logpop, 0, 0.0, 1, *_FLAG_ROWS[f],
+                 o == key or key in english.get(p.id, ()), o != key and o.startswith(key),
+                 *_SOURCE_ROWS.get(p.source, _NO_SOURCE_ROWS), importance(p.id), 0.0, 0.0, 0, 0, 0.0, 0], "f")
+    intern = interner.__getitem__
+    cc = intern(p.country_code or "-")
+    adm = intern((p.country_code, p.admin1) if p.admin1 else _NO_ADMIN1)
+    no_adm = intern(_NO_ADMIN1)
+    point, cue, kind = _KIND_INTS[p.feature_type]
+    has_adm = adm != no_adm             # (a place without a division is in the group _NO_ADMIN1)
+    I = _packed([cc, adm, has_adm, p.id, point, cue, kind, 0, 0, -1], "q")
+    distinct = _packed([cc, adm] if has_adm else [cc], "q")
+    return KeyStatic((p,), X.reshape(-1, 1), _packed(_units((p,)), "d").reshape(1, 3), I.reshape(-1, 1),
+                     (True, cc, has_adm, adm, 1, 1), distinct, ([cc], [adm], [p.id], [kind], [-1]))
+
+
+_TOWNS, _AREAS_OF_TOWNS = frozenset((CITY, CAPITAL)), frozenset((COUNTRY, ADMIN1, ADMIN2))
+_NO_RIVALS = (False, False, 0.0, False)
+
+
+def _rivals(places: tuple[Place, ...], logpop: list[float]) -> list[tuple]:
+    """Per candidate, the features capital_vs_country, country_vs_capital, division_vs_city and
+    city_vs_division: a capital competing with its own country ("Mexico"), a division with its
+    own biggest city ("Tokyo": that city's log population)."""
     countries = {p.country_code for p in places if p.feature_type == COUNTRY}
     capitals = {p.country_code for p in places if p.feature_type == CAPITAL}
     big_city: dict = {}
@@ -162,61 +243,78 @@ def key_static(key: str, cands: tuple, interner: Interner, importance, english=N
             k = (p.country_code, p.admin1)
             big_city[k] = max(big_city.get(k, 0.0), logpop[j])
     divisions = {(p.country_code, p.admin1) for p in places if p.feature_type in (ADMIN1, ADMIN2)}
-    log_n, log_cc = math.log(n), math.log(len(ccs))
-    english = english or {}
-    values = []             # candidate by candidate, the features after the kind ones, in STATIC's order
-    for j, ((p, f), o) in enumerate(zip(cands, map(_own_key, places))):
+    out = []
+    for p in places:
         ft, region = p.feature_type, (p.country_code, p.admin1)
-        values += (logpop[j], min(rank[j], 10), logpop[j] - top, rank[j] == 0,
-                   f & PRIMARY != 0, f & DEMONYM != 0, f & EXACT_CASE != 0, f & ASCII_ALT != 0,
-                   f & AMBIGUOUS != 0, f & POSTAL != 0,
-                   # the place's own name, or an English name it is called beside it (Odessa for Odesa)
-                   o == key or key in english.get(p.id, ()), o != key and o.startswith(key),
-                   p.source == "curated", p.source == "naturalearth", importance(p.id), log_n, log_cc,
-                   ft == CAPITAL and p.country_code in countries, ft == COUNTRY and p.country_code in capitals,
-                   big_city.get(region, 0.0) if ft in (ADMIN1, ADMIN2) else 0.0,
-                   ft in (CITY, CAPITAL) and region in divisions)
-    X = np.zeros((len(FEATURES2), n), dtype=np.float32)
-    X[[_KIND_CODE[ft] for ft in kinds], range(n)] = 1.0       # the rows t_<kind>, one-hot
-    X[len(FEATURE_TYPES):len(STATIC)] = np.fromiter(values, np.float32, len(values)).reshape(n, -1).T
-    U = _matrix([_unit(p.lat, p.lon) for p in places], np.float64)
-    return KeyStatic(places, X, U, *_key_ints(places, interner, key))
+        out.append((ft == CAPITAL and p.country_code in countries, ft == COUNTRY and p.country_code in capitals,
+                    big_city.get(region, 0.0) if ft in (ADMIN1, ADMIN2) else 0.0,
+                    ft in (CITY, CAPITAL) and region in divisions))
+    return out
 
 
-def _matrix(rows: list, dtype) -> np.ndarray:
-    """np.array(rows, dtype) of equal-length rows of numbers (the same values, made faster)."""
-    return np.fromiter(chain.from_iterable(rows), dtype, len(rows) * len(rows[0])).reshape(len(rows), -1)
+_PACKED_DTYPES = {"f": np.float32, "d": np.float64, "q": np.int64}
 
 
-def _unit(lat: float, lon: float) -> tuple[float, float, float]:
-    """The point's unit vector (dot products of two are the cosines of the angles between them)."""
-    la, lo = math.radians(lat), math.radians(lon)
-    return math.cos(la) * math.cos(lo), math.cos(la) * math.sin(lo), math.sin(la)
+def _packed(values: list, code: str) -> np.ndarray:
+    """A read-only array of `values` (numbers) as the struct type `code` ("f" float32, "d" float64,
+    "q" int64): the same values as np.array(values, dtype), made faster (struct converts a
+    number for less than numpy does, and reading bytes costs numpy little)."""
+    return np.frombuffer(struct.pack(f"{len(values)}{code}", *values), _PACKED_DTYPES[code])
 
 
-def _key_ints(places: tuple[Place, ...], interner: Interner, key: str = "") -> tuple:
+def _units(places) -> list[float]:
+    """The places' points' unit vectors, one after another (dot products of two are the cosines
+    of the angles between them)."""
+    radians, cos, sin = math.radians, math.cos, math.sin
+    out = []
+    for p in places:
+        la, lo = radians(p.lat), radians(p.lon)
+        cos_la = cos(la)
+        out += (cos_la * cos(lo), cos_la * sin(lo), sin(la))
+    return out
+
+
+# per kind of place: is it a point (I_POINT), its cue bits (I_CUE), its code (I_KIND)
+_KIND_INTS = {t: (t in _POINT_TYPES, KIND_CUE_BITS[t], _KIND_CODE[t]) for t in FEATURE_TYPES}
+
+
+def _key_ints(places: tuple[Place, ...], interner: Interner, key: str = "", own=None) -> tuple:
     """The integer rows of a key's candidates, its country and division groups, and the countries
-    and divisions its candidates lie in."""
-    cc = [interner[p.country_code or "-"] for p in places]
-    adm = [interner[(p.country_code, p.admin1) if p.admin1 else _NO_ADMIN1] for p in places]
-    cc_local = {c: i for i, c in enumerate(dict.fromkeys(cc))}
-    adm_local = {a: i for i, a in enumerate(dict.fromkeys(adm))}
-    # "New York": a division's namesake main town, the first big town in the same division whose own
-    # name starts with the key (not Rio Grande for Rio Grande do Sul)
+    and divisions its candidates lie in (`own`: the candidates' _own_key, when known). Few Python
+    steps per candidate: C-level map() where it serves."""
+    intern = interner.__getitem__       # (faster than interner[...]: a dict subclass's [] goes through a slot)
+    cc = [intern(p.country_code or "-") for p in places]
+    adm = [intern((p.country_code, p.admin1) if p.admin1 else _NO_ADMIN1) for p in places]
+    no_adm = intern(_NO_ADMIN1)
+    # the row's country and division among the key's own, numbered in order of first appearance
+    cc_local = dict(zip(dict.fromkeys(cc), range(len(cc))))
+    adm_local = dict(zip(dict.fromkeys(adm), range(len(adm))))
+    kind_names = list(map(_FEATURE_TYPE, places))
+    namesake = [-1] * len(places)
+    if ADMIN1 in kind_names or ADMIN2 in kind_names:    # (only a division has a namesake town)
+        namesake = _namesakes(places, key, own)
+    ids = list(map(_ID, places))
+    has_adm = list(map(no_adm.__ne__, adm))     # (a place without a division is in the group _NO_ADMIN1)
+    points, cues, kinds = zip(*map(_KIND_INTS.__getitem__, kind_names))
+    I = _packed([*cc, *adm, *has_adm, *ids, *points, *cues, *kinds, *map(cc_local.__getitem__, cc),
+                 *map(adm_local.__getitem__, adm), *namesake], "q").reshape(10, -1)
+    one_cc, one_adm = len(cc_local) == 1, len(adm_local) == 1 and all(has_adm)
+    distinct = [*cc_local, *adm_local]     # (the interner numbers countries and divisions apart)
+    if no_adm in adm_local:
+        distinct.remove(no_adm)
+    return I, (one_cc, cc[0], one_adm, adm[0], len(cc_local), len(adm_local)), _packed(distinct, "q"), (cc, adm, ids, list(kinds), namesake)
+
+
+def _namesakes(places: tuple[Place, ...], key: str, own=None) -> list[int]:
+    """"New York": a division's namesake main town, the first big town in the same division whose own
+    name starts with the key (not Rio Grande for Rio Grande do Sul); -1 for none (and for a town)."""
+    own = own or [_own_key(p) for p in places]
     town_in: dict = {}
     for i, c in enumerate(places):
-        if c.feature_type in (CITY, CAPITAL) and c.population >= 50_000 and _own_key(c).startswith(key):
+        if c.feature_type in (CITY, CAPITAL) and c.population >= 50_000 and own[i].startswith(key):
             town_in.setdefault((c.country_code, c.admin1), i)
-    namesake = [town_in.get((p.country_code, p.admin1), -1) if p.feature_type in (ADMIN1, ADMIN2) else -1
-                for p in places]
-    ids, kinds = [p.id for p in places], [_KIND_CODE[p.feature_type] for p in places]
-    I = _matrix([cc, adm, [bool(p.admin1) for p in places], ids,
-                 [p.feature_type in _POINT_TYPES for p in places], [KIND_CUE_BITS[p.feature_type] for p in places],
-                 kinds, [cc_local[c] for c in cc], [adm_local[a] for a in adm], namesake], np.int64)
-    one_cc, one_adm = len(cc_local) == 1, len(adm_local) == 1 and all(p.admin1 for p in places)
-    no_adm = interner[_NO_ADMIN1]
-    distinct = np.array(list(cc_local) + [a for a in adm_local if a != no_adm], dtype=np.int64)
-    return I, (one_cc, cc[0], one_adm, adm[0], len(cc_local), len(adm_local)), distinct, (cc, adm, ids, kinds, namesake)
+    return [town_in.get((p.country_code, p.admin1), -1) if p.feature_type in (ADMIN1, ADMIN2) else -1
+            for p in places]
 
 
 # --- the key's mentions in this text ---------------------------------------------------------
@@ -428,11 +526,12 @@ def document(text: str, mentions: list[Mention], key_index: list[int], statics: 
     per_key = np.fromiter(chain.from_iterable(ev.per_key), np.float64, K * len(ev.per_key[0])).reshape(K, -1).T
     per_row = per_key.take(key_of, axis=1)
     I = np.concatenate([ks.I for ks in statics], axis=1)
+    XT = np.zeros((len(FEATURES2), starts_list[-1]), dtype=np.float32)
+    np.concatenate([ks.X for ks in statics], axis=1, out=XT[:len(STATIC)])
     doc = Document(key_index, statics, starts, key_of, per_key[5], I, np.concatenate([ks.U for ks in statics]),
-                   np.concatenate([ks.X for ks in statics], axis=1), ev.patterns, ev.cued,
+                   XT, ev.patterns, ev.cued,
                    I[I_CC_LOCAL:I_ADM_LOCAL + 1] + per_row[6:8].astype(np.int64), per_row[5], mentions=float(total),
                    others=per_row[10], starts_list=starts_list)
-    XT = doc.XT
     S = len(STATIC)
     XT[S:S + 4] = per_row[:4]
     if doc.cued:
@@ -475,18 +574,17 @@ def _doc_features(doc: Document, unambiguous: np.ndarray, own: np.ndarray, total
     I, XT, key_of = doc.I, doc.XT, doc.key_of
     groups = I[I_CC:I_ADM + 1]
     c = COLUMN["u_cc"]
+    # (a row without a division is in the group _NO_ADMIN1, which no name is unambiguous in and
+    # no name's `distinct` holds: its u[1] and some[1] are 0 with no mask)
     u = unambiguous[groups] - own
-    u[1] *= I[I_HAS_ADM]
     # (computed in float64 and assigned: a ufunc writing float32 out= takes numpy's slow buffered path)
     XT[c:c + 2] = np.log1p(u)
     XT[c + 2] = np.log1p(total - own[0] - u[0])
     XT[c + 3] = math.log1p(doc.mentions)
     some = np.bincount(np.concatenate([ks.distinct for ks in doc.statics]), minlength=n_groups)[groups]
-    some[1] *= I[I_HAS_ADM]                             # (log 1 = 0: none without a division)
     XT[c + 4:c + 6] = np.log(np.maximum(some, 1))      # less the row's own name
     cos = doc.U @ doc.U.T
-    np.minimum(cos, 1.0, out=cos)
-    np.maximum(cos, -1.0, out=cos)
+    cos.clip(-1.0, 1.0, out=cos)
     D = np.arccos(cos, out=cos)
     D *= EARTH_KM
     for a, b in zip(doc.starts_list, doc.starts_list[1:]):

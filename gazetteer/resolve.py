@@ -125,7 +125,8 @@ class Resolver:
         document-independent features. Cached: they do not depend on the document."""
         hit = self._by_key.get(key, False)
         if hit is False:
-            cands = tuple(self.candidates(Mention(0, 0, key, 0, key=key)))
+            # (the index's own tuple when it has the key, as `candidates` would list it)
+            cands = self.gaz.lookup_key(key) or tuple(self.candidates(Mention(0, 0, key, 0, key=key)))
             hit = rank.key_static(key, rank.prune(cands), self._interner, self.gaz.importance,
                                   self.gaz.english_names) if cands else None
             if len(self._by_key) > 100_000:

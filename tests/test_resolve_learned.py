@@ -227,3 +227,16 @@ def test_a_place_of_another_country_is_not_in_a_division_however_near():
     # a Russian Kamenka lies 200 km from Donetsk oblast's point; the text puts this one in the oblast
     got = _where("Two children died when a landmine exploded near the village of Kamenka in the Donetsk region.")
     assert got["Kamenka"][1] == "UA"
+
+
+def test_a_lone_candidate_s_short_path_gives_the_general_path_s_features(resolver):
+    """rank.key_static takes a short path for a name with one candidate; the general one gives
+    the same arrays and groups (fresh interners: the same numbering)."""
+    english = resolver.gaz.english_names
+    for key in ("paris", "springfield", "mexico", "new york", "tokyo", "odessa", "kent", "la."):
+        for p, f in resolver.gaz.lookup_key(key)[:30]:
+            lone = rank._lone_static(key, p, f, rank.Interner(), resolver.gaz.importance, english)
+            general = rank._static(key, ((p, f),), rank.Interner(), resolver.gaz.importance, english)
+            for a, b in ((lone.X, general.X), (lone.U, general.U), (lone.I, general.I), (lone.distinct, general.distinct)):
+                assert a.dtype == b.dtype and a.shape == b.shape and a.tobytes() == b.tobytes(), (key, p.name)
+            assert lone.groups == general.groups and [list(x) for x in lone.lists] == [list(x) for x in general.lists]

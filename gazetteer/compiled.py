@@ -57,6 +57,22 @@ def install() -> None:
         sys.meta_path.insert(0, StaleCompiledFinder(_recorded(), os.environ.get("NEWSMAP_PURE_PYTHON") == "1"))
 
 
+def treewalk():
+    """The tree ensembles' C loops (gazetteer/treewalk.pyx), or None: not built, built from another
+    version of the .pyx, or NEWSMAP_PURE_PYTHON=1. The callers then run the numpy code, with the
+    same answers."""
+    if os.environ.get("NEWSMAP_PURE_PYTHON") == "1":
+        return None
+    source = Path(__file__).with_name("treewalk.pyx")
+    try:
+        if _recorded().get("gazetteer.treewalk") != hashlib.sha256(source.read_bytes()).hexdigest():
+            return None
+        from gazetteer import treewalk as module
+    except (OSError, ImportError):
+        return None
+    return module
+
+
 def is_compiled(module) -> bool:
     """Whether a loaded module runs compiled code."""
     return isinstance(getattr(module, "__loader__", None), importlib.machinery.ExtensionFileLoader)

@@ -37,6 +37,7 @@ from pathlib import Path
 
 import numpy as np
 
+from gazetteer.compiled import treewalk
 from gazetteer.index import AMBIGUOUS, ASCII_ALT, DEMONYM, EXACT_CASE, POSTAL, PRIMARY
 from gazetteer.model import (ADMIN1, ADMIN2, CAPITAL, CITY, COUNTRY, FEATURE_TYPES, REGION, WATER,
                              Mention, Place)
@@ -647,6 +648,7 @@ def _leaf_table() -> np.ndarray:
 
 
 _LEAF = _leaf_table()
+_TREEWALK = treewalk()      # the same sums as C loops, when built
 _BITS = (1 << np.arange(_NODES)).astype(np.float32)
 
 
@@ -678,12 +680,18 @@ class Forest:
         self._node_test = np.array(node_test, dtype=np.intp)
         self._flat_value = self.value.ravel()
         self._leaf_offset = (np.arange(T, dtype=np.int64) * _LEAVES)[:, None]
+        # the same trees for the C loops (gazetteer/treewalk.pyx), when built
+        self._walker = None if _TREEWALK is None else _TREEWALK.CompleteTrees(
+            np.ascontiguousarray(self.feature, dtype=np.intp), np.ascontiguousarray(low),
+            np.ascontiguousarray(self.value), self.bias)
 
     def columns(self, XT: np.ndarray) -> np.ndarray:
         """Scores of the rows of a (features, rows) matrix."""
         n = XT.shape[1]
         if n == 0 or not self.trees:
             return np.full(n, self.bias)
+        if self._walker is not None:
+            return self._walker.columns(XT)
         right = np.greater(XT.take(self._test_feature, axis=0), self._test_threshold).astype(np.float32)
         decisions = right.take(self._node_test, axis=0).reshape(_NODES, self.trees * n)
         leaf = _LEAF.take((_BITS @ decisions).astype(np.intp)).reshape(self.trees, n) + self._leaf_offset

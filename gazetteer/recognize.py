@@ -17,6 +17,7 @@ import bisect
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from gazetteer.bounded import keep
 from gazetteer.index import AMBIGUOUS, DEMONYM, EXACT_CASE, POSTAL, PRIMARY, USER, Gazetteer
@@ -185,8 +186,7 @@ class _Usable:
 _BY_FORM = object()
 
 
-@dataclass(slots=True)
-class _Tok:
+class _Tok(NamedTuple):
     start: int
     end: int
     text: str
@@ -204,6 +204,7 @@ def _tokenize(text: str, sentences: list[Span]) -> tuple[list[_Tok], list[int]]:
     regex after it and one on the reversed text before it."""
     tokens: list[_Tok] = []
     append = tokens.append
+    new = tuple.__new__             # a _Tok without NamedTuple's slower constructor
     bounds = [sp.end for sp in sentences]
     si, last_sent = 0, len(bounds) - 1
     caps = [0] * max(len(bounds), 1)
@@ -221,7 +222,7 @@ def _tokenize(text: str, sentences: list[Span]) -> tuple[list[_Tok], list[int]]:
                 w_start, last_end = after.span(1)
                 while si < last_sent and w_start >= bounds[si]:
                     si += 1
-                append(_Tok(w_start, last_end, after.group(1), False, si))     # lower case: not capitalised
+                append(new(_Tok, (w_start, last_end, after.group(1), False, si)))     # lower case: not capitalised
             before = _LOWER_BEFORE_REVERSED.match(reversed_text, n - start)
             if before is not None:
                 w_start = n - before.end()
@@ -231,14 +232,14 @@ def _tokenize(text: str, sentences: list[Span]) -> tuple[list[_Tok], list[int]]:
                     last_end = w_start + len(word)
                     while si < last_sent and w_start >= bounds[si]:
                         si += 1
-                    append(_Tok(w_start, last_end, word, False, si))
+                    append(new(_Tok, (w_start, last_end, word, False, si)))
         word = m.group()
         cap = _CAPITALISED.get(word)
         if cap is None:
             cap = keep(_CAPITALISED, word, _capitalised(word))
         while si < last_sent and start >= bounds[si]:
             si += 1
-        append(_Tok(start, end, word, cap, si))
+        append(new(_Tok, (start, end, word, cap, si)))
         caps[si] += cap
         prev_end = last_end = end
     after = _LOWER_AFTER.match(text, prev_end) if prev_end >= 0 else None
@@ -246,7 +247,7 @@ def _tokenize(text: str, sentences: list[Span]) -> tuple[list[_Tok], list[int]]:
         w_start, w_end = after.span(1)
         while si < last_sent and w_start >= bounds[si]:
             si += 1
-        append(_Tok(w_start, w_end, after.group(1), False, si))
+        append(new(_Tok, (w_start, w_end, after.group(1), False, si)))
     return tokens, caps
 
 

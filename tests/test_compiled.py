@@ -83,3 +83,56 @@ def test_compiled_and_pure_python_give_the_same_answers(tmp_path):
     assert outputs[0] == outputs[1]
     answers = [json.loads(line) for line in outputs[0].decode("utf-8").splitlines()]
     assert len(answers) == len(lines) and any(a.get("events") for a in answers)
+
+
+def test_the_tree_loops_are_built_with_the_compiled_modules_and_used():
+    """setup.py builds gazetteer/treewalk.pyx beside the compiled modules; both forests use it then."""
+    from gazetteer import rank
+    from geo.events import learned
+    if PURE:
+        assert compiled.treewalk() is None and rank.Model.load().stage1._walker is None
+        return
+    assert compiled.treewalk() is not None, "gazetteer/treewalk.pyx is not built: run `pip install -e .`"
+    assert rank.Model.load().stage2._walker is not None and learned.Model.load().stage1._walker is not None
+
+
+def _without_walker(forest, call, *args):
+    walker, forest._walker = forest._walker, None
+    try:
+        return call(*args)
+    finally:
+        forest._walker = walker
+
+
+def test_the_tree_loops_give_numpys_sums_bit_for_bit():
+    """The C loops stand in for the numpy code only if every score is the same double: the shipped
+    models on random rows (values on the thresholds too), one row and many, strided views."""
+    import numpy as np
+    from gazetteer import rank
+    from geo.events import learned
+    if compiled.treewalk() is None:
+        assert PURE, "gazetteer/treewalk.pyx is not built"
+        return
+    rng = np.random.default_rng(7)
+    resolver = rank.Model.load()
+    for forest in (resolver.stage1, resolver.stage2):
+        on_thresholds = np.unique(forest.threshold[np.isfinite(forest.threshold)]).astype(np.float32)
+        for n in (1, 2, 7, 33, 200):
+            XT = rng.normal(scale=3, size=(len(rank.FEATURES2), n)).astype(np.float32)
+            XT[:, ::2] = rng.choice(on_thresholds, size=XT[:, ::2].shape)
+            for matrix in (XT, np.asfortranarray(XT), XT[:, ::-1]):
+                fast = forest.columns(matrix)
+                slow = _without_walker(forest, forest.columns, matrix)
+                assert fast.dtype == slow.dtype and fast.tobytes() == slow.tobytes(), n
+    linker = learned.Model.load()
+    for forest in (linker.stage1, linker.stage2):
+        width = int(forest.feature.max()) + 1
+        for n in (1, 3, 40):
+            x = rng.normal(scale=2, size=(n, width))
+            x[::2] = np.round(x[::2])
+            for matrix in (x, np.asfortranarray(x)):
+                fast = forest.raw(matrix)
+                slow = _without_walker(forest, forest.raw, matrix)
+                assert fast.tobytes() == slow.tobytes(), n
+        # a change in one leaf is seen: the comparison is not vacuous
+        assert not np.array_equal(forest.raw(x[:1]), forest.raw(x[:1] + 5.0))

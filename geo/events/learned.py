@@ -27,6 +27,7 @@ from typing import Sequence
 
 import numpy as np
 
+from gazetteer.compiled import treewalk
 from geo.events.linking import (_AGENT_NOUNS, _ARTICLE, _DIRECTIONS, _ORG_WORDS, _PASSIVE, _SKIP_LEFT, _TITLES,
                                 Candidate, Link, Tok, tokens)
 from geo.vocabulary import LOCATIVE_PREPOSITIONS, PART_NOUNS, PLACE_NOUNS, SPEECH_WORDS, WAR
@@ -398,6 +399,9 @@ def _stack_rows(q: list[float], feats: list[dict]) -> list[tuple]:
 
 # ---------------------------------------------------------------- the model
 
+_TREEWALK = treewalk()      # Forest.raw's sums as C loops, when built
+
+
 class Forest:
     """A tree ensemble as flat arrays, evaluated level by level for all trees and rows at once.
 
@@ -415,9 +419,14 @@ class Forest:
         self.value = np.asarray(d["value"], dtype=np.float64)
         self.roots = np.asarray(d["roots"], dtype=np.intp)
         self.depth = int(d["depth"])
+        # the same trees for the C loops (gazetteer/treewalk.pyx), when built
+        self._walker = None if _TREEWALK is None else _TREEWALK.FlatTrees(
+            self.feature, self.threshold, self.left, self.value, self.roots, self.depth)
 
     def raw(self, x: np.ndarray) -> np.ndarray:
         """Summed leaf values (log-odds) for each row of x."""
+        if self._walker is not None:
+            return self._walker.raw(x)
         n, width = x.shape
         trees = len(self.roots)
         node = np.repeat(self.roots[None, :], n, axis=0).ravel()

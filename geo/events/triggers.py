@@ -226,7 +226,7 @@ class TriggerLexicon:
         """The types whose cues' first words a (lower-cased) sentence holds."""
         if sentence_low.isascii() and "-" not in sentence_low:
             # every word between blanks is one the regex would try whole (no hyphen to start at)
-            words = self.cue_first.intersection(sentence_low.translate(_BLANK).split())
+            words = self.cue_first.intersection(_blanked(sentence_low).split())
         else:
             words = self._cue_after.findall(" " + sentence_low)
         return {t for w in words for _, t in self.cues.get(w, ())}
@@ -333,7 +333,14 @@ class TriggerLexicon:
 
 
 # an ASCII text's characters that are no word characters (regex \W) as blanks, but the hyphen
-_BLANK = str.maketrans({chr(c): " " for c in range(128) if not (chr(c).isalnum() or chr(c) in "_-")})
+_BLANK = bytes(c if chr(c).isalnum() or chr(c) in "_-" else 32 for c in range(128)) + b" " * 128
+
+
+def _blanked(low: str) -> str:
+    """A lower-cased text with its characters that are no word characters (regex \W) as blanks, but
+    the hyphen, and each non-ASCII character as one blank: over bytes (str.translate looks each
+    character up in a dict, bytes.translate in a table)."""
+    return low.encode("ascii", "replace").translate(_BLANK).decode("ascii")
 
 
 def _words_after_blanks(low: str, after_blank: re.Pattern, after_hyphen: re.Pattern) -> list[tuple[int, str]] | None:
@@ -342,14 +349,13 @@ def _words_after_blanks(low: str, after_blank: re.Pattern, after_hyphen: re.Patt
     copy whose characters that are no word characters are blanks but the hyphen, the regex engine
     skips from blank to blank instead of trying the tree at every offset. None when only that
     regex can tell (a word beside a non-ASCII letter)."""
-    # (non-ASCII characters as "?", one for one: the offsets stay, and the characters around each
-    # word found are checked in the text itself)
-    plain = low if low.isascii() else low.encode("ascii", "replace").decode("ascii")
-    blanked = " " + plain.translate(_BLANK)
+    # (non-ASCII characters as blanks, one for one: the offsets stay, and the characters around
+    # each word found are checked in the text itself)
+    blanked = " " + _blanked(low)
     hits = [(m.start(), m.group()[1:]) for m in after_blank.finditer(blanked)]
-    if "-" in plain:
+    if "-" in low:
         hits = _after_hyphens(blanked, hits, after_hyphen)
-    if hits is None or (plain is not low and not all(_stands_alone(low, at, at + len(w)) for at, w in hits)):
+    if hits is None or (not low.isascii() and not all(_stands_alone(low, at, at + len(w)) for at, w in hits)):
         return None
     return hits
 

@@ -8,6 +8,8 @@ geo.events.learned.Forest.raw, which use it when it is built; tests/test_treewal
 two): the same comparisons in the same precision, the leaf values added in numpy's order."""
 import numpy as np
 
+from cpython.mem cimport PyMem_Free, PyMem_Malloc
+
 
 cdef double _pairwise(const double* a, Py_ssize_t n) noexcept nogil:
     """numpy's pairwise sum of n doubles (npy_pairwise_sum): np.sum's order along a contiguous axis."""
@@ -60,29 +62,49 @@ cdef class CompleteTrees:
         """Scores of the columns of XT (features x rows). The leaf values added as numpy's sum
         over the trees adds them: tree after tree for several rows, pairwise for one (its trees
         are then one contiguous run)."""
-        cdef Py_ssize_t n = XT.shape[1], trees = self.trees, t, r, h, k
+        cdef Py_ssize_t n = XT.shape[1], trees = self.trees, t, r, h
         cdef Py_ssize_t s0 = XT.strides[0] // sizeof(float), s1 = XT.strides[1] // sizeof(float)
         out = np.empty(n, dtype=np.float64)
-        leaves = np.empty(max(trees, 1), dtype=np.float64)
-        cdef double[::1] scores = out, one = leaves
+        cdef double[::1] scores = out
+        if n == 0 or trees == 0:
+            for r in range(n):
+                scores[r] = self.bias
+            return out
+        # each node's feature as an offset into a column of XT (its row times the row stride)
+        cdef Py_ssize_t* offset = <Py_ssize_t*> PyMem_Malloc(trees * 15 * sizeof(Py_ssize_t))
+        cdef double* leaves = <double*> PyMem_Malloc(trees * sizeof(double))
+        if offset == NULL or leaves == NULL:
+            PyMem_Free(offset)
+            PyMem_Free(leaves)
+            raise MemoryError()
+        cdef const Py_ssize_t* feature = &self.feature[0, 0]
+        cdef const float* threshold = &self.threshold[0, 0]
+        cdef const double* value = &self.value[0, 0]
+        cdef const float* base = &XT[0, 0]
         cdef const float* x
-        cdef const Py_ssize_t* f
+        cdef const Py_ssize_t* o
         cdef const float* th
-        cdef double acc
+        cdef double acc, v
+        for t in range(trees * 15):
+            offset[t] = feature[t] * s0
         for r in range(n):
-            x = &XT[0, 0] + r * s1
+            x = base + r * s1
             acc = 0.0
             for t in range(trees):
-                f = &self.feature[t, 0]
-                th = &self.threshold[t, 0]
-                h = 0
-                for k in range(4):
-                    h = 2 * h + 1 + (x[f[h] * s0] > th[h])
-                one[t] = self.value[t, h - 15]
-                acc = acc + one[t]
-            if n == 1 and trees:
-                acc = _pairwise(&one[0], trees)
+                o = offset + 15 * t
+                th = threshold + 15 * t
+                h = 1 + (x[o[0]] > th[0])
+                h = 2 * h + 1 + (x[o[h]] > th[h])
+                h = 2 * h + 1 + (x[o[h]] > th[h])
+                h = 2 * h + 1 + (x[o[h]] > th[h])
+                v = value[16 * t + h - 15]
+                leaves[t] = v
+                acc = acc + v
+            if n == 1:
+                acc = _pairwise(leaves, trees)
             scores[r] = acc + self.bias
+        PyMem_Free(offset)
+        PyMem_Free(leaves)
         return out
 
 

@@ -422,7 +422,7 @@ class Recognizer:
             else:
                 j = self._chunk_end(text, tokens, i, titlecase)
             if j == i + 1 and t.text[0].isupper() and not self._may_name(ftext[t.start:t.end]) \
-                    and not self._extension_follows(text, tokens, j) and not _HYPHEN_SUFFIX.match(text, t.end):
+                    and self._tail(text, tokens, j)[0] in ("", "."):
                 i = j     # one word that no gazetteer name starts with, nor ends: nothing to read
                 continue
             chunk = tokens[i:j]
@@ -508,13 +508,16 @@ class Recognizer:
         end): its full stop (".", "Ky."), a division's generic word in lower case ("ext", "Shimane
         prefecture"), a romanised suffix ("suffix", "Tongchang-ri"), or nothing ("", its end twice)."""
         last_end = tokens[j - 1].end
-        if last_end < len(text) and text[last_end] == ".":
+        follower = text[last_end:last_end + 1]
+        if follower == ".":
             return ".", last_end, last_end + 1
-        if self._extension_follows(text, tokens, j):
+        # the character after the chunk tells which of the other two may follow
+        if follower == "-":
+            suffix = _HYPHEN_SUFFIX.match(text, last_end)
+            if suffix is not None:
+                return "suffix", last_end, suffix.end()
+        elif follower.isspace() and self._extension_follows(text, tokens, j):
             return "ext", tokens[j].start, tokens[j].end
-        suffix = _HYPHEN_SUFFIX.match(text, last_end)
-        if suffix is not None:
-            return "suffix", last_end, suffix.end()
         return "", last_end, last_end
 
     def _match_one_word(self, text, ftext, tok: _Tok, after_comma: bool):
@@ -680,7 +683,9 @@ class Recognizer:
                 persons.add(chunk[0].text)
             return []
         sent_start = sent_starts.get(chunk[0].sent, 0)
-        sent_initial = not _HAS_WORD.search(text, sent_start, chunk[0].start)
+        # a token between the sentence's start and the chunk is a word before it: no search needed
+        sent_initial = not (i and tokens[i - 1].start >= sent_start) and not _HAS_WORD.search(
+            text, sent_start, chunk[0].start)
         if j - i == 1:
             return self._read_one_word(text, chunk, matches, before, gap_before, persons, sent_initial, titlecase)
         words = [t.text.lower() for t in chunk]

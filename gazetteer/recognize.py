@@ -92,6 +92,9 @@ SHIP_PREFIXES = frozenset("USS HMS ROKS RFS INS HMAS HMCS HMNZS USNS MV SS MT FS
 SHIP_NOUNS = frozenset("ship warship corvette frigate destroyer cruiser submarine carrier tanker freighter "
                        "vessel ferry trawler flagship boat yacht icebreaker minesweeper steamer liner "
                        "bulker containership".split())
+# how the word before a ship's name ends (a ship noun or "the", or a quote the word is stripped of):
+# other words are ruled out by their last character
+_SHIP_WORD_ENDS = frozenset(w[-1] for w in SHIP_NOUNS | {"the"}) | frozenset("\"'“‘(")
 SHIP_VERBS = frozenset("sank sunk sinks capsized docked sailed berthed was were ran".split())
 # a flag state or an owner, not a place: "a Liberian-flagged tanker", "Panama-registered"
 _FLAG_SUFFIX = re.compile(r"-(?:flagged|flag|registered)\b")
@@ -464,7 +467,7 @@ class Recognizer:
             if nxt.cap:
                 if nxt.text in _WEEKDAYS:
                     break       # "in Leskovac Tuesday night": no place's name goes on with a weekday
-                if _joins(gap, prev.text):
+                if gap == " " or _joins(gap, prev.text):      # (one space, the usual gap, joins)
                     if titlecase and nxt.text.lower() in self.common and nxt.text.lower() not in QUALIFIERS:
                         break
                     j += 1
@@ -769,7 +772,7 @@ class Recognizer:
         start, end = chunk[0].start, chunk[-1].end
         if text[end:end + 1] == "," and _SHIP_APPOSITION.match(text, end):
             return True
-        if text[start - 1:start] != " ":
+        if text[start - 1:start] != " " or text[start - 2:start - 1].lower() not in _SHIP_WORD_ENDS:
             return False
         space = text.rfind(" ", max(0, start - 16), start - 1)
         prev = text[space + 1:start - 1].lower().strip("\"'“‘(")
@@ -790,7 +793,7 @@ class Recognizer:
         when a skipped word stands between (not adjacent)."""
         before = tokens[i - 1] if i > 0 and tokens[i - 1].sent == chunk[0].sent else None
         gap_before = text[before.end:chunk[0].start] if before else ""
-        if before is not None and (len(gap_before) > 4 or _HAS_WORD.search(gap_before)):
+        if before is not None and gap_before != " " and (len(gap_before) > 4 or _HAS_WORD.search(gap_before)):
             before, gap_before = None, ""
         return before, gap_before
 

@@ -519,8 +519,12 @@ class Recognizer:
             suffix = _HYPHEN_SUFFIX.match(text, last_end)
             if suffix is not None:
                 return "suffix", last_end, suffix.end()
-        elif follower.isspace() and self._extension_follows(text, tokens, j):
-            return "ext", tokens[j].start, tokens[j].end
+        elif follower.isspace() and j < len(tokens):
+            ext = tokens[j]
+            # a division's generic word in lower case after white space: "Shimane prefecture", "Washington state"
+            if ext.sent == tokens[j - 1].sent and ext.text.islower() and ext.text in LOWER_EXTENSIONS \
+                    and text[last_end:ext.start].isspace():
+                return "ext", ext.start, ext.end
         return "", last_end, last_end
 
     def _match_one_word(self, text, ftext, tok: _Tok, after_comma: bool):
@@ -646,16 +650,6 @@ class Recognizer:
         if hit is None:
             hit = keep(self._word_cache, key, self._has_entries(key) or self._has_entries(key + "."))
         return hit
-
-    @staticmethod
-    def _extension_follows(text: str, tokens: list[_Tok], j: int) -> bool:
-        """Token j is a division's generic word in lower case right after the chunk ending at
-        token j-1: "Shimane prefecture", "Washington state"."""
-        if j >= len(tokens):
-            return False
-        ext, last = tokens[j], tokens[j - 1]
-        return ext.sent == last.sent and ext.text.islower() and ext.text in LOWER_EXTENSIONS \
-            and text[last.end:ext.start].isspace()
 
     def _strong(self, key: str) -> bool:
         """A name that means a country, division, capital, big city or named sea before anything else."""
@@ -848,7 +842,7 @@ class Recognizer:
         (nothing), or _PERSON (the whole chunk is a person's name)."""
         a, b, key, entries, start, end = match
         sent = chunk[0].sent
-        if _FLAG_SUFFIX.match(text, end):
+        if text[end:end + 1] == "-" and _FLAG_SUFFIX.match(text, end):
             return Mention(start, end, text[start:end], sent, "embedded", key)   # "Liberian-flagged"
         if entries.all_flags & DEMONYM:
             if entries.any_flags & AMBIGUOUS and (sent_initial and a == 0 or titlecase):

@@ -462,9 +462,10 @@ class Model:
         return cls(feats, {k: i for i, k in enumerate(feats)}, Forest(d["stage1"]), Forest(d["stage2"]),
                    float(d["threshold"]), float(d.get("floor", 0.0)))
 
-    def matrix(self, feats: list[dict]) -> np.ndarray:
+    def matrix(self, feats: list[dict], spare: int = 0) -> np.ndarray:
+        """The rows of named features `feats` as the model's columns, then `spare` zero columns."""
         columns = self.columns
-        width = len(self.features)
+        width = len(self.features) + spare
         x = np.zeros(len(feats) * width)
         cells = memoryview(x)           # (setting one float: cheaper than numpy's item assignment)
         for r, f in enumerate(feats):
@@ -488,8 +489,10 @@ class Model:
         rows = [f for g in groups for f in g]
         if not rows:
             return [np.zeros(0) for _ in groups]
-        x = self.matrix(rows)
-        q1 = _sigmoid(self.stage1.raw(x)).tolist()
+        # the second stage's inputs are the first's and the stacked ones: one matrix for both, no copy
+        first = len(self.features)
+        x = self.matrix(rows, len(STACK_FEATURES))
+        q1 = _sigmoid(self.stage1.raw(x[:, :first])).tolist()
         live, live_rows, stacked, at = [], [], [], 0
         for k, n in enumerate(sizes):
             if n and max(q1[at:at + n]) >= self.floor:
@@ -499,9 +502,9 @@ class Model:
             at += n
         out = [np.zeros(n) for n in sizes]      # no candidate is near: the second stage would agree
         if live:
-            second = np.array(stacked, dtype=np.float64).reshape(len(stacked), len(STACK_FEATURES))
-            first = x if len(live_rows) == len(rows) else x[live_rows]
-            p2 = _sigmoid(self.stage2.raw(np.concatenate((first, second), axis=1)))
+            both = x if len(live_rows) == len(rows) else x[live_rows]
+            both[:, first:] = stacked
+            p2 = _sigmoid(self.stage2.raw(both))
             at = 0
             for k in live:
                 out[k] = p2[at:at + sizes[k]]

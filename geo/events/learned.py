@@ -248,6 +248,9 @@ def _trigger(r: _Sentence, ti: int, tj: int) -> dict:
             "tl_" + r.c(ti - 1): 1, "tr_" + r.c(tj): 1, "tr2_" + r.c(tj + 1): 1}
 
 
+_LIST_JOINS = frozenset(("comma", "and"))
+
+
 def _link(r: _Sentence, a: int, b: int) -> str:
     """How two names with tokens a..b between them are joined: "list", "of", "comma+in"…; "" when
     more than three tokens stand between."""
@@ -256,7 +259,7 @@ def _link(r: _Sentence, a: int, b: int) -> str:
     if a == b:
         return "adjacent"
     classes = r.cls[a:b]
-    if all(c in ("comma", "and") for c in classes):
+    if _LIST_JOINS.issuperset(classes):
         return "list"
     return "+".join(classes[:2]) if len(classes) <= 2 else classes[0] + "+"
 
@@ -271,7 +274,7 @@ def _chained(r: _Sentence, a: int, b: int) -> int:
     if b - a > 8 or a >= b:
         return 0
     classes = r.cls[a:b]
-    return int(all(c in _CHAIN_CLASSES for c in classes) and any(c in _CHAIN_LINKS for c in classes))
+    return int(_CHAIN_CLASSES.issuperset(classes) and not _CHAIN_LINKS.isdisjoint(classes))
 
 
 def _own(r: _Sentence, words: dict) -> list[dict]:
@@ -287,7 +290,7 @@ def _own(r: _Sentence, words: dict) -> list[dict]:
     for k, how in enumerate(links):
         if how == "list":
             heads[k + 1] = heads[k]
-    toponyms = sum(1 for c in r.cands if c.kind == "toponym")
+    toponyms = [c.kind for c in r.cands].count("toponym")
     out = []
     for k in range(n):
         f, _ = shapes[k]
@@ -325,7 +328,7 @@ def _relations(r: _Sentence, ti: int, tj: int) -> list[dict]:
     dists = [b - a for a, b in gaps]
     # the distances in order, of all and of each side: a candidate's rank is how many are nearer
     ranked = sorted(dists)
-    ranked_side = {sk: sorted(d for d, s in zip(dists, side) if s == sk) for sk in set(side)}
+    ranked_side = {sk: sorted([d for d, s in zip(dists, side) if s == sk]) for sk in set(side)}
     out = []
     for k in range(n):
         a, b = gaps[k]
@@ -378,7 +381,7 @@ def _stack_rows(q: list[float], feats: list[dict]) -> list[tuple]:
     after = [f.get("after", 0) for f in feats]
     # each side's probabilities, highest first: the best other on k's side is its first unless
     # that is k's own (a tie leaves the same value second)
-    side_top = {side: sorted((v for v, a in zip(q, after) if a == side), reverse=True) for side in set(after)}
+    side_top = {side: sorted([v for v, a in zip(q, after) if a == side], reverse=True) for side in set(after)}
     likely, total = float(len([v for v in q if v > 0.5])), sum(q)
     rows = []
     for k in range(n):

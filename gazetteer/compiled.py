@@ -27,6 +27,11 @@ def _recorded() -> dict[str, str]:
         return {}
 
 
+def _digest(source: Path) -> str:
+    """The SHA-256 of a source file, as setup.py records it for what it compiled."""
+    return hashlib.sha256(source.read_bytes()).hexdigest()
+
+
 class StaleCompiledFinder:
     """A meta path finder that answers only for a compiled module whose source has changed."""
 
@@ -43,7 +48,7 @@ class StaleCompiledFinder:
         source = Path(spec.origin).parent / (name.rpartition(".")[2] + ".py")
         if not source.exists():
             return None
-        if not self.pure and self.recorded.get(name) == hashlib.sha256(source.read_bytes()).hexdigest():
+        if not self.pure and self.recorded.get(name) == _digest(source):
             return spec                 # compiled from this very source
         return importlib.util.spec_from_file_location(name, source)
 
@@ -65,7 +70,7 @@ def treewalk():
         return None
     source = Path(__file__).with_name("treewalk.pyx")
     try:
-        if _recorded().get("gazetteer.treewalk") != hashlib.sha256(source.read_bytes()).hexdigest():
+        if _recorded().get("gazetteer.treewalk") != _digest(source):
             return None
         from gazetteer import treewalk as module
     except (OSError, ImportError):

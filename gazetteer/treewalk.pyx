@@ -4,7 +4,7 @@
 With a few dozen candidates an article, numpy's cost is its number of calls, not their size: a
 loop walking each row down each tree does a tenth of the work. Each function gives, bit for bit,
 the sums of the numpy code it stands in for (gazetteer.rank.Forest.columns and
-geo.events.learned.Forest.raw, which use it when it is built; tests/test_treewalk.py compares the
+geo.events.learned.Forest.raw, which use it when it is built; tests/test_compiled.py compares the
 two): the same comparisons in the same precision, the leaf values added in numpy's order."""
 import numpy as np
 

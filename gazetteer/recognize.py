@@ -71,6 +71,8 @@ FACILITY_TAILS = frozenset({("air", "base"), ("air", "force", "base"), ("naval",
                             ("airfield",), ("air", "field"), ("naval", "air", "station"), ("port",),
                             ("hall",), ("city", "hall"), ("county", "hall"), ("town", "hall")})
 WATER_SUFFIXES = frozenset("sea gulf bay strait straits ocean lagoon shoal reef atoll".split())
+# divisions often named after a state or country elsewhere ("Washington Township", "Ohio County")
+DIVISION_SUFFIXES = frozenset("township county parish borough".split())
 GEO_PREFIXES = frozenset("lake mount mt cape gulf bay isle sea strait port fort lake lakes". split())
 LOWER_EXTENSIONS = frozenset("prefecture province state county parish peninsula island islands region "
                              "district city governorate oblast crossing camp strait valley airport dam port".split())
@@ -134,6 +136,9 @@ have had do does did will would can could should may might must one two three fo
 """.split())
 
 _HAS_WORD = re.compile(r"\w")
+# an era after a year or a century is a date: "500 BC", "the 5th century B.C." (not British Columbia)
+_ERA_WORDS = frozenset({"BC", "B.C", "BCE", "B.C.E", "AD", "A.D", "CE", "C.E"})      # without the last full stop
+_ERA_BEFORE = re.compile(r"(?:\d|\bcentury|\bcenturies|\bmillennium)\s*$", re.I)
 _WORD_BEFORE = re.compile(r"(\w+)\W{1,3}$")
 _WORD_AFTER = re.compile(r"(?:'s)?[\s,]{1,3}(\w+)")
 _NONSPACE = re.compile(r"\S")
@@ -679,6 +684,9 @@ class Recognizer:
             if before is not None and before.text.lower() in TITLES and gap_before in (" ", ". "):
                 persons.add(chunk[0].text)
             return []
+        if text[chunk[0].start:chunk[-1].end].rstrip(".") in _ERA_WORDS and _ERA_BEFORE.search(
+                text, max(0, chunk[0].start - 16), chunk[0].start):
+            return []
         sent_start = sent_starts.get(chunk[0].sent, 0)
         # a token between the sentence's start and the chunk is a word before it: no search needed
         sent_initial = not (i and tokens[i - 1].start >= sent_start) and not _HAS_WORD.search(
@@ -864,6 +872,9 @@ class Recognizer:
             if WATER_SUFFIXES.intersection(words[b:]) and not self._notable(key):
                 key = ""              # "Sunda Strait" the gazetteer lacks is no village called Sunda;
                 #                       a sea named after a place is named after a notable one ("Kerch Strait")
+            elif DIVISION_SUFFIXES.intersection(words[b:]) and any(
+                    f & PRIMARY and p.feature_type in (COUNTRY, ADMIN1) for p, f in self._usable_entries(entries)):
+                key = ""              # a "Washington Township" the gazetteer lacks is named after the state, not in it
         elif b == len(chunk) and all(w in GEO_PREFIXES or w in CONNECTORS for w in words[:a]):
             start = chunk[0].start    # "Lake Tahoe", "Gulf of Mexico"
             if not _prefix_fits(words, a, self._usable_entries(entries)):

@@ -474,18 +474,25 @@ class Resolver:
         text = r.mention.text
         chosen = {x.mention.key or name_key(x.mention.text): x.place for x in results if x.place is not None}
         for key, why, strict in self._inner_names(text):
-            place = chosen.get(key) or self._in_context(key, results, strict)
+            # an adjective's place may be a region ("Siberian", "Central American"): not a town so named
+            types = _ADJECTIVE_TYPES if why.endswith(("is its adjective", "is a part of it")) else _INNER_TYPES
+            place = chosen.get(key) or self._in_context(key, results, strict, types)
             if place is None or (strict and place.feature_type == CONTINENT):
                 continue
             cue = containment.Cue(-1, "in", why)
             return containment.unknown_in(r.mention, cue, place)
         return None
 
-    def _in_context(self, key: str, results: list[Resolution], strict: bool = False) -> Place | None:
+    def _in_context(self, key: str, results: list[Resolution], strict: bool = False,
+                    types: frozenset = frozenset()) -> Place | None:
         """The place a name inside another most likely means in this document: one in a division
         the document's places are in, else in its countries, else (unless `strict`) the likeliest
-        anywhere."""
-        ranked = [p for p in self._ranked(key) if p.feature_type in _INNER_TYPES]
+        anywhere. `types`: the kinds of place it may be (default `_INNER_TYPES`)."""
+        types = types or _INNER_TYPES
+        ranked = [p for p in self._ranked(key) if p.feature_type in types]
+        if types is _ADJECTIVE_TYPES:
+            # the adjective's region or country before any town of the same name
+            ranked.sort(key=lambda p: p.feature_type not in (COUNTRY, ADMIN1, REGION, CONTINENT))
         if not ranked:
             return None
         placed = [x.place for x in results if x.place is not None and x.confidence >= 0.3]
@@ -505,6 +512,15 @@ class Resolver:
         for alt in _adjective_bases(key):
             if any(p.feature_type in (COUNTRY, ADMIN1, REGION, CONTINENT) for p, _ in self.gaz.lookup_key(alt)):
                 yield alt, f"'{text}' is its adjective", False
+        part = _DIRECTION_PART.fullmatch(text)
+        if part is not None:
+            # "West Wales", "Western US", "southern Chad": a part of a country, division or region
+            rest = name_key(part.group(1))
+            entries = self.gaz.lookup_key(rest)
+            if rest not in _GENERIC_WORDS and not any(f & DEMONYM for _, f in entries) and any(
+                    p.feature_type in (COUNTRY, ADMIN1) or (f & PRIMARY and p.feature_type in (ADMIN2, REGION, CONTINENT))
+                    for p, f in entries):
+                yield rest, f"'{text}' is a part of it", False
         words = list(re.finditer(r"[^\W\d_][\w.'’-]*", text))
         if len(words) > MAX_INNER_WORDS:
             return          # a name that long is no place's ("Port of Los Angeles" has four words)
@@ -512,9 +528,11 @@ class Resolver:
             for k in range(len(words) - size + 1):
                 a, b = words[k].start(), words[k + size - 1].end()
                 inner = name_key(text[a:b])
-                if len(inner) < 4:
-                    continue
+                if len(inner) < 4 or (size == 1 and inner in _GENERIC_WORDS):
+                    continue        # "Rogers Centre" is not in a place called Centre
                 rest = [w.group().lower() for q, w in enumerate(words) if not k <= q < k + size]
+                if rest and all(w in _DIVISION_WORDS for w in rest) and self._strong_name(inner):
+                    continue        # "Washington Township", "Delaware County": named after a state, seldom in it
                 generic = all(w in _GENERIC_WORDS for w in rest)
                 if self._inner_name_ok(inner, generic):
                     # a town's name in a park's or a valley's is that town only near the document's places
@@ -638,10 +656,15 @@ def _only_water(doc: rank.Document, k: int, s: np.ndarray) -> None:
 
 # the kinds of place a longer name can carry ("Manila Cathedral", "Port of Los Angeles")
 _INNER_TYPES = frozenset({COUNTRY, ADMIN1, ADMIN2, CITY, CAPITAL, WATER})
+_ADJECTIVE_TYPES = _INNER_TYPES | {REGION, CONTINENT}
+_DIRECTION_PART = re.compile(r"(?i:(?:north|south)(?:[- ]?(?:east|west))?(?:ern)?|east(?:ern)?|west(?:ern)?|central)"
+                             r"\s+(\S.*)")
 # words that name a kind of place ("Readington Township", "Lake Lanier", "Neches River")
 _GENERIC_WORDS = frozenset("""township twp twp. river lake valley park hill hills county parish creek harbor harbour
 bay island islands isle mountain mountains mount mt mt. canyon beach falls springs station district borough
 village town city heights plateau desert basin coast peninsula port airport estate square center centre""".split())
+# the kinds of division a place's name is given to elsewhere ("Washington Township", "Ohio County")
+_DIVISION_WORDS = frozenset("township twp twp. county parish borough".split())
 
 
 def _adjective_bases(key: str) -> list[str]:

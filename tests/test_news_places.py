@@ -227,3 +227,79 @@ def test_arabic_names_without_their_article():
     got = resolved("Kurdish forces withdrew from Qamishli; a drone hit a base near Qaim.")
     assert got["Qamishli"].place.name == "Al Qāmishlī" and got["Qaim"].place.name == "Al Qā’im"
     assert without_article(["Al Qāmishlī", "Al Bab", "Alexandria"]) == {"Qāmishlī"}   # "Bab": too short to stand alone
+
+
+def _place_of_span(text: str, phrase: str):
+    """The place the resolver gives `phrase` when someone else's tagger hands it the span (as
+    `parse --jsonl` with "spans" does), the fallback for names the gazetteer lacks included."""
+    from gazetteer.resolve import Resolver
+    from geo.pipeline import make_document, mentions_from_spans
+
+    start = text.index(phrase)
+    mentions = mentions_from_spans(make_document(text), [(start, start + len(phrase))])
+    resolver = Resolver(network=False)
+    return resolver.place_unresolved(text, mentions, resolver.resolve(text, mentions, 0))[0]
+
+
+@pytest.mark.parametrize("text, phrase, lat, lon, within", [
+    # a compass part of a country, division or region the gazetteer knows is placed in it, widely
+    ("Fishermen in West Wales said the catch was poor.", "West Wales", 52.3, -3.7, 150),
+    ("Drought hit the Western US this year.", "Western US", 39.8, -98.6, 1200),
+    ("Rebels crossed into Southern Chad overnight.", "Southern Chad", 15.4, 18.7, 800),
+    # the adjective of a region is that region, not a town that shares its name (Siberia, Mexico)
+    ("The Siberian winter closed the roads.", "Siberian", 60.0, 100.0, 1500),
+    ("Two Central American leaders met on Monday.", "Central American", 12.8, -86.0, 800),
+])
+def test_a_part_or_adjective_of_a_known_place_is_placed_in_it(text, phrase, lat, lon, within):
+    r = _place_of_span(text, phrase)
+    assert r.place is not None, r.reason
+    assert km(r.place, lat, lon) <= within, (r.place, r.reason)
+    assert r.confidence < 0.5       # placed by its container, and said to be uncertain
+
+
+def test_a_facility_s_generic_head_word_is_no_place():
+    # "Centre" is an admin-1 division's name in Burkina Faso; the stadium is not there
+    r = _place_of_span("Toronto lost again at the Rogers Centre on Friday.", "Rogers Centre")
+    assert r.place is None or r.place.country_code != "BF", r.reason
+    r = _place_of_span("Prosecutors met at the Ballinagh Community Centre in the evening.", "Ballinagh Community Centre")
+    assert r.place is None or "Centre" not in r.reason, r.reason
+
+
+@pytest.mark.parametrize("text,name,lat,lon,within", [
+    # short forms and former names news uses (gazetteer/data/curated/short_forms.tsv, exonyms.tsv)
+    ("Wildfires in BC forced thousands from their homes.", "BC", 53.7, -127.6, 500),
+    ("She emigrated from the Soviet Union in 1979.", "Soviet Union", 60.0, 100.0, 50),
+    ("Tanks from the USSR crossed the border.", "USSR", 60.0, 100.0, 50),
+])
+def test_short_and_former_names(text, name, lat, lon, within):
+    placed_near(text, name, lat, lon, within)
+
+
+@pytest.mark.parametrize("text,name,lat,lon,within", [
+    # as a tagger's span (the recogniser reads "Washington" and "D.C." apart, and no "T&T"); before,
+    # the inner-name rule put the first in Washington state and left the second unplaced
+    ("Lawmakers in Washington, D.C. met on Monday.", "Washington, D.C.", 38.9, -77.04, 20),
+    ("Carnival in T&T drew record crowds.", "T&T", 10.7, -61.2, 200),
+])
+def test_short_forms_given_as_spans(text, name, lat, lon, within):
+    r = _place_of_span(text, name)
+    assert r.place is not None and km(r.place, lat, lon) <= within, (r.place, r.reason)
+
+
+@pytest.mark.parametrize("text", [
+    "The temple was built in 500 BC by the king.",
+    "The city fell in the 5th century B.C. to invaders.",
+    "The wall dates from 1200 AD, experts say.",
+])
+def test_an_era_after_a_year_is_no_place(text):
+    assert [r.mention.text for r in analyse(text, events=False).resolutions] == []
+
+
+def test_a_township_named_after_a_state_is_not_in_that_state():
+    # "Washington Township, N.J.": in New Jersey (what the text says), not Washington state or D.C.
+    r = resolved("Officials in Washington Township, N.J., closed the schools.")["Washington Township"]
+    assert r.place is not None and r.place.country_code == "US"
+    assert km(r.place, 40.1, -74.7) <= 200, (r.place, r.reason)
+    # alone, with no container in the text, it is left unplaced rather than put in the state
+    r = _place_of_span("Schools in Washington Township closed early.", "Washington Township")
+    assert r.place is None, (r.place, r.reason)

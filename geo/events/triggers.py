@@ -337,7 +337,7 @@ _BLANK = bytes(c if chr(c).isalnum() or chr(c) in "_-" else 32 for c in range(12
 
 
 def _blanked(low: str) -> str:
-    """A lower-cased text with its characters that are no word characters (regex \W) as blanks, but
+    r"""A lower-cased text with its characters that are no word characters (regex \W) as blanks, but
     the hyphen, and each non-ASCII character as one blank: over bytes (str.translate looks each
     character up in a dict, bytes.translate in a table)."""
     return low.encode("ascii", "replace").translate(_BLANK).decode("ascii")

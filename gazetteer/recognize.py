@@ -133,6 +133,7 @@ so then also both all some many most more other each every no not only just even
 according despite during under over into about between among against without within because although though
 until unless once now today yesterday tomorrow earlier later instead while whether is are was were be has
 have had do does did will would can could should may might must one two three four five several
+off outside across around along beyond through throughout amid amidst toward towards via
 """.split())
 
 _HAS_WORD = re.compile(r"\w")
@@ -177,6 +178,8 @@ _DIRECTION_OF = re.compile(r"\b(?:north|south|east|west|north-?east|north-?west|
                            r"(?:ern)?\s+of\s+$", re.I)
 _WORD_BEFORE_TEXT = re.compile(r"(\w+)\W{1,3}$")
 _SHIP_APPOSITION = re.compile(r",\s+(?:a|an|the)\s+(?:[\w-]+\s+){0,3}?(?:" + "|".join(sorted(SHIP_NOUNS)) + r")\b")
+# "…the Black Sea, the crew abandoned ship": an idiom, not a ship's description
+_SHIP_IDIOM = re.compile(r"\b(?:abandon(?:ed|ing|s)?|jump(?:ed|ing|s)?)\s+ship\b", re.I)
 
 
 @dataclass(frozen=True, slots=True)
@@ -772,8 +775,10 @@ class Recognizer:
         """A ship named after a place: "the corvette Cheonan", "the Cheonan sank", "the Moskva, a
         guided-missile cruiser"."""
         start, end = chunk[0].start, chunk[-1].end
-        if text[end:end + 1] == "," and _SHIP_APPOSITION.match(text, end):
-            return True
+        if text[end:end + 1] == ",":
+            hit = _SHIP_APPOSITION.match(text, end)
+            if hit is not None and not _SHIP_IDIOM.search(hit.group()):
+                return True
         if text[start - 1:start] != " " or text[start - 2:start - 1].lower() not in _SHIP_WORD_ENDS:
             return False
         space = text.rfind(" ", max(0, start - 16), start - 1)

@@ -400,6 +400,7 @@ class Resolver:
                 out[i] = moved or r
         self._held_by_the_first(said, out)
         self._unknown_held_by_the_first(text, out)
+        self._off_the_named_sea(text, out)
         if all(x.place is not None for x in out):
             return out
         # one sense per discourse: a name placed by what the text says once is placed so throughout
@@ -441,6 +442,30 @@ class Resolver:
             if gap is not None:
                 cue = containment.Cue(k - 1, "in", text[out[k - 1].mention.start:r.mention.end], True, True)
                 out[k] = containment.unknown_in(r.mention, cue, holder)
+
+    def _off_the_named_sea(self, text: str, out: list[Resolution]) -> None:
+        """"sank in the Black Sea about 30 km off Sinop": what a ship is off lies on the sea its
+        sentence names, so a namesake half a world away (Sinop, Brazil) gives way to one by that
+        sea. Only a choice thousands of km from the sea's point moves: a sea's point is rough
+        ("in the Mediterranean off Tripoli" may be Lebanon's). In place, on `out`."""
+        seas = [x for x in out if x.place is not None and x.place.feature_type == WATER]
+        for i, r in enumerate(out if seas else ()):
+            p = r.place
+            if p is None or p.feature_type in _VAST or p.source == "user" or not _OFF_BEFORE.search(
+                    text, max(0, r.mention.start - 40), r.mention.start):
+                continue
+            sea = min((x for x in seas if x.mention.sentence == r.mention.sentence),
+                      key=lambda x: abs(x.mention.start - r.mention.start), default=None)
+            if sea is None or containment.distance_km(p, sea.place) < FAR_FROM_SEA_KM:
+                continue
+            ranked = [q for q in self._ranked(r.mention.key or name_key(r.mention.text)) if q.feature_type not in _VAST]
+            ranked.sort(key=lambda q: q.feature_type in (COUNTRY, ADMIN1, ADMIN2))   # off a town, not a province
+            pick = containment.choose_inside(ranked, sea.place, "near")
+            if pick is not None:
+                alts = (Candidate(p, r.confidence),) + tuple(a for a in r.alternatives if a.place.id != pick.id)
+                out[i] = Resolution(r.mention, pick, max(0.6, r.confidence),
+                                    f"near {sea.place.name}, as 'off {r.mention.text}' in the same sentence says",
+                                    alts[:MAX_ALTERNATIVES])
 
     def _choose_inside(self, r: Resolution, cue, container: Place) -> Resolution | None:
         """The best-scored of a name's places that lies where the text says ("Oshima island, off
@@ -604,6 +629,9 @@ MAX_INNER_WORDS = 8
 _KIND_OF_GAP = re.compile(r"\s+(?:[a-z-]+\s+)?(?:village|town|city|port|district|region|province|island|camp)\s+of\s+")
 # containers whose point says little of what lies in them: "Melilla, the Spanish enclave in North Africa"
 _VAST = frozenset({REGION, CONTINENT, WATER})
+# "off Sinop", "off the northern coast of Crete": a place something at sea lies off
+_OFF_BEFORE = re.compile(r"\boff\s+(?:the\s+(?:[a-z-]+\s+)?coast\s+of\s+)?(?:the\s+)?$", re.I)
+FAR_FROM_SEA_KM = 3000.0     # a namesake this far from the sea the sentence names is not the one meant
 
 
 def _foreign(place: Place, container: Place, results: list[Resolution]) -> bool:

@@ -732,3 +732,24 @@ def test_a_distance_off_one_side_of_a_coast():
     (e,) = events("A migrant boat capsized about 40 km off the western coast of Crete, the coast guard said.")
     assert e["type"] == "ship_accident" and 23.0 < e["point"][0] < 23.35 and 35.2 < e["point"][1] < 35.7
     assert e["uncertainty_km"] <= 25                          # the stated distance, not a vague "off"
+
+
+@pytest.mark.parametrize("text, kind, lat, lon", [
+    # a date that is a yardstick ("for the fifth time since December") does not make the event history
+    ("A volcano on Iceland's Reykjanes peninsula erupted for the fifth time since December, near Grindavik.",
+     "eruption", 63.84, -22.43),
+    ("Turkey said its jets struck the Qandil Mountains for the first time since 2019.", "airstrike", 36.45, 44.95),
+    # "fired artillery shells", "fired mortars": shelling, not a missile launch
+    ("The army fired mortars at rebel positions near Goma on Tuesday.", "shelling", -1.68, 29.22),
+    ("North Korea fired artillery shells close to Yeonpyeong island.", "shelling", 37.67, 125.70),
+])
+def test_events_dated_against_earlier_ones_and_artillery_fire(text, kind, lat, lon):
+    got = events(text, date="2024-06-01")
+    assert [e["type"] for e in got] == [kind], got
+    (e,) = got
+    assert distance_km(e["point"][0], e["point"][1], lon, lat) <= 50, e
+
+
+def test_history_still_is_history():
+    # a year that dates another event keeps its sentence out ("in 1998 and 2009")
+    assert events("North Korea has launched missiles over Japan twice before, in 1998 and 2009.", date="2024-06-01") == []

@@ -303,3 +303,13 @@ def test_a_township_named_after_a_state_is_not_in_that_state():
     # alone, with no container in the text, it is left unplaced rather than put in the state
     r = _place_of_span("Schools in Washington Township closed early.", "Washington Township")
     assert r.place is None, (r.place, r.reason)
+
+
+@pytest.mark.parametrize("text,name,lat,lon", [
+    # the sea the sentence names says which namesake a ship was off: Sinop in Turkey, not in Brazil
+    ("A bulk carrier sank in the Black Sea about 30 km off Sinop.", "Sinop", 42.03, 35.15),
+    ("Off Sinop, in the Black Sea, the crew abandoned ship.", "Sinop", 42.03, 35.15),
+])
+def test_a_place_a_ship_was_off_lies_on_the_sea_named(text, name, lat, lon):
+    r = placed_near(text, name, lat, lon, within=50)
+    assert "Black Sea" in r.reason

@@ -184,3 +184,20 @@ def test_the_longest_usable_name_wins_and_an_abbreviation_keeps_its_case():
     assert texts("Protesters marched in New York City on Monday.") == ["New York City"]
     assert "US" in texts("The US said it would act.")
     assert texts("They met in Ky. and in Calif. and in Ga. on Friday.") == ["Ky.", "Calif.", "Ga."]
+
+
+@pytest.mark.parametrize("text,names", [
+    # "abandoned ship" is an idiom, not an apposition naming a ship after the place before it
+    ("In Paris, in the Black Sea, the crew abandoned ship.", {"Paris", "Black Sea"}),
+    # a capitalised preposition that starts a sentence is no part of the name after it
+    ("Off Sinop, in the Black Sea, the crew abandoned ship.", {"Sinop", "Black Sea"}),
+    ("Outside Kyiv, fighting raged for a week.", {"Kyiv"}),
+    ("Across Texas, storms knocked out power.", {"Texas"}),
+])
+def test_sentence_initial_prepositions_and_ship_idioms(text, names):
+    got = {m.text: m.kind for m in find_mentions(text)}
+    assert set(got) == names and set(got.values()) == {"toponym"}, got
+
+
+def test_a_ship_named_after_a_place_is_still_a_ship():
+    assert find_mentions("The Moskva, a guided-missile cruiser, sank in April.") == []

@@ -32,6 +32,10 @@ _BACKGROUND_RE = at_word(_BACKGROUND, re.I)
 _BACKGROUND_LOWER_RE = at_word(_BACKGROUND)
 # a word every match of _BACKGROUND_RE holds
 _BACKGROUND_WORDS = ("last", "previously", "past", "ago", "later", "since", "19", "20")
+# what makes a date a yardstick for this event, not another event: "for the fifth time since
+# December", "its first launch since 2017", "the deadliest quake since 1999"
+_COMPARED_BEFORE = re.compile(r"\b(?:times?|first|biggest|largest|deadliest|strongest|worst|heaviest|highest|"
+                              r"most\s+\w+)(?:\s+[a-z-]+)?\s+(?:since\s+)?$", re.I)
 
 
 @lru_cache(maxsize=2)
@@ -51,10 +55,13 @@ def is_background(sentence: str, day: str, years: bool = True) -> bool:
         if not any(map(sentence.__contains__, _BACKGROUND_WORDS)):
             return False            # most sentences: no regex search
         rx = _BACKGROUND_LOWER_RE
-    for m in rx.finditer(" " + sentence):
+    spaced = " " + sentence
+    for m in rx.finditer(spaced):
         said = m.group()[1:]        # (the match begins with the character before it)
         if said.isdigit() and (day.startswith(said) or (not years and not day)):
             continue
+        if _COMPARED_BEFORE.search(spaced, max(0, m.start() - 40), m.start() + 1):
+            continue                # "erupted for the fifth time since December", "the first ... since 2017"
         return True
     return False
 

@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass, replace
 
 from gazetteer.model import ADMIN1, ADMIN2, CAPITAL, CITY, CONTINENT, COUNTRY, REGION, SITE, WATER, ZONE, \
-    Mention, Place, Resolution
+    KIND_RADIUS_KM, UNKNOWN_EXTRA_KM, Mention, Place, Resolution
 from gazetteer.normalize import name_key
 
 GENERIC = ("district|neighbou?rhood|quarter|suburb|village|town|city|area|region|province|governorate|"
@@ -167,12 +167,13 @@ def unknown_in(mention: Mention, cue: Cue, container: Place, known: bool = False
                   # a part of a capital is no capital: "the Karrada district of Baghdad" is a town's part
                   lon=container.lon, feature_type=CITY if container.feature_type in (CITY, CAPITAL) else
                   SITE if container.feature_type == SITE else REGION, country_code=container.country_code,
-                  source="containment")
+                  source="containment",
+                  reach_km=KIND_RADIUS_KM.get(container.feature_type, 50.0) + UNKNOWN_EXTRA_KM)
     how = "near" if cue.relation == "near" else "in"
     what = f"no place so named {how} {container.name} in the gazetteer" if known else "not in the gazetteer"
     said = f"({cue.words})" if cue.container < 0 else f"as '{cue.words}' says"
     reason = (f"{what}: {how} {container.name}, {said}; placed at "
-              f"{container.name}'s point, uncertain by about {WITHIN_KM.get(container.feature_type, 100):.0f} km")
+              f"{container.name}'s point, uncertain by about {place.reach_km:.0f} km")
     return Resolution(mention, place, 0.2, reason)
 
 
@@ -248,6 +249,22 @@ def _names_apposed(text: str):
             yield hit.start("name"), hit.end("name")
 
 
+# "crashed in a field in Przewodow, Poland": a name after a locative word and before ", Y" where Y is a
+# place the text names (searched back from each container's comma)
+_NAME_BEFORE_COMMA = re.compile(r"\b(?:in|near|at|outside|from)\s+" + _NAME + r",\s+$")
+_DATE_WORDS = frozenset("""January February March April May June July August September October November December
+Monday Tuesday Wednesday Thursday Friday Saturday Sunday Christmas Easter""".split())
+
+
+def _names_before_containers(text: str, mentions: list[Mention]):
+    """(start, end) of names before ", Y", where Y is a name the text gives as a place."""
+    for c in mentions:
+        if c.kind == "toponym" and c.start > 6 and text[c.start - 2:c.start] == ", ":
+            hit = _NAME_BEFORE_COMMA.search(text, max(0, c.start - 60), c.start)
+            if hit and hit.group("name") not in _DATE_WORDS:
+                yield hit.start("name"), hit.end("name")
+
+
 _RELATION_WORDS = frozenset("of in near outside off to the".split())
 _GENERIC_LAST = frozenset(g.split()[-1].replace("?", "") for g in GENERIC.replace("(", "").replace(")", "").split("|")) | {
     "neighbourhood", "neighborhood", "harbour", "harbor", "mountain", "mountains", "hill", "hills"}
@@ -280,7 +297,8 @@ def unknown_mentions(text: str, mentions: list[Mention], sentence_of) -> list[Me
             continue
         out.append(Mention(s, e, name, sentence_of(s), "toponym", ""))
         taken.append((s, e))
-    for s, e in (*_places_named(text), *_names_apposed(text), *_names_in_divisions(text)):
+    for s, e in (*_places_named(text), *_names_apposed(text), *_names_in_divisions(text),
+                 *_names_before_containers(text, mentions)):
         name = text[s:e]
         if name.split()[0] in _NOT_NAMES or any(a < e and s < b for a, b in taken):
             continue

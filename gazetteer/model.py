@@ -24,6 +24,13 @@ FEATURE_TYPES = (COUNTRY, ADMIN1, ADMIN2, CITY, CAPITAL, WATER, REGION, CONTINEN
 AREA_TYPES = frozenset({COUNTRY, ADMIN1, ADMIN2, WATER, REGION, CONTINENT, ZONE})
 
 
+# how far a place of each kind typically reaches from its point (km): the uncertainty of a place
+# used as an event's location
+KIND_RADIUS_KM = {"city": 15.0, "capital": 25.0, "zone": 15.0, "admin2": 40.0, "region": 60.0,
+                  "admin1": 100.0, "water": 400.0, "country": 300.0, "continent": 2000.0, "point": 5.0,
+                  "site": 10.0}
+UNKNOWN_EXTRA_KM = 25.0          # a name the gazetteer lacks, placed at its container's point: this much wider
+
 @dataclass(frozen=True, slots=True)
 class Place:
     """One gazetteer entry."""
@@ -37,6 +44,9 @@ class Place:
     population: int = 0
     geonameid: int | None = None
     source: str = ""           # "geonames", "naturalearth", "curated", "user"
+    # a name the gazetteer lacks, put at its container's point: how far from that point it may lie
+    # (0: as far as its kind of place usually reaches)
+    reach_km: float = 0.0
 
 
 @dataclass(frozen=True, slots=True)

@@ -89,6 +89,7 @@ class PlaceRef:
     kind: str = "toponym"          # "toponym" or "demonym"
     text: str = ""                 # the surface form in the text
     fallback: bool = False         # the gazetteer lacks the name: the resolver put it at the article's main place
+    reach_km: float = 0.0          # placed at its container's point: how far from it it may lie (Place.reach_km)
 
 
 @dataclass(frozen=True, slots=True)

@@ -175,7 +175,8 @@ PEOPLE = ("soldier", "soldiers", "journalist", "journalists", "hostage", "hostag
           "tourists", "workers", "fighters", "troops", "officers", "policemen", "crew")
 
 TRIGGER_WORDS: dict[str, dict[str, tuple[str, ...]]] = {
-    "ship_attack": {"cued_verbs": ("attack", "strike", "hit", "target", "fire on", "fire at", "damage", "ram"),
+    "ship_attack": {"cued_verbs": ("attack", "strike", "hit", "target", "fire on", "fire at", "launch at", "damage",
+                                   "ram"),
                     "cued_nouns": ("attack", "strike", "explosion", "blast", "drone attack", "missile attack"),
                     "cues": VESSELS},
     # a ship sunk by a weapon was attacked ("sea drones had sunk a Russian landing ship")
@@ -227,7 +228,7 @@ TRIGGER_WORDS: dict[str, dict[str, tuple[str, ...]]] = {
     "airstrike": {"nouns": ("airstrike", "air strike", "air raid", "drone strike", "drone attack", "missile strike",
                             "missile attack", "rocket attack", "aerial bombardment", "bombing raid", "air attack"),
                   "cued_verbs": ("strike", "hit", "bomb", "pound", "target", "attack", "fire at", "fire on",
-                                 "slam", "rock"),
+                                 "launch at", "launch on", "slam", "rock"),
                   "cued_nouns": ("strike", "attack", "raid", "bombing", "bombardment", "barrage"),
                   "cues": WEAPONS_AIR},
     "shelling": {"verbs": ("shell",), "nouns": ("shelling", "artillery fire", "mortar fire", "artillery strike",

@@ -386,8 +386,10 @@ def test_a_dateline_is_where_the_story_was_filed_and_an_agency_is_no_actor():
 
 
 def test_a_launch_from_an_unreported_site_is_as_uncertain_as_the_country_is_wide():
-    (launch,) = events("Russia launched a massive missile attack on Ukraine overnight.")
+    launch, strike = events("Russia launched a massive missile attack on Ukraine overnight.")
     assert launch["type"] == "missile_launch" and launch["uncertainty_km"] > 2000     # Russia spans 9 time zones
+    # the attack "launched ... on Ukraine" is an event of its own, in Ukraine
+    assert strike["type"] == "airstrike" and strike["label"] == "Air or drone strike (Ukraine)"
     (nk,) = events("North Korea fired two ballistic missiles on Sunday.")
     assert nk["uncertainty_km"] == 300.0
 
@@ -753,3 +755,33 @@ def test_events_dated_against_earlier_ones_and_artillery_fire(text, kind, lat, l
 def test_history_still_is_history():
     # a year that dates another event keeps its sentence out ("in 1998 and 2009")
     assert events("North Korea has launched missiles over Japan twice before, in 1998 and 2009.", date="2024-06-01") == []
+
+
+def test_a_name_the_gazetteer_lacks_before_its_country_places_the_event_widely():
+    # "Przewodow, Poland": the village is no gazetteer entry; the event is put at Poland's point,
+    # as wide as a country (not a village's 15 km), and its location keeps the village's name
+    (e,) = events("A missile crashed in a field in Przewodow, Poland, killing two farmers.")
+    assert e["type"] == "missile_impact" and "Przewodow" in e["label"]
+    assert distance_km(e["point"][0], e["point"][1], 20.0, 52.0) < 1 and e["uncertainty_km"] >= 300
+    # a month before a comma is no place ("In January, Poland said")
+    a = analyse("In January, Poland said it would act.", events=False)
+    assert [r.mention.text for r in a.resolutions] == ["Poland"]
+
+
+@pytest.mark.parametrize("text, kind, lat, lon, within", [
+    # an impact "in a field in X", "near a village in X"
+    ("A Chinese rocket booster crashed near a village in Guizhou province after the launch from Xichang.",
+     "missile_impact", 26.8, 106.8, 150),
+    # "launched a ballistic missile at Eilat": an attack on the target named after "at"
+    ("The Houthis launched a ballistic missile at Eilat; it was intercepted over the Red Sea.", "airstrike",
+     29.56, 34.95, 30),
+])
+def test_impacts_in_a_field_and_missiles_launched_at_a_target(text, kind, lat, lon, within):
+    got = [e for e in events(text, date="2024-06-01") if e["type"] == kind]
+    assert len(got) == 1, events(text, date="2024-06-01")
+    assert distance_km(got[0]["point"][0], got[0]["point"][1], lon, lat) <= within, got[0]
+
+
+def test_an_impact_placed_near_a_town_says_so():
+    (e,) = events("Debris from the rocket fell near Guiyang on Sunday.", date="2024-06-01")
+    assert e["label"] == "Impact 1 (near Guiyang)"

@@ -80,7 +80,7 @@ def place_refs(analysis: Analysis) -> list[PlaceRef]:
             continue
         p = r.place
         out.append(PlaceRef(p.name, r.mention.start, r.mention.end, float(p.lon), float(p.lat), p.country_code,
-                            p.feature_type, r.mention.kind, r.mention.text, is_fallback(r)))
+                            p.feature_type, r.mention.kind, r.mention.text, is_fallback(r), p.reach_km))
     return sorted(out, key=attrgetter("start"))
 
 

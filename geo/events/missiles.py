@@ -534,7 +534,7 @@ def _impact_label(ctx: EventContext, n: int, claims: list[Claim]) -> str:
         desc = (f"{'inside' if z.inside else 'outside'} {ctx.name_of(z.zone_sovereign)}'s "
                 f"{ZONE_WORDS.get(z.zone_kind, z.zone_kind)}")
     else:
-        rank = ("distance_direction", "direction", "offshore", "in_place")
+        rank = ("distance_direction", "direction", "offshore", "in_place", "near")
         dd = min((c for c in claims if c.kind in rank), key=lambda c: rank.index(c.kind), default=None)
         desc = dd.text if dd else "position not reported"
     return f"Impact {n} ({desc})"

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 from gazetteer.containment import WITHIN_KM
-from gazetteer.model import ADMIN1, COUNTRY
+from gazetteer.model import ADMIN1, COUNTRY, UNKNOWN_EXTRA_KM
 from geo.events.actors import actor, counts
 from geo.events.context import EventContext, is_background, lowered
 from geo.events.linking import CAPITAL_AFTER, Candidate, Link, RuleLinker, candidates, vetted
@@ -42,7 +42,6 @@ FOLLOW_UPS = frozenset({"killing", "attack", "explosion", "shooting", "abduction
 # an attack's fire is part of the attack, not an industrial accident or a wildfire
 _DELIBERATE = frozenset({"airstrike", "shelling", "attack", "ship_attack", "missile_impact"})
 _CONSEQUENCES = frozenset({"industrial", "wildfire"})
-UNKNOWN_EXTRA_KM = 25.0          # an unknown name placed by its container: this much wider
 _CLAIM_ORDER = ("distance_direction", "distance", "between", "district", "facility", "near", "part", "direction",
                 "offshore", "in_place", "over", "origin")
 
@@ -490,7 +489,7 @@ def _names_the_country_of(coarse: Incident, fine: Incident) -> bool:
 # ---------------------------------------------------------------- placing
 
 def _radius(p: PlaceRef) -> float:
-    return PLACE_RADIUS_KM.get(p.feature_type, 50.0)
+    return p.reach_km or PLACE_RADIUS_KM.get(p.feature_type, 50.0)
 
 
 def _placed(ctx: EventContext, inc: Incident, others: set = frozenset()) -> Incident:

@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from typing import Callable, Sequence
 
 from gazetteer.bounded import keep
+from gazetteer.model import KIND_RADIUS_KM
 from geo.model import Claim, PlaceRef
 from geo.spatial.measure import (DIRECTION_PATTERN, MAX_DISTANCE_KM, NUMBER_PATTERN, UNIT_PATTERN, area_summary,
                                  bearing_deg, destination, destinations, distance_km, parse_direction, parse_number,
@@ -103,7 +104,9 @@ _ORIGIN_RE = re.compile(
     # "from Houthi-controlled areas of Yemen", "from rebel-held parts of"
     r"(?:(?:[\w-]+-(?i:controlled|held|run)\s+)?(?i:areas?|parts?|territory|regions?)\s+(?i:of|in)\s+)?")
 _IN_AFTER_IMPACT_RE = re.compile(r"\b" + _starts_of(IMPACT_PATTERN) + r"(?i:" + IMPACT_PATTERN
-                                 + r")\s+(?i:in|into|on)\s+(?:(?i:the)\s+)?")
+                                 # "crashed in a field in Przewodow", "fell near a village in Guizhou"
+                                 + r")\s+(?:(?i:in|into|on|near)\s+(?i:a|an)\s+(?:[a-z-]+\s+){1,3}?(?i:in|near|outside|of)\s+"
+                                 + r"|(?i:in|into|on)\s+)(?:(?i:the)\s+)?")
 _INTL_RE = re.compile(r"\b(?=(?i:i))(?i:in|into)\s+(?i:international\s+waters|the\s+high\s+seas)\b")
 _OVER_RE = re.compile(r"\b" + _starts_of(OVERFLIGHT_PATTERN) + r"(?i:" + OVERFLIGHT_PATTERN + r")\s+(?:(?i:the)\s+)?")
 _IN_WATER_RE = re.compile(r"\b(?=(?i:i))(?i:in|into)\s+(?:(?i:the)\s+)?")
@@ -145,9 +148,7 @@ FACILITY_KM = 10.0             # a city's port or airport: within this of the ci
 _PRONOUN_OWNERS = {"its", "our", "their", "his", "her"}
 
 # uncertainty (km) of a place used as an origin or a weak location, by feature type
-PLACE_RADIUS_KM = {"city": 15.0, "capital": 25.0, "zone": 15.0, "admin2": 40.0, "region": 60.0,
-                   "admin1": 100.0, "water": 400.0, "country": 300.0, "continent": 2000.0, "point": 5.0,
-                   "site": 10.0}
+PLACE_RADIUS_KM = KIND_RADIUS_KM
 
 SECTOR_HALF_WIDTH = 22.5       # degrees either side of the stated direction
 SECTOR_RADIUS_KM = 450.0       # how far "north-east of X" reaches (an EEZ is 370 km wide)
@@ -313,6 +314,12 @@ def _radius_for(place: PlaceRef) -> float:
     return r
 
 
+def _uncertainty_for(place: PlaceRef) -> float:
+    """How far from its point a place may be: its kind's size, or, for a name the gazetteer lacks
+    put at its container's point, how far that container reaches (not used to step from it)."""
+    return place.reach_km or _radius_for(place)
+
+
 @expression("distance_direction")
 def _distance_direction(r: SentenceReading) -> None:
     """"250 km west of the Oga Peninsula": a geodesic destination."""
@@ -332,7 +339,7 @@ def _distance_direction(r: SentenceReading) -> None:
         if not hi <= MAX_DISTANCE_KM:       # 10^400 km (inf), NaN: no place on the earth
             continue
         point = destination(p.lon, p.lat, bearing, mid)
-        unc = max(0.1 * mid + (hi - lo) / 2.0, 20.0)
+        unc = max(0.1 * mid + (hi - lo) / 2.0, 20.0) + p.reach_km     # (from a container's point: as far off)
         s = r.offset + m.start()
         r.add(Claim("distance_direction", r.words(s, p.end), s, p.end, p, point, None,
                     round(unc, 1), by=r.speaker, bearing=bearing, distance_km=round(mid, 3)))
@@ -497,7 +504,7 @@ def _origin(r: SentenceReading) -> None:
         tail = re.match(r"\s+(?:area|region|vicinity|county|province)\b", r.sentence[p.end - r.offset:])
         if tail:
             e += tail.end()
-        r.add(Claim("origin", r.words(s, e), s, e, p, (p.lon, p.lat), None, _radius_for(p), by=r.speaker))
+        r.add(Claim("origin", r.words(s, e), s, e, p, (p.lon, p.lat), None, _uncertainty_for(p), by=r.speaker))
 
 
 @expression("over")
@@ -510,7 +517,7 @@ def _over(r: SentenceReading) -> None:
         if p is None or not r.free(p.start, p.end):
             continue
         s = r.offset + m.start()
-        r.add(Claim("over", r.words(s, p.end), s, p.end, p, (p.lon, p.lat), None, _radius_for(p), by=r.speaker))
+        r.add(Claim("over", r.words(s, p.end), s, p.end, p, (p.lon, p.lat), None, _uncertainty_for(p), by=r.speaker))
 
 
 def _possessive(r: SentenceReading, p: PlaceRef) -> bool:
@@ -533,7 +540,7 @@ def _in_place(r: SentenceReading) -> None:
                     or _possessive(r, p):
                 continue
             s = r.offset + m.start()
-            r.add(Claim("in_place", r.words(s, p.end), s, p.end, p, (p.lon, p.lat), None, _radius_for(p),
+            r.add(Claim("in_place", r.words(s, p.end), s, p.end, p, (p.lon, p.lat), None, _uncertainty_for(p),
                         by=r.speaker))
 
 
@@ -617,9 +624,9 @@ def _distance(r: SentenceReading) -> None:
             point, unc = _beyond_the_coast(p, bearing, d, r.zone_geometry, outline), max(0.25 * d, 20.0)
         elif m.group("rel").lower() == "off":
             point, bearing = _seaward_point(p, d, r.zone_geometry)
-            unc = max(0.25 * d, 20.0) if bearing is not None else d + _radius_for(p)
+            unc = max(0.25 * d, 20.0) if bearing is not None else d + _uncertainty_for(p)
         else:
-            point, bearing, unc = (p.lon, p.lat), None, d + _radius_for(p)
+            point, bearing, unc = (p.lon, p.lat), None, d + _uncertainty_for(p)
         r.add(Claim("distance", r.words(s, p.end), s, p.end, p, point, None, round(unc, 1), by=r.speaker,
                     bearing=bearing, distance_km=round(d, 3)))
 
@@ -633,7 +640,7 @@ def _near(r: SentenceReading) -> None:
         if _possessive(r, p):
             continue
         r.add(Claim("near", r.words(s, p.end), s, p.end, p, (p.lon, p.lat), None,
-                    round(_radius_for(p) + NEAR_KM, 1), by=r.speaker))
+                    round(_uncertainty_for(p) + NEAR_KM, 1), by=r.speaker))
 
 
 @expression("district")
@@ -668,7 +675,7 @@ def _district(r: SentenceReading) -> None:
         anchor = known or container
         if anchor is None or not r.free(r.offset + xs, r.offset + xe):
             continue
-        unc = _radius_for(anchor) if known else _radius_for(anchor) + 5.0
+        unc = _uncertainty_for(anchor) if known else _uncertainty_for(anchor) + 5.0
         r.add(Claim("district", r.words(s, e), s, e, anchor, (anchor.lon, anchor.lat), None, round(unc, 1),
                     by=r.speaker))
 
@@ -692,7 +699,7 @@ def _between(r: SentenceReading) -> None:
             continue
         d = distance_km(a.lon, a.lat, b.lon, b.lat)
         mid = destination(a.lon, a.lat, bearing_deg(a.lon, a.lat, b.lon, b.lat), d / 2.0)
-        unc = d / 2.0 + max(_radius_for(a), _radius_for(b))
+        unc = d / 2.0 + max(_uncertainty_for(a), _uncertainty_for(b))
         r.add(Claim("between", r.words(s, b.end), s, b.end, a, mid, None, round(unc, 1), by=r.speaker,
                     distance_km=round(d, 3)))
 

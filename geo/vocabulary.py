@@ -327,6 +327,8 @@ cannot prevent prevented prevents avoid avoided averted foiled thwarted warned w
 possible potential alleged lodged lodge filed file formal diplomatic official strong deny denied denies heart
 panic asthma anxiety cyber verbal legal sexual bee bees wasp wasps dog dogs shark sharks bear bears snake snakes
 alligator crocodile animal animals wolf wolves coyote""".split())
+# a ship's parts before "flooded": the ship taking water, not a flood ("the engine room flooded")
+SHIP_PARTS_FLOODED = frozenset("room rooms hold holds compartment compartments hull cabin cabins bilge deck decks".split())
 # verbs of saying that make a place the speaker's, not the event's ("said in Tokyo")
 SPEECH_LEMMAS = ("report", "announce", "add", "state", "claim", "confirm", "quote", "declare", "note", "explain",
                  "insist", "warn", "allege", "brief", "write", "tweet", "indicate", "accuse", "blame", "deny",

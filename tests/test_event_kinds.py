@@ -785,3 +785,14 @@ def test_impacts_in_a_field_and_missiles_launched_at_a_target(text, kind, lat, l
 def test_an_impact_placed_near_a_town_says_so():
     (e,) = events("Debris from the rocket fell near Guiyang on Sunday.", date="2024-06-01")
     assert e["label"] == "Impact 1 (near Guiyang)"
+
+
+def test_a_ship_taking_water_is_no_flood_and_is_off_the_sea_s_sinop():
+    # one event: the sinking (the engine room flooding is the ship's, not a flood), about 30 km off
+    # Sinop in Turkey (the Black Sea says which Sinop; the Brazilian city is larger)
+    got = events("A bulk carrier sank in the Black Sea about 30 km off Sinop after its engine room flooded.")
+    assert [e["type"] for e in got] == ["ship_accident"], got
+    d = distance_km(got[0]["point"][0], got[0]["point"][1], 35.15, 42.03)
+    assert 15 <= d <= 45, got[0]
+    # a town's flood is still a flood
+    assert [e["type"] for e in events("Heavy rains flooded the city of Derna.")] == ["flood"]

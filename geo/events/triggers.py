@@ -20,7 +20,8 @@ from dataclasses import dataclass
 from geo.events.linking import Tok, tokens
 from geo.events.taxonomy import rank
 from geo.vocabulary import (FORECAST_AFTER, INTENT_BEFORE, NOT_EVENT_BEFORE, NOT_EVENT_HEADS, NOT_EVENT_OBJECTS,
-                             PEOPLE, TRIGGER_WORDS, WAR, at_word, plural, trie_alternation, verb_forms)
+                             PEOPLE, SHIP_PARTS_FLOODED, TRIGGER_WORDS, WAR, at_word, plural, trie_alternation,
+                             verb_forms)
 
 # a verb after "to" is intended, not done ("agreed to deploy") unless one of these governs it
 _ASPECT = frozenset("began begun begin begins beginning started start starts continued continue continues continuing "
@@ -463,6 +464,8 @@ def _reported(toks: list[_Tok], i: int, j: int, entry: _Entry) -> bool:
     before = [t.low for t in toks[max(0, i - 3):i]]
     if not NOT_EVENT_BEFORE.isdisjoint(before) or "n't " in " ".join(before) + " ":     # (words hold no blank)
         return False
+    if before and before[-1] in SHIP_PARTS_FLOODED and "flood" in entry.plain:
+        return False                    # "the engine room flooded": a ship taking water
     if not INTENT_BEFORE.isdisjoint([t.low for t in toks[max(0, i - 8):i]]) or (
             j + 1 < len(toks) and toks[j].low in ("is", "was", "are", "were") and toks[j + 1].low in FORECAST_AFTER):
         return False                    # "plotted to ... attack", "the storm is expected to"

@@ -137,6 +137,8 @@ off outside across around along beyond through throughout amid amidst toward tow
 """.split())
 
 _HAS_WORD = re.compile(r"\w")
+# a small number right after a word: "Tower 22", "Camp 15" (not a year, not a decimal)
+_DESIGNATION_NUMBER = re.compile(r" \d{1,3}\b(?![.,]\d)")
 # an era after a year or a century is a date: "500 BC", "the 5th century B.C." (not British Columbia)
 _ERA_WORDS = frozenset({"BC", "B.C", "BCE", "B.C.E", "AD", "A.D", "CE", "C.E"})      # without the last full stop
 _ERA_BEFORE = re.compile(r"(?:\d|\bcentury|\bcenturies|\bmillennium)\s*$", re.I)
@@ -939,6 +941,8 @@ class Recognizer:
                 return False  # "Walsh said", "said Lewis": a person speaking
         if common and (sent_initial or titlecase) and not strong:
             return False
+        if common and not strong and _DESIGNATION_NUMBER.match(text, tok.end):
+            return False      # "Tower 22", "Camp 15", "Route 66": a designation, not a town called Tower
         if common and not strong:
             # a common word capitalised mid-sentence is a place only in a place's context
             # ("in Mocha", "10 nautical miles west of Mocha")

@@ -796,3 +796,15 @@ def test_a_ship_taking_water_is_no_flood_and_is_off_the_sea_s_sinop():
     assert 15 <= d <= 45, got[0]
     # a town's flood is still a flood
     assert [e["type"] for e in events("Heavy rains flooded the city of Derna.")] == ["flood"]
+
+
+def test_a_district_the_gazetteer_knows_with_its_word_places_the_event_there():
+    # "Pakistan's North Waziristan district": the gazetteer's district, not Pakistan's centre
+    (e,) = events("A roadside bomb struck a military convoy in Pakistan's North Waziristan district, killing four.")
+    assert distance_km(e["point"][0], e["point"][1], 69.9, 32.95) <= 30 and e["uncertainty_km"] <= 50, e
+
+
+def test_a_designation_with_a_number_is_no_town():
+    # "Tower 22" is an outpost, not Tower in County Cork: the attack is in Jordan
+    (e,) = events("Iranian-backed militias attacked US forces at Tower 22 in Jordan with a drone, killing three.")
+    assert e["type"] == "attack" and distance_km(e["point"][0], e["point"][1], 36.0, 31.0) <= 50, e

@@ -201,3 +201,13 @@ def test_sentence_initial_prepositions_and_ship_idioms(text, names):
 
 def test_a_ship_named_after_a_place_is_still_a_ship():
     assert find_mentions("The Moskva, a guided-missile cruiser, sank in April.") == []
+
+
+@pytest.mark.parametrize("text,names", [
+    ("Troops moved to Camp 15 near Mosul.", {"Mosul"}),
+    ("US forces at Tower 22 in Jordan were attacked.", {"US", "Jordan"}),
+    # a strong name before a number is still that place ("struck Kyiv 12 times")
+    ("Russia struck Kyiv 12 times this month.", {"Russia", "Kyiv"}),
+])
+def test_a_common_word_before_a_small_number_is_a_designation(text, names):
+    assert {m.text for m in find_mentions(text)} == names

@@ -668,7 +668,8 @@ def _district(r: SentenceReading) -> None:
         s, e = r.offset + min(xs, end), r.offset + max(xe, end)
         if container is not None:
             s, e = min(s, container.start), max(e, container.end)
-        known = next((p for p in r.places if p.start == r.offset + xs and p.end <= r.offset + xe), None)
+        # (the gazetteer may know the name with its generic word: "North Waziristan district")
+        known = next((p for p in r.places if p.start == r.offset + xs and p.end <= r.offset + max(xe, end)), None)
         if known is not None and container is not None and not _divides(container, known) and distance_km(
                 known.lon, known.lat, container.lon, container.lat) > DISTRICT_KM:
             known = None            # a namesake elsewhere: the text puts the district in the container

@@ -39,6 +39,8 @@ _AFTER = re.compile(
     r"(?:,\s*(?P<appos>(?:a|an|the)\s+" + _ADJ + r"(?:[A-Z][\w-]+\s+)?(?:" + GENERIC + r"))\s+(?:(?P<in1>" + _IN + r")|(?P<near1>" + _NEAR
     + r"))|,\s*(?P<near2>" + _NEAR + r")|,\s*(?P<in2>in)|(?P<in>" + _IN + r")|(?P<near>" + _NEAR + r"))" + _TAIL, re.I)
 _COMMA = re.compile(r",\s{1,3}$")
+_SAYS_AFTER = re.compile(r"['’]s?\s+(?:[\w-]+\s+){0,4}?(?:said|says|say|told|reported|announced|added|stated|"
+                         r"confirmed|warned)\b")
 _POSSESSIVE = re.compile(r"^['’]s?\s+(?:" + _ADJ + r")?$", re.I)
 
 # how far from its container's point a place "in" it may lie (km), by the container's kind
@@ -107,8 +109,10 @@ def _cue_after(text: str, m: Mention, c: Mention, j: int) -> Cue | None:
     if len(gap) > 80 or "\n\n" in gap:
         return None
     if _COMMA.fullmatch(gap) or gap in (", ", ","):
-        if c.kind == "demonym":
-            return None             # "In Rafah, Israeli tanks advanced": no place is in an adjective
+        if c.kind == "demonym" or _SAYS_AFTER.match(text, c.end):
+            # "In Rafah, Israeli tanks advanced": no place is in an adjective; "…near the Senkaku
+            # Islands, Japan's coast guard said": the speaker's country, not the islands'
+            return None
         return Cue(j, "in", text[m.start:c.end], strong=False)     # "Harwinton, Conn."
     hit = _AFTER.fullmatch(gap)
     if hit is None:

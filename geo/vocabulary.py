@@ -276,8 +276,10 @@ TRIGGER_WORDS: dict[str, dict[str, tuple[str, ...]]] = {
                               "bombers", "battalion", "brigade", "carrier")},
     # ships and aircraft in a country's waters or airspace ("coast guard ships entered Japanese
     # territorial waters"), not "entered the race"
-    "patrol#waters": {"cued_verbs": ("enter", "intrude", "violate"), "cued_nouns": ("intrusion",),
-                      "cues": ("territorial waters", "waters", "airspace", "contiguous zone")},
+    "patrol#waters": {"cued_verbs": ("enter", "intrude", "violate", "sail within", "sail into", "fly within"),
+                      "cued_nouns": ("intrusion",),
+                      # ("sailed within 12 nautical miles of the Senkaku Islands": the territorial sea's limit)
+                      "cues": ("territorial waters", "waters", "airspace", "contiguous zone", "nautical miles")},
     "attack": {"verbs": ("attack", "assault", "ambush", "storm", "clash", "besiege", "invade"),
                "nouns": ("attack", "assault", "ambush", "clash", "fighting", "firefight", "gunfight",
                          "offensive", "skirmish", "incursion", "siege", "hostilities", "counter-offensive",

@@ -808,3 +808,14 @@ def test_a_designation_with_a_number_is_no_town():
     # "Tower 22" is an outpost, not Tower in County Cork: the attack is in Jordan
     (e,) = events("Iranian-backed militias attacked US forces at Tower 22 in Jordan with a drone, killing three.")
     assert e["type"] == "attack" and distance_km(e["point"][0], e["point"][1], 36.0, 31.0) <= 50, e
+
+
+def test_ships_sailing_within_the_territorial_limit_and_the_speaker_s_country():
+    # "sailed within 12 nautical miles of" is an incursion (patrol); ", Japan's coast guard said"
+    # names the speaker, not a country the islands are in (they were put at Japan's centre)
+    (e,) = events("Two Chinese naval vessels sailed within 12 nautical miles of the Senkaku Islands, "
+                  "Japan's coast guard said.")
+    assert e["type"] == "patrol" and distance_km(e["point"][0], e["point"][1], 123.48, 25.75) <= 50, e
+    # an apposition with a possessive still says where ("Kharkiv, Ukraine's second-largest city")
+    (s,) = events("Shelling hit Kharkiv, Ukraine's second-largest city.")
+    assert distance_km(s["point"][0], s["point"][1], 36.25, 49.98) <= 20, s

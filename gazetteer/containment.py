@@ -43,6 +43,10 @@ _SAYS_AFTER = re.compile(r"['’]s?\s+(?:[\w-]+\s+){0,4}?(?:said|says|say|told|r
                          r"confirmed|warned)\b")
 _POSSESSIVE = re.compile(r"^['’]s?\s+(?:" + _ADJ + r")?$", re.I)
 
+# the kinds of division a place's name is given to elsewhere, seldom inside the place: "Washington
+# Township", "Ohio County" (the recogniser and the resolver both read them so)
+NAMESAKE_DIVISIONS = frozenset("township twp twp. county parish borough".split())
+
 # how far from its container's point a place "in" it may lie (km), by the container's kind
 WITHIN_KM = {CITY: 40.0, CAPITAL: 50.0, SITE: 20.0, ADMIN2: 80.0, ADMIN1: 450.0, REGION: 600.0,
              WATER: 800.0, ZONE: 100.0, CONTINENT: 4000.0, COUNTRY: 1500.0}

@@ -22,7 +22,7 @@ from typing import NamedTuple
 from gazetteer.bounded import keep
 from gazetteer.index import AMBIGUOUS, DEMONYM, EXACT_CASE, POSTAL, PRIMARY, USER, Gazetteer
 from gazetteer.model import ADMIN1, CAPITAL, CITY, CONTINENT, COUNTRY, REGION, WATER, ZONE, Mention, Span
-from gazetteer.containment import unknown_mentions
+from gazetteer.containment import NAMESAKE_DIVISIONS, unknown_mentions
 from gazetteer.normalize import fold, name_key
 from gazetteer.text import sentence_index, split_sentences, trie_alternation
 
@@ -71,8 +71,6 @@ FACILITY_TAILS = frozenset({("air", "base"), ("air", "force", "base"), ("naval",
                             ("airfield",), ("air", "field"), ("naval", "air", "station"), ("port",),
                             ("hall",), ("city", "hall"), ("county", "hall"), ("town", "hall")})
 WATER_SUFFIXES = frozenset("sea gulf bay strait straits ocean lagoon shoal reef atoll".split())
-# divisions often named after a state or country elsewhere ("Washington Township", "Ohio County")
-DIVISION_SUFFIXES = frozenset("township county parish borough".split())
 GEO_PREFIXES = frozenset("lake mount mt cape gulf bay isle sea strait port fort lake lakes". split())
 LOWER_EXTENSIONS = frozenset("prefecture province state county parish peninsula island islands region "
                              "district city governorate oblast crossing camp strait valley airport dam port".split())
@@ -689,8 +687,8 @@ class Recognizer:
             if before is not None and before.text.lower() in TITLES and gap_before in (" ", ". "):
                 persons.add(chunk[0].text)
             return []
-        if text[chunk[0].start:chunk[-1].end].rstrip(".") in _ERA_WORDS and _ERA_BEFORE.search(
-                text, max(0, chunk[0].start - 16), chunk[0].start):
+        if chunk[0].text[0] in "ABC" and text[chunk[0].start:chunk[-1].end].rstrip(".") in _ERA_WORDS \
+                and _ERA_BEFORE.search(text, max(0, chunk[0].start - 16), chunk[0].start):
             return []
         sent_start = sent_starts.get(chunk[0].sent, 0)
         # a token between the sentence's start and the chunk is a word before it: no search needed
@@ -879,7 +877,7 @@ class Recognizer:
             if WATER_SUFFIXES.intersection(words[b:]) and not self._notable(key):
                 key = ""              # "Sunda Strait" the gazetteer lacks is no village called Sunda;
                 #                       a sea named after a place is named after a notable one ("Kerch Strait")
-            elif DIVISION_SUFFIXES.intersection(words[b:]) and any(
+            elif NAMESAKE_DIVISIONS.intersection(words[b:]) and any(
                     f & PRIMARY and p.feature_type in (COUNTRY, ADMIN1) for p, f in self._usable_entries(entries)):
                 key = ""              # a "Washington Township" the gazetteer lacks is named after the state, not in it
         elif b == len(chunk) and all(w in GEO_PREFIXES or w in CONNECTORS for w in words[:a]):

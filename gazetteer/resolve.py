@@ -462,10 +462,7 @@ class Resolver:
             ranked.sort(key=lambda q: q.feature_type in (COUNTRY, ADMIN1, ADMIN2))   # off a town, not a province
             pick = containment.choose_inside(ranked, sea.place, "near")
             if pick is not None:
-                alts = (Candidate(p, r.confidence),) + tuple(a for a in r.alternatives if a.place.id != pick.id)
-                out[i] = Resolution(r.mention, pick, max(0.6, r.confidence),
-                                    f"near {sea.place.name}, as 'off {r.mention.text}' in the same sentence says",
-                                    alts[:MAX_ALTERNATIVES])
+                out[i] = _moved(r, pick, f"near {sea.place.name}, as 'off {r.mention.text}' in the same sentence says")
 
     def _choose_inside(self, r: Resolution, cue, container: Place) -> Resolution | None:
         """The best-scored of a name's places that lies where the text says ("Oshima island, off
@@ -478,9 +475,7 @@ class Resolver:
         if pick is None:
             return None
         how = "near" if cue.relation == "near" else "in"
-        alts = (Candidate(r.place, r.confidence),) + tuple(a for a in r.alternatives if a.place.id != pick.id)
-        return Resolution(r.mention, pick, max(0.6, r.confidence), f"{how} {container.name}, as '{cue.words}' says",
-                          alts[:MAX_ALTERNATIVES])
+        return _moved(r, pick, f"{how} {container.name}, as '{cue.words}' says")
 
     def _container_holding(self, container: Resolution, place: Place, cue) -> Resolution | None:
         """The container's other sense, a bigger place, that holds `place` where the text says."""
@@ -498,10 +493,8 @@ class Resolver:
         document already chose for that name, else the name's most likely place."""
         text = r.mention.text
         chosen = {x.mention.key or name_key(x.mention.text): x.place for x in results if x.place is not None}
-        for key, why, strict in self._inner_names(text):
-            # an adjective's place may be a region ("Siberian", "Central American"): not a town so named
-            types = _ADJECTIVE_TYPES if why.endswith(("is its adjective", "is a part of it")) else _INNER_TYPES
-            place = chosen.get(key) or self._in_context(key, results, strict, types)
+        for key, why, strict, area in self._inner_names(text):
+            place = chosen.get(key) or self._in_context(key, results, strict, area)
             if place is None or (strict and place.feature_type == CONTINENT):
                 continue
             cue = containment.Cue(-1, "in", why)
@@ -509,14 +502,13 @@ class Resolver:
         return None
 
     def _in_context(self, key: str, results: list[Resolution], strict: bool = False,
-                    types: frozenset = frozenset()) -> Place | None:
+                    area: bool = False) -> Place | None:
         """The place a name inside another most likely means in this document: one in a division
         the document's places are in, else in its countries, else (unless `strict`) the likeliest
-        anywhere. `types`: the kinds of place it may be (default `_INNER_TYPES`)."""
-        types = types or _INNER_TYPES
-        ranked = [p for p in self._ranked(key) if p.feature_type in types]
-        if types is _ADJECTIVE_TYPES:
-            # the adjective's region or country before any town of the same name
+        anywhere. `area`: the name is an adjective or a part of an area ("Siberian", "West
+        Wales"), which may be a region and is one before any town so named."""
+        ranked = [p for p in self._ranked(key) if p.feature_type in (_ADJECTIVE_TYPES if area else _INNER_TYPES)]
+        if area:
             ranked.sort(key=lambda p: p.feature_type not in (COUNTRY, ADMIN1, REGION, CONTINENT))
         if not ranked:
             return None
@@ -529,14 +521,15 @@ class Resolver:
                 or (None if strict else ranked[0]))
 
     def _inner_names(self, text: str):
-        """(key, why) of the places a name the gazetteer lacks points at, best first."""
+        """(key, why, strict, area) of the places a name the gazetteer lacks points at, best first;
+        `area`: the name is an adjective or a compass part of that place."""
         key = name_key(text)
         for alt in (key + ".", key.rstrip(".")):
             if alt != key and self.gaz.lookup_key(alt) and not self._is_demonym_key(alt):
-                yield alt, f"'{text}' abbreviates its name", False
+                yield alt, f"'{text}' abbreviates its name", False, False
         for alt in _adjective_bases(key):
             if any(p.feature_type in (COUNTRY, ADMIN1, REGION, CONTINENT) for p, _ in self.gaz.lookup_key(alt)):
-                yield alt, f"'{text}' is its adjective", False
+                yield alt, f"'{text}' is its adjective", False, True
         part = _DIRECTION_PART.fullmatch(text)
         if part is not None:
             # "West Wales", "Western US", "southern Chad": a part of a country, division or region
@@ -545,7 +538,7 @@ class Resolver:
             if rest not in _GENERIC_WORDS and not any(f & DEMONYM for _, f in entries) and any(
                     p.feature_type in (COUNTRY, ADMIN1) or (f & PRIMARY and p.feature_type in (ADMIN2, REGION, CONTINENT))
                     for p, f in entries):
-                yield rest, f"'{text}' is a part of it", False
+                yield rest, f"'{text}' is a part of it", False, True
         words = list(re.finditer(r"[^\W\d_][\w.'’-]*", text))
         if len(words) > MAX_INNER_WORDS:
             return          # a name that long is no place's ("Port of Los Angeles" has four words)
@@ -556,12 +549,12 @@ class Resolver:
                 if len(inner) < 4 or (size == 1 and inner in _GENERIC_WORDS):
                     continue        # "Rogers Centre" is not in a place called Centre
                 rest = [w.group().lower() for q, w in enumerate(words) if not k <= q < k + size]
-                if rest and all(w in _DIVISION_WORDS for w in rest) and self._strong_name(inner):
+                if rest and all(w in containment.NAMESAKE_DIVISIONS for w in rest) and self._strong_name(inner):
                     continue        # "Washington Township", "Delaware County": named after a state, seldom in it
                 generic = all(w in _GENERIC_WORDS for w in rest)
                 if self._inner_name_ok(inner, generic):
                     # a town's name in a park's or a valley's is that town only near the document's places
-                    yield inner, f"the name '{text}' says so", not self._strong_name(inner)
+                    yield inner, f"the name '{text}' says so", not self._strong_name(inner), False
 
     def _strong_name(self, key: str) -> bool:
         """A country's or a first-level division's own name."""
@@ -634,6 +627,13 @@ _OFF_BEFORE = re.compile(r"\boff\s+(?:the\s+(?:[a-z-]+\s+)?coast\s+of\s+)?(?:the
 FAR_FROM_SEA_KM = 3000.0     # a namesake this far from the sea the sentence names is not the one meant
 
 
+def _moved(r: Resolution, pick: Place, reason: str) -> Resolution:
+    """`r` moved to another of its name's places, where the text says: the old choice becomes the
+    first runner-up."""
+    alts = (Candidate(r.place, r.confidence),) + tuple(a for a in r.alternatives if a.place.id != pick.id)
+    return Resolution(r.mention, pick, max(0.6, r.confidence), reason, alts[:MAX_ALTERNATIVES])
+
+
 def _foreign(place: Place, container: Place, results: list[Resolution]) -> bool:
     """"Palma in Cabo Delgado province, Mozambique": the text puts the name in a country or division
     whose country is not the chosen place's, and names nothing else in the chosen place's country;
@@ -691,8 +691,6 @@ _DIRECTION_PART = re.compile(r"(?i:(?:north|south)(?:[- ]?(?:east|west))?(?:ern)
 _GENERIC_WORDS = frozenset("""township twp twp. river lake valley park hill hills county parish creek harbor harbour
 bay island islands isle mountain mountains mount mt mt. canyon beach falls springs station district borough
 village town city heights plateau desert basin coast peninsula port airport estate square center centre""".split())
-# the kinds of division a place's name is given to elsewhere ("Washington Township", "Ohio County")
-_DIVISION_WORDS = frozenset("township twp twp. county parish borough".split())
 
 
 def _adjective_bases(key: str) -> list[str]:

@@ -763,6 +763,9 @@ def test_a_name_the_gazetteer_lacks_before_its_country_places_the_event_widely()
     (e,) = events("A missile crashed in a field in Przewodow, Poland, killing two farmers.")
     assert e["type"] == "missile_impact" and "Przewodow" in e["label"]
     assert distance_km(e["point"][0], e["point"][1], 20.0, 52.0) < 1 and e["uncertainty_km"] >= 300
+    # the same for an event of another family, placed by its linked name (not a spatial expression)
+    (x,) = events("An explosion killed two people in Przewodow, Poland.")
+    assert x["type"] == "explosion" and x["uncertainty_km"] >= 300, x
     # a month before a comma is no place ("In January, Poland said")
     a = analyse("In January, Poland said it would act.", events=False)
     assert [r.mention.text for r in a.resolutions] == ["Poland"]

@@ -270,6 +270,7 @@ def test_a_facility_s_generic_head_word_is_no_place():
     ("Wildfires in BC forced thousands from their homes.", "BC", 53.7, -127.6, 500),
     ("She emigrated from the Soviet Union in 1979.", "Soviet Union", 60.0, 100.0, 50),
     ("Tanks from the USSR crossed the border.", "USSR", 60.0, 100.0, 50),
+    ("Turkish drones struck a camp near Makhmour.", "Makhmour", 35.78, 43.58, 20),     # (exonyms.tsv)
 ])
 def test_short_and_former_names(text, name, lat, lon, within):
     placed_near(text, name, lat, lon, within)

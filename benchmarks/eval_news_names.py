@@ -2,7 +2,7 @@
 share recognised (a place mention covering the name) and the share placed within 161 km of the
 expected point.
 
-    python benchmarks/eval_news_names.py [--errors] [--category island] [--json] [--gazetteer DIR]
+    python benchmarks/eval_news_names.py [--errors] [--category island] [--json] [--gazetteer DIR] [--list TSV]
 
 The list is benchmarks/data/news_names.tsv (about 180 names, with the source of each expected
 point). It is a check of the gazetteer's depth and rules, not something to tune to: the project is
@@ -63,11 +63,12 @@ def main() -> int:
     ap.add_argument("--category", help="one category only")
     ap.add_argument("--json", action="store_true")
     ap.add_argument("--gazetteer", type=Path, help="another index folder (default: the bundled one)")
+    ap.add_argument("--list", type=Path, default=LIST, help="another list in the same columns (default: %(default)s)")
     a = ap.parse_args()
     from geo.pipeline import Pipeline
     from geo.settings import Settings
     pipeline = Pipeline(Settings(gazetteer_dir=a.gazetteer))
-    rows = [r for r in load() if a.category in (None, r["category"])]
+    rows = [r for r in load(a.list) if a.category in (None, r["category"])]
     results = [check(r, pipeline.analyse(r["sentence"], events=False)) for r in rows]
     by_cat = defaultdict(list)
     for r in results:

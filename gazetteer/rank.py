@@ -464,7 +464,10 @@ def _patterns_after(text: str, mentions, key_index, i: int, containers: Containe
         said = f"{m.text}{text[m.end:words.end(1)]}"
         named = i + 1 < len(mentions) and mentions[i + 1].start == words.start(1)
         listing = named and not any(adm for _, adm, _, _ in cons)
-        out.append(Pattern(i, k, col, f"in {cons[0][3]}, as '{said}' says", interned, listing=listing))
+        # the gazetteer's name of the container when the words name one place, else the words
+        # ("Moscow" is the federal city or the oblast: which one holds the place is chosen later)
+        where = cons[0][3] if all(c[3] == cons[0][3] for c in cons) else words.group(1)
+        out.append(Pattern(i, k, col, f"in {where}, as '{said}' says", interned, listing=listing))
         if comma and named and key_index[i + 1] >= 0:
             out.append(Pattern(i + 1, key_index[i + 1], COLUMN["holds_prev"],
                                f"holds {m.text}, as '{said}' says", inner=k, listing=listing))

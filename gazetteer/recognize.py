@@ -70,6 +70,11 @@ FACILITY_TAILS = frozenset({("air", "base"), ("air", "force", "base"), ("naval",
                             ("refugee", "camp"), ("border", "crossing"), ("test", "site"), ("launch", "site"),
                             ("airfield",), ("air", "field"), ("naval", "air", "station"), ("port",),
                             ("hall",), ("city", "hall"), ("county", "hall"), ("town", "hall")})
+# the same in lower case after a name ("Saky air base"); one word of them is `LOWER_EXTENSIONS`'
+_LOWER_FACILITY = re.compile(r" +((?:air +force +|naval +air +)?(?:air +base|naval +base|nuclear +power +plant|nuclear +plant"
+                             r"|power +plant|refugee +camp|border +crossing|test +site|launch +site|airbase|air +field))\b")
+RANGE_SUFFIXES = frozenset("mountains range hills desert".split())
+_ARTICLE_BEFORE = re.compile(r"(?:^|\W)(?:al|el|ad|an|ar|as|at|az|ash|ud)-$")
 WATER_SUFFIXES = frozenset("sea gulf bay strait straits ocean lagoon shoal reef atoll".split())
 GEO_PREFIXES = frozenset("lake mount mt cape gulf bay isle sea strait port fort lake lakes". split())
 LOWER_EXTENSIONS = frozenset("prefecture province state county parish peninsula island islands region "
@@ -176,8 +181,11 @@ _WEEKDAYS = frozenset(("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "
 _HYPHEN_SUFFIX = re.compile(r"-[^\W\d_A-Z]{1,8}\b")
 _DIRECTION_OF = re.compile(r"\b(?:north|south|east|west|north-?east|north-?west|south-?east|south-?west)"
                            r"(?:ern)?\s+of\s+$", re.I)
+_OFF_BEFORE = re.compile(r"\boff\s$", re.I)
 _WORD_BEFORE_TEXT = re.compile(r"(\w+)\W{1,3}$")
-_SHIP_APPOSITION = re.compile(r",\s+(?:a|an|the)\s+(?:[\w-]+\s+){0,3}?(?:" + "|".join(sorted(SHIP_NOUNS)) + r")\b")
+# (", the vessel's operator said" is no apposition: the ship is the speaker's, not the name's)
+_SHIP_APPOSITION = re.compile(r",\s+(?:a|an|the)\s+(?:[\w-]+\s+){0,3}?(?:" + "|".join(sorted(SHIP_NOUNS))
+                              + r")\b(?!['’]s\b)")
 # "…the Black Sea, the crew abandoned ship": an idiom, not a ship's description
 _SHIP_IDIOM = re.compile(r"\b(?:abandon(?:ed|ing|s)?|jump(?:ed|ing|s)?)\s+ship\b", re.I)
 
@@ -874,9 +882,11 @@ class Recognizer:
             kind = "embedded"         # "Asan Institute", "University of Kentucky", "Environment Canada"
         elif a == 0 and all(w in GEO_SUFFIXES or w in CONNECTORS for w in words[b:]):
             end = chunk[-1].end       # "Mississippi River", "Kangwon Province"
-            if WATER_SUFFIXES.intersection(words[b:]) and not self._notable(key):
+            if (WATER_SUFFIXES.intersection(words[b:]) or RANGE_SUFFIXES.intersection(words[b:])) \
+                    and not self._notable(key):
                 key = ""              # "Sunda Strait" the gazetteer lacks is no village called Sunda;
-                #                       a sea named after a place is named after a notable one ("Kerch Strait")
+                #                       a sea named after a place is named after a notable one ("Kerch
+                #                       Strait"); so are mountains ("Nuba Mountains" is no Nūbā, Palestine)
             elif NAMESAKE_DIVISIONS.intersection(words[b:]) and any(
                     f & PRIMARY and p.feature_type in (COUNTRY, ADMIN1) for p, f in self._usable_entries(entries)):
                 key = ""              # a "Washington Township" the gazetteer lacks is named after the state, not in it
@@ -906,6 +916,18 @@ class Recognizer:
                 # "Ohio State University", "Dublin City Council": the place is Ohio, Dublin
                 end = chunk[b - 2].end
                 key = " ".join(words[a:b - 1])
+        elif b == len(chunk) and text[end:end + 1] == " ":
+            tail = _LOWER_FACILITY.match(text, end)
+            whole_key = key + " " + " ".join(tail.group(1).lower().split()) if tail is not None else ""
+            if tail is not None and self._entries(whole_key):
+                # "Saky air base", "the Zaporizhzhia nuclear power plant": a facility the gazetteer
+                # has is named whole ("the Jenin refugee camp" it lacks is a mention of Jenin)
+                key, end = whole_key, tail.end()
+        if a == 0 and kind == "toponym" and _ARTICLE_BEFORE.match(text, max(0, start - 4), start):
+            # "al-Mawasi", "el-Fasher": the article written in lower case before the name is part of it
+            article = text[start - 3:start].lower()
+            start -= 3
+            key = article + key if self._entries(article + key) else key
         return Mention(start, end, text[start:end], sent, kind, key)
 
     @staticmethod
@@ -944,9 +966,13 @@ class Recognizer:
         if common and not strong:
             # a common word capitalised mid-sentence is a place only in a place's context
             # ("in Mocha", "10 nautical miles west of Mocha")
-            return (before is not None and before.text.lower() in LOCATIVE) or bool(
-                _DIRECTION_OF.search(text, max(0, tok.start - 24), tok.start))
+            return self._in_place_context(text, tok, before)
         if word in self.given and not strong:
-            locative = before is not None and before.text.lower() in LOCATIVE
-            return locative
+            # a given name too ("in Miyako", "50 km east of Miyako"); a coast is off a place, not a person
+            return self._in_place_context(text, tok, before) or bool(_OFF_BEFORE.search(text, max(0, tok.start - 5), tok.start))
         return True
+
+    @staticmethod
+    def _in_place_context(text, tok, before) -> bool:
+        return (before is not None and before.text.lower() in LOCATIVE) or bool(
+            _DIRECTION_OF.search(text, max(0, tok.start - 24), tok.start))

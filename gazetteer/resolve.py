@@ -387,20 +387,24 @@ class Resolver:
                     r.place, container, cue.relation) and (not cue.via_of or containment.bigger(container, r.place)):
                 # ("the Hunan city of Yueyang", "the Cincinnati suburb of West Chester": the first holds the second)
                 moved = self._choose_inside(r, cue, container)
-                if moved is None and cue.strong:
+                unknown = moved is None and container.feature_type not in _VAST and (
+                    (cue.strong and r.place.feature_type in (CITY, SITE, ADMIN2) and r.place.population < 100_000)
+                    or _foreign(r.place, container, results) or _other_division(r.place, container, cue))
+                if moved is None and (cue.strong or unknown):
+                    # "Miyakojima island in Okinawa": the prefecture, not its city; "Balashikha, in
+                    # the Moscow region": the oblast, not the federal city
                     held = self._container_holding(results[cue.container], r.place, cue)
-                    if held is not None:     # "Miyakojima island in Okinawa": the prefecture, not its city
+                    if held is not None:
                         out[cue.container] = held
                         continue
-                if moved is None and container.feature_type not in _VAST and (
-                        (cue.strong and r.place.feature_type in (CITY, SITE, ADMIN2) and r.place.population < 100_000)
-                        or _foreign(r.place, container, results) or _other_division(r.place, container, cue)):
+                if unknown:
                     # "the Aziziyah district of Aleppo": none of the gazetteer's Aziziyahs is there
                     moved = containment.unknown_in(r.mention, cue, container, known=True)
                 out[i] = moved or r
         self._held_by_the_first(said, out)
         self._unknown_held_by_the_first(text, out)
         self._off_the_named_sea(text, out)
+        self._measured_from_a_town(text, out)
         if all(x.place is not None for x in out):
             return out
         # one sense per discourse: a name placed by what the text says once is placed so throughout
@@ -463,6 +467,21 @@ class Resolver:
             pick = containment.choose_inside(ranked, sea.place, "near")
             if pick is not None:
                 out[i] = _moved(r, pick, f"near {sea.place.name}, as 'off {r.mention.text}' in the same sentence says")
+
+    def _measured_from_a_town(self, text: str, out: list[Resolution]) -> None:
+        """"50 km east of Ménaka": a distance or bearing is measured from a town, so a division chosen
+        for the name gives way to its namesake town inside it (the region's seat), unless the text
+        calls it the division ("east of the Ménaka region"). In place, on `out`."""
+        for i, r in enumerate(out):
+            p = r.place
+            if p is None or p.feature_type not in (ADMIN1, ADMIN2) or p.source == "user" \
+                    or not _DIRECTION_OF_BEFORE.search(text, max(0, r.mention.start - 30), r.mention.start) \
+                    or _DIVISION_AFTER.match(text, r.mention.end):
+                continue
+            towns = [q for q in self._ranked(r.mention.key or name_key(r.mention.text)) if q.feature_type in (CITY, CAPITAL)]
+            pick = containment.choose_inside(towns, p, "in")
+            if pick is not None:
+                out[i] = _moved(r, pick, f"the town {p.name} is named for: a distance or bearing is measured from a town")
 
     def _choose_inside(self, r: Resolution, cue, container: Place) -> Resolution | None:
         """The best-scored of a name's places that lies where the text says ("Oshima island, off
@@ -624,6 +643,11 @@ _KIND_OF_GAP = re.compile(r"\s+(?:[a-z-]+\s+)?(?:village|town|city|port|district
 _VAST = frozenset({REGION, CONTINENT, WATER})
 # "off Sinop", "off the northern coast of Crete": a place something at sea lies off
 _OFF_BEFORE = re.compile(r"\boff\s+(?:the\s+(?:[a-z-]+\s+)?coast\s+of\s+)?(?:the\s+)?$", re.I)
+# "50 km east of X", "north-west of the X": a bearing from X; "X region", "X province": X is the division
+_DIRECTION_OF_BEFORE = re.compile(r"\b(?:north|south|east|west|north-?east|north-?west|south-?east|south-?west)(?:ern)?"
+                                  r"\s+of\s+(?:the\s+)?$", re.I)
+_DIVISION_AFTER = re.compile(r"\s+(?:region|province|oblast|state|governorate|district|prefecture|county|department"
+                             r"|municipality|division)\b", re.I)
 FAR_FROM_SEA_KM = 3000.0     # a namesake this far from the sea the sentence names is not the one meant
 
 

@@ -822,3 +822,37 @@ def test_ships_sailing_within_the_territorial_limit_and_the_speaker_s_country():
     # an apposition with a possessive still says where ("Kharkiv, Ukraine's second-largest city")
     (s,) = events("Shelling hit Kharkiv, Ukraine's second-largest city.")
     assert distance_km(s["point"][0], s["point"][1], 36.25, 49.98) <= 20, s
+
+
+@pytest.mark.parametrize("text, kind, lat, lon, within", [
+    # a given name is a place after a bearing: "50 km east of Miyako" (a Japanese given name too)
+    ("A magnitude 6.1 earthquake struck off Japan's northeastern coast, with its epicentre about 50 km east of "
+     "Miyako in Iwate prefecture, the Japan Meteorological Agency in Tokyo said.", "earthquake", 39.64, 142.54, 30),
+    # the epicentre stated in the next sentence places the quake
+    ("The quake, measured at magnitude 6.0, hit southern Peru early on Monday. Its epicentre was about 70 km "
+     "southwest of Arequipa, while officials in Lima said two houses had collapsed.", "earthquake", -16.85, -72.0, 30),
+    # the noun that names the hazard types it: winds and "tore through" make no storm of a wildfire
+    ("A wildfire fanned by gale-force winds tore through pine forest near Marathon on Tuesday, the Greek fire "
+     "brigade said. Firefighters battled the blaze as smoke drifted over Athens.", "wildfire", 38.15, 23.96, 30),
+    # a fire told in passing ("after a forest fire swept into…") is reported, not referred to
+    ("Chilean authorities declared a state of emergency after a forest fire swept into hillside neighbourhoods "
+     "above Viña del Mar, destroying dozens of homes.", "wildfire", -33.02, -71.55, 30),
+    # …but beside another report, "after a … earthquake" says why: the tsunami is the incident here
+    ("Tsunami waves of up to 40 cm reached the port of Kushiro on Hokkaido's Pacific coast on Wednesday, hours "
+     "after a massive earthquake off Russia's Kamchatka Peninsula, public broadcaster NHK reported.", "tsunami",
+     42.98, 144.38, 30),
+    # "a Kathmandu-based domestic carrier" is an airline, no ship: the plane crashed
+    ("A small plane operated by a Kathmandu-based domestic carrier crashed while landing at Lukla airport in "
+     "Nepal on Tuesday, killing two crew members.", "aircraft_crash", 27.69, 86.73, 30),
+    # a bearing is measured from the town, not from the region of the same name
+    ("Fighters ambushed an army convoy about 50 km east of Ménaka on Sunday.", "attack", 15.92, 2.87, 30),
+])
+def test_events_placed_by_fresh_reports_of_many_kinds(text, kind, lat, lon, within):
+    found = [e for e in events(text) if e["type"] == kind]
+    assert found, events(text)
+    assert min(distance_km(e["point"][0], e["point"][1], lon, lat) for e in found) < within, found
+
+
+def test_a_region_named_for_its_town_stays_the_region():
+    (e,) = events("Fighters ambushed an army convoy in the Ménaka region on Sunday.")
+    assert e["uncertainty_km"] >= 50, e     # the region, as wide as a first-level division

@@ -314,3 +314,50 @@ def test_a_township_named_after_a_state_is_not_in_that_state():
 def test_a_place_a_ship_was_off_lies_on_the_sea_named(text, name, lat, lon):
     r = placed_near(text, name, lat, lon, within=50)
     assert "Black Sea" in r.reason
+
+
+def test_a_known_town_in_another_sense_of_its_container_keeps_its_place():
+    # "Balashikha, in the Moscow region": the oblast, not the federal city, holds the town, which
+    # stays the gazetteer's Balashikha (it was made a name the gazetteer lacks, at Moscow's point),
+    # and its reason does not name the federal city
+    text = ("A senior Russian general was killed when a car bomb blew up outside an apartment block in "
+            "Balashikha, in the Moscow region, on Friday. Russian officials blamed Ukrainian intelligence; "
+            "Kyiv did not comment.")
+    town = placed_near(text, "Balashikha", 55.80, 37.94, within=10)
+    assert town.place.source != "containment" and "Moskva" not in town.reason, town.reason
+    # the same when the text's region is not one name of the index: the container's other sense
+    other = analyse(text.replace("Moscow region", "Moscow province"), events=False).resolutions
+    town = next(r for r in other if r.mention.text == "Balashikha")
+    assert town.place.source != "containment" and km(town.place, 55.80, 37.94) < 10, town.reason
+    assert resolved(text)["Moscow region"].place.name == "Moskovskaya oblast'"
+
+
+@pytest.mark.parametrize("text, name, lat, lon", [
+    ("Fighters ambushed an army convoy about 50 km east of Ménaka on Sunday.", "Ménaka", 15.92, 2.40),
+    ("Shelling was reported north of Ménaka.", "Ménaka", 15.92, 2.40),
+])
+def test_a_bearing_is_measured_from_the_town_not_its_region(text, name, lat, lon):
+    placed_near(text, name, lat, lon, within=5)
+
+
+@pytest.mark.parametrize("text, name, division", [
+    # Russia's regions under their English names (GeoNames names them "Kurskaya oblast'"; the short
+    # name comes from Natural Earth's label point, paired at build time)
+    ("Ukrainian troops still hold positions in the Kursk region.", "Kursk region", "Kurskaya oblast'"),
+    ("A drone set fire to a fuel depot in the Belgorod region overnight.", "Belgorod region", "Belgorodskaya oblast'"),
+    ("Air defences shot down drones over the Rostov region.", "Rostov region", "Rostovskaya oblast'"),
+    ("Drones were downed over Krasnodar Krai.", "Krasnodar Krai", "Krasnodarskiy kray"),
+    # an alias "Moscow Oblast" gives "the Moscow region"
+    ("Air defences shot down drones over the Moscow region.", "Moscow region", "Moskovskaya oblast'"),
+])
+def test_russian_regions_by_their_english_names(text, name, division):
+    r = resolved(text).get(name)
+    assert r is not None and r.place.name == division and r.place.feature_type == "admin1", resolved(text)
+
+
+def test_mountains_named_after_no_notable_town_are_not_that_town():
+    # "the Nuba Mountains" the gazetteer lacks are no village Nūbā in Palestine (left unplaced, as
+    # a strait named after a village is); mountains named after a notable town are by it
+    nuba = resolved("Aid workers said civilians in the Nuba Mountains face severe hunger.")["Nuba Mountains"]
+    assert nuba.place is None or nuba.place.country_code != "PS", nuba
+    placed_near("Clashes were reported in the Sinjar Mountains.", "Sinjar Mountains", 36.32, 41.87, within=60)

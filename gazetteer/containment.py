@@ -21,7 +21,10 @@ GENERIC = ("district|neighbou?rhood|quarter|suburb|village|town|city|area|region
            "county|municipality|prefecture|island|islands|islet|peninsula|camp|refugee camp|base|port|"
            "airport|border crossing|crossing|enclave|settlement|township|valley|mountains?|hills?|"
            "coast|bay|strait|river|lake|desert|oasis|field|oilfield|gas field|dam|plant|site|facility|"
-           "compound|complex|harbou?r|airbase|air base|naval base|hamlet|locality|community|outpost")
+           "compound|complex|harbou?r|airbase|air base|naval base|hamlet|locality|community|outpost|"
+           # facilities news names after their place: "the Shahran fuel depot in northwestern Tehran"
+           "(?:fuel |oil )?depot|(?:oil )?refinery|(?:oil )?terminal|(?:thermal |nuclear )?power (?:plant|station)|"
+           "substation|warehouse|factory")
 _ADJ = r"(?:(?:small|tiny|remote|rural|coastal|northern|southern|eastern|western|central|nearby|border|" \
        r"besieged|rebel-held|government-held|frontline|key|strategic|industrial|residential|fishing|" \
        r"mountain|desert|disputed|uninhabited|volcanic|main|largest|former)\s+)*"
@@ -32,7 +35,8 @@ _NEAR = (r"(?:near|outside|off|close to|just outside|on the outskirts of|on the 
 # what may stand between a name and its container's name, after the name: "district of",
 # "island, off", ", a village near", "in"; a comma before "in"/"of" is not enough ("east of Wonsan,
 # inside Japan's zone" speaks of the missile, not of Wonsan)
-_TAIL = r"\s+(?:the\s+)?(?:(?:northern|southern|eastern|western|central|north|south|east|west)\s+)?" \
+_TAIL = r"\s+(?:the\s+)?(?:(?:north-?eastern|north-?western|south-?eastern|south-?western|northern|southern|eastern|" \
+        r"western|central|north|south|east|west)\s+)?" \
         r"(?:(?:city|town|province|region|island|governorate|district)\s+of\s+)?$"
 _AFTER = re.compile(
     r"\s*(?:(?P<generic>" + GENERIC + r")\b)?\s*"
@@ -99,7 +103,8 @@ def cues(text: str, mentions: list[Mention], placed: list[Place | None]) -> dict
 
 # the last word of a gap that can say where the name before it is
 _LAST_WORDS = frozenset("of in near outside off inside within at to the northern southern eastern western central "
-                        "north south east west".split())
+                        "north south east west northeastern northwestern southeastern southwestern north-eastern "
+                        "north-western south-eastern south-western".split())
 
 
 def _said_before(text: str, start: int) -> bool:

@@ -118,15 +118,15 @@ def alternation(words) -> str:
 # ---------------------------------------------------------------- the missile family's verbs
 
 # finite forms ("fired", "fires"); impacts also "-ing" after "before"/"after" ("before falling into")
-LAUNCH_VERBS = forms_of(("fire", "launch", "test-fire", "test-launch", "lift off", "take off"), "past", "third")
+LAUNCH_VERBS = forms_of(("fire", "launch", "test-fire", "test-launch", "lift off", "take off", "loft"), "past", "third")
 _IMPACT_LEMMAS = ("land", "fall", "splash down", "impact", "crash", "come down", "drop", "plunge", "splash",
                   "hit the water", "hit the sea", "plummet")
 # the participle after "have"/"had" ("is believed to have fallen", "appeared to have come down"), not
 # after "has" ("the first time a North Korean missile has come down in the zone" tells no new impact)
 IMPACT_VERBS = forms_of(_IMPACT_LEMMAS, "past", "third") \
-    + forms_of(("land", "fall", "splash down", "crash", "come down", "plunge"), "ing") \
+    + forms_of(("land", "fall", "splash down", "crash", "come down", "plunge", "splash"), "ing") \
     + tuple(f"{aux} {form}" for aux in ("have", "had") for form in forms_of(_IMPACT_LEMMAS, "participle"))
-OVERFLIGHT_VERBS = forms_of(("pass over", "fly over", "overfly"), "past", "participle", "ing")
+OVERFLIGHT_VERBS = forms_of(("pass over", "fly over", "overfly", "cross over", "fly across"), "past", "participle", "ing")
 # the verbs that make a country the speaker of a sentence (its "our"/"its" zones)
 SPEECH_VERBS = forms_of(("say",), "base", "third", "past") + forms_of(("confirm", "announce", "report", "claim"),
                                                                        "past", "third") \
@@ -159,7 +159,7 @@ WEAPONS_AIR = ("missile", "missiles", "drone", "drones", "warplane", "warplanes"
                "air force", "airstrike", "air strike", "helicopter", "helicopters", "rocket", "rockets",
                "cruise missile", "ballistic missile", "guided bomb", "glide bomb", "shahed",
                "kamikaze drone", "air raid", "air defence", "air defense", "sirens", "interceptors", "damaged",
-               "destroyed")
+               "destroyed", "bombers", "strategic bombers")
 FACILITIES = ("plant", "factory", "refinery", "depot", "warehouse", "mine", "pipeline", "chemical", "chemicals",
               "fuel", "oil terminal", "facility", "power station", "mill", "workshop", "storage", "reactor",
               "fireworks", "gas", "industrial", "colliery", "smelter", "petrochemical", "coal mine", "gold mine",
@@ -242,7 +242,9 @@ TRIGGER_WORDS: dict[str, dict[str, tuple[str, ...]]] = {
                   "nouns": ("explosion", "blast", "bombing", "car bomb", "car bombing", "suicide bombing",
                             "bomb attack", "roadside bomb", "suicide attack", "ied", "detonation"),
                   "cued_verbs": ("rock", "hit", "strike", "target", "attack", "kill", "go off"),
-                  "cues": ("bomb", "bombs", "bomber", "explosive", "explosives", "ied", "suicide", "car bomb",
+                  # ("suicide bomber" hides the warplanes' "bombers" inside it)
+                  "cues": ("bomb", "bombs", "bomber", "suicide bomber", "explosive", "explosives", "ied", "suicide",
+                           "car bomb",
                            "grenade", "landmine", "mine")},
     "shooting": {"verbs": ("shoot", "gun down", "open fire"),
                  "nouns": ("shooting", "gunfire", "gunshot", "shootout", "sniper fire", "mass shooting"),

@@ -856,3 +856,101 @@ def test_events_placed_by_fresh_reports_of_many_kinds(text, kind, lat, lon, with
 def test_a_region_named_for_its_town_stays_the_region():
     (e,) = events("Fighters ambushed an army convoy in the Ménaka region on Sunday.")
     assert e["uncertainty_km"] >= 50, e     # the region, as wide as a first-level division
+
+
+@pytest.mark.parametrize("text, kind, lat, lon, within", [
+    # launch sites written "from near the east coast city of", "from the Yemeni capital"
+    ("North Korea launched two short-range ballistic missiles from near the east coast city of Wonsan on "
+     "Tuesday, South Korea's military said.", "missile_launch", 39.15, 127.45, 20),
+    ("Israel's military said it intercepted a ballistic missile launched from the Yemeni capital Sanaa toward "
+     "Eilat.", "missile_launch", 15.37, 44.19, 30),
+    # "lofted", the nouns "the launch from" and "the missile's impact at"
+    ("The missile, lofted at a steep angle from the Hamhung area, reached an altitude of 6,000 km before it came "
+     "down about 200 km west of Okushiri island.", "missile_launch", 39.92, 127.54, 20),
+    ("The launch from Kaechon, north of Pyongyang, sent a ballistic missile some 1,000 km eastward. Japan's "
+     "Defense Ministry put the missile's impact at about 180 km northwest of Sado island in Niigata prefecture.",
+     "missile_impact", 39.2, 136.8, 60),
+    # "splashing into the water"; "crossed over Aomori prefecture"
+    ("UKMTO said a merchant vessel reported a missile splashing into the water about 20 nautical miles "
+     "southwest of Hodeidah on Monday.", "missile_impact", 14.56, 42.71, 30),
+    ("The Hwasong-12 launched from Kanggye crossed over Aomori prefecture before plunging into the Pacific.",
+     "overflight", 40.8, 140.8, 100),
+    # the ship missiles were launched from is no target: Lviv was struck from the air
+    ("Kalibr cruise missiles launched from warships in the Black Sea hit energy facilities on the outskirts of "
+     "Lviv, the regional governor said.", "airstrike", 49.84, 24.03, 40),
+    # a test range the gazetteer now has
+    ("Pakistan's army said it had conducted a training launch of the Abdali surface-to-surface missile from the "
+     "Sonmiani flight test range on the Balochistan coast.", "missile_launch", 25.42, 66.59, 20),
+])
+def test_missile_reports_in_other_words(text, kind, lat, lon, within):
+    found = [e for e in events(text) if e["type"] == kind and e["point"]]
+    assert found, events(text)
+    assert min(distance_km(e["point"][0], e["point"][1], lon, lat) for e in found) < within, found
+
+
+def test_what_the_text_does_not_say_and_what_it_refers_to():
+    # "did not say where the missile came down": no impact
+    text = ("Pakistan's army said it had test-fired the Abdali missile from the Sonmiani flight test range. The "
+            "statement did not say where the missile came down.")
+    assert not [e for e in events(text) if e["type"] == "missile_impact"], events(text)
+    # "Central Command in Tampa confirmed the attack": a stance on the attack told before, not one in Tampa
+    text = ("Two missiles fired by the Houthis struck a bulk carrier about 18 nautical miles northwest of Mokha. "
+            "A statement from U.S. Central Command in Tampa confirmed the attack.")
+    assert all(e["point"][0] > 0 for e in events(text) if e["point"]), events(text)
+    # suicide bombers are no warplanes
+    (e,) = events("Two suicide bombers struck a mosque in Peshawar on Friday.")
+    assert e["type"] == "explosion"
+
+
+def test_a_strait_is_narrower_than_a_sea():
+    (e,) = events("A passenger ferry carrying 65 people sank in the Bali Strait late on Wednesday.")
+    assert e["type"] == "ship_accident" and distance_km(e["point"][0], e["point"][1], 114.42, -8.2) < 30
+    assert 50 <= e["uncertainty_km"] <= 200, e
+
+
+def test_a_strike_on_a_refinery_in_a_region():
+    # bombers' missiles struck a refinery: the fire they started is the strike's (no industrial
+    # fire); wherever the strike is put, the refinery (at Kremenchuk) lies within its uncertainty
+    # ("refinery in Poltava region" is anywhere in the region, not 10 km from its point)
+    (e,) = events("Ukraine's air force said four Kh-22 missiles launched by Tu-22M3 bombers flying near Kursk struck "
+                  "the Kremenchuk oil refinery in Poltava region, starting a large fire.")
+    assert e["type"] == "airstrike", e
+    assert distance_km(e["point"][0], e["point"][1], 33.42, 49.07) <= e["uncertainty_km"], e
+
+
+@pytest.mark.parametrize("text, kind, lat, lon, within", [
+    # the cue after a dateline is the sentence's first word, not a word of a name ("Reuters Drones")
+    ("KHARTOUM (Reuters) - Drones struck a fuel depot in Kassala on Tuesday, the army said.", "airstrike",
+     15.45, 36.4, 20),
+    # launch sites "from a site near", "from the coast of"
+    ("China's Rocket Force launched an intercontinental ballistic missile into the Pacific on Wednesday. The "
+     "missile lifted off from a site near Sanya on the southern tip of Hainan island.", "missile_launch",
+     18.25, 109.51, 20),
+    # a maritime advisory: the sentence before the one with the event says where
+    ("UKMTO WARNING 011/2025. UKMTO has received a report of an incident 21NM northeast of Fujairah, UAE. The "
+     "master of a tanker reports the vessel was struck by an unknown projectile on the port side.", "ship_attack",
+     25.37, 56.6, 20),
+    # "the Bazan oil refinery in Haifa Bay": the refinery is Bazan's, and Bazan is in Haifa Bay
+    ("Missiles fired from near Tabriz in northwestern Iran impacted the Bazan oil refinery in Haifa Bay "
+     "overnight, killing three workers.", "missile_impact", 32.79, 34.99, 30),
+    # a place the text puts in "northwestern Tehran", after a facility's words, is in Tehran (Shahran
+    # was a town in Afghanistan)
+    ("Israeli warplanes struck the Shahran fuel depot in northwestern Tehran late on Saturday.", "airstrike",
+     35.77, 51.3, 60),
+    ("A drone attack caused a fire at a gas processing plant in Asaluyeh on Saturday, the oil ministry said.",
+     "airstrike", 27.48, 52.61, 20),
+])
+def test_datelines_advisories_and_facilities(text, kind, lat, lon, within):
+    found = [e for e in events(text) if e["type"] == kind and e["point"]]
+    assert found, events(text)
+    assert min(distance_km(e["point"][0], e["point"][1], lon, lat) for e in found) < within, found
+
+
+def test_a_capitals_possessive_is_its_state():
+    # "Washington's campaign" is the United States acting, not where the strikes were
+    text = ("U.S. strikes on Yemen's Ras Isa fuel port killed at least 74 people, the Houthi-run health ministry "
+            "said, in the deadliest attack of Washington's campaign against the group.")
+    found = events(text)
+    assert found and all(e["point"][0] > 30 for e in found), found
+    (e,) = events("Moscow's forces shelled Kharkiv overnight.")
+    assert distance_km(e["point"][0], e["point"][1], 36.25, 49.98) < 20, e

@@ -335,8 +335,17 @@ def _people(toks: list[Tok], cands: list[Candidate]) -> list[Candidate]:
         elif c.kind in ("toponym", "name") and (_residence(toks, i, j, out) or (
                 out and out[-1].kind == "residence" and _inside_previous(toks, out[-1], i))):
             c = replace(c, kind="residence")
+        elif c.feature_type == "capital" and j + 1 < len(toks) and toks[j].low in ("'s", "’s") \
+                and toks[j + 1].low in _STATE_NOUNS:
+            c = replace(c, kind="speaker")      # "Washington's campaign": the state, not the city
         out.append(c)
     return _speakers(toks, starts, out)
+
+
+# what a capital's possessive makes its state's: "Washington's campaign", "Moscow's forces"
+_STATE_NOUNS = frozenset("campaign government administration forces military army navy offensive war policy ally "
+                         "allies envoy response support troops regime leadership decision retaliation backing "
+                         "push efforts strategy demands".split())
 
 
 # a ship's own name: "the tanker Advantage Sweet", "the Stena Impero, a British-flagged tanker"

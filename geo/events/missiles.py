@@ -47,9 +47,14 @@ def mentions_objects(text: str) -> bool:
 
 _VERBS = (("launch", re.compile(r"\b(?:" + LAUNCH_PATTERN + r")\b", re.I)),
           ("impact", re.compile(r"\b(?:" + IMPACT_PATTERN + r")\b", re.I)),
-          ("overflight", re.compile(r"\b(?:" + OVERFLIGHT_PATTERN + r")\b", re.I)))
+          ("overflight", re.compile(r"\b(?:" + OVERFLIGHT_PATTERN + r")\b", re.I)),
+          # the nouns: "The launch from Kaechon", "a training launch of the Abdali missile … from
+          # Sonmiani"; "put the missile's impact at about 180 km northwest of Sado"
+          ("launch", re.compile(r"\blaunch(?:es)?\b(?=\s+(?:of\s+[^.;]{1,80}?\s+)?from\b)", re.I)),
+          ("impact", re.compile(r"(?<=['’]s )impact\b(?=\s+(?:at|in|near|off|inside|outside|within)\b)", re.I)))
 _SPEECH_RE = re.compile(r"\b(?:" + SPEECH_PATTERN + r")\b")
 _DETERMINER_BEFORE_RE = re.compile(r"\b(?:a|an|the|its|their|this|that)\s+$", re.I)
+_UNSAID_WHERE = re.compile(r"(?:\b(?:not|never)|n't|\bunclear|\bunknown)\b[\w\s,]{0,25}\bwhere\b[^.;]*$", re.I)
 _NEGATION_RE = re.compile(r"\b(?:no|not|never|neither|nor)\b|n't\b", re.I)
 _NUMBERS = {"a": 1, "an": 1, "one": 1, "single": 1, "two": 2, "pair": 2, "three": 3, "four": 4, "five": 5,
             "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10}
@@ -145,8 +150,9 @@ def _verbs(sent: str) -> list[tuple[int, int, str]]:
     verbs = []
     for role, rx in _VERBS:
         for m in rx.finditer(sent):
-            if _NEGATION_RE.search(sent[max(0, m.start() - 20):m.start()]):
-                continue
+            if _NEGATION_RE.search(sent[max(0, m.start() - 20):m.start()]) or _UNSAID_WHERE.search(
+                    sent, max(0, m.start() - 60), m.start()):
+                continue        # "did not say where the missile came down" tells no impact
             if m.group().split()[0].lower().endswith("ing") and _DETERMINER_BEFORE_RE.search(sent, 0, m.start()):
                 continue        # "a falling booster": an adjective, not an impact
             verbs.append((m.start(), m.end(), role))
@@ -534,7 +540,7 @@ def _impact_label(ctx: EventContext, n: int, claims: list[Claim]) -> str:
         desc = (f"{'inside' if z.inside else 'outside'} {ctx.name_of(z.zone_sovereign)}'s "
                 f"{ZONE_WORDS.get(z.zone_kind, z.zone_kind)}")
     else:
-        rank = ("distance_direction", "direction", "offshore", "in_place", "near")
+        rank = ("distance_direction", "direction", "offshore", "in_place", "near", "facility")
         dd = min((c for c in claims if c.kind in rank), key=lambda c: rank.index(c.kind), default=None)
         desc = dd.text if dd else "position not reported"
     return f"Impact {n} ({desc})"

@@ -34,7 +34,7 @@ from geo.events.times import first_stated_zone, sentence_time
 from geo.events.triggers import Trigger, TriggerLexicon
 from geo.model import Claim, Event, EventLocation, PlaceRef, Relation, Span
 from geo.spatial.estimate import PLACE_CLAIM_WORDS, estimate_position
-from geo.spatial.expressions import OWNED_GAP, PLACE_RADIUS_KM, read_claims
+from geo.spatial.expressions import OWNED_GAP, PLACE_RADIUS_KM, read_claims, uncertainty_for
 from geo.spatial.measure import bearing_deg, distance_km
 
 # types a trigger without a place of its own may add to the previous sentence's incident
@@ -51,6 +51,8 @@ _COARSE = frozenset(("country", "admin1", "water", "region", "continent"))
 # words before a trigger that make it a reference, not a new incident ("after the quake")
 _ADJUNCTS = frozenset(("after", "following", "since", "before", "amid", "despite", "during", "for"))
 _REFERRING = frozenset(("the", "a", "an", "this", "that", "his", "her", "their", "its"))
+_STANCE = frozenset("confirmed confirms claimed claims condemned condemns denied denies blamed blames "
+                    "investigating investigated investigates".split())
 _PASSING = "passing"     # `_reference`: "after a forest fire…", a reference only beside another report
 
 _LEXICON: TriggerLexicon | None = None
@@ -275,6 +277,10 @@ def _sentence_incidents(ctx: EventContext, i: int, trigs: list[Trigger], previou
             target = next((x for x in reversed(previous) if x.type == t.type or t.type in FOLLOW_UPS), None)
             if target is not None:
                 target.sentences.add(i)
+        if target is None and not previous:
+            target = _announced_before(ctx, i, t)
+            if target is not None:
+                here.append(target)
         if target is not None:
             target.triggers.append(t)
     for inc in here:             # typed by its linked triggers ("After the quake, a tsunami hit Wajima")
@@ -288,8 +294,11 @@ def _sentence_incidents(ctx: EventContext, i: int, trigs: list[Trigger], previou
         # "was damaged after colliding with a fishing boat": damage says what happened to it, not how
         types = ({t.type for t in mine if not t.text.lower().startswith("damag")}
                  or {t.type for t in inc.triggers if not t.text.lower().startswith("damag")} or {t.type for t in mine})
-        if types & _DELIBERATE:  # "drones attacked a refinery, setting it on fire": the fire is the attack's
-            types -= _CONSEQUENCES
+        deliberate = {t.type for t in inc.triggers} & _DELIBERATE
+        if deliberate and types & _CONSEQUENCES:
+            # "drones attacked a refinery, setting it on fire": the fire is the attack's, also when
+            # only the fire named the place ("missiles struck the refinery …, starting a fire")
+            types = (types - _CONSEQUENCES) or deliberate
         if len(types) > 1:       # "rebels ambushed a police patrol": the patrol is what was attacked
             types.discard("patrol")
         # "A wildfire fanned by gale-force winds tore through…": the noun that names the hazard
@@ -303,6 +312,26 @@ def _sentence_incidents(ctx: EventContext, i: int, trigs: list[Trigger], previou
         inc.type = min(types, key=rank)
     here = _follow_ups(here)
     return here + ([x for x in previous if i in x.sentences and x not in here] if not here else [])
+
+
+# "UKMTO has received a report of an incident 21NM northeast of Fujairah. The master reports the
+# vessel was struck…": the sentence before, with no event word, says where
+_INCIDENT_WORD = re.compile(r"\b(?:incident|incidents)\b", re.I)
+
+
+def _announced_before(ctx: EventContext, i: int, t: Trigger) -> Incident | None:
+    """An incident for trigger t of sentence i, that names no place, placed by the sentence before
+    when that one announces "an incident" and says where (a maritime advisory's first line)."""
+    if i == 0:
+        return None
+    span = ctx.document.sentences[i - 1]
+    word = _INCIDENT_WORD.search(ctx.document.text, span.start, span.end)
+    if word is None:
+        return None
+    links = link(ctx, i - 1, word.start(), word.end(), t.type)
+    if not links:
+        return None
+    return Incident(t.type, i - 1, links=links, sentences={i - 1, i})
 
 
 def _referred_to(ctx: EventContext, i: int, t: Trigger) -> bool:
@@ -389,9 +418,12 @@ def _reference(before: list[str], noun: bool = False) -> bool:
         if at is not None and before[at] in ("a", "an") and at and before[at - 1] in _ADJUNCTS:
             return _PASSING
         before = before if at is None else before[:at + 1]
+    definite = _referring(before[-1]) and before[-1] not in ("a", "an")
     if _referring(before[-1]):
         before = before[:-1]                # "for the arrest", "for Mixon's arrest"
-    return bool(before) and (before[-1] in _ADJUNCTS or before[-2:] == ["time", "of"])
+    # "Central Command in Tampa confirmed the attack": a stance on an incident told before
+    return bool(before) and (before[-1] in _ADJUNCTS or before[-2:] == ["time", "of"]
+                             or (definite and before[-1] in _STANCE))
 
 
 # r"\b(?:19|20)\d\d\b" as two regexes, each beginning with its digits and checking the word boundary
@@ -511,10 +543,6 @@ def _names_the_country_of(coarse: Incident, fine: Incident) -> bool:
 
 
 # ---------------------------------------------------------------- placing
-
-def _radius(p: PlaceRef) -> float:
-    return p.reach_km or PLACE_RADIUS_KM.get(p.feature_type, 50.0)
-
 
 def _placed(ctx: EventContext, inc: Incident, others: set = frozenset()) -> Incident:
     """The incident with its point: a spatial expression about its places (or a stated distance in
@@ -640,12 +668,12 @@ def _location(ctx: EventContext, inc: Incident, c: Candidate) -> EventLocation:
             return EventLocation(c.start, c.end, c.text, "place", (cap.lon, cap.lat), cap.name, "capital", p.name,
                                  uncertainty_km=PLACE_RADIUS_KM.get("capital", 25.0))
         return EventLocation(c.start, c.end, c.text, "place", (p.lon, p.lat), p.name, p.feature_type,
-                             uncertainty_km=_radius(p))
+                             uncertainty_km=uncertainty_for(p))
     box = _container(ctx, inc.sentence, c)
     if box is None:
         return EventLocation(c.start, c.end, c.text, "unplaced")
     return EventLocation(c.start, c.end, c.text, "unknown", (box.lon, box.lat), box.name, box.feature_type,
-                         box.text or box.name, round(_radius(box) + UNKNOWN_EXTRA_KM, 1))
+                         box.text or box.name, round(uncertainty_for(box) + UNKNOWN_EXTRA_KM, 1))
 
 
 def _capital_said(ctx: EventContext, c: Candidate):

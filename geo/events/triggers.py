@@ -332,9 +332,12 @@ class TriggerLexicon:
                                                           or toks[k - 1].low.endswith("-based")):
                 continue                     # "a Kathmandu-based domestic carrier": an airline, no ship
             depth = inside.get(k, 0)
+            launcher = any(toks[x].low == "from" for x in range(max(0, k - 3), k))
             for words, type_name in cues[t.low]:
                 if len(words) < depth:
                     continue                 # "mine" of "a coal mine" cues no landmine
+                if launcher and type_name in _TARGETS:
+                    continue                 # "missiles launched from warships hit Lviv": the ship fired
                 if len(words) == 1 or _phrase_end(toks, k, words, gap=0) is not None:
                     out.setdefault(type_name, []).append(k)
                     for x in range(k + 1, k + len(words)):
@@ -403,7 +406,9 @@ def _in_name(toks: list[_Tok], k: int) -> bool:
     t = toks[k]
     if k == 0 or not t.cap or t.text.isupper() or t.low in _NAMED:
         return False
-    return toks[k - 1].cap or (k + 1 < len(toks) and toks[k + 1].cap)
+    # a name's words stand one blank apart: "KHARTOUM (Reuters) - Drones struck" starts after a dateline
+    before, after = toks[k - 1], toks[k + 1] if k + 1 < len(toks) else None
+    return (before.cap and t.start - before.end <= 1) or (after is not None and after.cap and after.start - t.end <= 1)
 
 
 _PARTICLES = frozenset("up down off over on in to the its a".split())
@@ -517,9 +522,10 @@ def _choose(entry: _Entry, i: int, cues: dict[str, list[int]], toks: list[_Tok] 
             d = -1
         if d < best_d or (d == best_d and best and rank(type_name.split("#")[0]) < rank(best.split("#")[0])):
             best, best_d = type_name, d
-    if best == "ship_accident" and "ship_attack#weapon" in entry.cued and any(
-            abs(k - i) <= _WEAPON_WINDOW for k in cues.get("ship_attack#weapon", ())):
-        best = "ship_attack"           # sunk by a drone or a missile: an attack, whatever the vessel
+    if best == "ship_accident" and any(abs(k - i) <= _WEAPON_WINDOW for k in cues.get("ship_attack#weapon", ())):
+        # sunk by a drone, a missile that "slammed into the port, damaging a grain carrier": an
+        # attack, whatever the vessel
+        best = "ship_attack"
     if best and entry.plain and best_d >= 0:
         own = min((abs(k - i) for k in cues.get(entry.plain[0], ())), default=CUE_WINDOW + 1)
         if own <= CUE_WINDOW:

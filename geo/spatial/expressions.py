@@ -98,9 +98,14 @@ _ZONE_RE = re.compile(
 _ZONE_IT_RE = re.compile(r"\b(?=(?i:[bijow]))(?P<rel>(?i:just\s+outside|outside|beyond|inside|within))\s+"
                          r"(?:(?i:of)\s+)?(?i:it)\b")
 _ORIGIN_RE = re.compile(
-    r"\b" + _starts_of(LAUNCH_PATTERN) + r"(?i:" + LAUNCH_PATTERN + r")\b.{0,80}?\b(?i:from)\s+"
+    r"\b" + _starts_of(LAUNCH_PATTERN + "|launch") + r"(?i:" + LAUNCH_PATTERN + r"|launch(?:es)?)\b.{0,80}?\b(?i:from)\s+"
     r"(?:(?i:near|around|close\s+to)\s+)?"
-    r"(?:(?i:the)\s+(?:(?i:area|vicinity|region)\s+(?:(?i:of|around|near)\s+))?)?"
+    # "from a site near Sanya", "from the coast of Fujian province", "from a launch pad in"
+    r"(?:(?i:a|an|the)\s+(?:[a-z-]+\s+){0,2}?(?i:site|location|position|pad|facility|base|coast|coastline)\s+"
+    r"(?i:near|in|at|on|outside|around|of)\s+(?:(?i:the)\s+)?"
+    r"|(?i:the)\s+(?:(?i:area|vicinity|region)\s+(?:(?i:of|around|near)\s+)"
+    # "from near the east coast city of Wonsan", "from the Yemeni capital Sanaa"
+    r"|(?:[A-Z][a-z]+\s+)?(?:[a-z-]+\s+){0,3}?(?i:city|town|port|capital)\s+(?:(?i:of)\s+)?)?)?"
     # "from Houthi-controlled areas of Yemen", "from rebel-held parts of"
     r"(?:(?:[\w-]+-(?i:controlled|held|run)\s+)?(?i:areas?|parts?|territory|regions?)\s+(?i:of|in)\s+)?")
 _IN_AFTER_IMPACT_RE = re.compile(r"\b" + _starts_of(IMPACT_PATTERN) + r"(?i:" + IMPACT_PATTERN
@@ -136,6 +141,9 @@ _BETWEEN_RE = re.compile(r"\b(?i:between)\s+(?:(?i:the)\s+)?(?:(?i:cities|towns|
 _FACILITY_WORDS = r"(?i:port|airport|harbour|harbor|air\s+base|airbase|naval\s+base|oil\s+terminal|refinery)"
 _FACILITY_RE = re.compile(r"\b(?=(?i:[ahnoprt]))(?i:the\s+)?" + _FACILITY_WORDS
                           + r"\s+(?i:of|in|at|near)\s+(?:(?i:the)\s+)?")
+# a name, then at most two lower-case words, right before a facility's word ("Kremenchuk oil ")
+_NAMED_BEFORE = re.compile(r"[A-Z][\w'’-]*\s+(?:[a-z-]+\s+){0,2}$")
+_TOWNS = frozenset({"city", "capital", "site"})
 _POSS_FACILITY_RE = re.compile(r"(?:'s|’s)\s+(?:[A-Za-z]+\s+)?" + _FACILITY_WORDS + r"\b")
 # a distance and direction from a name the gazetteer does not know
 _UNRESOLVED_RE = re.compile(_DIST_DIR_RE.pattern + r"(?P<anchor>[A-Z][\w'’-]*(?:\s+(?:[A-Z][\w'’-]*|(?i:island|islands"
@@ -144,6 +152,7 @@ OFFSHORE_KM = 30.0             # "off Aden": this far out, and as uncertain
 DISTRICT_KM = 50.0             # a district named as in a city lies within this of the city's point
 NEAR_KM = 15.0                 # how far "near X" may be from X's point, beyond X's own size
 FACILITY_KM = 10.0             # a city's port or airport: within this of the city's point
+STRAIT_KM = 150.0              # how far from its point a strait may be (Hormuz, Kerch, Bab-el-Mandeb…)
 
 _PRONOUN_OWNERS = {"its", "our", "their", "his", "her"}
 
@@ -309,12 +318,16 @@ def read_claims(sentence: str, places: Sequence[PlaceRef], offset: int = 0, spea
 
 def _radius_for(place: PlaceRef) -> float:
     r = PLACE_RADIUS_KM.get(place.feature_type, 50.0)
-    if place.feature_type == "water" and "ocean" in place.name.lower():
-        r = 3000.0
+    if place.feature_type == "water":
+        name = place.name.lower()
+        if "ocean" in name:
+            r = 3000.0
+        elif "strait" in name:
+            r = STRAIT_KM       # "the Bali Strait": a sea's 400 km would reach Lombok and Madura
     return r
 
 
-def _uncertainty_for(place: PlaceRef) -> float:
+def uncertainty_for(place: PlaceRef) -> float:
     """How far from its point a place may be: its kind's size, or, for a name the gazetteer lacks
     put at its container's point, how far that container reaches (not used to step from it)."""
     return place.reach_km or _radius_for(place)
@@ -504,7 +517,7 @@ def _origin(r: SentenceReading) -> None:
         tail = re.match(r"\s+(?:area|region|vicinity|county|province)\b", r.sentence[p.end - r.offset:])
         if tail:
             e += tail.end()
-        r.add(Claim("origin", r.words(s, e), s, e, p, (p.lon, p.lat), None, _uncertainty_for(p), by=r.speaker))
+        r.add(Claim("origin", r.words(s, e), s, e, p, (p.lon, p.lat), None, uncertainty_for(p), by=r.speaker))
 
 
 @expression("over")
@@ -517,7 +530,7 @@ def _over(r: SentenceReading) -> None:
         if p is None or not r.free(p.start, p.end):
             continue
         s = r.offset + m.start()
-        r.add(Claim("over", r.words(s, p.end), s, p.end, p, (p.lon, p.lat), None, _uncertainty_for(p), by=r.speaker))
+        r.add(Claim("over", r.words(s, p.end), s, p.end, p, (p.lon, p.lat), None, uncertainty_for(p), by=r.speaker))
 
 
 def _possessive(r: SentenceReading, p: PlaceRef) -> bool:
@@ -540,7 +553,7 @@ def _in_place(r: SentenceReading) -> None:
                     or _possessive(r, p):
                 continue
             s = r.offset + m.start()
-            r.add(Claim("in_place", r.words(s, p.end), s, p.end, p, (p.lon, p.lat), None, _uncertainty_for(p),
+            r.add(Claim("in_place", r.words(s, p.end), s, p.end, p, (p.lon, p.lat), None, uncertainty_for(p),
                         by=r.speaker))
 
 
@@ -624,9 +637,9 @@ def _distance(r: SentenceReading) -> None:
             point, unc = _beyond_the_coast(p, bearing, d, r.zone_geometry, outline), max(0.25 * d, 20.0)
         elif m.group("rel").lower() == "off":
             point, bearing = _seaward_point(p, d, r.zone_geometry)
-            unc = max(0.25 * d, 20.0) if bearing is not None else d + _uncertainty_for(p)
+            unc = max(0.25 * d, 20.0) if bearing is not None else d + uncertainty_for(p)
         else:
-            point, bearing, unc = (p.lon, p.lat), None, d + _uncertainty_for(p)
+            point, bearing, unc = (p.lon, p.lat), None, d + uncertainty_for(p)
         r.add(Claim("distance", r.words(s, p.end), s, p.end, p, point, None, round(unc, 1), by=r.speaker,
                     bearing=bearing, distance_km=round(d, 3)))
 
@@ -640,7 +653,7 @@ def _near(r: SentenceReading) -> None:
         if _possessive(r, p):
             continue
         r.add(Claim("near", r.words(s, p.end), s, p.end, p, (p.lon, p.lat), None,
-                    round(_uncertainty_for(p) + NEAR_KM, 1), by=r.speaker))
+                    round(uncertainty_for(p) + NEAR_KM, 1), by=r.speaker))
 
 
 @expression("district")
@@ -676,7 +689,7 @@ def _district(r: SentenceReading) -> None:
         anchor = known or container
         if anchor is None or not r.free(r.offset + xs, r.offset + xe):
             continue
-        unc = _uncertainty_for(anchor) if known else _uncertainty_for(anchor) + 5.0
+        unc = uncertainty_for(anchor) if known else uncertainty_for(anchor) + 5.0
         r.add(Claim("district", r.words(s, e), s, e, anchor, (anchor.lon, anchor.lat), None, round(unc, 1),
                     by=r.speaker))
 
@@ -700,7 +713,7 @@ def _between(r: SentenceReading) -> None:
             continue
         d = distance_km(a.lon, a.lat, b.lon, b.lat)
         mid = destination(a.lon, a.lat, bearing_deg(a.lon, a.lat, b.lon, b.lat), d / 2.0)
-        unc = d / 2.0 + max(_uncertainty_for(a), _uncertainty_for(b))
+        unc = d / 2.0 + max(uncertainty_for(a), uncertainty_for(b))
         r.add(Claim("between", r.words(s, b.end), s, b.end, a, mid, None, round(unc, 1), by=r.speaker,
                     distance_km=round(d, 3)))
 
@@ -711,7 +724,14 @@ def _facility(r: SentenceReading) -> None:
     if not r.places or not r.has("port", "harbo", "base", "terminal", "refinery"):
         return
     for m, s, p in r.anchored(_FACILITY_RE):
-        r.add(Claim("facility", r.words(s, p.end), s, p.end, p, (p.lon, p.lat), None, FACILITY_KM, by=r.speaker))
+        # "the Kremenchuk oil refinery in Poltava region": Kremenchuk's, in the region
+        owner = next((q for q in r.places if q.end <= s and s - q.end <= 24 and distance_km(
+            q.lon, q.lat, p.lon, p.lat) <= uncertainty_for(p) + NEAR_KM), None) if _NAMED_BEFORE.search(
+            r.sentence, max(0, m.start() - 24), m.start()) else None
+        at, start = (owner, owner.start) if owner is not None else (p, s)
+        # a facility "in Poltava region" may be anywhere in it; "the port of Odesa" is by the city
+        unc = FACILITY_KM if at.feature_type in _TOWNS and not at.reach_km else max(FACILITY_KM, uncertainty_for(at))
+        r.add(Claim("facility", r.words(start, p.end), start, p.end, at, (at.lon, at.lat), None, unc, by=r.speaker))
     for m in _POSS_FACILITY_RE.finditer(r.sentence):
         p = next((p for p in r.places if p.end == r.offset + m.start()), None)
         e = r.offset + m.end()

@@ -824,6 +824,13 @@ def test_ships_sailing_within_the_territorial_limit_and_the_speaker_s_country():
     assert distance_km(s["point"][0], s["point"][1], 36.25, 49.98) <= 20, s
 
 
+def assert_placed(text: str, kind: str, lat: float, lon: float, within: float) -> None:
+    """An event of that type within `within` km of the point the text describes."""
+    found = [e for e in events(text) if e["type"] == kind and e["point"]]
+    assert found, events(text)
+    assert min(distance_km(e["point"][0], e["point"][1], lon, lat) for e in found) < within, found
+
+
 @pytest.mark.parametrize("text, kind, lat, lon, within", [
     # a given name is a place after a bearing: "50 km east of Miyako" (a Japanese given name too)
     ("A magnitude 6.1 earthquake struck off Japan's northeastern coast, with its epicentre about 50 km east of "
@@ -848,9 +855,7 @@ def test_ships_sailing_within_the_territorial_limit_and_the_speaker_s_country():
     ("Fighters ambushed an army convoy about 50 km east of Ménaka on Sunday.", "attack", 15.92, 2.87, 30),
 ])
 def test_events_placed_by_fresh_reports_of_many_kinds(text, kind, lat, lon, within):
-    found = [e for e in events(text) if e["type"] == kind]
-    assert found, events(text)
-    assert min(distance_km(e["point"][0], e["point"][1], lon, lat) for e in found) < within, found
+    assert_placed(text, kind, lat, lon, within)
 
 
 def test_a_region_named_for_its_town_stays_the_region():
@@ -883,9 +888,7 @@ def test_a_region_named_for_its_town_stays_the_region():
      "Sonmiani flight test range on the Balochistan coast.", "missile_launch", 25.42, 66.59, 20),
 ])
 def test_missile_reports_in_other_words(text, kind, lat, lon, within):
-    found = [e for e in events(text) if e["type"] == kind and e["point"]]
-    assert found, events(text)
-    assert min(distance_km(e["point"][0], e["point"][1], lon, lat) for e in found) < within, found
+    assert_placed(text, kind, lat, lon, within)
 
 
 def test_what_the_text_does_not_say_and_what_it_refers_to():
@@ -941,9 +944,7 @@ def test_a_strike_on_a_refinery_in_a_region():
      "airstrike", 27.48, 52.61, 20),
 ])
 def test_datelines_advisories_and_facilities(text, kind, lat, lon, within):
-    found = [e for e in events(text) if e["type"] == kind and e["point"]]
-    assert found, events(text)
-    assert min(distance_km(e["point"][0], e["point"][1], lon, lat) for e in found) < within, found
+    assert_placed(text, kind, lat, lon, within)
 
 
 def test_a_capitals_possessive_is_its_state():

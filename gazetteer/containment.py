@@ -43,6 +43,9 @@ _AFTER = re.compile(
     r"(?:,\s*(?P<appos>(?:a|an|the)\s+" + _ADJ + r"(?:[A-Z][\w-]+\s+)?(?:" + GENERIC + r"))\s+(?:(?P<in1>" + _IN + r")|(?P<near1>" + _NEAR
     + r"))|,\s*(?P<near2>" + _NEAR + r")|,\s*(?P<in2>in)|(?P<in>" + _IN + r")|(?P<near>" + _NEAR + r"))" + _TAIL, re.I)
 _COMMA = re.compile(r",\s{1,3}$")
+_APPOSED_ARTICLE = re.compile(r",\s+(?:a|an)\s+")
+_KIND_AFTER = re.compile(r"\s+(?:[a-z-]+\s+){0,2}?(?:town|city|village|port|island|district|province|region|"
+                         r"suburb|hamlet|settlement)\b")
 _SAYS_AFTER = re.compile(r"['’]s?\s+(?:[\w-]+\s+){0,4}?(?:said|says|say|told|reported|announced|added|stated|"
                          r"confirmed|warned)\b")
 _POSSESSIVE = re.compile(r"^['’]s?\s+(?:" + _ADJ + r")?$", re.I)
@@ -77,8 +80,9 @@ def cues(text: str, mentions: list[Mention], placed: list[Place | None]) -> dict
     out: dict[int, Cue] = {}
     n = len(mentions)
     # a container is a placed mention with a relation word or a comma right before it
-    container = [placed[j] is not None and mentions[j].kind != "embedded" and _said_before(text, mentions[j].start)
-                 for j in range(n)]
+    container = [placed[j] is not None and mentions[j].kind != "embedded" and (
+        _said_before(text, mentions[j].start) or (mentions[j].kind == "demonym" and _KIND_AFTER.match(
+            text, mentions[j].end) is not None)) for j in range(n)]
     for i, m in enumerate(mentions):
         for j in (i + 1, i + 2):
             if j < n and container[j] and mentions[j].text != m.text:   # "Seoul, Seoul": no name holds itself
@@ -89,7 +93,8 @@ def cues(text: str, mentions: list[Mention], placed: list[Place | None]) -> dict
                     if k < n and placed[k] is not None and _POSSESSIVE.match(text[mentions[j].end:mentions[k].start]):
                         c = replace(c, container=k, words=text[m.end:mentions[k].end].strip())
                     out[i] = c
-                    break
+                    if mentions[j].kind != "demonym":
+                        break       # ("a Georgian village near Tskhinvali": the place named next holds it)
         if i in out or i == 0 or placed[i - 1] is None:
             continue
         prev = mentions[i - 1]
@@ -117,6 +122,10 @@ def _cue_after(text: str, m: Mention, c: Mention, j: int) -> Cue | None:
     gap = text[m.end:c.start]
     if len(gap) > 80 or "\n\n" in gap:
         return None
+    if c.kind == "demonym" and _APPOSED_ARTICLE.fullmatch(gap):
+        # "Palma, a Mozambican coastal town": the country of the adjective holds the name
+        kind = _KIND_AFTER.match(text, c.end)
+        return None if kind is None else Cue(j, "in", text[m.start:kind.end()], strong=True)
     if _COMMA.fullmatch(gap) or gap in (", ", ","):
         if c.kind == "demonym" or _SAYS_AFTER.match(text, c.end):
             # "In Rafah, Israeli tanks advanced": no place is in an adjective; "…near the Senkaku

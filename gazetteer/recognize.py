@@ -82,7 +82,7 @@ LOWER_EXTENSIONS = frozenset("prefecture province state county parish peninsula 
 QUALIFIERS = frozenset("""north south east west northern southern eastern western central upper lower
 greater downtown northeast northwest southeast southwest northeastern northwestern southeastern
 southwestern new old metro inner outer""".split())
-CONNECTORS = frozenset("of de du la le del da do dos das der den van von y al el and".split())
+CONNECTORS = frozenset("of de du des la le les del da do dos das der den van von y al el and".split())
 HYPHEN_CONNECTORS = frozenset("on upon sur am an im en le la les de au aux sous i".split())   # "Stoke-on-Trent",
 # "Port-au-Prince", "Mazar-i-Sharif"
 # Arabic articles written in lower case before a hyphen and a capital: "Deir ez-Zor", "Sharm el-Sheikh"
@@ -181,6 +181,10 @@ _WEEKDAYS = frozenset(("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "
 _HYPHEN_SUFFIX = re.compile(r"-[^\W\d_A-Z]{1,8}\b")
 _DIRECTION_OF = re.compile(r"\b(?:north|south|east|west|north-?east|north-?west|south-?east|south-?west)"
                            r"(?:ern)?\s+of\s+$", re.I)
+# what the text calls the name just before: ", a rail hub in", ", its largely Russian-speaking border city"
+_PLACE_APPOSITION = re.compile(r",\s+(?:a|an|the|its|their)\s+(?:[\w'’-]+\s+){0,4}?(?:town|city|village|hub|port|"
+                               r"suburb|district|island|islet|region|province|capital|settlement|enclave|commune|"
+                               r"municipality|county|prefecture|oblast|governorate)\b")
 _OFF_BEFORE = re.compile(r"\boff\s$", re.I)
 _WORD_BEFORE_TEXT = re.compile(r"(\w+)\W{1,3}$")
 # (", the vessel's operator said" is no apposition: the ship is the speaker's, not the name's)
@@ -949,6 +953,8 @@ class Recognizer:
             return False
         if tok.text in ("I",):
             return False
+        if text[tok.end:tok.end + 1] == "," and _PLACE_APPOSITION.match(text, tok.end):
+            return True       # "retook Lyman, a rail hub in…", "said Narva, its … border city, faced…"
         if tok.text.isupper() and len(tok.text) <= 5 and not titlecase:
             # "AMLO", "SUV": an acronym, not the town that shares its letters; a capital or a
             # country in capitals is a dateline or a headline ("KYIV (AP) —", "ROME, Italy")

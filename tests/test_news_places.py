@@ -361,3 +361,11 @@ def test_mountains_named_after_no_notable_town_are_not_that_town():
     nuba = resolved("Aid workers said civilians in the Nuba Mountains face severe hunger.")["Nuba Mountains"]
     assert nuba.place is None or nuba.place.country_code != "PS", nuba
     placed_near("Clashes were reported in the Sinjar Mountains.", "Sinjar Mountains", 36.32, 41.87, within=60)
+
+
+def test_a_town_the_text_gives_a_countrys_adjective_is_in_that_country():
+    # "Palma, a Mozambican coastal town": not Palma de Mallorca (the gazetteer lacks Mozambique's
+    # Palma: it is put in Mozambique, widely); a place named after the kind word holds it first
+    r = resolved("Insurgents attacked Palma, a Mozambican coastal town near a gas project.")["Palma"]
+    assert r.place is not None and r.place.country_code == "MZ", r
+    placed_near("Tamarasheni, a Georgian village near Tskhinvali, was burned.", "Tamarasheni", 42.23, 43.97, 60)

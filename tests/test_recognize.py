@@ -237,3 +237,12 @@ def test_names_in_incident_reports(text, name):
 ])
 def test_lower_case_articles_and_facilities(text, name):
     assert name in {m.text for m in find_mentions(text)}
+
+
+@pytest.mark.parametrize("text, name", [
+    # what the text calls a name right after it makes it a place, whatever word it also is
+    ("Ukraine retook Lyman, a rail hub in the northern Donetsk region, after Russian troops withdrew.", "Lyman"),
+    ("Estonia's government said Narva, its largely Russian-speaking border city, faced no threat.", "Narva"),
+])
+def test_a_name_the_text_calls_a_place(text, name):
+    assert name in {m.text for m in find_mentions(text)}

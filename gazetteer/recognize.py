@@ -82,7 +82,7 @@ LOWER_EXTENSIONS = frozenset("prefecture province state county parish peninsula 
 QUALIFIERS = frozenset("""north south east west northern southern eastern western central upper lower
 greater downtown northeast northwest southeast southwest northeastern northwestern southeastern
 southwestern new old metro inner outer""".split())
-CONNECTORS = frozenset("of de du des la le les del da do dos das der den van von y al el and".split())
+CONNECTORS = frozenset("of de du des la le les del da do dos das der den van von y al el es and".split())
 HYPHEN_CONNECTORS = frozenset("on upon sur am an im en le la les de au aux sous i".split())   # "Stoke-on-Trent",
 # "Port-au-Prince", "Mazar-i-Sharif"
 # Arabic articles written in lower case before a hyphen and a capital: "Deir ez-Zor", "Sharm el-Sheikh"

@@ -246,3 +246,12 @@ def test_lower_case_articles_and_facilities(text, name):
 ])
 def test_a_name_the_text_calls_a_place(text, name):
     assert name in {m.text for m in find_mentions(text)}
+
+
+@pytest.mark.parametrize("text, name", [
+    # lower-case words inside names: "es" (it made "Dar es Salaam" Dar in Cambodia), "des"
+    ("Floods hit Dar es Salaam on Monday.", "Dar es Salaam"),
+    ("Fighting in Croix des Bouquets continued on Monday.", "Croix des Bouquets"),
+])
+def test_lower_case_words_inside_names(text, name):
+    assert name in {m.text for m in find_mentions(text)}

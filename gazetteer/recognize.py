@@ -83,7 +83,7 @@ QUALIFIERS = frozenset("""north south east west northern southern eastern wester
 greater downtown northeast northwest southeast southwest northeastern northwestern southeastern
 southwestern new old metro inner outer""".split())
 CONNECTORS = frozenset("of de du des la le les del da do dos das der den van von y al el es and".split())
-HYPHEN_CONNECTORS = frozenset("on upon sur am an im en le la les de au aux sous i".split())   # "Stoke-on-Trent",
+HYPHEN_CONNECTORS = frozenset("on upon sur am an im en le la les de des du au aux sous i".split())   # "Stoke-on-Trent",
 # "Port-au-Prince", "Mazar-i-Sharif"
 # Arabic articles written in lower case before a hyphen and a capital: "Deir ez-Zor", "Sharm el-Sheikh"
 ARTICLES = frozenset("al el ez es ed et ad ar as ash at az an adh ul ur ud um".split())

@@ -252,6 +252,7 @@ def test_a_name_the_text_calls_a_place(text, name):
     # lower-case words inside names: "es" (it made "Dar es Salaam" Dar in Cambodia), "des"
     ("Floods hit Dar es Salaam on Monday.", "Dar es Salaam"),
     ("Fighting in Croix des Bouquets continued on Monday.", "Croix des Bouquets"),
+    ("Gang members kidnapped missionaries in Croix-des-Bouquets, near Port-au-Prince.", "Croix-des-Bouquets"),
 ])
 def test_lower_case_words_inside_names(text, name):
     assert name in {m.text for m in find_mentions(text)}

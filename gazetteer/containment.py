@@ -32,6 +32,10 @@ _IN = r"(?:in|of|inside|within|at)"
 _NEAR = (r"(?:near|outside|off|close to|just outside|on the outskirts of|on the edge of|"
          r"(?:(?:\d+|a few|several)\s+(?:km|kilometres|kilometers|miles)\s+)?"
          r"(?:north|south|east|west|north-?east|north-?west|south-?east|south-?west)(?:ern)?\s+of)")
+# "50 km east of", "north-western of": a bearing from the name that follows (the recogniser and
+# the resolver read it so)
+DIRECTION_OF = r"\b(?:north|south|east|west|north-?east|north-?west|south-?east|south-?west)(?:ern)?\s+of\s+"
+
 # what may stand between a name and its container's name, after the name: "district of",
 # "island, off", ", a village near", "in"; a comma before "in"/"of" is not enough ("east of Wonsan,
 # inside Japan's zone" speaks of the missile, not of Wonsan)
@@ -143,7 +147,12 @@ def _cue_after(text: str, m: Mention, c: Mention, j: int) -> Cue | None:
 
 
 def distance_km(a: Place, b: Place) -> float:
-    la1, lo1, la2, lo2 = map(math.radians, (a.lat, a.lon, b.lat, b.lon))
+    return km_between(a.lat, a.lon, b.lat, b.lon)
+
+
+def km_between(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle distance (km) between two points given in degrees."""
+    la1, lo1, la2, lo2 = map(math.radians, (lat1, lon1, lat2, lon2))
     h = math.sin((la2 - la1) / 2) ** 2 + math.cos(la1) * math.cos(la2) * math.sin((lo2 - lo1) / 2) ** 2
     return 2 * 6371.0 * math.asin(min(1.0, math.sqrt(h)))
 

@@ -22,7 +22,7 @@ from typing import NamedTuple
 from gazetteer.bounded import keep
 from gazetteer.index import AMBIGUOUS, DEMONYM, EXACT_CASE, POSTAL, PRIMARY, USER, Gazetteer
 from gazetteer.model import ADMIN1, CAPITAL, CITY, CONTINENT, COUNTRY, REGION, WATER, ZONE, Mention, Span
-from gazetteer.containment import NAMESAKE_DIVISIONS, unknown_mentions
+from gazetteer.containment import DIRECTION_OF, NAMESAKE_DIVISIONS, unknown_mentions
 from gazetteer.normalize import fold, name_key
 from gazetteer.text import sentence_index, split_sentences, trie_alternation
 
@@ -179,8 +179,7 @@ _COMPASS_ABBR = frozenset("N S E W NE NW SE SW NNE ENE ESE SSE SSW WSW WNW NNW".
 _UNIT_ABBR = frozenset(("NM", "KM", "NMI", "MI"))
 _WEEKDAYS = frozenset(("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"))
 _HYPHEN_SUFFIX = re.compile(r"-[^\W\d_A-Z]{1,8}\b")
-_DIRECTION_OF = re.compile(r"\b(?:north|south|east|west|north-?east|north-?west|south-?east|south-?west)"
-                           r"(?:ern)?\s+of\s+$", re.I)
+_DIRECTION_OF = re.compile(DIRECTION_OF + r"$", re.I)
 # what the text calls the name just before: ", a rail hub in", ", its largely Russian-speaking border city"
 _PLACE_APPOSITION = re.compile(r",\s+(?:a|an|the|its|their)\s+(?:[\w'’-]+\s+){0,4}?(?:town|city|village|hub|port|"
                                r"suburb|district|island|islet|region|province|capital|settlement|enclave|commune|"

@@ -644,8 +644,7 @@ _VAST = frozenset({REGION, CONTINENT, WATER})
 # "off Sinop", "off the northern coast of Crete": a place something at sea lies off
 _OFF_BEFORE = re.compile(r"\boff\s+(?:the\s+(?:[a-z-]+\s+)?coast\s+of\s+)?(?:the\s+)?$", re.I)
 # "50 km east of X", "north-west of the X": a bearing from X; "X region", "X province": X is the division
-_DIRECTION_OF_BEFORE = re.compile(r"\b(?:north|south|east|west|north-?east|north-?west|south-?east|south-?west)(?:ern)?"
-                                  r"\s+of\s+(?:the\s+)?$", re.I)
+_DIRECTION_OF_BEFORE = re.compile(containment.DIRECTION_OF + r"(?:the\s+)?$", re.I)
 _DIVISION_AFTER = re.compile(r"\s+(?:region|province|oblast|state|governorate|district|prefecture|county|department"
                              r"|municipality|division)\b", re.I)
 FAR_FROM_SEA_KM = 3000.0     # a namesake this far from the sea the sentence names is not the one meant

@@ -4,13 +4,13 @@ divisions with their GeoNames ids, codes and aliases, and each city's divisions)
 and shapes come from Natural Earth and the curated country points."""
 from __future__ import annotations
 
-import math
 import re
 from collections import defaultdict
 from pathlib import Path
 
 from gazetteer.build.common import CURATED, Builder, is_latin, load_geojson, progress, read_tsv, \
     usable_alternate
+from gazetteer.containment import km_between
 from gazetteer.format import ASCII_ALT, PRIMARY
 from gazetteer.model import ADMIN1, ADMIN2, CAPITAL, CITY, CONTINENT, COUNTRY
 from gazetteer.normalize import name_key
@@ -165,17 +165,11 @@ class DivisionPoints:
         oblast'" is "Kursk", "Krasnodarskiy kray" "Krasnodar"): the one label point of the country
         whose name is one of the division's names or else starts as its name does, within 400 km
         of its point (a name of several label points: islands); None when no one name fits."""
-        labels = [(n, la, lo) for n, la, lo in self.ne_labels.get(iso, ()) if _km(point, (la, lo)) <= 400]
+        labels = [(n, la, lo) for n, la, lo in self.ne_labels.get(iso, ()) if km_between(*point, la, lo) <= 400]
         keys = {name_key(n) for n in names}
         near = {n for n, _, _ in labels if name_key(n) in keys} or {
             n for n, _, _ in labels if name_key(n)[:3] == name_key(names[0])[:3]}
         return near.pop().rstrip("'’") if len(near) == 1 else None
-
-
-def _km(a, b) -> float:
-    la1, lo1, la2, lo2 = map(math.radians, (a[0], a[1], b[0], b[1]))
-    h = math.sin((la2 - la1) / 2) ** 2 + math.cos(la1) * math.cos(la2) * math.sin((lo2 - lo1) / 2) ** 2
-    return 12742.0 * math.asin(min(1.0, math.sqrt(h)))
 
 
 # a division GeoNames names with its generic word ("Kurskaya oblast'", "Stavropol'skiy kray"),

@@ -1,7 +1,9 @@
 """Builds the package (its metadata is in pyproject.toml) and compiles the modules every article
-passes through with Cython: the same .py files, not a second code base, 10-15 % faster. One small
-module is written for Cython: gazetteer/treewalk.pyx, the tree ensembles' sums as C loops, which
-stand in for numpy code that stays beside them and gives the same doubles (tests/test_compiled.py).
+passes through with Cython: the same .py files, not a second code base, 10-15 % faster. Two small
+modules are written for Cython: gazetteer/treewalk.pyx, the tree ensembles' sums as C loops, which
+stand in for numpy code that stays beside them and gives the same doubles, and gazetteer/scan.pyx,
+the recogniser's tokeniser as one loop over the characters, which stands in for three regexes
+(tests/test_compiled.py compares each with the code it stands in for).
 
 Compiling is optional. Without a C compiler or Python's headers, or with NEWSMAP_PURE_PYTHON=1,
 the package installs as plain Python and gives the same answers. A compiled module is used only
@@ -29,6 +31,8 @@ COMPILED = [
     "geo/io/export.py", "geo/io/reader.py", "geo/pipeline.py", "geo/vocabulary.py",
 ]
 
+PYX = ("treewalk", "scan")
+
 DIRECTIVES = {
     "language_level": 3,
     "binding": True,              # functions stay introspectable and picklable, as in Python
@@ -51,11 +55,13 @@ def compiled_extensions() -> list:
     from setuptools import Extension
     modules = [Extension(path[:-3].replace("/", "."), [path], optional=True) for path in COMPILED]
     # the tree ensembles' C loops: written for Cython, with the numpy code they stand in for as the fallback
-    modules.append(Extension("gazetteer.treewalk", ["gazetteer/treewalk.pyx"], optional=True))
+    # modules written for Cython, each with the Python code it stands in for as the fallback: the
+    # tree ensembles' sums, the recogniser's tokeniser
+    modules += [Extension(f"gazetteer.{name}", [f"gazetteer/{name}.pyx"], optional=True) for name in PYX]
     extensions = cythonize(modules, compiler_directives=DIRECTIVES, build_dir="build/cython", quiet=True,
                            nthreads=os.cpu_count() or 1)
     digests = {path[:-3].replace("/", "."): source_digest(HERE / path) for path in COMPILED}
-    digests["gazetteer.treewalk"] = source_digest(HERE / "gazetteer" / "treewalk.pyx")
+    digests.update({f"gazetteer.{name}": source_digest(HERE / "gazetteer" / f"{name}.pyx") for name in PYX})
     MANIFEST.write_text(json.dumps(digests, indent=1) + "\n")
     return extensions
 

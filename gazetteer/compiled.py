@@ -9,6 +9,7 @@ are the same; the tests compare them)."""
 from __future__ import annotations
 
 import hashlib
+import importlib
 import importlib.machinery
 import importlib.util
 import json
@@ -62,20 +63,30 @@ def install() -> None:
         sys.meta_path.insert(0, StaleCompiledFinder(_recorded(), os.environ.get("NEWSMAP_PURE_PYTHON") == "1"))
 
 
-def treewalk():
-    """The tree ensembles' C loops (gazetteer/treewalk.pyx), or None: not built, built from another
-    version of the .pyx, or NEWSMAP_PURE_PYTHON=1. The callers then run the numpy code, with the
-    same answers."""
+def extension(name: str):
+    """A module written for Cython (gazetteer/<name>.pyx), or None: not built, built from another
+    version of the .pyx, or NEWSMAP_PURE_PYTHON=1. The callers then run the Python code it stands
+    in for, with the same answers."""
     if os.environ.get("NEWSMAP_PURE_PYTHON") == "1":
         return None
-    source = Path(__file__).with_name("treewalk.pyx")
+    source = Path(__file__).with_name(f"{name}.pyx")
     try:
-        if _recorded().get("gazetteer.treewalk") != _digest(source):
+        if _recorded().get(f"gazetteer.{name}") != _digest(source):
             return None
-        from gazetteer import treewalk as module
+        module = importlib.import_module(f"gazetteer.{name}")
     except (OSError, ImportError):
         return None
     return module
+
+
+def treewalk():
+    """The tree ensembles' C loops (gazetteer/treewalk.pyx), or None (the numpy code runs)."""
+    return extension("treewalk")
+
+
+def scan():
+    """The recogniser's tokeniser as a C loop (gazetteer/scan.pyx), or None (the regexes run)."""
+    return extension("scan")
 
 
 def is_compiled(module) -> bool:

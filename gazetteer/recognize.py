@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from gazetteer.bounded import keep
+from gazetteer.compiled import scan
 from gazetteer.index import AMBIGUOUS, DEMONYM, EXACT_CASE, POSTAL, PRIMARY, USER, Gazetteer
 from gazetteer.model import ADMIN1, CAPITAL, CITY, CONTINENT, COUNTRY, REGION, WATER, ZONE, Mention, Span
 from gazetteer.containment import DIRECTION_OF, NAMESAKE_DIVISIONS, unknown_mentions
@@ -160,6 +161,10 @@ def _lower_words_pattern(words) -> str:
 
 
 _READ_LOWER = frozenset(CONNECTORS | HYPHEN_CONNECTORS | LOWER_EXTENSIONS | LOCATIVE | SPEECH | TITLES)
+_ARTICLES_ONLY = frozenset(ARTICLES - _READ_LOWER)      # read only before a hyphen and a capital
+# (the C tokeniser reads "one of these words" as "the whole run of word characters is in the set")
+assert all(re.fullmatch(r"\w+", w) for w in _READ_LOWER | ARTICLES)
+_SCAN = scan()
 # Tokens: a capitalised word (or a word of a script without case) with any apostrophe inside but a
 # possessive's ("Ma'rib", "Kimch'aek", "N'Djamena"), and one of the lower-case words read, or an
 # Arabic article before a hyphen and a capital, where it stands next to such a word. Each
@@ -169,10 +174,10 @@ _READ_LOWER = frozenset(CONNECTORS | HYPHEN_CONNECTORS | LOWER_EXTENSIONS | LOCA
 _CAPITAL_TOKEN = re.compile(r"[A-Z\x80-\U0010ffff](?<=[^\W\d])(?<!\w.)\w*(?:['’ʼ‘](?!s\b)\w+)*")
 # a lower-case token right after a capitalised one (only white space or punctuation between)
 _LOWER_AFTER = re.compile(r"\W+((?:" + _lower_words_pattern(_READ_LOWER) + r")\b|(?:"
-                          + _lower_words_pattern(ARTICLES - _READ_LOWER) + r")(?=-[^\W\da-z_]))")
+                          + _lower_words_pattern(_ARTICLES_ONLY) + r")(?=-[^\W\da-z_]))")
 # …and right before one, matched in the reversed text from the capitalised word's start backwards
 _LOWER_BEFORE_REVERSED = re.compile(r"\W+(" + trie_alternation({w[::-1] for w in _READ_LOWER}) + r")(?!\w)|-("
-                                    + trie_alternation({w[::-1] for w in ARTICLES - _READ_LOWER}) + r")(?!\w)")
+                                    + trie_alternation({w[::-1] for w in _ARTICLES_ONLY}) + r")(?!\w)")
 # a romanised place suffix in lower case after a hyphen: "Tongchang-ri", "Hegura-jima", "Sinpo-ri"
 _POSSESSIVE_NAME = re.compile(r"[^\W\da-z_]\w+['’]s [^\W\da-z_]\w+")
 _COMPASS_ABBR = frozenset("N S E W NE NW SE SW NNE ENE ESE SSE SSW WSW WNW NNW".split())
@@ -223,7 +228,16 @@ def _tokenize(text: str, sentences: list[Span]) -> tuple[list[_Tok], list[int]]:
     division's word after a name ("Shimane prefecture") or the word before a name ("in", "said",
     "president"); with a word between it and every capitalised word, no rule looks at it. Each
     capitalised word is found from its first character; the lower-case words next to it with a
-    regex after it and one on the reversed text before it."""
+    regex after it and one on the reversed text before it (or all of it as one C loop, when
+    gazetteer/scan.pyx is built: the same tokens)."""
+    if _SCAN is not None:
+        return _SCAN.tokenize(text, [sp.end for sp in sentences], _READ_LOWER, _ARTICLES_ONLY, _CAPITALISED,
+                              _capitalised_kept, _Tok)
+    return _tokenize_regex(text, sentences)
+
+
+def _tokenize_regex(text: str, sentences: list[Span]) -> tuple[list[_Tok], list[int]]:
+    """_tokenize with the regexes (without the C loop)."""
     tokens: list[_Tok] = []
     append = tokens.append
     new = tuple.__new__             # a _Tok without NamedTuple's slower constructor
@@ -258,7 +272,7 @@ def _tokenize(text: str, sentences: list[Span]) -> tuple[list[_Tok], list[int]]:
         word = m.group()
         cap = _CAPITALISED.get(word)
         if cap is None:
-            cap = keep(_CAPITALISED, word, _capitalised(word))
+            cap = _capitalised_kept(word)
         while si < last_sent and start >= bounds[si]:
             si += 1
         append(new(_Tok, (start, end, word, cap, si)))
@@ -274,6 +288,10 @@ def _tokenize(text: str, sentences: list[Span]) -> tuple[list[_Tok], list[int]]:
 
 
 _CAPITALISED: dict[str, bool] = {}      # a token's word -> _capitalised(word), kept across documents
+
+
+def _capitalised_kept(w: str) -> bool:
+    return keep(_CAPITALISED, w, _capitalised(w))
 
 
 def _capitalised(w: str) -> bool:

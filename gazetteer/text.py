@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 
+from gazetteer.compiled import scan
 from gazetteer.model import Span
 
 # Words after which a full stop does not end a sentence.
@@ -27,6 +28,14 @@ _SENTENCE_END = re.compile(r"""[.!?…\n。！？](?:(?<=[.!?…])(?<![.!?…].)
 # computed per sentence (the context of a mention, the clauses of an event) stays bounded.
 MAX_SENTENCE_CHARS = 2000
 _LONGEST_ABBREVIATION = max(map(len, ABBREVIATIONS))
+_SCAN = scan()
+
+
+def _sentence_ends(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each match of _SENTENCE_END: as one C loop when gazetteer/scan.pyx is built."""
+    if _SCAN is not None:
+        return _SCAN.sentence_ends(text)
+    return [m.span() for m in _SENTENCE_END.finditer(text)]
 
 
 def split_sentences(text: str) -> list[Span]:
@@ -38,15 +47,12 @@ def split_sentences(text: str) -> list[Span]:
     """
     spans: list[Span] = []
     start = 0
-    for m in _SENTENCE_END.finditer(text):
-        g = m.group()
-        if g[0] == "." and "\n" not in g:
-            s = m.start()
+    for s, end in _sentence_ends(text):
+        if text[s] == "." and "\n" not in text[s:end]:
             # a word longer than any abbreviation right before the stop cannot be one
             if not (s > _LONGEST_ABBREVIATION and text[s - _LONGEST_ABBREVIATION - 1:s].isalpha()):
                 if _word_before(text, max(0, s - 12), s).lower() in ABBREVIATIONS:
                     continue
-        end = m.end()
         # the usual sentence, short and with text in it, is added here without a call to _append
         seg = text[start:end]
         stripped = seg.strip()

@@ -154,7 +154,8 @@ VESSELS = ("ship", "vessel", "tanker", "freighter", "cargo ship", "bulk carrier"
            "oil tanker", "cargo vessel", "merchant ship", "merchant vessel", "landing ship")
 # not "drone": a drone shot down is an interception, not an aircraft crash
 AIRCRAFT = ("plane", "aircraft", "airliner", "jet", "jetliner", "helicopter", "chopper", "airplane", "aeroplane",
-            "flight", "glider", "fighter", "cessna", "boeing", "airbus", "passenger jet")
+            "flight", "glider", "fighter", "cessna", "boeing", "airbus", "passenger jet", "turboprop", "seaplane",
+            "floatplane", "biplane", "microlight", "air ambulance")
 WEAPONS_AIR = ("missile", "missiles", "drone", "drones", "warplane", "warplanes", "jet", "jets", "aircraft",
                "air force", "airstrike", "air strike", "helicopter", "helicopters", "rocket", "rockets",
                "cruise missile", "ballistic missile", "guided bomb", "glide bomb", "shahed",
@@ -275,7 +276,8 @@ TRIGGER_WORDS: dict[str, dict[str, tuple[str, ...]]] = {
     # patrols and deployments of forces, not a sheriff's rounds or a prototype "deployed off the coast"
     "patrol": {"cued_verbs": ("patrol", "deploy"), "cued_nouns": ("patrol", "deployment"),
                "cues": WAR + ("navy", "naval", "warship", "warships", "coast guard", "peacekeepers", "jets",
-                              "bombers", "battalion", "brigade", "carrier")},
+                              "bombers", "battalion", "brigade", "carrier", "police", "officers", "policemen",
+                              "gendarmes", "security forces", "national guard", "guardsmen")},
     # ships and aircraft in a country's waters or airspace ("coast guard ships entered Japanese
     # territorial waters"), not "entered the race"
     "patrol#waters": {"cued_verbs": ("enter", "intrude", "violate", "sail within", "sail into", "fly within"),
@@ -331,6 +333,8 @@ cannot prevent prevented prevents avoid avoided averted foiled thwarted warned w
 possible potential alleged lodged lodge filed file formal diplomatic official strong deny denied denies heart
 panic asthma anxiety cyber verbal legal sexual bee bees wasp wasps dog dogs shark sharks bear bears snake snakes
 alligator crocodile animal animals wolf wolves coyote""".split())
+# what is thrown in a riot, not a bombing: "attacking police lines with petrol bombs"
+THROWN_BEFORE_BOMBS = frozenset("petrol gasoline paint smoke stink".split())
 # a ship's parts before "flooded": the ship taking water, not a flood ("the engine room flooded")
 SHIP_PARTS_FLOODED = frozenset("room rooms hold holds compartment compartments hull cabin cabins bilge deck decks".split())
 # verbs of saying that make a place the speaker's, not the event's ("said in Tokyo")

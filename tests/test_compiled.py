@@ -136,3 +136,135 @@ def test_the_tree_loops_give_numpys_sums_bit_for_bit():
                 assert fast.tobytes() == slow.tobytes(), n
         # a change in one leaf is seen: the comparison is not vacuous
         assert not np.array_equal(forest.raw(x[:1]), forest.raw(x[:1] + 5.0))
+
+
+def test_the_c_tokeniser_is_built_with_the_compiled_modules_and_used():
+    from gazetteer import recognize
+    if PURE:
+        assert compiled.scan() is None and recognize._SCAN is None
+        return
+    assert compiled.scan() is not None, "gazetteer/scan.pyx is not built: run `pip install -e .`"
+    assert recognize._SCAN is not None
+
+
+def _both_tokenisers(text: str):
+    from gazetteer import recognize
+    from gazetteer.text import split_sentences
+    sentences = list(split_sentences(text))
+    fast = compiled.scan().tokenize(text, [s.end for s in sentences], recognize._READ_LOWER,
+                                    recognize._ARTICLES_ONLY, recognize._CAPITALISED, recognize._capitalised_kept,
+                                    recognize._Tok)
+    return fast, recognize._tokenize_regex(text, sentences)
+
+
+def test_the_c_tokeniser_gives_the_regexes_tokens():
+    """The C loop stands in for the three regexes only if it gives the same tokens, of the same
+    type: the seeds, the spellings the regexes take care over (apostrophes inside a name but a
+    possessive's, Arabic articles before a hyphen and a capital, digits and "_", letters of other
+    scripts), and random strings of those pieces."""
+    import random
+    from gazetteer import recognize
+    if compiled.scan() is None:
+        assert PURE, "gazetteer/scan.pyx is not built"
+        return
+    texts = [p.read_text("utf-8") for p in sorted((ROOT / "seeds").glob("*.txt"))]
+    texts += ["Ma'rib's al-Mawasi and Korea's N'Djamena", "Al-Bab, el-Fasher; at-Tanf  Sa’sa ʼx", "", "x", "A",
+              "9A B_C _D É1 Ü ٣ب", "in Paris-al-Zour, of al-", "Rue des Écoles\nof Paris", "Ab'", "Ab's", "Ab'sx",
+              "de Gaulle said in-Tokyo", "Umm al-Qura said.", "北朝鮮は元山から弾道ミサイル2発を発射した。 Seoul"]
+    rng = random.Random(1)
+    pieces = ["al", "el", "of", "in", "said", "de", "Ma", "Korea", "'", "’", "ʼ", "s", "-", " ", "\n", ".", ",", "É",
+              "é", "1", "٣", "_", "x", "A", "中国", "ß", "ǅ", "Ⅻ", "²"]
+    texts += ["".join(rng.choice(pieces) for _ in range(rng.randint(0, 25))) for _ in range(5000)]
+    read = 0
+    for text in texts:
+        (fast, fast_caps), (slow, slow_caps) = _both_tokenisers(text)
+        assert fast == slow and fast_caps == slow_caps, text
+        assert all(type(t) is recognize._Tok for t in fast)
+        read += len(fast)
+    assert read > 5000
+    # the lower-case words are read: not vacuous
+    tokens, _ = _both_tokenisers("Kim Jong Un said in Pyongyang that the Sea of Japan near al-Mawasi")[0]
+    assert [t.text for t in tokens if not t.cap] == ["said", "in", "of", "near", "al"]
+
+
+def test_the_c_key_word_search_finds_what_the_trigger_regex_finds():
+    """scan.KeySet.hits stands in for TriggerLexicon.key_re: the same (offset, word) on the seeds and
+    on random strings of key words, their pieces, hyphens and other characters."""
+    import random
+    from geo.events import triggers
+    from geo.events.reports import lexicon
+    if compiled.scan() is None:
+        assert PURE, "gazetteer/scan.pyx is not built"
+        return
+    lex = lexicon()
+    assert triggers._SCAN is not None
+    keys = sorted(lex._keys)
+    texts = [p.read_text("utf-8").lower() for p in sorted((ROOT / "seeds").glob("*.txt"))]
+    rng = random.Random(2)
+    pieces = rng.sample(keys, 60) + ["air", "strike", "-", "air-", "counter", "attack", " ", "é", "_", "1", ",", "'s",
+                                     "mid-air", "shelling", "ing", "s", "ö"]
+    texts += ["".join(rng.choice(pieces) for _ in range(rng.randint(0, 20))) for _ in range(5000)]
+    found = 0
+    key_set = compiled.scan().KeySet(lex._keys)
+    for text in texts:
+        fast = key_set.hits(text)
+        assert fast == [(m.start(), m.group()) for m in lex.key_re.finditer(text)], text
+        found += len(fast)
+    assert found > 1000
+    # the longest key where several end at word ends; a key after a hyphen
+    assert lex.key_hits("a counter-attack and air-strikes near the mid-air collision") == (
+        (10, "attack"), (21, "air-strikes"), (50, "collision"))
+
+
+def test_the_c_linker_tokeniser_gives_the_regexes_tokens():
+    """scan.link_tokens stands in for the linker's regex split: the same tokens, of the same type,
+    on the seeds' sentences and on random strings of initials, possessives, quotes, hyphens,
+    suffixes ("ISIS-held") and other spaces."""
+    import random
+    from gazetteer.text import split_sentences
+    from geo.events import linking
+    if compiled.scan() is None:
+        assert PURE, "gazetteer/scan.pyx is not built"
+        return
+    assert linking._SCAN is not None
+    sentences = [t[s.start:s.end] for p in sorted((ROOT / "seeds").glob("*.txt"))
+                 for t in [p.read_text("utf-8")] for s in split_sentences(t)]
+    rng = random.Random(3)
+    pieces = ["U.", "S.", "A", ".", "'s", "’s", "'S", "‘", "`", "'", "’", "-", "al", "Bab", "x", "s", "S", " ", "\n",
+              "é", "1", "_", ",", "ISIS-held", "-based", "Sa’sa", "\u00a0", "\u2009"]
+    sentences += ["".join(rng.choice(pieces) for _ in range(rng.randint(0, 20))) for _ in range(5000)]
+    read = 0
+    for k, sentence in enumerate(sentences):
+        fast = linking._SCAN.link_tokens(sentence, k, linking._WORD_FORMS, linking._word_form, linking.Tok)
+        assert fast == linking._tokens_regex(sentence, k), sentence
+        assert all(type(t) is linking.Tok for t in fast)
+        read += len(fast)
+    assert read > 20000
+    assert [t.text for t in linking.tokens("ISIS-held U.S. base in Sa’sa, Syria's north", 0, 43)] == [
+        "ISIS", "-held", "U.S.", "base", "in", "Sa’sa", ",", "Syria", "'s", "north"]
+
+
+def test_the_c_sentence_end_search_finds_what_the_regex_finds():
+    """scan.sentence_ends stands in for gazetteer.text's _SENTENCE_END: the same matches on the
+    seeds and on random strings of stops, quotes, brackets, line breaks, tabs, capitals, digits,
+    letters with accents, CJK full stops and other spaces."""
+    import random
+    from gazetteer import text as sentences
+    if compiled.scan() is None:
+        assert PURE, "gazetteer/scan.pyx is not built"
+        return
+    assert sentences._SCAN is not None
+    texts = [p.read_text("utf-8") for p in sorted((ROOT / "seeds").glob("*.txt"))]
+    rng = random.Random(4)
+    pieces = [".", "!", "?", "…", "\n", " ", "\t", "A", "a", "1", "É", "ɏ", "Ȁ", '"', "'", "”", "’", ")", "]", "“", "‘",
+              "(", "[", "。", "！", "？", "Mr", "x", "\u00a0", "\u3000"]
+    texts += ["".join(rng.choice(pieces) for _ in range(rng.randint(0, 25))) for _ in range(10000)]
+    found = 0
+    for text in texts:
+        fast = compiled.scan().sentence_ends(text)
+        assert fast == [m.span() for m in sentences._SENTENCE_END.finditer(text)], text
+        found += len(fast)
+    assert found > 5000
+    text = "Mr. Kim left.  “He said so.” Then\n\nA new line"
+    assert [text[s.start:s.end] for s in sentences.split_sentences(text)] == [
+        "Mr. Kim left.", "“He said so.”", "Then", "A new line"]

@@ -853,9 +853,30 @@ def assert_placed(text: str, kind: str, lat: float, lon: float, within: float) -
      "Nepal on Tuesday, killing two crew members.", "aircraft_crash", 27.69, 86.73, 30),
     # a bearing is measured from the town, not from the region of the same name
     ("Fighters ambushed an army convoy about 50 km east of Ménaka on Sunday.", "attack", 15.92, 2.87, 30),
+    # a turboprop is an aircraft
+    ("A Voepass turboprop carrying 62 people crashed into a residential area of Vinhedo, in São Paulo state, on "
+     "Friday, killing everyone on board, the airline said.", "aircraft_crash", -23.03, -46.98, 30),
+    # police patrols are patrols
+    ("Kenyan police officers of the U.N.-backed security mission patrolled the streets of downtown Port-au-Prince "
+     "on Monday after gangs torched a police station, officials said.", "patrol", 18.54, -72.34, 30),
+    # petrol bombs are thrown in a riot: no bombing
+    ("Rioting broke out for a second night in Ballymena, County Antrim, on Tuesday, with masked youths attacking "
+     "homes and police lines with petrol bombs, the Police Service of Northern Ireland said in Belfast.", "riot",
+     54.86, -6.28, 30),
+    # a part of a place and its owner's possessive are read through ("the main terminal of Israel's …")
+    ("A ballistic missile fired from Yemen landed near the main terminal of Israel's Ben Gurion International "
+     "Airport on Sunday, leaving a crater.", "missile_impact", 32.01, 34.89, 30),
+    ("A North Korean intermediate-range ballistic missile flew over northern Japan's Aomori prefecture on Tuesday "
+     "before falling into the Pacific Ocean.", "overflight", 40.93, 140.73, 60),
 ])
 def test_events_placed_by_fresh_reports_of_many_kinds(text, kind, lat, lon, within):
     assert_placed(text, kind, lat, lon, within)
+
+
+def test_petrol_bombs_make_no_bombing_but_a_bombed_station_is_one():
+    assert not events("Militants threw petrol bombs at a police post in Kandahar.")
+    (e,) = events("A petrol station was bombed in Kandahar on Monday.")
+    assert e["type"] == "explosion"
 
 
 def test_a_region_named_for_its_town_stays_the_region():

@@ -33,6 +33,7 @@ from itertools import accumulate
 from typing import NamedTuple, Protocol, Sequence, runtime_checkable
 
 from gazetteer.bounded import keep
+from gazetteer.compiled import scan
 from geo.model import PlaceRef
 from geo.vocabulary import (VESSELS, DIRECTION_ADJECTIVES, LOCATIVE_PREPOSITIONS, PART_NOUNS, PLACE_NOUNS, PLACE_OBJECT_VERBS,
                              SPEECH_WORDS, VICTIM_WORDS, forms_of)
@@ -168,6 +169,7 @@ def tokens(text: str, start: int, end: int) -> list[Tok]:
 # per word: its lower case, whether it may be part of a name, and where a name's suffix starts
 # ("ISIS-held": 4; 0 when none); words recur across sentences and articles, so each is read once
 _WORD_FORMS: dict[str, tuple[str, bool, int]] = {}
+_SCAN = scan()
 _WORD_FORMS_MAX = 100_000
 
 
@@ -188,7 +190,15 @@ def _word_form(w: str) -> tuple[str, bool, int]:
 
 @lru_cache(maxsize=32)
 def _tokens(sentence: str, offset: int) -> list[Tok]:
-    """The tokens of one sentence (kept for the next triggers of the same sentence)."""
+    """The tokens of one sentence (kept for the next triggers of the same sentence): as one C loop
+    when gazetteer/scan.pyx is built, the same tokens."""
+    if _SCAN is not None:
+        return _SCAN.link_tokens(sentence, offset, _WORD_FORMS, _word_form, Tok)
+    return _tokens_regex(sentence, offset)
+
+
+def _tokens_regex(sentence: str, offset: int) -> list[Tok]:
+    """_tokens with the regex (without the C loop)."""
     out = []
     append = out.append
     forms = _WORD_FORMS

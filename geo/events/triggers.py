@@ -17,11 +17,12 @@ import re
 from bisect import bisect_right
 from dataclasses import dataclass
 
+from gazetteer.compiled import scan
 from geo.events.linking import Tok, tokens
 from geo.events.taxonomy import rank
 from geo.vocabulary import (FORECAST_AFTER, INTENT_BEFORE, NOT_EVENT_BEFORE, NOT_EVENT_HEADS, NOT_EVENT_OBJECTS,
-                             PEOPLE, SHIP_PARTS_FLOODED, TRIGGER_WORDS, WAR, at_word, plural, trie_alternation,
-                             verb_forms)
+                             PEOPLE, SHIP_PARTS_FLOODED, THROWN_BEFORE_BOMBS, TRIGGER_WORDS, WAR, at_word, plural,
+                             trie_alternation, verb_forms)
 
 # a verb after "to" is intended, not done ("agreed to deploy") unless one of these governs it
 _ASPECT = frozenset("began begun begin begins beginning started start starts continued continue continues continuing "
@@ -142,6 +143,9 @@ def _cue_index(table) -> dict[str, list[tuple[tuple[str, ...], str]]]:
     return out
 
 
+_SCAN = scan()
+
+
 class TriggerLexicon:
     """Every trigger word and cue, indexed for one pass over a sentence's words."""
 
@@ -168,7 +172,9 @@ class TriggerLexicon:
         self.cued_keys = frozenset(_key(e.words) for e in entries if e.cued)
         self.cue_first = frozenset(self.cues)
         # every key word at once, over a whole lower-cased text; the cues' first words likewise
-        keys = trie_alternation(self.plain_keys | self.cued_keys)
+        self._keys = self.plain_keys | self.cued_keys
+        self._key_set = _SCAN.KeySet(self._keys) if _SCAN is not None else None
+        keys = trie_alternation(self._keys)
         self.key_re = re.compile(r"\b(?:" + keys + r")\b")
         # the same after a blank, over an ASCII text whose characters that are no word characters
         # are blanks but the hyphen (`key_hits`): the regex engine skips from blank to blank
@@ -195,6 +201,8 @@ class TriggerLexicon:
     def key_hits(self, low: str) -> tuple[tuple[int, str], ...]:
         """Where a lower-cased text holds a key word: (offset, word), in text order, as
         `key_re.finditer(low)` finds them."""
+        if _SCAN is not None:       # the same hits, as one C loop (gazetteer/scan.pyx)
+            return tuple(self._key_set.hits(low))
         hits = _words_after_blanks(low, self._key_after_blank, self._key_after_hyphen)
         if hits is None:
             return tuple((m.start(), m.group()) for m in self.key_re.finditer(low))
@@ -331,6 +339,8 @@ class TriggerLexicon:
             if k and t.low in ("carrier", "carriers") and (toks[k - 1].low in _AIRLINE_WORDS
                                                           or toks[k - 1].low.endswith("-based")):
                 continue                     # "a Kathmandu-based domestic carrier": an airline, no ship
+            if k and toks[k - 1].low in THROWN_BEFORE_BOMBS:
+                continue                     # "attacking police lines with petrol bombs": a riot's, no bombing
             depth = inside.get(k, 0)
             launcher = any(toks[x].low == "from" for x in range(max(0, k - 3), k))
             for words, type_name in cues[t.low]:
@@ -483,6 +493,8 @@ def _reported(toks: list[_Tok], i: int, j: int, entry: _Entry) -> bool:
         return False
     if before and before[-1] in SHIP_PARTS_FLOODED and "flood" in entry.plain:
         return False                    # "the engine room flooded": a ship taking water
+    if before and before[-1] in THROWN_BEFORE_BOMBS and entry.nominal:
+        return False                    # "petrol bombs": thrown, not a bombing
     if not INTENT_BEFORE.isdisjoint([t.low for t in toks[max(0, i - 8):i]]) or (
             j + 1 < len(toks) and toks[j].low in ("is", "was", "are", "were") and toks[j + 1].low in FORECAST_AFTER):
         return False                    # "plotted to ... attack", "the storm is expected to"

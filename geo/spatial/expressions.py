@@ -34,7 +34,7 @@ from geo.model import Claim, PlaceRef
 from geo.spatial.measure import (DIRECTION_PATTERN, MAX_DISTANCE_KM, NUMBER_PATTERN, UNIT_PATTERN, area_summary,
                                  bearing_deg, destination, destinations, distance_km, parse_direction, parse_number,
                                  sector, unit_km)
-from geo.vocabulary import IMPACT_PATTERN, LAUNCH_PATTERN, OVERFLIGHT_PATTERN, SPEECH_PATTERN
+from geo.vocabulary import DIRECTION_ADJECTIVES, IMPACT_PATTERN, LAUNCH_PATTERN, OVERFLIGHT_PATTERN, SPEECH_PATTERN
 
 
 def zone_shape(zone_geometry: Callable | None, sovereign: str, kind: str):
@@ -126,6 +126,9 @@ _NEAR_RE = re.compile(
     r"|on\s+the\s+(?:outskirts|edge)\s+of"
     r"|in\s+the\s+outskirts\s+of|the\s+outskirts\s+of|outskirts\s+of|just\s+outside|outside|around))\s+"
     r"(?:(?i:the)\s+)?(?:(?:[A-Z][a-z]+\s+)?(?i:[a-z]+\s+)?(?i:city|town|village|port|capital)\s+(?i:of)\s+)?")
+# a part of the place named next: "the main terminal of", "the northern outskirts of", "northern"
+_PART_BEFORE_PLACE = re.compile(r"(?:(?i:the)\s+)?(?:(?:[a-z-]+\s+){1,2}of\s+(?:(?i:the)\s+)?|(?i:"
+                                + "|".join(sorted(DIRECTION_ADJECTIVES, key=len, reverse=True)) + r")\s+)")
 _DISTRICT_WORDS = r"(?i:district|neighbourhood|neighborhood|suburb|quarter|area|camp|township|borough|locality)"
 # "in the Aziziyah district of Karbala", "the Amriya district in Baghdad"
 _DISTRICT_RE = re.compile(r"\b(?P<x>[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*){0,3})\s+" + _DISTRICT_WORDS
@@ -260,6 +263,18 @@ class SentenceReading:
             if pos <= p.start <= pos + slack:
                 return p
         return None
+
+    def place_named_after(self, pos: int) -> PlaceRef | None:
+        """The place named right after document offset `pos`, read past a part of it ("the main
+        terminal of", "northern") and through its owner's possessive ("Israel's Ben Gurion
+        International Airport", "Japan's Aomori prefecture"): the place itself, not its owner."""
+        m = _PART_BEFORE_PLACE.match(self.sentence, pos - self.offset)
+        p = self.place_after(pos) or (self.place_after(self.offset + m.end()) if m and m.end() > pos - self.offset
+                                      else None)
+        if p is not None and _possessive(self, p):
+            q = self.owned(p)
+            return q if q is not p else None
+        return p
 
     def owned(self, p: PlaceRef) -> PlaceRef:
         """The place p's possessive names, when it names one ("Hokkaido's Oshima peninsula",
@@ -526,7 +541,7 @@ def _over(r: SentenceReading) -> None:
     if not r.places or not r.has("over", "overfl"):
         return
     for m in _OVER_RE.finditer(r.sentence):
-        p = r.place_after(r.offset + m.end())
+        p = r.place_named_after(r.offset + m.end())
         if p is None or not r.free(p.start, p.end):
             continue
         s = r.offset + m.start()
@@ -649,8 +664,9 @@ def _near(r: SentenceReading) -> None:
     """"near Zaporizhzhia", "on the outskirts of Kharkiv", "outside the town of X"."""
     if not r.places or not r.has("near", "close", "far", "vicinity", "outskirts", "edge", "outside", "around"):
         return
-    for m, s, p in r.anchored(_NEAR_RE):
-        if _possessive(r, p):
+    for m in _NEAR_RE.finditer(r.sentence):
+        s, p = r.offset + m.start(), r.place_named_after(r.offset + m.end())
+        if p is None or not r.free(s, p.end):
             continue
         r.add(Claim("near", r.words(s, p.end), s, p.end, p, (p.lon, p.lat), None,
                     round(uncertainty_for(p) + NEAR_KM, 1), by=r.speaker))

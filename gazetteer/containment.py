@@ -241,6 +241,7 @@ def _places_named(text: str):
 # "fired from Jangyon in South Hwanghae province": a name in a division the text calls one
 _IN_DIVISION = re.compile(r"\b(?:from|in|near|at)\s+" + _NAME + r"\s+in\s+(?:the\s+)?[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){0,2}"
                           r"\s+$")
+_LOCATIVE_AT = re.compile(r"\b(?:from|in|near|at)\s")       # where _IN_DIVISION may start
 _DIVISION_WORDS = ("province", "state", "prefecture", "region", "county", "district", "oblast", "governorate")
 
 
@@ -265,9 +266,12 @@ def _names_in_divisions(text: str):
     """(start, end) of names before "in Y province", "in Y state" … (found from the division word
     back: the word is rare, the pattern before it costly to try everywhere)"""
     for space in _division_words(text):
-        hit = _IN_DIVISION.search(text, max(0, space - 100), space + 1)
-        if hit:
-            yield hit.start("name"), hit.end("name")
+        # tried only where a locative word starts (the first match is the search's, leftmost)
+        for at in _LOCATIVE_AT.finditer(text, max(0, space - 100), space + 1):
+            hit = _IN_DIVISION.match(text, at.start(), space + 1)
+            if hit:
+                yield hit.start("name"), hit.end("name")
+                break
 
 
 def _names_apposed(text: str):

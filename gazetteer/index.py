@@ -215,6 +215,31 @@ class Gazetteer:
             flags = tuple([f for _, f in self._user_keys.get(key, ())]) + flags
         return flags
 
+    def key_kinds(self, key: str) -> tuple[tuple[str, int, int], ...]:
+        """(feature type, population, posting flags) of each entry of lookup_key(key), in its order,
+        read from the index's columns without building the places (a recogniser asks this of most
+        capitalised words it meets, and most never become a mention)."""
+        hit = self._lookup_cache.get(key)
+        if hit is not None:
+            return tuple([(p.feature_type, p.population, f) for p, f in hit])
+        kid = self.trie.get(key)
+        out = ()
+        if kid is not None:
+            pids, flags = self.postings(kid)
+            out = tuple(zip([FEATURE_TYPES[t] for t in self._ftype[pids].tolist()], self._population[pids].tolist(),
+                            flags.tolist()))
+        if self._user_keys:
+            out = tuple((p.feature_type, p.population, f) for p, f in self._user_keys.get(key, ())) + out
+        return out
+
+    @cached_property
+    def _ftype(self) -> np.ndarray:
+        return self.places["ftype"]
+
+    @cached_property
+    def _population(self) -> np.ndarray:
+        return self.places["population"]
+
     def lookup(self, name: str) -> tuple[tuple[Place, int], ...]:
         return self.lookup_key(name_key(name))
 

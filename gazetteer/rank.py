@@ -488,7 +488,7 @@ class Document:
     cued: bool = False            # some mention has a cue word
     own: np.ndarray = None        # (2, N) the row's country and division group among its own key's rows
     row_weight: np.ndarray = None  # (N,) mentions of the row's key
-    D: np.ndarray = None          # (N, N) km between candidates; inf within a name
+    C: np.ndarray = None          # (N, N) cosines of the angles between candidates; _OWN within a name
     mentions: float = 0.0         # the mentions of all keys
     others: np.ndarray = None     # (N,) the mentions of the other keys than the row's, at least 1
     starts_list: list = None      # starts, as a list
@@ -589,12 +589,35 @@ def _doc_features(doc: Document, unambiguous: np.ndarray, own: np.ndarray, total
     XT[c + 4:c + 6] = np.log(np.maximum(some, 1))      # less the row's own name
     cos = doc.U @ doc.U.T
     cos.clip(-1.0, 1.0, out=cos)
-    D = np.arccos(cos, out=cos)
-    D *= EARTH_KM
     for a, b in zip(doc.starts_list, doc.starts_list[1:]):
-        D[a:b, a:b] = np.inf                           # the row's own name
-    doc.D = D
-    XT[c + 6] = np.minimum(np.log1p(D.min(axis=1)), _FAR)
+        cos[a:b, a:b] = _OWN                           # the row's own name
+    doc.C = cos
+    XT[c + 6] = np.minimum(np.log1p(_nearest_km(cos)), _FAR)
+
+
+# (the distances are read from the cosines: arccos is monotone, so the nearest is the arccos of the
+# largest cosine, and "within 161 km" a cosine above cos(161 km), with one arccos a row instead of
+# one a pair: the same doubles as arccos of every pair)
+_OWN = -2.0                     # no pair's cosine: the pairs of a name's own candidates
+
+
+def _nearest_km(cos: np.ndarray) -> np.ndarray:
+    """Per row, the km to the nearest column's candidate (inf when every column is the row's own name)."""
+    top = cos.max(axis=1)
+    km = np.arccos(np.maximum(top, -1.0)) * EARTH_KM
+    km[top == _OWN] = np.inf
+    return km
+
+
+def _within_km(cos: np.ndarray, km: float) -> np.ndarray:
+    """Which pairs lie less than `km` apart: by the cosine, and where it is within a hair of the
+    limit by the arccos itself (the same answer as `arccos(cos) * EARTH_KM < km` for every pair)."""
+    limit = math.cos(km / EARTH_KM)
+    inside = cos > limit + 1e-9
+    edge = (cos >= limit - 1e-9) & ~inside
+    if edge.any():
+        inside[edge] = np.arccos(cos[edge]) * EARTH_KM < km
+    return inside
 
 
 def stage2_features(doc: Document, s1: np.ndarray, n_groups: int) -> None:
@@ -622,10 +645,10 @@ def stage2_features(doc: Document, s1: np.ndarray, n_groups: int) -> None:
     # the other names' most likely places (those that stand for a point): how many lie within
     # 161 km (each counted by its probability), and the distance to the nearest more likely than not
     best = (gap == 0) & (I[I_POINT] > 0)
-    XT[c + 7] = (doc.D < 161.0) @ (p1 * best)
+    XT[c + 7] = _within_km(doc.C, 161.0) @ (p1 * best)
     sure = best & (p1 >= 0.5)
     if sure.any():
-        XT[c + 8] = np.minimum(np.log1p(doc.D[:, sure].min(axis=1)), _FAR)
+        XT[c + 8] = np.minimum(np.log1p(_nearest_km(doc.C[:, sure])), _FAR)
     else:
         XT[c + 8] = _FAR
 

@@ -696,13 +696,14 @@ class Recognizer:
         return hit
 
     def _is_strong(self, key: str) -> bool:
-        for place, flags in self._entries(key):
+        if key in NOT_PLACES:
+            return False
+        for ft, population, flags in self.gaz.key_kinds(key):       # (no place built)
             if flags & (DEMONYM | USER):
                 return True     # a user's own place is as sure as a country
-            ft = place.feature_type
             if ft in (COUNTRY, CAPITAL, CONTINENT, WATER, ZONE) or (ft == ADMIN1 and flags & 1):
                 return True
-            if ft == CITY and place.population >= 100_000:
+            if ft == CITY and population >= 100_000:
                 return True
         return False
 

@@ -378,3 +378,27 @@ def sentence_ends(str text):
         else:
             i += 1
     return out
+
+
+def translate_runs(str text, table):
+    """`text` with each run of non-ASCII characters put through str.translate(table), the ASCII
+    between them as it is: `re.sub(r"[^\\x00-\\x7f]+", lambda m: m.group().translate(table), text)`
+    without the regex's scan (gazetteer.normalize.fold)."""
+    cdef Chars t
+    t.kind, t.data, t.n = PyUnicode_KIND(text), PyUnicode_DATA(text), len(text)
+    cdef Py_ssize_t n = t.n, i = 0, j, start = 0
+    cdef list pieces = []
+    while i < n:
+        if _at(t, i) < 128:
+            i += 1
+            continue
+        j = i + 1
+        while j < n and _at(t, j) >= 128:
+            j += 1
+        pieces.append(text[start:i])
+        pieces.append(text[i:j].translate(table))
+        start = i = j
+    if not pieces:
+        return text
+    pieces.append(text[start:])
+    return "".join(pieces)

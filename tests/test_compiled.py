@@ -138,6 +138,22 @@ def test_the_tree_loops_give_numpys_sums_bit_for_bit():
         assert not np.array_equal(forest.raw(x[:1]), forest.raw(x[:1] + 5.0))
 
 
+def _built_scan():
+    """gazetteer/scan.pyx's module, None where the modules run as Python (NEWSMAP_PURE_PYTHON=1)."""
+    if compiled.scan() is None:
+        assert PURE, "gazetteer/scan.pyx is not built"
+    return compiled.scan()
+
+
+def _seeds_and_random(pieces: list[str], seed: int, n: int, longest: int, lower: bool = False) -> list[str]:
+    """The seed articles and n random strings of up to `longest` of these pieces."""
+    import random
+    texts = [p.read_text("utf-8") for p in sorted((ROOT / "seeds").glob("*.txt"))]
+    texts = [t.lower() for t in texts] if lower else texts
+    rng = random.Random(seed)
+    return texts + ["".join(rng.choice(pieces) for _ in range(rng.randint(0, longest))) for _ in range(n)]
+
+
 def test_the_c_tokeniser_is_built_with_the_compiled_modules_and_used():
     from gazetteer import recognize
     if PURE:
@@ -162,19 +178,14 @@ def test_the_c_tokeniser_gives_the_regexes_tokens():
     type: the seeds, the spellings the regexes take care over (apostrophes inside a name but a
     possessive's, Arabic articles before a hyphen and a capital, digits and "_", letters of other
     scripts), and random strings of those pieces."""
-    import random
     from gazetteer import recognize
-    if compiled.scan() is None:
-        assert PURE, "gazetteer/scan.pyx is not built"
+    if _built_scan() is None:
         return
-    texts = [p.read_text("utf-8") for p in sorted((ROOT / "seeds").glob("*.txt"))]
+    texts = _seeds_and_random(["al", "el", "of", "in", "said", "de", "Ma", "Korea", "'", "’", "ʼ", "s", "-", " ", "\n",
+                               ".", ",", "É", "é", "1", "٣", "_", "x", "A", "中国", "ß", "ǅ", "Ⅻ", "²"], 1, 5000, 25)
     texts += ["Ma'rib's al-Mawasi and Korea's N'Djamena", "Al-Bab, el-Fasher; at-Tanf  Sa’sa ʼx", "", "x", "A",
               "9A B_C _D É1 Ü ٣ب", "in Paris-al-Zour, of al-", "Rue des Écoles\nof Paris", "Ab'", "Ab's", "Ab'sx",
               "de Gaulle said in-Tokyo", "Umm al-Qura said.", "北朝鮮は元山から弾道ミサイル2発を発射した。 Seoul"]
-    rng = random.Random(1)
-    pieces = ["al", "el", "of", "in", "said", "de", "Ma", "Korea", "'", "’", "ʼ", "s", "-", " ", "\n", ".", ",", "É",
-              "é", "1", "٣", "_", "x", "A", "中国", "ß", "ǅ", "Ⅻ", "²"]
-    texts += ["".join(rng.choice(pieces) for _ in range(rng.randint(0, 25))) for _ in range(5000)]
     read = 0
     for text in texts:
         (fast, fast_caps), (slow, slow_caps) = _both_tokenisers(text)
@@ -193,17 +204,14 @@ def test_the_c_key_word_search_finds_what_the_trigger_regex_finds():
     import random
     from geo.events import triggers
     from geo.events.reports import lexicon
-    if compiled.scan() is None:
-        assert PURE, "gazetteer/scan.pyx is not built"
+    if _built_scan() is None:
         return
     lex = lexicon()
     assert triggers._SCAN is not None
-    keys = sorted(lex._keys)
-    texts = [p.read_text("utf-8").lower() for p in sorted((ROOT / "seeds").glob("*.txt"))]
-    rng = random.Random(2)
-    pieces = rng.sample(keys, 60) + ["air", "strike", "-", "air-", "counter", "attack", " ", "é", "_", "1", ",", "'s",
-                                     "mid-air", "shelling", "ing", "s", "ö"]
-    texts += ["".join(rng.choice(pieces) for _ in range(rng.randint(0, 20))) for _ in range(5000)]
+    pieces = random.Random(2).sample(sorted(lex._keys), 60) + [
+        "air", "strike", "-", "air-", "counter", "attack", " ", "é", "_", "1", ",", "'s", "mid-air", "shelling", "ing",
+        "s", "ö"]
+    texts = _seeds_and_random(pieces, 2, 5000, 20, lower=True)
     found = 0
     key_set = compiled.scan().KeySet(lex._keys)
     for text in texts:
@@ -220,19 +228,16 @@ def test_the_c_linker_tokeniser_gives_the_regexes_tokens():
     """scan.link_tokens stands in for the linker's regex split: the same tokens, of the same type,
     on the seeds' sentences and on random strings of initials, possessives, quotes, hyphens,
     suffixes ("ISIS-held") and other spaces."""
-    import random
     from gazetteer.text import split_sentences
     from geo.events import linking
-    if compiled.scan() is None:
-        assert PURE, "gazetteer/scan.pyx is not built"
+    if _built_scan() is None:
         return
     assert linking._SCAN is not None
     sentences = [t[s.start:s.end] for p in sorted((ROOT / "seeds").glob("*.txt"))
                  for t in [p.read_text("utf-8")] for s in split_sentences(t)]
-    rng = random.Random(3)
-    pieces = ["U.", "S.", "A", ".", "'s", "’s", "'S", "‘", "`", "'", "’", "-", "al", "Bab", "x", "s", "S", " ", "\n",
-              "é", "1", "_", ",", "ISIS-held", "-based", "Sa’sa", "\u00a0", "\u2009"]
-    sentences += ["".join(rng.choice(pieces) for _ in range(rng.randint(0, 20))) for _ in range(5000)]
+    sentences += _seeds_and_random(["U.", "S.", "A", ".", "'s", "’s", "'S", "‘", "`", "'", "’", "-", "al", "Bab", "x", "s",
+                                    "S", " ", "\n", "é", "1", "_", ",", "ISIS-held", "-based", "Sa’sa", "\u00a0",
+                                    "\u2009"], 3, 5000, 20)
     read = 0
     for k, sentence in enumerate(sentences):
         fast = linking._SCAN.link_tokens(sentence, k, linking._WORD_FORMS, linking._word_form, linking.Tok)
@@ -248,17 +253,12 @@ def test_the_c_sentence_end_search_finds_what_the_regex_finds():
     """scan.sentence_ends stands in for gazetteer.text's _SENTENCE_END: the same matches on the
     seeds and on random strings of stops, quotes, brackets, line breaks, tabs, capitals, digits,
     letters with accents, CJK full stops and other spaces."""
-    import random
     from gazetteer import text as sentences
-    if compiled.scan() is None:
-        assert PURE, "gazetteer/scan.pyx is not built"
+    if _built_scan() is None:
         return
     assert sentences._SCAN is not None
-    texts = [p.read_text("utf-8") for p in sorted((ROOT / "seeds").glob("*.txt"))]
-    rng = random.Random(4)
-    pieces = [".", "!", "?", "…", "\n", " ", "\t", "A", "a", "1", "É", "ɏ", "Ȁ", '"', "'", "”", "’", ")", "]", "“", "‘",
-              "(", "[", "。", "！", "？", "Mr", "x", "\u00a0", "\u3000"]
-    texts += ["".join(rng.choice(pieces) for _ in range(rng.randint(0, 25))) for _ in range(10000)]
+    texts = _seeds_and_random([".", "!", "?", "…", "\n", " ", "\t", "A", "a", "1", "É", "ɏ", "Ȁ", '"', "'", "”", "’", ")",
+                               "]", "“", "‘", "(", "[", "。", "！", "？", "Mr", "x", "\u00a0", "\u3000"], 4, 10000, 25)
     found = 0
     for text in texts:
         fast = compiled.scan().sentence_ends(text)
@@ -268,3 +268,18 @@ def test_the_c_sentence_end_search_finds_what_the_regex_finds():
     text = "Mr. Kim left.  “He said so.” Then\n\nA new line"
     assert [text[s.start:s.end] for s in sentences.split_sentences(text)] == [
         "Mr. Kim left.", "“He said so.”", "Then", "A new line"]
+
+
+def test_the_c_folding_of_non_ascii_runs_is_the_regexs():
+    """scan.translate_runs stands in for normalize's regex over runs of non-ASCII characters: the
+    same folded text on the seeds and random strings of ASCII, accents, quotes and other scripts."""
+    from gazetteer import normalize
+    if _built_scan() is None:
+        return
+    assert normalize._SCAN is not None
+    texts = _seeds_and_random(["a", "B", " ", "é", "Ö", "’", "“", "ß", "İ", "中国", "\u0301", "ﬁ", "x", "-", "\n"], 9,
+                              5000, 30)
+    for text in texts:
+        assert compiled.scan().translate_runs(text, normalize._FOLD) == normalize._NON_ASCII_RUN.sub(
+            normalize._fold_run, text), text
+    assert normalize.fold("Ménaka’s İzmir") == "menaka's izmir"

@@ -868,6 +868,16 @@ def assert_placed(text: str, kind: str, lat: float, lon: float, within: float) -
      "Airport on Sunday, leaving a crater.", "missile_impact", 32.01, 34.89, 30),
     ("A North Korean intermediate-range ballistic missile flew over northern Japan's Aomori prefecture on Tuesday "
      "before falling into the Pacific Ocean.", "overflight", 40.93, 140.73, 60),
+    # the volcano the sentence names erupted, not its country or the city its ash reached (Natural
+    # Earth's "Volcán Popocatépetl" is indexed under its bare name too)
+    ("Mexico's Popocatépetl volcano erupted on Sunday, spewing a column of ash 3 km high that drifted over Puebla "
+     "and forced the temporary closure of the airport in Mexico City, about 70 km to the north-west.", "eruption",
+     19.02, -98.62, 15),
+    ("Indonesia's Mount Semeru erupted on Saturday, sending ash 2 km into the sky, the geological agency said.",
+     "eruption", -8.11, 112.92, 15),
+    # "the Black Sea city of Batumi" is in Batumi
+    ("Georgian police arrested the journalist Mzia Amaglobeli in the Black Sea city of Batumi on Sunday night after "
+     "a scuffle with officers at an opposition rally, her newspaper said in Tbilisi.", "arrest", 41.62, 41.64, 30),
 ])
 def test_events_placed_by_fresh_reports_of_many_kinds(text, kind, lat, lon, within):
     assert_placed(text, kind, lat, lon, within)

@@ -125,3 +125,22 @@ def test_where_someone_spoke_is_no_candidate_place_when_another_is_named():
     assert kinds["Kyiv"] == "speaker" and kinds["Donetsk"] == "toponym"
     only = {c.text: c.kind for c in _cands("A police source in Ramadi said the blast killed four people.")}
     assert only["Ramadi"] == "toponym"          # the only place named: usually where it happened
+
+
+def test_a_place_describing_the_next_one_stands_for_it():
+    """"the Black Sea city of Batumi": the arrest was in Batumi, not on the sea; a link to the sea
+    alone becomes one to the city, once."""
+    from geo.events.linking import vetted
+    text = "Police arrested a journalist in the Black Sea city of Batumi on Sunday."
+    sea = Candidate(text.index("Black Sea"), text.index("Black Sea") + 9, "Black Sea", "toponym")
+    city = Candidate(text.index("Batumi"), text.index("Batumi") + 6, "Batumi", "toponym")
+    s, e = text.index("arrested"), text.index("arrested") + 8
+    assert [lk.candidate.text for lk in vetted(text, 0, len(text), s, e, [sea, city], [Link(sea, 0.9, "in")])] == ["Batumi"]
+    both = vetted(text, 0, len(text), s, e, [sea, city], [Link(sea, 0.9, "in"), Link(city, 0.8, "of")])
+    assert [lk.candidate.text for lk in both] == ["Batumi"]
+    # a sea that is where it happened stays
+    text2 = "A tanker sank in the Black Sea near the city of Batumi."
+    sea2 = Candidate(text2.index("Black Sea"), text2.index("Black Sea") + 9, "Black Sea", "toponym")
+    city2 = Candidate(text2.index("Batumi"), text2.index("Batumi") + 6, "Batumi", "toponym")
+    assert [lk.candidate.text for lk in vetted(text2, 0, len(text2), 9, 13, [sea2, city2], [Link(sea2, 0.9, "in")])] == [
+        "Black Sea"]

@@ -168,3 +168,20 @@ def test_a_compass_region_under_its_closed_spelling(gaz):
     # GeoNames writes Cameroon's region "North-West"; the news writes "Northwest region"
     assert ("admin1", "CM") in types(gaz, "Northwest")
     assert ("admin1", "CM") in types(gaz, "North West")
+
+
+def test_key_kinds_read_what_the_places_say_without_building_them():
+    """key_kinds stands in for lookup_key where only the kind, population and flags are wanted: the
+    same values in the same order, whether or not lookup_key has built the places already."""
+    import random
+    g = Gazetteer.load()
+    rng = random.Random(8)
+    keys = {name_key(g.names[pid]) for pid in rng.sample(range(len(g.places)), 400)}
+    keys |= {"springfield", "paris", "georgia", "san jose", "not a place at all"}
+    many = 0
+    for key in sorted(keys):
+        fresh = g.key_kinds(key)                 # from the columns
+        built = tuple((p.feature_type, p.population, f) for p, f in g.lookup_key(key))
+        assert fresh == built == g.key_kinds(key), key      # and from the built places
+        many += len(built) > 5
+    assert many >= 3 and g.key_kinds("not a place at all") == ()

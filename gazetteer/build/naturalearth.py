@@ -23,7 +23,7 @@ def nice(name: str) -> str:
     return name.title().replace(" Of ", " of ").replace(" The ", " the ") if name.isupper() else name
 
 
-def add_feature(b: Builder, name: str, geom_or_point, ftype: str, featurecla: str) -> int:
+def add_feature(b: Builder, name: str, geom_or_point, ftype: str, featurecla: str, common: set[str] | None = None) -> int:
     from shapely import simplify
     from shapely.geometry import mapping
     name = nice(name)
@@ -45,8 +45,14 @@ def add_feature(b: Builder, name: str, geom_or_point, ftype: str, featurecla: st
                    .replace("Mt.", "Mount"), pid)
     local = _LOCAL_MOUNT.match(name) if featurecla == "mountain" else None
     if local is not None:              # "Gunung Merapi", "Monte Etna": the news says "Mount Merapi"
-        b.add_name(f"Mount {name[local.end():]}", pid)
-        b.add_name(f"Mt. {name[local.end():]}", pid)
+        rest = name[local.end():]
+        b.add_name(f"Mount {rest}", pid)
+        b.add_name(f"Mt. {rest}", pid)
+        # …and "the Popocatépetl volcano", "Merapi erupted": the bare name, where it is one word that
+        # names nothing else and is no English word ("Monte Rosa" stays whole)
+        if common is not None and " " not in rest and len(rest) >= 5 and name_key(rest) not in b.postings \
+                and rest.lower() not in common:
+            b.add_name(rest, pid)
     if shp is not None and not shp.is_empty:
         b.shapes[pid] = mapping(shp)
     return pid
@@ -58,6 +64,8 @@ _LOCAL_MOUNT = re.compile(r"(?:Gunung|Monte|Mont|Volcán|Vulkan|Gora|Pico|Pic|Ce
 
 def add_features(b: Builder, ne_dir: Path) -> None:
     from shapely.geometry import shape
+
+    from gazetteer.build.lexicon import common_words
     progress("natural earth features")
     for f in load_geojson(ne_dir / "ne_10m_geography_marine_polys.geojson.gz"):
         p = f["properties"]
@@ -67,11 +75,12 @@ def add_features(b: Builder, ne_dir: Path) -> None:
         p = f["properties"]
         if p.get("name") and p.get("featurecla") not in ("Continent", "Dragons-be-here"):
             add_feature(b, p["name"], shape(f["geometry"]), REGION, p["featurecla"])
+    common = common_words()
     for layer in ("ne_10m_geography_regions_points", "ne_10m_geography_regions_elevation_points"):
         for f in load_geojson(ne_dir / f"{layer}.geojson.gz"):
             p = f["properties"]
             if p.get("name") and p.get("featurecla") not in ("spot elevation",):
-                add_feature(b, p["name"], shape(f["geometry"]), REGION, p["featurecla"])
+                add_feature(b, p["name"], shape(f["geometry"]), REGION, p["featurecla"], common)
 
 
 def add_division_labels(b: Builder, ne_dir: Path, common: set[str]) -> int:

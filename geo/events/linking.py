@@ -795,13 +795,39 @@ def vetted(text: str, sentence_start: int, sentence_end: int, trigger_start: int
            candidates: Sequence[Candidate], links: list[Link], type_name: str = "") -> list[Link]:
     """The links that the words around them allow, whichever linker made them: an arrest is not
     where the arrested are held ("lodged in the Laurel County Detention Center", "is at the
-    Lexington County jail")."""
-    if type_name != "arrest" or not links:
+    Lexington County jail"); a place that only describes the one named next ("the Black Sea city of
+    Batumi", "the Red Sea port of Hodeidah") stands for that one."""
+    if not links:
+        return links
+    links = _described(text, candidates, links)
+    if type_name != "arrest":
         return links
     def held(c: Candidate) -> bool:
         nxt = _NEXT_WORD.match(text, c.end, sentence_end)
         return any(w.lower() in _HELD for w in c.text.split()) or (nxt is not None and nxt.group(1).lower() in _HELD)
     return [lk for lk in links if not held(lk.candidate)]
+
+
+# "the Black Sea city of", "the Red Sea port of": the words between a describing place and the one it describes
+_DESCRIBES_NEXT = re.compile(r"\s+(?:(?!(?:near|in|at|of|the|a|an|off|by|to|from|and|outside|with)\s)[a-z-]+\s+){0,2}?"
+                             r"(?:city|port|town|village|island|resort|enclave)\s+of\s+(?:the\s+)?")
+
+
+def _described(text: str, candidates: Sequence[Candidate], links: list[Link]) -> list[Link]:
+    """Each link to a place that describes the next one ("the Black Sea city of Batumi") made a
+    link to the place described, once."""
+    out, seen = [], {id(lk.candidate) for lk in links}
+    for lk in links:
+        c = lk.candidate
+        if text[max(0, c.start - 4):c.start].lower().endswith("the "):
+            nxt = next((d for d in candidates if d.start > c.end and d.kind in ("toponym", "name")), None)
+            if nxt is not None and _DESCRIBES_NEXT.fullmatch(text, c.end, nxt.start):
+                if id(nxt) not in seen:
+                    out.append(Link(nxt, lk.score, lk.why))
+                    seen.add(id(nxt))
+                continue
+        out.append(lk)
+    return out
 
 
 class RuleLinker:

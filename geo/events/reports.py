@@ -163,8 +163,25 @@ def _link_all(ctx: EventContext, triggers: list[tuple[int, Trigger]]) -> None:
         linker.link(text, *r) for r in requests]
     for (s0, s1, t, cands), found in zip(todo, many):
         found = vetted(text, s0, s1, t.start, t.end, cands, found, t.type)
+        if t.type == "eruption":
+            found = _named_volcano(text, t, cands) or found
         ctx.cache[("link", t.start, t.end)] = found or _the_datelined_city(text, s0, s1, cands) or (
             _the_volcano(t, cands) if t.type == "eruption" else [])
+
+
+_VOLCANO_BEFORE = re.compile(r"(?:\b(?:Mount|Mt\.?|Volc[aá]n|Gunung|Monte)|\bvolcano(?:\s+of)?)\s*$")
+_VOLCANO_AFTER = re.compile(r"\s+(?:volcano|Volcano)\b")
+
+
+def _named_volcano(text: str, t: Trigger, cands: list[Candidate]) -> list[Link]:
+    """"Mexico's Popocatépetl volcano erupted", "Indonesia's Mount Semeru erupted": the place the
+    sentence calls a volcano or a mountain is where the eruption is, not its country."""
+    for c in cands:
+        if c.kind == "toponym" and c.place is not None and (
+                c.text.split()[0] in ("Mount", "Mt", "Mt.", "Volcán", "Gunung", "Monte")
+                or _VOLCANO_AFTER.match(text, c.end) or _VOLCANO_BEFORE.search(text, max(0, c.start - 12), c.start)):
+            return [Link(c, 0.7, "the volcano that erupted")]
+    return []
 
 
 def _the_volcano(t: Trigger, cands: list[Candidate]) -> list[Link]:

@@ -469,13 +469,15 @@ class Resolver:
                 out[i] = _moved(r, pick, f"near {sea.place.name}, as 'off {r.mention.text}' in the same sentence says")
 
     def _measured_from_a_town(self, text: str, out: list[Resolution]) -> None:
-        """"50 km east of Ménaka": a distance or bearing is measured from a town, so a division chosen
-        for the name gives way to its namesake town inside it (the region's seat), unless the text
-        calls it the division ("east of the Ménaka region"). In place, on `out`."""
+        """"50 km east of Ménaka": a distance or bearing is measured from a town, and "near Tillabéri"
+        is near one, so a division chosen for the name gives way to its namesake town inside it (the
+        region's seat), unless the text calls it the division ("east of the Ménaka region"). In
+        place, on `out`."""
         for i, r in enumerate(out):
             p = r.place
             if p is None or p.feature_type not in (ADMIN1, ADMIN2) or p.source == "user" \
-                    or not _DIRECTION_OF_BEFORE.search(text, max(0, r.mention.start - 30), r.mention.start) \
+                    or not (_DIRECTION_OF_BEFORE.search(text, max(0, r.mention.start - 30), r.mention.start)
+                            or _NEAR_BEFORE.search(text, max(0, r.mention.start - 30), r.mention.start)) \
                     or _DIVISION_AFTER.match(text, r.mention.end):
                 continue
             towns = [q for q in self._ranked(r.mention.key or name_key(r.mention.text)) if q.feature_type in (CITY, CAPITAL)]
@@ -645,6 +647,8 @@ _VAST = frozenset({REGION, CONTINENT, WATER})
 _OFF_BEFORE = re.compile(r"\boff\s+(?:the\s+(?:[a-z-]+\s+)?coast\s+of\s+)?(?:the\s+)?$", re.I)
 # "50 km east of X", "north-west of the X": a bearing from X; "X region", "X province": X is the division
 _DIRECTION_OF_BEFORE = re.compile(containment.DIRECTION_OF + r"(?:the\s+)?$", re.I)
+# "ambushed a convoy near Tillabéri", "on the outskirts of Ménaka": one is near a town, not a region
+_NEAR_BEFORE = re.compile(r"\b(?:near|outside|outskirts\s+of|close\s+to)\s+$", re.I)
 _DIVISION_AFTER = re.compile(r"\s+(?:region|province|oblast|state|governorate|district|prefecture|county|department"
                              r"|municipality|division)\b", re.I)
 FAR_FROM_SEA_KM = 3000.0     # a namesake this far from the sea the sentence names is not the one meant

@@ -878,6 +878,9 @@ def assert_placed(text: str, kind: str, lat: float, lon: float, within: float) -
     # "the Black Sea city of Batumi" is in Batumi
     ("Georgian police arrested the journalist Mzia Amaglobeli in the Black Sea city of Batumi on Sunday night after "
      "a scuffle with officers at an opposition rally, her newspaper said in Tbilisi.", "arrest", 41.62, 41.64, 30),
+    # "near Tillabéri" is near the town, not the region of that name
+    ("Armed men on motorbikes ambushed a Nigerien army convoy near Tillabéri on Thursday, killing 17 soldiers, the "
+     "defence ministry said in a statement read on state television in Niamey.", "attack", 14.21, 1.45, 20),
 ])
 def test_events_placed_by_fresh_reports_of_many_kinds(text, kind, lat, lon, within):
     assert_placed(text, kind, lat, lon, within)

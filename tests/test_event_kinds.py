@@ -881,6 +881,18 @@ def assert_placed(text: str, kind: str, lat: float, lon: float, within: float) -
     # "near Tillabéri" is near the town, not the region of that name
     ("Armed men on motorbikes ambushed a Nigerien army convoy near Tillabéri on Thursday, killing 17 soldiers, the "
      "defence ministry said in a statement read on state television in Niamey.", "attack", 14.21, 1.45, 20),
+    # "after a day of looting and rioting": both are referred to; the deployment is reported
+    ("PORT MORESBY (Reuters) - Papua New Guinea deployed soldiers to patrol the streets of Port Moresby on "
+     "Thursday after a day of looting and rioting that left at least 15 people dead, the prime minister said.",
+     "patrol", -9.44, 147.18, 30),
+    # a ship's flag is no place of the event, whatever demonyms stand around
+    ("MOGADISHU (Reuters) - Somali pirates hijacked a Liberian-flagged bulk carrier about 80 nautical miles east of "
+     "Mogadishu on Wednesday, the EU naval force Atalanta said, adding that a warship was heading to the area.",
+     "ship_seizure", 2.05, 46.65, 40),
+    # a test placed by a clause of its own, after the speaker
+    ("SEOUL (Reuters) - North Korea conducted its seventh nuclear test on Tuesday, South Korea's Joint Chiefs of "
+     "Staff said, after a magnitude 5.0 tremor was detected near Kilju in North Hamgyong province.", "nuclear_test",
+     40.96, 129.33, 20),
 ])
 def test_events_placed_by_fresh_reports_of_many_kinds(text, kind, lat, lon, within):
     assert_placed(text, kind, lat, lon, within)

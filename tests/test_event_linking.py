@@ -144,3 +144,10 @@ def test_a_place_describing_the_next_one_stands_for_it():
     city2 = Candidate(text2.index("Batumi"), text2.index("Batumi") + 6, "Batumi", "toponym")
     assert [lk.candidate.text for lk in vetted(text2, 0, len(text2), 9, 13, [sea2, city2], [Link(sea2, 0.9, "in")])] == [
         "Black Sea"]
+
+
+def test_a_ships_flag_or_an_owners_country_is_a_suffix_not_a_place():
+    from geo.events.linking import tokens
+    text = "a Liberian-flagged, Greek-owned and Malta-registered tanker"
+    assert [t.text for t in tokens(text, 0, len(text))] == [
+        "a", "Liberian", "-flagged", ",", "Greek", "-owned", "and", "Malta", "-registered", "tanker"]

@@ -106,7 +106,7 @@ _PASSIVE = frozenset("was were is are been being be has have had".split())
 _BE = frozenset("was were is are been being be".split())
 # a name before one of these is a modifier of something else, not a place of the event
 _NOT_PLACE_AFTER = frozenset("""-based -led -backed -born -bound -made -held -controlled -occupied -run -linked -allied
--dominated embassy embassies consulate government regime forces troops army military navy police officials
+-dominated -flagged -registered -owned -operated embassy embassies consulate government regime forces troops army military navy police officials
 authorities ambassador minister president citizens nationals national media agency offices office company
 companies firm firms team officers soldiers provincial spokesman spokeswoman governor mayor chief official
 health interior""".split())
@@ -156,8 +156,8 @@ class Tok(NamedTuple):
     cap: bool                      # may be part of a name
 
 
-_SUFFIXES = re.compile(r"-(?:based|led|backed|born|bound|made|held|controlled|occupied|run|linked|allied|dominated)$",
-                       re.I)
+_SUFFIXES = re.compile(r"-(?:based|led|backed|born|bound|made|held|controlled|occupied|run|linked|allied|dominated"
+                       r"|flagged|registered|owned|operated)$", re.I)
 
 
 def tokens(text: str, start: int, end: int) -> list[Tok]:

@@ -165,8 +165,25 @@ def _link_all(ctx: EventContext, triggers: list[tuple[int, Trigger]]) -> None:
         found = vetted(text, s0, s1, t.start, t.end, cands, found, t.type)
         if t.type == "eruption":
             found = _named_volcano(text, t, cands) or found
+        if not found and t.type in _FELT_NEAR:
+            found = _near_named(text, s0, cands)
         ctx.cache[("link", t.start, t.end)] = found or _the_datelined_city(text, s0, s1, cands) or (
             _the_volcano(t, cands) if t.type == "eruption" else [])
+
+
+# events a sentence may place by a clause of their own ("…, after a tremor was detected near Kilju")
+_FELT_NEAR = frozenset(("nuclear_test", "earthquake", "tsunami", "eruption"))
+_NEAR_NAME = re.compile(r"\b(?:near|off|(?:km|kilometres|kilometers|miles)\s+(?:\w+\s+){0,2}?of)\s+(?:the\s+)?$", re.I)
+
+
+def _near_named(text: str, s0: int, cands: list[Candidate]) -> list[Link]:
+    """A test, quake or eruption the linker places nowhere: the place the sentence says something
+    happened near ("North Korea conducted its seventh nuclear test, …, after a magnitude 5.0
+    tremor was detected near Kilju")."""
+    for c in cands:
+        if c.kind == "toponym" and c.place is not None and _NEAR_NAME.search(text, max(s0, c.start - 40), c.start):
+            return [Link(c, 0.5, "the place the sentence says it happened near")]
+    return []
 
 
 _VOLCANO_BEFORE = re.compile(r"(?:\b(?:Mount|Mt\.?|Volc[aá]n|Gunung|Monte)|\bvolcano(?:\s+of)?)\s*$")
@@ -364,8 +381,16 @@ def _referred_to(ctx: EventContext, i: int, t: Trigger) -> bool:
             # ("a tsunami reached Kushiro hours after an earthquake off Kamchatka")
             said = any(u is not t and not _reference(_words_before(ctx, i, u), u.nominal or u.form == "ing")
                        for u in ctx.cache.get(("triggers", i), ()))
+        if not said:
+            # "after a day of looting and rioting": a trigger joined to a referred one is referred too
+            text = ctx.document.text
+            said = any(u.end < t.start and _JOINED.fullmatch(text, u.end, t.start) and _referred_to(ctx, i, u)
+                       for u in ctx.cache.get(("triggers", i), ()))
         ctx.cache[key] = said
     return ctx.cache[key]
+
+
+_JOINED = re.compile(r"\s*(?:,\s*)?(?:and|or)\s+|\s*,\s*")
 
 
 def _words_before(ctx: EventContext, i: int, t: Trigger) -> list[str]:

@@ -469,19 +469,23 @@ class Resolver:
                 out[i] = _moved(r, pick, f"near {sea.place.name}, as 'off {r.mention.text}' in the same sentence says")
 
     def _measured_from_a_town(self, text: str, out: list[Resolution]) -> None:
-        """"50 km east of Ménaka": a distance or bearing is measured from a town, and "near Tillabéri"
-        is near one, so a division chosen for the name gives way to its namesake town inside it (the
+        """"50 km east of Ménaka": a distance or bearing is measured from a town, "near Tillabéri"
+        is near one and a dateline names one, so a division chosen for the name gives way to its namesake town inside it (the
         region's seat), unless the text calls it the division ("east of the Ménaka region"). In
         place, on `out`."""
         for i, r in enumerate(out):
             p = r.place
             if p is None or p.feature_type not in (ADMIN1, ADMIN2) or p.source == "user" \
                     or not (_DIRECTION_OF_BEFORE.search(text, max(0, r.mention.start - 30), r.mention.start)
-                            or _NEAR_BEFORE.search(text, max(0, r.mention.start - 30), r.mention.start)) \
+                            or _NEAR_BEFORE.search(text, max(0, r.mention.start - 30), r.mention.start)
+                            or _dateline(text, r.mention)) \
                     or _DIVISION_AFTER.match(text, r.mention.end):
                 continue
             towns = [q for q in self._ranked(r.mention.key or name_key(r.mention.text)) if q.feature_type in (CITY, CAPITAL)]
             pick = containment.choose_inside(towns, p, "in")
+            if pick is None and _dateline(text, r.mention):
+                # (a capital may be its own division beside the province it is named for: Buenos Aires)
+                pick = next((q for q in towns if q.country_code == p.country_code), None)
             if pick is not None:
                 out[i] = _moved(r, pick, f"the town {p.name} is named for: a distance or bearing is measured from a town")
 
@@ -647,6 +651,15 @@ _VAST = frozenset({REGION, CONTINENT, WATER})
 _OFF_BEFORE = re.compile(r"\boff\s+(?:the\s+(?:[a-z-]+\s+)?coast\s+of\s+)?(?:the\s+)?$", re.I)
 # "50 km east of X", "north-west of the X": a bearing from X; "X region", "X province": X is the division
 _DIRECTION_OF_BEFORE = re.compile(containment.DIRECTION_OF + r"(?:the\s+)?$", re.I)
+def _dateline(text: str, m) -> bool:
+    """Whether a mention is a dateline ("BUENOS AIRES (Reuters) -", "ODESA, Ukraine (AP) —"): a
+    name in capitals that starts a line and is followed by a comma, a bracket or a dash. A
+    dateline names the city the report was filed from."""
+    return (m.text.isupper() and len(m.text) > 3 and (m.start == 0 or text[m.start - 1] == "\n")
+            and _DATELINE_AFTER.match(text, m.end) is not None)
+
+
+_DATELINE_AFTER = re.compile(r"\s*(?:,|\(|—|–|-\s)")
 # "ambushed a convoy near Tillabéri", "on the outskirts of Ménaka": one is near a town, not a region
 _NEAR_BEFORE = re.compile(r"\b(?:near|outside|outskirts\s+of|close\s+to)\s+$", re.I)
 _DIVISION_AFTER = re.compile(r"\s+(?:region|province|oblast|state|governorate|district|prefecture|county|department"

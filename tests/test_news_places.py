@@ -340,6 +340,22 @@ def test_a_bearing_is_measured_from_the_town_not_its_region(text, name, lat, lon
     placed_near(text, name, lat, lon, within=5)
 
 
+@pytest.mark.parametrize("text, name, lat, lon", [
+    # near a town, not a region of that name
+    ("Armed men ambushed an army convoy near Tillabéri on Thursday.", "Tillabéri", 14.21, 1.45),
+    # a dateline names the city the report was filed from, also a capital that is its own division
+    ("BUENOS AIRES (Reuters) - Thousands of pensioners marched on Wednesday.", "BUENOS AIRES", -34.61, -58.38),
+    ("WASHINGTON (Reuters) - The Senate voted on Tuesday.", "WASHINGTON", 38.90, -77.04),
+])
+def test_near_a_name_and_a_dateline_are_the_town(text, name, lat, lon):
+    placed_near(text, name, lat, lon, within=10)
+
+
+def test_a_region_the_text_calls_one_stays_the_region():
+    placed_near("Fighters attacked a convoy near the Tillabéri region's border on Thursday.", "Tillabéri region",
+                14.07, 2.08, within=10)
+
+
 @pytest.mark.parametrize("text, name, division", [
     # Russia's regions under their English names (GeoNames names them "Kurskaya oblast'"; the short
     # name comes from Natural Earth's label point, paired at build time)

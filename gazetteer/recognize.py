@@ -516,8 +516,9 @@ class Recognizer:
                           and _joins(text[nxt.end:tokens[j + 1].start], nxt.text))
                          or (nxt.text in HYPHEN_CONNECTORS and gap == "-" and text[nxt.end:tokens[j + 1].start] == "-")
                          or (nxt.text in ARTICLES and gap in (" ", "-") and text[nxt.end:tokens[j + 1].start] == "-")):
-                if nxt.text == "and" and not (prev.text.lower() in ORG_WORDS or tokens[j + 1].text.lower() in ORG_WORDS):
-                    break
+                if nxt.text == "and" and not (prev.text.lower() in ORG_WORDS or tokens[j + 1].text.lower() in ORG_WORDS
+                                              or self._has_entries(name_key(f"{prev.text} and {tokens[j + 1].text}"))):
+                    break       # a list ("Israel and Gaza"), not one name ("Jammu and Kashmir")
                 j += 2
                 continue
             break

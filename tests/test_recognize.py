@@ -237,3 +237,16 @@ def test_a_common_word_before_a_small_number_is_a_designation(text, names):
 ])
 def test_names_as_incident_reports_write_them(text, name):
     assert name in {m.text for m in find_mentions(text)}
+
+
+@pytest.mark.parametrize("text, names", [
+    # "and" inside a name the gazetteer has: one place
+    ("Troops shelled villages in the Poonch district of Jammu and Kashmir overnight.",
+     ["Poonch district", "Jammu and Kashmir"]),
+    ("Floods hit Trinidad and Tobago and Bosnia and Herzegovina.", ["Trinidad and Tobago", "Bosnia and Herzegovina"]),
+    # …and a list of two places stays two
+    ("Rockets were fired at Israel and Gaza on Monday.", ["Israel", "Gaza"]),
+    ("Storms hit Kansas and Missouri.", ["Kansas", "Missouri"]),
+])
+def test_and_joins_a_name_only_where_the_gazetteer_has_it_whole(text, names):
+    assert texts(text, ("toponym",)) == names
